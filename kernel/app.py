@@ -1,0 +1,127 @@
+"""The one way a Tapline service is assembled, so all four behave alike.
+
+Every service gets: its database (own role and schema), problem+json errors, request ids and
+JSON logs, `/api/{name}/health`, `/metrics`, the parked-event admin operations, and a background
+inbox processor that applies the events it subscribes to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Response
+from fastapi.routing import APIRoute
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from kernel.db import Database, SessionDep, TxRoute
+from kernel.errors import install_error_handlers
+from kernel.events_admin import events_admin_router
+from kernel.inbox import Handlers, InboxProcessor, inbox_stats
+from kernel.logs import RequestContextMiddleware, configure_logging
+from kernel.settings import get_settings, service_role
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable `{tag}-{name}` operation ids, so generated clients keep their method names."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+class InboxHealth(BaseModel):
+    pending: int
+    parked: int
+    oldest_pending_seconds: float
+
+
+class ServiceHealth(BaseModel):
+    service: str
+    status: str
+    database: str
+    inbox: InboxHealth | None = None
+
+
+def create_service_app(
+    name: str,
+    routers: Sequence[APIRouter] = (),
+    handlers: Handlers | None = None,
+    description: str = "",
+    run_inbox: bool = True,
+) -> FastAPI:
+    settings = get_settings()
+    db = Database(settings.role_dsn(service_role(name)), name, settings, f"tapline-{name}")
+    processor = InboxProcessor(
+        db, handlers or Handlers(), settings.inbox_max_attempts, settings.inbox_batch
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(name, settings.log_level)
+        stop = asyncio.Event()
+        task = asyncio.create_task(processor.run_forever(stop)) if run_inbox else None
+        try:
+            yield
+        finally:
+            stop.set()
+            if task is not None:
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(task, timeout=5)
+            await db.dispose()
+
+    app = FastAPI(
+        title=f"Tapline {name}",
+        description=description,
+        version="0.1.0",
+        openapi_url=f"/api/{name}/openapi.json",
+        docs_url=f"/api/{name}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.db = db
+    app.state.inbox = processor
+    app.state.service = name
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+
+    health = APIRouter(prefix=f"/api/{name}", tags=[name], route_class=TxRoute)
+
+    @health.get("/health", response_model=ServiceHealth)
+    async def service_health(session: SessionDep, response: Response) -> ServiceHealth:
+        """Liveness of this service, its database and its event inbox (no login needed)."""
+        try:
+            await session.execute(text("SELECT 1"))
+            stats = await inbox_stats(session)
+        except Exception:  # noqa: BLE001 - health reports, it does not raise
+            response.status_code = 503
+            return ServiceHealth(service=name, status="down", database="down")
+        status = "degraded" if stats["parked"] else "ok"
+        return ServiceHealth(service=name, status=status, database="ok",
+                             inbox=InboxHealth(**stats))
+
+    app.include_router(health)
+    app.include_router(events_admin_router(name))
+    for router in routers:
+        app.include_router(router)
+
+    registry = CollectorRegistry()
+    pending = Gauge("tapline_inbox_pending", "Events waiting to be applied", registry=registry)
+    parked = Gauge("tapline_inbox_parked", "Events parked after retries", registry=registry)
+    applied = Gauge("tapline_inbox_applied_total", "Events applied by this process",
+                    registry=registry)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        async with db.session() as session:
+            stats: dict[str, Any] = await inbox_stats(session)
+        pending.set(stats["pending"])
+        parked.set(stats["parked"])
+        applied.set(processor.applied_total)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app

@@ -1,0 +1,147 @@
+"""Access-token verification and role checks, done by every service itself.
+
+A service never trusts a bare header: it verifies the gateway's signature, the pinned algorithm,
+`exp`, `iss` and `aud`. Roles and dollar authority come from configuration.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from jose import JWTError, jwt
+
+from kernel.clock import utc_now
+from kernel.errors import Forbidden, Unauthorized
+from kernel.keys import public_key
+from kernel.settings import Settings, get_settings
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a staff user, a portal customer, or a Tapline process."""
+
+    sub: str
+    role: str
+    name: str = ""
+    accounts: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role not in ("customer", "system")
+
+
+@lru_cache(maxsize=4)
+def _public_key(path_key: str) -> str:
+    return public_key(get_settings())
+
+
+def verify_token(token: str, settings: Settings | None = None) -> Principal:
+    settings = settings or get_settings()
+    try:
+        claims = jwt.decode(
+            token,
+            _public_key(str(settings.keys_dir)),
+            algorithms=[settings.jwt_algorithm],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require_exp": True, "require_iat": True, "require_sub": True},
+        )
+    except JWTError as exc:
+        raise Unauthorized("Invalid or expired token") from exc
+    if claims.get("typ") != "access":
+        raise Unauthorized("Not an access token")
+    return Principal(
+        sub=str(claims["sub"]),
+        role=str(claims.get("role", "")),
+        name=str(claims.get("name", "")),
+        accounts=tuple(claims.get("accounts") or ()),
+    )
+
+
+def issue_access_token(
+    private_pem: str,
+    settings: Settings,
+    sub: str,
+    role: str,
+    name: str = "",
+    accounts: Iterable[str] = (),
+    minutes: int | None = None,
+) -> tuple[str, int]:
+    now = utc_now()
+    ttl = minutes if minutes is not None else settings.access_token_minutes
+    claims: dict[str, Any] = {
+        "sub": sub,
+        "role": role,
+        "name": name,
+        "typ": "access",
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": int(now.timestamp()),
+        "nbf": int(now.timestamp()) - 5,
+        "exp": int((now + timedelta(minutes=ttl)).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    if accounts:
+        claims["accounts"] = list(accounts)
+    return jwt.encode(claims, private_pem, algorithm=settings.jwt_algorithm), ttl * 60
+
+
+def principal_from_request(request: Request) -> Principal | None:
+    """The verified caller, or None when the request carries no valid bearer token."""
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        principal = verify_token(token.strip())
+    except Unauthorized:
+        return None
+    request.state.principal = principal
+    return principal
+
+
+async def current_principal(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    if not token:
+        raise Unauthorized("Bearer token required")
+    principal = verify_token(token)
+    request.state.principal = principal
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str) -> Callable[..., Any]:
+    """Dependency: the caller must hold one of `roles` (admins are not implied)."""
+    allowed = frozenset(roles)
+
+    async def check(principal: CurrentUser) -> Principal:
+        if principal.role not in allowed:
+            raise Forbidden(f"Role '{principal.role}' may not do this")
+        return principal
+
+    return check
+
+
+def authority(role: str, settings: Settings | None = None) -> Decimal:
+    settings = settings or get_settings()
+    return Decimal(settings.authority.get(role, Decimal("0")))
+
+
+def within_authority(principal: Principal, amount: Decimal) -> bool:
+    return abs(amount) <= authority(principal.role)

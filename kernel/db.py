@@ -1,0 +1,127 @@
+"""Database access: one async engine per process, one session and one transaction per request.
+
+`TxRoute` owns the request's transaction: the endpoint and the services it calls only flush;
+the route commits once (business rows, outbox rows and the idempotency record together) and only
+when the response is a success. Anything else rolls back, so a client never sees a half-write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.settings import Settings, async_url
+
+
+class Database:
+    """A service's engine, bound to its own login role and schema."""
+
+    def __init__(self, dsn: str, schema: str, settings: Settings, app_name: str) -> None:
+        self.schema = schema
+        self.dsn = dsn
+        self.engine: AsyncEngine = create_async_engine(
+            async_url(dsn),
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
+            pool_pre_ping=True,
+            connect_args={
+                "server_settings": {
+                    "search_path": f"{schema},public",
+                    "application_name": app_name,
+                    "timezone": "UTC",
+                }
+            },
+        )
+        self._maker = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self._bound: AsyncConnection | None = None
+
+    def bind(self, connection: AsyncConnection | None) -> None:
+        """Tests: run every session inside `connection`'s open transaction (savepoints)."""
+        self._bound = connection
+        if connection is None:
+            self._maker = async_sessionmaker(
+                self.engine, class_=AsyncSession, expire_on_commit=False
+            )
+        else:
+            self._maker = async_sessionmaker(
+                bind=connection, class_=AsyncSession, expire_on_commit=False,
+                join_transaction_mode="create_savepoint",
+            )
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self._maker() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_session(request: Request) -> AsyncSession:
+    session: AsyncSession | None = getattr(request.state, "session", None)
+    if session is None:
+        raise RuntimeError("route is not a TxRoute: no request session")
+    return session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class TxRoute(APIRoute):
+    """Route class that wraps the endpoint in one transaction and honours `Idempotency-Key`."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            from kernel import idempotency  # local: idempotency imports auth, which imports db
+
+            db = get_db(request)
+            async with db.session() as session:
+                request.state.session = session
+                key = request.headers.get("idempotency-key")
+                idem: idempotency.Claim | None = None
+                if key and request.method in MUTATING:
+                    body = await request.body()
+                    fingerprint = hashlib.sha256(
+                        request.method.encode() + b" " + request.url.path.encode() + b"\n"
+                        + str(request.url.query).encode() + b"\n" + body
+                    ).hexdigest()
+                    idem = await idempotency.claim(session, request, key, fingerprint)
+                    if isinstance(idem, Response):
+                        await session.rollback()
+                        return idem
+                try:
+                    response = await original(request)
+                except BaseException:
+                    await session.rollback()
+                    raise
+                if response.status_code < 400:
+                    if idem is not None:
+                        await idempotency.remember(session, idem, response)
+                    await session.commit()
+                else:
+                    await session.rollback()
+                return response
+
+        return handler
+
+
+async def set_local(session: AsyncSession, name: str, value: str) -> None:
+    await session.execute(text("SELECT set_config(:n, :v, true)"), {"n": name, "v": value})

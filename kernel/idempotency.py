@@ -1,0 +1,84 @@
+"""`Idempotency-Key` for retryable writes.
+
+Same key and same request: the first response is returned again. Same key, different request:
+422. Same key while the first is still running: 409. The record is written in the request's own
+transaction, so it exists exactly when the change it describes does.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from fastapi import Request, Response
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.auth import principal_from_request
+from kernel.errors import problem_response
+
+
+@dataclass
+class Claim:
+    principal: str
+    key: str
+    fingerprint: str
+
+
+async def claim(
+    session: AsyncSession, request: Request, key: str, fingerprint: str
+) -> Claim | Response | None:
+    if len(key) > 200:
+        return problem_response(request, 422, "idempotency-key", "Idempotency-Key too long")
+    principal = principal_from_request(request)
+    if principal is None:
+        return None  # unauthenticated: let the endpoint refuse it; nothing is remembered
+    who = principal.sub
+    got = await session.execute(
+        text("SELECT pg_try_advisory_xact_lock(hashtextextended(:p || '/' || :k, 7))"),
+        {"p": who, "k": key},
+    )
+    if not got.scalar_one():
+        return problem_response(
+            request, 409, "idempotency-in-progress",
+            "A request with this Idempotency-Key is still being processed",
+            headers={"Retry-After": "1"},
+        )
+    row = (
+        await session.execute(
+            text(
+                "SELECT fingerprint, status_code, body, content_type FROM idempotency_keys "
+                "WHERE principal = :p AND key = :k"
+            ),
+            {"p": who, "k": key},
+        )
+    ).first()
+    if row is None:
+        return Claim(who, key, fingerprint)
+    if row.fingerprint != fingerprint:
+        return problem_response(
+            request, 422, "idempotency-key-reused",
+            "This Idempotency-Key was used with a different request",
+        )
+    return Response(
+        content=bytes(row.body), status_code=row.status_code, media_type=row.content_type,
+        headers={"Idempotent-Replayed": "true"},
+    )
+
+
+async def remember(session: AsyncSession, c: Claim, response: Response) -> None:
+    body = getattr(response, "body", None)
+    if body is None:
+        return
+    await session.execute(
+        text(
+            "INSERT INTO idempotency_keys (principal, key, fingerprint, status_code, body, "
+            "content_type) VALUES (:p, :k, :f, :s, :b, :ct) ON CONFLICT DO NOTHING"
+        ),
+        {"p": c.principal, "k": c.key, "f": c.fingerprint, "s": response.status_code,
+         "b": bytes(body), "ct": response.media_type or "application/json"},
+    )
+
+
+def dumps(obj: object) -> str:
+    return json.dumps(obj, default=str)

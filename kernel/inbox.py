@@ -1,0 +1,272 @@
+"""Consuming events: the relay copies events into this service's `inbox`; this applies them.
+
+Each event is applied in its own savepoint inside a batch transaction that also marks it applied
+and advances the per-key progress, so its effect and its "done" mark commit together: a crash at
+any point either keeps both or neither, and a redelivered event id is ignored at insert time.
+A key's events apply strictly in `key_seq` order. A failing event is retried with backoff and,
+after `max_attempts`, parked with its error; only its own key waits, others keep flowing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.db import Database
+
+log = logging.getLogger("tapline.inbox")
+
+
+@dataclass(frozen=True)
+class InboxEvent:
+    event_id: uuid.UUID
+    source: str
+    type: str
+    version: int
+    key: str
+    key_seq: int
+    payload: dict[str, Any]
+    occurred_at: datetime
+
+
+Handler = Callable[[AsyncSession, InboxEvent], Awaitable[None]]
+
+
+class Handlers:
+    """Event type -> handler. Types with no handler are skipped (in order) without effect."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[str, Handler] = {}
+
+    def on(self, event_type: str) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            self._by_type[event_type] = fn
+            return fn
+
+        return register
+
+    def add(self, event_type: str, fn: Handler) -> None:
+        self._by_type[event_type] = fn
+
+    def get(self, event_type: str) -> Handler | None:
+        return self._by_type.get(event_type)
+
+    def merge(self, other: Handlers) -> Handlers:
+        self._by_type.update(other._by_type)
+        return self
+
+
+_CANDIDATES = text(
+    """
+    SELECT i.event_id, i.source, i.type, i.version, i.key, i.key_seq, i.payload, i.occurred_at,
+           i.attempts, coalesce(p.last_seq, 0) AS last_seq
+    FROM (SELECT * FROM inbox WHERE status = 'pending' AND next_attempt_at <= now()
+          ORDER BY position LIMIT :n) i
+    LEFT JOIN inbox_progress p ON p.source = i.source AND p.key = i.key
+    WHERE p.blocked_until IS NULL OR p.blocked_until <= now()
+    """
+)
+
+# When every candidate waits on a predecessor that arrived later, look only at key heads.
+_HEADS = text(
+    """
+    SELECT i.event_id, i.source, i.type, i.version, i.key, i.key_seq, i.payload, i.occurred_at,
+           i.attempts, coalesce(p.last_seq, 0) AS last_seq
+    FROM inbox i LEFT JOIN inbox_progress p ON p.source = i.source AND p.key = i.key
+    WHERE i.status = 'pending' AND i.next_attempt_at <= now()
+      AND i.key_seq = coalesce(p.last_seq, 0) + 1
+      AND (p.blocked_until IS NULL OR p.blocked_until <= now())
+    LIMIT :n
+    """
+)
+
+_MARK_DONE = text(
+    """
+    UPDATE inbox i SET status = d.status, applied_at = now(), last_error = NULL
+    FROM (SELECT unnest(CAST(:ids AS uuid[])) AS event_id,
+                 unnest(CAST(:statuses AS text[])) AS status) d
+    WHERE i.event_id = d.event_id
+    """
+)
+
+_PROGRESS = text(
+    """
+    INSERT INTO inbox_progress AS p (source, key, last_seq, blocked_until)
+    SELECT unnest(CAST(:sources AS text[])), unnest(CAST(:keys AS text[])),
+           unnest(CAST(:seqs AS bigint[])), NULL
+    ON CONFLICT (source, key) DO UPDATE
+        SET last_seq = greatest(p.last_seq, excluded.last_seq), blocked_until = NULL
+    """
+)
+
+_FAIL = text(
+    """
+    UPDATE inbox SET attempts = attempts + 1, last_error = :err,
+        status = CASE WHEN attempts + 1 >= :max THEN 'parked' ELSE 'pending' END,
+        next_attempt_at = now() + make_interval(secs => :delay)
+    WHERE event_id = :id
+    RETURNING status
+    """
+)
+
+_BLOCK = text(
+    """
+    INSERT INTO inbox_progress AS p (source, key, last_seq, blocked_until)
+    SELECT source, key, :last,
+           CASE WHEN status = 'parked' THEN 'infinity'::timestamptz ELSE next_attempt_at END
+    FROM inbox WHERE event_id = :id
+    ON CONFLICT (source, key) DO UPDATE SET blocked_until = excluded.blocked_until
+    """
+)
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential backoff, capped at five minutes: 0.5, 1, 2, 4 ... seconds."""
+    return float(min(300.0, 0.5 * (2 ** max(0, attempts - 1))))
+
+
+class InboxProcessor:
+    def __init__(
+        self, db: Database, handlers: Handlers, max_attempts: int = 8, batch: int = 500
+    ) -> None:
+        self.db = db
+        self.handlers = handlers
+        self.max_attempts = max_attempts
+        self.batch = batch
+        self.applied_total = 0
+        self.failed_total = 0
+
+    async def run_once(self) -> int:
+        """Apply one batch; returns how many events were applied or skipped."""
+        async with self.db.session() as session:
+            lock = await session.execute(
+                text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 11))"),
+                {"k": f"tapline-inbox-{self.db.schema}"},
+            )
+            if not lock.scalar_one():
+                await session.rollback()
+                return 0  # another replica holds the inbox
+            rows = (await session.execute(_CANDIDATES, {"n": self.batch})).all()
+            done = await self._apply(session, rows)
+            if not done and rows:
+                rows = (await session.execute(_HEADS, {"n": self.batch})).all()
+                done = await self._apply(session, rows)
+            await session.commit()
+            return done
+
+    async def _apply(self, session: AsyncSession, rows: list[Any]) -> int:
+        rows = sorted(rows, key=lambda r: (r.source, r.key, r.key_seq))
+        last: dict[tuple[str, str], int] = {}
+        blocked: set[tuple[str, str]] = set()
+        done_ids: list[str] = []
+        statuses: list[str] = []
+        for r in rows:
+            k = (r.source, r.key)
+            if k in blocked:
+                continue
+            expected = last.get(k, r.last_seq) + 1
+            if r.key_seq != expected:
+                blocked.add(k)  # predecessor not here yet (or not applied): keep order
+                continue
+            event = InboxEvent(r.event_id, r.source, r.type, r.version, r.key, r.key_seq,
+                               r.payload, r.occurred_at)
+            handler = self.handlers.get(r.type)
+            try:
+                if handler is not None:
+                    async with session.begin_nested():
+                        await handler(session, event)
+            except Exception as exc:  # noqa: BLE001 - any handler failure parks, never crashes
+                blocked.add(k)
+                await self._fail(session, r, exc)
+                continue
+            last[k] = r.key_seq
+            done_ids.append(str(r.event_id))
+            statuses.append("applied" if handler is not None else "skipped")
+        if done_ids:
+            await session.execute(_MARK_DONE, {"ids": done_ids, "statuses": statuses})
+            keys = list(last)
+            await session.execute(
+                _PROGRESS,
+                {"sources": [k[0] for k in keys], "keys": [k[1] for k in keys],
+                 "seqs": [last[k] for k in keys]},
+            )
+        self.applied_total += len(done_ids)
+        return len(done_ids)
+
+    async def _fail(self, session: AsyncSession, r: Any, exc: Exception) -> None:
+        self.failed_total += 1
+        err = f"{type(exc).__name__}: {exc}"[:2000]
+        res = (
+            await session.execute(
+                _FAIL,
+                {"err": err, "max": self.max_attempts,
+                 "delay": backoff_seconds(r.attempts + 1), "id": r.event_id},
+            )
+        ).one()
+        await session.execute(_BLOCK, {"last": r.last_seq, "id": r.event_id})
+        log.warning(
+            "event %s (%s) failed, %s: %s", r.event_id, r.type, res.status, err,
+            extra={"event_id": str(r.event_id), "event_type": r.type},
+        )
+
+    async def drain(self, max_rounds: int = 10_000) -> int:
+        total = 0
+        for _ in range(max_rounds):
+            n = await self.run_once()
+            total += n
+            if n == 0:
+                break
+        return total
+
+    async def run_forever(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
+        """Apply as events arrive (LISTEN/NOTIFY), polling too for retries and missed wakeups."""
+        wake = asyncio.Event()
+        conn: asyncpg.Connection | None = None
+        while not stop.is_set():
+            try:
+                if conn is None or conn.is_closed():
+                    conn = await asyncpg.connect(self.db.dsn)
+                    await conn.add_listener(
+                        f"tapline_inbox_{self.db.schema}", lambda *_: wake.set()
+                    )
+                while await self.run_once():
+                    if stop.is_set():
+                        break
+            except Exception:  # noqa: BLE001 - keep the loop alive; the database may be back soon
+                log.exception("inbox processing failed; retrying")
+                if conn is not None:
+                    with contextlib.suppress(Exception):
+                        await conn.close()
+                conn = None
+            wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=poll_seconds)
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+
+async def inbox_stats(session: AsyncSession) -> dict[str, Any]:
+    row = (
+        await session.execute(
+            text(
+                "SELECT count(*) FILTER (WHERE status = 'pending') AS pending, "
+                "count(*) FILTER (WHERE status = 'parked') AS parked, "
+                "coalesce(extract(epoch FROM now() - min(received_at) "
+                "FILTER (WHERE status = 'pending')), 0) AS oldest_pending_seconds "
+                "FROM inbox WHERE status IN ('pending', 'parked')"
+            )
+        )
+    ).one()
+    return {"pending": row.pending, "parked": row.parked,
+            "oldest_pending_seconds": float(row.oldest_pending_seconds)}

@@ -1,0 +1,177 @@
+"""Configuration, read once from the environment (and an optional `.env`).
+
+Everything an operator may change lives here so that a deployment is configured, not patched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+SERVICES: tuple[str, ...] = ("accounts", "billing", "payments", "collections")
+
+#: Which services' events each service consumes. The relay copies every event of a source into
+#: each subscriber's inbox; the subscriber applies what it handles and skips the rest in order.
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "accounts": ("billing", "payments", "collections"),
+    "billing": ("accounts", "payments", "collections"),
+    "payments": ("accounts", "billing", "collections"),
+    "collections": ("accounts", "billing", "payments"),
+}
+
+DEFAULT_AUTHORITY: dict[str, Decimal] = {
+    "csr1": Decimal("25.00"),
+    "csr2": Decimal("100.00"),
+    "billing_tech": Decimal("100.00"),
+    "supervisor": Decimal("1000.00"),
+    "field_tech": Decimal("0.00"),
+    "admin": Decimal("0.00"),
+    "customer": Decimal("0.00"),
+}
+
+ROLES: tuple[str, ...] = tuple(DEFAULT_AUTHORITY)
+STAFF_ROLES: tuple[str, ...] = tuple(r for r in ROLES if r != "customer")
+
+DEFAULT_PORTS: dict[str, int] = {
+    "gateway": 8000,
+    "accounts": 8101,
+    "billing": 8102,
+    "payments": 8103,
+    "collections": 8104,
+    "relay": 8109,
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TAPLINE_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    #: Admin connection to an existing PostgreSQL; when unset, the embedded server is used.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "TAPLINE_DATABASE_URL")
+    )
+    data_dir: Path = REPO_ROOT / ".tapline"
+    demo: bool = False
+    utility_name: str = "Tapline Demo Water District"
+    timezone: str = "America/Los_Angeles"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "TAPLINE_PORT"))
+    service_urls: dict[str, str] = {}
+
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout: float = 10.0
+    embedded_pg_port: int = 54329
+
+    jwt_issuer: str = "tapline"
+    jwt_audience: str = "tapline-api"
+    jwt_algorithm: str = "ES256"
+    access_token_minutes: int = 15
+    refresh_token_days: int = 7
+    login_max_failures: int = 5
+    login_window_seconds: int = 300
+
+    #: Dollar authority per role, e.g. TAPLINE_AUTHORITY='{"csr1": "25", "supervisor": "1000"}'.
+    authority: dict[str, Decimal] = Field(default_factory=lambda: dict(DEFAULT_AUTHORITY))
+
+    upstream_timeout: float = 10.0
+    inbox_max_attempts: int = 8
+    inbox_batch: int = 500
+    relay_batch: int = 5000
+    relay_poll_seconds: float = 0.5
+    log_level: str = "INFO"
+
+    def url_for(self, name: str) -> str:
+        if name in self.service_urls:
+            return self.service_urls[name]
+        return f"http://127.0.0.1:{DEFAULT_PORTS[name]}"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    def admin_dsn(self) -> str:
+        """The admin (migration) connection, as a plain libpq URL."""
+        if self.database_url:
+            return normalise_url(self.database_url)
+        state = self.data_dir / "pg.json"
+        if not state.exists():
+            raise RuntimeError(
+                "No DATABASE_URL and no embedded PostgreSQL yet: run `make run` or "
+                "`tapline db start` first."
+            )
+        info = json.loads(state.read_text())
+        return (
+            f"postgresql://postgres:{quote(info['password'])}@127.0.0.1:{info['port']}/tapline"
+        )
+
+    def role_dsn(self, role: str) -> str:
+        """Connection URL for one of Tapline's own login roles (same host and database)."""
+        override = os.environ.get(f"TAPLINE_{role.upper()}_DATABASE_URL")
+        if override:
+            return normalise_url(override)
+        parts = urlsplit(self.admin_dsn())
+        host = parts.hostname or "127.0.0.1"
+        port = f":{parts.port}" if parts.port else ""
+        netloc = f"{role}:{quote(role_password(self, role))}@{host}{port}"
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+def normalise_url(url: str) -> str:
+    for prefix in ("postgresql+asyncpg://", "postgresql+psycopg://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql://" + url[len(prefix) :]
+    return url
+
+
+def async_url(url: str) -> str:
+    return "postgresql+asyncpg://" + normalise_url(url)[len("postgresql://") :]
+
+
+def sync_url(url: str) -> str:
+    return "postgresql+psycopg://" + normalise_url(url)[len("postgresql://") :]
+
+
+def role_password(settings: Settings, role: str) -> str:
+    """A login role's password: from the environment, else generated once into data_dir."""
+    env = os.environ.get(f"TAPLINE_DB_PASSWORD_{role.upper()}")
+    if env:
+        return env
+    path = settings.data_dir / "secrets.json"
+    data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    if role not in data:
+        data[role] = secrets.token_urlsafe(24)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2))
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return str(data[role])
+
+
+def service_role(service: str) -> str:
+    """The login role a service's process connects as."""
+    return f"tapline_{service}"
+
+
+def owner_role(service: str) -> str:
+    """The role that owns a service's schema objects; never used to log in."""
+    return f"tapline_{service}_owner"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Operator tooling: the embedded database, bootstrap, demo data, process supervisor, CLI."""

