@@ -1,0 +1,1 @@
+"""The event relay: copies each service's outbox into its subscribers' inboxes."""

@@ -7,6 +7,7 @@ logins. As root (CI, containers) the server runs as an unprivileged system user.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -148,7 +149,5 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         if (self.pgdata / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(subprocess.CalledProcessError):
                 _run(["pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "stop"], self.user)
-            except subprocess.CalledProcessError:
-                pass

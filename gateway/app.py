@@ -1,0 +1,134 @@
+"""The gateway: login, one merged OpenAPI, health of the whole system, and routing to services."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from gateway.auth.router import router as auth_router
+from gateway.openapi import MergedOpenAPI
+from gateway.proxy import Upstreams, forward
+from kernel.app import operation_id
+from kernel.db import Database, SessionDep, TxRoute
+from kernel.errors import install_error_handlers
+from kernel.keys import ensure_keys
+from kernel.logs import RequestContextMiddleware, configure_logging
+from kernel.settings import SERVICES, get_settings, service_role
+
+PROXY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+class ComponentHealth(BaseModel):
+    name: str
+    status: str
+    detail: dict[str, Any] | None = None
+
+
+class SystemHealth(BaseModel):
+    status: str
+    database: str
+    relay_lag_events: int | None = None
+    relay_lag_seconds: float | None = None
+    components: list[ComponentHealth]
+
+
+def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) -> FastAPI:
+    settings = get_settings()
+    ensure_keys(settings)
+    db = Database(settings.role_dsn(service_role("gateway")), "gateway", settings,
+                  "tapline-gateway")
+    upstreams = Upstreams(settings, transports)
+    relay_client = httpx.AsyncClient(base_url=settings.url_for("relay"),
+                                     timeout=httpx.Timeout(3.0, connect=1.0))
+    merged = MergedOpenAPI(upstreams)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging("gateway", settings.log_level)
+        try:
+            yield
+        finally:
+            await upstreams.close()
+            await relay_client.aclose()
+            await db.dispose()
+
+    app = FastAPI(
+        title="Tapline API",
+        version="0.1.0",
+        description="Customer information and billing for water and wastewater utilities. "
+        "Log in with the Authorize button (staff username and password).",
+        openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.db = db
+    app.state.upstreams = upstreams
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+    app.include_router(auth_router)
+
+    system = APIRouter(prefix="/api", tags=["system"], route_class=TxRoute)
+
+    @system.get("/health", response_model=SystemHealth)
+    async def health(session: SessionDep, response: Response) -> SystemHealth:
+        """Every service, the database and the event relay's lag, in one look."""
+
+        async def probe(name: str) -> ComponentHealth:
+            try:
+                r = await upstreams.client(name).get(f"/api/{name}/health", timeout=3.0)
+                body = r.json()
+                return ComponentHealth(name=name, status=str(body.get("status", "down")),
+                                       detail=body)
+            except Exception:  # noqa: BLE001 - a health check reports, it does not raise
+                return ComponentHealth(name=name, status="down")
+
+        async def relay() -> ComponentHealth:
+            try:
+                r = await relay_client.get("/health")
+                return ComponentHealth(name="relay", status="ok", detail=r.json())
+            except Exception:  # noqa: BLE001
+                return ComponentHealth(name="relay", status="down")
+
+        try:
+            await session.execute(text("SELECT 1"))
+            database = "ok"
+        except Exception:  # noqa: BLE001
+            database = "down"
+        parts = await asyncio.gather(*(probe(s) for s in SERVICES), relay())
+        relay_part = parts[-1]
+        statuses = {p.status for p in parts} | {database}
+        overall = "ok" if statuses == {"ok"} else (
+            "down" if "down" in statuses else "degraded")
+        if overall == "down":
+            response.status_code = 503
+        detail = relay_part.detail or {}
+        return SystemHealth(
+            status=overall, database=database, components=list(parts),
+            relay_lag_events=detail.get("lag_events"),
+            relay_lag_seconds=detail.get("lag_seconds"),
+        )
+
+    app.include_router(system)
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    async def openapi() -> JSONResponse:
+        return JSONResponse(await merged.document(app.openapi()))
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Tapline API",
+                                   swagger_ui_parameters={"persistAuthorization": True})
+
+    @app.api_route("/api/{service}/{path:path}", methods=PROXY_METHODS, include_in_schema=False)
+    async def proxy(service: str, path: str, request: Request) -> Response:
+        return await forward(upstreams, service, request)
+
+    return app

@@ -1,0 +1,94 @@
+"""Login (OAuth2 password flow), token refresh, logout, the caller's profile, user admin."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.security import OAuth2PasswordRequestForm
+
+from gateway.auth import service
+from gateway.auth.schemas import (
+    Me,
+    RefreshRequest,
+    RoleAuthority,
+    TokenResponse,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
+from kernel.auth import CurrentUser, Principal, authority, require_roles
+from kernel.db import SessionDep, TxRoute, get_db
+from kernel.errors import problem_responses
+from kernel.settings import ROLES, get_settings
+
+router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=TxRoute)
+Admin = Annotated[Principal, Depends(require_roles("admin"))]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/token", response_model=TokenResponse, responses=problem_responses(401, 422, 429))
+async def login(
+    request: Request,
+    session: SessionDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    response: Response,
+) -> TokenResponse:
+    """Log in with username and password; returns a short-lived access token and a refresh
+    token. Repeated failures for a username or from an address are refused for a while."""
+    response.headers["Cache-Control"] = "no-store"
+    return await service.login(session, get_db(request), get_settings(), form.username,
+                               form.password, client_ip(request))
+
+
+@router.post("/refresh", response_model=TokenResponse, responses=problem_responses(401, 422))
+async def refresh(
+    request: Request, body: RefreshRequest, session: SessionDep, response: Response
+) -> TokenResponse:
+    """Trade a refresh token for new tokens; each refresh token works once (rotation)."""
+    response.headers["Cache-Control"] = "no-store"
+    return await service.refresh(session, get_db(request), get_settings(), body.refresh_token)
+
+
+@router.post("/logout", status_code=204, responses=problem_responses(422))
+async def logout(body: RefreshRequest, session: SessionDep) -> Response:
+    """End a session: the refresh token and every token rotated from it stop working."""
+    await service.logout(session, body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=Me, responses=problem_responses(401))
+async def me(who: CurrentUser) -> Me:
+    """Who the token belongs to, and their dollar authority."""
+    return Me(username=who.sub, role=who.role, name=who.name, authority=authority(who.role),
+              accounts=list(who.accounts))
+
+
+@router.get("/roles", response_model=list[RoleAuthority], responses=problem_responses(401))
+async def roles(_: CurrentUser) -> list[RoleAuthority]:
+    """Each role's configured dollar authority for adjustments and waivers."""
+    return [RoleAuthority(role=r, authority=authority(r)) for r in ROLES]
+
+
+@router.get("/users", response_model=list[UserOut], responses=problem_responses(401, 403))
+async def list_users(session: SessionDep, _: Admin) -> list[UserOut]:
+    """All users (administrators only)."""
+    return await service.list_users(session)
+
+
+@router.post("/users", response_model=UserOut, status_code=201,
+             responses=problem_responses(401, 403, 409, 422))
+async def create_user(body: UserCreate, session: SessionDep, who: Admin) -> UserOut:
+    """Create a staff or portal user (administrators only)."""
+    return await service.create_user(session, who, body)
+
+
+@router.patch("/users/{username}", response_model=UserOut,
+              responses=problem_responses(401, 403, 404, 422))
+async def update_user(username: str, body: UserUpdate, session: SessionDep,
+                      who: Admin) -> UserOut:
+    """Change a user's role, name, password or active flag; their sessions end."""
+    return await service.update_user(session, who, username, body)

@@ -1,0 +1,142 @@
+"""Login, refresh rotation, logout and user administration (flush only; the route commits)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.auth import domain, repository
+from gateway.auth.schemas import TokenResponse, UserCreate, UserOut, UserUpdate
+from kernel import audit
+from kernel.auth import Principal, issue_access_token
+from kernel.clock import utc_now
+from kernel.db import Database
+from kernel.errors import Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
+from kernel.keys import private_key
+from kernel.settings import Settings
+
+
+def _user_out(row: Any) -> UserOut:
+    return UserOut(id=row.id, username=row.username, display_name=row.display_name,
+                   role=row.role, active=row.active, accounts=list(row.accounts or []),
+                   created_at=row.created_at)
+
+
+async def _issue(session: AsyncSession, settings: Settings, user: Any,
+                 family: uuid.UUID | None = None) -> TokenResponse:
+    access, ttl = issue_access_token(
+        private_key(settings), settings, user.username, user.role, user.display_name,
+        list(user.accounts or []),
+    )
+    refresh, refresh_hash = domain.new_refresh_token()
+    await repository.insert_refresh(
+        session, user.id, refresh_hash, family or uuid.uuid4(),
+        utc_now() + timedelta(days=settings.refresh_token_days),
+    )
+    return TokenResponse(access_token=access, expires_in=ttl, refresh_token=refresh,
+                         role=user.role)
+
+
+async def login(
+    session: AsyncSession, db: Database, settings: Settings, username: str, password: str,
+    client_ip: str,
+) -> TokenResponse:
+    by_user, by_ip = await repository.recent_failures(
+        session, username, client_ip, settings.login_window_seconds
+    )
+    if domain.is_locked_out(by_user, by_ip, settings.login_max_failures):
+        raise TooManyRequests("Too many failed logins; try again later",
+                              retry_after=settings.login_window_seconds)
+    user = await repository.user_by_username(session, username)
+    ok = domain.verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        # Recorded in its own transaction: the refusal below rolls the request back.
+        async with db.session() as side:
+            await repository.record_attempt(side, username, client_ip, False)
+            await side.commit()
+        raise Unauthorized("Incorrect username or password")
+    await repository.record_attempt(session, username, client_ip, True)
+    if domain.needs_rehash(user.password_hash):
+        await repository.update_user(session, user.id,
+                                     {"password_hash": domain.hash_password(password)})
+    return await _issue(session, settings, user)
+
+
+async def refresh(
+    session: AsyncSession, db: Database, settings: Settings, token: str
+) -> TokenResponse:
+    row = await repository.refresh_by_hash(session, domain.token_hash(token))
+    if row is None or row.revoked_at is not None or row.expires_at <= utc_now():
+        raise Unauthorized("Refresh token is not valid")
+    if row.used_at is not None:
+        # A rotated token came back: someone kept a copy. End the whole family.
+        await session.rollback()  # release our row lock; the revocation stands on its own
+        async with db.session() as side:
+            await repository.revoke_family(side, row.family)
+            await side.commit()
+        raise Unauthorized("Refresh token was already used; please log in again")
+    user = await repository.user_by_id(session, row.user_id)
+    if user is None or not user.active:
+        raise Unauthorized("User is not active")
+    await repository.mark_refresh_used(session, row.id)
+    return await _issue(session, settings, user, row.family)
+
+
+async def logout(session: AsyncSession, token: str) -> None:
+    row = await repository.refresh_by_hash(session, domain.token_hash(token))
+    if row is not None:
+        await repository.revoke_family(session, row.family)
+
+
+async def create_user(session: AsyncSession, who: Principal | None, data: UserCreate) -> UserOut:
+    problem = domain.password_problem(data.password)
+    if problem:
+        raise Unprocessable(f"Password is {problem}", field="password")
+    row = await repository.insert_user(
+        session, id=uuid.uuid4(), username=data.username, display_name=data.display_name,
+        role=data.role, password_hash=domain.hash_password(data.password),
+        accounts=data.accounts,
+    )
+    if row is None:
+        raise Conflict("A user with this username exists", field="username")
+    out = _user_out(row)
+    if who is not None:
+        await audit.record(session, who, "create", "user", str(row.id),
+                           after=out.model_dump(exclude={"created_at"}))
+    return out
+
+
+async def update_user(
+    session: AsyncSession, who: Principal, username: str, data: UserUpdate
+) -> UserOut:
+    row = await repository.user_by_username(session, username)
+    if row is None:
+        raise NotFound("No such user", field="username")
+    values: dict[str, Any] = data.model_dump(exclude_none=True, exclude={"password"})
+    if data.password is not None:
+        problem = domain.password_problem(data.password)
+        if problem:
+            raise Unprocessable(f"Password is {problem}", field="password")
+        values["password_hash"] = domain.hash_password(data.password)
+    if row.username == who.sub and (values.get("role") not in (None, row.role)
+                                    or values.get("active") is False):
+        raise Unprocessable("Administrators cannot demote or deactivate themselves",
+                            field="role")
+    if not values:
+        return _user_out(row)
+    before = _user_out(row)
+    updated = await repository.update_user(session, row.id, values)
+    if data.active is False or "password_hash" in values or "role" in values:
+        await repository.revoke_user_tokens(session, row.id)
+    after = _user_out(updated)
+    await audit.record(session, who, "update", "user", str(row.id),
+                       before=before.model_dump(exclude={"created_at"}),
+                       after=after.model_dump(exclude={"created_at"}))
+    return after
+
+
+async def list_users(session: AsyncSession) -> list[UserOut]:
+    return [_user_out(r) for r in await repository.list_users(session)]

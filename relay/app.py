@@ -1,0 +1,102 @@
+"""The relay process: a loop woken by outbox NOTIFY (and polling), plus health and metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from fastapi import FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
+
+from kernel.errors import install_error_handlers
+from kernel.logs import RequestContextMiddleware, configure_logging
+from kernel.settings import get_settings, service_role
+from relay.core import Relay
+
+log = logging.getLogger("tapline.relay")
+
+
+async def run_loop(relay: Relay, dsn: str, stop: asyncio.Event, poll: float) -> None:
+    wake = asyncio.Event()
+    listener: asyncpg.Connection | None = None
+    while not stop.is_set():
+        try:
+            if listener is None or listener.is_closed():
+                listener = await asyncpg.connect(dsn)
+                await listener.add_listener("tapline_outbox", lambda *_: wake.set())
+            wake.clear()
+            await relay.pass_once()
+        except Exception:  # noqa: BLE001 - the loop must survive a database restart
+            log.exception("relay pass failed; retrying")
+            if listener is not None:
+                with contextlib.suppress(Exception):
+                    await listener.close()
+            listener = None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout=poll)
+    if listener is not None:
+        with contextlib.suppress(Exception):
+            await listener.close()
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    dsn = settings.role_dsn(service_role("relay"))
+    state: dict[str, Relay] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging("relay", settings.log_level)
+        pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
+        relay = Relay(pool, batch=settings.relay_batch)
+        await relay.ensure_cursors()
+        state["relay"] = relay
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_loop(relay, dsn, stop, settings.relay_poll_seconds))
+        try:
+            yield
+        finally:
+            stop.set()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(task, timeout=5)
+            await pool.close()
+
+    app = FastAPI(title="Tapline relay", lifespan=lifespan, openapi_url=None, docs_url=None)
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+    registry = CollectorRegistry()
+    lag_events = Gauge("tapline_relay_lag_events", "Events not yet copied",
+                       ["source", "subscriber"], registry=registry)
+    lag_seconds = Gauge("tapline_relay_lag_seconds", "Age of the oldest uncopied event",
+                        ["source", "subscriber"], registry=registry)
+    copied = Gauge("tapline_relay_copied_total", "Events copied by this process",
+                   ["source", "subscriber"], registry=registry)
+
+    @app.get("/health")
+    async def health() -> dict[str, object]:
+        relay = state["relay"]
+        lag = await relay.lag()
+        return {
+            "status": "ok",
+            "lag_events": sum(int(str(x["events"])) for x in lag),
+            "lag_seconds": max((float(str(x["seconds"])) for x in lag), default=0.0),
+            "pairs": lag,
+            "last_pass": relay.last_pass,
+        }
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        relay = state["relay"]
+        for row in await relay.lag():
+            labels = (str(row["source"]), str(row["subscriber"]))
+            lag_events.labels(*labels).set(float(str(row["events"])))
+            lag_seconds.labels(*labels).set(float(str(row["seconds"])))
+        for (src, dst), n in relay.copied.items():
+            copied.labels(src, dst).set(n)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app

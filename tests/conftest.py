@@ -1,0 +1,177 @@
+"""One PostgreSQL server per test run; each test runs inside a transaction that is rolled back.
+
+The server is the embedded one (or `TEST_DATABASE_URL`, an admin URL to a scratch server). The
+database `tapline_template` is migrated once; `tapline` is cloned from it for in-process tests,
+and tests that need real commits across processes clone their own (`fresh_database`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="tapline-test-"))
+os.environ.setdefault("TAPLINE_DATA_DIR", str(_TMP))
+os.environ["TAPLINE_DEMO"] = "0"
+os.environ.setdefault("TAPLINE_LOG_LEVEL", "WARNING")
+
+
+def _admin_url(server_url: str, db: str) -> str:
+    base, _, _ = server_url.rpartition("/")
+    return f"{base}/{db}"
+
+
+def _start_server() -> tuple[str, Any]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url, None
+    from tapline.pgserver import EmbeddedPostgres, free_port
+
+    pg = EmbeddedPostgres(
+        _TMP / "pg", free_port(),
+        settings={"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"},
+    )
+    pg.start()
+    return pg.admin_url("postgres"), pg
+
+
+_SERVER_URL, _PG = _start_server()
+TEMPLATE = "tapline_template"
+
+
+def clone_database(name: str) -> str:
+    with psycopg.connect(_admin_url(_SERVER_URL, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}" STRATEGY FILE_COPY')
+    return _admin_url(_SERVER_URL, name)
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(_admin_url(_SERVER_URL, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _prepare() -> str:
+    with psycopg.connect(_admin_url(_SERVER_URL, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
+    os.environ["TAPLINE_DATABASE_URL"] = _admin_url(_SERVER_URL, TEMPLATE)
+    from kernel.keys import ensure_keys
+    from kernel.settings import get_settings
+    from tapline.bootstrap import migrate_all
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    ensure_keys(settings)
+    migrate_all(settings)
+    url = clone_database("tapline")
+    os.environ["TAPLINE_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    return url
+
+
+ADMIN_URL = _prepare()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _PG is not None:
+        _PG.stop()
+
+
+@pytest.fixture(scope="session")
+def admin_url() -> str:
+    return ADMIN_URL
+
+
+@pytest.fixture
+def fresh_database() -> Iterator[str]:
+    """A database of its own (cloned from the migrated template) for multi-process tests."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    url = clone_database(name)
+    try:
+        yield url
+    finally:
+        drop_database(name)
+
+
+# ---- in-process apps --------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def service_apps() -> dict[str, Any]:
+    from services.accounts.app import create_app as accounts
+    from services.billing.app import create_app as billing
+    from services.collections.app import create_app as collections
+    from services.payments.app import create_app as payments
+
+    return {"accounts": accounts(), "billing": billing(), "payments": payments(),
+            "collections": collections()}
+
+
+@pytest.fixture(scope="session")
+def gateway_app(service_apps: dict[str, Any]) -> Any:
+    import httpx
+
+    from gateway.app import create_app
+
+    transports = {name: httpx.ASGITransport(app=app) for name, app in service_apps.items()}
+    return create_app(transports=transports)
+
+
+@pytest.fixture
+async def bound(service_apps: dict[str, Any], gateway_app: Any) -> AsyncIterator[dict[str, Any]]:
+    """Every app's sessions run in one open transaction per app, rolled back after the test."""
+    opened = []
+    conns: dict[str, Any] = {}
+    for name, app in [*service_apps.items(), ("gateway", gateway_app)]:
+        db = app.state.db
+        conn = await db.engine.connect()
+        trans = await conn.begin()
+        db.bind(conn)
+        opened.append((db, conn, trans))
+        conns[name] = conn
+    try:
+        yield conns
+    finally:
+        for db, conn, trans in opened:
+            await trans.rollback()
+            await conn.close()
+            db.bind(None)
+
+
+@pytest.fixture
+async def client(bound: dict[str, Any], gateway_app: Any) -> AsyncIterator[Any]:
+    """An HTTP client for the whole API, through the gateway, isolated per test."""
+    import httpx
+
+    transport = httpx.ASGITransport(app=gateway_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+def mint_token(role: str, sub: str | None = None, accounts: tuple[str, ...] = (),
+               minutes: int | None = None) -> str:
+    from kernel.auth import issue_access_token
+    from kernel.keys import private_key
+    from kernel.settings import get_settings
+
+    settings = get_settings()
+    token, _ = issue_access_token(private_key(settings), settings, sub or role, role, role,
+                                  accounts, minutes)
+    return token
+
+
+@pytest.fixture
+def auth() -> Any:
+    """`auth("csr1")` -> headers with a valid bearer token for that role."""
+
+    def make(role: str, sub: str | None = None, accounts: tuple[str, ...] = ()) -> dict[str, str]:
+        return {"Authorization": f"Bearer {mint_token(role, sub, accounts)}"}
+
+    return make

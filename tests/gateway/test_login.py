@@ -1,0 +1,42 @@
+"""Staff log in at the gateway and the services honour the token themselves."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.auth.schemas import UserCreate
+from gateway.auth.service import create_user
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+async def supervisor(bound, gateway_app):
+    async with gateway_app.state.db.session() as s:
+        await create_user(s, None, UserCreate(username="sup", display_name="Sam Supervisor",
+                                              role="supervisor", password=PASSWORD))
+        await s.commit()
+    return "sup"
+
+
+async def test_supervisor_logs_in_and_gets_a_bearer_token(client, supervisor):
+    r = await client.post("/api/auth/token", data={"username": "sup", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["token_type"] == "bearer" and body["role"] == "supervisor"
+    me = await client.get("/api/auth/me",
+                          headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.json()["authority"] == "1000.00"
+
+
+async def test_wrong_password_is_401_problem(client, supervisor):
+    r = await client.post("/api/auth/token", data={"username": "sup", "password": "nope"})
+    assert r.status_code == 401
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["code"] == "unauthorized"
+
+
+async def test_proxy_reaches_service_health(client):
+    r = await client.get("/api/billing/health")
+    assert r.status_code == 200, r.text
+    assert r.json()["service"] == "billing"
