@@ -175,3 +175,30 @@ def auth() -> Any:
         return {"Authorization": f"Bearer {mint_token(role, sub, accounts)}"}
 
     return make
+
+
+@pytest.fixture
+def pump(bound: dict[str, Any], service_apps: dict[str, Any]) -> Any:
+    """In-process stand-in for the relay inside the test's transactions.
+
+    `await pump("accounts", "billing")` copies the source's outbox into the subscriber's inbox
+    (exactly as the relay does, by event id) and applies it with the subscriber's processor.
+    The real relay is exercised by tests/events against committed data.
+    """
+    from sqlalchemy import text
+
+    async def run(source: str, subscriber: str) -> int:
+        rows = (await bound[source].execute(text(
+            "SELECT event_id, type, version, key, key_seq, payload, occurred_at "
+            "FROM outbox ORDER BY txid, id"))).all()
+        for r in rows:
+            await bound[subscriber].execute(
+                text("INSERT INTO inbox (event_id, source, type, version, key, key_seq, "
+                     "payload, occurred_at) VALUES (:e, :s, :t, :v, :k, :q, :p, :o) "
+                     "ON CONFLICT DO NOTHING"),
+                {"e": r.event_id, "s": source, "t": r.type, "v": r.version, "k": r.key,
+                 "q": r.key_seq, "p": __import__("json").dumps(r.payload), "o": r.occurred_at},
+            )
+        return int(await service_apps[subscriber].state.inbox.drain())
+
+    return run
