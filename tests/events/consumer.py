@@ -1,0 +1,28 @@
+"""A test consumer: records each applied event in billing's audit trail (transactionally), and
+refuses events of type `test.Poison`. Used in-process and by `python -m tapline.worker`."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.inbox import Handlers, InboxEvent
+
+
+async def record(session: AsyncSession, event: InboxEvent) -> None:
+    await session.execute(
+        text("INSERT INTO audit_log (actor, action, entity, entity_id, after) "
+             "VALUES ('test', 'applied', :key, :eid, jsonb_build_object('seq', CAST(:seq AS bigint)))"),
+        {"key": event.key, "eid": str(event.event_id), "seq": event.key_seq},
+    )
+
+
+async def poison(session: AsyncSession, event: InboxEvent) -> None:
+    raise ValueError("this event can never be applied")
+
+
+def handlers() -> Handlers:
+    h = Handlers()
+    h.add("test.Counted", record)
+    h.add("test.Poison", poison)
+    return h

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+from kernel.db import Database
+from kernel.settings import get_settings, role_password, service_role
+
+
+def role_url(admin_url: str, component: str) -> str:
+    """Login URL of a component's role on the same server and database as `admin_url`."""
+    parts = urlsplit(admin_url)
+    role = service_role(component)
+    netloc = f"{role}:{role_password(get_settings(), role)}@{parts.hostname}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def database(admin_url: str, component: str) -> Database:
+    return Database(role_url(admin_url, component), component, get_settings(), f"test-{component}")
+
+
+def subprocess_env(admin_url: str) -> dict[str, str]:
+    return {**os.environ, "TAPLINE_DATABASE_URL": admin_url, "TAPLINE_LOG_LEVEL": "WARNING",
+            "TAPLINE_RELAY_POLL_SECONDS": "0.1", "TAPLINE_INBOX_MAX_ATTEMPTS": "3"}
