@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.errors import Problem
 from kernel.settings import Settings, async_url
 
 
@@ -101,7 +102,7 @@ class TxRoute(APIRoute):
             async with db.session() as session:
                 request.state.session = session
                 key = request.headers.get("idempotency-key")
-                idem: idempotency.Claim | None = None
+                idem: idempotency.Claim | Response | None = None
                 if key and request.method in MUTATING:
                     body = await request.body()
                     fingerprint = hashlib.sha256(
@@ -114,11 +115,14 @@ class TxRoute(APIRoute):
                         return idem
                 try:
                     response = await original(request)
+                except Problem as exc:
+                    await (session.commit() if exc.commit else session.rollback())
+                    raise
                 except BaseException:
                     await session.rollback()
                     raise
                 if response.status_code < 400:
-                    if idem is not None:
+                    if isinstance(idem, idempotency.Claim):
                         await idempotency.remember(session, idem, response)
                     await session.commit()
                 else:

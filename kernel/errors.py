@@ -53,10 +53,14 @@ class Problem(Exception):
         *,
         field: str | None = None,
         errors: list[FieldError] | None = None,
+        commit: bool = False,
         **extra: Any,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail
+        #: The refusal is itself a fact to keep (a failed login, a revoked token family):
+        #: the request's transaction commits instead of rolling back.
+        self.commit = commit
         self.errors = errors or ([FieldError(field=field, message=detail or self.title)]
                                  if field else None)
         self.extra = extra

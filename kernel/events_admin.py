@@ -19,6 +19,8 @@ from kernel.auth import Principal, require_roles
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import NotFound, problem_responses
 
+Admin = Annotated[Principal, Depends(require_roles("admin"))]
+
 
 class ParkedEvent(BaseModel):
     event_id: uuid.UUID
@@ -79,8 +81,6 @@ def events_admin_router(service: str) -> APIRouter:
     router = APIRouter(
         prefix=f"/api/{service}/admin/events", tags=[f"{service}-admin"], route_class=TxRoute
     )
-    Admin = Annotated[Principal, Depends(require_roles("admin"))]
-
     @router.get("/parked", response_model=list[ParkedEvent],
                 responses=problem_responses(401, 403))
     async def parked_events(

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -164,7 +164,7 @@ class InboxProcessor:
             await session.commit()
             return done
 
-    async def _apply(self, session: AsyncSession, rows: list[Any]) -> int:
+    async def _apply(self, session: AsyncSession, rows: Sequence[Any]) -> int:
         rows = sorted(rows, key=lambda r: (r.source, r.key, r.key_seq))
         last: dict[tuple[str, str], int] = {}
         blocked: set[tuple[str, str]] = set()

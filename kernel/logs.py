@@ -89,10 +89,9 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [
-                    *message["headers"], (b"x-request-id", rid.encode("latin-1"))
-                ]
+                kept = [(k, v) for k, v in message.get("headers", [])
+                        if k.lower() != b"x-request-id"]
+                message["headers"] = [*kept, (b"x-request-id", rid.encode("latin-1"))]
             await send(message)
 
         try:

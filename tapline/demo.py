@@ -50,7 +50,7 @@ async def load_demo(settings: Settings, today: date | None = None) -> bool:
             for username, role, name in DEMO_USERS:
                 await create_user(
                     session, None,
-                    UserCreate(username=username, display_name=name, role=role,  # type: ignore[arg-type]
+                    UserCreate(username=username, display_name=name, role=role,
                                password=DEMO_PASSWORD),
                     enforce_policy=False,
                 )

@@ -18,7 +18,7 @@ from gateway.auth.schemas import (
     UserUpdate,
 )
 from kernel.auth import CurrentUser, Principal, authority, require_roles
-from kernel.db import SessionDep, TxRoute, get_db
+from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from kernel.settings import ROLES, get_settings
 
@@ -40,17 +40,15 @@ async def login(
     """Log in with username and password; returns a short-lived access token and a refresh
     token. Repeated failures for a username or from an address are refused for a while."""
     response.headers["Cache-Control"] = "no-store"
-    return await service.login(session, get_db(request), get_settings(), form.username,
-                               form.password, client_ip(request))
+    return await service.login(session, get_settings(), form.username, form.password,
+                               client_ip(request))
 
 
 @router.post("/refresh", response_model=TokenResponse, responses=problem_responses(401, 422))
-async def refresh(
-    request: Request, body: RefreshRequest, session: SessionDep, response: Response
-) -> TokenResponse:
+async def refresh(body: RefreshRequest, session: SessionDep, response: Response) -> TokenResponse:
     """Trade a refresh token for new tokens; each refresh token works once (rotation)."""
     response.headers["Cache-Control"] = "no-store"
-    return await service.refresh(session, get_db(request), get_settings(), body.refresh_token)
+    return await service.refresh(session, get_settings(), body.refresh_token)
 
 
 @router.post("/logout", status_code=204, responses=problem_responses(422))

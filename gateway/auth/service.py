@@ -13,7 +13,6 @@ from gateway.auth.schemas import TokenResponse, UserCreate, UserOut, UserUpdate
 from kernel import audit
 from kernel.auth import Principal, issue_access_token
 from kernel.clock import utc_now
-from kernel.db import Database
 from kernel.errors import Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
 from kernel.keys import private_key
 from kernel.settings import Settings
@@ -41,8 +40,7 @@ async def _issue(session: AsyncSession, settings: Settings, user: Any,
 
 
 async def login(
-    session: AsyncSession, db: Database, settings: Settings, username: str, password: str,
-    client_ip: str,
+    session: AsyncSession, settings: Settings, username: str, password: str, client_ip: str
 ) -> TokenResponse:
     by_user, by_ip = await repository.recent_failures(
         session, username, client_ip, settings.login_window_seconds
@@ -53,11 +51,8 @@ async def login(
     user = await repository.user_by_username(session, username)
     ok = domain.verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        # Recorded in its own transaction: the refusal below rolls the request back.
-        async with db.session() as side:
-            await repository.record_attempt(side, username, client_ip, False)
-            await side.commit()
-        raise Unauthorized("Incorrect username or password")
+        await repository.record_attempt(session, username, client_ip, False)
+        raise Unauthorized("Incorrect username or password", commit=True)
     await repository.record_attempt(session, username, client_ip, True)
     if domain.needs_rehash(user.password_hash):
         await repository.update_user(session, user.id,
@@ -65,19 +60,14 @@ async def login(
     return await _issue(session, settings, user)
 
 
-async def refresh(
-    session: AsyncSession, db: Database, settings: Settings, token: str
-) -> TokenResponse:
+async def refresh(session: AsyncSession, settings: Settings, token: str) -> TokenResponse:
     row = await repository.refresh_by_hash(session, domain.token_hash(token))
     if row is None or row.revoked_at is not None or row.expires_at <= utc_now():
         raise Unauthorized("Refresh token is not valid")
     if row.used_at is not None:
         # A rotated token came back: someone kept a copy. End the whole family.
-        await session.rollback()  # release our row lock; the revocation stands on its own
-        async with db.session() as side:
-            await repository.revoke_family(side, row.family)
-            await side.commit()
-        raise Unauthorized("Refresh token was already used; please log in again")
+        await repository.revoke_family(session, row.family)
+        raise Unauthorized("Refresh token was already used; please log in again", commit=True)
     user = await repository.user_by_id(session, row.user_id)
     if user is None or not user.active:
         raise Unauthorized("User is not active")

@@ -12,7 +12,8 @@ from kernel.inbox import Handlers, InboxEvent
 async def record(session: AsyncSession, event: InboxEvent) -> None:
     await session.execute(
         text("INSERT INTO audit_log (actor, action, entity, entity_id, after) "
-             "VALUES ('test', 'applied', :key, :eid, jsonb_build_object('seq', CAST(:seq AS bigint)))"),
+             "VALUES ('test', 'applied', :key, :eid, "
+             "jsonb_build_object('seq', CAST(:seq AS bigint)))"),
         {"key": event.key, "eid": str(event.event_id), "seq": event.key_seq},
     )
 
