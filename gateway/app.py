@@ -22,6 +22,7 @@ from kernel.db import Database, SessionDep, TxRoute
 from kernel.errors import install_error_handlers
 from kernel.keys import ensure_keys
 from kernel.logs import RequestContextMiddleware, configure_logging
+from kernel.openapi import install_problem_openapi
 from kernel.settings import SERVICES, get_settings, service_role
 
 PROXY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -73,6 +74,7 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     app.state.upstreams = upstreams
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
+    install_problem_openapi(app)
     app.include_router(auth_router)
 
     system = APIRouter(prefix="/api", tags=["system"], route_class=TxRoute)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 from fastapi import Request, Response
 
-from kernel.errors import BadGateway, GatewayTimeout, NotFound
+from kernel.errors import BadGateway, GatewayTimeout, NotFound, Unprocessable
 from kernel.settings import SERVICES, Settings
 
 HOP_BY_HOP = frozenset({
@@ -53,11 +53,16 @@ async def forward(upstreams: Upstreams, service: str, request: Request) -> Respo
         prior = request.headers.get("x-forwarded-for")
         headers["x-forwarded-for"] = f"{prior}, {request.client.host}" if prior \
             else request.client.host
+    # Forward the path and query exactly as received (still percent-encoded).
+    raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.scope.get("query_string") or b""
+    target = raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
     try:
         upstream = await client.request(
-            request.method, request.url.path, params=request.query_params,
-            content=await request.body(), headers=headers,
+            request.method, target, content=await request.body(), headers=headers,
         )
+    except httpx.InvalidURL as exc:
+        raise Unprocessable("The request URL is not valid") from exc
     except httpx.TimeoutException as exc:
         raise GatewayTimeout(f"The {service} service did not answer in time") from exc
     except httpx.TransportError as exc:

@@ -24,6 +24,7 @@ from kernel.errors import install_error_handlers
 from kernel.events_admin import events_admin_router
 from kernel.inbox import Handlers, InboxProcessor, inbox_stats
 from kernel.logs import RequestContextMiddleware, configure_logging
+from kernel.openapi import install_problem_openapi
 from kernel.settings import get_settings, service_role
 
 
@@ -88,6 +89,7 @@ def create_service_app(
     app.state.service = name
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
+    install_problem_openapi(app)
 
     health = APIRouter(prefix=f"/api/{name}", tags=[name], route_class=TxRoute)
 

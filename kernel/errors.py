@@ -159,6 +159,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # an unparseable body: same answer as any invalid input
+            return problem_response(request, 422, "validation", "Invalid input",
+                                    str(exc.detail) if exc.detail else None)
         code = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized",
                 403: "forbidden"}.get(exc.status_code, "http-error")
         return problem_response(
