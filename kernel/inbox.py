@@ -40,13 +40,28 @@ class InboxEvent:
 
 
 Handler = Callable[[AsyncSession, InboxEvent], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, list[InboxEvent]], Awaitable[None]]
 
 
 class Handlers:
-    """Event type -> handler. Types with no handler are skipped (in order) without effect."""
+    """Event type -> handler. Types with no handler are skipped (in order) without effect.
+
+    A batch handler receives many events of one type at once (never two of one key), so it can
+    apply them with set-based SQL; use it for types that arrive by the thousand (bills).
+    """
 
     def __init__(self) -> None:
         self._by_type: dict[str, Handler] = {}
+        self._batch: dict[str, BatchHandler] = {}
+
+    def add_batch(self, event_type: str, fn: BatchHandler) -> None:
+        self._batch[event_type] = fn
+
+    def get_batch(self, event_type: str) -> BatchHandler | None:
+        return self._batch.get(event_type)
+
+    def handles(self, event_type: str) -> bool:
+        return event_type in self._by_type or event_type in self._batch
 
     def on(self, event_type: str) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
@@ -63,6 +78,7 @@ class Handlers:
 
     def merge(self, other: Handlers) -> Handlers:
         self._by_type.update(other._by_type)
+        self._batch.update(other._batch)
         return self
 
 
@@ -164,44 +180,88 @@ class InboxProcessor:
             await session.commit()
             return done
 
-    async def _apply(self, session: AsyncSession, rows: Sequence[Any]) -> int:
-        rows = sorted(rows, key=lambda r: (r.source, r.key, r.key_seq))
+    @staticmethod
+    def _plan(rows: Sequence[Any]) -> list[list[Any]]:
+        """Ready events in waves: wave n holds the n-th ready event of each key, so a wave never
+        holds two events of one key and waves in order keep every key's order."""
+        waves: list[list[Any]] = []
         last: dict[tuple[str, str], int] = {}
-        blocked: set[tuple[str, str]] = set()
-        done_ids: list[str] = []
-        statuses: list[str] = []
-        for r in rows:
+        depth: dict[tuple[str, str], int] = {}
+        for r in sorted(rows, key=lambda r: (r.source, r.key, r.key_seq)):
             k = (r.source, r.key)
-            if k in blocked:
-                continue
             expected = last.get(k, r.last_seq) + 1
             if r.key_seq != expected:
-                blocked.add(k)  # predecessor not here yet (or not applied): keep order
-                continue
-            event = InboxEvent(r.event_id, r.source, r.type, r.version, r.key, r.key_seq,
-                               r.payload, r.occurred_at)
-            handler = self.handlers.get(r.type)
-            try:
-                if handler is not None:
-                    async with session.begin_nested():
-                        await handler(session, event)
-            except Exception as exc:  # noqa: BLE001 - any handler failure parks, never crashes
-                blocked.add(k)
-                await self._fail(session, r, exc)
+                last[k] = -1  # predecessor not here yet (or not applied): nothing more for k
                 continue
             last[k] = r.key_seq
-            done_ids.append(str(r.event_id))
-            statuses.append("applied" if handler is not None else "skipped")
-        if done_ids:
-            await session.execute(_MARK_DONE, {"ids": done_ids, "statuses": statuses})
+            n = depth.get(k, 0)
+            depth[k] = n + 1
+            if n == len(waves):
+                waves.append([])
+            waves[n].append(r)
+        return waves
+
+    async def _run(self, session: AsyncSession, rows: list[Any]) -> None:
+        by_type: dict[str, list[Any]] = {}
+        for r in rows:
+            by_type.setdefault(r.type, []).append(r)
+        for event_type, group in by_type.items():
+            events = [InboxEvent(r.event_id, r.source, r.type, r.version, r.key, r.key_seq,
+                                 r.payload, r.occurred_at) for r in group]
+            batch = self.handlers.get_batch(event_type)
+            if batch is not None:
+                await batch(session, events)
+                continue
+            handler = self.handlers.get(event_type)
+            if handler is not None:
+                for event in events:
+                    await handler(session, event)
+
+    async def _apply(self, session: AsyncSession, rows: Sequence[Any]) -> int:
+        waves = self._plan(rows)
+        if not waves:
+            return 0
+        try:
+            async with session.begin_nested():  # optimistic: the whole batch at once
+                for wave in waves:
+                    await self._run(session, wave)
+            done = [r for wave in waves for r in wave]
+        except Exception:  # noqa: BLE001 - isolate the failing event one by one, below
+            done = await self._apply_one_by_one(session, [r for w in waves for r in w])
+        if done:
+            last: dict[tuple[str, str], int] = {}
+            for r in done:
+                last[(r.source, r.key)] = max(last.get((r.source, r.key), 0), r.key_seq)
+            await session.execute(_MARK_DONE, {
+                "ids": [str(r.event_id) for r in done],
+                "statuses": ["applied" if self.handlers.handles(r.type) else "skipped"
+                             for r in done]})
             keys = list(last)
             await session.execute(
                 _PROGRESS,
                 {"sources": [k[0] for k in keys], "keys": [k[1] for k in keys],
                  "seqs": [last[k] for k in keys]},
             )
-        self.applied_total += len(done_ids)
-        return len(done_ids)
+        self.applied_total += len(done)
+        return len(done)
+
+    async def _apply_one_by_one(self, session: AsyncSession, rows: list[Any]) -> list[Any]:
+        """Slow path after a failure: one savepoint per event; a failure blocks its key only."""
+        blocked: set[tuple[str, str]] = set()
+        done: list[Any] = []
+        for r in sorted(rows, key=lambda r: (r.source, r.key, r.key_seq)):
+            k = (r.source, r.key)
+            if k in blocked:
+                continue
+            try:
+                async with session.begin_nested():
+                    await self._run(session, [r])
+            except Exception as exc:  # noqa: BLE001 - any handler failure parks, never crashes
+                blocked.add(k)
+                await self._fail(session, r, exc)
+                continue
+            done.append(r)
+        return done
 
     async def _fail(self, session: AsyncSession, r: Any, exc: Exception) -> None:
         self.failed_total += 1

@@ -89,7 +89,7 @@ class Settings(BaseSettings):
 
     upstream_timeout: float = 10.0
     inbox_max_attempts: int = 8
-    inbox_batch: int = 500
+    inbox_batch: int = 2000
     relay_batch: int = 5000
     relay_poll_seconds: float = 0.5
     log_level: str = "INFO"

@@ -21,15 +21,24 @@ log = logging.getLogger("tapline.relay")
 
 
 async def run_loop(relay: Relay, dsn: str, stop: asyncio.Event, poll: float) -> None:
+    """Copy on every outbox NOTIFY (just the notifying sources), and fully on every poll."""
     wake = asyncio.Event()
+    notified: set[str] = set()
     listener: asyncpg.Connection | None = None
+
+    def on_notify(_conn: object, _pid: int, _channel: str, payload: str) -> None:
+        notified.add(payload)
+        wake.set()
+
     while not stop.is_set():
         try:
             if listener is None or listener.is_closed():
                 listener = await asyncpg.connect(dsn)
-                await listener.add_listener("tapline_outbox", lambda *_: wake.set())
+                await listener.add_listener("tapline_outbox", on_notify)
+            sources = set(notified) if wake.is_set() else None
+            notified.clear()
             wake.clear()
-            await relay.pass_once()
+            await relay.pass_once(sources)
         except Exception:  # noqa: BLE001 - the loop must survive a database restart
             log.exception("relay pass failed; retrying")
             if listener is not None:

@@ -102,10 +102,12 @@ class Relay:
             self.copied[key] = self.copied.get(key, 0) + n
         return n
 
-    async def pass_once(self) -> int:
-        """Copy everything currently visible for every pair; returns events copied."""
+    async def pass_once(self, sources: set[str] | None = None) -> int:
+        """Copy everything now visible for every pair (or only those of `sources`)."""
         total = 0
         for source, subscriber in pairs():
+            if sources is not None and source not in sources:
+                continue
             while True:
                 n = await self.copy_once(source, subscriber)
                 total += n

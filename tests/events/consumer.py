@@ -27,3 +27,22 @@ def handlers() -> Handlers:
     h.add("test.Counted", record)
     h.add("test.Poison", poison)
     return h
+
+
+async def record_many(session: AsyncSession, events: list[InboxEvent]) -> None:
+    await session.execute(
+        text("INSERT INTO audit_log (actor, action, entity, entity_id, after) "
+             "SELECT 'test', 'applied', k, e, jsonb_build_object('seq', s) "
+             "FROM unnest(CAST(:keys AS text[]), CAST(:ids AS text[]), CAST(:seqs AS bigint[])) "
+             "AS t(k, e, s)"),
+        {"keys": [e.key for e in events], "ids": [str(e.event_id) for e in events],
+         "seqs": [e.key_seq for e in events]},
+    )
+
+
+def batch_handlers() -> Handlers:
+    """The same effect as `handlers()`, applied set-based (one statement per wave)."""
+    h = Handlers()
+    h.add_batch("test.Counted", record_many)
+    h.add("test.Poison", poison)
+    return h

@@ -1,0 +1,68 @@
+"""Shared by the benchmarks: a tuned embedded PostgreSQL of their own, migrated, and a place
+to write results. Benchmarks generate their own data at a chosen scale."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def start_database() -> str:
+    """Admin URL of a fresh, migrated database; sets the environment for child processes."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    data = Path(tempfile.mkdtemp(prefix="tapline-bench-"))
+    os.environ.setdefault("TAPLINE_DATA_DIR", str(data))
+    os.environ.setdefault("TAPLINE_LOG_LEVEL", "WARNING")
+    if not url:
+        from tapline.pgserver import EmbeddedPostgres, free_port
+
+        pg = EmbeddedPostgres(data / "pg", free_port(), settings={
+            "synchronous_commit": "off", "shared_buffers": "1GB", "work_mem": "64MB",
+            "maintenance_work_mem": "512MB", "max_wal_size": "4GB"})
+        pg.start()
+        url = pg.admin_url()
+        import atexit
+
+        atexit.register(pg.stop)
+    os.environ["TAPLINE_DATABASE_URL"] = url
+    from kernel.keys import ensure_keys
+    from kernel.settings import get_settings
+    from tapline.bootstrap import migrate_all
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    ensure_keys(settings)
+    migrate_all(settings)
+    return url
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"p50": percentile(values, 50), "p95": percentile(values, 95),
+            "p99": percentile(values, 99), "mean": statistics.fmean(values) if values else 0.0,
+            "n": len(values)}
+
+
+def write_result(name: str, figures: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    doc = {"benchmark": name, "at": datetime.now(UTC).isoformat(), "machine": {
+        "cpus": os.cpu_count(), "python": platform.python_version()}, **figures}
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(doc, indent=2, default=str))
+    print(json.dumps(doc, indent=2, default=str))
+    return path
