@@ -13,6 +13,10 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response as StarletteResponse
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from gateway.auth.router import router as auth_router
 from gateway.openapi import MergedOpenAPI
@@ -23,9 +27,10 @@ from kernel.errors import install_error_handlers
 from kernel.keys import ensure_keys
 from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.openapi import install_problem_openapi
-from kernel.settings import SERVICES, get_settings, service_role
+from kernel.settings import REPO_ROOT, SERVICES, get_settings, service_role
 
 PROXY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+FRONTEND = REPO_ROOT / "frontend"
 
 
 class ComponentHealth(BaseModel):
@@ -133,4 +138,20 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     async def proxy(service: str, path: str, request: Request) -> Response:
         return await forward(upstreams, service, request)
 
+    site = FRONTEND / "dist" if (FRONTEND / "dist" / "index.html").exists() \
+        else FRONTEND / "placeholder"
+    if site.exists():
+        app.mount("/", SPAStaticFiles(directory=site, html=True), name="frontend")
     return app
+
+
+class SPAStaticFiles(StaticFiles):
+    """The built frontend; unknown paths fall back to index.html for client-side routes."""
+
+    async def get_response(self, path: str, scope: Scope) -> StarletteResponse:
+        try:
+            return await super().get_response(path, scope)
+        except StarletteHTTPException as exc:
+            if exc.status_code != 404 or path.startswith("api/"):
+                raise
+            return await super().get_response("index.html", scope)
