@@ -80,6 +80,7 @@ def test_health_is_green_with_relay_lag_reported(live_stack: str) -> None:
     assert body["relay_lag_events"] is not None
 
 
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
 def test_every_secured_operation_refuses_a_caller_without_a_token(live_schema: Any) -> None:
     secured = 0
     for result in live_schema.get_all_operations():
