@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,6 +23,7 @@ from sqlalchemy import text
 from kernel.db import Database, SessionDep, TxRoute
 from kernel.errors import install_error_handlers
 from kernel.events_admin import events_admin_router
+from kernel.idempotency import purge_expired
 from kernel.inbox import Handlers, InboxProcessor, inbox_stats
 from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.openapi import install_problem_openapi
@@ -47,6 +49,20 @@ class ServiceHealth(BaseModel):
     inbox: InboxHealth | None = None
 
 
+async def housekeeping(db: Database, stop: asyncio.Event, ttl_hours: int,
+                       every_seconds: float = 600.0) -> None:
+    """Periodic chores of a service process: expired idempotency keys."""
+    while not stop.is_set():
+        try:
+            async with db.session() as session:
+                await purge_expired(session, ttl_hours)
+                await session.commit()
+        except Exception:  # noqa: BLE001 - a chore must never take the service down
+            logging.getLogger("tapline.housekeeping").exception("housekeeping failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every_seconds)
+
+
 def create_service_app(
     name: str,
     routers: Sequence[APIRouter] = (),
@@ -64,12 +80,14 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(name, settings.log_level)
         stop = asyncio.Event()
-        task = asyncio.create_task(processor.run_forever(stop)) if run_inbox else None
+        tasks = [asyncio.create_task(housekeeping(db, stop, settings.idempotency_ttl_hours))]
+        if run_inbox:
+            tasks.append(asyncio.create_task(processor.run_forever(stop)))
         try:
             yield
         finally:
             stop.set()
-            if task is not None:
+            for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                     await asyncio.wait_for(task, timeout=5)
             await db.dispose()

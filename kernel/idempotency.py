@@ -7,7 +7,6 @@ transaction, so it exists exactly when the change it describes does.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from fastapi import Request, Response
@@ -16,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.auth import principal_from_request
 from kernel.errors import problem_response
+from kernel.settings import get_settings
 
 
 @dataclass
@@ -48,9 +48,10 @@ async def claim(
         await session.execute(
             text(
                 "SELECT fingerprint, status_code, body, content_type FROM idempotency_keys "
-                "WHERE principal = :p AND key = :k"
+                "WHERE principal = :p AND key = :k "
+                "AND created_at > now() - make_interval(hours => :ttl)"
             ),
-            {"p": who, "k": key},
+            {"p": who, "k": key, "ttl": get_settings().idempotency_ttl_hours},
         )
     ).first()
     if row is None:
@@ -73,12 +74,19 @@ async def remember(session: AsyncSession, c: Claim, response: Response) -> None:
     await session.execute(
         text(
             "INSERT INTO idempotency_keys (principal, key, fingerprint, status_code, body, "
-            "content_type) VALUES (:p, :k, :f, :s, :b, :ct) ON CONFLICT DO NOTHING"
+            "content_type) VALUES (:p, :k, :f, :s, :b, :ct) ON CONFLICT (principal, key) DO "
+            "UPDATE SET fingerprint = excluded.fingerprint, status_code = excluded.status_code, "
+            "body = excluded.body, content_type = excluded.content_type, created_at = now()"
         ),
         {"p": c.principal, "k": c.key, "f": c.fingerprint, "s": response.status_code,
          "b": bytes(body), "ct": response.media_type or "application/json"},
     )
 
 
-def dumps(obj: object) -> str:
-    return json.dumps(obj, default=str)
+async def purge_expired(session: AsyncSession, ttl_hours: int) -> int:
+    """Forget keys past their time to live (a retry after a day is a new request)."""
+    result = await session.execute(
+        text("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => :h)"),
+        {"h": ttl_hours},
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

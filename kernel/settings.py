@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     authority: dict[str, Decimal] = Field(default_factory=lambda: dict(DEFAULT_AUTHORITY))
 
     upstream_timeout: float = 10.0
+    idempotency_ttl_hours: int = 24
     inbox_max_attempts: int = 8
     inbox_batch: int = 2000
     relay_batch: int = 5000

@@ -72,3 +72,23 @@ async def test_a_concurrent_duplicate_is_409_while_the_first_is_running(fresh_da
             assert getattr(busy, "status_code", None) == 409
     finally:
         await db.dispose()
+
+
+async def test_an_expired_key_is_a_new_request_and_is_purged(client, auth, bound):
+    from sqlalchemy import text
+
+    from kernel.idempotency import purge_expired
+
+    headers = {**auth("admin"), "Idempotency-Key": "k-old"}
+    assert (await client.post("/api/auth/users", json=_user("old"),
+                              headers=headers)).status_code == 201
+    await bound["gateway"].execute(text(
+        "UPDATE idempotency_keys SET created_at = now() - interval '25 hours'"))
+    fresh = await client.post("/api/auth/users", json=_user("new"), headers=headers)
+    assert fresh.status_code == 201 and fresh.json()["username"] == "new"
+    await bound["gateway"].execute(text(
+        "UPDATE idempotency_keys SET created_at = now() - interval '25 hours'"))
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    async with AsyncSession(bind=bound["gateway"]) as s:
+        assert await purge_expired(s, 24) == 1
