@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.auth.schemas import UserCreate
-from gateway.auth.service import create_user
-
-PASSWORD = "correct-horse-battery"
+from tests.gateway.factories import PASSWORD, staff_user
 
 
 @pytest.fixture
 async def supervisor(bound, gateway_app):
-    async with gateway_app.state.db.session() as s:
-        await create_user(s, None, UserCreate(username="sup", display_name="Sam Supervisor",
-                                              role="supervisor", password=PASSWORD))
-        await s.commit()
-    return "sup"
+    return await staff_user(gateway_app, "sup", "supervisor")
 
 
 async def test_supervisor_logs_in_and_gets_a_bearer_token(client, supervisor):

@@ -9,21 +9,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jose import jwt
 
-from gateway.auth.schemas import UserCreate
-from gateway.auth.service import create_user
 from kernel.settings import get_settings
 from tests.conftest import mint_token
-
-PASSWORD = "correct-horse-battery"
+from tests.gateway.factories import PASSWORD, staff_user
 
 
 @pytest.fixture
 async def clerk(bound, gateway_app):
-    async with gateway_app.state.db.session() as s:
-        await create_user(s, None, UserCreate(username="clerk", display_name="C. Lerk",
-                                              role="csr1", password=PASSWORD))
-        await s.commit()
-    return "clerk"
+    return await staff_user(gateway_app, "clerk", "csr1")
 
 
 async def _login(client, password=PASSWORD):
