@@ -171,11 +171,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
-        constraint = getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None)
-        return problem_response(
-            request, 409, "constraint", "Conflicts with existing data",
-            f"constraint {constraint}" if constraint else None,
-        )
+        cause = getattr(exc.orig, "__cause__", None)
+        constraint = getattr(cause, "constraint_name", None)
+        detail = f"constraint {constraint}" if constraint else None
+        if getattr(cause, "sqlstate", "") in ("23505", "23P01"):  # unique, exclusion: it exists
+            return problem_response(request, 409, "constraint", "Conflicts with existing data",
+                                    detail)
+        # check, foreign key, not null: the input breaks a rule of the data
+        return problem_response(request, 422, "constraint", "Breaks a rule of the data", detail)
 
     @app.exception_handler(DBAPIError)
     async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:

@@ -34,6 +34,10 @@ def normalise(doc: dict[str, Any]) -> dict[str, Any]:
             takes_input = bool(op.get("parameters") or op.get("requestBody"))
             if takes_input:
                 responses.setdefault("422", {})
+            if any(p.get("in") == "path" for p in op.get("parameters", [])):
+                responses.setdefault("404", {})
+            if method in ("post", "put", "patch", "delete"):
+                responses.setdefault("409", {})  # a concurrent retry with the same key
             if op.get("security"):
                 responses.setdefault("401", {})
                 responses.setdefault("403", {})
