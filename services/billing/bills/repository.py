@@ -20,7 +20,7 @@ async def lines(s: AsyncSession, bill_id: uuid.UUID) -> list[Any]:
     return list((await s.execute(text(
         "SELECT l.*, coalesce(v.name, '') AS version_name FROM bill_lines l "
         "LEFT JOIN rate_versions v ON v.id = l.rate_version_id WHERE l.bill_id = :b "
-        "ORDER BY l.service DESC, l.sa_id, l.seg_start, l.kind, l.tier NULLS FIRST, l.id"),
+        "ORDER BY l.service DESC, l.sa_id, l.seg_start, l.kind, l.tier NULLS FIRST"),
         {"b": bill_id})).all())
 
 

@@ -311,20 +311,25 @@ async def correct(s: AsyncSession, who: Principal, exc_id: uuid.UUID, value: Dec
 
 async def reread_arrived(s: AsyncSession, reference: str | None, meter_id: Any,
                          on: date, value: Decimal) -> None:
-    """A completed service order carried a read: record it; close the re-read it answers."""
+    """A completed service order carried a read: record it; close the re-read it answers
+    (the questioned read is set aside first, so the new one is measured from the read before)."""
     m = await repo.meter(s, uuid.UUID(str(meter_id)))
     if m is None:
         return
-    try:
-        rid, _ = await record(s, m, on, value, "service_order", "accounts", await thresholds(s))
-    except Unprocessable:
-        return
+    e = None
     if reference and reference.startswith("exception:"):
-        e = await repo.get_exception(s, uuid.UUID(reference.split(":", 1)[1]))
-        if e is not None and e.status == "reread_ordered":
-            if e.read_id is not None:
-                await repo.set_read_status(s, e.read_id, "rejected")
-                others = await repo.open_exception_ids(s, e.read_id)
-                await repo.resolve_exceptions(s, others, "reread", "re-read received",
-                                              "accounts")
-            await repo.resolve_exceptions(s, [e.id], "reread", f"re-read {rid}", "accounts")
+        e = await repo.get_exception(s, uuid.UUID(reference.split(":", 1)[1]), lock=True)
+        if e is not None and e.status != "reread_ordered":
+            e = None
+    if e is not None and e.read_id is not None:
+        await repo.set_read_status(s, e.read_id, "rejected")
+        others = await repo.open_exception_ids(s, e.read_id)
+        await repo.resolve_exceptions(s, [x for x in others if x != e.id], "reread",
+                                      "re-read received", "accounts")
+    try:
+        rid, _ = await record(s, m, on, value, "service_order", "accounts",
+                              await thresholds(s))
+    except Unprocessable:
+        rid = None
+    if e is not None:
+        await repo.resolve_exceptions(s, [e.id], "reread", f"re-read {rid}", "accounts")

@@ -227,7 +227,7 @@ CREATE UNIQUE INDEX bill_runs_live_uq ON bill_runs (cycle, period_start, period_
 
 CREATE TABLE bills (
     id           uuid PRIMARY KEY,
-    run_id       uuid NOT NULL REFERENCES bill_runs (id),
+    run_id       uuid NOT NULL,
     account_id   uuid NOT NULL,
     period_start date NOT NULL,
     period_end   date NOT NULL,
@@ -237,6 +237,7 @@ CREATE TABLE bills (
         CHECK (status IN ('draft', 'final', 'cancelled', 'discarded')),
     total        numeric(14,2) NOT NULL DEFAULT 0,
     flags        text[] NOT NULL DEFAULT '{}',
+    segments     jsonb NOT NULL DEFAULT '[]'::jsonb,
     replaces     uuid REFERENCES bills (id),
     replaced_by  uuid REFERENCES bills (id),
     cancel_reason text,
@@ -246,8 +247,7 @@ CREATE INDEX bills_run_ix ON bills (run_id);
 CREATE INDEX bills_account_ix ON bills (account_id, period_end);
 
 CREATE TABLE bill_lines (
-    id              bigserial PRIMARY KEY,
-    bill_id         uuid NOT NULL REFERENCES bills (id),
+    bill_id         uuid NOT NULL,  -- no FK: lines are written before their bill (one statement)
     sa_id           uuid NOT NULL,
     service         text NOT NULL,
     rate_class      text NOT NULL,
