@@ -49,7 +49,8 @@ GENERATE = [
               md5('m' || g)::uuid, date '2025-01-01', 'active' FROM generate_series(1, :n) g
        UNION ALL
        SELECT md5('s' || g)::uuid, md5('a' || g)::uuid, md5('p' || g)::uuid, 'wastewater',
-              'RES', md5('m' || g)::uuid, date '2025-01-01', 'active' FROM generate_series(1, :n) g""",
+              'RES', md5('m' || g)::uuid, date '2025-01-01', 'active'
+       FROM generate_series(1, :n) g""",
     """INSERT INTO reads (id, meter_id, read_on, value, usage, days, source, kind, status,
                          created_by)
        SELECT gen_random_uuid(), md5('m' || g)::uuid, date '2026-01-31', 1000, 8, 31, 'handheld',
@@ -58,7 +59,8 @@ GENERATE = [
        SELECT gen_random_uuid(), md5('m' || g)::uuid, date '2026-02-28', 1000 + (g % 40),
               g % 40, 28, 'handheld', 'actual', 'valid', 'bench' FROM generate_series(1, :n) g""",
     """INSERT INTO winter_averages (premise_id, per_day, winter_start, winter_end)
-       SELECT md5('p' || g)::uuid, round(0.2 + (g % 7) * 0.05, 6), date '2025-12-01', date '2026-01-31'
+       SELECT md5('p' || g)::uuid, round(0.2 + (g % 7) * 0.05, 6), date '2025-12-01',
+              date '2026-01-31'
        FROM generate_series(1, :n) g WHERE g % 3 <> 0""",
 ]
 

@@ -206,13 +206,8 @@ async def run_by_reference(s: AsyncSession, reference: str) -> Any:
 
 async def calculate(s: AsyncSession, run_id: uuid.UUID, start: date, max_total: Decimal,
                     change: Decimal) -> None:
-    import os
-    prm = {"run": run_id, "ps": start, "max_total": max_total, "change": change}
-    if os.environ.get("EXPLAIN_CALC"):
-        for r in (await s.execute(text("EXPLAIN (ANALYZE) " + CALCULATE.text), prm)).all():
-            print(r[0])
-        await clear(s, run_id)
-    await s.execute(CALCULATE, prm)
+    await s.execute(CALCULATE, {"run": run_id, "ps": start, "max_total": max_total,
+                                "change": change})
 
 
 async def clear(s: AsyncSession, run_id: uuid.UUID) -> None:
@@ -335,35 +330,10 @@ PUBLISH_BILLS = text("""
 async def finalise(s: AsyncSession, run_id: uuid.UUID, who: str, request_id: str | None
                    ) -> None:
     """Bills final, ledger entries posted, events written: three set-based statements."""
-    import time
     p = {"run": run_id, "who": who}
-    t = time.perf_counter()
     await s.execute(FINALISE_BILLS, p)
-    print("fin", time.perf_counter() - t); t = time.perf_counter()
     await s.execute(POST_BILLS, p)
-    print("post", time.perf_counter() - t); t = time.perf_counter()
     await s.execute(PUBLISH_BILLS, {**p, "rid": request_id})
-    print("pub", time.perf_counter() - t); t = time.perf_counter()
-
-
-async def finalise(s: AsyncSession, run_id: uuid.UUID, who: str, request_id: str | None
-                   ) -> None:
-    """Bills final, ledger entries posted, events written: three set-based statements.
-
-    The run's bills were written in this or a recent transaction, before any ANALYZE, so the
-    planner's estimates for them are far too low; nested loops are turned off for these
-    statements (SET LOCAL, this transaction only) so it picks hash joins."""
-    import time
-    p = {"run": run_id, "who": who}
-    await s.execute(text("SET LOCAL enable_nestloop = off"))
-    t = time.perf_counter()
-    await s.execute(FINALISE_BILLS, p)
-    print("fin", time.perf_counter() - t); t = time.perf_counter()
-    await s.execute(POST_BILLS, p)
-    print("post", time.perf_counter() - t); t = time.perf_counter()
-    await s.execute(PUBLISH_BILLS, {**p, "rid": request_id})
-    print("pub", time.perf_counter() - t); t = time.perf_counter()
-    await s.execute(text("SET LOCAL enable_nestloop = on"))
 
 
 async def discard_drafts(s: AsyncSession, run_id: uuid.UUID) -> None:
