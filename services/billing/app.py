@@ -6,6 +6,8 @@ from fastapi import FastAPI
 
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
+from services.billing.adjustments.router import router as adjustments_router
+from services.billing.appeals.router import router as appeals_router
 from services.billing.bills.router import router as bills_router
 from services.billing.copy.handlers import handlers as copy_handlers
 from services.billing.copy.router import router as copy_router
@@ -29,6 +31,6 @@ def create_app() -> FastAPI:
     return create_service_app(
         NAME,
         routers=[copy_router, reads_router, rates_router, runs_router, bills_router,
-                 ledger_router],
+                 ledger_router, adjustments_router, appeals_router],
         handlers=handlers(),
     )

@@ -42,15 +42,16 @@ RATES: dict[str, Any] = {
 class Feeder:
     bound: dict[str, Any]
     apps: dict[str, Any]
-    seq: dict[str, int] = field(default_factory=dict)
+    seq: dict[tuple[str, str], int] = field(default_factory=dict)
 
     async def send(self, type_: str, key: str, payload: dict[str, Any]) -> uuid.UUID:
-        self.seq[key] = self.seq.get(key, 0) + 1
+        k = (type_.split(".")[0], key)
+        self.seq[k] = self.seq.get(k, 0) + 1
         eid = uuid.uuid4()
         await self.bound["billing"].execute(
             text("INSERT INTO inbox (event_id, source, type, version, key, key_seq, payload, "
                  "occurred_at) VALUES (:e, :s, :t, 1, :k, :q, CAST(:p AS jsonb), :o)"),
-            {"e": eid, "s": type_.split(".")[0], "t": type_, "k": key, "q": self.seq[key],
+            {"e": eid, "s": type_.split(".")[0], "t": type_, "k": key, "q": self.seq[k],
              "p": json.dumps(payload, default=str), "o": datetime.now(UTC)})
         return eid
 
@@ -119,3 +120,28 @@ async def make_site(f: Feeder, *, cycle: str = "C1", route: str = "R1", rate_cla
             "stop_date": None, "status": "active"}})
     await f.drain()
     return Site(acct, prem, meter, serial, wsa, ssa, cust)
+
+
+async def read(client, headers, site: Site, value: str, on: str = "2026-01-31") -> Any:
+    r = await client.post("/api/billing/reads", headers=headers, json={
+        "meter_id": site.meter_id, "read_on": on, "value": value})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def billed_run(client, tech, sup, approver, cycle="C1", start="2026-01-01",
+                     end="2026-01-31", bill_date="2026-02-02") -> Any:
+    """Create, prepare (tech), approve and finalise (another supervisor) a run."""
+    r = await client.post("/api/billing/runs", headers=tech, json={
+        "cycle": cycle, "period_start": start, "period_end": end, "bill_date": bill_date})
+    assert r.status_code == 201, r.text
+    rid = r.json()["id"]
+    for step, h in (("prepare", tech), ("approve", sup), ("finalise", approver)):
+        x = await client.post(f"/api/billing/runs/{rid}/{step}", headers=h)
+        assert x.status_code == 200, x.text
+    return x.json()
+
+
+async def bill_id_of(client, headers, run_id: str, account_id: str) -> str:
+    bills = (await client.get(f"/api/billing/runs/{run_id}/bills", headers=headers)).json()
+    return str(next(b["id"] for b in bills if b["account_id"] == account_id))

@@ -67,7 +67,8 @@ async def upsert_sa(s: AsyncSession, r: dict[str, Any]) -> None:
 
 
 async def clear_copy(s: AsyncSession) -> None:
-    await s.execute(text(f"TRUNCATE {', '.join(COPY_TABLES)}"))
+    for table in COPY_TABLES:
+        await s.execute(text(f"DELETE FROM {table}"))
 
 
 async def reset_inbox(s: AsyncSession, source: str, keep_rows: bool) -> int:

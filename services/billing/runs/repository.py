@@ -363,6 +363,7 @@ async def cancel_bill(s: AsyncSession, old: Any, new_id: uuid.UUID | None, reaso
         {"on": on, "who": who, "ref": str(old.id)})
 
 
-async def run_bill_ids(s: AsyncSession, run_id: uuid.UUID) -> list[uuid.UUID]:
+async def run_bill_ids(s: AsyncSession, run_id: uuid.UUID, status: str) -> list[uuid.UUID]:
     return [r.id for r in (await s.execute(text(
-        "SELECT id FROM bills WHERE run_id = :r AND status = 'final'"), {"r": run_id})).all()]
+        "SELECT id FROM bills WHERE run_id = :r AND status = :st"),
+        {"r": run_id, "st": status})).all()]

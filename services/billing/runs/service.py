@@ -135,12 +135,11 @@ async def approve(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut:
 
 async def finalise(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut:
     r, new = await _move(s, run_id, "finalise")
-    await repo.finalise(s, run_id, who.sub, request_id_var.get())
     if r.replaces_bill is not None:
         old = await repo.replaced_bill(s, r.replaces_bill)
         if old is None or old.status != "final":
             raise Conflict("The bill this run replaces is no longer final")
-        new_ids = await repo.run_bill_ids(s, run_id)
+        new_ids = await repo.run_bill_ids(s, run_id, "draft")
         new_id = new_ids[0] if new_ids else None
         await repo.cancel_bill(s, old, new_id, "rebill", who.sub, r.bill_date)
         await publish(s, [Event("billing.BillCancelled", f"account:{old.account_id}",
@@ -148,6 +147,7 @@ async def finalise(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut
                                  "reason": "rebill",
                                  "replaced_by": str(new_id) if new_id else None})],
                       actor=who.sub)
+    await repo.finalise(s, run_id, who.sub, request_id_var.get())
     await repo.set_status(s, run_id, new, finalised_by=who.sub)
     await audit.record(s, who, "finalise", "bill_run", str(run_id))
     return await run_out(s, run_id)
