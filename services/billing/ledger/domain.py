@@ -35,7 +35,7 @@ def bucket(days_past_due: int) -> str:
 
 
 def aging(entries: list[Entry], today: date) -> tuple[dict[str, Decimal], Decimal]:
-    """(amount still open per bucket, unapplied credit); their sum is the balance."""
+    """(amount still open per bucket, unapplied credit >= 0); balance = buckets - credit."""
     debits = sorted([e for e in entries if e.amount > 0],
                     key=lambda e: (e.due_date or e.posted_on, e.seq))
     open_amounts = [e.amount for e in debits]
@@ -50,4 +50,4 @@ def aging(entries: list[Entry], today: date) -> tuple[dict[str, Decimal], Decima
     for e, left in zip(debits, open_amounts, strict=True):
         if left:
             out[bucket((today - (e.due_date or e.posted_on)).days)] += left
-    return out, -credit
+    return out, credit

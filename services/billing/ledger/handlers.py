@@ -31,3 +31,13 @@ async def payment_returned(s: AsyncSession, e: InboxEvent) -> None:
                        Decimal(str(p["amount"])), date.fromisoformat(str(p["date"])),
                        str(p["payment_id"]), "payments",
                        corrects=original.id if original else None)
+
+
+@handlers.on("accounts.DepositDueForRefund")
+async def deposit_due_for_refund(s: AsyncSession, e: InboxEvent) -> None:
+    """The held deposit is applied to the account (a credit); a remaining credit balance is
+    then refunded by payments."""
+    p = e.payload
+    await service.post(s, uuid.UUID(str(p["account_id"])), "deposit_applied",
+                       -Decimal(str(p["amount"])), e.occurred_at.date(),
+                       f"deposit:{e.event_id}", "accounts")
