@@ -11,34 +11,36 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+# The run's agreements. `{scope}` is `p.cycle = :cycle` for a cycle run or
+# `sa.account_id = :account` for a one-account run (two plain predicates, so the planner can hash
+# join on table statistics); the meter and winter average are joined here for the same reason.
 _SA = """
     sa AS (
         SELECT sa.id AS sa_id, sa.account_id, sa.service, sa.rate_class, sa.premise_id,
-               greatest(sa.start_date, r.period_start) AS a_start,
-               least(coalesce(sa.stop_date, r.period_end), r.period_end) AS a_end,
+               greatest(sa.start_date, CAST(:ps AS date)) AS a_start,
+               least(coalesce(sa.stop_date, CAST(:pe AS date)), CAST(:pe AS date)) AS a_end,
                coalesce(sa.meter_id, (SELECT m.id FROM meters m WHERE m.premise_id = sa.premise_id
                         AND m.status = 'installed' ORDER BY m.id LIMIT 1)) AS meter_id,
-               p.dwelling_units, r.period_start AS ps, r.period_end AS pe,
-               (r.period_end - r.period_start + 1) AS pdays
-        FROM bill_runs r
-        JOIN premises p ON p.cycle = r.cycle OR r.account_id IS NOT NULL
+               p.dwelling_units, CAST(:ps AS date) AS ps, CAST(:pe AS date) AS pe,
+               (CAST(:pe AS date) - CAST(:ps AS date) + 1) AS pdays, wa.per_day AS winter_per_day
+        FROM premises p
         JOIN service_agreements sa ON sa.premise_id = p.id
-        WHERE r.id = :run AND sa.status <> 'pending'
-          AND sa.start_date <= r.period_end
-          AND (sa.stop_date IS NULL OR sa.stop_date >= r.period_start)
-          AND (r.account_id IS NULL OR sa.account_id = r.account_id)
+        LEFT JOIN winter_averages wa ON wa.premise_id = sa.premise_id
+        WHERE {scope} AND sa.status <> 'pending'
+          AND sa.start_date <= CAST(:pe AS date)
+          AND (sa.stop_date IS NULL OR sa.stop_date >= CAST(:ps AS date))
     )"""
 
 # One statement per run: lines (fixed, tiered volume, surcharge, fee, minimum top-up) are
 # inserted from the copy, reads and rates, and the bills (totals and review flags) are inserted
 # from the lines it returned. Bill ids are derived from (run, account) so lines need no lookup.
-CALCULATE = text(f"""
-    WITH {_SA},
+_CALCULATE = """
+    WITH {sa},
     use AS (
         SELECT r.meter_id, sum(r.usage) AS qty
-        FROM reads r, bill_runs br
-        WHERE br.id = :run AND r.status = 'valid' AND r.usage IS NOT NULL
-          AND r.read_on BETWEEN br.period_start AND br.period_end
+        FROM reads r
+        WHERE r.status = 'valid' AND r.usage IS NOT NULL
+          AND r.read_on BETWEEN CAST(:ps AS date) AND CAST(:pe AS date)
           AND r.meter_id IN (SELECT meter_id FROM sa)
         GROUP BY r.meter_id
     ),
@@ -51,12 +53,11 @@ CALCULATE = text(f"""
     seg AS (
         SELECT sa.*, rv.id AS version_id, rv.drought_stage,
                greatest(sa.a_start, rv.v_start) AS s_start, least(sa.a_end, rv.v_end) AS s_end,
-               coalesce(u.qty, 0) AS qty, m.size AS meter_size, wa.per_day AS winter_per_day,
+               coalesce(u.qty, 0) AS qty, m.size AS meter_size,
                md5(CAST(:run AS text) || sa.account_id::text)::uuid AS bill_id
         FROM sa JOIN rv ON rv.v_start <= sa.a_end AND rv.v_end >= sa.a_start
         LEFT JOIN use u ON u.meter_id = sa.meter_id
         LEFT JOIN meters m ON m.id = sa.meter_id
-        LEFT JOIN winter_averages wa ON wa.premise_id = sa.premise_id
     ),
     seg2 AS (
         SELECT seg.*, (s_end - s_start + 1) AS s_days, (a_end - a_start + 1) AS a_days,
@@ -168,7 +169,7 @@ CALCULATE = text(f"""
     )
     INSERT INTO bills (id, run_id, account_id, period_start, period_end, status, total,
                        segments, flags)
-    SELECT a.bill_id, :run, a.account_id, a.ps, a.pe, 'draft', coalesce(t.total, 0),
+    SELECT a.bill_id, CAST(:run AS uuid), a.account_id, a.ps, a.pe, 'draft', coalesce(t.total, 0),
            coalesce(t.segments, '[]'::jsonb),
            array_remove(ARRAY[
                CASE WHEN m.missing THEN 'missing_read' END,
@@ -180,7 +181,11 @@ CALCULATE = text(f"""
     FROM accts a LEFT JOIN totals t ON t.bill_id = a.bill_id
     LEFT JOIN metered m ON m.account_id = a.account_id
     LEFT JOIN prev ON prev.account_id = a.account_id
-""")
+"""
+CALCULATE_CYCLE = text(_CALCULATE.replace(
+    "{sa}", _SA.replace("{scope}", "p.cycle = :cycle")))
+CALCULATE_ACCOUNT = text(_CALCULATE.replace(
+    "{sa}", _SA.replace("{scope}", "sa.account_id = :account")))
 
 
 async def insert_run(s: AsyncSession, r: dict[str, Any]) -> None:
@@ -204,10 +209,13 @@ async def run_by_reference(s: AsyncSession, reference: str) -> Any:
                             {"r": reference})).first()
 
 
-async def calculate(s: AsyncSession, run_id: uuid.UUID, start: date, max_total: Decimal,
-                    change: Decimal) -> None:
-    await s.execute(CALCULATE, {"run": run_id, "ps": start, "max_total": max_total,
-                                "change": change})
+async def calculate(s: AsyncSession, run: Any, max_total: Decimal, change: Decimal) -> None:
+    p = {"run": str(run.id), "ps": run.period_start, "pe": run.period_end, "max_total": max_total,
+         "change": change}
+    if run.account_id is None:
+        await s.execute(CALCULATE_CYCLE, {**p, "cycle": run.cycle})
+    else:
+        await s.execute(CALCULATE_ACCOUNT, {**p, "account": run.account_id})
 
 
 async def clear(s: AsyncSession, run_id: uuid.UUID) -> None:

@@ -48,9 +48,9 @@ async def run_out(s: AsyncSession, run_id: uuid.UUID) -> RunOut:
                   flags=await repo.flag_counts(s, run_id))
 
 
-async def _calculate(s: AsyncSession, run_id: uuid.UUID, start: date) -> None:
+async def _calculate(s: AsyncSession, run_id: uuid.UUID) -> None:
     t = await review_thresholds(s)
-    await repo.calculate(s, run_id, start, t.max_total, t.change)
+    await repo.calculate(s, await repo.get_run(s, run_id), t.max_total, t.change)
 
 
 async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: date,
@@ -66,7 +66,7 @@ async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: 
                               "period_end": end, "bill_date": bill_date,
                               "due_date": domain.due_date(bill_date, t.due_days),
                               "created_by": who.sub})
-    await _calculate(s, run_id, start)
+    await _calculate(s, run_id)
     await audit.record(s, who, "create", "bill_run", str(run_id),
                        after={"cycle": cycle, "start": start, "end": end})
     return await run_out(s, run_id)
@@ -85,7 +85,7 @@ async def create_account_run(s: AsyncSession, who: str, kind: str, account_id: u
                               "due_date": domain.due_date(bill_date, t.due_days), "kind": kind,
                               "account_id": account_id, "replaces_bill": replaces,
                               "reference": reference, "created_by": who})
-    await _calculate(s, run_id, start)
+    await _calculate(s, run_id)
     return run_id
 
 
@@ -104,7 +104,7 @@ async def recalculate(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> Run
     if r.status != "preview":
         raise Conflict("Only a run in preview can be recalculated")
     await repo.clear(s, run_id)
-    await _calculate(s, run_id, r.period_start)
+    await _calculate(s, run_id)
     await audit.record(s, who, "recalculate", "bill_run", str(run_id))
     return await run_out(s, run_id)
 
