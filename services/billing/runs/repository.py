@@ -212,10 +212,15 @@ async def run_by_reference(s: AsyncSession, reference: str) -> Any:
 async def calculate(s: AsyncSession, run: Any, max_total: Decimal, change: Decimal) -> None:
     p = {"run": str(run.id), "ps": run.period_start, "pe": run.period_end, "max_total": max_total,
          "change": change}
+    # The statement joins its own CTEs (hundreds of thousands of rows whose sizes the planner
+    # cannot know); a nested loop between two of them is quadratic. Hash joins only, for this
+    # statement (SET LOCAL lasts to the end of the transaction, so it is switched back).
+    await s.execute(text("SET LOCAL enable_nestloop = off"))
     if run.account_id is None:
         await s.execute(CALCULATE_CYCLE, {**p, "cycle": run.cycle})
     else:
         await s.execute(CALCULATE_ACCOUNT, {**p, "account": run.account_id})
+    await s.execute(text("SET LOCAL enable_nestloop = on"))
 
 
 async def clear(s: AsyncSession, run_id: uuid.UUID) -> None:

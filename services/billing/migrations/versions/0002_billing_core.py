@@ -109,6 +109,7 @@ CREATE TABLE reads (
     CONSTRAINT reads_natural_uq UNIQUE (meter_id, read_on, value, source)
 );
 CREATE INDEX reads_meter_ix ON reads (meter_id, read_on);
+CREATE INDEX reads_read_on_ix ON reads (read_on);
 
 CREATE TABLE read_exceptions (
     id          uuid PRIMARY KEY,
