@@ -32,7 +32,8 @@ async def test_meter_to_bill_preview_approve_finalise_posts_ledger_and_events(
         "INSERT INTO winter_averages VALUES (:p, 0.3, '2025-12-01', '2026-02-28')"),
         {"p": site.premise_id})
     await _read(client, tech, site, "25")
-    run = (await client.post("/api/billing/runs", headers=tech, json=PERIOD)).json()
+    run = (await client.post("/api/billing/runs", headers=tech,
+                             json={**PERIOD, "messages": ["Office closed Feb 16."]})).json()
     # water 20 + 30 + 40 + 27.50 = 117.50; wastewater 15 + 9.3 HCF (0.3 x 31) x 6 = 70.80
     assert (run["bills"], run["total"], run["status"]) == (1, "188.30", "preview")
     bill = await _bill_of(client, tech, run["id"], site.account_id)
@@ -41,6 +42,7 @@ async def test_meter_to_bill_preview_approve_finalise_posts_ledger_and_events(
     assert vols == [("water", 1, "10.0000", "30.00"), ("water", 2, "10.0000", "40.00"),
                     ("water", 3, "5.0000", "27.50"), ("wastewater", 1, "9.3000", "55.80")]
     assert all(ln["rate_version_id"] == rates["id"] for ln in bill["lines"])
+    assert bill["messages"] == ["Office closed Feb 16."]
 
     early = await client.post(f"/api/billing/runs/{run['id']}/approve", headers=sup)
     assert early.status_code == 409

@@ -38,6 +38,7 @@ class BillOut(BaseModel):
     flags: list[str]
     replaces: uuid.UUID | None
     replaced_by: uuid.UUID | None
+    messages: list[str]
     lines: list[LineOut]
 
 

@@ -29,7 +29,7 @@ async def get(s: AsyncSession, bill_id: uuid.UUID) -> BillOut:
                    account_number=b.account_number, period_start=b.period_start,
                    period_end=b.period_end, bill_date=b.bill_date, due_date=b.due_date,
                    status=b.status, total=b.total, flags=list(b.flags), replaces=b.replaces,
-                   replaced_by=b.replaced_by,
+                   replaced_by=b.replaced_by, messages=list(b.messages),
                    lines=[LineOut.model_validate(ln._asdict()) for ln in ls])
 
 

@@ -380,3 +380,8 @@ async def run_bill_ids(s: AsyncSession, run_id: uuid.UUID, status: str) -> list[
     return [r.id for r in (await s.execute(text(
         "SELECT id FROM bills WHERE run_id = :r AND status = :st"),
         {"r": run_id, "st": status})).all()]
+
+
+async def set_messages(s: AsyncSession, run_id: uuid.UUID, messages: list[str]) -> None:
+    await s.execute(text("UPDATE bills SET messages = :m WHERE run_id = :r"),
+                    {"m": messages, "r": run_id})

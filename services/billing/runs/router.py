@@ -33,7 +33,7 @@ Supervisor = Annotated[Principal, Depends(require_roles("supervisor"))]
 async def create_run(body: RunIn, session: SessionDep, who: Tech) -> RunOut:
     """Calculate every bill of a cycle for a period (preview; nothing is posted yet)."""
     return await service.create(session, who, body.cycle, body.period_start, body.period_end,
-                                body.bill_date or utility_today())
+                                body.bill_date or utility_today(), body.messages)
 
 
 @router.get("/{run_id}", response_model=RunOut, responses=problem_responses(401, 403, 404))

@@ -14,6 +14,8 @@ class RunIn(BaseModel):
     period_start: date
     period_end: date
     bill_date: date | None = None
+    messages: list[str] = Field(default=[], max_length=5,
+                                description="printed on every statement of the run")
 
 
 class RunOut(BaseModel):

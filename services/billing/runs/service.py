@@ -54,7 +54,7 @@ async def _calculate(s: AsyncSession, run_id: uuid.UUID) -> None:
 
 
 async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: date,
-                 bill_date: date) -> RunOut:
+                 bill_date: date, messages: list[str] | None = None) -> RunOut:
     why = domain.period_ok(start, end)
     if why:
         raise Unprocessable(why, field="period_end")
@@ -67,6 +67,8 @@ async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: 
                               "due_date": domain.due_date(bill_date, t.due_days),
                               "created_by": who.sub})
     await _calculate(s, run_id)
+    if messages:
+        await repo.set_messages(s, run_id, messages)
     await audit.record(s, who, "create", "bill_run", str(run_id),
                        after={"cycle": cycle, "start": start, "end": end})
     return await run_out(s, run_id)

@@ -243,7 +243,7 @@ CREATE TABLE bills (
     replaced_by  uuid REFERENCES bills (id),
     cancel_reason text,
     messages     text[] NOT NULL DEFAULT '{}'
-);
+) WITH (fillfactor = 60);  -- room for the in-page (HOT) update that finalises a bill
 CREATE INDEX bills_run_ix ON bills (run_id);
 CREATE INDEX bills_account_ix ON bills (account_id, period_end);
 
