@@ -165,3 +165,33 @@ async def test_reads_refuse_bad_input(client, feed, tech, auth):
         assert r.status_code == status, (body, r.text)
     r = await client.post("/api/billing/reads", headers=auth("customer"), json=cases[0][0])
     assert r.status_code == 403
+
+
+async def test_thresholds_are_configurable_by_a_supervisor(client, tech, sup):
+    got = await client.get("/api/billing/reads/thresholds", headers=tech)
+    assert got.status_code == 200 and got.json()["high_factor"] == "2.5"
+    put = await client.put("/api/billing/reads/thresholds", headers=sup, json={
+        "high_factor": "3", "low_factor": "0.2", "min_high_usage": "4"})
+    assert put.status_code == 200
+    assert (await client.get("/api/billing/reads/thresholds",
+                             headers=tech)).json()["high_factor"] == "3"
+    assert (await client.put("/api/billing/reads/thresholds", headers=tech,
+                             json={"high_factor": "3"})).status_code == 403
+    assert (await client.put("/api/billing/reads/thresholds", headers=sup,
+                             json={"high_factor": "0.5"})).status_code == 422
+
+
+async def test_garbage_files_and_dates_out_of_range_are_refused_not_crashed(
+        client, feed, tech):
+    s = await make_site(feed)
+    r = await _import(client, tech, "meter_serial,read_date,reading\nA\x00B,2026-01-01,1\n")
+    assert r.status_code == 200 and r.json()["rejected"] == 1
+    r = await client.post("/api/billing/reads/imports/handheld", headers=tech,
+                          files={"file": ("x.csv", b"\xff\xfe\x00bad", "text/csv")})
+    assert r.status_code == 422
+    r = await client.post("/api/billing/reads", headers=tech, json={
+        "meter_id": s.meter_id, "read_on": "0001-01-01", "value": "1"})
+    assert r.status_code == 422
+    r = await client.post("/api/billing/runs", headers=tech, json={
+        "cycle": "C1", "period_start": "9999-12-01", "period_end": "9999-12-31"})
+    assert r.status_code == 422

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from services.billing.common import BizDate
 
 Service = Literal["water", "wastewater", "irrigation", "fire_line", "recycled"]
 Money6 = Decimal
@@ -48,7 +49,7 @@ class FeeIn(BaseModel):
 
 class RateVersionIn(BaseModel):
     name: str = Field(min_length=1, max_length=120)
-    effective_date: date
+    effective_date: BizDate
     drought_stage: int = Field(default=0, ge=0, le=9)
     fixed: list[FixedCharge] = []
     classes: list[RateClassIn] = Field(min_length=1)
@@ -61,8 +62,8 @@ class RateVersionOut(RateVersionIn):
 
 
 class WinterAverageIn(BaseModel):
-    winter_start: date
-    winter_end: date
+    winter_start: BizDate
+    winter_end: BizDate
 
 
 class WinterAverageResult(BaseModel):

@@ -121,6 +121,9 @@ def estimate_value(ctx: Context, read_on: date) -> tuple[Decimal, Decimal]:
     return value, units * ctx.multiplier
 
 
+MAX_INTERVAL = Decimal("1000000")
+
+
 @dataclass(frozen=True)
 class RowError:
     line: int
@@ -147,14 +150,24 @@ class IntervalRow:
 def _rows(content: str, required: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]],
                                                             list[RowError]]:
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
-    fields = [f.strip() for f in (reader.fieldnames or [])]
+    try:
+        fields = [f.strip() for f in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        return [], [RowError(1, f"unreadable header: {exc}")]
     missing = [c for c in required if c not in fields]
     if missing:
         return [], [RowError(1, f"header is missing {', '.join(missing)}")]
     reader.fieldnames = fields
     out: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
-    for rec in reader:
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(RowError(reader.line_num, f"unreadable row: {exc}"))
+            continue
         line = reader.line_num
         if None in rec or any(rec.get(c) is None for c in required):
             errors.append(RowError(line, "wrong number of columns"))
@@ -208,8 +221,8 @@ def parse_intervals(content: str) -> tuple[list[IntervalRow], list[RowError]]:
             except ValueError as exc:
                 raise ValueError(f"interval_start '{r['interval_start']}' is not ISO") from exc
             usage = _decimal(r["usage"], "usage")
-            if usage < 0:
-                raise ValueError("usage is negative")
+            if not 0 <= usage < MAX_INTERVAL:
+                raise ValueError(f"usage {usage} is out of range")
             reg = _decimal(r["register"], "register") if r.get("register") else None
             good.append(IntervalRow(line, r["meter_serial"], at, usage, reg))
         except ValueError as exc:

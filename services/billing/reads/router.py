@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
@@ -12,6 +11,7 @@ from kernel.auth import Principal, require_roles
 from kernel.clock import utility_today
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import NotFound, Unprocessable, problem_responses
+from services.billing.common import BizDate
 from services.billing.reads import repository as repo
 from services.billing.reads import service
 from services.billing.reads.schemas import (
@@ -53,12 +53,6 @@ async def import_reads(kind: Literal["handheld", "ami"], session: SessionDep, wh
         raise Unprocessable("The file is larger than 20 MiB", field="file")
     return await service.import_file(session, who, kind, file.filename or "upload.csv",
                                      content, utility_today())
-
-
-@router.get("/{read_id}", response_model=ReadOut, responses=problem_responses(401, 403, 404))
-async def get_read(read_id: uuid.UUID, session: SessionDep, _: Reader) -> ReadOut:
-    """One read with its validation exceptions."""
-    return await service.read_out(session, read_id)
 
 
 @router.get("/exceptions/worklist", response_model=list[WorklistItem],
@@ -103,8 +97,8 @@ async def correct_exception(exception_id: uuid.UUID, body: CorrectIn, session: S
 
 
 @router.get("/reports/unread", response_model=UnreadReport, responses=problem_responses(401, 403))
-async def unread_meters(session: SessionDep, who: Tech, cycle: str, period_start: date,
-                        period_end: date) -> UnreadReport:
+async def unread_meters(session: SessionDep, who: Tech, cycle: str, period_start: BizDate,
+                        period_end: BizDate) -> UnreadReport:
     """Meters of the cycle with no read in the period, by route."""
     return await service.unread_report(session, who, cycle, period_start, period_end, False)
 
@@ -112,7 +106,7 @@ async def unread_meters(session: SessionDep, who: Tech, cycle: str, period_start
 @router.post("/reports/unread/exceptions", response_model=UnreadReport,
              responses=problem_responses(401, 403))
 async def open_missing_read_exceptions(session: SessionDep, who: Tech, cycle: str,
-                                       period_start: date, period_end: date) -> UnreadReport:
+                                       period_start: BizDate, period_end: BizDate) -> UnreadReport:
     """At cycle time: open a `missing` exception for every unread meter of the cycle."""
     return await service.unread_report(session, who, cycle, period_start, period_end, True)
 
@@ -137,9 +131,16 @@ async def put_thresholds(body: ThresholdsIO, session: SessionDep,
 @router.get("/ami/{meter_id}/daily", response_model=list[AmiDay],
             responses=problem_responses(401, 403, 404))
 async def ami_daily(meter_id: uuid.UUID, session: SessionDep, _: Reader,
-                    start: Annotated[date, Query()], end: Annotated[date, Query()]) -> list[Any]:
+                    start: Annotated[BizDate, Query()],
+                    end: Annotated[BizDate, Query()]) -> list[Any]:
     """Daily use of an AMI meter, summed from its hourly intervals."""
     if await repo.meter(session, meter_id) is None:
         raise NotFound("No such meter", field="meter_id")
     return [AmiDay(day=r.day, total=r.total, hourly=list(r.hourly))
             for r in await repo.ami_daily(session, meter_id, start, end)]
+
+
+@router.get("/{read_id}", response_model=ReadOut, responses=problem_responses(401, 403, 404))
+async def get_read(read_id: uuid.UUID, session: SessionDep, _: Reader) -> ReadOut:
+    """One read with its validation exceptions."""
+    return await service.read_out(session, read_id)

@@ -9,10 +9,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from services.billing.common import BizDate
+
 
 class ReadIn(BaseModel):
     meter_id: uuid.UUID
-    read_on: date
+    read_on: BizDate
     value: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
     source: Literal["api", "customer", "field"] = "api"
 
@@ -70,7 +72,7 @@ class Resolve(BaseModel):
 
 
 class EstimateIn(BaseModel):
-    read_on: date | None = None
+    read_on: BizDate | None = None
     reason: str = Field(default="estimated", min_length=1, max_length=500)
 
 

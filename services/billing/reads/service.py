@@ -108,7 +108,7 @@ async def import_file(s: AsyncSession, who: Principal, kind: str, filename: str,
         return ImportResult(import_id=seen.id, duplicate=True, accepted=seen.accepted,
                             rejected=seen.rejected, errors=[RowErrorOut(**e) for e in seen.errors])
     try:
-        text_ = content.decode("utf-8")
+        text_ = content.decode("utf-8").replace("\x00", "\ufffd")  # NUL cannot be stored
     except UnicodeDecodeError as exc:
         raise Unprocessable("The file is not UTF-8 text", field="file") from exc
     import_id = uuid.uuid4()

@@ -46,7 +46,7 @@ async def get_run(run_id: uuid.UUID, session: SessionDep, _: Tech) -> RunOut:
             responses=problem_responses(401, 403))
 async def run_bills(run_id: uuid.UUID, session: SessionDep, _: Tech, flagged: bool = False,
                     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> list[Any]:
+                    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[Any]:
     """The run's bills (only flagged ones with `flagged=true`)."""
     return [RunBill.model_validate(r._asdict())
             for r in await repo.run_bills(session, run_id, flagged, limit, offset)]

@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from services.billing.common import BizDate
+
 
 class RunIn(BaseModel):
     cycle: str = Field(min_length=1, max_length=20)
-    period_start: date
-    period_end: date
-    bill_date: date | None = None
+    period_start: BizDate
+    period_end: BizDate
+    bill_date: BizDate | None = None
     messages: list[str] = Field(default=[], max_length=5,
                                 description="printed on every statement of the run")
 
