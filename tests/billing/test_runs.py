@@ -187,3 +187,24 @@ async def test_runs_refuse_bad_input(client, feed, rates, tech, auth):
     nf = await client.get("/api/billing/runs/00000000-0000-0000-0000-000000000000",
                           headers=tech)
     assert nf.status_code == 404
+
+
+async def test_bill_over_threshold_and_far_above_the_last_bill_is_flagged(
+        client, feed, rates, tech, sup, auth):
+    from tests.billing.helpers import billed_run, read
+
+    put = await client.put("/api/billing/runs/config/thresholds", headers=sup, json={
+        "max_total": "100.00", "change": "0.5", "due_days": 20})
+    assert put.status_code == 200
+    site = await make_site(feed, sewer=False)
+    await read(client, tech, site, "10")                      # 50.00
+    first = await billed_run(client, tech, sup, auth("supervisor", "pat"))
+    assert first["due_date"] == "2026-02-22"
+    high = await read(client, tech, site, "40", on="2026-02-28")  # 30 used: 145.00
+    assert [e["code"] for e in high["exceptions"]] == ["high"]
+    await client.post(f"/api/billing/reads/exceptions/{high['exceptions'][0]['id']}/accept",
+                      headers=tech, json={"reason": "pool filled"})
+    run = (await client.post("/api/billing/runs", headers=tech, json={
+        "cycle": "C1", "period_start": "2026-02-01", "period_end": "2026-02-28"})).json()
+    assert run["total"] == "145.00"
+    assert run["flags"] == {"over_threshold": 1, "large_change": 1}
