@@ -210,3 +210,32 @@ async def test_copy_rebuild_replays_accounts_events_and_check_matches(
     await feed.drain()
     after = (await client.get("/api/billing/copy/check", headers=admin)).json()
     assert after == before
+
+
+async def test_budget_billing_bills_the_average_and_trues_up_the_difference(
+        client, feed, rates, tech, sup, sup2):
+    s = await make_site(feed, sewer=False)
+    short = await client.post("/api/billing/ledger/budget", headers=tech,
+                              json={"account_id": s.account_id})
+    assert short.status_code == 422
+    for m in range(1, 13):  # a year of history: 11 bills of 40.00 and one of 70.00
+        await feed.bound["billing"].execute(text(
+            "INSERT INTO bills (id, run_id, account_id, period_start, period_end, status, "
+            "total) VALUES (gen_random_uuid(), gen_random_uuid(), :a, :s, :e, 'final', :t)"),
+            {"a": s.account_id, "s": date(2025, m, 1), "e": date(2025, m, 28),
+             "t": 70 if m == 7 else 40})
+    enrol = await client.post("/api/billing/ledger/budget", headers=tech,
+                              json={"account_id": s.account_id})
+    assert enrol.status_code == 201 and enrol.json()["monthly_amount"] == "42.50"
+    await read(client, tech, s, "10")                           # actual bill 50.00
+    await billed_run(client, tech, sup, sup2)
+    led = await _ledger(client, tech, s.account_id)
+    assert [(e["kind"], e["amount"]) for e in led["entries"]] == [
+        ("bill", "50.00"), ("budget_deferral", "-7.50")]
+    assert led["balance"] == "42.50"
+    plan = (await client.get(f"/api/billing/ledger/budget/{s.account_id}",
+                             headers=tech)).json()
+    assert plan["deferred"] == "7.50"
+    settle = await client.post(f"/api/billing/ledger/budget/{s.account_id}/settle",
+                               headers=tech)
+    assert settle.json()["settled"] == "7.50" and settle.json()["balance"] == "50.00"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
 
@@ -51,3 +51,12 @@ def aging(entries: list[Entry], today: date) -> tuple[dict[str, Decimal], Decima
         if left:
             out[bucket((today - (e.due_date or e.posted_on)).days)] += left
     return out, credit
+
+
+def budget_amount(bill_totals: list[Decimal], months: int = 12) -> Decimal | None:
+    """Budget billing: the monthly amount is the average of the last `months` bills (None
+    without that much history)."""
+    if len(bill_totals) < months:
+        return None
+    avg = sum(bill_totals[:months], Decimal(0)) / months
+    return avg.quantize(Decimal("0.01"), ROUND_HALF_UP)

@@ -67,3 +67,40 @@ async def reconcile(s: AsyncSession) -> Any:
                              AND e.reference = b.id::text AND e.amount = -b.total))
              AS cancelled_bills_not_reversed
         """))).one()
+
+
+async def last_bill_totals(s: AsyncSession, account_id: uuid.UUID, n: int) -> list[Decimal]:
+    return [Decimal(r.total) for r in (await s.execute(text(
+        "SELECT total FROM bills WHERE account_id = :a AND status = 'final' "
+        "ORDER BY period_end DESC LIMIT :n"), {"a": account_id, "n": n})).all()]
+
+
+async def returned_payments_since(s: AsyncSession, account_id: uuid.UUID, since: date) -> int:
+    return int((await s.execute(text(
+        "SELECT count(*) FROM ledger_entries WHERE account_id = :a "
+        "AND kind = 'payment_reversal' AND posted_on >= :d"),
+        {"a": account_id, "d": since})).scalar_one())
+
+
+async def budget_plan(s: AsyncSession, account_id: uuid.UUID) -> Any:
+    return (await s.execute(text("SELECT * FROM budget_plans WHERE account_id = :a"),
+                            {"a": account_id})).first()
+
+
+async def upsert_budget(s: AsyncSession, account_id: uuid.UUID, amount: Decimal, on: date,
+                        who: str) -> None:
+    await s.execute(text(
+        "INSERT INTO budget_plans (account_id, monthly_amount, enrolled_on, status, enrolled_by)"
+        " VALUES (:a, :m, :d, 'active', :w) ON CONFLICT (account_id) DO UPDATE SET "
+        "monthly_amount = excluded.monthly_amount, enrolled_on = excluded.enrolled_on, "
+        "status = 'active', enrolled_by = excluded.enrolled_by"),
+        {"a": account_id, "m": amount, "d": on, "w": who})
+
+
+async def deferred(s: AsyncSession, account_id: uuid.UUID) -> Decimal:
+    """What budget billing has deferred since the last settlement (positive: owed later)."""
+    return -Decimal((await s.execute(text(
+        "SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE account_id = :a "
+        "AND kind = 'budget_deferral' AND seq > coalesce((SELECT max(seq) FROM ledger_entries "
+        "WHERE account_id = :a AND kind = 'budget_settlement'), 0)"),
+        {"a": account_id})).scalar_one())

@@ -14,7 +14,10 @@ from kernel.errors import problem_responses
 from services.billing.ledger import service
 from services.billing.ledger.schemas import (
     AccountLedger,
+    BudgetIn,
+    BudgetOut,
     Reconciliation,
+    SettlementOut,
     TransferIn,
     TransferOut,
 )
@@ -46,3 +49,25 @@ async def transfer_balance(body: TransferIn, session: SessionDep, who: Senior) -
 async def reconciliation(session: SessionDep, _: Senior) -> Reconciliation:
     """Sum of entries = sum of balances; every bill = its lines; every final bill posted."""
     return await service.reconcile(session)
+
+
+@router.post("/budget", response_model=BudgetOut, status_code=201,
+             responses=problem_responses(401, 403, 404, 422))
+async def enrol_budget_billing(body: BudgetIn, session: SessionDep, who: Senior) -> BudgetOut:
+    """Put an account on budget billing (average of its last 12 bills)."""
+    return await service.enrol_budget(session, who, body.account_id, utility_today())
+
+
+@router.get("/budget/{account_id}", response_model=BudgetOut,
+            responses=problem_responses(401, 403, 404))
+async def get_budget(account_id: uuid.UUID, session: SessionDep, _: Staff) -> BudgetOut:
+    """The account's budget plan and what it has deferred since the last true-up."""
+    return await service.budget(session, account_id)
+
+
+@router.post("/budget/{account_id}/settle", response_model=SettlementOut,
+             responses=problem_responses(401, 403, 404))
+async def settle_budget(account_id: uuid.UUID, session: SessionDep,
+                        who: Senior) -> SettlementOut:
+    """Annual true-up: the deferred difference is posted (`budget_settlement`)."""
+    return await service.settle_budget(session, who, account_id, utility_today())

@@ -48,3 +48,21 @@ class Reconciliation(BaseModel):
     bills_not_matching_lines: int
     final_bills_not_posted: int
     cancelled_bills_not_reversed: int
+
+
+class BudgetIn(BaseModel):
+    account_id: uuid.UUID
+
+
+class BudgetOut(BaseModel):
+    account_id: uuid.UUID
+    monthly_amount: Decimal
+    enrolled_on: date
+    status: str
+    deferred: Decimal
+
+
+class SettlementOut(BaseModel):
+    account_id: uuid.UUID
+    settled: Decimal
+    balance: Decimal

@@ -4,7 +4,7 @@ balance transfers, reconciliation."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +18,10 @@ from services.billing.ledger import domain
 from services.billing.ledger import repository as repo
 from services.billing.ledger.schemas import (
     AccountLedger,
+    BudgetOut,
     EntryOut,
     Reconciliation,
+    SettlementOut,
     TransferOut,
 )
 
@@ -85,3 +87,47 @@ async def reconcile(s: AsyncSession) -> Reconciliation:
     ok = (r.ledger_total == r.balances_total and r.bills_not_matching_lines == 0
           and r.final_bills_not_posted == 0 and r.cancelled_bills_not_reversed == 0)
     return Reconciliation(ok=ok, **r._asdict())
+
+
+async def budget(s: AsyncSession, account_id: uuid.UUID) -> BudgetOut:
+    bp = await repo.budget_plan(s, account_id)
+    if bp is None:
+        raise NotFound("The account is not on budget billing", field="account_id")
+    return BudgetOut(account_id=account_id, monthly_amount=bp.monthly_amount,
+                     enrolled_on=bp.enrolled_on, status=bp.status,
+                     deferred=await repo.deferred(s, account_id))
+
+
+async def enrol_budget(s: AsyncSession, who: Principal, account_id: uuid.UUID,
+                       today: date) -> BudgetOut:
+    """Budget billing: 12 months of bills and no returned payment in them; the monthly amount
+    is their average. Each bill then posts a `budget_deferral` so the amount due is the budget."""
+    acct = await repo.account(s, account_id)
+    if acct is None:
+        raise NotFound("No such account", field="account_id")
+    if acct.status != "active":
+        raise Unprocessable("Only an active account can enrol", field="account_id")
+    amount = domain.budget_amount(await repo.last_bill_totals(s, account_id, 12))
+    if amount is None or amount <= 0:
+        raise Unprocessable("Budget billing needs 12 months of bills", field="account_id")
+    if await repo.returned_payments_since(s, account_id, today - timedelta(days=365)):
+        raise Unprocessable("A payment was returned in the last 12 months", field="account_id")
+    await repo.upsert_budget(s, account_id, amount, today, who.sub)
+    await audit.record(s, who, "enrol-budget", "account", str(account_id),
+                       after={"monthly_amount": amount})
+    return await budget(s, account_id)
+
+
+async def settle_budget(s: AsyncSession, who: Principal, account_id: uuid.UUID,
+                        today: date) -> SettlementOut:
+    """Annual true-up: what was deferred becomes due (or a credit)."""
+    if await repo.budget_plan(s, account_id) is None:
+        raise NotFound("The account is not on budget billing", field="account_id")
+    owed = await repo.deferred(s, account_id)
+    if owed != 0:
+        await post(s, account_id, "budget_settlement", owed, today,
+                   f"settlement:{uuid.uuid4()}", who.sub)
+    await audit.record(s, who, "settle-budget", "account", str(account_id),
+                       after={"settled": owed})
+    return SettlementOut(account_id=account_id, settled=owed,
+                         balance=await repo.balance(s, account_id))

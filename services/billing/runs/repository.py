@@ -298,6 +298,11 @@ POST_BILLS = text("""
     SELECT gen_random_uuid(), b.account_id, 'bill', b.total, b.bill_date, b.due_date,
            b.id::text, :who
     FROM bills b WHERE b.run_id = :run AND b.status = 'final'
+    UNION ALL
+    SELECT gen_random_uuid(), b.account_id, 'budget_deferral', bp.monthly_amount - b.total,
+           b.bill_date, b.due_date, b.id::text, :who
+    FROM bills b JOIN budget_plans bp ON bp.account_id = b.account_id AND bp.status = 'active'
+    WHERE b.run_id = :run AND b.status = 'final' AND bp.monthly_amount <> b.total
 """)
 
 # Set-based variant of kernel.outbox.publish: the same per-key sequence bookkeeping, with the
@@ -373,6 +378,12 @@ async def cancel_bill(s: AsyncSession, old: Any, new_id: uuid.UUID | None, reaso
         "corrects, created_by) SELECT gen_random_uuid(), e.account_id, 'bill_cancel', "
         "-e.amount, :on, e.reference, e.id, :who FROM ledger_entries e "
         "WHERE e.kind = 'bill' AND e.reference = :ref"),
+        {"on": on, "who": who, "ref": str(old.id)})
+    await s.execute(text(
+        "INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference, "
+        "corrects, created_by) SELECT gen_random_uuid(), e.account_id, 'budget_deferral', "
+        "-e.amount, :on, 'cancel:' || e.reference, e.id, :who FROM ledger_entries e "
+        "WHERE e.kind = 'budget_deferral' AND e.reference = :ref"),
         {"on": on, "who": who, "ref": str(old.id)})
 
 

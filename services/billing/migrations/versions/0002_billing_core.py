@@ -271,7 +271,8 @@ CREATE TABLE ledger_entries (
     account_id uuid NOT NULL,
     kind       text NOT NULL CONSTRAINT ledger_kind_ck CHECK (kind IN ('bill', 'bill_cancel',
         'payment', 'payment_reversal', 'adjustment', 'late_charge', 'deposit', 'deposit_applied',
-        'refund', 'transfer_out', 'transfer_in', 'leak_credit')),
+        'refund', 'transfer_out', 'transfer_in', 'leak_credit', 'budget_deferral',
+        'budget_settlement')),
     amount     numeric(14,2) NOT NULL,
     posted_on  date NOT NULL,
     due_date   date,
@@ -284,6 +285,14 @@ CREATE INDEX ledger_account_ix ON ledger_entries (account_id, posted_on, seq);
 CREATE UNIQUE INDEX ledger_reference_uq ON ledger_entries (kind, reference)
     WHERE reference IS NOT NULL;
 COMMENT ON TABLE ledger_entries IS 'append-only: receivable entries; corrections are new entries';
+
+CREATE TABLE budget_plans (
+    account_id     uuid PRIMARY KEY,
+    monthly_amount numeric(14,2) NOT NULL CONSTRAINT budget_amount_ck CHECK (monthly_amount > 0),
+    enrolled_on    date NOT NULL,
+    status         text NOT NULL CONSTRAINT budget_status_ck CHECK (status IN ('active', 'ended')),
+    enrolled_by    text NOT NULL
+);
 
 CREATE TABLE adjustments (
     id          uuid PRIMARY KEY,
@@ -327,7 +336,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(
-        "DROP TABLE IF EXISTS appeals, adjustments, ledger_entries, bill_lines, bills, bill_runs, "
+        "DROP TABLE IF EXISTS appeals, adjustments, budget_plans, ledger_entries, bill_lines, bills, bill_runs, "
         "winter_averages, rate_fees, rate_surcharges, rate_blocks, rate_classes, rate_fixed, "
         "rate_versions, ami_days, read_exceptions, reads, read_imports, config, "
         "service_agreements, meters, premises, customers, accounts"
