@@ -11,6 +11,12 @@ from fpdf import FPDF
 from services.billing.bills.domain import stub_number
 
 
+def _price(d: Decimal) -> str:
+    """A unit price with at least cents and no trailing zeros beyond: 3.00, 4.125."""
+    n = d.normalize()
+    return f"{n.quantize(Decimal('0.01')) if n.as_tuple().exponent > -2 else n:f}"  # type: ignore[operator]
+
+
 def _t(s: object) -> str:
     return str(s).encode("latin-1", "replace").decode("latin-1")
 
@@ -37,13 +43,15 @@ def render(utility: str, bill: Any, lines: list[Any], history: list[Any], balanc
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(120, 6, "Charges")
-    pdf.cell(30, 6, "Quantity", align="R")
+    pdf.cell(100, 6, "Charges")
+    pdf.cell(25, 6, "Quantity", align="R")
+    pdf.cell(25, 6, "Rate", align="R")
     pdf.cell(0, 6, "Amount", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     for ln in lines:
-        pdf.cell(120, 5, _t(ln.description[:70]))
-        pdf.cell(30, 5, f"{ln.quantity.normalize():f}", align="R")
+        pdf.cell(100, 5, _t(ln.description[:60]))
+        pdf.cell(25, 5, f"{ln.quantity.normalize():f}", align="R")
+        pdf.cell(25, 5, _price(ln.unit_price), align="R")
         pdf.cell(0, 5, f"{ln.amount:.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(150, 6, "Total this bill")
