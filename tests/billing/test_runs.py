@@ -109,6 +109,16 @@ async def test_missing_read_and_zero_use_are_flagged_for_review(client, feed, ra
     held = await client.post(f"/api/billing/runs/{run['id']}/bills/{bid}/hold", headers=tech,
                              json={"reason": "awaiting read"})
     assert held.json()["held"] == 1 and held.json()["total"] == "20.00"
+    # the held account is billed on its own once its read is in
+    await _read(client, tech, unread, "5")
+    one = await client.post(f"/api/billing/runs/accounts/{unread.account_id}", headers=tech,
+                            json={"period_start": "2026-01-01", "period_end": "2026-01-31"})
+    assert one.status_code == 201, one.text
+    assert (one.json()["kind"], one.json()["total"], one.json()["flags"]) == (
+        "account", "35.00", {})
+    again = await client.post(f"/api/billing/runs/accounts/{unread.account_id}", headers=tech,
+                              json={"period_start": "2026-01-01", "period_end": "2026-01-31"})
+    assert again.status_code == 409
 
 
 async def test_period_spanning_a_rate_change_is_split_by_days(client, feed, rates, tech):

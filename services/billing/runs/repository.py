@@ -396,3 +396,10 @@ async def run_bill_ids(s: AsyncSession, run_id: uuid.UUID, status: str) -> list[
 async def set_messages(s: AsyncSession, run_id: uuid.UUID, messages: list[str]) -> None:
     await s.execute(text("UPDATE bills SET messages = :m WHERE run_id = :r"),
                     {"m": messages, "r": run_id})
+
+
+async def billed_overlap(s: AsyncSession, account_id: uuid.UUID, start: date, end: date) -> Any:
+    return (await s.execute(text(
+        "SELECT id FROM bills WHERE account_id = :a AND status IN ('final', 'draft') "
+        "AND period_start <= :e AND period_end >= :s LIMIT 1"),
+        {"a": account_id, "s": start, "e": end})).first()

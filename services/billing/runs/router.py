@@ -15,6 +15,7 @@ from kernel.errors import problem_responses
 from services.billing.runs import repository as repo
 from services.billing.runs import service
 from services.billing.runs.schemas import (
+    AccountRunIn,
     Hold,
     RebillIn,
     ReviewThresholdsIO,
@@ -34,6 +35,15 @@ async def create_run(body: RunIn, session: SessionDep, who: Tech) -> RunOut:
     """Calculate every bill of a cycle for a period (preview; nothing is posted yet)."""
     return await service.create(session, who, body.cycle, body.period_start, body.period_end,
                                 body.bill_date or utility_today(), body.messages)
+
+
+@router.post("/accounts/{account_id}", response_model=RunOut, status_code=201,
+             responses=problem_responses(401, 403, 404, 409, 422))
+async def create_account_run(account_id: uuid.UUID, body: AccountRunIn, session: SessionDep,
+                             who: Tech) -> RunOut:
+    """Bill one account for a period no bill covers yet (e.g. one held out of its cycle run)."""
+    return await service.account_run(session, who, account_id, body.period_start,
+                                     body.period_end, body.bill_date or utility_today())
 
 
 @router.get("/{run_id}", response_model=RunOut, responses=problem_responses(401, 403, 404))

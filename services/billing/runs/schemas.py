@@ -20,6 +20,12 @@ class RunIn(BaseModel):
                                 description="printed on every statement of the run")
 
 
+class AccountRunIn(BaseModel):
+    period_start: BizDate
+    period_end: BizDate
+    bill_date: BizDate | None = None
+
+
 class RunOut(BaseModel):
     id: uuid.UUID
     cycle: str

@@ -176,6 +176,23 @@ async def hold(s: AsyncSession, who: Principal, run_id: uuid.UUID, bill_id: uuid
     return await run_out(s, run_id)
 
 
+async def account_run(s: AsyncSession, who: Principal, account_id: uuid.UUID, start: date,
+                      end: date, bill_date: date) -> RunOut:
+    """Bill one account for a period no bill covers yet (e.g. a bill held out of its cycle
+    run), through the same review and approval."""
+    why = domain.period_ok(start, end)
+    if why:
+        raise Unprocessable(why, field="period_end")
+    if await repo.account_cycle(s, account_id) is None:
+        raise NotFound("No service agreements for this account", field="account_id")
+    if await repo.billed_overlap(s, account_id, start, end) is not None:
+        raise Conflict("A bill already covers part of this period for the account")
+    run_id = await create_account_run(s, who.sub, "account", account_id, start, end, bill_date)
+    await audit.record(s, who, "create", "bill_run", str(run_id),
+                       after={"account_id": account_id, "start": start, "end": end})
+    return await run_out(s, run_id)
+
+
 async def cancel_and_rebill(s: AsyncSession, who: Principal, bill_id: uuid.UUID,
                             reason: str, today: date) -> RunOut:
     old = await repo.replaced_bill(s, bill_id)

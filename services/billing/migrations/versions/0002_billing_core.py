@@ -211,7 +211,7 @@ CREATE TABLE bill_runs (
     status       text NOT NULL CONSTRAINT bill_runs_status_ck
         CHECK (status IN ('preview', 'prepared', 'approved', 'finalised', 'discarded')),
     kind         text NOT NULL DEFAULT 'cycle'
-        CONSTRAINT bill_runs_kind_ck CHECK (kind IN ('cycle', 'closing', 'rebill')),
+        CONSTRAINT bill_runs_kind_ck CHECK (kind IN ('cycle', 'closing', 'rebill', 'account')),
     account_id   uuid,
     replaces_bill uuid,
     reference    text UNIQUE,
