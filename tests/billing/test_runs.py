@@ -218,3 +218,26 @@ async def test_bill_over_threshold_and_far_above_the_last_bill_is_flagged(
         "cycle": "C1", "period_start": "2026-02-01", "period_end": "2026-02-28"})).json()
     assert run["total"] == "145.00"
     assert run["flags"] == {"over_threshold": 1, "large_change": 1}
+
+
+async def test_missing_read_estimated_at_cycle_time_is_billed_as_estimated(
+        client, feed, rates, tech):
+    from datetime import date as d
+
+    site = await make_site(feed, sewer=False, start=d(2025, 12, 1))
+    await _read(client, tech, site, "30", on="2025-12-31")        # 30 in 30 days: 1 a day
+    opened = (await client.post("/api/billing/reads/reports/unread/exceptions", headers=tech,
+                                params={"cycle": "C1", "period_start": "2026-01-01",
+                                        "period_end": "2026-01-31"})).json()
+    assert opened["exceptions_opened"] == 1
+    wl = (await client.get("/api/billing/reads/exceptions/worklist", headers=tech)).json()
+    missing = next(w for w in wl if w["code"] == "missing")
+    no_date = await client.post(f"/api/billing/reads/exceptions/{missing['id']}/estimate",
+                                headers=tech, json={"reason": "no access"})
+    assert no_date.status_code == 422
+    est = await client.post(f"/api/billing/reads/exceptions/{missing['id']}/estimate",
+                            headers=tech, json={"read_on": "2026-01-31", "reason": "no access"})
+    assert (est.json()["kind"], est.json()["usage"]) == ("estimated", "31.0000")
+    run = (await client.post("/api/billing/runs", headers=tech, json=PERIOD)).json()
+    # 20 + 30 + 40 + 11 x 5.50 = 150.50
+    assert (run["total"], run["flags"]) == ("150.50", {})
