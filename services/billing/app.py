@@ -6,13 +6,31 @@ from fastapi import FastAPI
 
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
+from services.billing.adjustments.router import router as adjustments_router
+from services.billing.appeals.router import router as appeals_router
+from services.billing.bills.router import router as bills_router
+from services.billing.copy.handlers import handlers as copy_handlers
+from services.billing.copy.router import router as copy_router
+from services.billing.ledger.handlers import handlers as ledger_handlers
+from services.billing.ledger.router import router as ledger_router
+from services.billing.rates.router import router as rates_router
+from services.billing.reads.handlers import handlers as reads_handlers
+from services.billing.reads.router import router as reads_router
+from services.billing.runs.handlers import handlers as runs_handlers
+from services.billing.runs.router import router as runs_router
 
 NAME = "billing"
 
 
 def handlers() -> Handlers:
-    return Handlers()
+    return (Handlers().merge(copy_handlers).merge(reads_handlers).merge(runs_handlers)
+            .merge(ledger_handlers))
 
 
 def create_app() -> FastAPI:
-    return create_service_app(NAME, routers=[], handlers=handlers())
+    return create_service_app(
+        NAME,
+        routers=[copy_router, reads_router, rates_router, runs_router, bills_router,
+                 ledger_router, adjustments_router, appeals_router],
+        handlers=handlers(),
+    )

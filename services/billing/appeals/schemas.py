@@ -1,0 +1,35 @@
+"""API shapes of high-bill appeals."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+
+class AppealIn(BaseModel):
+    bill_id: uuid.UUID
+    complaint: str = Field(min_length=1, max_length=2000)
+
+
+class DecideIn(BaseModel):
+    repaired: bool
+    notes: str = Field(default="", max_length=2000)
+
+
+class AppealOut(BaseModel):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    bill_id: uuid.UUID
+    status: str
+    complaint: str
+    opened_by: str
+    opened_on: date
+    decision: str | None
+    credit: Decimal | None
+    adjustment_id: uuid.UUID | None
+    letter: str | None
+    decided_by: str | None
+    decided_on: date | None

@@ -1,0 +1,81 @@
+"""Bill presentation rules (pure): check digit, stub line, plain-words explanation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+def luhn_digit(digits: str) -> int:
+    """The Luhn (mod 10) check digit for a string of digits."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return (10 - total % 10) % 10
+
+
+def luhn_valid(number: str) -> bool:
+    return number.isdigit() and len(number) >= 2 and luhn_digit(number[:-1]) == int(number[-1])
+
+
+def stub_number(number: str) -> str:
+    """The 10-digit account number (9 digits + check digit) as printed: '123456789-7'."""
+    n = number.replace("-", "").strip()
+    if len(n) == 9 and n.isdigit():
+        n += str(luhn_digit(n))
+    return f"{n[:-1]}-{n[-1]}" if n else ""
+
+
+@dataclass(frozen=True)
+class Line:
+    service: str
+    kind: str
+    description: str
+    seg_start: date
+    seg_end: date
+    quantity: Decimal
+    unit_price: Decimal
+    tier: int | None
+    version_name: str
+    amount: Decimal
+
+
+def explain_line(line: Line, period_days: int, unit: str = "HCF") -> str:
+    days = (line.seg_end - line.seg_start).days + 1
+    span = f"{line.seg_start:%b %d} to {line.seg_end:%b %d}"
+    rate = f"(rates '{line.version_name}')"
+    if line.kind in ("fixed", "fee"):
+        return (f"{line.description}: {days} of {period_days} days ({span}) of "
+                f"${line.unit_price:.2f} per period = ${line.amount:.2f} {rate}.")
+    if line.kind == "volume":
+        return (f"{line.description}: {line.quantity.normalize():f} {unit} used {span} at "
+                f"${line.unit_price} per {unit} = ${line.amount:.2f} {rate}.")
+    if line.kind == "surcharge":
+        return (f"{line.description}: {line.quantity.normalize():f} {unit} at "
+                f"${line.unit_price} per {unit} = ${line.amount:.2f} {rate}.")
+    if line.kind == "minimum":
+        return (f"Minimum charge: the {line.service} charges for {span} were below the minimum, "
+                f"so ${line.amount:.2f} is added {rate}.")
+    return f"{line.description}: ${line.amount:.2f}."
+
+
+def explain(lines: list[Line], period_start: date, period_end: date, total: Decimal,
+            usage: Decimal | None) -> list[str]:
+    period_days = (period_end - period_start).days + 1
+    out = [f"This bill covers {period_start:%B %d, %Y} to {period_end:%B %d, %Y} "
+           f"({period_days} days)."]
+    if usage is not None:
+        out.append(f"Metered water use in the period: {usage.normalize():f} units.")
+    versions = sorted({ln.version_name for ln in lines})
+    if len(versions) > 1:
+        out.append("Rates changed during the period, so charges are split by days between "
+                   + " and ".join(f"'{v}'" for v in versions) + ".")
+    out += [explain_line(ln, period_days) for ln in lines]
+    out.append(f"Total: ${total:.2f} (each line is rounded to the cent; the total is their sum).")
+    return out

@@ -1,0 +1,86 @@
+"""Use cases of bills: read, explain, statement PDF, print-vendor file, run reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from decimal import Decimal
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.errors import NotFound
+from kernel.settings import get_settings
+from services.billing.bills import domain, statement
+from services.billing.bills import repository as repo
+from services.billing.bills.schemas import BillOut, ConsumptionRow, Explanation, LineOut
+
+PRINT_COLUMNS = ("account_number", "name", "line1", "line2", "city", "state", "postal_code",
+                 "bill_date", "due_date", "period_start", "period_end", "bill_total",
+                 "bill_id", "print")
+
+
+async def get(s: AsyncSession, bill_id: uuid.UUID) -> BillOut:
+    b = await repo.bill(s, bill_id)
+    if b is None:
+        raise NotFound("No such bill", field="bill_id")
+    ls = await repo.lines(s, bill_id)
+    return BillOut(id=b.id, run_id=b.run_id, account_id=b.account_id,
+                   account_number=b.account_number, period_start=b.period_start,
+                   period_end=b.period_end, bill_date=b.bill_date, due_date=b.due_date,
+                   status=b.status, total=b.total, flags=list(b.flags), replaces=b.replaces,
+                   replaced_by=b.replaced_by, messages=list(b.messages),
+                   lines=[LineOut.model_validate(ln._asdict()) for ln in ls])
+
+
+async def explain(s: AsyncSession, bill_id: uuid.UUID) -> Explanation:
+    b = await repo.bill(s, bill_id)
+    if b is None:
+        raise NotFound("No such bill", field="bill_id")
+    ls = await repo.lines(s, bill_id)
+    dl = [domain.Line(ln.service, ln.kind, ln.description, ln.seg_start, ln.seg_end,
+                      ln.quantity, ln.unit_price, ln.tier, ln.version_name, ln.amount)
+          for ln in ls]
+    water = [ln.quantity for ln in ls if ln.kind == "volume" and ln.service == "water"]
+    text_ = domain.explain(dl, b.period_start, b.period_end, b.total,
+                           sum(water, Decimal(0)) if water else None)
+    if b.replaces:
+        text_.append(f"This bill replaces bill {b.replaces}, which was cancelled.")
+    if b.status == "cancelled":
+        text_.append(f"This bill was cancelled ({b.cancel_reason}); see {b.replaced_by}.")
+    return Explanation(bill_id=bill_id, text=text_)
+
+
+async def statement_pdf(s: AsyncSession, bill_id: uuid.UUID) -> bytes:
+    b = await repo.bill(s, bill_id)
+    if b is None:
+        raise NotFound("No such bill", field="bill_id")
+    ls = await repo.lines(s, bill_id)
+    history = await repo.usage_history(s, b.account_id, b.period_end)
+    balance = Decimal(await repo.balance(s, b.account_id))
+    messages = list(b.messages)
+    if any(ln.kind == "surcharge" for ln in ls):
+        messages.append("A drought surcharge applies to water use while the drought stage "
+                        "is in effect. Thank you for conserving.")
+    if b.status == "draft":
+        messages.append("PREVIEW - not a bill.")
+    return statement.render(get_settings().utility_name, b, ls, history, balance, messages)
+
+
+async def print_file(s: AsyncSession, run_id: uuid.UUID) -> str:
+    """The print vendor's CSV for a finalised run, sorted by postal code (paperless rows are
+    present with print=N so the vendor's counts reconcile with the register)."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(PRINT_COLUMNS)
+    for r in await repo.print_rows(s, run_id):
+        m = r.mailing or {}
+        w.writerow([domain.stub_number(r.number), r.name, m.get("line1", ""),
+                    m.get("line2", "") or "", m.get("city", ""), m.get("state", ""),
+                    m.get("postal_code", ""), r.bill_date, r.due_date, r.period_start,
+                    r.period_end, f"{r.total:.2f}", r.id, "N" if r.paperless else "Y"])
+    return out.getvalue()
+
+
+async def consumption(s: AsyncSession, run_id: uuid.UUID) -> list[ConsumptionRow]:
+    return [ConsumptionRow.model_validate(r._asdict()) for r in await repo.consumption(s, run_id)]

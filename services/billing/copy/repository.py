@@ -1,0 +1,103 @@
+"""All SQL of billing's copy of accounts data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.billing.copy.domain import COPY_TABLES
+
+
+async def upsert_account(s: AsyncSession, r: dict[str, Any]) -> None:
+    await s.execute(text(
+        "INSERT INTO accounts (id, number, customer_id, status, mailing, language, paperless) "
+        "VALUES (:id, :number, :customer_id, :status, CAST(:mailing AS jsonb), :language, "
+        ":paperless) ON CONFLICT (id) DO UPDATE SET number = excluded.number, "
+        "customer_id = excluded.customer_id, status = excluded.status, "
+        "mailing = excluded.mailing, language = excluded.language, "
+        "paperless = excluded.paperless"),
+        {**r, "mailing": json.dumps(r["mailing"])})
+    await s.execute(text(
+        "UPDATE accounts a SET name = c.name FROM customers c "
+        "WHERE a.id = :id AND c.id = a.customer_id"), {"id": r["id"]})
+
+
+async def upsert_customer(s: AsyncSession, r: dict[str, Any]) -> None:
+    await s.execute(text(
+        "INSERT INTO customers (id, name, emails, paperless) VALUES (:id, :name, "
+        "CAST(:emails AS jsonb), :paperless) ON CONFLICT (id) DO UPDATE SET name = "
+        "excluded.name, emails = excluded.emails, paperless = excluded.paperless"),
+        {**r, "emails": json.dumps(r["emails"])})
+    await s.execute(text("UPDATE accounts SET name = :name WHERE customer_id = :id"), r)
+
+
+async def upsert_premise(s: AsyncSession, r: dict[str, Any]) -> None:
+    await s.execute(text(
+        "INSERT INTO premises (id, kind, dwelling_units, cycle, route, address) VALUES "
+        "(:id, :kind, :dwelling_units, :cycle, :route, CAST(:address AS jsonb)) "
+        "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, dwelling_units = "
+        "excluded.dwelling_units, cycle = excluded.cycle, route = excluded.route, "
+        "address = excluded.address"), {**r, "address": json.dumps(r["address"])})
+
+
+async def upsert_meter(s: AsyncSession, r: dict[str, Any]) -> None:
+    await s.execute(text(
+        "INSERT INTO meters (id, serial, size, dials, multiplier, unit, endpoint_id, status, "
+        "premise_id, installed_at, install_read) VALUES (:id, :serial, :size, :dials, "
+        ":multiplier, :unit, :endpoint_id, :status, :premise_id, :installed_at, :install_read) "
+        "ON CONFLICT (id) DO UPDATE SET serial = excluded.serial, size = excluded.size, "
+        "dials = excluded.dials, multiplier = excluded.multiplier, unit = excluded.unit, "
+        "endpoint_id = excluded.endpoint_id, status = excluded.status, premise_id = "
+        "excluded.premise_id, installed_at = excluded.installed_at, install_read = "
+        "excluded.install_read"), r)
+
+
+async def upsert_sa(s: AsyncSession, r: dict[str, Any]) -> None:
+    await s.execute(text(
+        "INSERT INTO service_agreements (id, account_id, premise_id, service, rate_class, "
+        "meter_id, start_date, stop_date, status) VALUES (:id, :account_id, :premise_id, "
+        ":service, :rate_class, :meter_id, :start_date, :stop_date, :status) "
+        "ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, premise_id = "
+        "excluded.premise_id, service = excluded.service, rate_class = excluded.rate_class, "
+        "meter_id = excluded.meter_id, start_date = excluded.start_date, stop_date = "
+        "excluded.stop_date, status = excluded.status"), r)
+
+
+async def clear_copy(s: AsyncSession) -> None:
+    for table in COPY_TABLES:
+        await s.execute(text(f"DELETE FROM {table}"))
+
+
+async def reset_inbox(s: AsyncSession, source: str, keep_rows: bool) -> int:
+    """Forget what was applied from `source`: progress always; rows kept (to replay) or gone."""
+    await s.execute(text("DELETE FROM inbox_progress WHERE source = :s"), {"s": source})
+    if keep_rows:
+        res = await s.execute(text(
+            "UPDATE inbox SET status = 'pending', attempts = 0, next_attempt_at = now(), "
+            "applied_at = NULL, last_error = NULL WHERE source = :s"), {"s": source})
+    else:
+        res = await s.execute(text("DELETE FROM inbox WHERE source = :s"), {"s": source})
+    return int(res.rowcount)  # type: ignore[attr-defined]
+
+
+_CHECK = {
+    "accounts": "id::text || '|' || number || '|' || status",
+    "premises": "id::text || '|' || cycle || '|' || route || '|' || dwelling_units::text",
+    "meters": "id::text || '|' || size || '|' || dials::text || '|' || "
+              "trim_scale(multiplier)::text || '|' || status",
+    "service_agreements": "id::text || '|' || service || '|' || rate_class || '|' || status || "
+                          "'|' || start_date::text || '|' || coalesce(stop_date::text, '')",
+}
+
+
+async def fingerprints(s: AsyncSession) -> dict[str, tuple[int, str]]:
+    out: dict[str, tuple[int, str]] = {}
+    for table, expr in _CHECK.items():
+        row = (await s.execute(text(
+            f"SELECT count(*) AS n, md5(coalesce(string_agg({expr}, E'\\n' ORDER BY id), '')) "
+            f"AS h FROM {table}"))).one()
+        out[table] = (int(row.n), str(row.h))
+    return out

@@ -1,0 +1,133 @@
+"""Use cases of the ledger: post entries (with their event), account view with aging,
+balance transfers, reconciliation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel import audit
+from kernel.auth import Principal
+from kernel.errors import NotFound, Unprocessable
+from kernel.outbox import Event, publish
+from services.billing.ledger import domain
+from services.billing.ledger import repository as repo
+from services.billing.ledger.schemas import (
+    AccountLedger,
+    BudgetOut,
+    EntryOut,
+    Reconciliation,
+    SettlementOut,
+    TransferOut,
+)
+
+
+async def post(s: AsyncSession, account_id: uuid.UUID, kind: str, amount: Decimal,
+               posted_on: date, reference: str | None, who: str,
+               corrects: uuid.UUID | None = None) -> Any:
+    """Post one entry and announce it (`billing.LedgerEntryPosted` with the new balance)."""
+    e = await repo.post(s, account_id, kind, amount, posted_on, reference, who, corrects)
+    if e is None:
+        return None
+    bal = await repo.balance(s, account_id)
+    await publish(s, [Event("billing.LedgerEntryPosted", f"account:{account_id}", {
+        "entry": {"id": str(e.id), "account_id": str(account_id), "kind": kind,
+                  "amount": str(amount), "posted_on": posted_on.isoformat(),
+                  "reference": reference, "corrects": str(corrects) if corrects else None},
+        "balance": str(bal)})], actor=who)
+    return e
+
+
+async def account_ledger(s: AsyncSession, account_id: uuid.UUID, today: date) -> AccountLedger:
+    rows = await repo.entries(s, account_id)
+    if not rows and await repo.account(s, account_id) is None:
+        raise NotFound("No such account", field="account_id")
+    ages, credit = domain.aging(
+        [domain.Entry(r.amount, r.posted_on, r.due_date, r.seq) for r in rows], today)
+    return AccountLedger(account_id=account_id,
+                         balance=sum((r.amount for r in rows), Decimal("0.00")),
+                         aging=ages, unapplied_credit=credit,
+                         entries=[EntryOut.model_validate(r._asdict()) for r in rows])
+
+
+async def transfer(s: AsyncSession, who: Principal, frm: uuid.UUID, to: uuid.UUID,
+                   reason: str, today: date) -> TransferOut:
+    """Move a closed account's balance to an active account of the same customer."""
+    a, b = await repo.account(s, frm), await repo.account(s, to)
+    if a is None or b is None:
+        raise NotFound("No such account", field="from_account_id" if a is None
+                       else "to_account_id")
+    if frm == to:
+        raise Unprocessable("Transfer to the same account", field="to_account_id")
+    if a.status != "closed":
+        raise Unprocessable("Only a closed account's balance is transferred",
+                            field="from_account_id")
+    if b.status != "active":
+        raise Unprocessable("The receiving account is not active", field="to_account_id")
+    if a.customer_id != b.customer_id:
+        raise Unprocessable("Both accounts must belong to the same customer",
+                            field="to_account_id")
+    bal = await repo.balance(s, frm)
+    if bal == 0:
+        raise Unprocessable("The closed account has no balance", field="from_account_id")
+    ref = f"transfer:{uuid.uuid4()}"
+    out = await post(s, frm, "transfer_out", -bal, today, ref, who.sub)
+    into = await post(s, to, "transfer_in", bal, today, ref, who.sub)
+    await audit.record(s, who, "transfer", "account", str(frm), reason=reason,
+                       after={"to": to, "amount": bal})
+    return TransferOut(amount=bal, out_entry_id=out.id, in_entry_id=into.id)
+
+
+async def reconcile(s: AsyncSession) -> Reconciliation:
+    r = await repo.reconcile(s)
+    ok = (r.ledger_total == r.balances_total and r.bills_not_matching_lines == 0
+          and r.final_bills_not_posted == 0 and r.cancelled_bills_not_reversed == 0)
+    return Reconciliation(ok=ok, **r._asdict())
+
+
+async def budget(s: AsyncSession, account_id: uuid.UUID) -> BudgetOut:
+    bp = await repo.budget_plan(s, account_id)
+    if bp is None:
+        raise NotFound("The account is not on budget billing", field="account_id")
+    return BudgetOut(account_id=account_id, monthly_amount=bp.monthly_amount,
+                     enrolled_on=bp.enrolled_on, status=bp.status,
+                     deferred=await repo.deferred(s, account_id))
+
+
+async def enrol_budget(s: AsyncSession, who: Principal, account_id: uuid.UUID,
+                       today: date) -> BudgetOut:
+    """Budget billing: 12 months of bills and no returned payment in them; the monthly amount
+    is their average. Each bill then posts a `budget_deferral` so the amount due is the budget."""
+    acct = await repo.account(s, account_id)
+    if acct is None:
+        raise NotFound("No such account", field="account_id")
+    if acct.status != "active":
+        raise Unprocessable("Only an active account can enrol", field="account_id")
+    amount = domain.budget_amount(await repo.last_bill_totals(s, account_id, 12))
+    if amount is None or amount <= 0:
+        raise Unprocessable("Budget billing needs 12 months of bills", field="account_id")
+    if await repo.returned_payments_since(s, account_id, today - timedelta(days=365)):
+        raise Unprocessable("A payment was returned in the last 12 months", field="account_id")
+    await repo.upsert_budget(s, account_id, amount, today, who.sub)
+    await audit.record(s, who, "enrol-budget", "account", str(account_id),
+                       after={"monthly_amount": amount})
+    return await budget(s, account_id)
+
+
+async def settle_budget(s: AsyncSession, who: Principal, account_id: uuid.UUID,
+                        today: date) -> SettlementOut:
+    """Annual true-up: what was deferred becomes due (or a credit)."""
+    if await repo.budget_plan(s, account_id) is None:
+        raise NotFound("The account is not on budget billing", field="account_id")
+    owed = await repo.deferred(s, account_id)
+    if owed != 0:
+        await post(s, account_id, "budget_settlement", owed, today,
+                   f"settlement:{uuid.uuid4()}", who.sub)
+    await audit.record(s, who, "settle-budget", "account", str(account_id),
+                       after={"settled": owed})
+    return SettlementOut(account_id=account_id, settled=owed,
+                         balance=await repo.balance(s, account_id))

@@ -1,0 +1,7 @@
+"""Events consumed by the rates feature: none yet (registered for a uniform layout)."""
+
+from __future__ import annotations
+
+from kernel.inbox import Handlers
+
+handlers = Handlers()

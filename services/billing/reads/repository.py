@@ -1,0 +1,192 @@
+"""All SQL of meter reads, read exceptions and AMI intervals."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+BILLABLE = "('valid')"
+
+
+async def get_config(s: AsyncSession, key: str) -> dict[str, Any] | None:
+    row = (await s.execute(text("SELECT value FROM config WHERE key = :k"), {"k": key})).first()
+    return None if row is None else dict(row.value)
+
+
+async def put_config(s: AsyncSession, key: str, value: dict[str, Any]) -> None:
+    await s.execute(text(
+        "INSERT INTO config (key, value) VALUES (:k, CAST(:v AS jsonb)) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        {"k": key, "v": json.dumps(value)})
+
+
+async def meters_by_serial(s: AsyncSession, serials: list[str]) -> dict[str, Any]:
+    rows = (await s.execute(text(
+        "SELECT id, serial, dials, multiplier, premise_id FROM meters "
+        "WHERE serial = ANY(:s)"), {"s": serials})).all()
+    return {r.serial: r for r in rows}
+
+
+async def meter(s: AsyncSession, meter_id: uuid.UUID) -> Any:
+    return (await s.execute(text(
+        "SELECT id, serial, dials, multiplier, premise_id FROM meters WHERE id = :id"),
+        {"id": meter_id})).first()
+
+
+async def context_row(s: AsyncSession, meter_id: uuid.UUID, on: date) -> Any:
+    """Everything validation needs about a meter as of `on`, in one round trip."""
+    return (await s.execute(text(
+        """
+        WITH prev AS (
+            SELECT value, read_on, usage, days FROM reads
+            WHERE meter_id = :m AND read_on < :on AND status <> 'rejected'
+            ORDER BY read_on DESC, created_at DESC LIMIT 1
+        ), ly AS (
+            SELECT sum(usage) / nullif(sum(days), 0) AS per_day FROM reads
+            WHERE meter_id = :m AND status = 'valid' AND kind = 'actual' AND days > 0
+              AND read_on BETWEEN :ly_from AND :ly_to
+        ), avg AS (
+            SELECT sum(usage) / nullif(sum(days), 0) AS per_day FROM reads
+            WHERE meter_id = :m AND status = 'valid' AND kind = 'actual' AND days > 0
+              AND read_on >= :year_ago AND read_on < :on
+        ), active AS (
+            SELECT count(*) > 0 AS yes FROM service_agreements sa JOIN meters m
+              ON m.id = :m AND (sa.meter_id = m.id OR (sa.meter_id IS NULL
+                 AND sa.premise_id = m.premise_id))
+            WHERE sa.start_date <= :on AND (sa.stop_date IS NULL OR sa.stop_date >= :on)
+              AND sa.status <> 'pending'
+        )
+        SELECT prev.value AS prev_value, prev.read_on AS prev_on,
+               prev.usage / nullif(prev.days, 0) AS prior_per_day,
+               ly.per_day AS last_year_per_day, avg.per_day AS avg_per_day, active.yes AS active
+        FROM active CROSS JOIN ly CROSS JOIN avg LEFT JOIN prev ON true
+        """),
+        {"m": meter_id, "on": on, "ly_from": on - timedelta(days=380),
+         "ly_to": on - timedelta(days=350), "year_ago": on - timedelta(days=365)})).one()
+
+
+async def insert_read(s: AsyncSession, r: dict[str, Any]) -> bool:
+    """Insert a read; False when the same read (meter, date, value, source) already exists."""
+    res = await s.execute(text(
+        "INSERT INTO reads (id, meter_id, read_on, value, usage, days, source, kind, status, "
+        "import_id, line_no, replaces, reason, created_by) VALUES (:id, :meter_id, :read_on, "
+        ":value, :usage, :days, :source, :kind, :status, :import_id, :line_no, :replaces, "
+        ":reason, :created_by) ON CONFLICT ON CONSTRAINT reads_natural_uq DO NOTHING"),
+        {"import_id": None, "line_no": None, "replaces": None, "reason": None, **r})
+    return bool(res.rowcount)  # type: ignore[attr-defined]
+
+
+async def insert_exceptions(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        await s.execute(text(
+            "INSERT INTO read_exceptions (id, read_id, meter_id, code, detail) "
+            "VALUES (:id, :read_id, :meter_id, :code, :detail)"), r)
+
+
+async def get_read(s: AsyncSession, read_id: uuid.UUID) -> Any:
+    return (await s.execute(text("SELECT * FROM reads WHERE id = :id"), {"id": read_id})).first()
+
+
+async def set_read_status(s: AsyncSession, read_id: uuid.UUID, status: str,
+                          usage: Decimal | None = None) -> None:
+    await s.execute(text(
+        "UPDATE reads SET status = :st, usage = coalesce(:u, usage) WHERE id = :id"),
+        {"st": status, "u": usage, "id": read_id})
+
+
+async def exceptions_of_read(s: AsyncSession, read_id: uuid.UUID) -> list[Any]:
+    return list((await s.execute(text(
+        "SELECT id, code, detail, status FROM read_exceptions WHERE read_id = :r ORDER BY code"),
+        {"r": read_id})).all())
+
+
+async def get_exception(s: AsyncSession, exc_id: uuid.UUID, lock: bool = False) -> Any:
+    return (await s.execute(text(
+        "SELECT e.*, m.premise_id FROM read_exceptions e JOIN meters m ON m.id = e.meter_id "
+        "WHERE e.id = :id" + (" FOR UPDATE OF e" if lock else "")), {"id": exc_id})).first()
+
+
+async def resolve_exceptions(s: AsyncSession, ids: list[uuid.UUID], resolution: str,
+                             reason: str | None, who: str, status: str = "resolved") -> None:
+    await s.execute(text(
+        "UPDATE read_exceptions SET status = :st, resolution = :res, reason = :why, "
+        "resolved_by = :who, resolved_at = now() WHERE id = ANY(:ids)"),
+        {"st": status, "res": resolution, "why": reason, "who": who, "ids": ids})
+
+
+async def open_exception_ids(s: AsyncSession, read_id: uuid.UUID) -> list[uuid.UUID]:
+    return [r.id for r in (await s.execute(text(
+        "SELECT id FROM read_exceptions WHERE read_id = :r AND status <> 'resolved'"),
+        {"r": read_id})).all()]
+
+
+async def list_exceptions(s: AsyncSession, status: str | None, cycle: str | None) -> list[Any]:
+    return list((await s.execute(text(
+        "SELECT e.id, e.read_id, e.meter_id, m.serial, p.cycle, p.route, e.code, e.detail, "
+        "e.status, e.resolution, e.reason, r.read_on, r.value FROM read_exceptions e "
+        "JOIN meters m ON m.id = e.meter_id LEFT JOIN premises p ON p.id = m.premise_id "
+        "LEFT JOIN reads r ON r.id = e.read_id "
+        "WHERE (CAST(:st AS text) IS NULL OR e.status = :st) "
+        "AND (CAST(:cy AS text) IS NULL OR p.cycle = :cy) ORDER BY p.route, m.serial, e.code"),
+        {"st": status, "cy": cycle})).all())
+
+
+async def account_of_meter(s: AsyncSession, meter_id: uuid.UUID) -> Any:
+    return (await s.execute(text(
+        "SELECT sa.account_id FROM service_agreements sa JOIN meters m ON m.id = :m "
+        "WHERE (sa.meter_id = m.id OR sa.premise_id = m.premise_id) AND sa.status = 'active' "
+        "ORDER BY sa.service = 'water' DESC LIMIT 1"), {"m": meter_id})).first()
+
+
+async def unread(s: AsyncSession, cycle: str, start: date, end: date) -> list[Any]:
+    """Meters on active agreements in the cycle with no usable read in (start, end]."""
+    return list((await s.execute(text(
+        """
+        SELECT DISTINCT p.route, m.id AS meter_id, m.serial, p.id AS premise_id,
+               (SELECT max(read_on) FROM reads r WHERE r.meter_id = m.id
+                  AND r.status <> 'rejected') AS last_read_on
+        FROM service_agreements sa JOIN premises p ON p.id = sa.premise_id
+        JOIN meters m ON m.id = sa.meter_id
+        WHERE p.cycle = :c AND sa.start_date <= :e
+          AND (sa.stop_date IS NULL OR sa.stop_date > :s) AND sa.status <> 'pending'
+          AND NOT EXISTS (SELECT 1 FROM reads r WHERE r.meter_id = m.id
+                          AND r.status <> 'rejected' AND r.read_on > :s AND r.read_on <= :e)
+        ORDER BY p.route, m.serial
+        """), {"c": cycle, "s": start, "e": end})).all())
+
+
+async def import_by_hash(s: AsyncSession, sha: str) -> Any:
+    return (await s.execute(text("SELECT * FROM read_imports WHERE sha256 = :h"),
+                            {"h": sha})).first()
+
+
+async def insert_import(s: AsyncSession, r: dict[str, Any]) -> None:
+    await s.execute(text(
+        "INSERT INTO read_imports (id, kind, sha256, filename, imported_by, accepted, rejected, "
+        "errors) VALUES (:id, :kind, :sha256, :filename, :imported_by, :accepted, :rejected, "
+        "CAST(:errors AS jsonb))"), {**r, "errors": json.dumps(r["errors"])})
+
+
+async def upsert_ami_day(s: AsyncSession, meter_id: uuid.UUID, day: date,
+                         hourly: list[Decimal | None]) -> None:
+    """Store a day's 24 hourly slots; a later file fills or replaces only the hours it has."""
+    await s.execute(text(
+        "INSERT INTO ami_days (meter_id, day, hourly, total) VALUES (:m, :d, :h, "
+        "(SELECT coalesce(sum(x), 0) FROM unnest(CAST(:h AS numeric[])) x)) "
+        "ON CONFLICT (meter_id, day) DO UPDATE SET hourly = ARRAY(SELECT coalesce(n, o) "
+        "FROM unnest(ami_days.hourly, excluded.hourly) AS u(o, n)), "
+        "total = (SELECT coalesce(sum(coalesce(n, o)), 0) "
+        "FROM unnest(ami_days.hourly, excluded.hourly) AS u(o, n))"),
+        {"m": meter_id, "d": day, "h": hourly})
+
+
+async def ami_daily(s: AsyncSession, meter_id: uuid.UUID, start: date, end: date) -> list[Any]:
+    return list((await s.execute(text(
+        "SELECT day, total, hourly FROM ami_days WHERE meter_id = :m AND day BETWEEN :s AND :e "
+        "ORDER BY day"), {"m": meter_id, "s": start, "e": end})).all())

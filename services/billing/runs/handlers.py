@@ -1,0 +1,27 @@
+"""`accounts.ClosingBillRequested`: record the final reads, then open a closing-bill run."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.clock import utility_today
+from kernel.inbox import Handlers, InboxEvent
+from services.billing.reads import service as reads
+from services.billing.reads.handlers import local_date
+from services.billing.runs import service
+
+handlers = Handlers()
+
+
+@handlers.on("accounts.ClosingBillRequested")
+async def closing_bill_requested(s: AsyncSession, e: InboxEvent) -> None:
+    p = e.payload
+    for r in p.get("final_reads") or []:
+        await reads.reread_arrived(s, None, r["meter_id"], local_date(str(r["read_at"])),
+                                   Decimal(str(r["value"])))
+    await service.closing_bill(s, str(e.event_id), uuid.UUID(str(p["account_id"])),
+                               date.fromisoformat(str(p["stop_date"])), utility_today())

@@ -1,0 +1,405 @@
+"""All SQL of bill runs. The calculation is set-based: INSERT ... SELECT with the tier math,
+proration and rate-version split done by PostgreSQL (spec: `rates.domain`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+# The run's agreements. `{scope}` is `p.cycle = :cycle` for a cycle run or
+# `sa.account_id = :account` for a one-account run (two plain predicates, so the planner can hash
+# join on table statistics); the meter and winter average are joined here for the same reason.
+_SA = """
+    sa AS (
+        SELECT sa.id AS sa_id, sa.account_id, sa.service, sa.rate_class, sa.premise_id,
+               greatest(sa.start_date, CAST(:ps AS date)) AS a_start,
+               least(coalesce(sa.stop_date, CAST(:pe AS date)), CAST(:pe AS date)) AS a_end,
+               coalesce(sa.meter_id, (SELECT m.id FROM meters m WHERE m.premise_id = sa.premise_id
+                        AND m.status = 'installed' ORDER BY m.id LIMIT 1)) AS meter_id,
+               p.dwelling_units, CAST(:ps AS date) AS ps, CAST(:pe AS date) AS pe,
+               (CAST(:pe AS date) - CAST(:ps AS date) + 1) AS pdays, wa.per_day AS winter_per_day
+        FROM premises p
+        JOIN service_agreements sa ON sa.premise_id = p.id
+        LEFT JOIN winter_averages wa ON wa.premise_id = sa.premise_id
+        WHERE {scope} AND sa.status <> 'pending'
+          AND sa.start_date <= CAST(:pe AS date)
+          AND (sa.stop_date IS NULL OR sa.stop_date >= CAST(:ps AS date))
+    )"""
+
+# One statement per run: lines (fixed, tiered volume, surcharge, fee, minimum top-up) are
+# inserted from the copy, reads and rates, and the bills (totals and review flags) are inserted
+# from the lines it returned. Bill ids are derived from (run, account) so lines need no lookup.
+_CALCULATE = """
+    WITH {sa},
+    use AS (
+        SELECT r.meter_id, sum(r.usage) AS qty
+        FROM reads r
+        WHERE r.status = 'valid' AND r.usage IS NOT NULL
+          AND r.read_on BETWEEN CAST(:ps AS date) AND CAST(:pe AS date)
+          AND r.meter_id IN (SELECT meter_id FROM sa)
+        GROUP BY r.meter_id
+    ),
+    rv AS (
+        SELECT id, effective_date AS v_start, drought_stage,
+               coalesce(lead(effective_date) OVER (ORDER BY effective_date) - 1,
+                        'infinity'::date) AS v_end
+        FROM rate_versions
+    ),
+    seg AS (
+        SELECT sa.*, rv.id AS version_id, rv.drought_stage,
+               greatest(sa.a_start, rv.v_start) AS s_start, least(sa.a_end, rv.v_end) AS s_end,
+               coalesce(u.qty, 0) AS qty, m.size AS meter_size,
+               md5(CAST(:run AS text) || sa.account_id::text)::uuid AS bill_id
+        FROM sa JOIN rv ON rv.v_start <= sa.a_end AND rv.v_end >= sa.a_start
+        LEFT JOIN use u ON u.meter_id = sa.meter_id
+        LEFT JOIN meters m ON m.id = sa.meter_id
+    ),
+    seg2 AS (
+        SELECT seg.*, (s_end - s_start + 1) AS s_days, (a_end - a_start + 1) AS a_days,
+               sum(s_end - s_start + 1) OVER (PARTITION BY sa_id ORDER BY s_start) AS cum
+        FROM seg
+    ),
+    segq AS (
+        SELECT seg2.*, rc.basis, rc.widths_per_unit, rc.cap, rc.minimum_charge,
+               CASE WHEN rc.basis = 'winter_average' AND winter_per_day IS NOT NULL
+                    THEN round(winter_per_day * s_days, 4)
+                    ELSE round(qty * cum / a_days, 4) - round(qty * (cum - s_days) / a_days, 4)
+               END AS q_raw,
+               s_days::numeric / pdays AS f
+        FROM seg2 LEFT JOIN rate_classes rc ON rc.version_id = seg2.version_id
+             AND rc.service = seg2.service AND rc.rate_class = seg2.rate_class
+    ),
+    segc AS (
+        SELECT segq.*, CASE WHEN cap IS NULL THEN q_raw
+                            ELSE least(q_raw, round(cap * f, 4)) END AS q
+        FROM segq
+    ),
+    lines AS (
+        SELECT bill_id, sa_id, segc.service, segc.rate_class, 'fixed' AS kind,
+               initcap(replace(segc.service, '_', ' ')) || ' service charge, '
+                   || segc.meter_size || ' meter' AS description,
+               s_start, s_end, round(f, 4) AS quantity, rf.amount AS unit_price,
+               NULL::int AS tier, segc.version_id, round(rf.amount * f, 2) AS amount
+        FROM segc JOIN rate_fixed rf ON rf.version_id = segc.version_id
+             AND rf.service = segc.service AND rf.meter_size = segc.meter_size
+        UNION ALL
+        SELECT bill_id, sa_id, segc.service, segc.rate_class, 'volume',
+               initcap(replace(segc.service, '_', ' ')) ||
+               CASE WHEN segc.basis = 'winter_average' AND winter_per_day IS NOT NULL
+                    THEN ' use (winter average)' ELSE ' use' END || ', tier ' || bl.tier,
+               s_start, s_end, t.qty, bl.price, bl.tier, segc.version_id,
+               round(t.qty * bl.price, 2)
+        FROM segc JOIN rate_blocks bl ON bl.version_id = segc.version_id
+             AND bl.service = segc.service AND bl.rate_class = segc.rate_class
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN widths_per_unit THEN dwelling_units ELSE 1 END * f AS scale
+        ) sc
+        CROSS JOIN LATERAL (
+            SELECT greatest(0, CASE WHEN bl.width IS NULL THEN q
+                                    ELSE least(q, round((bl.lower + bl.width) * sc.scale, 4))
+                               END - round(bl.lower * sc.scale, 4)) AS qty
+        ) t
+        WHERE segc.basis IN ('metered', 'winter_average') AND (t.qty > 0 OR bl.tier = 1)
+        UNION ALL
+        SELECT bill_id, sa_id, segc.service, segc.rate_class, 'surcharge',
+               'Drought surcharge, stage ' || segc.drought_stage, s_start, s_end, q, x.price,
+               NULL, segc.version_id, round(q * x.price, 2)
+        FROM segc JOIN rate_surcharges x ON x.version_id = segc.version_id
+             AND x.service = segc.service AND x.stage = segc.drought_stage
+        WHERE segc.basis IN ('metered', 'winter_average')
+        UNION ALL
+        SELECT bill_id, sa_id, segc.service, segc.rate_class, 'fee', fe.name, s_start, s_end,
+               round(f, 4), fe.amount, NULL, segc.version_id, round(fe.amount * f, 2)
+        FROM segc JOIN rate_fees fe ON fe.version_id = segc.version_id
+             AND fe.service = segc.service
+    ),
+    mins AS (
+        SELECT segc.bill_id, segc.sa_id, segc.service, segc.rate_class, 'minimum' AS kind,
+               'Minimum charge top-up' AS description, segc.s_start, segc.s_end,
+               1::numeric AS quantity, round(segc.minimum_charge * segc.f, 2) - g.amt
+                   AS unit_price, NULL::int AS tier, segc.version_id,
+               round(segc.minimum_charge * segc.f, 2) - g.amt AS amount
+        FROM segc JOIN (SELECT sa_id, version_id, s_start, sum(amount) AS amt FROM lines
+                        WHERE sa_id IN (SELECT sa_id FROM segc
+                                        WHERE minimum_charge IS NOT NULL)
+                        GROUP BY sa_id, version_id, s_start) g
+          ON g.sa_id = segc.sa_id AND g.version_id = segc.version_id
+         AND g.s_start = segc.s_start
+        WHERE segc.minimum_charge IS NOT NULL
+          AND round(segc.minimum_charge * segc.f, 2) > g.amt
+    ),
+    ins AS (
+        INSERT INTO bill_lines (bill_id, sa_id, service, rate_class, kind, description,
+                                seg_start, seg_end, quantity, unit_price, tier,
+                                rate_version_id, amount)
+        SELECT * FROM lines UNION ALL SELECT * FROM mins
+        RETURNING bill_id, sa_id, service, rate_class, amount
+    ),
+    totals AS (
+        SELECT bill_id, sum(amt) AS total,
+               jsonb_agg(jsonb_build_object('sa_id', sa_id, 'service', service,
+                         'rate_class', rate_class, 'amount', amt::text) ORDER BY service, sa_id)
+                   AS segments
+        FROM (SELECT bill_id, sa_id, service, rate_class, sum(amount) AS amt FROM ins
+              GROUP BY bill_id, sa_id, service, rate_class) x
+        GROUP BY bill_id
+    ),
+    metered AS (
+        SELECT sa.account_id, bool_or(u.meter_id IS NULL) AS missing,
+               bool_or(u.qty = 0) AS zero
+        FROM sa LEFT JOIN use u ON u.meter_id = sa.meter_id
+        WHERE sa.service IN ('water', 'irrigation', 'recycled')
+        GROUP BY sa.account_id
+    ),
+    accts AS (
+        SELECT account_id, min(ps) AS ps, min(pe) AS pe,
+               md5(CAST(:run AS text) || account_id::text)::uuid AS bill_id
+        FROM sa GROUP BY account_id
+    ),
+    prev AS (
+        SELECT DISTINCT ON (p.account_id) p.account_id, p.total AS last_total
+        FROM bills p WHERE p.status = 'final' AND p.period_end < :ps
+          AND p.account_id IN (SELECT account_id FROM accts)
+        ORDER BY p.account_id, p.period_end DESC
+    )
+    INSERT INTO bills (id, run_id, account_id, period_start, period_end, status, total,
+                       segments, flags)
+    SELECT a.bill_id, CAST(:run AS uuid), a.account_id, a.ps, a.pe, 'draft', coalesce(t.total, 0),
+           coalesce(t.segments, '[]'::jsonb),
+           array_remove(ARRAY[
+               CASE WHEN m.missing THEN 'missing_read' END,
+               CASE WHEN m.zero THEN 'zero_use' END,
+               CASE WHEN coalesce(t.total, 0) < 0 THEN 'negative' END,
+               CASE WHEN coalesce(t.total, 0) > :max_total THEN 'over_threshold' END,
+               CASE WHEN prev.last_total > 0 AND abs(coalesce(t.total, 0) - prev.last_total)
+                         > prev.last_total * :change THEN 'large_change' END]::text[], NULL)
+    FROM accts a LEFT JOIN totals t ON t.bill_id = a.bill_id
+    LEFT JOIN metered m ON m.account_id = a.account_id
+    LEFT JOIN prev ON prev.account_id = a.account_id
+"""
+CALCULATE_CYCLE = text(_CALCULATE.replace(
+    "{sa}", _SA.replace("{scope}", "p.cycle = :cycle")))
+CALCULATE_ACCOUNT = text(_CALCULATE.replace(
+    "{sa}", _SA.replace("{scope}", "sa.account_id = :account")))
+
+
+async def insert_run(s: AsyncSession, r: dict[str, Any]) -> None:
+    await s.execute(text(
+        "INSERT INTO bill_runs (id, cycle, period_start, period_end, bill_date, due_date, "
+        "status, kind, account_id, replaces_bill, reference, created_by) VALUES (:id, :cycle, "
+        ":period_start, :period_end, :bill_date, :due_date, 'preview', :kind, :account_id, "
+        ":replaces_bill, :reference, :created_by)"),
+        {"kind": "cycle", "account_id": None, "replaces_bill": None, "reference": None, **r})
+
+
+async def live_run(s: AsyncSession, cycle: str, start: date, end: date) -> Any:
+    return (await s.execute(text(
+        "SELECT id FROM bill_runs WHERE cycle = :c AND kind = 'cycle' AND status <> 'discarded' "
+        "AND period_start <= :e AND period_end >= :s"), {"c": cycle, "s": start, "e": end})
+    ).first()
+
+
+async def run_by_reference(s: AsyncSession, reference: str) -> Any:
+    return (await s.execute(text("SELECT id FROM bill_runs WHERE reference = :r"),
+                            {"r": reference})).first()
+
+
+async def calculate(s: AsyncSession, run: Any, max_total: Decimal, change: Decimal) -> None:
+    p = {"run": str(run.id), "ps": run.period_start, "pe": run.period_end, "max_total": max_total,
+         "change": change}
+    # The statement joins its own CTEs (hundreds of thousands of rows whose sizes the planner
+    # cannot know); a nested loop between two of them is quadratic. Hash joins only, for this
+    # statement (SET LOCAL lasts to the end of the transaction, so it is switched back).
+    await s.execute(text("SET LOCAL enable_nestloop = off"))
+    if run.account_id is None:
+        await s.execute(CALCULATE_CYCLE, {**p, "cycle": run.cycle})
+    else:
+        await s.execute(CALCULATE_ACCOUNT, {**p, "account": run.account_id})
+    await s.execute(text("SET LOCAL enable_nestloop = on"))
+
+
+async def clear(s: AsyncSession, run_id: uuid.UUID) -> None:
+    await s.execute(text("DELETE FROM bill_lines WHERE bill_id IN "
+                         "(SELECT id FROM bills WHERE run_id = :r)"), {"r": run_id})
+    await s.execute(text("DELETE FROM bills WHERE run_id = :r"), {"r": run_id})
+
+
+async def get_run(s: AsyncSession, run_id: uuid.UUID, lock: bool = False) -> Any:
+    return (await s.execute(text(
+        "SELECT * FROM bill_runs WHERE id = :id" + (" FOR UPDATE" if lock else "")),
+        {"id": run_id})).first()
+
+
+async def set_status(s: AsyncSession, run_id: uuid.UUID, status: str, **who: str) -> None:
+    sets = ", ".join([f"{k} = :{k}" for k in who] + ["status = :st"])
+    extra = ", finalised_at = now()" if status == "finalised" else ""
+    await s.execute(text(f"UPDATE bill_runs SET {sets}{extra} WHERE id = :id"),
+                    {"id": run_id, "st": status, **who})
+
+
+async def summary(s: AsyncSession, run_id: uuid.UUID) -> Any:
+    return (await s.execute(text(
+        "SELECT count(*) FILTER (WHERE status <> 'discarded') AS bills, "
+        "coalesce(sum(total) FILTER (WHERE status <> 'discarded'), 0) AS total, "
+        "count(*) FILTER (WHERE cardinality(flags) > 0 AND status <> 'discarded') AS flagged, "
+        "count(*) FILTER (WHERE status = 'discarded') AS held "
+        "FROM bills WHERE run_id = :r"), {"r": run_id})).one()
+
+
+async def flag_counts(s: AsyncSession, run_id: uuid.UUID) -> dict[str, int]:
+    rows = (await s.execute(text(
+        "SELECT f, count(*) AS n FROM bills, unnest(flags) f WHERE run_id = :r "
+        "AND status <> 'discarded' GROUP BY f"), {"r": run_id})).all()
+    return {r.f: int(r.n) for r in rows}
+
+
+async def run_bills(s: AsyncSession, run_id: uuid.UUID, flagged_only: bool, limit: int,
+                    offset: int) -> list[Any]:
+    return list((await s.execute(text(
+        "SELECT b.id, b.account_id, a.number, b.total, b.flags, b.status FROM bills b "
+        "LEFT JOIN accounts a ON a.id = b.account_id WHERE b.run_id = :r "
+        "AND (NOT :f OR cardinality(b.flags) > 0) ORDER BY a.number, b.id LIMIT :l OFFSET :o"),
+        {"r": run_id, "f": flagged_only, "l": limit, "o": offset})).all())
+
+
+async def hold_bill(s: AsyncSession, run_id: uuid.UUID, bill_id: uuid.UUID) -> int:
+    res = await s.execute(text(
+        "UPDATE bills SET status = 'discarded' WHERE id = :b AND run_id = :r "
+        "AND status = 'draft'"), {"b": bill_id, "r": run_id})
+    return int(res.rowcount)  # type: ignore[attr-defined]
+
+
+async def last_final_end(s: AsyncSession, account_id: uuid.UUID) -> date | None:
+    return (await s.execute(text(
+        "SELECT max(period_end) FROM bills WHERE account_id = :a AND status = 'final'"),
+        {"a": account_id})).scalar_one()
+
+
+async def account_cycle(s: AsyncSession, account_id: uuid.UUID) -> Any:
+    return (await s.execute(text(
+        "SELECT p.cycle, min(sa.start_date) AS first_start FROM service_agreements sa "
+        "JOIN premises p ON p.id = sa.premise_id WHERE sa.account_id = :a GROUP BY p.cycle "
+        "LIMIT 1"), {"a": account_id})).first()
+
+
+FINALISE_BILLS = text("""
+    UPDATE bills SET status = 'final', bill_date = r.bill_date, due_date = r.due_date
+    FROM bill_runs r WHERE r.id = :run AND bills.run_id = r.id AND bills.status = 'draft'
+""")
+
+POST_BILLS = text("""
+    INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, due_date, reference,
+                                created_by)
+    SELECT gen_random_uuid(), b.account_id, 'bill', b.total, b.bill_date, b.due_date,
+           b.id::text, :who
+    FROM bills b WHERE b.run_id = :run AND b.status = 'final'
+    UNION ALL
+    SELECT gen_random_uuid(), b.account_id, 'budget_deferral', bp.monthly_amount - b.total,
+           b.bill_date, b.due_date, b.id::text, :who
+    FROM bills b JOIN budget_plans bp ON bp.account_id = b.account_id AND bp.status = 'active'
+    WHERE b.run_id = :run AND b.status = 'final' AND bp.monthly_amount <> b.total
+""")
+
+# Set-based variant of kernel.outbox.publish: the same per-key sequence bookkeeping, with the
+# events built by SQL from the run's bills instead of a Python list (100k bills in one statement).
+PUBLISH_BILLS = text("""
+    WITH fb AS MATERIALIZED (
+        SELECT b.id, b.account_id, b.bill_date, b.due_date, b.period_start, b.period_end,
+               b.total, b.replaces, b.segments, 'account:' || b.account_id AS key,
+               coalesce(a.paperless OR c.paperless, false) AS ebill, a.number, a.language,
+               c.emails
+        FROM bills b LEFT JOIN accounts a ON a.id = b.account_id
+        LEFT JOIN customers c ON c.id = a.customer_id
+        WHERE b.run_id = :run AND b.status = 'final'
+    ), bal AS (
+        SELECT e.account_id, sum(e.amount) AS balance FROM ledger_entries e
+        WHERE e.account_id IN (SELECT account_id FROM fb) GROUP BY e.account_id
+    ), bumped AS (
+        INSERT INTO outbox_key AS k (key, last_seq)
+        SELECT key, CASE WHEN ebill THEN 2 ELSE 1 END FROM fb ORDER BY key
+        ON CONFLICT (key) DO UPDATE SET last_seq = k.last_seq + excluded.last_seq
+        RETURNING k.key, k.last_seq
+    )
+    INSERT INTO outbox (event_id, type, version, key, key_seq, payload, request_id, actor)
+    SELECT gen_random_uuid(), 'billing.BillIssued', 1, fb.key,
+           bm.last_seq - CASE WHEN fb.ebill THEN 1 ELSE 0 END,
+           jsonb_build_object('bill', jsonb_build_object(
+               'id', fb.id, 'account_id', fb.account_id, 'bill_date', fb.bill_date,
+               'due_date', fb.due_date, 'period_start', fb.period_start,
+               'period_end', fb.period_end, 'total', fb.total::text, 'replaces', fb.replaces,
+               'segments', fb.segments), 'balance', coalesce(bal.balance, 0)::text),
+           :rid, :who
+    FROM fb JOIN bumped bm ON bm.key = fb.key LEFT JOIN bal ON bal.account_id = fb.account_id
+    UNION ALL
+    SELECT gen_random_uuid(), 'billing.EBillReady', 1, fb.key, bm.last_seq,
+           jsonb_build_object('bill_id', fb.id, 'account_id', fb.account_id,
+               'account_number', fb.number, 'total', fb.total::text, 'due_date', fb.due_date,
+               'emails', coalesce(fb.emails, '[]'::jsonb), 'language', fb.language),
+           :rid, :who
+    FROM fb JOIN bumped bm ON bm.key = fb.key WHERE fb.ebill
+""")
+
+
+async def finalise(s: AsyncSession, run_id: uuid.UUID, who: str, request_id: str | None
+                   ) -> None:
+    """Bills final, ledger entries posted, events written: three set-based statements."""
+    p = {"run": run_id, "who": who}
+    await s.execute(FINALISE_BILLS, p)
+    await s.execute(POST_BILLS, p)
+    await s.execute(PUBLISH_BILLS, {**p, "rid": request_id})
+
+
+async def discard_drafts(s: AsyncSession, run_id: uuid.UUID) -> None:
+    await s.execute(text("UPDATE bills SET status = 'discarded' WHERE run_id = :r "
+                         "AND status = 'draft'"), {"r": run_id})
+
+
+async def replaced_bill(s: AsyncSession, bill_id: uuid.UUID) -> Any:
+    return (await s.execute(text("SELECT * FROM bills WHERE id = :b FOR UPDATE"),
+                            {"b": bill_id})).first()
+
+
+async def cancel_bill(s: AsyncSession, old: Any, new_id: uuid.UUID | None, reason: str,
+                      who: str, on: date) -> None:
+    """Cancel a final bill: its status, plus a ledger entry reversing it (pointing at it)."""
+    await s.execute(text(
+        "UPDATE bills SET status = 'cancelled', replaced_by = :n, cancel_reason = :why "
+        "WHERE id = :o"), {"n": new_id, "why": reason, "o": old.id})
+    if new_id is not None:
+        await s.execute(text("UPDATE bills SET replaces = :o WHERE id = :n"),
+                        {"o": old.id, "n": new_id})
+    await s.execute(text(
+        "INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference, "
+        "corrects, created_by) SELECT gen_random_uuid(), e.account_id, 'bill_cancel', "
+        "-e.amount, :on, e.reference, e.id, :who FROM ledger_entries e "
+        "WHERE e.kind = 'bill' AND e.reference = :ref"),
+        {"on": on, "who": who, "ref": str(old.id)})
+    await s.execute(text(
+        "INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference, "
+        "corrects, created_by) SELECT gen_random_uuid(), e.account_id, 'budget_deferral', "
+        "-e.amount, :on, 'cancel:' || e.reference, e.id, :who FROM ledger_entries e "
+        "WHERE e.kind = 'budget_deferral' AND e.reference = :ref"),
+        {"on": on, "who": who, "ref": str(old.id)})
+
+
+async def run_bill_ids(s: AsyncSession, run_id: uuid.UUID, status: str) -> list[uuid.UUID]:
+    return [r.id for r in (await s.execute(text(
+        "SELECT id FROM bills WHERE run_id = :r AND status = :st"),
+        {"r": run_id, "st": status})).all()]
+
+
+async def set_messages(s: AsyncSession, run_id: uuid.UUID, messages: list[str]) -> None:
+    await s.execute(text("UPDATE bills SET messages = :m WHERE run_id = :r"),
+                    {"m": messages, "r": run_id})
+
+
+async def billed_overlap(s: AsyncSession, account_id: uuid.UUID, start: date, end: date) -> Any:
+    return (await s.execute(text(
+        "SELECT id FROM bills WHERE account_id = :a AND status IN ('final', 'draft') "
+        "AND period_start <= :e AND period_end >= :s LIMIT 1"),
+        {"a": account_id, "s": start, "e": end})).first()

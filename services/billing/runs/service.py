@@ -1,0 +1,223 @@
+"""Use cases of bill runs: preview (set-based calculation), review, approval, finalisation;
+closing bills and cancel-and-rebill runs for one account."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel import audit
+from kernel.auth import Principal
+from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kernel.logs import request_id_var
+from kernel.outbox import Event, publish
+from services.billing.reads.repository import get_config, put_config
+from services.billing.runs import domain
+from services.billing.runs import repository as repo
+from services.billing.runs.schemas import ReviewThresholdsIO, RunOut
+
+THRESHOLDS_KEY = "runs.thresholds"
+
+
+async def review_thresholds(s: AsyncSession) -> domain.ReviewThresholds:
+    t = ReviewThresholdsIO.model_validate(await get_config(s, THRESHOLDS_KEY) or {})
+    return domain.ReviewThresholds(t.max_total, t.change, t.due_days)
+
+
+async def set_review_thresholds(s: AsyncSession, who: Principal, t: ReviewThresholdsIO
+                                ) -> ReviewThresholdsIO:
+    await put_config(s, THRESHOLDS_KEY, t.model_dump(mode="json"))
+    await audit.record(s, who, "set-thresholds", "config", THRESHOLDS_KEY, after=t)
+    return t
+
+
+async def run_out(s: AsyncSession, run_id: uuid.UUID) -> RunOut:
+    r = await repo.get_run(s, run_id)
+    if r is None:
+        raise NotFound("No such bill run", field="run_id")
+    sm = await repo.summary(s, run_id)
+    return RunOut(id=r.id, cycle=r.cycle, kind=r.kind, account_id=r.account_id,
+                  period_start=r.period_start, period_end=r.period_end, bill_date=r.bill_date,
+                  due_date=r.due_date, status=r.status, created_by=r.created_by,
+                  prepared_by=r.prepared_by, approved_by=r.approved_by,
+                  finalised_by=r.finalised_by, finalised_at=r.finalised_at, bills=sm.bills,
+                  total=sm.total, flagged=sm.flagged, held=sm.held,
+                  flags=await repo.flag_counts(s, run_id))
+
+
+async def _calculate(s: AsyncSession, run_id: uuid.UUID) -> None:
+    t = await review_thresholds(s)
+    await repo.calculate(s, await repo.get_run(s, run_id), t.max_total, t.change)
+
+
+async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: date,
+                 bill_date: date, messages: list[str] | None = None) -> RunOut:
+    why = domain.period_ok(start, end)
+    if why:
+        raise Unprocessable(why, field="period_end")
+    if await repo.live_run(s, cycle, start, end) is not None:
+        raise Conflict("A run for this cycle already covers part of this period")
+    t = await review_thresholds(s)
+    run_id = uuid.uuid4()
+    await repo.insert_run(s, {"id": run_id, "cycle": cycle, "period_start": start,
+                              "period_end": end, "bill_date": bill_date,
+                              "due_date": domain.due_date(bill_date, t.due_days),
+                              "created_by": who.sub})
+    await _calculate(s, run_id)
+    if messages:
+        await repo.set_messages(s, run_id, messages)
+    await audit.record(s, who, "create", "bill_run", str(run_id),
+                       after={"cycle": cycle, "start": start, "end": end})
+    return await run_out(s, run_id)
+
+
+async def create_account_run(s: AsyncSession, who: str, kind: str, account_id: uuid.UUID,
+                             start: date, end: date, bill_date: date,
+                             replaces: uuid.UUID | None = None,
+                             reference: str | None = None) -> uuid.UUID:
+    """A one-account run (closing bill or rebill) that goes through the same review."""
+    acct = await repo.account_cycle(s, account_id)
+    t = await review_thresholds(s)
+    run_id = uuid.uuid4()
+    await repo.insert_run(s, {"id": run_id, "cycle": acct.cycle if acct else "",
+                              "period_start": start, "period_end": end, "bill_date": bill_date,
+                              "due_date": domain.due_date(bill_date, t.due_days), "kind": kind,
+                              "account_id": account_id, "replaces_bill": replaces,
+                              "reference": reference, "created_by": who})
+    await _calculate(s, run_id)
+    return run_id
+
+
+async def _move(s: AsyncSession, run_id: uuid.UUID, action: str) -> Any:
+    r = await repo.get_run(s, run_id, lock=True)
+    if r is None:
+        raise NotFound("No such bill run", field="run_id")
+    new = domain.transition(action, r.status)
+    if new is None:
+        raise Conflict(f"A run in status '{r.status}' cannot be {action}d here")
+    return r, new
+
+
+async def recalculate(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut:
+    r, _ = await _move(s, run_id, "discard")
+    if r.status != "preview":
+        raise Conflict("Only a run in preview can be recalculated")
+    await repo.clear(s, run_id)
+    await _calculate(s, run_id)
+    await audit.record(s, who, "recalculate", "bill_run", str(run_id))
+    return await run_out(s, run_id)
+
+
+async def prepare(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut:
+    _, new = await _move(s, run_id, "prepare")
+    await repo.set_status(s, run_id, new, prepared_by=who.sub)
+    await audit.record(s, who, "prepare", "bill_run", str(run_id))
+    return await run_out(s, run_id)
+
+
+async def reopen(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut:
+    _, new = await _move(s, run_id, "reopen")
+    await repo.set_status(s, run_id, new)
+    await audit.record(s, who, "reopen", "bill_run", str(run_id))
+    return await run_out(s, run_id)
+
+
+async def approve(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut:
+    r, new = await _move(s, run_id, "approve")
+    why = domain.approval_refusal(who.sub, r.prepared_by, r.created_by)
+    if why:
+        raise Forbidden(why)
+    await repo.set_status(s, run_id, new, approved_by=who.sub)
+    await audit.record(s, who, "approve", "bill_run", str(run_id), approver=who.sub)
+    return await run_out(s, run_id)
+
+
+async def finalise(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut:
+    r, new = await _move(s, run_id, "finalise")
+    if r.replaces_bill is not None:
+        old = await repo.replaced_bill(s, r.replaces_bill)
+        if old is None or old.status != "final":
+            raise Conflict("The bill this run replaces is no longer final")
+        new_ids = await repo.run_bill_ids(s, run_id, "draft")
+        new_id = new_ids[0] if new_ids else None
+        await repo.cancel_bill(s, old, new_id, "rebill", who.sub, r.bill_date)
+        await publish(s, [Event("billing.BillCancelled", f"account:{old.account_id}",
+                                {"bill_id": str(old.id), "account_id": str(old.account_id),
+                                 "reason": "rebill",
+                                 "replaced_by": str(new_id) if new_id else None})],
+                      actor=who.sub)
+    await repo.finalise(s, run_id, who.sub, request_id_var.get())
+    await repo.set_status(s, run_id, new, finalised_by=who.sub)
+    await audit.record(s, who, "finalise", "bill_run", str(run_id))
+    return await run_out(s, run_id)
+
+
+async def discard(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut:
+    _, new = await _move(s, run_id, "discard")
+    await repo.discard_drafts(s, run_id)
+    await repo.set_status(s, run_id, new)
+    await audit.record(s, who, "discard", "bill_run", str(run_id))
+    return await run_out(s, run_id)
+
+
+async def hold(s: AsyncSession, who: Principal, run_id: uuid.UUID, bill_id: uuid.UUID,
+               reason: str) -> RunOut:
+    r = await repo.get_run(s, run_id, lock=True)
+    if r is None:
+        raise NotFound("No such bill run", field="run_id")
+    if r.status != "preview":
+        raise Conflict("Bills are held while the run is in preview")
+    if not await repo.hold_bill(s, run_id, bill_id):
+        raise NotFound("No draft bill with this id in the run", field="bill_id")
+    await audit.record(s, who, "hold", "bill", str(bill_id), reason=reason)
+    return await run_out(s, run_id)
+
+
+async def account_run(s: AsyncSession, who: Principal, account_id: uuid.UUID, start: date,
+                      end: date, bill_date: date) -> RunOut:
+    """Bill one account for a period no bill covers yet (e.g. a bill held out of its cycle
+    run), through the same review and approval."""
+    why = domain.period_ok(start, end)
+    if why:
+        raise Unprocessable(why, field="period_end")
+    if await repo.account_cycle(s, account_id) is None:
+        raise NotFound("No service agreements for this account", field="account_id")
+    if await repo.billed_overlap(s, account_id, start, end) is not None:
+        raise Conflict("A bill already covers part of this period for the account")
+    run_id = await create_account_run(s, who.sub, "account", account_id, start, end, bill_date)
+    await audit.record(s, who, "create", "bill_run", str(run_id),
+                       after={"account_id": account_id, "start": start, "end": end})
+    return await run_out(s, run_id)
+
+
+async def cancel_and_rebill(s: AsyncSession, who: Principal, bill_id: uuid.UUID,
+                            reason: str, today: date) -> RunOut:
+    old = await repo.replaced_bill(s, bill_id)
+    if old is None:
+        raise NotFound("No such bill", field="bill_id")
+    if old.status != "final":
+        raise Conflict("Only a final bill can be cancelled and rebilled")
+    run_id = await create_account_run(s, who.sub, "rebill", old.account_id, old.period_start,
+                                      old.period_end, today, replaces=old.id)
+    await audit.record(s, who, "cancel-rebill", "bill", str(bill_id), reason=reason,
+                       after={"run_id": run_id})
+    return await run_out(s, run_id)
+
+
+async def closing_bill(s: AsyncSession, event_id: str, account_id: uuid.UUID, stop: date,
+                       today: date) -> uuid.UUID | None:
+    """`accounts.ClosingBillRequested`: a one-account run from the day after the last final
+    bill to the stop date (prorated), left in preview for review and approval."""
+    ref = f"closing:{event_id}"
+    if await repo.run_by_reference(s, ref) is not None:
+        return None
+    last = await repo.last_final_end(s, account_id)
+    acct = await repo.account_cycle(s, account_id)
+    start = last + timedelta(days=1) if last else (acct.first_start if acct else stop)
+    if start > stop:
+        return None
+    return await create_account_run(s, "accounts", "closing", account_id, start, stop,
+                                    max(today, stop), reference=ref)

@@ -1,0 +1,187 @@
+"""Benchmark: a full bill run (water + wastewater, ledger entries and events) for N accounts.
+
+    python -m tests.perf.bench_bill_run --accounts 100000
+
+Starts an embedded PostgreSQL of its own (or uses TAPLINE_DATABASE_URL, an admin URL to a
+scratch database), migrates it, generates the data set-based into billing's schema (accounts,
+premises, meters, water and wastewater agreements, two reads per meter, winter averages, one rate
+schedule), then times preview (calculation), prepare, approve and finalise as the billing service
+does them, and a plain SQL tiered-billing query over the same data for reference. Prints the
+figures and writes JSON to tests/perf/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+
+GENERATE = [
+    """INSERT INTO customers (id, name, paperless)
+       SELECT md5('c' || g)::uuid, 'Customer ' || g, g % 5 = 0 FROM generate_series(1, :n) g""",
+    """INSERT INTO accounts (id, number, customer_id, name, status, mailing, paperless)
+       SELECT md5('a' || g)::uuid, lpad((100000000 + g)::text, 9, '0') || '0',
+              md5('c' || g)::uuid, 'Customer ' || g, 'active',
+              jsonb_build_object('line1', g || ' Main St', 'city', 'Town', 'state', 'CA',
+                                 'postal_code', (95000 + g % 50)::text), g % 5 = 0
+       FROM generate_series(1, :n) g""",
+    """INSERT INTO premises (id, kind, dwelling_units, cycle, route)
+       SELECT md5('p' || g)::uuid,
+              CASE WHEN g % 10 = 0 THEN 'multi_family' WHEN g % 10 = 1 THEN 'commercial'
+                   ELSE 'single_family' END,
+              CASE WHEN g % 10 = 0 THEN 4 ELSE 1 END, 'B1', 'R' || (g % 200)
+       FROM generate_series(1, :n) g""",
+    """INSERT INTO meters (id, serial, size, dials, multiplier, status, premise_id)
+       SELECT md5('m' || g)::uuid, 'S' || g, CASE WHEN g % 10 IN (0, 1) THEN '1' ELSE '5/8' END,
+              6, 1, 'installed', md5('p' || g)::uuid FROM generate_series(1, :n) g""",
+    """INSERT INTO service_agreements (id, account_id, premise_id, service, rate_class, meter_id,
+                                      start_date, status)
+       SELECT md5('w' || g)::uuid, md5('a' || g)::uuid, md5('p' || g)::uuid, 'water',
+              CASE WHEN g % 10 = 0 THEN 'MFR' WHEN g % 10 = 1 THEN 'COM' ELSE 'RES' END,
+              md5('m' || g)::uuid, date '2025-01-01', 'active' FROM generate_series(1, :n) g
+       UNION ALL
+       SELECT md5('s' || g)::uuid, md5('a' || g)::uuid, md5('p' || g)::uuid, 'wastewater',
+              'RES', md5('m' || g)::uuid, date '2025-01-01', 'active'
+       FROM generate_series(1, :n) g""",
+    """INSERT INTO reads (id, meter_id, read_on, value, usage, days, source, kind, status,
+                         created_by)
+       SELECT gen_random_uuid(), md5('m' || g)::uuid, date '2026-01-31', 1000, 8, 31, 'handheld',
+              'actual', 'valid', 'bench' FROM generate_series(1, :n) g
+       UNION ALL
+       SELECT gen_random_uuid(), md5('m' || g)::uuid, date '2026-02-28', 1000 + (g % 40),
+              g % 40, 28, 'handheld', 'actual', 'valid', 'bench' FROM generate_series(1, :n) g""",
+    """INSERT INTO winter_averages (premise_id, per_day, winter_start, winter_end)
+       SELECT md5('p' || g)::uuid, round(0.2 + (g % 7) * 0.05, 6), date '2025-12-01',
+              date '2026-01-31'
+       FROM generate_series(1, :n) g WHERE g % 3 <> 0""",
+]
+
+REFERENCE = """
+    SELECT count(*) AS n, sum(total) AS total FROM (
+    SELECT sa.account_id,
+           sum(rf.amount + CASE WHEN sa.service = 'water' THEN
+               least(u.qty, 10) * 3.00 + greatest(0, least(u.qty, 20) - 10) * 4.00
+               + greatest(0, u.qty - 20) * 5.50
+             ELSE least(u.qty, 15) * 6.00 END) AS total
+    FROM service_agreements sa JOIN premises p ON p.id = sa.premise_id AND p.cycle = 'B1'
+    JOIN meters m ON m.id = sa.meter_id
+    JOIN rate_fixed rf ON rf.service = sa.service AND rf.meter_size = m.size
+    JOIN (SELECT meter_id, sum(usage) AS qty FROM reads
+          WHERE read_on BETWEEN '2026-02-01' AND '2026-02-28' AND status = 'valid'
+          GROUP BY meter_id) u ON u.meter_id = sa.meter_id
+    GROUP BY sa.account_id) x
+"""
+
+
+def _database() -> tuple[str, Any]:
+    url = os.environ.get("TAPLINE_DATABASE_URL")
+    if url:
+        return url, None
+    from tapline.pgserver import EmbeddedPostgres, free_port
+
+    tmp = Path(tempfile.mkdtemp(prefix="tapline-bench-"))
+    os.environ["TAPLINE_DATA_DIR"] = str(tmp)
+    pg = EmbeddedPostgres(tmp / "pg", free_port(), settings={
+        "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
+        "work_mem": "64MB", "maintenance_work_mem": "256MB"})
+    pg.start()
+    return pg.admin_url("tapline"), pg
+
+
+async def bench(n: int) -> dict[str, Any]:
+    from sqlalchemy import text
+
+    from kernel.auth import Principal
+    from kernel.db import Database
+    from kernel.settings import get_settings, service_role
+    from services.billing.demo import load_rates
+    from services.billing.runs import service as runs
+
+    settings = get_settings()
+    db = Database(settings.role_dsn(service_role("billing")), "billing", settings, "bench")
+    tech, sup = Principal("bench-tech", "billing_tech"), Principal("bench-sup", "supervisor")
+    figures: dict[str, Any] = {"accounts": n}
+    async with db.session() as s:
+        t0 = time.perf_counter()
+        for sql in GENERATE:
+            await s.execute(text(sql), {"n": n})
+        await load_rates(s, date(2025, 7, 1))
+        await s.commit()
+        await s.execute(text("ANALYZE"))
+        figures["generate_s"] = round(time.perf_counter() - t0, 2)
+
+    async with db.session() as s:
+        t0 = time.perf_counter()
+        ref_n = (await s.execute(text(REFERENCE))).one().n
+        ref_s = time.perf_counter() - t0
+    figures["reference_s"] = round(ref_s, 3)
+    figures["reference_bills_per_s"] = round(ref_n / ref_s)
+
+    steps: dict[str, float] = {}
+    async with db.session() as s:
+        t0 = time.perf_counter()
+        run = await runs.create(s, tech, "B1", date(2026, 2, 1), date(2026, 2, 28),
+                                date(2026, 3, 2))
+        steps["preview"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        await runs.prepare(s, tech, run.id)
+        await runs.approve(s, sup, run.id)
+        steps["prepare_approve"] = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        out = await runs.finalise(s, sup, run.id)
+        steps["finalise"] = time.perf_counter() - t2
+        t3 = time.perf_counter()
+        await s.commit()
+        steps["commit"] = time.perf_counter() - t3
+        total = time.perf_counter() - t0
+    async with db.session() as s:
+        counts = (await s.execute(text(
+            "SELECT (SELECT count(*) FROM bill_lines) AS lines, "
+            "(SELECT count(*) FROM ledger_entries) AS entries, "
+            "(SELECT count(*) FROM outbox) AS events"))).one()
+    await db.dispose()
+    figures.update({
+        "bills": out.bills, "run_total": str(out.total), "lines": counts.lines,
+        "ledger_entries": counts.entries, "events": counts.events,
+        "steps_s": {k: round(v, 2) for k, v in steps.items()}, "total_s": round(total, 2),
+        "bills_per_s": round(out.bills / total), "flags": out.flags,
+    })
+    figures["ratio_to_reference"] = round(figures["bills_per_s"] / figures["reference_bills_per_s"],
+                                          3)
+    figures["ratio_to_16000"] = round(figures["bills_per_s"] / 16000, 3)
+    return figures
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--accounts", type=int, default=100_000)
+    args = ap.parse_args()
+    url, pg = _database()
+    os.environ["TAPLINE_DATABASE_URL"] = url
+    from kernel.settings import get_settings
+    from tapline.bootstrap import migrate_all
+
+    get_settings.cache_clear()
+    try:
+        migrate_all(get_settings())
+        figures = asyncio.run(bench(args.accounts))
+    finally:
+        if pg is not None:
+            pg.stop()
+    print(json.dumps(figures, indent=2))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bill_run_{args.accounts}.json"
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()
