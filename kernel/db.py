@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, get_origin
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel.errors import Problem
+from kernel.errors import FieldError, Problem, problem_response
 from kernel.settings import Settings, async_url
 
 
@@ -94,10 +94,17 @@ class TxRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
+        single = _single_valued_query_params(self)
 
         async def handler(request: Request) -> Response:
             from kernel import idempotency  # local: idempotency imports auth, which imports db
 
+            repeated = [n for n in single if len(request.query_params.getlist(n)) > 1]
+            if repeated:
+                return problem_response(
+                    request, 422, "validation", "Invalid input",
+                    f"{repeated[0]}: given more than once",
+                    [FieldError(field=n, message="given more than once") for n in repeated])
             db = get_db(request)
             async with db.session() as session:
                 request.state.session = session
@@ -130,6 +137,24 @@ class TxRoute(APIRoute):
                 return response
 
         return handler
+
+
+def _single_valued_query_params(route: APIRoute) -> list[str]:
+    """Query parameters that take one value: a repeat is ambiguous and refused, not guessed."""
+    names = []
+    stack, params = [route.dependant], []
+    while stack:
+        dependant = stack.pop()
+        params.extend(dependant.query_params)
+        stack.extend(dependant.dependencies)
+    for param in params:
+        annotation = param.field_info.annotation
+        if get_origin(annotation) in (list, tuple, set, frozenset) or annotation in (
+            list, tuple, set, frozenset
+        ):
+            continue
+        names.append(param.alias)
+    return names
 
 
 async def set_local(session: AsyncSession, name: str, value: str) -> None:

@@ -36,3 +36,9 @@ async def test_wrong_role_is_403_problem(client, auth):
     r = await client.get("/api/auth/users", headers=auth("csr1"))
     assert r.status_code == 403
     assert r.json()["code"] == "forbidden"
+
+
+async def test_a_single_value_query_parameter_given_twice_is_refused(client, auth):
+    r = await client.get("/api/billing/admin/events/parked?limit=5&limit=7", headers=auth("admin"))
+    assert r.status_code == 422
+    assert r.json()["errors"] == [{"field": "limit", "message": "given more than once"}]
