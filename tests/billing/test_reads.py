@@ -195,3 +195,10 @@ async def test_garbage_files_and_dates_out_of_range_are_refused_not_crashed(
     r = await client.post("/api/billing/runs", headers=tech, json={
         "cycle": "C1", "period_start": "9999-12-01", "period_end": "9999-12-31"})
     assert r.status_code == 422
+
+
+async def test_an_empty_read_file_is_refused_naming_the_file(client, tech):
+    r = await client.post("/api/billing/reads/imports/handheld", headers=tech,
+                          files={"file": ("empty.csv", b"  \n", "text/csv")})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "file"

@@ -51,6 +51,8 @@ async def import_reads(kind: Literal["handheld", "ami"], session: SessionDep, wh
     content = await file.read(MAX_FILE + 1)
     if len(content) > MAX_FILE:
         raise Unprocessable("The file is larger than 20 MiB", field="file")
+    if not content.strip():
+        raise Unprocessable("The file is empty", field="file")
     return await service.import_file(session, who, kind, file.filename or "upload.csv",
                                      content, utility_today())
 
