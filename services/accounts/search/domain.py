@@ -12,7 +12,7 @@ _SPLIT = re.compile(r"[\s,;]+")
 def normalise_query(raw: str) -> list[str]:
     """Lower-case terms; a phone number typed with punctuation becomes one run of digits."""
     text = raw.strip().lower()
-    if _PHONE.match(text) and sum(ch.isdigit() for ch in text) >= 7:
+    if _PHONE.match(text) and sum(ch.isdigit() for ch in text) >= 10:
         return ["".join(ch for ch in text if ch.isdigit())]
     terms = [t.strip("#.'\"") for t in _SPLIT.split(text)]
     return [t for t in terms if t][:MAX_TERMS]
