@@ -16,7 +16,7 @@ from services.accounts.deposits.domain import (
     months_before,
 )
 from services.accounts.meters.domain import read_fits_dials, size_ok
-from services.accounts.search.domain import exact_number, normalise_query
+from services.accounts.search.domain import key_form, prefix_upper_bound, split_terms
 
 
 def test_account_numbers_carry_a_luhn_check_digit_that_catches_one_wrong_digit():
@@ -80,8 +80,13 @@ def test_meter_sizes_and_reads():
     assert read_fits_dials(Decimal("999999"), 6) and not read_fits_dials(Decimal("1000000"), 6)
 
 
-def test_search_terms():
-    assert normalise_query("(559) 321-7788") == ["5593217788"]
-    assert normalise_query("  Smith,  Main St ") == ["smith", "main", "st"]
-    assert exact_number("100-000-018") == "100000018"
-    assert exact_number("smith") is None
+def test_search_terms_split_words_from_identifiers():
+    assert split_terms("(559) 321-7788").identifiers == ["5593217788"]
+    assert split_terms("1-559-321-7788").identifiers == ["5593217788"]
+    t = split_terms("  Smith,  1234 Main St ")
+    assert t.words == ["smith", "1234", "main", "st"] and t.identifiers == []
+    t = split_terms("garcia TL-4001 555-010-12")
+    assert t.words == ["garcia"] and t.identifiers == ["tl4001", "55501012"]
+    assert split_terms("bquack@example").identifiers == ["bquack@example"]
+    assert key_form("555-010-12") == "55501012"
+    assert prefix_upper_bound("tl40") == "tl41"

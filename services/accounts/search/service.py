@@ -1,4 +1,4 @@
-"""Search use cases: keeping the denormalised search table current, and querying it."""
+"""Search use cases: keeping the denormalised search tables current, and querying them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.accounts.search import domain, repository
 from services.accounts.search.schemas import SearchHit
 
-THRESHOLD = 0.45
+THRESHOLD = 0.5
 
 
 async def reindex(
@@ -30,8 +30,8 @@ async def reindex(
 async def search(
     session: AsyncSession, q: str, entity: str | None = None, limit: int = 20
 ) -> list[SearchHit]:
-    terms = domain.normalise_query(q)
-    rows = await repository.search(session, terms, domain.exact_number(q), entity,
+    terms = domain.split_terms(q)
+    rows = await repository.search(session, terms.words, terms.identifiers, entity,
                                    THRESHOLD, limit)
     return [
         SearchHit(entity=r.entity, id=r.entity_id, account_number=r.account_number,

@@ -275,14 +275,28 @@ CREATE TABLE search_index (
     subtitle    text NOT NULL DEFAULT '',
     status      text NOT NULL DEFAULT '',
     doc         text NOT NULL,
+    keys        text[] NOT NULL DEFAULT '{}',
     PRIMARY KEY (entity, entity_id)
 );
 CREATE INDEX search_index_doc_trgm ON search_index USING gin (doc gin_trgm_ops);
-CREATE INDEX search_index_number_ix ON search_index (account_number);
+COMMENT ON COLUMN search_index.doc IS
+    'lower-case words (names, addresses, emails) for typo-tolerant trigram matching';
+COMMENT ON COLUMN search_index.keys IS
+    'identifiers without punctuation (account number, phone digits, serials, APN, emails)';
+
+-- Identifiers are matched by prefix through a btree, never by trigram: serials and account
+-- numbers share most of their trigrams, which would make a fuzzy match scan everything.
+CREATE TABLE search_keys (
+    key        text COLLATE "C" NOT NULL,
+    entity     text NOT NULL,
+    entity_id  uuid NOT NULL,
+    PRIMARY KEY (key, entity, entity_id)
+);
+CREATE INDEX search_keys_entity_ix ON search_keys (entity_id);
 """
 
 DROP = """
-DROP TABLE IF EXISTS search_index, documents, contact_log, deposit_transactions, deposit_marks,
+DROP TABLE IF EXISTS search_keys, search_index, documents, contact_log, deposit_transactions, deposit_marks,
     service_orders, service_agreements, backflow_tests, backflow_devices, meter_history, meters,
     meter_sizes, premises, accounts, customers;
 DROP SEQUENCE IF EXISTS service_order_number_seq, account_number_seq;
