@@ -247,13 +247,15 @@ async def main() -> None:
         direct = await sql_only(harness.ADMIN_URL, qs[:500])
         print("database only:", direct)
 
+        import httpx
+
         from gateway.app import create_app as gateway_app
         from services.accounts.app import create_app as accounts_app
 
-        import httpx
-
         accounts = accounts_app()
-        gateway = gateway_app(transports={"accounts": httpx.ASGITransport(app=accounts)})
+        transports: dict[str, httpx.AsyncBaseTransport] = {
+            "accounts": httpx.ASGITransport(app=accounts)}
+        gateway = gateway_app(transports=transports)
         headers = {"Authorization": f"Bearer {harness.mint_token('csr1', minutes=60)}"}
         through = await measure(gateway, headers, qs, args.rate, args.seconds)
         print("through the gateway:", through)
