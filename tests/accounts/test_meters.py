@@ -81,3 +81,12 @@ async def test_csr_may_not_change_meter_inventory(client, auth):
     r = await client.post("/api/accounts/meters", headers=auth("csr1"),
                           json={"serial": "X-2", "size": "1"})
     assert r.status_code == 403
+
+
+async def test_inventory_lists_meters_in_stock_apart_from_installed(client, auth):
+    _, installed = await metered_premise(client, auth)
+    stock = await create_meter(client, auth("billing_tech"), size="2")
+    r = await client.get("/api/accounts/meters", headers=auth("csr1"),
+                         params={"status": "in_stock", "size": "2"})
+    ids = [m["id"] for m in r.json()]
+    assert stock["id"] in ids and installed["id"] not in ids

@@ -83,3 +83,11 @@ async def repoint_agreements(session: AsyncSession, old: uuid.UUID, new: uuid.UU
              "WHERE meter_id = :old AND status = 'active' RETURNING id, account_id"),
         {"old": old, "new": new},
     )).all())
+
+
+async def listing(session: AsyncSession, status: str | None, size: str | None,
+                  limit: int) -> list[Any]:
+    return list((await session.execute(
+        text(f"SELECT {_COLS} FROM meters WHERE (CAST(:s AS text) IS NULL OR status = :s) "
+             "AND (CAST(:z AS text) IS NULL OR size = :z) ORDER BY serial LIMIT :n"),
+        {"s": status, "z": size, "n": limit})).all())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from kernel.db import SessionDep, TxRoute
@@ -17,6 +17,7 @@ from services.accounts.meters.schemas import (
     InstallIn,
     MeterIn,
     MeterOut,
+    MeterStatus,
     RemoveIn,
 )
 
@@ -33,6 +34,15 @@ class ExchangeOut(BaseModel):
 async def receive_meter(body: MeterIn, session: SessionDep, who: MeterStaff) -> MeterOut:
     """Receive a meter into stock."""
     return await service.receive(session, who, body)
+
+
+@router.get("", response_model=list[MeterOut], responses=problem_responses(401, 403, 422))
+async def list_meters(
+    session: SessionDep, _: Reader, status: MeterStatus | None = None, size: str | None = None,
+    limit: int = Query(default=200, ge=1, le=1000),
+) -> list[MeterOut]:
+    """Meter inventory: in stock vs installed, by size."""
+    return await service.listing(session, status, size, limit)
 
 
 @router.get("/at-premise/{premise_id}", response_model=list[MeterOut],

@@ -102,6 +102,7 @@ async def exchange(session: AsyncSession, who: Principal, meter_id: uuid.UUID,
                    body: ExchangeIn) -> tuple[MeterOut, MeterOut]:
     """Old meter out with its removal read, new one in with its install read, and every active
     service agreement metered by the old one moves to the new one, in one transaction."""
+    # Imported here: agreements' service uses this module to find a premise's meter.
     from services.accounts.agreements.service import announce_changed
 
     old = await get(session, meter_id)
@@ -129,3 +130,9 @@ async def history(session: AsyncSession, meter_id: uuid.UUID) -> list[HistoryEnt
 
 async def at_premise(session: AsyncSession, premise_id: uuid.UUID) -> list[MeterOut]:
     return [meter_out(r) for r in await repository.installed_at_premise(session, premise_id)]
+
+
+async def listing(session: AsyncSession, status: str | None, size: str | None,
+                  limit: int = 200) -> list[MeterOut]:
+    """Inventory: meters in stock (or installed, removed) by size."""
+    return [meter_out(r) for r in await repository.listing(session, status, size, limit)]
