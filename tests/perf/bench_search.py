@@ -56,7 +56,7 @@ SELECT i, gen_random_uuid() AS cid, gen_random_uuid() AS aid, gen_random_uuid() 
        (%(last)s::text[])[1 + (i * 104729) %% %(nlast)s] AS last,
        (%(streets)s::text[])[1 + (i * 31) %% %(nstreets)s] AS street,
        100 + (i * 17) %% 9800 AS house
-FROM generate_series(1, %(n)s) AS i;
+FROM generate_series(1::bigint, %(n)s::bigint) AS i;
 INSERT INTO customers (id, kind, name, mailing_address, phones, emails, language)
 SELECT cid, 'person', initcap(first) || ' ' || initcap(last),
        jsonb_build_object('line1', house || ' ' || initcap(street) || ' Ave', 'city', 'Riverbend',
