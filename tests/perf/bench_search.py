@@ -74,7 +74,7 @@ CREATE FUNCTION pg_temp.luhn(base text) RETURNS text LANGUAGE sql AS $$
 $$;
 INSERT INTO accounts (id, number, customer_id, status, opened_on)
 SELECT aid, pg_temp.luhn(lpad((20000000 + i)::text, 8, '0')), cid, 'active',
-       date '2020-01-01' + (i %% 2000)
+       date '2020-01-01' + (i %% 2000)::int
 FROM g;
 INSERT INTO premises (id, address, apn, kind, dwelling_units, cycle, route)
 SELECT pid, jsonb_build_object('line1', house || ' ' || initcap(street) || ' Ave', 'city',
@@ -88,7 +88,7 @@ SELECT mid, 'TL' || (40000000 + i), '5/8', 6, 'HCF', 'installed', pid, date '201
 FROM g;
 INSERT INTO service_agreements (id, account_id, premise_id, service, rate_class, meter_id,
                                 start_date, status)
-SELECT gen_random_uuid(), aid, pid, s.service, 'RES', mid, date '2020-01-01' + (i %% 2000),
+SELECT gen_random_uuid(), aid, pid, s.service, 'RES', mid, date '2020-01-01' + (i %% 2000)::int,
        'active'
 FROM g CROSS JOIN (VALUES ('water'), ('wastewater')) AS s(service);
 """
