@@ -170,14 +170,19 @@ def queries(n: int, count: int, rnd: random.Random) -> list[str]:
     return out
 
 
-async def measure(gateway: Any, headers: dict[str, str], qs: list[str], rate: float,
+async def measure(target: Any, headers: dict[str, str], qs: list[str], rate: float,
                   seconds: float) -> dict[str, Any]:
+    """Open-loop load at `rate` per second; `target` is the gateway app or its base URL."""
     import httpx
 
-    transport = httpx.ASGITransport(app=gateway)
     latencies: list[float] = []
     errors = 0
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    if isinstance(target, str):
+        client_kw: dict[str, Any] = {"base_url": target, "limits": httpx.Limits(
+            max_connections=400, max_keepalive_connections=400)}
+    else:
+        client_kw = {"transport": httpx.ASGITransport(app=target), "base_url": "http://bench"}
+    async with httpx.AsyncClient(timeout=30, **client_kw) as client:
         for q in qs[:20]:  # warm up
             await client.get("/api/accounts/search", params={"q": q}, headers=headers)
 
@@ -230,17 +235,48 @@ async def sql_only(admin_url: str, qs: list[str]) -> dict[str, Any]:
             "p95_ms": round(lat[int(len(lat) * 0.95) - 1], 2), "max_ms": round(lat[-1], 2)}
 
 
+def start_processes(admin_url: str, workers: int) -> tuple[list[Any], str]:
+    """The gateway and the accounts service as uvicorn processes on loopback ports."""
+    import os
+    import subprocess
+    import sys
+
+    from tapline.pgserver import free_port, port_open
+
+    gw_port, acc_port = free_port(), free_port()
+    env = {**os.environ, "TAPLINE_DATABASE_URL": admin_url, "TAPLINE_LOG_LEVEL": "WARNING",
+           "TAPLINE_SERVICE_URLS": json.dumps({"accounts": f"http://127.0.0.1:{acc_port}"})}
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port",
+         str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        env=env) for app, port in (("services.accounts.app:create_app", acc_port),
+                                   ("gateway.app:create_app", gw_port))]
+    deadline = time.time() + 60
+    while not (port_open(gw_port) and port_open(acc_port)):
+        if time.time() > deadline:
+            raise RuntimeError("processes did not start")
+        time.sleep(0.2)
+    time.sleep(2)
+    return procs, f"http://127.0.0.1:{gw_port}"
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--http", action="store_true",
+                        help="run gateway and accounts as uvicorn processes and load them "
+                        "over loopback HTTP (default: in-process ASGI)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers each (--http)")
+    parser.add_argument("--skip-generate", action="store_true",
+                        help="reuse the data already in the database")
     args = parser.parse_args()
 
     from tests import conftest as harness  # starts PostgreSQL, migrates, clones `tapline`
 
     try:
-        gen_s = await generate(harness.ADMIN_URL, args.accounts)
+        gen_s = 0.0 if args.skip_generate else await generate(harness.ADMIN_URL, args.accounts)
         print(f"generated {args.accounts} accounts in {gen_s:.1f}s")
         rnd = random.Random(42)
         qs = queries(args.accounts, 2000, rnd)
@@ -252,16 +288,26 @@ async def main() -> None:
         from gateway.app import create_app as gateway_app
         from services.accounts.app import create_app as accounts_app
 
-        accounts = accounts_app()
-        transports: dict[str, httpx.AsyncBaseTransport] = {
-            "accounts": httpx.ASGITransport(app=accounts)}
-        gateway = gateway_app(transports=transports)
         headers = {"Authorization": f"Bearer {harness.mint_token('csr1', minutes=60)}"}
-        through = await measure(gateway, headers, qs, args.rate, args.seconds)
-        print("through the gateway:", through)
+        if args.http:
+            procs, url = start_processes(harness.ADMIN_URL, args.workers)
+            try:
+                through = await measure(url, headers, qs, args.rate, args.seconds)
+            finally:
+                for p in procs:
+                    p.terminate()
+                    p.wait(10)
+        else:
+            accounts = accounts_app()
+            transports: dict[str, httpx.AsyncBaseTransport] = {
+                "accounts": httpx.ASGITransport(app=accounts)}
+            gateway = gateway_app(transports=transports)
+            through = await measure(gateway, headers, qs, args.rate, args.seconds)
+        mode = f"http x{args.workers}" if args.http else "in-process"
+        print(f"through the gateway ({mode}):", through)
         RESULTS.mkdir(exist_ok=True)
-        out = RESULTS / f"search-{args.accounts}.json"
-        out.write_text(json.dumps({"accounts": args.accounts, "rate": args.rate,
+        out = RESULTS / f"search-{args.accounts}-{'http' if args.http else 'asgi'}.json"
+        out.write_text(json.dumps({"accounts": args.accounts, "rate": args.rate, "mode": mode,
                                    "seconds": args.seconds, "generate_seconds": round(gen_s, 1),
                                    "database_only": direct, "gateway": through}, indent=2))
         print(f"wrote {out}")
