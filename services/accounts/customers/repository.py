@@ -21,6 +21,17 @@ _ACCOUNT = (
 )
 
 
+def _assignments(values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """`SET` clause and parameters; a mailing address travels as JSON."""
+    if values.get("mailing_address") is not None:
+        values = {**values, "mailing_address": json.dumps(values["mailing_address"])}
+    sets = ", ".join(
+        f"{k} = CAST(:{k} AS jsonb)" if k == "mailing_address" else f"{k} = :{k}"
+        for k in values
+    )
+    return sets, values
+
+
 async def insert_customer(session: AsyncSession, values: dict[str, Any]) -> Any:
     values = {**values, "mailing_address": json.dumps(values["mailing_address"])}
     return (await session.execute(
@@ -44,12 +55,7 @@ async def get_customer(session: AsyncSession, customer_id: uuid.UUID,
 
 async def update_customer(session: AsyncSession, customer_id: uuid.UUID,
                           values: dict[str, Any]) -> Any:
-    if "mailing_address" in values:
-        values = {**values, "mailing_address": json.dumps(values["mailing_address"])}
-    sets = ", ".join(
-        f"{k} = CAST(:{k} AS jsonb)" if k == "mailing_address" else f"{k} = :{k}"
-        for k in values
-    )
+    sets, values = _assignments(values)
     return (await session.execute(
         text(f"UPDATE customers SET {sets}, updated_at = now() WHERE id = :id "
              f"RETURNING {_CUSTOMER}"),
@@ -103,12 +109,7 @@ async def accounts_of_customer(session: AsyncSession, customer_id: uuid.UUID) ->
 
 async def update_account(session: AsyncSession, account_id: uuid.UUID,
                          values: dict[str, Any]) -> None:
-    if "mailing_address" in values and values["mailing_address"] is not None:
-        values = {**values, "mailing_address": json.dumps(values["mailing_address"])}
-    sets = ", ".join(
-        f"{k} = CAST(:{k} AS jsonb)" if k == "mailing_address" else f"{k} = :{k}"
-        for k in values
-    )
+    sets, values = _assignments(values)
     await session.execute(
         text(f"UPDATE accounts SET {sets}, updated_at = now() WHERE id = :id"),
         {**values, "id": account_id},

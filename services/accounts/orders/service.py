@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -184,7 +183,3 @@ async def from_billing(session: AsyncSession, who: Principal, payload: dict[str,
         scheduled_date=today, reason=payload.get("reason"),
     )
     return await create(session, who, body, reference=str(reference) if reference else None)
-
-
-def read_value(o: OrderOut) -> Decimal | None:
-    return o.read.value if o.read else None
