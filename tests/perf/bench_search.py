@@ -111,7 +111,8 @@ async def generate(admin_url: str, n: int) -> float:
 
 
 async def build_search(admin_url: str) -> None:
-    """Fill the search table with the service's own refresh SQL, index built afterwards."""
+    """Fill the search tables with the service's own refresh SQL, set-based, with the indexes
+    dropped during the load and built afterwards (as a bulk import would)."""
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
     from sqlmodel.ext.asyncio.session import AsyncSession
@@ -123,14 +124,19 @@ async def build_search(admin_url: str) -> None:
         "server_settings": {"search_path": "accounts,public"}})
     async with AsyncSession(engine) as s:
         await s.execute(text("SET maintenance_work_mem = '1GB'"))
-        await s.execute(text("DROP INDEX accounts.search_index_doc_trgm"))
-        ids = [r[0] for r in await s.execute(text("SELECT id FROM accounts.accounts"))]
-        for i in range(0, len(ids), 50_000):
-            await repository.refresh_accounts(s, ids[i:i + 50_000])
-        pids = [r[0] for r in await s.execute(text("SELECT id FROM accounts.premises"))]
-        for i in range(0, len(pids), 50_000):
-            await repository.refresh_premises(s, pids[i:i + 50_000])
-        await s.execute(text("CREATE INDEX search_index_doc_trgm ON accounts.search_index "
+        await s.execute(text("DROP INDEX search_index_doc_trgm, search_keys_entity_ix"))
+        await s.execute(text("ALTER TABLE search_keys DROP CONSTRAINT search_keys_pkey"))
+        for table, sql in (("accounts", repository._REFRESH_ACCOUNTS),
+                           ("premises", repository._REFRESH_PREMISES)):
+            ids = [str(r[0]) for r in await s.execute(text(f"SELECT id FROM {table}"))]
+            for i in range(0, len(ids), 100_000):
+                await s.execute(sql, {"ids": ids[i:i + 100_000]})
+        await s.execute(text(
+            "INSERT INTO search_keys (key, entity, entity_id) "
+            "SELECT DISTINCT unnest(keys), entity, entity_id FROM search_index"))
+        await s.execute(text("ALTER TABLE search_keys ADD PRIMARY KEY (key, entity, entity_id)"))
+        await s.execute(text("CREATE INDEX search_keys_entity_ix ON search_keys (entity_id)"))
+        await s.execute(text("CREATE INDEX search_index_doc_trgm ON search_index "
                              "USING gin (doc gin_trgm_ops)"))
         await s.commit()
     await engine.dispose()
@@ -266,17 +272,15 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--http", action="store_true",
-                        help="run gateway and accounts as uvicorn processes and load them "
-                        "over loopback HTTP (default: in-process ASGI)")
+                        help="also run gateway and accounts as uvicorn processes and load "
+                        "them over loopback HTTP")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers each (--http)")
-    parser.add_argument("--skip-generate", action="store_true",
-                        help="reuse the data already in the database")
     args = parser.parse_args()
 
     from tests import conftest as harness  # starts PostgreSQL, migrates, clones `tapline`
 
     try:
-        gen_s = 0.0 if args.skip_generate else await generate(harness.ADMIN_URL, args.accounts)
+        gen_s = await generate(harness.ADMIN_URL, args.accounts)
         print(f"generated {args.accounts} accounts in {gen_s:.1f}s")
         rnd = random.Random(42)
         qs = queries(args.accounts, 2000, rnd)
@@ -289,32 +293,41 @@ async def main() -> None:
         from services.accounts.app import create_app as accounts_app
 
         headers = {"Authorization": f"Bearer {harness.mint_token('csr1', minutes=60)}"}
+        accounts = accounts_app()
+        transports: dict[str, httpx.AsyncBaseTransport] = {
+            "accounts": httpx.ASGITransport(app=accounts)}
+        gateway = gateway_app(transports=transports)
+        results: dict[str, Any] = {
+            "in_process": await measure(gateway, headers, qs, args.rate, args.seconds)}
+        print("through the gateway (in-process ASGI):", results["in_process"])
         if args.http:
             procs, url = start_processes(harness.ADMIN_URL, args.workers)
             try:
-                through = await measure(url, headers, qs, args.rate, args.seconds)
+                results[f"http_x{args.workers}"] = await measure(url, headers, qs, args.rate,
+                                                                 args.seconds)
             finally:
                 for p in procs:
                     p.terminate()
                     p.wait(10)
-        else:
-            accounts = accounts_app()
-            transports: dict[str, httpx.AsyncBaseTransport] = {
-                "accounts": httpx.ASGITransport(app=accounts)}
-            gateway = gateway_app(transports=transports)
-            through = await measure(gateway, headers, qs, args.rate, args.seconds)
-        mode = f"http x{args.workers}" if args.http else "in-process"
-        print(f"through the gateway ({mode}):", through)
+            print(f"through the gateway (HTTP, {args.workers} worker(s) each):",
+                  results[f"http_x{args.workers}"])
         RESULTS.mkdir(exist_ok=True)
-        out = RESULTS / f"search-{args.accounts}-{'http' if args.http else 'asgi'}.json"
-        out.write_text(json.dumps({"accounts": args.accounts, "rate": args.rate, "mode": mode,
+        out = RESULTS / f"search-{args.accounts}.json"
+        out.write_text(json.dumps({"accounts": args.accounts, "rate": args.rate,
                                    "seconds": args.seconds, "generate_seconds": round(gen_s, 1),
-                                   "database_only": direct, "gateway": through}, indent=2))
+                                   "database_only": direct, "gateway": results}, indent=2))
         print(f"wrote {out}")
     finally:
         if harness._PG is not None:
             harness._PG.stop()
 
 
+def _exit_on_term(signum: int, frame: Any) -> None:
+    raise SystemExit(1)  # so the embedded PostgreSQL is stopped by `main`'s finally
+
+
 if __name__ == "__main__":
+    import signal
+
+    signal.signal(signal.SIGTERM, _exit_on_term)
     asyncio.run(main())
