@@ -18,25 +18,37 @@ async def _emit(bound, source, type_, account_id, seq, payload):
          "p": json.dumps(payload)})
 
 
-async def test_deposit_is_due_after_twelve_clean_months_and_announced_once(client, auth, bound):
+async def test_deposit_is_credited_after_twelve_clean_months_and_announced_once(
+        client, auth, bound):
     premise, _ = await metered_premise(client, auth)
     account_id = (await start_service(client, auth("csr1"), premise["id"],
                                       "2025-01-10"))["account"]["id"]
-    early = await client.post("/api/accounts/deposits/review", headers=auth("csr1"),
-                              params={"today": "2025-12-31"})
-    assert account_id not in [d["account_id"] for d in early.json()["due"]]
+    early = await client.get("/api/accounts/deposits/due", headers=auth("csr1"),
+                             params={"today": "2025-12-31"})
+    assert account_id not in [d["account_id"] for d in early.json()]
+    due = await client.get("/api/accounts/deposits/due", headers=auth("csr1"),
+                           params={"today": "2026-01-15"})
+    assert account_id in [d["account_id"] for d in due.json()]
 
-    r = await client.post("/api/accounts/deposits/review", headers=auth("csr1"),
+    denied = await client.post("/api/accounts/deposits/review", headers=auth("csr1"),
+                               params={"today": "2026-01-15"})
+    assert denied.status_code == 403
+    r = await client.post("/api/accounts/deposits/review", headers=auth("supervisor"),
                           params={"today": "2026-01-15"})
-    assert account_id in [d["account_id"] for d in r.json()["due"]]
-    [due] = [e for e in await events(bound, "accounts.DepositDueForRefund")
-             if e["account_id"] == account_id]
-    assert due == {"key": f"account:{account_id}", "account_id": account_id,
-                   "amount": "100.00", "held_since": "2025-01-10"}
-    await client.post("/api/accounts/deposits/review", headers=auth("csr1"),
+    assert account_id in [d["account_id"] for d in r.json()["released"]]
+    [event] = [e for e in await events(bound, "accounts.DepositDueForRefund")
+               if e["account_id"] == account_id]
+    assert event["key"] == f"account:{account_id}"
+    assert (event["amount"], event["held_since"], event["method"]) == (
+        "100.00", "2025-01-10", "credit")
+    await client.post("/api/accounts/deposits/review", headers=auth("supervisor"),
                       params={"today": "2026-01-16"})
     assert len([e for e in await events(bound, "accounts.DepositDueForRefund")
                 if e["account_id"] == account_id]) == 1
+    held = await client.get(f"/api/accounts/deposits/{account_id}", headers=auth("csr1"))
+    assert held.json()["held"] == "0.00"
+    assert [t["kind"] for t in held.json()["transactions"]] == ["required", "credited"]
+    assert len(await audits(bound, "deposit.credited")) == 1
 
 
 async def test_returned_payment_or_late_charge_holds_the_deposit_back(
@@ -51,20 +63,22 @@ async def test_returned_payment_or_late_charge_holds_the_deposit_back(
                 {"account_id": late["id"], "assessed_on": "2025-11-20", "amount": "5.00"})
     await pump("payments", "accounts")
     await pump("collections", "accounts")
-    r = await client.post("/api/accounts/deposits/review", headers=auth("csr1"),
-                          params={"today": "2026-02-01"})
-    due = {d["account_id"] for d in r.json()["due"]}
+
+    async def due_on(today):
+        r = await client.get("/api/accounts/deposits/due", headers=auth("csr1"),
+                             params={"today": today})
+        return {d["account_id"] for d in r.json()}
+
+    due = await due_on("2026-02-01")
     assert returned["id"] not in due and late["id"] not in due
-    r = await client.post("/api/accounts/deposits/review", headers=auth("csr1"),
-                          params={"today": "2026-09-02"})
-    due = {d["account_id"] for d in r.json()["due"]}
+    due = await due_on("2026-09-02")
     assert returned["id"] in due and late["id"] not in due
 
 
-async def test_supervisor_credits_the_deposit_to_the_account(client, auth, bound):
+async def test_supervisor_refunds_the_deposit_early(client, auth, bound):
     premise, _ = await metered_premise(client, auth)
     account_id = (await start_service(client, auth("csr1"), premise["id"]))["account"]["id"]
-    body = {"method": "credit", "on_date": "2027-02-01", "reason": "12 months good history"}
+    body = {"method": "refund", "on_date": "2026-04-01", "reason": "letter of credit arrived"}
     denied = await client.post(f"/api/accounts/deposits/{account_id}/release",
                                headers=auth("csr1"), json=body)
     assert denied.status_code == 403
@@ -72,10 +86,12 @@ async def test_supervisor_credits_the_deposit_to_the_account(client, auth, bound
                           headers=auth("supervisor"), json=body)
     assert r.status_code == 200, r.text
     assert r.json()["held"] == "0.00"
-    assert [t["kind"] for t in r.json()["transactions"]] == ["required", "credited"]
+    assert [t["kind"] for t in r.json()["transactions"]] == ["required", "refunded"]
     changed = await events(bound, "accounts.AccountChanged")
-    assert changed[-1]["deposit_release"] == {"amount": "100.00", "method": "credit",
-                                              "on_date": "2027-02-01"}
+    assert changed[-1]["deposit_release"] == {"amount": "100.00", "method": "refund",
+                                              "on_date": "2026-04-01"}
+    [due] = await events(bound, "accounts.DepositDueForRefund")
+    assert due["method"] == "refund" and due["amount"] == "100.00"
     again = await client.post(f"/api/accounts/deposits/{account_id}/release",
                               headers=auth("supervisor"), json=body)
     assert again.status_code == 409

@@ -16,8 +16,7 @@ _ACCOUNT = (
     "a.id, a.number, a.customer_id, a.status, "
     "coalesce(a.mailing_address, c.mailing_address) AS mailing_address, "
     "coalesce(a.language, c.language) AS language, coalesce(a.paperless, c.paperless) "
-    "AS paperless, a.deposit_held, a.deposit_held_since, a.opened_on, a.closed_on, "
-    "a.deposit_refund_announced_on"
+    "AS paperless, a.deposit_held, a.deposit_held_since, a.opened_on, a.closed_on"
 )
 
 

@@ -30,7 +30,7 @@ async def set_held(session: AsyncSession, account_id: uuid.UUID, amount: Decimal
                    since: date | None) -> None:
     await session.execute(
         text("UPDATE accounts SET deposit_held = :m, deposit_held_since = :s, "
-             "deposit_refund_announced_on = NULL, updated_at = now() WHERE id = :a"),
+             "updated_at = now() WHERE id = :a"),
         {"a": account_id, "m": amount, "s": since},
     )
 
@@ -59,17 +59,8 @@ async def candidates(session: AsyncSession, held_before: date) -> list[Any]:
     """Accounts holding a deposit since `held_before` or earlier, with their latest mark."""
     return list((await session.execute(
         text("SELECT a.id, a.number, a.deposit_held, a.deposit_held_since, "
-             "a.deposit_refund_announced_on, "
              "(SELECT max(on_date) FROM deposit_marks m WHERE m.account_id = a.id) AS last_mark "
              "FROM accounts a WHERE a.deposit_held > 0 AND a.deposit_held_since <= :d "
              "ORDER BY a.number"),
         {"d": held_before},
     )).all())
-
-
-async def mark_announced(session: AsyncSession, ids: list[uuid.UUID], on: date) -> None:
-    await session.execute(
-        text("UPDATE accounts SET deposit_refund_announced_on = :d "
-             "WHERE id = ANY(CAST(:ids AS uuid[]))"),
-        {"d": on, "ids": [str(i) for i in ids]},
-    )

@@ -9,17 +9,24 @@ from fastapi import APIRouter
 
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
-from services.accounts.common import Csr, Reader, Supervisor
+from services.accounts.common import Reader, Supervisor
 from services.accounts.deposits import service
-from services.accounts.deposits.schemas import DepositOut, ReleaseIn, ReviewOut
+from services.accounts.deposits.schemas import DepositOut, DueDeposit, ReleaseIn, ReviewOut
 
 router = APIRouter(prefix="/api/accounts/deposits", tags=["accounts-deposits"],
                    route_class=TxRoute)
 
 
+@router.get("/due", response_model=list[DueDeposit], responses=problem_responses(401, 403, 422))
+async def due_deposits(today: date, session: SessionDep, _: Reader) -> list[DueDeposit]:
+    """Preview: held deposits with 12 consecutive months of good payment history on `today`."""
+    return await service.due(session, today)
+
+
 @router.post("/review", response_model=ReviewOut, responses=problem_responses(401, 403, 422))
-async def review(today: date, session: SessionDep, who: Csr) -> ReviewOut:
-    """Deposits due back after 12 months of good payment history; each is announced once."""
+async def review(today: date, session: SessionDep, who: Supervisor) -> ReviewOut:
+    """Release every deposit due on `today`: credited to the account and announced once
+    (`accounts.DepositDueForRefund`)."""
     return await service.review(session, who, today)
 
 

@@ -15,13 +15,13 @@ class DueDeposit(BaseModel):
     account_number: str
     amount: Decimal
     held_since: date
-    announced: bool
 
 
 class ReviewOut(BaseModel):
+    """Deposits released by the review: each is credited and announced once."""
+
     today: date
-    due: list[DueDeposit]
-    announced_now: int
+    released: list[DueDeposit]
 
 
 class ReleaseIn(BaseModel):

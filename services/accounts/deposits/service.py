@@ -57,46 +57,52 @@ async def status(session: AsyncSession, account_id: uuid.UUID) -> DepositOut:
                       held_since=account.deposit_held_since, transactions=txs)
 
 
-async def review(session: AsyncSession, who: Principal, today: date) -> ReviewOut:
-    """Find held deposits due back and announce each once (`accounts.DepositDueForRefund`)."""
+async def due(session: AsyncSession, today: date) -> list[DueDeposit]:
+    """Held deposits with 12 consecutive months of good payment history on `today`."""
     months = domain.load_policy().good_history_months
     rows = await repository.candidates(session, domain.months_before(today, months))
-    due = [r for r in rows if domain.due_for_refund(r.deposit_held, r.deposit_held_since,
-                                                     r.last_mark, today, months)]
-    fresh = [r for r in due if r.deposit_refund_announced_on is None]
-    events = [Event("accounts.DepositDueForRefund", f"account:{r.id}", {
-        "account_id": str(r.id), "amount": f"{r.deposit_held:.2f}",
-        "held_since": r.deposit_held_since.isoformat()}) for r in fresh]
-    await publish(session, events, who.sub)
-    if fresh:
-        await repository.mark_announced(session, [r.id for r in fresh], today)
-        for r in fresh:
-            await audit.record(session, who, "deposit.due_for_refund", "account", str(r.id),
-                               after={"amount": r.deposit_held, "today": today})
-    return ReviewOut(today=today, announced_now=len(fresh), due=[
-        DueDeposit(account_id=r.id, account_number=r.number, amount=r.deposit_held,
-                   held_since=r.deposit_held_since,
-                   announced=r.deposit_refund_announced_on is not None or r in fresh)
-        for r in due])
+    return [DueDeposit(account_id=r.id, account_number=r.number, amount=r.deposit_held,
+                       held_since=r.deposit_held_since)
+            for r in rows if domain.due_for_refund(r.deposit_held, r.deposit_held_since,
+                                                   r.last_mark, today, months)]
+
+
+async def _release(session: AsyncSession, who: Principal, account_id: uuid.UUID, method: str,
+                   on: date, reason: str | None) -> None:
+    """Stop holding the deposit and announce it: billing applies it to the account
+    (`accounts.DepositDueForRefund`), a refund then pays out the credit."""
+    before = await customers.get_account(session, account_id, lock=True)
+    if before.deposit_held <= 0:
+        raise Conflict("No deposit is held on this account", field="account_id")
+    amount, since = before.deposit_held, before.deposit_held_since or on
+    kind = "refunded" if method == "refund" else "credited"
+    await repository.add_transaction(session, account_id, kind, amount, on, reason, who.sub)
+    await repository.set_held(session, account_id, Decimal("0.00"), None)
+    after = await customers.get_account(session, account_id)
+    await audit.record(session, who, f"deposit.{kind}", "account", str(account_id),
+                       before=before, after=after, reason=reason)
+    release = {"amount": f"{amount:.2f}", "method": method, "on_date": on.isoformat()}
+    await publish(session, [
+        Event("accounts.DepositDueForRefund", f"account:{account_id}", {
+            "account_id": str(account_id), "amount": f"{amount:.2f}",
+            "held_since": since.isoformat(), "method": method, "reason": reason}),
+        customers.account_event(after, deposit_release=release),
+    ], who.sub)
+
+
+async def review(session: AsyncSession, who: Principal, today: date) -> ReviewOut:
+    """Release every deposit due on `today` (credited to the account), each exactly once."""
+    released = await due(session, today)
+    for d in released:
+        await _release(session, who, d.account_id, "credit", today,
+                       "12 consecutive months of good payment history")
+    return ReviewOut(today=today, released=released)
 
 
 async def release(session: AsyncSession, who: Principal, account_id: uuid.UUID,
                   body: ReleaseIn) -> DepositOut:
-    """Refund the held deposit to the customer, or credit it to the account."""
-    before = await customers.get_account(session, account_id, lock=True)
-    if before.deposit_held <= 0:
-        raise Conflict("No deposit is held on this account", field="account_id")
-    amount = before.deposit_held
-    kind = "refunded" if body.method == "refund" else "credited"
-    await repository.add_transaction(session, account_id, kind, amount, body.on_date,
-                                     body.reason, who.sub)
-    await repository.set_held(session, account_id, Decimal("0.00"), None)
-    after = await customers.get_account(session, account_id)
-    await audit.record(session, who, f"deposit.{kind}", "account", str(account_id),
-                       before=before, after=after, reason=body.reason)
-    await publish(session, [customers.account_event(after, deposit_release={
-        "amount": f"{amount:.2f}", "method": body.method, "on_date": body.on_date.isoformat()})],
-        who.sub)
+    """A supervisor refunds the held deposit to the customer, or credits it to the account."""
+    await _release(session, who, account_id, body.method, body.on_date, body.reason)
     return await status(session, account_id)
 
 

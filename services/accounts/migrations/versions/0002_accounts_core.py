@@ -43,7 +43,6 @@ CREATE TABLE accounts (
     deposit_held     numeric(14,2) NOT NULL DEFAULT 0 CONSTRAINT accounts_deposit_ck
                          CHECK (deposit_held >= 0),
     deposit_held_since date,
-    deposit_refund_announced_on date,
     opened_on        date NOT NULL,
     closed_on        date,
     created_at       timestamptz NOT NULL DEFAULT now(),
