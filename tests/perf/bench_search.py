@@ -149,7 +149,7 @@ def typo(word: str, rnd: random.Random) -> str:
     return word[:i] + word[i + 1:] if rnd.random() < 0.5 else word[:i] + word[i] * 2 + word[i:]
 
 
-def queries(n: int, count: int, rnd: random.Random) -> list[str]:
+def queries(n: int, count: int, rnd: random.Random) -> list[tuple[str, str]]:
     last = surnames()
     out = []
     for _ in range(count):
@@ -160,23 +160,23 @@ def queries(n: int, count: int, rnd: random.Random) -> list[str]:
         house = 100 + (i * 17) % 9800
         kind = rnd.random()
         if kind < 0.30:
-            out.append(f"{first} {typo(sur, rnd)}")
+            out.append(("name", f"{first} {typo(sur, rnd)}"))
         elif kind < 0.40:
-            out.append(typo(sur, rnd))
+            out.append(("surname", typo(sur, rnd)))
         elif kind < 0.60:
-            out.append(f"{house} {street[: max(4, len(street) - 2)]}")
+            out.append(("address", f"{house} {street[: max(4, len(street) - 2)]}"))
         elif kind < 0.70:
-            out.append(f"559-{200 + i // 10000:03d}-{i % 10000:04d}")
+            out.append(("phone", f"559-{200 + i // 10000:03d}-{i % 10000:04d}"))
         elif kind < 0.80:
-            out.append(f"TL{40000000 + i}")
+            out.append(("serial", f"TL{40000000 + i}"))
         elif kind < 0.90:
-            out.append(f"{first}.{sur}{i}@exam")
+            out.append(("email", f"{first}.{sur}{i}@exam"))
         else:
-            out.append(f"{100 + i // 100000:03d}-{(i // 100) % 1000:03d}-{i % 100:02d}")
+            out.append(("apn", f"{100 + i // 100000:03d}-{(i // 100) % 1000:03d}-{i % 100:02d}"))
     return out
 
 
-async def measure(target: Any, headers: dict[str, str], qs: list[str], rate: float,
+async def measure(target: Any, headers: dict[str, str], qs: list[tuple[str, str]], rate: float,
                   seconds: float) -> dict[str, Any]:
     """Open-loop load at `rate` per second; `target` is the gateway app or its base URL."""
     import httpx
@@ -189,7 +189,7 @@ async def measure(target: Any, headers: dict[str, str], qs: list[str], rate: flo
     else:
         client_kw = {"transport": httpx.ASGITransport(app=target), "base_url": "http://bench"}
     async with httpx.AsyncClient(timeout=30, **client_kw) as client:
-        for q in qs[:20]:  # warm up
+        for _, q in qs[:20]:  # warm up
             await client.get("/api/accounts/search", params={"q": q}, headers=headers)
 
         async def one(q: str) -> None:
@@ -208,7 +208,7 @@ async def measure(target: Any, headers: dict[str, str], qs: list[str], rate: flo
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(qs[k % len(qs)])))
+            tasks.append(asyncio.create_task(one(qs[k % len(qs)][1])))
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - start
     lat = sorted(latencies)
@@ -218,7 +218,7 @@ async def measure(target: Any, headers: dict[str, str], qs: list[str], rate: flo
             "p99_ms": round(lat[int(len(lat) * 0.99) - 1], 2), "max_ms": round(lat[-1], 2)}
 
 
-async def sql_only(admin_url: str, qs: list[str]) -> dict[str, Any]:
+async def sql_only(admin_url: str, qs: list[tuple[str, str]]) -> dict[str, Any]:
     """The same queries straight against the database (no HTTP), sequentially."""
     from sqlalchemy.ext.asyncio import create_async_engine
     from sqlmodel.ext.asyncio.session import AsyncSession
@@ -229,16 +229,21 @@ async def sql_only(admin_url: str, qs: list[str]) -> dict[str, Any]:
     engine = create_async_engine(async_url(admin_url), connect_args={
         "server_settings": {"search_path": "accounts,public"}})
     lat = []
+    by_kind: dict[str, list[float]] = {}
     async with AsyncSession(engine) as s:
-        for q in qs:
+        for kind, q in qs:
             t0 = time.perf_counter()
             await service.search(s, q)
-            lat.append((time.perf_counter() - t0) * 1000)
+            ms = (time.perf_counter() - t0) * 1000
+            lat.append(ms)
+            by_kind.setdefault(kind, []).append(ms)
             await s.rollback()
     await engine.dispose()
     lat.sort()
     return {"queries": len(lat), "p50_ms": round(statistics.median(lat), 2),
-            "p95_ms": round(lat[int(len(lat) * 0.95) - 1], 2), "max_ms": round(lat[-1], 2)}
+            "p95_ms": round(lat[int(len(lat) * 0.95) - 1], 2), "max_ms": round(lat[-1], 2),
+            "p95_by_kind_ms": {k: round(sorted(v)[max(0, int(len(v) * 0.95) - 1)], 2)
+                               for k, v in sorted(by_kind.items())}}
 
 
 def start_processes(admin_url: str, workers: int) -> tuple[list[Any], str]:
@@ -275,6 +280,8 @@ async def main() -> None:
                         help="also run gateway and accounts as uvicorn processes and load "
                         "them over loopback HTTP")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers each (--http)")
+    parser.add_argument("--db-only", action="store_true",
+                        help="measure the search queries against the database only")
     args = parser.parse_args()
 
     from tests import conftest as harness  # starts PostgreSQL, migrates, clones `tapline`
@@ -286,6 +293,10 @@ async def main() -> None:
         qs = queries(args.accounts, 2000, rnd)
         direct = await sql_only(harness.ADMIN_URL, qs[:500])
         print("database only:", direct)
+        results: dict[str, Any] = {}
+        if args.db_only:
+            write(args, gen_s, direct, results)
+            return
 
         import httpx
 
@@ -297,8 +308,7 @@ async def main() -> None:
         transports: dict[str, httpx.AsyncBaseTransport] = {
             "accounts": httpx.ASGITransport(app=accounts)}
         gateway = gateway_app(transports=transports)
-        results: dict[str, Any] = {
-            "in_process": await measure(gateway, headers, qs, args.rate, args.seconds)}
+        results["in_process"] = await measure(gateway, headers, qs, args.rate, args.seconds)
         print("through the gateway (in-process ASGI):", results["in_process"])
         if args.http:
             procs, url = start_processes(harness.ADMIN_URL, args.workers)
@@ -311,15 +321,19 @@ async def main() -> None:
                     p.wait(10)
             print(f"through the gateway (HTTP, {args.workers} worker(s) each):",
                   results[f"http_x{args.workers}"])
-        RESULTS.mkdir(exist_ok=True)
-        out = RESULTS / f"search-{args.accounts}.json"
-        out.write_text(json.dumps({"accounts": args.accounts, "rate": args.rate,
-                                   "seconds": args.seconds, "generate_seconds": round(gen_s, 1),
-                                   "database_only": direct, "gateway": results}, indent=2))
-        print(f"wrote {out}")
+        write(args, gen_s, direct, results)
     finally:
         if harness._PG is not None:
             harness._PG.stop()
+
+
+def write(args: Any, gen_s: float, direct: dict[str, Any], results: dict[str, Any]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"search-{args.accounts}.json"
+    out.write_text(json.dumps({"accounts": args.accounts, "rate": args.rate,
+                               "seconds": args.seconds, "generate_seconds": round(gen_s, 1),
+                               "database_only": direct, "gateway": results}, indent=2))
+    print(f"wrote {out}")
 
 
 def _exit_on_term(signum: int, frame: Any) -> None:

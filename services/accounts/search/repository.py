@@ -143,8 +143,12 @@ async def search(
     if not identifiers:
         if not words:
             return []
-        sql = (f"SELECT {_COLS}, {score} AS score FROM search_index s "
-               f"WHERE {' AND '.join(conds)} AND {entity_cond} "
+        # The GIN bitmap is read lazily: the first `cand` matches are ranked, so a very common
+        # word costs a bounded amount of rechecking instead of scoring every match.
+        sql = (f"WITH hit AS (SELECT s.entity, s.entity_id FROM search_index s "
+               f"WHERE {' AND '.join(conds)} AND {entity_cond} LIMIT :cand) "
+               f"SELECT {_COLS}, {score} AS score FROM hit JOIN search_index s "
+               "ON s.entity = hit.entity AND s.entity_id = hit.entity_id "
                "ORDER BY score DESC, s.title LIMIT :limit")
         return list((await session.execute(text(sql), params)).all())
     for j, ident in enumerate(identifiers):
