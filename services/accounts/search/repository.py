@@ -133,8 +133,11 @@ async def search(
 ) -> list[Any]:
     """Every word must match a word of the document (trigram) and every identifier must
     prefix one of the keys. Ranked by exact identifier, then mean word similarity."""
+    # A custom plan per query: a generic (cached) plan cannot see how narrow an identifier's
+    # prefix range is and may scan the whole key table.
     await session.execute(
-        text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
+        text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true), "
+             "set_config('plan_cache_mode', 'force_custom_plan', true)"),
         {"t": str(threshold)},
     )
     params: dict[str, Any] = {"entity": entity, "limit": limit, "cand": candidates}
