@@ -6,13 +6,34 @@ from fastapi import FastAPI
 
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
+from services.accounts.agreements.router import router as agreements_router
+from services.accounts.backflow.router import router as backflow_router
+from services.accounts.contacts.router import router as contacts_router
+from services.accounts.customers.router import accounts_router
+from services.accounts.customers.router import router as customers_router
+from services.accounts.deposits.handlers import handlers as deposit_handlers
+from services.accounts.deposits.router import router as deposits_router
+from services.accounts.meters.router import router as meters_router
+from services.accounts.orders.handlers import handlers as order_handlers
+from services.accounts.orders.router import router as orders_router
+from services.accounts.premises.router import router as premises_router
+from services.accounts.search.router import router as search_router
 
 NAME = "accounts"
 
+ROUTERS = [
+    search_router, customers_router, accounts_router, premises_router, meters_router,
+    backflow_router, agreements_router, orders_router, deposits_router, contacts_router,
+]
+
 
 def handlers() -> Handlers:
-    return Handlers()
+    return Handlers().merge(order_handlers).merge(deposit_handlers)
 
 
 def create_app() -> FastAPI:
-    return create_service_app(NAME, routers=[], handlers=handlers())
+    return create_service_app(
+        NAME, routers=ROUTERS, handlers=handlers(),
+        description="Customers, premises, meters, backflow devices, accounts, service "
+        "agreements, service orders, deposits, contacts and search.",
+    )

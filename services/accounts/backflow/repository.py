@@ -1,0 +1,65 @@
+"""All SQL for backflow devices and tests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+_COLS = ("d.id, d.premise_id, d.kind, d.serial, d.size, d.location, d.installed_on, "
+         "d.next_test_due, d.last_tested_on, d.last_result, d.status")
+
+
+async def insert(session: AsyncSession, values: dict[str, Any]) -> Any | None:
+    return (await session.execute(
+        text("INSERT INTO backflow_devices AS d (id, premise_id, kind, serial, size, location, "
+             "installed_on, next_test_due) VALUES (:id, :premise_id, :kind, :serial, :size, "
+             ":location, :installed_on, :next_test_due) ON CONFLICT (serial) DO NOTHING "
+             f"RETURNING {_COLS}"), values)).first()
+
+
+async def get(session: AsyncSession, device_id: uuid.UUID, lock: bool = False) -> Any | None:
+    suffix = " FOR UPDATE" if lock else ""
+    return (await session.execute(
+        text(f"SELECT {_COLS} FROM backflow_devices d WHERE d.id = :id{suffix}"),
+        {"id": device_id})).first()
+
+
+async def at_premise(session: AsyncSession, premise_id: uuid.UUID) -> list[Any]:
+    return list((await session.execute(
+        text(f"SELECT {_COLS} FROM backflow_devices d WHERE d.premise_id = :p "
+             "ORDER BY d.serial"), {"p": premise_id})).all())
+
+
+async def add_test(session: AsyncSession, device_id: uuid.UUID, values: dict[str, Any],
+                   actor: str) -> None:
+    await session.execute(
+        text("INSERT INTO backflow_tests (device_id, tested_on, result, tester, certificate, "
+             "notes, actor) VALUES (:d, :tested_on, :result, :tester, :certificate, :notes, "
+             ":actor)"), {**values, "d": device_id, "actor": actor})
+
+
+async def set_tested(session: AsyncSession, device_id: uuid.UUID, tested_on: date,
+                     result: str, due: date) -> Any:
+    return (await session.execute(
+        text("UPDATE backflow_devices AS d SET last_tested_on = :t, last_result = :r, "
+             f"next_test_due = :due WHERE d.id = :id RETURNING {_COLS}"),
+        {"id": device_id, "t": tested_on, "r": result, "due": due})).one()
+
+
+async def tests(session: AsyncSession, device_id: uuid.UUID) -> list[Any]:
+    return list((await session.execute(
+        text("SELECT tested_on, result, tester, certificate, notes FROM backflow_tests "
+             "WHERE device_id = :d ORDER BY tested_on DESC, id DESC"), {"d": device_id})).all())
+
+
+async def overdue(session: AsyncSession, today: date, limit: int) -> list[Any]:
+    return list((await session.execute(
+        text(f"SELECT {_COLS}, address_text(p.address) AS address, "
+             "(:today - d.next_test_due) AS days_overdue "
+             "FROM backflow_devices d JOIN premises p ON p.id = d.premise_id "
+             "WHERE d.status = 'active' AND d.next_test_due < :today "
+             "ORDER BY d.next_test_due, d.serial LIMIT :n"), {"today": today, "n": limit})).all())

@@ -1,0 +1,56 @@
+"""API models for backflow prevention devices and their tests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DeviceKind = Literal["RP", "DC", "DCDA", "RPDA", "PVB", "SVB", "AG"]
+
+
+class DeviceIn(BaseModel):
+    premise_id: uuid.UUID
+    kind: DeviceKind
+    serial: str = Field(min_length=2, max_length=40)
+    size: str | None = Field(default=None, max_length=10)
+    location: str | None = Field(default=None, max_length=300)
+    installed_on: date | None = None
+    next_test_due: date
+
+
+class DeviceOut(BaseModel):
+    id: uuid.UUID
+    premise_id: uuid.UUID
+    kind: DeviceKind
+    serial: str
+    size: str | None
+    location: str | None
+    installed_on: date | None
+    next_test_due: date
+    last_tested_on: date | None
+    last_result: str | None
+    status: str
+
+
+class OverdueDevice(DeviceOut):
+    address: str
+    days_overdue: int
+
+
+class TestIn(BaseModel):
+    tested_on: date
+    result: Literal["pass", "fail"]
+    tester: str = Field(min_length=1, max_length=120)
+    certificate: str | None = Field(default=None, max_length=60)
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class TestOut(BaseModel):
+    tested_on: date
+    result: str
+    tester: str
+    certificate: str | None
+    notes: str | None

@@ -1,0 +1,52 @@
+"""What every accounts feature shares: role groups, the address model, access checks."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import Depends
+from pydantic import BaseModel, Field
+
+from kernel.auth import Principal, require_roles
+from kernel.errors import Forbidden
+
+#: Staff who may look at customers, accounts, premises and meters.
+READERS = ("csr1", "csr2", "billing_tech", "supervisor", "admin")
+#: Staff who run the customer workflows (start/stop/transfer, contacts, orders).
+CSRS = ("csr1", "csr2", "supervisor")
+#: Staff who keep the meter and device inventory.
+METER_STAFF = ("billing_tech", "supervisor")
+#: Who works service orders (field technicians see nothing else).
+ORDER_WORKERS = ("csr1", "csr2", "billing_tech", "supervisor", "field_tech")
+
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
+ReaderOrCustomer = Annotated[Principal, Depends(require_roles(*READERS, "customer"))]
+Csr = Annotated[Principal, Depends(require_roles(*CSRS))]
+MeterStaff = Annotated[Principal, Depends(require_roles(*METER_STAFF))]
+OrderWorker = Annotated[Principal, Depends(require_roles(*ORDER_WORKERS))]
+Supervisor = Annotated[Principal, Depends(require_roles("supervisor"))]
+
+
+class Address(BaseModel):
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str | None = Field(default=None, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    state: str = Field(min_length=2, max_length=2)
+    postal_code: str = Field(pattern=r"^\d{5}(-\d{4})?$")
+
+    def one_line(self) -> str:
+        parts = [self.line1, self.line2 or "", self.city, self.state, self.postal_code]
+        return " ".join(p for p in parts if p)
+
+
+def address_text(doc: dict[str, Any] | None) -> str:
+    if not doc:
+        return ""
+    return Address.model_validate(doc).one_line()
+
+
+def ensure_may_see_account(who: Principal, account_id: uuid.UUID) -> None:
+    """A portal customer sees only the accounts their token names; staff readers see all."""
+    if who.role == "customer" and str(account_id) not in who.accounts:
+        raise Forbidden("This account is not yours")

@@ -1,0 +1,7 @@
+"""Contacts consume no events."""
+
+from __future__ import annotations
+
+from kernel.inbox import Handlers
+
+handlers = Handlers()
