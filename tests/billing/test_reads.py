@@ -31,9 +31,14 @@ async def test_route_file_keeps_good_rows_and_reports_bad_ones_by_line(client, f
     assert n == 2
 
 
-async def test_file_without_the_needed_columns_is_rejected_at_line_one(client, feed, tech):
+async def test_file_without_the_needed_columns_is_refused_whole_naming_line_one(
+        client, feed, tech):
     r = await _import(client, tech, "serial,date\nA,2026-01-01\n")
-    assert r.status_code == 200 and r.json()["errors"][0]["line"] == 1
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "file"
+    assert "line 1: the header is missing meter_serial" in r.json()["detail"]
+    garbage = await _import(client, tech, "null")
+    assert garbage.status_code == 422
 
 
 async def test_zero_use_on_an_active_agreement_waits_for_review_then_accept(
@@ -202,3 +207,4 @@ async def test_an_empty_read_file_is_refused_naming_the_file(client, tech):
                           files={"file": ("empty.csv", b"  \n", "text/csv")})
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "file"
+

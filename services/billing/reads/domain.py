@@ -147,16 +147,20 @@ class IntervalRow:
     register: Decimal | None
 
 
+class NotAReadFile(ValueError):
+    """The header is unreadable or lacks required columns: the whole file is the wrong kind."""
+
+
 def _rows(content: str, required: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]],
                                                             list[RowError]]:
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
     try:
         fields = [f.strip() for f in (reader.fieldnames or [])]
     except csv.Error as exc:
-        return [], [RowError(1, f"unreadable header: {exc}")]
+        raise NotAReadFile(f"unreadable header: {exc}") from exc
     missing = [c for c in required if c not in fields]
     if missing:
-        return [], [RowError(1, f"header is missing {', '.join(missing)}")]
+        raise NotAReadFile(f"line 1: the header is missing {', '.join(missing)}")
     reader.fieldnames = fields
     out: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []

@@ -112,10 +112,13 @@ async def import_file(s: AsyncSession, who: Principal, kind: str, filename: str,
     except UnicodeDecodeError as exc:
         raise Unprocessable("The file is not UTF-8 text", field="file") from exc
     import_id = uuid.uuid4()
-    if kind == "handheld":
-        good, errors, n_exc = await _import_handheld(s, who, import_id, text_, today)
-    else:
-        good, errors, n_exc = await _import_ami(s, who, import_id, text_, today)
+    try:
+        if kind == "handheld":
+            good, errors, n_exc = await _import_handheld(s, who, import_id, text_, today)
+        else:
+            good, errors, n_exc = await _import_ami(s, who, import_id, text_, today)
+    except domain.NotAReadFile as exc:
+        raise Unprocessable(f"Not a {kind} read file: {exc}", field="file") from exc
     err = [{"line": e.line, "message": e.message} for e in sorted(errors, key=lambda e: e.line)]
     await repo.insert_import(s, {"id": import_id, "kind": kind, "sha256": sha,
                                  "filename": filename, "imported_by": who.sub,
