@@ -67,3 +67,16 @@ async def test_rate_versions_refuse_bad_schedules(client, tech, rates):
     assert r.status_code == 422
     listed = await client.get("/api/billing/rates/versions", headers=tech)
     assert [v["name"] for v in listed.json()] == ["FY2026"]
+
+
+async def test_a_late_charge_from_collections_is_posted_once_per_notice(client, feed, tech):
+    s = await make_site(feed, sewer=False)
+    body = {"account_id": s.account_id, "amount": "12.50", "assessed_on": "2026-03-01",
+            "notice_id": "notice-1"}
+    await feed.send("collections.LateChargeAssessed", f"account:{s.account_id}", body)
+    await feed.send("collections.LateChargeAssessed", f"account:{s.account_id}", body)
+    await feed.drain()
+    led = (await client.get(f"/api/billing/ledger/accounts/{s.account_id}",
+                            headers=tech)).json()
+    assert led["balance"] == "12.50"
+    assert [e["kind"] for e in led["entries"]].count("late_charge") == 1

@@ -1,4 +1,5 @@
-"""Payment events (declared by the payments issue; shapes assumed in docs/events.md)."""
+"""Ledger entries announced by other services: payments, returned payments, applied deposits,
+late charges (shapes of payments and collections events assumed in docs/events.md)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,14 @@ async def deposit_due_for_refund(s: AsyncSession, e: InboxEvent) -> None:
     await service.post(s, uuid.UUID(str(p["account_id"])), "deposit_applied",
                        -Decimal(str(p["amount"])), e.occurred_at.date(),
                        f"deposit:{e.event_id}", "accounts")
+
+
+@handlers.on("collections.LateChargeAssessed")
+async def late_charge_assessed(s: AsyncSession, e: InboxEvent) -> None:
+    """Collections decides a late charge (once per notice cycle); the ledger records it. The
+    reference is the notice, so a charge announced twice for one notice posts once."""
+    p = e.payload
+    reference = f"late:{p.get('notice_id') or e.event_id}"
+    await service.post(s, uuid.UUID(str(p["account_id"])), "late_charge",
+                       Decimal(str(p["amount"])), date.fromisoformat(str(p["assessed_on"])),
+                       reference, "collections")
