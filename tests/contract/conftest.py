@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -21,6 +22,20 @@ from tests.conftest import clone_database, drop_database
 
 @pytest.fixture(scope="session")
 def live_stack() -> Iterator[str]:
+    """The stack the contract fuzzing runs against."""
+    with running_stack() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def fresh_stack() -> Iterator[str]:
+    """A stack and database of its own, untouched by fuzzing, for workflow tests."""
+    with running_stack() as base:
+        yield base
+
+
+@contextmanager
+def running_stack() -> Iterator[str]:
     name = f"live_{uuid.uuid4().hex[:8]}"
     url = clone_database(name)
     ports = {c: free_port() for c in (*SERVICES, "relay", "gateway")}

@@ -403,3 +403,35 @@ async def billed_overlap(s: AsyncSession, account_id: uuid.UUID, start: date, en
         "SELECT id FROM bills WHERE account_id = :a AND status IN ('final', 'draft') "
         "AND period_start <= :e AND period_end >= :s LIMIT 1"),
         {"a": account_id, "s": start, "e": end})).first()
+
+
+async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
+                    account_id: uuid.UUID | None, limit: int) -> list[Any]:
+    """Runs newest first with their totals and flag counts, in one statement."""
+    return list((await s.execute(text(
+        """
+        SELECT r.id, r.cycle, r.kind, r.account_id, r.period_start, r.period_end, r.bill_date,
+               r.due_date, r.status, r.created_by, r.prepared_by, r.approved_by,
+               r.finalised_by, r.finalised_at,
+               coalesce(b.bills, 0) AS bills, coalesce(b.total, 0) AS total,
+               coalesce(b.flagged, 0) AS flagged, coalesce(b.held, 0) AS held,
+               coalesce(f.flags, '{}'::jsonb) AS flags
+        FROM bill_runs r
+        LEFT JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE status <> 'discarded') AS bills,
+                   sum(total) FILTER (WHERE status <> 'discarded') AS total,
+                   count(*) FILTER (WHERE cardinality(flags) > 0 AND status <> 'discarded')
+                       AS flagged,
+                   count(*) FILTER (WHERE status = 'discarded') AS held
+            FROM bills WHERE run_id = r.id) b ON true
+        LEFT JOIN LATERAL (
+            SELECT jsonb_object_agg(f, n) AS flags FROM (
+                SELECT f, count(*) AS n FROM bills, unnest(flags) f
+                WHERE run_id = r.id AND status <> 'discarded' GROUP BY f) x) f ON true
+        WHERE (CAST(:status AS text) IS NULL OR r.status = :status)
+          AND (CAST(:kind AS text) IS NULL OR r.kind = :kind)
+          AND (CAST(:account AS uuid) IS NULL OR r.account_id = :account)
+        ORDER BY r.created_at DESC, r.id
+        LIMIT :limit
+        """),
+        {"status": status, "kind": kind, "account": account_id, "limit": limit})).all())

@@ -21,7 +21,9 @@ from services.billing.runs.schemas import (
     ReviewThresholdsIO,
     RunBill,
     RunIn,
+    RunKind,
     RunOut,
+    RunStatus,
 )
 
 router = APIRouter(prefix="/api/billing/runs", tags=["billing-runs"], route_class=TxRoute)
@@ -35,6 +37,21 @@ async def create_run(body: RunIn, session: SessionDep, who: Tech) -> RunOut:
     """Calculate every bill of a cycle for a period (preview; nothing is posted yet)."""
     return await service.create(session, who, body.cycle, body.period_start, body.period_end,
                                 body.bill_date or utility_today(), body.messages)
+
+
+@router.get("", response_model=list[RunOut], responses=problem_responses(401, 403))
+async def list_runs(
+    session: SessionDep, _: Tech,
+    status: Annotated[RunStatus | None, Query(description="e.g. `preview` for the worklist")]
+    = None,
+    kind: Annotated[RunKind | None, Query(description="`closing` for finals")] = None,
+    account_id: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[RunOut]:
+    """Runs newest first: the review worklist (`status=preview`, `status=prepared`) and the
+    customer finals waiting for approval (`kind=closing`)."""
+    rows = await repo.list_runs(session, status, kind, account_id, limit)
+    return [RunOut.model_validate(r._asdict()) for r in rows]
 
 
 @router.post("/accounts/{account_id}", response_model=RunOut, status_code=201,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +25,10 @@ class AccountRunIn(BaseModel):
     period_start: BizDate
     period_end: BizDate
     bill_date: BizDate | None = None
+
+
+RunStatus = Literal["preview", "prepared", "approved", "finalised", "discarded"]
+RunKind = Literal["cycle", "closing", "rebill", "account"]
 
 
 class RunOut(BaseModel):
