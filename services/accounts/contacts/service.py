@@ -43,8 +43,8 @@ async def _store(session: AsyncSession, who: Principal, account_id: uuid.UUID, k
                  template: str | None, title: str, filename: str, content_type: str,
                  data: bytes, store: storage.DocumentStore | None = None) -> DocumentOut:
     doc_id = uuid.uuid4()
-    key = f"{account_id}/{doc_id}"
-    (store or storage.default_store()).put(key, data)
+    key = storage.key_for(account_id, data)
+    await storage.put(store or storage.default_store(), key, data)
     row = await repository.add_document(session, {
         "id": doc_id, "account_id": account_id, "kind": kind, "template": template,
         "title": title, "filename": filename, "content_type": content_type,
@@ -99,5 +99,5 @@ async def document_bytes(session: AsyncSession, doc_id: uuid.UUID) -> tuple[Docu
     row = await repository.document(session, doc_id)
     if row is None:
         raise NotFound("No such document", field="document_id")
-    data = storage.default_store().get(row.storage_key)
+    data = await storage.get(storage.default_store(), row.storage_key)
     return DocumentOut.model_validate(dict(row._mapping)), data
