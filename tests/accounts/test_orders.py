@@ -24,6 +24,8 @@ async def test_order_is_dispatched_then_completed_by_its_technician(client, auth
     r = await client.post(f"/api/accounts/orders/{order['id']}/dispatch", headers=auth("csr1"),
                           json={"technician": "tech7"})
     assert r.json()["status"] == "dispatched" and r.json()["technician"] == "tech7"
+    [dispatched] = await events(bound, "accounts.ServiceOrderDispatched")
+    assert dispatched["service_order"]["technician"] == "tech7"
 
     other = await client.post(f"/api/accounts/orders/{order['id']}/complete",
                               headers=auth("field_tech", sub="tech9"), json={"read": "150"})

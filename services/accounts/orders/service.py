@@ -84,6 +84,7 @@ async def dispatch(session: AsyncSession, who: Principal, order_id: uuid.UUID,
     after = await get(session, order_id)
     await audit.record(session, who, "service_order.dispatch", "service_order", str(order_id),
                        before=before, after=after)
+    await publish(session, [order_event("ServiceOrderDispatched", after)], who.sub)
     return after
 
 
