@@ -7,7 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from services.billing.bills.domain import luhn_digit, luhn_valid, stub_number
+from kernel.checkdigit import is_valid, luhn_digit
+from services.billing.bills.domain import stub_number
 from services.billing.ledger.domain import Entry, aging
 from services.billing.rates.domain import (
     Block,
@@ -107,8 +108,14 @@ def test_bad_rows_are_reported_with_their_line_numbers():
 
 def test_account_number_check_digit_is_luhn():
     assert luhn_digit("7992739871") == 3
-    assert luhn_valid("79927398713")
-    assert stub_number("123456789") == f"123456789-{luhn_digit('123456789')}"
+    assert is_valid("79927398713")
+
+
+def test_the_stub_prints_the_account_number_itself_with_its_check_digit_apart():
+    # Accounts issues 9-digit numbers whose last digit is the check digit (e.g. 100027457);
+    # the stub must show that same number so the lockbox reads back a valid account.
+    assert is_valid("100027457")
+    assert stub_number("100027457") == "10002745-7"
 
 
 def test_payments_apply_to_the_oldest_debt_first():

@@ -6,29 +6,15 @@ digit (bill stub, lockbox, phone) is caught before anything is looked up.
 
 from __future__ import annotations
 
-
-def luhn_digit(base: str) -> str:
-    """The Luhn check digit of a string of digits."""
-    total = 0
-    for i, ch in enumerate(reversed(base)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
+from kernel.checkdigit import is_valid, with_check_digit
 
 
 def account_number(sequence: int) -> str:
-    base = f"{sequence:08d}"
-    return base + luhn_digit(base)
+    return with_check_digit(f"{sequence:08d}")
 
 
 def check_digit_ok(number: str) -> bool:
-    return (
-        len(number) == 9 and number.isdigit() and luhn_digit(number[:-1]) == number[-1]
-    )
+    return len(number) == 9 and is_valid(number)
 
 
 def last4(id_number: str) -> str:

@@ -6,30 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-
-def luhn_digit(digits: str) -> int:
-    """The Luhn (mod 10) check digit for a string of digits."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return (10 - total % 10) % 10
-
-
-def luhn_valid(number: str) -> bool:
-    return number.isdigit() and len(number) >= 2 and luhn_digit(number[:-1]) == int(number[-1])
+from kernel.checkdigit import printed
 
 
 def stub_number(number: str) -> str:
-    """The 10-digit account number (9 digits + check digit) as printed: '123456789-7'."""
-    n = number.replace("-", "").strip()
-    if len(n) == 9 and n.isdigit():
-        n += str(luhn_digit(n))
-    return f"{n[:-1]}-{n[-1]}" if n else ""
+    """The account number as printed on the stub, check digit set apart: '10002745-7'."""
+    return printed(number)
 
 
 @dataclass(frozen=True)
