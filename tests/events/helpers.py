@@ -1,18 +1,15 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit, urlunsplit
 
 from kernel.db import Database
-from kernel.settings import get_settings, role_password, service_role
+from kernel.settings import Settings, get_settings, service_role
 
 
 def role_url(admin_url: str, component: str) -> str:
     """Login URL of a component's role on the same server and database as `admin_url`."""
-    parts = urlsplit(admin_url)
-    role = service_role(component)
-    netloc = f"{role}:{role_password(get_settings(), role)}@{parts.hostname}:{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    settings = Settings(database_url=admin_url, data_dir=get_settings().data_dir)
+    return settings.role_dsn(service_role(component))
 
 
 def database(admin_url: str, component: str) -> Database:
