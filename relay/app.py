@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 
 import asyncpg
 from fastapi import FastAPI, Response
@@ -91,9 +92,9 @@ def create_app() -> FastAPI:
         lag = await relay.lag()
         return {
             "status": "ok",
-            "lag_events": sum(int(str(x["events"])) for x in lag),
-            "lag_seconds": max((float(str(x["seconds"])) for x in lag), default=0.0),
-            "pairs": lag,
+            "lag_events": sum(x.events for x in lag),
+            "lag_seconds": max((x.seconds for x in lag), default=0.0),
+            "pairs": [asdict(x) for x in lag],
             "last_pass": relay.last_pass,
         }
 
@@ -101,9 +102,8 @@ def create_app() -> FastAPI:
     async def metrics() -> Response:
         relay = state["relay"]
         for row in await relay.lag():
-            labels = (str(row["source"]), str(row["subscriber"]))
-            lag_events.labels(*labels).set(float(str(row["events"])))
-            lag_seconds.labels(*labels).set(float(str(row["seconds"])))
+            lag_events.labels(row.source, row.subscriber).set(row.events)
+            lag_seconds.labels(row.source, row.subscriber).set(row.seconds)
         for (src, dst), n in relay.copied.items():
             copied.labels(src, dst).set(n)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

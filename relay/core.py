@@ -77,6 +77,14 @@ def lag_sql(source: str) -> str:
     """
 
 
+@dataclass(frozen=True)
+class PairLag:
+    source: str
+    subscriber: str
+    events: int
+    seconds: float
+
+
 @dataclass
 class Relay:
     pool: asyncpg.Pool
@@ -116,14 +124,13 @@ class Relay:
         self.last_pass = time.time()
         return total
 
-    async def lag(self) -> list[dict[str, object]]:
+    async def lag(self) -> list[PairLag]:
         out = []
         async with self.pool.acquire() as conn:
             for source, subscriber in pairs():
                 row = await conn.fetchrow(lag_sql(source), source, subscriber)
-                out.append({"source": source, "subscriber": subscriber,
-                            "events": int(row["events"]) if row else 0,
-                            "seconds": float(row["seconds"]) if row else 0.0})
+                out.append(PairLag(source, subscriber, int(row["events"]) if row else 0,
+                                   float(row["seconds"]) if row else 0.0))
         return out
 
     async def rewind(self, source: str, subscriber: str) -> None:
