@@ -226,7 +226,7 @@ def _query(n_words: int, n_identifiers: int) -> TextClause:
 
 async def search(
     session: AsyncSession, words: list[str], identifiers: list[str], entity: str | None,
-    limit: int, candidates: int = 200, similar_words: int = 8,
+    limit: int, candidates: int = 100, similar_words: int = 8,
 ) -> list[Any]:
     """Every word must match a dictionary word the document holds, and every identifier must
     prefix one of its keys. Ranked by exact identifier, then by how well the words match."""
