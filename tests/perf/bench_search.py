@@ -233,6 +233,7 @@ def figures(out: Any) -> dict[str, Any]:
     for tag, ms in zip(out.tags, lat, strict=True):
         by_kind.setdefault(tag, []).append(ms)
     return {"requests": len(lat), "errors": sum(n for s, n in out.statuses.items() if s != 200),
+            "statuses": {str(s): n for s, n in sorted(out.statuses.items())},
             "achieved_rate": round(len(lat) / out.elapsed_s, 1),
             "p50_ms": round(statistics.median(lat), 2), "p95_ms": _pct(lat, 0.95),
             "p99_ms": _pct(lat, 0.99), "max_ms": round(max(lat), 2),
@@ -267,8 +268,10 @@ async def measure_http(url: str, headers: dict[str, str], qs: list[tuple[str, st
 
     client = LoadClient(url, headers)
     requests = [(kind, client.request("/api/accounts/search", {"q": q})) for kind, q in qs]
-    for _, raw in requests[:50]:  # warm up: connections, prepared statements
-        await client.send(raw)
+    # Warm up as a running system is warm: pooled connections open (bursts of 16) and each
+    # connection's prepared statements planned.
+    for k in range(0, 320, 16):
+        await asyncio.gather(*(client.send(raw) for _, raw in requests[k:k + 16]))
     procs = pids or {}
     cpu0, busy0, own0 = _cpu_seconds(list(procs.values())), _machine_busy(), time.process_time()
     out = await open_loop(client, requests, rate, seconds)

@@ -43,8 +43,15 @@ class LoadClient:
         return (f"GET {path}?{urlencode(params)} HTTP/1.1\r\n".encode() + self.head + b"\r\n")
 
     async def send(self, raw: bytes) -> int:
-        conn = self.idle.pop() if self.idle else _Conn(
-            *await asyncio.open_connection(self.host, self.port))
+        while self.idle:  # a kept connection the server has since closed is tried once
+            try:
+                return await self._exchange(self.idle.pop(), raw)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                continue
+        conn = _Conn(*await asyncio.open_connection(self.host, self.port))
+        return await self._exchange(conn, raw)
+
+    async def _exchange(self, conn: _Conn, raw: bytes) -> int:
         conn.writer.write(raw)
         head = await conn.reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
