@@ -41,9 +41,10 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def cpu_ms(pid: int) -> float:
-    """User + system CPU of `pid` and its live descendants, in milliseconds."""
-    total, todo = 0.0, [pid]
+def cpu_ms(pid: int) -> tuple[float, float]:
+    """(user, system) CPU of `pid` and its live descendants, in milliseconds."""
+    user = system = 0.0
+    todo = [pid]
     while todo:
         p = todo.pop()
         try:
@@ -51,8 +52,9 @@ def cpu_ms(pid: int) -> float:
             todo.extend(_children(p))
         except FileNotFoundError:
             continue
-        total += (int(fields[11]) + int(fields[12])) * TICK_MS  # utime, stime
-    return total
+        user += int(fields[11]) * TICK_MS  # utime
+        system += int(fields[12]) * TICK_MS  # stime
+    return user, system
 
 
 def postmaster_pid(admin_url: str) -> int | None:
@@ -137,10 +139,11 @@ async def main() -> None:
         for s in spies:
             s.send_signal(2)
             s.wait(30)
-        per = {n: round((after[n] - before[n]) / args.requests, 3) for n in pids}
+        per = {n: round((sum(after[n]) - sum(before[n])) / args.requests, 3) for n in pids}
+        system = {n: round((after[n][1] - before[n][1]) / args.requests, 3) for n in pids}
         result = {"accounts": args.accounts, "requests": args.requests, "rate": args.rate,
                   "workers": args.workers, "q": args.q, "seconds": round(elapsed, 1),
-                  "cpu_ms_per_request": per,
+                  "cpu_ms_per_request": per, "of_which_system_ms": system,
                   "python_ms_per_request": round(per["gateway"] + per["accounts"], 3),
                   "latency": latency}
         print(json.dumps(result, indent=2))
