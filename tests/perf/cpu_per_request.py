@@ -57,6 +57,16 @@ def cpu_ms(pid: int) -> tuple[float, float]:
     return user, system
 
 
+def db_sessions(admin_url: str) -> int:
+    """Connections ever opened to the server (pg_stat_database.sessions, PostgreSQL >= 14)."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_force_next_flush()")
+        row = conn.execute("SELECT sum(sessions)::int FROM pg_stat_database").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
 def postmaster_pid(admin_url: str) -> int | None:
     import psycopg
 
@@ -104,6 +114,8 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--q", default="maria alba", help="the search sent every time")
+    parser.add_argument("--idle", type=float, default=5.0,
+                        help="seconds without requests first, to show background CPU")
     parser.add_argument("--profile", type=Path, help="write py-spy flame graphs here")
     args = parser.parse_args()
 
@@ -113,6 +125,10 @@ async def main() -> None:
     procs: list[Any] = []
     try:
         await generate(harness.ADMIN_URL, args.accounts)
+        import psycopg
+
+        with psycopg.connect(harness.ADMIN_URL, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")  # or autovacuum lands inside the measured window
         pg = postmaster_pid(harness.ADMIN_URL)
         headers = {"Authorization": f"Bearer {harness.mint_token('csr1', minutes=60)}"}
         procs, url = start_processes(harness.ADMIN_URL, args.workers)
@@ -131,11 +147,18 @@ async def main() -> None:
         pids = {"gateway": gateway.pid, "accounts": accounts.pid}
         if pg:
             pids["postgres"] = pg
+        idle_from = {n: cpu_ms(p) for n, p in pids.items()}
+        await asyncio.sleep(args.idle)
+        idle = {n: round((sum(cpu_ms(p)) - sum(idle_from[n])) / args.idle, 1)
+                for n, p in pids.items()}
+        sessions = db_sessions(harness.ADMIN_URL)
         before = {n: cpu_ms(p) for n, p in pids.items()}
         started = time.perf_counter()
         latency = await load(url, headers, args.q, args.requests, args.rate)
         elapsed = time.perf_counter() - started
         after = {n: cpu_ms(p) for n, p in pids.items()}
+        await asyncio.sleep(1.5)  # statistics reach pg_stat_database when a backend idles
+        sessions = db_sessions(harness.ADMIN_URL) - sessions
         for s in spies:
             s.send_signal(2)
             s.wait(30)
@@ -144,7 +167,9 @@ async def main() -> None:
         result = {"accounts": args.accounts, "requests": args.requests, "rate": args.rate,
                   "workers": args.workers, "q": args.q, "seconds": round(elapsed, 1),
                   "cpu_ms_per_request": per, "of_which_system_ms": system,
+                  "idle_cpu_ms_per_second": idle,
                   "python_ms_per_request": round(per["gateway"] + per["accounts"], 3),
+                  "database_connections_opened": sessions,
                   "latency": latency}
         print(json.dumps(result, indent=2))
         RESULTS.mkdir(exist_ok=True)
