@@ -38,6 +38,7 @@ def ensure_roles_and_schemas(settings: Settings) -> None:
         assert me and dbname
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
         conn.execute("CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS fuzzystrmatch WITH SCHEMA public")
         conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(
             sql.Identifier(dbname[0])))
         conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")

@@ -118,6 +118,44 @@ async def test_backflow_device_test_moves_due_date_and_overdue_list(client, auth
     assert len(await audits(bound, "backflow.test")) == 1
 
 
+async def test_devices_due_get_one_test_order_each_and_a_rerun_orders_nothing_twice(
+        client, auth):
+    premise = await create_premise(client, auth("csr1"), kind="commercial")
+    devices = {}
+    for serial, due in (("RP-1001", "2026-01-31"), ("RP-1002", "2026-03-20"),
+                        ("RP-1003", "2026-06-01")):
+        r = await client.post("/api/accounts/backflow", headers=auth("billing_tech"), json={
+            "premise_id": premise["id"], "kind": "RP", "serial": serial, "next_test_due": due})
+        devices[serial] = r.json()["id"]
+
+    async def run(**body):
+        r = await client.post("/api/accounts/backflow/overdue/orders", headers=auth("csr1"),
+                              json={"today": "2026-03-01", **body})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    first = await run()
+    assert [c["serial"] for c in first["created"]] == ["RP-1001"]
+    order = (await client.get(f"/api/accounts/orders/{first['created'][0]['order_id']}",
+                              headers=auth("csr1"))).json()
+    assert order["kind"] == "backflow_test" and order["status"] == "open"
+    assert order["scheduled_date"] == "2026-03-01" and "RP-1001" in order["reason"]
+    ahead = await run(due_within_days=30)
+    assert [c["serial"] for c in ahead["created"]] == ["RP-1002"]
+    assert ahead["already_ordered"] == 1
+    again = await run(due_within_days=30)
+    assert again == {"created": [], "already_ordered": 2}
+    # A cancelled order does not count: the device is ordered again.
+    r = await client.post(f"/api/accounts/orders/{order['id']}/cancel", headers=auth("csr1"),
+                          json={"reason": "crew reassigned"})
+    assert r.status_code == 200, r.text
+    redo = await run()
+    assert [c["device_id"] for c in redo["created"]] == [devices["RP-1001"]]
+    r = await client.post("/api/accounts/backflow/overdue/orders",
+                          headers=auth("billing_tech"), json={"today": "2026-03-01"})
+    assert r.status_code == 403
+
+
 async def test_unknown_backflow_kind_is_refused_naming_kind(client, auth):
     premise = await create_premise(client, auth("csr1"))
     r = await client.post("/api/accounts/backflow", headers=auth("billing_tech"), json={

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from tests.accounts.factories import customer_body, metered_premise, start_service
 
 
@@ -57,13 +55,26 @@ async def test_search_row_follows_a_name_change_in_the_same_transaction(client, 
     assert await _search(client, auth, "quackenbush") == []
 
 
-async def test_search_query_uses_the_trigram_gin_index(bound):
-    conn = bound["accounts"]
-    await conn.execute(text("SET LOCAL enable_seqscan = off"))
-    plan = (await conn.execute(text(
-        "EXPLAIN SELECT entity_id FROM search_index WHERE CAST('quackenbush' AS text) <% doc"
-    ))).all()
-    assert "search_index_doc_trgm" in "\n".join(r[0] for r in plan)
+async def test_a_sound_alike_spelling_finds_the_name(client, auth):
+    out, _, _ = await _one(client, auth, name="Catherine Oyelaran")
+    # Kathryn shares too few trigrams with Catherine; it sounds the same (Double Metaphone).
+    hits = await _search(client, auth, "kathryn oyelaran", entity="account")
+    assert [h["id"] for h in hits] == [out["account"]["id"]]
+
+
+async def test_a_house_number_matches_exactly_not_the_house_next_door(client, auth):
+    out, _, _ = await _one(client, auth)
+    assert await _search(client, auth, "4822 sycamore") == []
+    hits = await _search(client, auth, "4821 sycamore", entity="account")
+    assert [h["id"] for h in hits] == [out["account"]["id"]]
+
+
+async def test_the_exact_spelling_ranks_above_a_near_one(client, auth):
+    near, _, _ = await _one(client, auth, name="Ottoline Quackenbusch")
+    exact, _, _ = await _one(client, auth, name="Ottoline Quackenbush")
+    hits = await _search(client, auth, "quackenbush", entity="account")
+    assert [h["id"] for h in hits] == [exact["account"]["id"], near["account"]["id"]]
+    assert hits[0]["score"] > hits[1]["score"]
 
 
 async def test_too_short_a_query_is_refused_naming_q(client, auth):

@@ -7,6 +7,10 @@ premise, meter, two service agreements each, the search table), then sends a mix
 (misspelt names, partial addresses, phones, emails, meter serials, APNs, account numbers) at a
 fixed arrival rate through the gateway app and prints the latency figures. Results are written
 to tests/perf/results/search-<N>.json.
+
+Generating 1,000,000 accounts takes minutes, so `--keep` generates into a database named
+`bench_search_<N>` and leaves it there; a later run with `--keep` on the same server reuses it.
+Keep the server between runs by pointing `TEST_DATABASE_URL` at it (an admin URL).
 """
 
 from __future__ import annotations
@@ -125,8 +129,8 @@ async def build_search(admin_url: str) -> None:
         "server_settings": {"search_path": "accounts,public"}})
     async with AsyncSession(engine) as s:
         await s.execute(text("SET maintenance_work_mem = '1GB'"))
-        await s.execute(text("DROP INDEX search_index_doc_trgm, search_keys_entity_ix, "
-                             "search_index_words_gin, search_words_trgm"))
+        await s.execute(text("DROP INDEX search_keys_entity_ix, search_index_words_gin, "
+                             "search_words_trgm, search_words_sound"))
         await s.execute(text("ALTER TABLE search_keys DROP CONSTRAINT search_keys_pkey"))
         for table, sql in (("accounts", repository._REFRESH_ACCOUNTS),
                            ("premises", repository._REFRESH_PREMISES)):
@@ -138,15 +142,14 @@ async def build_search(admin_url: str) -> None:
             "SELECT DISTINCT unnest(keys), entity, entity_id FROM search_index"))
         await s.execute(text("ALTER TABLE search_keys ADD PRIMARY KEY (key, entity, entity_id)"))
         await s.execute(text("CREATE INDEX search_keys_entity_ix ON search_keys (entity_id)"))
-        await s.execute(text("CREATE INDEX search_index_doc_trgm ON search_index "
-                             "USING gin (doc gin_trgm_ops)"))
         await s.execute(text(
             "INSERT INTO search_words (word) SELECT DISTINCT w FROM search_index, unnest(words) w "
             "WHERE w <> '' ON CONFLICT DO NOTHING"))
         await s.execute(text("CREATE INDEX search_index_words_gin ON search_index "
-                             "USING gin (words)"))
+                             "USING gin (words) WITH (fastupdate = off)"))
         await s.execute(text("CREATE INDEX search_words_trgm ON search_words "
-                             "USING gin (word gin_trgm_ops)"))
+                             "USING gin (word gin_trgm_ops) WITH (fastupdate = off)"))
+        await s.execute(text("CREATE INDEX search_words_sound ON search_words (sound)"))
         await s.commit()
     await engine.dispose()
 
@@ -185,46 +188,100 @@ def queries(n: int, count: int, rnd: random.Random) -> list[tuple[str, str]]:
     return out
 
 
+def _pct(values: list[float], p: float) -> float:
+    v = sorted(values)
+    return round(v[max(0, int(len(v) * p) - 1)], 2)
+
+
 async def measure(target: Any, headers: dict[str, str], qs: list[tuple[str, str]], rate: float,
                   seconds: float) -> dict[str, Any]:
     """Open-loop load at `rate` per second; `target` is the gateway app or its base URL."""
+    if isinstance(target, str):
+        return await measure_http(target, headers, qs, rate, seconds)
     import httpx
 
-    latencies: list[float] = []
-    errors = 0
-    if isinstance(target, str):
-        client_kw: dict[str, Any] = {"base_url": target, "limits": httpx.Limits(
-            max_connections=400, max_keepalive_connections=400)}
-    else:
-        client_kw = {"transport": httpx.ASGITransport(app=target), "base_url": "http://bench"}
-    async with httpx.AsyncClient(timeout=30, **client_kw) as client:
+    from tests.perf.loadgen import Outcome
+
+    out = Outcome()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=target),
+                                 base_url="http://bench", timeout=30) as client:
         for _, q in qs[:20]:  # warm up
             await client.get("/api/accounts/search", params={"q": q}, headers=headers)
 
-        async def one(q: str) -> None:
-            nonlocal errors
+        async def one(kind: str, q: str) -> None:
             t0 = time.perf_counter()
             r = await client.get("/api/accounts/search", params={"q": q}, headers=headers)
-            latencies.append((time.perf_counter() - t0) * 1000)
-            if r.status_code != 200:
-                errors += 1
+            out.latencies_ms.append((time.perf_counter() - t0) * 1000)
+            out.tags.append(kind)
+            out.statuses[r.status_code] = out.statuses.get(r.status_code, 0) + 1
 
-        total = int(rate * seconds)
         tasks = []
         start = time.perf_counter()
-        for k in range(total):
-            due = start + k / rate
-            delay = due - time.perf_counter()
+        for k in range(int(rate * seconds)):
+            delay = start + k / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(qs[k % len(qs)][1])))
+            tasks.append(asyncio.create_task(one(*qs[k % len(qs)])))
         await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - start
-    lat = sorted(latencies)
-    return {"requests": len(lat), "errors": errors, "achieved_rate": round(len(lat) / elapsed, 1),
-            "p50_ms": round(statistics.median(lat), 2),
-            "p95_ms": round(lat[int(len(lat) * 0.95) - 1], 2),
-            "p99_ms": round(lat[int(len(lat) * 0.99) - 1], 2), "max_ms": round(lat[-1], 2)}
+        out.elapsed_s = time.perf_counter() - start
+    return figures(out)
+
+
+def figures(out: Any) -> dict[str, Any]:
+    lat = out.latencies_ms
+    by_kind: dict[str, list[float]] = {}
+    for tag, ms in zip(out.tags, lat, strict=True):
+        by_kind.setdefault(tag, []).append(ms)
+    return {"requests": len(lat), "errors": sum(n for s, n in out.statuses.items() if s != 200),
+            "achieved_rate": round(len(lat) / out.elapsed_s, 1),
+            "p50_ms": round(statistics.median(lat), 2), "p95_ms": _pct(lat, 0.95),
+            "p99_ms": _pct(lat, 0.99), "max_ms": round(max(lat), 2),
+            "p95_by_kind_ms": {k: _pct(v, 0.95) for k, v in sorted(by_kind.items())}}
+
+
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU so far of each process plus its live children (uvicorn workers)."""
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def one(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return (int(fields[11]) + int(fields[12])) / tick + sum(one(int(c)) for c in children)
+
+    return {pid: one(pid) for pid in pids}
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+async def measure_http(url: str, headers: dict[str, str], qs: list[tuple[str, str]],
+                       rate: float, seconds: float, pids: dict[str, int] | None = None
+                       ) -> dict[str, Any]:
+    from tests.perf.loadgen import LoadClient, open_loop
+
+    client = LoadClient(url, headers)
+    requests = [(kind, client.request("/api/accounts/search", {"q": q})) for kind, q in qs]
+    for _, raw in requests[:50]:  # warm up: connections, prepared statements
+        await client.send(raw)
+    procs = pids or {}
+    cpu0, busy0, own0 = _cpu_seconds(list(procs.values())), _machine_busy(), time.process_time()
+    out = await open_loop(client, requests, rate, seconds)
+    cpu1, busy1, own1 = _cpu_seconds(list(procs.values())), _machine_busy(), time.process_time()
+    await client.close()
+    result = figures(out)
+    n = len(out.latencies_ms)
+    result["cpu_ms_per_request"] = {
+        **{name: round((cpu1[pid] - cpu0[pid]) * 1000 / n, 2) for name, pid in procs.items()},
+        "load_generator": round((own1 - own0) * 1000 / n, 2),
+        "machine_busy_percent": round(
+            100 * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 1)}
+    return result
 
 
 async def sql_only(admin_url: str, qs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -286,21 +343,28 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--http", action="store_true",
-                        help="also run gateway and accounts as uvicorn processes and load "
-                        "them over loopback HTTP")
+                        help="run gateway and accounts as uvicorn processes and load them over "
+                        "loopback HTTP (otherwise both run in this process, over ASGI)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers each (--http)")
     parser.add_argument("--db-only", action="store_true",
                         help="measure the search queries against the database only")
+    parser.add_argument("--keep", action="store_true",
+                        help="generate into database bench_search_<N> and keep it; reuse it if "
+                        "it is already there")
     args = parser.parse_args()
 
     from tests import conftest as harness  # starts PostgreSQL, migrates, clones `tapline`
 
     try:
-        gen_s = await generate(harness.ADMIN_URL, args.accounts)
-        print(f"generated {args.accounts} accounts in {gen_s:.1f}s")
+        url, gen_s = harness.ADMIN_URL, 0.0
+        if args.keep:
+            url, reuse = kept_database(harness, args.accounts)
+        if not (args.keep and reuse):
+            gen_s = await generate(url, args.accounts)
+            print(f"generated {args.accounts} accounts in {gen_s:.1f}s")
         rnd = random.Random(42)
         qs = queries(args.accounts, 2000, rnd)
-        direct = await sql_only(harness.ADMIN_URL, qs[:500])
+        direct = await sql_only(url, qs[:500])
         print("database only:", direct)
         results: dict[str, Any] = {}
         if args.db_only:
@@ -313,17 +377,19 @@ async def main() -> None:
         from services.accounts.app import create_app as accounts_app
 
         headers = {"Authorization": f"Bearer {harness.mint_token('csr1', minutes=60)}"}
-        accounts = accounts_app()
-        transports: dict[str, httpx.AsyncBaseTransport] = {
-            "accounts": httpx.ASGITransport(app=accounts)}
-        gateway = gateway_app(transports=transports)
-        results["in_process"] = await measure(gateway, headers, qs, args.rate, args.seconds)
-        print("through the gateway (in-process ASGI):", results["in_process"])
-        if args.http:
-            procs, url = start_processes(harness.ADMIN_URL, args.workers)
+        if not args.http:
+            accounts = accounts_app()
+            transports: dict[str, httpx.AsyncBaseTransport] = {
+                "accounts": httpx.ASGITransport(app=accounts)}
+            gateway = gateway_app(transports=transports)
+            results["in_process"] = await measure(gateway, headers, qs, args.rate, args.seconds)
+            print("through the gateway (in-process ASGI):", results["in_process"])
+        else:
+            procs, url = start_processes(url, args.workers)
             try:
-                results[f"http_x{args.workers}"] = await measure(url, headers, qs, args.rate,
-                                                                 args.seconds)
+                results[f"http_x{args.workers}"] = await measure_http(
+                    url, headers, qs, args.rate, args.seconds,
+                    {"accounts": procs[0].pid, "gateway": procs[1].pid})
             finally:
                 for p in procs:
                     p.terminate()
@@ -334,6 +400,32 @@ async def main() -> None:
     finally:
         if harness._PG is not None:
             harness._PG.stop()
+
+
+def kept_database(harness: Any, n: int) -> tuple[str, bool]:
+    """The URL of `bench_search_<n>` and whether it already holds the generated accounts; the
+    services of this process are pointed at it."""
+    import os
+
+    import psycopg
+
+    from kernel.settings import get_settings
+
+    name = f"bench_search_{n}"
+    url = harness._admin_url(harness._SERVER_URL, name)
+    with psycopg.connect(harness._admin_url(harness._SERVER_URL, "postgres")) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    reuse = False
+    if exists:
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SELECT count(*) FROM accounts.accounts").fetchone()
+            reuse = row is not None and row[0] >= n
+    if not reuse:
+        harness.clone_database(name)
+    os.environ["TAPLINE_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    print(f"{'reusing' if reuse else 'generating into'} {name}")
+    return url, reuse
 
 
 def write(args: Any, gen_s: float, direct: dict[str, Any], results: dict[str, Any]) -> None:
@@ -352,5 +444,8 @@ def _exit_on_term(signum: int, frame: Any) -> None:
 if __name__ == "__main__":
     import signal
 
+    import uvloop  # as the servers run: the load generator should cost little CPU
+
     signal.signal(signal.SIGTERM, _exit_on_term)
+    uvloop.install()
     asyncio.run(main())

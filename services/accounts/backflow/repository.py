@@ -63,3 +63,22 @@ async def overdue(session: AsyncSession, today: date, limit: int) -> list[Any]:
              "FROM backflow_devices d JOIN premises p ON p.id = d.premise_id "
              "WHERE d.status = 'active' AND d.next_test_due < :today "
              "ORDER BY d.next_test_due, d.serial LIMIT :n"), {"today": today, "n": limit})).all())
+
+
+async def due_for_orders(session: AsyncSession, through: date) -> tuple[list[Any], int]:
+    """Active devices due on or before `through` with no live (not cancelled) test order for
+    that due date, each with an account holding active service at the premise and how many
+    orders (cancelled) came before; and how many due devices already have a live order.
+    Orders name the device and due date in `reference` (`backflow:<device>:<due>[#n]`)."""
+    rows = list((await session.execute(
+        text("SELECT d.id, d.serial, d.premise_id, d.next_test_due, "
+             "(SELECT sa.account_id FROM service_agreements sa WHERE sa.premise_id = "
+             " d.premise_id AND sa.status = 'active' ORDER BY sa.start_date LIMIT 1) "
+             "AS account_id, coalesce(o.live, false) AS ordered, o.n AS earlier "
+             "FROM backflow_devices d LEFT JOIN LATERAL ("
+             " SELECT bool_or(o.status <> 'cancelled') AS live, count(*) AS n "
+             " FROM service_orders o WHERE o.kind = 'backflow_test' "
+             " AND o.reference LIKE 'backflow:' || d.id || ':' || d.next_test_due || '%') o "
+             "ON true WHERE d.status = 'active' AND d.next_test_due <= :t "
+             "ORDER BY d.next_test_due, d.serial FOR UPDATE OF d"), {"t": through})).all())
+    return [r for r in rows if not r.ordered], sum(1 for r in rows if r.ordered)

@@ -16,9 +16,11 @@ from services.accounts.backflow.schemas import (
     DeviceOut,
     OverdueDevice,
     TestIn,
+    TestOrdersIn,
+    TestOrdersOut,
     TestOut,
 )
-from services.accounts.common import MeterStaff, Reader
+from services.accounts.common import Csr, MeterStaff, Reader
 
 router = APIRouter(prefix="/api/accounts/backflow", tags=["accounts-backflow"],
                    route_class=TxRoute)
@@ -37,6 +39,14 @@ async def overdue(today: date, session: SessionDep, _: Reader,
                   limit: int = Query(default=500, ge=1, le=5000)) -> list[OverdueDevice]:
     """Devices whose annual test is overdue on `today`, most overdue first."""
     return await service.overdue(session, today, limit)
+
+
+@router.post("/overdue/orders", response_model=TestOrdersOut,
+             responses=problem_responses(401, 403, 409, 422))
+async def order_due_tests(body: TestOrdersIn, session: SessionDep,
+                          who: Csr) -> TestOrdersOut:
+    """Raise a backflow-test service order for every device due that has none open."""
+    return await service.order_due_tests(session, who, body)
 
 
 @router.get("/at-premise/{premise_id}", response_model=list[DeviceOut],

@@ -54,3 +54,26 @@ class TestOut(BaseModel):
     tester: str
     certificate: str | None
     notes: str | None
+
+
+class TestOrdersIn(BaseModel):
+    """Raise a backflow-test service order for every active device due by `today` plus
+    `due_within_days` (0: only overdue ones) that has no open test order yet."""
+
+    today: date
+    due_within_days: int = Field(default=0, ge=0, le=90)
+    scheduled_date: date | None = Field(
+        default=None, description="when the tests are to be done (default: `today`)")
+
+
+class TestOrder(BaseModel):
+    device_id: uuid.UUID
+    serial: str
+    next_test_due: date
+    order_id: uuid.UUID
+    order_number: int
+
+
+class TestOrdersOut(BaseModel):
+    created: list[TestOrder]
+    already_ordered: int = Field(description="devices due that already had an open test order")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,8 +16,13 @@ from services.accounts.backflow.schemas import (
     DeviceOut,
     OverdueDevice,
     TestIn,
+    TestOrder,
+    TestOrdersIn,
+    TestOrdersOut,
     TestOut,
 )
+from services.accounts.orders import service as orders
+from services.accounts.orders.schemas import OrderIn
 from services.accounts.premises.service import get as get_premise
 
 
@@ -69,3 +74,23 @@ async def at_premise(session: AsyncSession, premise_id: uuid.UUID) -> list[Devic
 async def overdue(session: AsyncSession, today: date, limit: int = 500) -> list[OverdueDevice]:
     return [OverdueDevice.model_validate(dict(r._mapping))
             for r in await repository.overdue(session, today, limit)]
+
+
+async def order_due_tests(session: AsyncSession, who: Principal,
+                          body: TestOrdersIn) -> TestOrdersOut:
+    """The monthly cross-connection run: one service order per device due, so the field crew's
+    worklist carries them. A device already ordered for its due date is left alone (unless
+    that order was cancelled), so running it twice orders nothing twice."""
+    through = body.today + timedelta(days=body.due_within_days)
+    due, already = await repository.due_for_orders(session, through)
+    created = []
+    for d in due:
+        when = "overdue since" if d.next_test_due < body.today else "due"
+        order = await orders.create(session, who, OrderIn(
+            kind="backflow_test", premise_id=d.premise_id, account_id=d.account_id,
+            scheduled_date=body.scheduled_date or body.today,
+            reason=f"Annual backflow test of device {d.serial} {when} {d.next_test_due}",
+        ), reference=f"backflow:{d.id}:{d.next_test_due}" + (f"#{d.earlier}" if d.earlier else ""))
+        created.append(TestOrder(device_id=d.id, serial=d.serial, next_test_due=d.next_test_due,
+                                 order_id=order.id, order_number=order.number))
+    return TestOrdersOut(created=created, already_ordered=already)

@@ -1,9 +1,10 @@
 """Turning what a CSR types into search terms (no I/O).
 
-Words (names, streets, house numbers, email names) are matched by trigram similarity, so typos
-are forgiven. Identifiers (account numbers, phone numbers, meter serials, APNs, email
-addresses) are matched by prefix on their punctuation-free form: they share too many trigrams
-with each other for fuzzy matching to mean anything, and a prefix is what partial input is.
+Words (names, streets, house numbers, email names) are matched against a dictionary of the words
+indexed, by prefix, trigram similarity and sound, so typos and partial words are forgiven.
+Identifiers (account numbers, phone numbers, meter serials, APNs, email addresses) are matched
+by prefix on their punctuation-free form: they share too many trigrams with each other for fuzzy
+matching to mean anything, and a prefix is what partial input is.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def split_terms(raw: str) -> Terms:
             out.identifiers.append(key_form(term))
         else:
             word = _PUNCT.sub("", term).strip("._")
-            if len(word) >= 2:
+            if len(word) >= 2 or word.isdigit():  # a house number may be one digit
                 out.words.append(word)
     out.words = out.words[:MAX_TERMS]
     out.identifiers = out.identifiers[:MAX_TERMS]

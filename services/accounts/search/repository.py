@@ -3,11 +3,12 @@ ranked queries: trigram over words (GIN), prefix over identifiers (btree)."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.accounts.search.domain import prefix_upper_bound
@@ -123,75 +124,89 @@ async def accounts_at_premises(
 
 _COLS = "s.entity, s.entity_id, s.account_number, s.title, s.subtitle, s.status"
 
+# Per typed word, the dictionary words it may mean, each with how well it matches (1 exact,
+# then prefix by how much of the word was typed, trigram similarity, same sound), best `kw`.
+# Sound only for words of four letters or more: "kou" and "ca" (the state) sound alike.
+# Numbers match exactly or by prefix only: house 1234 is not "like" house 1235. The dictionary
+# sorts in byte order; its words leave in the default collation, the word index's own.
+_EXPANSIONS = """
+e AS MATERIALIZED (
+    SELECT t.i, x.word COLLATE "default" AS word, x.sim,
+           row_number() OVER (PARTITION BY t.i ORDER BY x.sim DESC, x.word) AS r
+    FROM unnest(CAST(:toks AS text[])) WITH ORDINALITY AS t(tok, i)
+    CROSS JOIN LATERAL (
+        SELECT c.word, max(c.sim) AS sim FROM (
+            SELECT w.word, 1.0 AS sim FROM search_words w WHERE w.word = t.tok
+            UNION ALL
+            (SELECT w.word, 0.6 + 0.4 * length(t.tok) / length(w.word) FROM search_words w
+             WHERE w.word > t.tok COLLATE "C" AND w.word < (t.tok || chr(1114111)) COLLATE "C"
+             ORDER BY w.word LIMIT 64)
+            UNION ALL
+            SELECT w.word, similarity(w.word, t.tok) FROM search_words w
+            WHERE t.tok !~ '^[0-9]+$' AND w.word % t.tok
+            UNION ALL
+            SELECT w.word, 0.4 + 0.4 * similarity(w.word, t.tok) FROM search_words w
+            WHERE length(t.tok) >= 4 AND t.tok !~ '[0-9]'
+              AND w.sound = nullif(dmetaphone(t.tok), '') AND length(w.word) >= 4
+        ) c GROUP BY c.word ORDER BY sim DESC, c.word LIMIT :kw
+    ) x
+)"""
 
-def _dictionary_sql(words: list[str], params: dict[str, Any]) -> list[str]:
-    """Per token, the documents holding one of the `:kw` dictionary words most like it (the
-    trigram lookup runs on the small `search_words`, the documents come from the GIN array
-    index on `search_index.words`)."""
-    return [
-        f"s.words && (SELECT coalesce(array_agg(d.word), '{{}}') FROM (SELECT word "
-        f"FROM search_words WHERE CAST(:w{i} AS text) <% word "
-        f"ORDER BY CAST(:w{i} AS text) <<-> word, word LIMIT :kw) d)"
-        for i in range(len(words))
-    ]
 
-
-def _word_sql(words: list[str], params: dict[str, Any]) -> tuple[list[str], str]:
-    conds, scores = [], []
-    for i, word in enumerate(words):
-        params[f"w{i}"] = word
-        conds.append(f"(CAST(:w{i} AS text) <% s.doc)")
-        scores.append(f"word_similarity(CAST(:w{i} AS text), s.doc)")
-    score = f"({' + '.join(scores)}) / {len(words)}" if words else "0"
+def _word_sql(n: int) -> tuple[list[str], str]:
+    """Per typed word, the condition that a document holds one of its dictionary words, and the
+    score: the mean over typed words of the best match the document holds."""
+    conds = [f"s.words && (SELECT array_agg(e.word) FROM e WHERE e.i = {i + 1})"
+             for i in range(n)]
+    score = ("(SELECT coalesce(sum(z.m), 0) FROM (SELECT max(e.sim) AS m FROM e "
+             f"WHERE e.word = ANY(s.words) GROUP BY e.i) z) / {n}") if n else "0"
     return conds, score
 
 
-async def search(
-    session: AsyncSession, words: list[str], identifiers: list[str], entity: str | None,
-    threshold: float, limit: int, candidates: int = 200, similar_words: int = 16,
-) -> list[Any]:
-    """Every word must match a word of the document (trigram) and every identifier must
-    prefix one of the keys. Ranked by exact identifier, then mean word similarity."""
-    # A custom plan per query: a generic (cached) plan cannot see how narrow an identifier's
-    # prefix range is and may scan the whole key table.
-    await session.execute(
-        text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true), "
-             "set_config('plan_cache_mode', 'force_custom_plan', true)"),
-        {"t": str(threshold)},
-    )
-    params: dict[str, Any] = {"entity": entity, "limit": limit, "cand": candidates,
-                              "kw": similar_words}
-    conds, score = _word_sql(words, params)
+@functools.lru_cache(maxsize=64)
+def _query(n_words: int, n_identifiers: int) -> TextClause:
+    """The statement for a shape of query (how many words, how many identifiers), built once:
+    the CSR's front door runs hundreds of times a second and the text is long."""
+    conds, score = _word_sql(n_words)
     entity_cond = "(CAST(:entity AS text) IS NULL OR s.entity = :entity)"
-    if not identifiers:
-        if not words:
-            return []
-        # A single token is looked up among the distinct words (trigram, small table), then
-        # the documents holding those words by exact word (GIN array); the first `cand`
-        # documents are ranked by word similarity against the document.
-        # Only for a single token: with several tokens, each common word (a first name, a
-        # street) intersects long posting lists per token, which measured slower at 1M
-        # accounts than the trigram index over the documents, so those keep `doc`.
-        dict_conds = _dictionary_sql(words, params) if len(words) == 1 else conds
-        sql = (f"WITH hit AS (SELECT s.entity, s.entity_id FROM search_index s "
-               f"WHERE {' AND '.join(dict_conds)} AND {entity_cond} LIMIT :cand) "
-               f"SELECT {_COLS}, {score} AS score FROM hit JOIN search_index s "
-               "ON s.entity = hit.entity AND s.entity_id = hit.entity_id "
-               "ORDER BY score DESC, s.title LIMIT :limit")
-        return list((await session.execute(text(sql), params)).all())
-    for j, ident in enumerate(identifiers):
-        params[f"k{j}"], params[f"k{j}hi"] = ident, prefix_upper_bound(ident)
+    with_e = f"WITH {_EXPANSIONS}," if n_words else "WITH"
+    if not n_identifiers:
+        # First the documents holding every word's best match (a GIN intersection); only when
+        # those are fewer than `cand` are the other matches looked at. Candidates are ranked;
+        # equal scores by title. Each tier is a MATERIALIZED CTE: planned for all its rows it
+        # is a bitmap scan of the word index, and read lazily under the LIMIT (the second tier
+        # runs only if the first falls short). Planned under the LIMIT, with the words unknown
+        # until run time, a sequential scan looked cheaper (seconds at 1M accounts).
+        cols = f"{_COLS}, s.words"
+        return text(f"""
+            {with_e} best AS (
+                SELECT array_agg(e.word) AS words, count(*) AS n FROM e WHERE e.r = 1
+            ), t1 AS MATERIALIZED (
+                SELECT {cols} FROM search_index s
+                WHERE s.words @> (SELECT words FROM best)
+                  AND (SELECT n FROM best) = :n AND {entity_cond}
+            ), t2 AS MATERIALIZED (
+                SELECT {cols} FROM search_index s WHERE {' AND '.join(conds)} AND {entity_cond}
+            ), hit AS (
+                SELECT * FROM ((SELECT * FROM t1 LIMIT :cand) UNION ALL (SELECT * FROM t2))
+                    AS u LIMIT :cand
+            )
+            SELECT {_COLS}, {score} AS score
+            FROM (SELECT DISTINCT ON (entity, entity_id) * FROM hit) s
+            ORDER BY score DESC, s.title, s.entity_id
+            LIMIT :limit
+        """)
     others = [
         f"EXISTS (SELECT 1 FROM search_keys k{j} WHERE k{j}.entity_id = s.entity_id "
         f"AND k{j}.key >= :k{j} AND k{j}.key < :k{j}hi)"
-        for j in range(1, len(identifiers))
+        for j in range(1, n_identifiers)
     ]
     where = " AND ".join([*conds, *others, "true"])
     # The first `cand` keys of the prefix range in key order (an exact key sorts first), read
     # from the key btree as a range scan, then grouped. Grouping before the LIMIT let the
     # planner walk the whole entity_id index for its order (~1 s stalls at 1M accounts).
-    sql = f"""
-        WITH r AS MATERIALIZED (
+    return text(f"""
+        {with_e} r AS MATERIALIZED (
             SELECT k.entity, k.entity_id, k.key
             FROM search_keys k
             WHERE k.key >= :k0 AND k.key < :k0hi
@@ -204,7 +219,22 @@ async def search(
         SELECT {_COLS}, CASE WHEN hit.exact THEN 10 ELSE 1 END + {score} AS score
         FROM hit JOIN search_index s ON s.entity = hit.entity AND s.entity_id = hit.entity_id
         WHERE {where}
-        ORDER BY score DESC, s.title
+        ORDER BY score DESC, s.title, s.entity_id
         LIMIT :limit
-    """
-    return list((await session.execute(text(sql), params)).all())
+    """)
+
+
+async def search(
+    session: AsyncSession, words: list[str], identifiers: list[str], entity: str | None,
+    limit: int, candidates: int = 100, similar_words: int = 8,
+) -> list[Any]:
+    """Every word must match a dictionary word the document holds, and every identifier must
+    prefix one of its keys. Ranked by exact identifier, then by how well the words match."""
+    if not words and not identifiers:
+        return []
+    params: dict[str, Any] = {"entity": entity, "limit": limit, "cand": candidates}
+    if words:
+        params.update(kw=similar_words, toks=words, n=len(words))
+    for j, ident in enumerate(identifiers):
+        params[f"k{j}"], params[f"k{j}hi"] = ident, prefix_upper_bound(ident)
+    return list((await session.execute(_query(len(words), len(identifiers)), params)).all())

@@ -10,8 +10,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.accounts.search import domain, repository
 from services.accounts.search.schemas import SearchHit
 
-THRESHOLD = 0.5
-
 
 async def reindex(
     session: AsyncSession,
@@ -31,8 +29,7 @@ async def search(
     session: AsyncSession, q: str, entity: str | None = None, limit: int = 20
 ) -> list[SearchHit]:
     terms = domain.split_terms(q)
-    rows = await repository.search(session, terms.words, terms.identifiers, entity,
-                                   THRESHOLD, limit)
+    rows = await repository.search(session, terms.words, terms.identifiers, entity, limit)
     return [
         SearchHit(entity=r.entity, id=r.entity_id, account_number=r.account_number,
                   title=r.title, subtitle=r.subtitle, status=r.status,
