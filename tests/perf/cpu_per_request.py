@@ -9,8 +9,8 @@ sends the same authenticated search at a fixed arrival rate, and reads each proc
 system CPU (`utime + stime` in /proc/<pid>/stat, children included for `--workers` > 1) before and
 after. It prints CPU milliseconds per request for the gateway, the accounts service and the
 PostgreSQL server, plus the latency seen by the client, and writes
-tests/perf/results/cpu-per-request.json. With `--profile DIR` it also records py-spy flame
-graphs of both processes (py-spy must be installed; it is not a project dependency).
+tests/perf/results/cpu-per-request.json. With `--profile DIR` it also records py-spy stacks
+(collapsed, `-f raw`) of both processes (py-spy must be installed; not a project dependency).
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ async def main() -> None:
     parser.add_argument("--q", default="maria alba", help="the search sent every time")
     parser.add_argument("--idle", type=float, default=5.0,
                         help="seconds without requests first, to show background CPU")
-    parser.add_argument("--profile", type=Path, help="write py-spy flame graphs here")
+    parser.add_argument("--profile", type=Path, help="write py-spy stacks here")
     args = parser.parse_args()
 
     from tests import conftest as harness
