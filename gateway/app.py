@@ -134,9 +134,13 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
         return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Tapline API",
                                    swagger_ui_parameters={"persistAuthorization": True})
 
-    @app.api_route("/api/{service}/{path:path}", methods=PROXY_METHODS, include_in_schema=False)
-    async def proxy(service: str, path: str, request: Request) -> Response:
-        return await forward(upstreams, service, request)
+    async def proxy(request: Request) -> StarletteResponse:
+        return await forward(upstreams, request.path_params["service"], request)
+
+    # A plain Starlette route: the proxy needs none of FastAPI's parameter machinery, and it
+    # runs on every forwarded request. Problems it raises still go through the error handlers.
+    app.add_route("/api/{service}/{path:path}", proxy, methods=PROXY_METHODS,
+                  include_in_schema=False)
 
     site = FRONTEND / "dist" if (FRONTEND / "dist" / "index.html").exists() \
         else FRONTEND / "placeholder"

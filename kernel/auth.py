@@ -6,7 +6,9 @@ A service never trusts a bare header: it verifies the gateway's signature, the p
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -45,8 +47,49 @@ def _public_key(path_key: str) -> str:
     return public_key(get_settings())
 
 
+class _VerifiedTokens:
+    """Tokens already verified, so a client's next requests skip the ES256 signature check.
+
+    Bounded (least recently used goes first); an entry is dropped once its token's `exp` has
+    passed, so a cached answer is never one `jwt.decode` would refuse. Only successes are kept.
+    Access tokens cannot be revoked before `exp` (only refresh tokens can), so nothing else
+    could make a cached answer stale.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, ...], tuple[float, Principal]] = OrderedDict()
+
+    def get(self, key: tuple[str, ...]) -> Principal | None:
+        hit = self._entries.get(key)
+        if hit is None:
+            return None
+        if time.time() >= hit[0]:
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return hit[1]
+
+    def put(self, key: tuple[str, ...], exp: float, principal: Principal) -> None:
+        self._entries[key] = (exp, principal)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+_verified = _VerifiedTokens()
+
+
 def verify_token(token: str, settings: Settings | None = None) -> Principal:
     settings = settings or get_settings()
+    key = (token, str(settings.keys_dir), settings.jwt_algorithm, settings.jwt_audience,
+           settings.jwt_issuer)
+    cached = _verified.get(key)
+    if cached is not None:
+        return cached
     try:
         claims = jwt.decode(
             token,
@@ -60,12 +103,14 @@ def verify_token(token: str, settings: Settings | None = None) -> Principal:
         raise Unauthorized("Invalid or expired token") from exc
     if claims.get("typ") != "access":
         raise Unauthorized("Not an access token")
-    return Principal(
+    principal = Principal(
         sub=str(claims["sub"]),
         role=str(claims.get("role", "")),
         name=str(claims.get("name", "")),
         accounts=tuple(claims.get("accounts") or ()),
     )
+    _verified.put(key, float(claims["exp"]), principal)
+    return principal
 
 
 def issue_access_token(
@@ -130,7 +175,12 @@ def require_roles(*roles: str) -> Callable[..., Any]:
     """Dependency: the caller must hold one of `roles` (admins are not implied)."""
     allowed = frozenset(roles)
 
-    async def check(principal: CurrentUser) -> Principal:
+    # One dependency instead of three levels (check -> current_principal -> scheme): FastAPI
+    # resolves every level on every request. The scheme keeps the OpenAPI security entry.
+    async def check(
+        request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+    ) -> Principal:
+        principal = await current_principal(request, token)
         if principal.role not in allowed:
             raise Forbidden(f"Role '{principal.role}' may not do this")
         return principal

@@ -25,6 +25,9 @@ _SECRET = re.compile(
 )
 
 
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9._\-]{8,64}")
+
+
 def redact(text: str) -> str:
     return _SECRET.sub("[redacted]", text)
 
@@ -77,9 +80,8 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        raw = headers.get(b"x-request-id", b"").decode("latin-1")
-        rid = raw if re.fullmatch(r"[A-Za-z0-9._\-]{8,64}", raw or "") else uuid.uuid4().hex
+        raw = next((v for k, v in scope.get("headers") or () if k == b"x-request-id"), b"")
+        rid = raw.decode("latin-1") if _REQUEST_ID.fullmatch(raw) else uuid.uuid4().hex
         token = request_id_var.set(rid)
         scope.setdefault("state", {})["request_id"] = rid
         started = time.perf_counter()
@@ -97,11 +99,13 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            self.log.info(
-                "%s %s %s", scope.get("method"), scope.get("path"), status,
-                extra={"method": scope.get("method"), "path": scope.get("path"),
-                       "status": status, "ms": round((time.perf_counter() - started) * 1000, 2)},
-            )
+            if self.log.isEnabledFor(logging.INFO):
+                self.log.info(
+                    "%s %s %s", scope.get("method"), scope.get("path"), status,
+                    extra={"method": scope.get("method"), "path": scope.get("path"),
+                           "status": status,
+                           "ms": round((time.perf_counter() - started) * 1000, 2)},
+                )
             request_id_var.reset(token)
 
 

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 10
     db_pool_timeout: float = 10.0
+    #: Seconds before a pooled connection is replaced (outlives no proxy's idle timeout).
+    db_pool_recycle: int = 1800
     embedded_pg_port: int = 54329
 
     jwt_issuer: str = "tapline"

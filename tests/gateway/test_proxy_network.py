@@ -1,0 +1,105 @@
+"""Forwarding over real sockets (the path `make run` takes), not the in-process transports."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+
+import gateway.app
+from gateway.app import create_app
+from kernel.settings import get_settings
+from tapline.pgserver import free_port
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answers every request with what it received: request line, headers and body."""
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            line, *lines = head.decode("latin-1").split("\r\n")
+            headers: dict[str, list[str]] = {}
+            for h in filter(None, lines):
+                k, _, v = h.partition(":")
+                headers.setdefault(k.strip().lower(), []).append(v.strip())
+            body = await reader.readexactly(int(headers.get("content-length", ["0"])[0]))
+            out = json.dumps({"line": line, "headers": headers,
+                              "body": body.decode()}).encode()
+            writer.write(b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\n"
+                         b"x-upstream: yes\r\nkeep-alive: timeout=5\r\n"
+                         b"content-length: %d\r\n\r\n" % len(out) + out)
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        writer.close()
+
+
+async def _silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await asyncio.sleep(30)
+
+
+@asynccontextmanager
+async def _gateway(monkeypatch: pytest.MonkeyPatch, handler: Handler | None,
+                   upstream_timeout: float = 10.0) -> AsyncIterator[tuple[httpx.AsyncClient, int]]:
+    port = free_port()
+    server = await asyncio.start_server(handler, "127.0.0.1", port) if handler else None
+    settings = get_settings().model_copy(update={
+        "service_urls": {"accounts": f"http://127.0.0.1:{port}"},
+        "upstream_timeout": upstream_timeout})
+    monkeypatch.setattr(gateway.app, "get_settings", lambda: settings)
+    app = create_app()
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://gw") as client:
+            yield client, port
+    finally:
+        await app.state.upstreams.close()
+        if server is not None:
+            server.close()
+
+
+async def test_a_request_reaches_the_service_exactly_as_sent_and_the_answer_comes_back(
+    monkeypatch,
+):
+    async with _gateway(monkeypatch, _echo) as (client, port):
+        r = await client.post("/api/accounts/a%2Fb/c%20d?q=a+b&q=%C3%A9", content=b'{"x": 1}',
+                              headers={"Authorization": "Bearer tok", "X-Request-ID":
+                                       "req-abcdef12", "Content-Type": "application/json",
+                                       "Connection": "keep-alive"})
+        again = await client.get("/api/accounts/x")  # the pooled connection is reused
+    assert r.status_code == 201 and r.headers["x-upstream"] == "yes"
+    assert r.headers["x-request-id"] == "req-abcdef12"
+    assert "keep-alive" not in r.headers
+    seen = r.json()
+    assert seen["line"] == "POST /api/accounts/a%2Fb/c%20d?q=a+b&q=%C3%A9 HTTP/1.1"
+    assert seen["body"] == '{"x": 1}'
+    assert seen["headers"]["authorization"] == ["Bearer tok"]
+    assert seen["headers"]["x-request-id"] == ["req-abcdef12"]
+    assert seen["headers"]["x-forwarded-for"] == ["127.0.0.1"]
+    assert seen["headers"]["host"] == [f"127.0.0.1:{port}"]
+    assert again.status_code == 201 and again.json()["line"] == "GET /api/accounts/x HTTP/1.1"
+    assert len(again.headers["x-request-id"]) >= 8
+
+
+async def test_a_service_that_refuses_connections_is_a_502_problem(monkeypatch):
+    async with _gateway(monkeypatch, None) as (client, _):
+        r = await client.get("/api/accounts/anything")
+    assert r.status_code == 502 and r.json()["code"] == "bad-gateway"
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_service_that_does_not_answer_in_time_is_a_504_problem(monkeypatch):
+    async with _gateway(monkeypatch, _silent, upstream_timeout=0.5) as (client, _):
+        r = await client.get("/api/accounts/anything")
+    assert r.status_code == 504 and r.json()["code"] == "gateway-timeout"
+
+
+async def test_an_unknown_service_is_a_404_problem(monkeypatch):
+    async with _gateway(monkeypatch, _echo) as (client, _):
+        r = await client.get("/api/nosuch/thing")
+    assert r.status_code == 404 and r.json()["code"] == "not-found"
