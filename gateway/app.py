@@ -21,7 +21,7 @@ from starlette.types import Scope
 from gateway.auth.router import router as auth_router
 from gateway.openapi import MergedOpenAPI
 from gateway.proxy import Upstreams, forward
-from kernel.app import operation_id
+from kernel.app import freeze_startup_objects, operation_id
 from kernel.db import Database, SessionDep, TxRoute
 from kernel.errors import install_error_handlers
 from kernel.keys import ensure_keys
@@ -60,6 +60,7 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging("gateway", settings.log_level)
+        freeze_startup_objects()
         try:
             yield
         finally:

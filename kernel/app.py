@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -63,6 +64,15 @@ async def housekeeping(db: Database, stop: asyncio.Event, ttl_hours: int,
             await asyncio.wait_for(stop.wait(), timeout=every_seconds)
 
 
+def freeze_startup_objects() -> None:
+    """Move everything allocated while starting (modules, routes, models, the OpenAPI schema)
+    out of the garbage collector's sight. Otherwise every full collection walks those hundreds
+    of thousands of long-lived objects: 50-100 ms pauses, seen at 200 searches/s as the slowest
+    percent of requests. Objects created per request are collected as before."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_service_app(
     name: str,
     routers: Sequence[APIRouter] = (),
@@ -79,6 +89,7 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(name, settings.log_level)
+        freeze_startup_objects()
         stop = asyncio.Event()
         tasks = [asyncio.create_task(housekeeping(db, stop, settings.idempotency_ttl_hours))]
         if run_inbox:

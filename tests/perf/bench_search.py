@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import random
 import statistics
@@ -273,9 +274,16 @@ async def measure_http(url: str, headers: dict[str, str], qs: list[tuple[str, st
     for k in range(0, 320, 16):
         await asyncio.gather(*(client.send(raw) for _, raw in requests[k:k + 16]))
     procs = pids or {}
+    # No collector pauses in the load generator while it measures (seen: 20-100 ms each,
+    # counted as the servers' latency); a few MB of garbage is fine for half a minute.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     cpu0, busy0, own0 = _cpu_seconds(list(procs.values())), _machine_busy(), time.process_time()
     out = await open_loop(client, requests, rate, seconds)
     cpu1, busy1, own1 = _cpu_seconds(list(procs.values())), _machine_busy(), time.process_time()
+    gc.enable()
+    gc.unfreeze()
     await client.close()
     result = figures(out)
     n = len(out.latencies_ms)
