@@ -127,6 +127,8 @@ _COLS = "s.entity, s.entity_id, s.account_number, s.title, s.subtitle, s.status"
 # Per typed word, the dictionary words it may mean, each with how well it matches (1 exact,
 # then prefix by how much of the word was typed, trigram similarity, same sound), best `kw`.
 # Sound only for words of four letters or more: "kou" and "ca" (the state) sound alike.
+# Matches much weaker than a word's best are dropped: typed exactly, "maria" should not also
+# fetch every Mario (noise, and long posting lists to intersect).
 # Numbers match exactly or by prefix only: house 1234 is not "like" house 1235. The dictionary
 # sorts in byte order; its words leave in the default collation, the word index's own.
 _EXPANSIONS = """
@@ -134,8 +136,8 @@ e AS MATERIALIZED (
     SELECT t.i, x.word COLLATE "default" AS word, x.sim,
            row_number() OVER (PARTITION BY t.i ORDER BY x.sim DESC, x.word) AS r
     FROM unnest(CAST(:toks AS text[])) WITH ORDINALITY AS t(tok, i)
-    CROSS JOIN LATERAL (
-        SELECT c.word, max(c.sim) AS sim FROM (
+    CROSS JOIN LATERAL (SELECT y.word, y.sim FROM (
+        SELECT c.word, max(c.sim) AS sim, max(max(c.sim)) OVER () AS top FROM (
             SELECT w.word, 1.0 AS sim FROM search_words w WHERE w.word = t.tok
             UNION ALL
             (SELECT w.word, 0.6 + 0.4 * length(t.tok) / length(w.word) FROM search_words w
@@ -148,8 +150,8 @@ e AS MATERIALIZED (
             SELECT w.word, 0.4 + 0.4 * similarity(w.word, t.tok) FROM search_words w
             WHERE length(t.tok) >= 4 AND t.tok !~ '[0-9]'
               AND w.sound = nullif(dmetaphone(t.tok), '') AND length(w.word) >= 4
-        ) c GROUP BY c.word ORDER BY sim DESC, c.word LIMIT :kw
-    ) x
+        ) c GROUP BY c.word
+    ) y WHERE y.sim >= 0.6 * y.top ORDER BY y.sim DESC, y.word LIMIT :kw) x
 )"""
 
 
