@@ -4,7 +4,7 @@
 
 Wall-clock latency is noisy on a shared machine; CPU time is not. This starts its own embedded
 PostgreSQL (the test harness), generates N accounts with the search benchmark's generator, starts
-the gateway and the accounts service as uvicorn processes exactly as `bench_search --http` does,
+the gateway and the accounts service as uvicorn processes exactly as `bench_search` does,
 sends the same authenticated search at a fixed arrival rate, and reads each process's user +
 system CPU (`utime + stime` in /proc/<pid>/stat, children included for `--workers` > 1) before and
 after. It prints CPU milliseconds per request for the gateway, the accounts service and the
