@@ -98,6 +98,9 @@ INSERT INTO service_agreements (id, account_id, premise_id, service, rate_class,
 SELECT gen_random_uuid(), aid, pid, s.service, 'RES', mid, date '2020-01-01' + (i %% 2000)::int,
        'active'
 FROM g CROSS JOIN (VALUES ('water'), ('wastewater')) AS s(service);
+-- Statistics before the search build: without them its per-account lookups were planned as
+-- scans (57 s for 10,000 accounts instead of under one).
+ANALYZE customers, accounts, premises, meters, service_agreements;
 """
 
 
