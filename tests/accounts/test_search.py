@@ -62,6 +62,14 @@ async def test_a_sound_alike_spelling_finds_the_name(client, auth):
     assert [h["id"] for h in hits] == [out["account"]["id"]]
 
 
+async def test_accents_and_capitals_do_not_matter(client, auth):
+    out, _, _ = await _one(client, auth, name="Ángel Peña Núñez")
+    for q in ["angel pena nunez", "Peña", "ÁNGEL NÚÑEZ", "Nunez"]:
+        hits = await _search(client, auth, q, entity="account")
+        assert [h["id"] for h in hits] == [out["account"]["id"]], q
+    assert hits[0]["title"] == "Ángel Peña Núñez"
+
+
 async def test_a_house_number_matches_exactly_not_the_house_next_door(client, auth):
     out, _, _ = await _one(client, auth)
     assert await _search(client, auth, "4822 sycamore") == []

@@ -10,13 +10,14 @@ matching to mean anything, and a prefix is what partial input is.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 MAX_TERMS = 5
 MIN_IDENTIFIER = 6
 _PHONE = re.compile(r"^\+?1?[\s().-]*\d{3}[\s().-]*\d{3}[\s.-]*\d{4}$")
 _SPLIT = re.compile(r"[\s,;]+")
-_PUNCT = re.compile(r"[^0-9a-z@._+]")
+_PUNCT = re.compile(r"[^\w@.+]")
 _ID_PUNCT = re.compile(r"[\s().\-/#]")
 
 
@@ -42,8 +43,15 @@ def is_identifier(term: str) -> bool:
     return any(ch.isdigit() for ch in key) and len(key) >= MIN_IDENTIFIER
 
 
+def fold(text: str) -> str:
+    """Lower case without accents, as the database folds the documents' words (NFD, combining
+    marks dropped, then lower-cased)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
 def split_terms(raw: str) -> Terms:
-    text = raw.strip().lower()
+    text = fold(raw.strip())
     if _PHONE.match(text):
         digits = "".join(ch for ch in text if ch.isdigit())
         return Terms(identifiers=[digits[-10:]])
