@@ -48,7 +48,8 @@ LAST = _words(
     "Garcia Hernandez Lopez Martinez Gonzalez Rodriguez Perez Sanchez Ramirez Torres "
     "Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor Thomas Moore "
     "Nguyen Tran Le Pham Vang Xiong Yang Lee Her Singh Sandhu Gill Kaur Patel Chen Wang "
-    "Kim Park Okafor Mensah Ali Khan Romero Flores Rivera Vasquez Castillo Mendoza Delgado")
+    "Kim Park Okafor Mensah Ali Khan Romero Flores Rivera Vasquez Castillo Mendoza Delgado "
+    "Muñoz Peña Núñez Ibáñez Nguyễn")
 STREETS = _words(
     "Alder Birch Cedar Dogwood Elm Fir Ginkgo Hawthorn Ironwood Juniper Kingsley Laurel "
     "Magnolia Nectarine Olive Pistachio Quince Redwood Sycamore Tamarack Valencia Walnut "

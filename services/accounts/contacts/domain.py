@@ -7,6 +7,8 @@ from typing import Any
 
 from fpdf import FPDF
 
+from kernel.pdftext import latin1
+
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "welcome": {
         "en": ("Welcome to {utility}",
@@ -53,19 +55,16 @@ def render_letter(template: str, language: str, utility: str, mailing: list[str]
     pdf.set_margins(25, 25, 25)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, _latin(utility), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, latin1(utility), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
     pdf.cell(0, 6, today.isoformat(), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     for line in mailing:
-        pdf.cell(0, 5, _latin(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, latin1(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 8, _latin(title.format(**values)), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, latin1(title.format(**values)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, _latin(body.format(**values)))
+    pdf.multi_cell(0, 6, latin1(body.format(**values)))
     return bytes(pdf.output())
 
-
-def _latin(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1")

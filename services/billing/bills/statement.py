@@ -8,6 +8,7 @@ from typing import Any
 
 from fpdf import FPDF
 
+from kernel.pdftext import latin1
 from services.billing.bills.domain import stub_number
 
 
@@ -17,29 +18,25 @@ def _price(d: Decimal) -> str:
     return f"{n.quantize(Decimal('0.01')) if n.as_tuple().exponent > -2 else n:f}"  # type: ignore[operator]
 
 
-def _t(s: object) -> str:
-    return str(s).encode("latin-1", "replace").decode("latin-1")
-
-
 def render(utility: str, bill: Any, lines: list[Any], history: list[Any], balance: Decimal,
            messages: list[str]) -> bytes:
     pdf = FPDF(format="letter")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, _t(utility), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, latin1(utility), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     addr = bill.mailing or {}
     for ln in (bill.name, addr.get("line1"), addr.get("line2"),
                " ".join(str(x) for x in (addr.get("city"), addr.get("state"),
                                          addr.get("postal_code")) if x)):
         if ln:
-            pdf.cell(0, 5, _t(ln), new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 5, latin1(ln), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    pdf.cell(0, 5, _t(f"Account {stub_number(bill.account_number or '')}   "
+    pdf.cell(0, 5, latin1(f"Account {stub_number(bill.account_number or '')}   "
                       f"Bill date {bill.bill_date}   Due {bill.due_date}"),
              new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, _t(f"Service period {bill.period_start} to {bill.period_end}"),
+    pdf.cell(0, 5, latin1(f"Service period {bill.period_start} to {bill.period_end}"),
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 10)
@@ -49,7 +46,7 @@ def render(utility: str, bill: Any, lines: list[Any], history: list[Any], balanc
     pdf.cell(0, 6, "Amount", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     for ln in lines:
-        pdf.cell(100, 5, _t(ln.description[:60]))
+        pdf.cell(100, 5, latin1(ln.description[:60]))
         pdf.cell(25, 5, f"{ln.quantity.normalize():f}", align="R")
         pdf.cell(25, 5, _price(ln.unit_price), align="R")
         pdf.cell(0, 5, f"{ln.amount:.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
@@ -72,14 +69,14 @@ def render(utility: str, bill: Any, lines: list[Any], history: list[Any], balanc
         pdf.cell(0, 6, "Messages", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9)
         for m in messages:
-            pdf.multi_cell(0, 5, _t(m), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, latin1(m), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.dashed_line(10, pdf.get_y(), 200, pdf.get_y())
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(0, 6, "Return this stub with your payment", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Courier", "", 11)
-    pdf.cell(0, 6, _t(f"ACCOUNT {stub_number(bill.account_number or '')}   AMOUNT DUE "
+    pdf.cell(0, 6, latin1(f"ACCOUNT {stub_number(bill.account_number or '')}   AMOUNT DUE "
                       f"{max(balance, Decimal(0)):.2f}   DUE {bill.due_date}"),
              new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
