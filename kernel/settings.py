@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     data_dir: Path = REPO_ROOT / ".tapline"
     demo: bool = False
     utility_name: str = "Tapline Demo Water District"
+    #: Service-order kinds whose creation mails the account holder a notice of the visit
+    #: (the "service_order" letter, kept with the account). JSON list in the environment.
+    order_notice_kinds: list[str] = ["meter_exchange", "backflow_test"]
     timezone: str = "America/Los_Angeles"
 
     host: str = "127.0.0.1"

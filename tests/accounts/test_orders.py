@@ -123,3 +123,24 @@ async def test_billing_request_creates_one_re_read_order_per_reference(
     assert len(created) == 1
     assert created[0]["service_order"]["kind"] == "re_read"
     assert created[0]["service_order"]["meter_id"] == meter["id"]
+
+
+async def test_a_meter_exchange_mails_the_account_holder_a_notice_and_a_re_read_does_not(
+        client, auth):
+    premise, _ = await metered_premise(client, auth)
+    out = await start_service(client, auth("csr1"), premise["id"])
+    account_id = out["account"]["id"]
+
+    async def letters():
+        r = await client.get(f"/api/accounts/contacts/{account_id}/documents",
+                             headers=auth("csr1"))
+        return [d for d in r.json() if d["template"] == "service_order"]
+
+    await _order(client, auth("csr1"), premise["id"], "re_read", account_id=account_id)
+    assert await letters() == []
+    await _order(client, auth("csr1"), premise["id"], "meter_exchange", account_id=account_id)
+    [notice] = await letters()
+    assert notice["kind"] == "letter" and notice["content_type"] == "application/pdf"
+    pdf = await client.get(f"/api/accounts/contacts/documents/{notice['id']}",
+                           headers=auth("csr1"))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

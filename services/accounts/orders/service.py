@@ -14,10 +14,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel import audit
 from kernel.auth import Principal
-from kernel.clock import utc_now
+from kernel.clock import utc_now, utility_today
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kernel.outbox import Event, publish
+from kernel.settings import get_settings
 from services.accounts.agreements import repository as sa_repo
+from services.accounts.contacts import service as contacts
 from services.accounts.customers import service as customers
 from services.accounts.meters import domain as meter_domain
 from services.accounts.meters import service as meters
@@ -51,7 +53,7 @@ async def create(
     session: AsyncSession, who: Principal, body: OrderIn, reference: str | None = None,
     final_for_sa_ids: list[uuid.UUID] | None = None, stop_date: date | None = None,
 ) -> OrderOut:
-    await get_premise(session, body.premise_id)
+    premise = await get_premise(session, body.premise_id)
     if body.account_id is not None:
         await customers.get_account(session, body.account_id)
     meter_id = body.meter_id
@@ -72,6 +74,11 @@ async def create(
     await audit.record(session, who, "service_order.create", "service_order", str(order_id),
                        after=out)
     await publish(session, [order_event("ServiceOrderCreated", out)], who.sub)
+    if out.account_id is not None and out.kind in get_settings().order_notice_kinds:
+        await contacts.send_letter(session, who, out.account_id, "service_order", {
+            "premise": premise.address.one_line(), "date": out.scheduled_date.isoformat(),
+            "order": out.number, "kind": out.kind.replace("_", " "),
+        }, utility_today())
     return out
 
 
