@@ -252,19 +252,6 @@ def figures(out: Any) -> dict[str, Any]:
             "p95_by_kind_ms": {k: _pct(v, 0.95) for k, v in sorted(by_kind.items())}}
 
 
-def _cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User + system CPU so far of each process plus its live children (uvicorn workers)."""
-
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def one(pid: int) -> float:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return (int(fields[11]) + int(fields[12])) / tick + sum(one(int(c)) for c in children)
-
-    return {pid: one(pid) for pid in pids}
-
-
 def _machine_busy() -> tuple[float, float]:
     """(busy, total) jiffies of the whole machine, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
@@ -283,22 +270,30 @@ async def measure_http(url: str, headers: dict[str, str], qs: list[tuple[str, st
     # connection's prepared statements planned.
     for k in range(0, 320, 16):
         await asyncio.gather(*(client.send(raw) for _, raw in requests[k:k + 16]))
-    procs = pids or {}
+    from tests.perf.cpu_per_request import cpu_ms, postmaster_pid
+
+    procs = dict(pids or {})
+    if (pg := postmaster_pid(os.environ["TAPLINE_DATABASE_URL"])) is not None:
+        procs["postgres"] = pg
+
+    def cpu() -> dict[str, float]:
+        return {name: sum(cpu_ms(pid)) for name, pid in procs.items()}
+
     # No collector pauses in the load generator while it measures (seen: 20-100 ms each,
     # counted as the servers' latency); a few MB of garbage is fine for half a minute.
     gc.collect()
     gc.freeze()
     gc.disable()
-    cpu0, busy0, own0 = _cpu_seconds(list(procs.values())), _machine_busy(), time.process_time()
+    cpu0, busy0, own0 = cpu(), _machine_busy(), time.process_time()
     out = await open_loop(client, requests, rate, seconds)
-    cpu1, busy1, own1 = _cpu_seconds(list(procs.values())), _machine_busy(), time.process_time()
+    cpu1, busy1, own1 = cpu(), _machine_busy(), time.process_time()
     gc.enable()
     gc.unfreeze()
     await client.close()
     result = figures(out)
     n = len(out.latencies_ms)
     result["cpu_ms_per_request"] = {
-        **{name: round((cpu1[pid] - cpu0[pid]) * 1000 / n, 2) for name, pid in procs.items()},
+        **{name: round((cpu1[name] - cpu0[name]) / n, 2) for name in procs},
         "load_generator": round((own1 - own0) * 1000 / n, 2),
         "machine_busy_percent": round(
             100 * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 1)}
