@@ -45,7 +45,8 @@ async def overdue(today: date, session: SessionDep, _: Reader,
              responses=problem_responses(401, 403, 409, 422))
 async def order_due_tests(body: TestOrdersIn, session: SessionDep,
                           who: Csr) -> TestOrdersOut:
-    """Raise a backflow-test service order for every device due that has none open."""
+    """Raise a backflow-test service order for every device due that has none for its due
+    date (a cancelled order does not count)."""
     return await service.order_due_tests(session, who, body)
 
 

@@ -58,7 +58,8 @@ class TestOut(BaseModel):
 
 class TestOrdersIn(BaseModel):
     """Raise a backflow-test service order for every active device due by `today` plus
-    `due_within_days` (0: only overdue ones) that has no open test order yet."""
+    `due_within_days` (0: only overdue ones) that has no test order for that due date yet
+    (a cancelled one does not count)."""
 
     today: date
     due_within_days: int = Field(default=0, ge=0, le=90)
@@ -76,4 +77,6 @@ class TestOrder(BaseModel):
 
 class TestOrdersOut(BaseModel):
     created: list[TestOrder]
-    already_ordered: int = Field(description="devices due that already had an open test order")
+    already_ordered: int = Field(
+        description="devices due that already had a test order for their due date (open, "
+                    "dispatched or completed)")
