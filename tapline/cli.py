@@ -141,7 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.cmd == "events" and args.action == "rewind" and not args.source:
         p.error("rewind needs --source")
-    return int(args.fn(args))
+    from tapline.pgserver import DatabaseStartError
+
+    try:
+        return int(args.fn(args))
+    except DatabaseStartError as exc:  # an operator's problem, said in one line
+        print(exc, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

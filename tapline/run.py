@@ -16,7 +16,7 @@ from kernel.keys import ensure_keys
 from kernel.settings import DEFAULT_PORTS, SERVICES, Settings, get_settings
 from tapline.bootstrap import migrate_all
 from tapline.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
-from tapline.pgserver import EmbeddedPostgres, port_open
+from tapline.pgserver import DatabaseStartError, EmbeddedPostgres, port_open
 
 
 def start_database(settings: Settings) -> EmbeddedPostgres | None:
@@ -71,7 +71,11 @@ def run() -> int:
     if busy:
         print(f"Ports in use for: {', '.join(busy)}. Is Tapline already running?", flush=True)
         return 1
-    pg = setup(settings)
+    try:
+        pg = setup(settings)
+    except DatabaseStartError as exc:
+        print(exc, flush=True)
+        return 1
     children: dict[str, subprocess.Popen[bytes]] = {}
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     logs = settings.data_dir / "logs"
