@@ -44,6 +44,9 @@ class SystemHealth(BaseModel):
     database: str
     relay_lag_events: int | None = None
     relay_lag_seconds: float | None = None
+    relay_lag_alarm: bool | None = None
+    #: Why the status is not "ok", one sentence per cause (a lag alarm names the transaction).
+    reasons: list[str] = []
     components: list[ComponentHealth]
 
 
@@ -101,7 +104,9 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
         async def relay() -> ComponentHealth:
             try:
                 r = await relay_client.get("/health")
-                return ComponentHealth(name="relay", status="ok", detail=r.json())
+                body = r.json()
+                status = str(body.get("status", "down")) if r.status_code == 200 else "down"
+                return ComponentHealth(name="relay", status=status, detail=body)
             except Exception:  # noqa: BLE001
                 return ComponentHealth(name="relay", status="down")
 
@@ -118,10 +123,17 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
         if overall == "down":
             response.status_code = 503
         detail = relay_part.detail or {}
+        reasons = [f"{p.name} is {p.status}" for p in parts if p.status != "ok"
+                   and not (p.name == "relay" and detail.get("alarm_reason"))]
+        if database != "ok":
+            reasons.insert(0, "the database is unavailable")
+        if detail.get("alarm_reason"):
+            reasons.append(f"relay lag alarm: {detail['alarm_reason']}")
         return SystemHealth(
             status=overall, database=database, components=list(parts),
             relay_lag_events=detail.get("lag_events"),
             relay_lag_seconds=detail.get("lag_seconds"),
+            relay_lag_alarm=detail.get("alarm"), reasons=reasons,
         )
 
     app.include_router(system)

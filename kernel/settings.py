@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     inbox_batch: int = 2000
     relay_batch: int = 5000
     relay_poll_seconds: float = 0.5
+    #: Seconds an event may wait for the relay before `/api/health` and the relay's metrics
+    #: raise the lag alarm (usually a long transaction holding every later event back).
+    relay_lag_alarm_seconds: float = 60.0
     log_level: str = "INFO"
 
     def url_for(self, name: str) -> str:

@@ -83,29 +83,57 @@ def create_app() -> FastAPI:
                        ["source", "subscriber"], registry=registry)
     lag_seconds = Gauge("tapline_relay_lag_seconds", "Age of the oldest uncopied event",
                         ["source", "subscriber"], registry=registry)
+    held_back = Gauge("tapline_relay_held_back_events",
+                      "Committed events waiting behind an older open transaction",
+                      ["source", "subscriber"], registry=registry)
     copied = Gauge("tapline_relay_copied_total", "Events copied by this process",
                    ["source", "subscriber"], registry=registry)
+    alarm = Gauge("tapline_relay_lag_alarm",
+                  "1 while an event has waited longer than the alarm threshold",
+                  registry=registry)
+    threshold = Gauge("tapline_relay_lag_alarm_threshold_seconds",
+                      "TAPLINE_RELAY_LAG_ALARM_SECONDS", registry=registry)
+    oldest_tx = Gauge("tapline_relay_oldest_transaction_seconds",
+                      "Age of the oldest open transaction holding the relay's horizon back",
+                      registry=registry)
+    threshold.set(settings.relay_lag_alarm_seconds)
 
     @app.get("/health")
-    async def health() -> dict[str, object]:
+    async def health(response: Response) -> dict[str, object]:
         relay = state["relay"]
-        lag = await relay.lag()
+        try:
+            report = await relay.report(settings.relay_lag_alarm_seconds)
+        except Exception:  # noqa: BLE001 - health reports, it does not raise
+            log.warning("relay health: database unavailable", exc_info=True)
+            response.status_code = 503
+            return {"status": "down", "database": "down", "last_pass": relay.last_pass}
+        tx = report.oldest_transaction
         return {
-            "status": "ok",
-            "lag_events": sum(x.events for x in lag),
-            "lag_seconds": max((x.seconds for x in lag), default=0.0),
-            "pairs": [asdict(x) for x in lag],
+            "status": "degraded" if report.alarm else "ok",
+            "database": "ok",
+            "lag_events": report.events,
+            "lag_seconds": report.seconds,
+            "held_back_events": report.held_back,
+            "alarm": report.alarm,
+            "alarm_reason": report.reason,
+            "alarm_threshold_seconds": report.threshold,
+            "oldest_transaction": asdict(tx) if tx else None,
+            "pairs": [asdict(x) for x in report.pairs],
             "last_pass": relay.last_pass,
         }
 
     @app.get("/metrics")
     async def metrics() -> Response:
         relay = state["relay"]
-        for row in await relay.lag():
+        report = await relay.report(settings.relay_lag_alarm_seconds)
+        for row in report.pairs:
             lag_events.labels(row.source, row.subscriber).set(row.events)
             lag_seconds.labels(row.source, row.subscriber).set(row.seconds)
+            held_back.labels(row.source, row.subscriber).set(row.held_back)
         for (src, dst), n in relay.copied.items():
             copied.labels(src, dst).set(n)
+        alarm.set(1 if report.alarm else 0)
+        oldest_tx.set(report.oldest_transaction.seconds if report.oldest_transaction else 0)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return app

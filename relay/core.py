@@ -71,10 +71,26 @@ def lag_sql(source: str) -> str:
     src = _ident(source)
     return f"""
     SELECT count(o.id) AS events,
+           count(o.id) FILTER (WHERE o.txid >= pg_snapshot_xmin(pg_current_snapshot()))
+               AS held_back,
            coalesce(extract(epoch FROM now() - min(o.occurred_at)), 0) AS seconds
     FROM relay.cursors c JOIN {src}.outbox o ON (o.txid, o.id) > (c.last_txid, c.last_id)
     WHERE c.source = $1 AND c.subscriber = $2
     """
+
+
+#: The transaction that holds the relay's horizon (`pg_snapshot_xmin`) back: the oldest one
+#: with a transaction id, in any database of the server. Read-only transactions hold nothing.
+#: Other roles' rows show these columns only to members of `pg_read_all_stats` (bootstrap
+#: grants it to the relay when it can); without it the relay still alarms on the events' age.
+OLDEST_TRANSACTION_SQL = """
+SELECT pid, usename, application_name, datname,
+       extract(epoch FROM clock_timestamp() - xact_start) AS seconds
+FROM pg_stat_activity
+WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+ORDER BY age(backend_xid) DESC
+LIMIT 1
+"""
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,58 @@ class PairLag:
     subscriber: str
     events: int
     seconds: float
+    #: committed events the relay may not copy yet: an older transaction is still open
+    held_back: int = 0
+
+
+@dataclass(frozen=True)
+class OldestTransaction:
+    pid: int
+    user: str | None
+    application: str | None
+    database: str | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class LagReport:
+    """What the relay has not copied yet, and whether that is late enough to raise the alarm
+    (`TAPLINE_RELAY_LAG_ALARM_SECONDS`): an event waiting longer than the threshold."""
+
+    pairs: list[PairLag]
+    oldest_transaction: OldestTransaction | None
+    threshold: float
+
+    @property
+    def events(self) -> int:
+        return sum(p.events for p in self.pairs)
+
+    @property
+    def seconds(self) -> float:
+        return max((p.seconds for p in self.pairs), default=0.0)
+
+    @property
+    def held_back(self) -> int:
+        return sum(p.held_back for p in self.pairs)
+
+    @property
+    def alarm(self) -> bool:
+        return self.events > 0 and self.seconds > self.threshold
+
+    @property
+    def reason(self) -> str | None:
+        if not self.alarm:
+            return None
+        waiting = (f"{self.events} events wait, the oldest {self.seconds:.0f} s "
+                   f"(alarm at {self.threshold:g} s)")
+        tx = self.oldest_transaction
+        if self.held_back and tx is not None:
+            who = ", ".join(x for x in (tx.user, tx.application, tx.database) if x)
+            return (f"{waiting}: held back by a transaction open {tx.seconds:.0f} s "
+                    f"(pid {tx.pid}{', ' + who if who else ''})")
+        if self.held_back:
+            return f"{waiting}: held back by an open transaction"
+        return f"{waiting}: the relay is behind"
 
 
 @dataclass
@@ -130,8 +198,20 @@ class Relay:
             for source, subscriber in pairs():
                 row = await conn.fetchrow(lag_sql(source), source, subscriber)
                 out.append(PairLag(source, subscriber, int(row["events"]) if row else 0,
-                                   float(row["seconds"]) if row else 0.0))
+                                   float(row["seconds"]) if row else 0.0,
+                                   int(row["held_back"]) if row else 0))
         return out
+
+    async def oldest_transaction(self) -> OldestTransaction | None:
+        async with self.pool.acquire() as conn:
+            row = await conn.fetchrow(OLDEST_TRANSACTION_SQL)
+        if row is None or row["seconds"] is None:
+            return None
+        return OldestTransaction(int(row["pid"]), row["usename"], row["application_name"],
+                                 row["datname"], float(row["seconds"]))
+
+    async def report(self, threshold: float) -> LagReport:
+        return LagReport(await self.lag(), await self.oldest_transaction(), threshold)
 
     async def rewind(self, source: str, subscriber: str) -> None:
         """Feed `subscriber` the whole history of `source` again (for a rebuilt copy)."""

@@ -2,11 +2,14 @@
 
 Each component gets a NOLOGIN owner role (owns its schema objects; migrations run as it) and a
 LOGIN role its process uses, which can touch only its own schema. The relay's role may read
-outboxes and append to inboxes, nothing else. Tables commented `append-only` (the audit trail,
-the outbox, ledgers) lose UPDATE, DELETE and TRUNCATE for the login role.
+outboxes, append to inboxes and see the server's activity statistics, nothing else. Tables
+commented `append-only` (the audit trail, the outbox, ledgers) lose UPDATE, DELETE and TRUNCATE
+for the login role.
 """
 
 from __future__ import annotations
+
+import logging
 
 import psycopg
 from psycopg import sql
@@ -15,6 +18,8 @@ from kernel.migrate import COMPONENT_DIRS, upgrade
 from kernel.settings import SERVICES, Settings, owner_role, role_password, service_role
 
 COMPONENTS: tuple[str, ...] = tuple(COMPONENT_DIRS)
+
+log = logging.getLogger("tapline.bootstrap")
 
 
 def _ensure_role(conn: psycopg.Connection, name: str, password: str | None) -> None:
@@ -85,6 +90,13 @@ def apply_grants(settings: Settings) -> None:
             conn.execute(sql.SQL("GRANT INSERT ON {}.inbox TO {}").format(s, relay))
             conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE {}.inbox_position_seq TO {}").format(
                 s, relay))
+        # To name the transaction that holds events back (its age, user and pid) the relay
+        # must see other roles' rows of pg_stat_activity: statistics only, no data.
+        try:
+            conn.execute(sql.SQL("GRANT pg_read_all_stats TO {}").format(relay))
+        except psycopg.errors.InsufficientPrivilege:
+            log.warning("cannot grant pg_read_all_stats to the relay: its lag alarm will not "
+                        "name the transaction that holds events back")
 
 
 def migrate_all(settings: Settings) -> None:
