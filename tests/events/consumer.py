@@ -3,6 +3,9 @@ refuses events of type `test.Poison`. Used in-process and by `python -m tapline.
 
 from __future__ import annotations
 
+import os
+from typing import TextIO
+
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -45,4 +48,27 @@ def batch_handlers() -> Handlers:
     h = Handlers()
     h.add_batch("test.Counted", record_many)
     h.add("test.Poison", poison)
+    return h
+
+
+_attempts: list[TextIO] = []
+
+
+def _attempt_log() -> TextIO:
+    """The file named by TAPLINE_TEST_ATTEMPTS, opened once per process for appending."""
+    if not _attempts:
+        _attempts.append(open(os.environ["TAPLINE_TEST_ATTEMPTS"], "a", buffering=1))  # noqa: SIM115
+    return _attempts[0]
+
+
+async def record_attempt(session: AsyncSession, event: InboxEvent) -> None:
+    """`record`, after writing the attempt to a file outside the transaction: a SIGKILL or a
+    rollback undoes the effect, not the line, so the test counts every redelivery."""
+    print(event.event_id, file=_attempt_log())
+    await record(session, event)
+
+
+def counting_handlers() -> Handlers:
+    h = Handlers()
+    h.add("test.Counted", record_attempt)
     return h

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+import asyncio
 import os
+import random
+import subprocess
+import sys
+
+import asyncpg
 
 from kernel.db import Database
+from kernel.outbox import Event, publish
 from kernel.settings import Settings, get_settings, service_role
+from relay.core import Relay
 
 
 def role_url(admin_url: str, component: str) -> str:
@@ -19,3 +27,39 @@ def database(admin_url: str, component: str) -> Database:
 def subprocess_env(admin_url: str) -> dict[str, str]:
     return {**os.environ, "TAPLINE_DATABASE_URL": admin_url, "TAPLINE_LOG_LEVEL": "WARNING",
             "TAPLINE_RELAY_POLL_SECONDS": "0.1", "TAPLINE_INBOX_MAX_ATTEMPTS": "3"}
+
+
+async def relay_for(url: str, batch: int = 5000) -> tuple[Relay, asyncpg.Pool]:
+    pool = await asyncpg.create_pool(role_url(url, "relay"), min_size=1, max_size=2)
+    relay = Relay(pool, batch=batch)
+    await relay.ensure_cursors()
+    return relay, pool
+
+
+async def applied_events(url: str) -> list[tuple[str, int]]:
+    """(key, seq) of every event the test consumer applied, in the order applied."""
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT entity, (after->>'seq')::bigint AS seq FROM billing.audit_log "
+            "WHERE action = 'applied' ORDER BY id")
+        return [(r["entity"], r["seq"]) for r in rows]
+    finally:
+        await conn.close()
+
+
+async def writer(accounts, keys: list[str], total: int, rng: random.Random) -> None:
+    written = 0
+    while written < total:
+        n = min(total - written, rng.randint(1, 25))
+        async with accounts.session() as s:
+            await publish(s, [Event("test.Counted", rng.choice(keys), {"i": written + i})
+                              for i in range(n)])
+            await s.commit()
+        written += n
+        await asyncio.sleep(0)
+
+
+def spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, *args], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=os.getcwd())

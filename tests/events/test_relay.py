@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
-import subprocess
-import sys
 
 import asyncpg
 import pytest
@@ -15,32 +12,20 @@ from sqlalchemy import text
 
 from kernel.inbox import InboxProcessor
 from kernel.outbox import Event, publish
-from relay.core import Relay
 from tests.events.consumer import handlers
-from tests.events.helpers import database, role_url, subprocess_env
-
-
-async def _relay(url: str, batch: int = 5000) -> tuple[Relay, asyncpg.Pool]:
-    pool = await asyncpg.create_pool(role_url(url, "relay"), min_size=1, max_size=2)
-    relay = Relay(pool, batch=batch)
-    await relay.ensure_cursors()
-    return relay, pool
-
-
-async def _applied(url: str) -> list[tuple[str, int]]:
-    conn = await asyncpg.connect(url)
-    try:
-        rows = await conn.fetch(
-            "SELECT entity, (after->>'seq')::bigint AS seq FROM billing.audit_log "
-            "WHERE action = 'applied' ORDER BY id")
-        return [(r["entity"], r["seq"]) for r in rows]
-    finally:
-        await conn.close()
+from tests.events.helpers import (
+    applied_events,
+    database,
+    relay_for,
+    spawn,
+    subprocess_env,
+    writer,
+)
 
 
 async def test_an_early_transaction_that_commits_late_is_not_skipped(fresh_database):
     accounts = database(fresh_database, "accounts")
-    relay, pool = await _relay(fresh_database)
+    relay, pool = await relay_for(fresh_database)
     try:
         async with accounts.session() as early, accounts.session() as late:
             await publish(early, [Event("test.Counted", "account:early", {"n": 1})])
@@ -82,7 +67,7 @@ async def test_events_of_one_account_are_numbered_in_commit_order(fresh_database
 async def test_a_poison_event_is_parked_and_other_accounts_keep_flowing(fresh_database):
     accounts = database(fresh_database, "accounts")
     billing = database(fresh_database, "billing")
-    relay, pool = await _relay(fresh_database)
+    relay, pool = await relay_for(fresh_database)
     processor = InboxProcessor(billing, handlers(), max_attempts=1)
     try:
         async with accounts.session() as s:
@@ -94,7 +79,7 @@ async def test_a_poison_event_is_parked_and_other_accounts_keep_flowing(fresh_da
             await s.commit()
         await relay.pass_once()
         await processor.drain()
-        applied = await _applied(fresh_database)
+        applied = await applied_events(fresh_database)
         assert ("account:well", 1) in applied and ("account:well", 2) in applied
         assert ("account:sick", 1) in applied
         assert ("account:sick", 3) not in applied  # waits behind the parked event, in order
@@ -116,7 +101,7 @@ async def test_a_replayed_parked_event_lets_its_account_resume(fresh_database):
 
     accounts = database(fresh_database, "accounts")
     billing = database(fresh_database, "billing")
-    relay, pool = await _relay(fresh_database)
+    relay, pool = await relay_for(fresh_database)
     h = handlers()
     processor = InboxProcessor(billing, h, max_attempts=1)
     try:
@@ -126,13 +111,13 @@ async def test_a_replayed_parked_event_lets_its_account_resume(fresh_database):
             await s.commit()
         await relay.pass_once()
         await processor.drain()
-        assert await _applied(fresh_database) == []
+        assert await applied_events(fresh_database) == []
         h.add("test.Poison", record)  # the cause is fixed
         async with billing.session() as s:
             assert await replay(s, None) == 1
             await s.commit()
         await processor.drain()
-        assert await _applied(fresh_database) == [("account:x", 1), ("account:x", 2)]
+        assert await applied_events(fresh_database) == [("account:x", 1), ("account:x", 2)]
     finally:
         await pool.close()
         await accounts.dispose()
@@ -153,7 +138,7 @@ async def test_a_failing_event_is_retried_with_backoff_before_parking(fresh_data
 
     accounts = database(fresh_database, "accounts")
     billing = database(fresh_database, "billing")
-    relay, pool = await _relay(fresh_database)
+    relay, pool = await relay_for(fresh_database)
     h = Handlers()
     h.add("test.Counted", flaky)
     processor = InboxProcessor(billing, h, max_attempts=3)
@@ -165,28 +150,11 @@ async def test_a_failing_event_is_retried_with_backoff_before_parking(fresh_data
         assert await processor.drain() == 0
         await asyncio.sleep(0.6)  # first backoff is half a second
         assert await processor.drain() == 1
-        assert await _applied(fresh_database) == [("account:f", 1)]
+        assert await applied_events(fresh_database) == [("account:f", 1)]
     finally:
         await pool.close()
         await accounts.dispose()
         await billing.dispose()
-
-
-async def _writer(accounts, keys: list[str], total: int, rng: random.Random) -> None:
-    written = 0
-    while written < total:
-        n = min(total - written, rng.randint(1, 25))
-        async with accounts.session() as s:
-            await publish(s, [Event("test.Counted", rng.choice(keys), {"i": written + i})
-                              for i in range(n)])
-            await s.commit()
-        written += n
-        await asyncio.sleep(0)
-
-
-def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, *args], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, cwd=os.getcwd())
 
 
 @pytest.mark.slow
@@ -203,10 +171,10 @@ async def test_sigkilled_relay_and_consumer_lose_nothing_and_apply_each_event_on
     relay_cmd = ["-m", "relay"]
     worker_cmd = ["-m", "tapline.worker", "billing", "--handlers",
                   "tests.events.consumer:handlers", "--poll", "0.1"]
-    procs = {"relay": _spawn(relay_cmd, env), "worker": _spawn(worker_cmd, env)}
+    procs = {"relay": spawn(relay_cmd, env), "worker": spawn(worker_cmd, env)}
     kills = 0
     try:
-        write = asyncio.gather(*(_writer(accounts, keys, total // writers, random.Random(i))
+        write = asyncio.gather(*(writer(accounts, keys, total // writers, random.Random(i))
                                  for i in range(writers)))
         while not write.done() or kills < 12:
             await asyncio.sleep(rng.uniform(0.2, 0.9))
@@ -214,7 +182,7 @@ async def test_sigkilled_relay_and_consumer_lose_nothing_and_apply_each_event_on
             procs[name].send_signal(signal.SIGKILL)
             procs[name].wait()
             kills += 1
-            procs[name] = _spawn(relay_cmd if name == "relay" else worker_cmd, env)
+            procs[name] = spawn(relay_cmd if name == "relay" else worker_cmd, env)
         await write
         conn = await asyncpg.connect(fresh_database)
         try:
@@ -232,7 +200,7 @@ async def test_sigkilled_relay_and_consumer_lose_nothing_and_apply_each_event_on
             p.wait()
         await accounts.dispose()
 
-    applied = await _applied(fresh_database)
+    applied = await applied_events(fresh_database)
     assert len(applied) == total, f"applied {len(applied)} of {total} after {kills} kills"
     seen: dict[str, int] = {}
     for key, seq in applied:
@@ -240,13 +208,13 @@ async def test_sigkilled_relay_and_consumer_lose_nothing_and_apply_each_event_on
         seen[key] = seq
 
     # A relay replaying everything from the start changes nothing.
-    relay, pool = await _relay(fresh_database)
+    relay, pool = await relay_for(fresh_database)
     try:
         await relay.rewind("accounts", "billing")
         await relay.pass_once()
     finally:
         await pool.close()
-    assert len(await _applied(fresh_database)) == total
+    assert len(await applied_events(fresh_database)) == total
 
 
 async def test_batch_handlers_apply_each_accounts_events_in_order(fresh_database):
@@ -254,7 +222,7 @@ async def test_batch_handlers_apply_each_accounts_events_in_order(fresh_database
 
     accounts = database(fresh_database, "accounts")
     billing = database(fresh_database, "billing")
-    relay, pool = await _relay(fresh_database)
+    relay, pool = await relay_for(fresh_database)
     try:
         async with accounts.session() as s:
             await publish(s, [Event("test.Counted", k, {}) for k in
@@ -262,7 +230,7 @@ async def test_batch_handlers_apply_each_accounts_events_in_order(fresh_database
             await s.commit()
         await relay.pass_once()
         assert await InboxProcessor(billing, batch_handlers()).drain() == 5
-        applied = await _applied(fresh_database)
+        applied = await applied_events(fresh_database)
         assert [seq for key, seq in applied if key == "account:a"] == [1, 2, 3]
         assert [seq for key, seq in applied if key == "account:b"] == [1, 2]
     finally:

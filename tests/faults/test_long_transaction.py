@@ -25,6 +25,11 @@ def _metric(text: str, name: str) -> float:
     return float(m.group(1))
 
 
+async def _metrics(relay: str) -> str:
+    async with httpx.AsyncClient(timeout=10) as c:
+        return (await c.get(f"{relay}/metrics")).text
+
+
 async def _delivered(url: str) -> dict[str, int]:
     conn = await asyncpg.connect(url)
     try:
@@ -75,7 +80,7 @@ async def test_a_long_open_transaction_holds_events_back_raises_the_lag_alarm_an
             assert relay_detail["held_back_events"] == EVENTS * 3
             assert relay_detail["oldest_transaction"]["seconds"] > 2
 
-            metrics = httpx.get(f"{relay}/metrics", timeout=10).text
+            metrics = await _metrics(relay)
             assert _metric(metrics, "tapline_relay_lag_alarm") == 1.0
             assert _metric(metrics, "tapline_relay_lag_alarm_threshold_seconds") == 2.0
             assert _metric(metrics, "tapline_relay_oldest_transaction_seconds") > 2.0
@@ -89,7 +94,7 @@ async def test_a_long_open_transaction_holds_events_back_raises_the_lag_alarm_an
                 await asyncio.sleep(0.2)
             body = await asyncio.to_thread(stack.wait_health, "ok", 30)
             assert body["relay_lag_alarm"] is False and body["reasons"] == []
-            metrics = httpx.get(f"{relay}/metrics", timeout=10).text
+            metrics = await _metrics(relay)
             assert _metric(metrics, "tapline_relay_lag_alarm") == 0.0
         finally:
             await long_tx.close()
