@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test lint typecheck pytest bench clean-data
+.PHONY: install run test lint typecheck pytest soak bench clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -28,6 +28,10 @@ pytest: install
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Long fault tests (marker `soak`, which `make test` leaves out); they print their figures.
+soak: install
+	$(BIN)/pytest -m soak -s -q
 
 bench: install
 	$(BIN)/python -m tests.perf
