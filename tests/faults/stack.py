@@ -3,6 +3,7 @@ choosing (a clone on the shared server, or a server of the test's own that it ma
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -18,7 +19,7 @@ from typing import Any
 import httpx
 
 from kernel.settings import SERVICES
-from tapline.pgserver import free_port
+from tapline.pgserver import EmbeddedPostgres, free_port
 
 COMPONENTS = (*SERVICES, "relay", "gateway")
 
@@ -93,3 +94,23 @@ def running_stack(admin_url: str, env: dict[str, str] | None = None) -> Iterator
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+
+
+@dataclass
+class Restartable:
+    pg: EmbeddedPostgres
+    url: str  # admin URL of its `tapline` database
+    stack: Stack
+
+    async def restart(self, down_seconds: float = 1.0) -> tuple[int, dict[str, Any]]:
+        """Fast shutdown, `/api/health` while the database is away, then start again."""
+        await asyncio.to_thread(self.pg.stop)
+        deadline = time.monotonic() + 20
+        while True:
+            status, body = await asyncio.to_thread(self.stack.health)
+            if status == 503 or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(down_seconds)
+        await asyncio.to_thread(self.pg.start)
+        return status, body

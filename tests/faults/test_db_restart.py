@@ -9,13 +9,10 @@ disturbed: one server and one stack for the module (about 40 s)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -23,54 +20,15 @@ import httpx
 import pytest
 
 from kernel.outbox import Event, publish
-from kernel.settings import Settings, get_settings
-from tapline.bootstrap import migrate_all
-from tapline.pgserver import EmbeddedPostgres, free_port
 from tests.billing.helpers import RATES
 from tests.conftest import mint_token
 from tests.events.helpers import database
-from tests.faults.stack import Stack, running_stack
+from tests.faults.stack import Restartable
 
 pytestmark = pytest.mark.slow
 
 ACCOUNTS = 8
 CYCLE = "RST"
-
-
-@dataclass
-class Restartable:
-    pg: EmbeddedPostgres
-    url: str  # admin URL of its `tapline` database
-    stack: Stack
-
-    async def restart(self, down_seconds: float = 1.0) -> tuple[int, dict[str, Any]]:
-        """Fast shutdown, `/api/health` while the database is away, then start again."""
-        await asyncio.to_thread(self.pg.stop)
-        deadline = time.monotonic() + 20
-        while True:
-            status, body = await asyncio.to_thread(self.stack.health)
-            if status == 503 or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.2)
-        await asyncio.sleep(down_seconds)
-        await asyncio.to_thread(self.pg.start)
-        return status, body
-
-
-@pytest.fixture(scope="module")
-def own_server() -> Iterator[Restartable]:
-    # Under the suite's data directory, not pytest's shared temporary base: the server runs as
-    # another user, which must keep access to every parent directory.
-    data = Path(os.environ["TAPLINE_DATA_DIR"]) / f"restart-{uuid.uuid4().hex[:8]}"
-    pg = EmbeddedPostgres(data, free_port(), settings={"fsync": "off"})
-    pg.start()
-    try:
-        url = pg.admin_url("tapline")
-        migrate_all(Settings(database_url=url, data_dir=get_settings().data_dir))
-        with running_stack(url) as stack:
-            yield Restartable(pg, url, stack)
-    finally:
-        pg.stop()
 
 
 def _h(role: str) -> dict[str, str]:
