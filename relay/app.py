@@ -125,7 +125,11 @@ def create_app() -> FastAPI:
     @app.get("/metrics")
     async def metrics() -> Response:
         relay = state["relay"]
-        report = await relay.report(settings.relay_lag_alarm_seconds)
+        try:
+            report = await relay.report(settings.relay_lag_alarm_seconds)
+        except Exception:  # noqa: BLE001 - a failed scrape says so; the target shows as down
+            log.warning("relay metrics: database unavailable", exc_info=True)
+            return Response("database unavailable\n", status_code=503, media_type="text/plain")
         for row in report.pairs:
             lag_events.labels(row.source, row.subscriber).set(row.events)
             lag_seconds.labels(row.source, row.subscriber).set(row.seconds)
