@@ -4,7 +4,7 @@ reconciles, every process reconnects by itself (none is restarted), and `/api/he
 while the database is away and green after.
 
 These tests restart a PostgreSQL server of their own, so the suite's shared server is never
-disturbed: one server and one stack for the module (about 40 s)."""
+disturbed: one server and one stack for the module (about 45 s)."""
 
 from __future__ import annotations
 
@@ -194,7 +194,7 @@ async def test_restart_during_an_event_drain_loses_nothing_and_posts_each_paymen
     own_server: Restartable, accounts: list[str],
 ):
     stack = own_server.stack
-    total = 4000
+    total = 2000
     payments = [(str(uuid.uuid4()), accounts[i % len(accounts)], Decimal(i % 97 + 1) / 4)
                 for i in range(total)]
     progress = {"written": 0, "retries": 0}
