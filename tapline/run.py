@@ -67,9 +67,11 @@ def wait_healthy(url: str, seconds: float = 60.0) -> bool:
 
 def run() -> int:
     settings = get_settings()
-    busy = [n for n, p in {**DEFAULT_PORTS, "gateway": settings.port}.items() if port_open(p)]
+    busy = [f"{n} ({p})" for n, p in {**DEFAULT_PORTS, "gateway": settings.port}.items()
+            if port_open(p)]
     if busy:
-        print(f"Ports in use for: {', '.join(busy)}. Is Tapline already running?", flush=True)
+        print(f"Ports in use for: {', '.join(busy)}. Is Tapline already running? "
+              "(PORT moves the gateway.)", flush=True)
         return 1
     try:
         pg = setup(settings)

@@ -181,6 +181,7 @@ async def _write_payments(url: str, payments: list[tuple[str, str, Decimal]],
                     progress["retries"] += 1
                     await asyncio.sleep(0.2)
             progress["written"] += len(chunk)
+            await asyncio.sleep(0.03)  # a steady stream, so the restart lands in its middle
     finally:
         await db.dispose()
 
@@ -202,9 +203,12 @@ async def test_restart_during_an_event_drain_loses_nothing_and_posts_each_paymen
     before = await _posted(conn)
     writer = asyncio.create_task(_write_payments(own_server.url, payments, progress))
     deadline = time.monotonic() + 60
-    while await _posted(conn) == before:  # billing is applying them: restart now
+    # Restart once billing is applying them and half are written: the relay, billing's inbox
+    # and the writer are all in the middle of their work.
+    while progress["written"] < total // 2 or await _posted(conn) == before:
         assert time.monotonic() < deadline, "billing never applied a payment"
         await asyncio.sleep(0.02)
+    assert progress["written"] < total
     await conn.close()
     status, red = await own_server.restart()
     assert status == 503 and red["database"] == "down", red
