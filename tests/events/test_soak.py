@@ -36,6 +36,24 @@ async def _applied_count(conn: asyncpg.Connection) -> int:
         "SELECT count(*) FROM billing.inbox WHERE status = 'applied'"))
 
 
+#: What each process has done so far: the relay copies into billing's inbox, the consumer
+#: applies from it.
+PROGRESS = {"relay": "SELECT count(*) FROM billing.inbox",
+            "worker": "SELECT count(*) FROM billing.inbox WHERE status = 'applied'"}
+
+
+async def _until_working(conn: asyncpg.Connection, name: str, since: int,
+                         cap: float = 10.0) -> bool:
+    """Wait until a freshly started process has done some work (a kill during its start-up
+    proves little), or `cap` seconds when there is nothing left for it to do."""
+    deadline = time.monotonic() + cap
+    while time.monotonic() < deadline:
+        if int(await conn.fetchval(PROGRESS[name])) > since:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
 @pytest.mark.soak
 async def test_100k_events_survive_50_random_sigkills_of_relay_and_consumer_exactly_once_in_order(
     fresh_database,
@@ -50,6 +68,7 @@ async def test_100k_events_survive_50_random_sigkills_of_relay_and_consumer_exac
     accounts = database(fresh_database, "accounts")
     procs = {"relay": spawn(relay_cmd, env), "worker": spawn(worker_cmd, env)}
     kills: collections.Counter[str] = collections.Counter()
+    working = 0  # kills of a process that had done work since it started
     started = time.monotonic()
     conn = await asyncpg.connect(fresh_database)
     try:
@@ -57,12 +76,16 @@ async def test_100k_events_survive_50_random_sigkills_of_relay_and_consumer_exac
                                  for i in range(WRITERS)))
         marks: dict[str, float] = {}
         write.add_done_callback(lambda _: marks.setdefault("written", time.monotonic()))
+        at_spawn = {name: 0 for name in procs}
         while not write.done() or sum(kills.values()) < MIN_KILLS:
-            await asyncio.sleep(rng.uniform(0.3, 1.2))
             name = rng.choice(["relay", "worker"])
+            if await _until_working(conn, name, at_spawn[name], 3.0 if write.done() else 10.0):
+                working += 1
+            await asyncio.sleep(rng.uniform(0.0, 1.0))  # somewhere inside a batch
             procs[name].send_signal(signal.SIGKILL)
             procs[name].wait()
             kills[name] += 1
+            at_spawn[name] = int(await conn.fetchval(PROGRESS[name]))
             procs[name] = spawn(relay_cmd if name == "relay" else worker_cmd, env)
         await write
         written = marks["written"] - started
@@ -84,7 +107,8 @@ async def test_100k_events_survive_50_random_sigkills_of_relay_and_consumer_exac
     redelivered = sum(1 for n in tries.values() if n > 1)
     print(
         f"\nsoak: {TOTAL:,} events from {WRITERS} writers over {KEYS} accounts; "
-        f"{sum(kills.values())} SIGKILLs (relay {kills['relay']}, consumer {kills['worker']}); "
+        f"{sum(kills.values())} SIGKILLs (relay {kills['relay']}, consumer {kills['worker']}; "
+        f"{working} of a process at work); "
         f"written in {written:.1f} s, all applied after {drained:.1f} s "
         f"({TOTAL / drained:,.0f} events/s end to end); {redelivered:,} events handed to the "
         f"consumer again after a kill, at most {max(tries.values(), default=1) - 1} times "
@@ -92,6 +116,7 @@ async def test_100k_events_survive_50_random_sigkills_of_relay_and_consumer_exac
         flush=True,
     )
     assert sum(kills.values()) >= MIN_KILLS
+    assert working >= MIN_KILLS // 2, f"only {working} kills hit a process at work"
     assert len(applied) == TOTAL, f"applied {len(applied)} of {TOTAL}"
     assert len(tries) == TOTAL  # every event reached the consumer
     seen: dict[str, int] = {}
