@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
+import jwt
 import pytest
-from jose import jwt
 
 from kernel import auth
 from kernel.auth import Principal, _VerifiedTokens, verify_token
