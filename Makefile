@@ -53,7 +53,7 @@ bench: install
 
 # Known advisories of the locked packages, against the OSV database (docs/security.md).
 audit: install
-	$(BIN)/python -m tapline.audit requirements/main.txt requirements/dev.txt
+	$(BIN)/python -m tapline.audit requirements/dev.txt
 
 $(UV):
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
