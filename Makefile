@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml | cksum | cut -d'
 # uv only writes the lock files (pip installs them); pinned here, installed into .venv on demand.
 UV_VERSION := 0.13.9
 UV := $(BIN)/uv
+UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 COMPILE := $(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" pyproject.toml requirements/build.in
 
@@ -55,19 +56,21 @@ bench: install
 audit: install
 	$(BIN)/python -m tapline.audit requirements/dev.txt
 
-$(UV):
+$(UV_STAMP):
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
+	@rm -f $(VENV)/.uv-*
+	@touch $(UV_STAMP)
 
 # Rewrite the lock from pyproject.toml, keeping every pin that still fits (after adding a
 # dependency). The image's lock (main.txt) takes its versions from dev.txt, so both agree.
-lock: $(UV)
+lock: $(UV_STAMP)
 	$(COMPILE) --extra dev -o requirements/dev.txt
 	$(COMPILE) -c requirements/dev.txt -o requirements/main.txt
 	$(WHEELCHECK)
 
 # Move every pin to the newest release pyproject.toml allows; then `make test` and commit.
-upgrade: $(UV)
+upgrade: $(UV_STAMP)
 	$(COMPILE) --upgrade --extra dev -o requirements/dev.txt
 	$(COMPILE) -c requirements/dev.txt -o requirements/main.txt
 	$(WHEELCHECK)

@@ -15,6 +15,7 @@ import ast
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -124,16 +125,23 @@ def scan(server_url: str, databases: list[str]) -> list[Finding]:
 
 def finish(session: pytest.Session, server_url: str, databases: list[str]) -> None:
     """Fails the run on any finding (or a database it could not dump)."""
+    started = time.monotonic()
     findings = scan(server_url, databases)
-    if not findings and not _errors:
-        return
+    files = [p for p in DATA_DIR.rglob("*") if p.is_file() and "pgdata" not in p.parts]
+    size = sum(p.stat().st_size for p in files) / 1e6
+    summary = (f"secret scan: {len(list(DUMPS.glob('*.sql')))} database dumps and logs, "
+               f"{size:.1f} MB, in {time.monotonic() - started:.1f} s: ")
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    lines = ["secret scan: card numbers, bank accounts or passwords in logs or databases:",
-             *(f"  {f}" for f in findings), *(f"  {e}" for e in _errors)]
+    if not findings and not _errors:
+        lines = [summary + "no card numbers, bank accounts or passwords"]
+    else:
+        lines = [summary + "card numbers, bank accounts or passwords found:",
+                 *(f"  {f}" for f in findings), *(f"  {e}" for e in _errors)]
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    bad = bool(findings or _errors)
     if reporter is not None:
         reporter.write_line("")
         for line in lines:
-            reporter.write_line(line, red=True)
+            reporter.write_line(line, red=bad)
     else:
         print("\n".join(lines))
-    session.exitstatus = pytest.ExitCode.TESTS_FAILED
