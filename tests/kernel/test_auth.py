@@ -49,6 +49,13 @@ def test_a_token_verified_under_one_audience_is_not_accepted_under_another():
         verify_token(token, other)
 
 
+def test_a_gateway_clock_a_few_seconds_ahead_is_tolerated_but_not_a_future_token():
+    now = int(time.time())
+    assert verify_token(_token(now + 60, iat=now + 3, nbf=now - 2)).sub == "u1"
+    with pytest.raises(Unauthorized):
+        verify_token(_token(now + 600, iat=now + 300, nbf=now + 300))
+
+
 def test_the_cache_keeps_the_most_recently_used_tokens_only():
     cache = _VerifiedTokens(size=2)
     far = time.time() + 60
