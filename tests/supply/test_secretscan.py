@@ -65,10 +65,9 @@ def test_card_rules():
     '{"routing_number": "121000358", "account_number": "98765432101"}',
     "DDA: 1234 5678 90",
     "\u2446121000358\u2446 1234567890\u2448 0101",
-    "iban GB82WEST12345698765432 ok",
 ])
 def test_a_planted_bank_account_is_found(text):
-    assert _kinds(text) and all(k.startswith(("bank account", "IBAN")) for k in _kinds(text))
+    assert _kinds(text) and all(k.startswith("bank account") for k in _kinds(text))
 
 
 @pytest.mark.parametrize("text", [
@@ -76,7 +75,7 @@ def test_a_planted_bank_account_is_found(text):
     f'{{"account_number": "{with_check_digit("00001234")}", "postal_code": "95814"}}',
     '{"routing_number": "121000358", "account_number": "123456789"}'[:40],  # routing alone
     '{"routing_number": "121000359", "account_number": "98765432101"}',  # not a routing number
-    "GB82WEST12345698765431",  # fails mod 97
+    "each account: 1234567; savings of 25.00; checking 12345",  # words, no field
 ])
 def test_our_account_numbers_and_routing_numbers_alone_are_not_bank_accounts(text):
     assert _kinds(text) == []
