@@ -28,6 +28,10 @@ DATA_DIR = Path(os.environ["TAPLINE_DATA_DIR"])
 DUMPS = DATA_DIR / "dumps"
 CAPTURED = DATA_DIR / "logs" / "pytest-captured.log"
 TESTS = Path(__file__).parent
+# Where secrets belong: the database cluster's files (its rows are scanned as dumps), the
+# generated keys and passwords.
+SKIP = [DATA_DIR / "pg" / "pgdata", DATA_DIR / "pg" / "pg.json", DATA_DIR / "keys",
+        DATA_DIR / "secrets.json"]
 _errors: list[str] = []
 
 
@@ -117,18 +121,15 @@ def scan(server_url: str, databases: list[str]) -> list[Finding]:
             "SELECT datname FROM pg_database WHERE datname = ANY(%s)", [databases])]
     for name in names:
         dump_database(f"{base}/{name}")
-    return scan_paths(
-        [DATA_DIR], passwords(server_url),
-        skip=[DATA_DIR / "pg" / "pgdata", DATA_DIR / "pg" / "pg.json", DATA_DIR / "keys",
-              DATA_DIR / "secrets.json"],
-    )
+    return scan_paths([DATA_DIR], passwords(server_url), skip=SKIP)
 
 
 def finish(session: pytest.Session, server_url: str, databases: list[str]) -> None:
     """Fails the run on any finding (or a database it could not dump)."""
     started = time.monotonic()
     findings = scan(server_url, databases)
-    files = [p for p in DATA_DIR.rglob("*") if p.is_file() and "pgdata" not in p.parts]
+    files = [p for p in DATA_DIR.rglob("*")
+             if p.is_file() and not any(p == k or k in p.parents for k in SKIP)]
     dumps = sum(1 for p in files if p.parent == DUMPS)
     size = sum(p.stat().st_size for p in files) / 1e6
     summary = (f"secret scan: {dumps} database dumps and {len(files) - dumps} other files, "
