@@ -116,9 +116,13 @@ def passwords(server_url: str) -> set[str]:
 def scan(server_url: str, databases: list[str]) -> list[Finding]:
     """Dumps the run's shared databases (the others were dumped when dropped), then scans."""
     base = server_url.rpartition("/")[0]
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        names = [r[0] for r in conn.execute(
-            "SELECT datname FROM pg_database WHERE datname = ANY(%s)", [databases])]
+    try:
+        with psycopg.connect(server_url, autocommit=True, connect_timeout=10) as conn:
+            names = [r[0] for r in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname = ANY(%s)", [databases])]
+    except psycopg.Error as exc:  # the logs are still scanned; the run fails all the same
+        _errors.append(f"could not list the databases to dump: {exc}")
+        names = []
     for name in names:
         dump_database(f"{base}/{name}")
     return scan_paths([DATA_DIR], passwords(server_url), skip=SKIP)

@@ -120,3 +120,11 @@ def test_scan_paths_walks_directories_and_skips_what_it_is_told(tmp_path):
     assert [(f.path.endswith("a.log"), f.offset, f.kind) for f in found] == [
         (True, 10, "card number")]
     assert str(found[0]).endswith("card number ************1111")
+
+
+def test_the_command_line_scan_exits_1_on_a_finding(tmp_path, capsys):
+    (tmp_path / "clean.log").write_text("account 000000018 paid 25.00\n")
+    assert secretscan.main([str(tmp_path)]) == 0
+    (tmp_path / "dump.sql").write_text(f"x\t{VISA}\n")
+    assert secretscan.main([str(tmp_path)]) == 1
+    assert capsys.readouterr().out.strip().endswith("dump.sql:2: card number ************1111")
