@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from kernel.clock import Day
 from services.accounts.customers.schemas import AccountOut, CustomerIn, CustomerOut
 from services.accounts.orders.schemas import OrderOut
 
@@ -43,7 +44,7 @@ class DepositChoice(BaseModel):
 class StartServiceIn(BaseModel):
     """Move-in: an existing customer (or a new one), an existing account or a new one."""
 
-    start_date: date
+    start_date: Day
     premise_id: uuid.UUID
     customer_id: uuid.UUID | None = None
     customer: CustomerIn | None = None
@@ -71,7 +72,7 @@ class StopServiceIn(BaseModel):
     """Move-out: stop the account's active agreements (at one premise, or everywhere)."""
 
     account_id: uuid.UUID
-    stop_date: date
+    stop_date: Day
     premise_id: uuid.UUID | None = None
     continuous_service: bool = Field(
         default=True, description="Revert to the premise owner's account when one is set")
@@ -90,8 +91,8 @@ class TransferIn(BaseModel):
     account_id: uuid.UUID
     from_premise_id: uuid.UUID
     to_premise_id: uuid.UUID
-    stop_date: date
-    start_date: date
+    stop_date: Day
+    start_date: Day
     services: list[ServiceLine] | None = Field(default=None, min_length=1, max_length=5)
 
 

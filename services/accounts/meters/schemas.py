@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from kernel.clock import Day
+
 MeterStatus = Literal["in_stock", "installed", "removed", "retired"]
 
 
@@ -41,12 +43,12 @@ class MeterOut(BaseModel):
 
 class InstallIn(BaseModel):
     premise_id: uuid.UUID
-    on_date: date
+    on_date: Day
     read: Decimal = Field(ge=0)
 
 
 class RemoveIn(BaseModel):
-    on_date: date
+    on_date: Day
     read: Decimal = Field(ge=0)
     note: str | None = Field(default=None, max_length=500)
 
@@ -54,7 +56,7 @@ class RemoveIn(BaseModel):
 class ExchangeIn(BaseModel):
     """Take this meter out with its removal read and put `new_meter_id` in with its own read."""
 
-    on_date: date
+    on_date: Day
     removal_read: Decimal = Field(ge=0)
     new_meter_id: uuid.UUID
     install_read: Decimal = Field(ge=0)
