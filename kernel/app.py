@@ -28,7 +28,7 @@ from kernel.idempotency import purge_expired
 from kernel.inbox import Handlers, InboxProcessor, inbox_stats
 from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.openapi import install_problem_openapi
-from kernel.routing import MethodGuard, plain_time_inputs
+from kernel.routing import MethodGuard, lax_inputs
 from kernel.settings import get_settings, service_role
 
 
@@ -68,17 +68,19 @@ async def housekeeping(db: Database, stop: asyncio.Event, ttl_hours: int,
 def install_routing_rules(app: FastAPI) -> None:
     """What every app's routes must honour, set up once all of its routers are in.
 
-    Dates and instants come in as `kernel.clock.Day` / `Instant` (ISO 8601 text only): an app
-    with a plain `date` or `datetime` input is refused here, when it is built, so no service
-    can start (or pass its tests) with one. And a method a path does not have is answered
+    Dates and instants come in as `kernel.clock.Day` / `Instant` (ISO 8601 text only), and JSON
+    body scalars as `StrictBool` / `StrictInt` / `StrictFloat`: an app with a lax input is
+    refused here, when it is built, so no service can start (or pass its tests) with one.
+    And a method a path does not have is answered
     405 with that path's `Allow` (`kernel.routing.MethodGuard`), inside the request-id
     middleware so the refusal carries its request id like any other problem.
     """
-    offenders = plain_time_inputs(app.routes)
+    offenders = lax_inputs(app.routes)
     if offenders:
         raise TypeError(
-            f"{app.title}: dates and instants must come in as kernel.clock.Day / Instant "
-            "(ISO 8601 text only), not plain date/datetime: " + "; ".join(offenders))
+            f"{app.title}: dates and instants come in as kernel.clock.Day / Instant (ISO 8601 "
+            "text only) and JSON body scalars as StrictBool / StrictInt / StrictFloat; lax "
+            "inputs: " + "; ".join(offenders))
     app.add_middleware(MethodGuard)
     app.add_middleware(RequestContextMiddleware)
 

@@ -7,9 +7,11 @@ route per (path, method) and overlapping templates that goes wrong in two ways: 
 path is resolved the way OpenAPI reads a document — a concrete segment before a templated one —
 and a method the path does not have is answered 405 with `Allow` listing exactly what it has.
 
-Time inputs. A plain `date` or `datetime` input also takes `0` (1970-01-01), `"20260105"` and
-naive timestamps; inputs use `kernel.clock.Day` and `Instant`. `plain_time_inputs` finds the
-ones that do not, and `kernel.app` refuses to build an app that has any.
+Lax inputs. A plain `date` or `datetime` input also takes `0` (1970-01-01), `"20260105"` and
+naive timestamps; inputs use `kernel.clock.Day` and `Instant`. In a JSON body a plain `bool`
+takes `0` and an `int` takes `false`: body scalars are `StrictBool` / `StrictInt` /
+`StrictFloat`. `lax_inputs` finds the inputs that break either rule, and `kernel.app` refuses
+to build an app that has any.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Annotated, Any, get_args, get_origin
 
+from fastapi.params import Form
 from fastapi.routing import iter_route_contexts
-from pydantic import BaseModel
+from pydantic import BaseModel, Strict
 from starlette.convertors import CONVERTOR_TYPES
 from starlette.requests import Request
 from starlette.routing import BaseRoute
@@ -118,34 +121,44 @@ class MethodGuard:
         await response(scope, receive, send)
 
 
-# ---- time inputs -------------------------------------------------------------------------------
+# ---- lax inputs --------------------------------------------------------------------------------
 
-def _plain_time(annotation: Any, metadata: Sequence[Any], seen: set[type]) -> Iterator[str]:
-    """Dotted places under `annotation` that take a plain date or datetime ("" for itself)."""
+_LAX_SCALARS = (bool, int, float)
+
+
+def _lax(annotation: Any, metadata: Sequence[Any], seen: set[type], body: bool) -> Iterator[str]:
+    """Dotted places under `annotation` that take input loosely ("" for itself): a plain date
+    or datetime anywhere; in a JSON body also a bool, int or float that is not strict (lax
+    pydantic reads `0` as false, `false` as 0 and `"5"` as 5). Query and path values arrive as
+    text, so there those scalars are rightly parsed from it."""
     if any(m is DAY_CHECK or m is INSTANT_CHECK for m in metadata):
         return
     if get_origin(annotation) is Annotated:
         base, *meta = get_args(annotation)
-        yield from _plain_time(base, [*metadata, *meta], seen)
+        yield from _lax(base, [*metadata, *meta], seen, body)
         return
     if isinstance(annotation, type):
         if issubclass(annotation, date):  # datetime is a date too
             yield ""
+            return
+        if issubclass(annotation, _LAX_SCALARS):
+            if body and not any(isinstance(m, Strict) and m.strict for m in metadata):
+                yield ""
             return
         if issubclass(annotation, BaseModel):
             if annotation in seen:
                 return
             seen.add(annotation)
             for name, field in annotation.model_fields.items():
-                for place in _plain_time(field.annotation, field.metadata, seen):
+                for place in _lax(field.annotation, field.metadata, seen, body):
                     yield f"{field.alias or name}.{place}".rstrip(".")
             return
     for arg in get_args(annotation):  # unions, list[...], dict[...]
-        yield from _plain_time(arg, (), seen)
+        yield from _lax(arg, (), seen, body)
 
 
-def plain_time_inputs(routes: Iterable[BaseRoute]) -> list[str]:
-    """Every input (path, query, header, cookie, body) that takes a plain date or datetime."""
+def lax_inputs(routes: Iterable[BaseRoute]) -> list[str]:
+    """Every input that takes a date, an instant or a JSON scalar of the wrong type."""
     found = []
     for context in iter_route_contexts(list(routes)):
         dependant = getattr(context, "dependant", None)
@@ -161,7 +174,8 @@ def plain_time_inputs(routes: Iterable[BaseRoute]) -> list[str]:
                                   ("body", d.body_params)):
                 for param in params:
                     info = param.field_info
-                    for place in _plain_time(info.annotation, info.metadata, set()):
+                    json_body = where == "body" and not isinstance(info, Form)
+                    for place in _lax(info.annotation, info.metadata, set(), json_body):
                         # a body model's fields are named as the client sends them
                         name = place if where == "body" and place else \
                             f"{param.alias}.{place}".rstrip(".")

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from kernel.clock import Day
 from services.accounts.customers.schemas import AccountOut, CustomerIn, CustomerOut
@@ -35,8 +35,8 @@ class ServiceLine(BaseModel):
 
 
 class DepositChoice(BaseModel):
-    is_owner: bool = False
-    letter_of_credit: bool = False
+    is_owner: StrictBool = False
+    letter_of_credit: StrictBool = False
     waive_reason: str | None = Field(default=None, max_length=300,
                                      description="A CSR's reason to waive the policy deposit")
 
@@ -74,7 +74,7 @@ class StopServiceIn(BaseModel):
     account_id: uuid.UUID
     stop_date: Day
     premise_id: uuid.UUID | None = None
-    continuous_service: bool = Field(
+    continuous_service: StrictBool = Field(
         default=True, description="Revert to the premise owner's account when one is set")
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from kernel.clock import Day
 
@@ -64,7 +64,7 @@ class TestOrdersIn(BaseModel):
     (a cancelled one does not count)."""
 
     today: Day
-    due_within_days: int = Field(default=0, ge=0, le=90)
+    due_within_days: StrictInt = Field(default=0, ge=0, le=90)
     scheduled_date: Day | None = Field(
         default=None, description="when the tests are to be done (default: `today`)")
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from kernel.clock import Day
 
@@ -18,7 +18,7 @@ class MeterIn(BaseModel):
     serial: str = Field(min_length=3, max_length=40)
     size: str = Field(description='5/8, 3/4, 1, 1-1/2, 2, 3, 4, 6, 8 or 10 (inches)')
     kind: str = Field(default="positive_displacement", max_length=40)
-    dials: int = Field(default=6, ge=3, le=10)
+    dials: StrictInt = Field(default=6, ge=3, le=10)
     multiplier: Decimal = Field(default=Decimal(1), gt=0)
     unit: Literal["HCF", "GAL"] = "HCF"
     endpoint_id: str | None = Field(default=None, max_length=40)

@@ -1,8 +1,10 @@
-"""Dates and instants come in as ISO 8601 text only, everywhere.
+"""Input is taken as the API document types it, not as lax pydantic would guess it.
 
 Pydantic alone reads `today=0` as 1970-01-01 and a timestamp without an offset as server-local
-time: a deposit review "as of 1970" or a read stamped in the wrong hour, silently. Every input
-is `kernel.clock.Day` / `Instant`, and an app with a plain `date`/`datetime` input is not built.
+time: a deposit review "as of 1970" or a read stamped in the wrong hour, silently. Every date
+and instant input is `kernel.clock.Day` / `Instant`; JSON body flags and counts are strict
+(`"text_messages": 0` is not consent withheld, it is a client bug). An app with a lax input is
+not built.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 from fastapi import FastAPI
-from pydantic import BaseModel
+from pydantic import BaseModel, StrictInt
 
 from kernel.app import install_routing_rules
 from kernel.clock import Day, Instant
-from kernel.routing import plain_time_inputs
-from tests.accounts.factories import audits, metered_premise
+from kernel.routing import lax_inputs
+from tests.accounts.factories import audits, customer_body, metered_premise
 
 
 def _fields(r):
@@ -82,6 +84,20 @@ async def test_a_completion_read_time_without_an_offset_is_refused(client, auth)
     assert done.json()["read"]["read_at"].startswith("2026-03-02T18:15:00")
 
 
+async def test_a_flag_or_a_count_given_as_the_wrong_json_type_is_refused(client, auth):
+
+
+    r = await client.post("/api/accounts/customers", headers=auth("csr1"),
+                          json=customer_body(text_messages=0))
+    assert r.status_code == 422 and _fields(r) == {"text_messages"}
+    r = await client.post("/api/accounts/backflow/overdue/orders", headers=auth("csr1"),
+                          json={"today": "2026-01-05", "due_within_days": False})
+    assert r.status_code == 422 and _fields(r) == {"due_within_days"}
+    r = await client.post("/api/accounts/customers", headers=auth("csr1"),
+                          json=customer_body(text_messages=True))
+    assert r.status_code == 201 and r.json()["text_messages"] is True
+
+
 async def test_the_api_document_still_says_date_and_date_time(client):
     doc = (await client.get("/api/openapi.json")).json()
     [today] = [p for p in doc["paths"]["/api/accounts/deposits/due"]["get"]["parameters"]
@@ -115,9 +131,11 @@ class _Window(BaseModel):
 class _Visit(BaseModel):
     window: _Window
     at: datetime | None = None
+    urgent: bool = False
+    crew: StrictInt = 1
 
 
-def test_an_app_that_takes_a_plain_date_or_datetime_is_not_built():
+def test_an_app_that_takes_a_plain_date_datetime_or_lax_body_scalar_is_not_built():
     app = FastAPI()
 
     @app.get("/due")
@@ -126,9 +144,10 @@ def test_an_app_that_takes_a_plain_date_or_datetime_is_not_built():
     @app.post("/visits/{day}")
     async def visit(day: date, body: _Visit, since: Instant | None = None) -> None: ...
 
-    assert plain_time_inputs(app.routes) == [
+    assert lax_inputs(app.routes) == [
         "GET /due: query today",
         "POST /visits/{day}: body at",
+        "POST /visits/{day}: body urgent",
         "POST /visits/{day}: body window.start",
         "POST /visits/{day}: path day",
     ]
