@@ -4,12 +4,14 @@ Every check schemathesis has, except `positive_data_acceptance` (business rules 
 before the start, a password on the common list — rightly refuse input the schema alone
 allows), in every phase it has: examples, coverage (boundary values, missing and unexpected
 parameters, undeclared methods), fuzzing, and stateful sequences that follow the links it
-infers from the document (create a customer, then read and change that customer). Run by
-schemathesis' own runner — the `schemathesis run` command, with a config file — because its
-pytest plugin still cannot take a schema from a fixture on pytest 9 (`from_fixture` fails with
+infers from the document (create a customer, then read and change that customer).
+
+Run by schemathesis' own runner — `schemathesis run` with a config file — because its pytest
+plugin still cannot take a schema from a fixture on pytest 9 (`from_fixture` fails with
 "'Function' object has no attribute '_nodeid'"), and the runner runs every phase with every
-check in one go, as the `st` command a developer reproduces a failure with would. Tokens are minted: admin for admin operations, a portal customer for
-`/accounts/mine`, the supervisor elsewhere. Deterministic, so a failure reproduces.
+check in one go, as the command a developer reproduces a failure with would. Tokens are
+minted: admin for admin operations, a portal customer for `/accounts/mine`, the supervisor
+elsewhere. Deterministic, so a failure reproduces.
 """
 
 from __future__ import annotations
