@@ -28,7 +28,7 @@ from kernel.idempotency import purge_expired
 from kernel.inbox import Handlers, InboxProcessor, inbox_stats
 from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.openapi import install_problem_openapi
-from kernel.routing import MethodGuard, lax_inputs
+from kernel.routing import MethodGuard, lax_inputs, shadowed_routes
 from kernel.settings import get_settings, service_role
 
 
@@ -71,9 +71,10 @@ def install_routing_rules(app: FastAPI) -> None:
     Dates and instants come in as `kernel.clock.Day` / `Instant` (ISO 8601 text only), and JSON
     body scalars as `StrictBool` / `StrictInt` / `StrictFloat`: an app with a lax input is
     refused here, when it is built, so no service can start (or pass its tests) with one.
-    And a method a path does not have is answered
-    405 with that path's `Allow` (`kernel.routing.MethodGuard`), inside the request-id
-    middleware so the refusal carries its request id like any other problem.
+    A concrete path registered after a templated one that would take its requests is refused
+    too. And a method a path does not have is answered 405 with that path's `Allow`
+    (`kernel.routing.MethodGuard`), inside the request-id middleware so the refusal carries
+    its request id like any other problem.
     """
     offenders = lax_inputs(app.routes)
     if offenders:
@@ -81,6 +82,10 @@ def install_routing_rules(app: FastAPI) -> None:
             f"{app.title}: dates and instants come in as kernel.clock.Day / Instant (ISO 8601 "
             "text only) and JSON body scalars as StrictBool / StrictInt / StrictFloat; lax "
             "inputs: " + "; ".join(offenders))
+    shadowed = shadowed_routes(app.routes)
+    if shadowed:
+        raise TypeError(f"{app.title}: register a concrete path before its templated neighbour: "
+                        + "; ".join(shadowed))
     app.add_middleware(MethodGuard)
     app.add_middleware(RequestContextMiddleware)
 

@@ -90,6 +90,26 @@ class MethodTable:
         return int(m.lastgroup[1:]) if m and m.lastgroup else None
 
 
+_SAMPLE = {"str": "x0", "path": "x0", "int": "0", "float": "0.5",
+           "uuid": "00000000-0000-4000-8000-000000000000"}
+
+
+def shadowed_routes(routes: Iterable[BaseRoute]) -> list[str]:
+    """Declared (method, path) pairs that routing hands to another route registered earlier
+    (`GET /accounts/{account_id}` before `GET /accounts/mine` takes every `mine`)."""
+    contexts = [c for c in iter_route_contexts(list(routes))
+                if c.path_format and c.methods and getattr(c, "path_regex", None) is not None]
+    found = []
+    for c in contexts:
+        sample = _PARAM.sub(lambda m: _SAMPLE.get(m.group(2) or "str", "x0"), c.path_format or "")
+        for method in sorted(c.methods or ()):
+            first = next((d for d in contexts
+                          if method in (d.methods or ()) and d.path_regex.match(sample)), c)
+            if first.path_format != c.path_format:
+                found.append(f"{method} {c.path_format} is taken by {first.path_format}")
+    return sorted(found)
+
+
 class MethodGuard:
     """ASGI middleware: a method the path does not have gets 405 with the path's `Allow`.
 

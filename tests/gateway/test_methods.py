@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from fastapi import FastAPI
+
+from kernel.app import install_routing_rules
+from kernel.routing import shadowed_routes
+
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY")
 _SAMPLE = "00000000-0000-4000-8000-000000000001"
 
@@ -45,3 +51,17 @@ async def test_the_gateways_own_paths_answer_405_not_no_such_service(client):
     assert r.status_code == 405 and r.headers["allow"] == "GET"
     r = await client.get("/api/auth/nothing-here")
     assert r.status_code == 404
+
+
+def test_a_concrete_path_registered_after_its_templated_neighbour_is_not_built():
+    app = FastAPI()
+
+    @app.get("/items/{item_id}")
+    async def item(item_id: str) -> None: ...
+
+    @app.get("/items/mine")
+    async def mine() -> None: ...
+
+    assert shadowed_routes(app.routes) == ["GET /items/mine is taken by /items/{item_id}"]
+    with pytest.raises(TypeError, match="concrete path"):
+        install_routing_rules(app)
