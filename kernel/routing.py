@@ -1,4 +1,4 @@
-"""What every Tapline app checks about its own routes: methods per path, and time inputs.
+"""What every Tapline app checks about its own routes: methods per path, and lax inputs.
 
 Methods. Starlette picks the first route whose template matches the path and method. With one
 route per (path, method) and overlapping templates that goes wrong in two ways: `PATCH
@@ -64,7 +64,7 @@ class MethodTable:
     """Path template -> its methods, resolved most specific template first."""
 
     def __init__(self, routes: Iterable[BaseRoute]) -> None:
-        templates: dict[str, tuple[tuple[int, ...], str, set[str]]] = {}
+        templates: dict[str, tuple[tuple[tuple[int, ...], int], str, set[str]]] = {}
         for index, context in enumerate(iter_route_contexts(list(routes))):
             path_format = context.path_format
             methods = context.methods
@@ -74,7 +74,7 @@ class MethodTable:
             if key not in templates:
                 rank = tuple(_segment_rank(s) for s in path_format.strip("/").split("/"))
                 regex = _template_regex(path_format, getattr(context, "param_convertors", {}))
-                templates[key] = ((*rank, index), regex, set())
+                templates[key] = ((rank, index), regex, set())
             templates[key][2].update(m.upper() for m in methods)
         ordered = sorted(templates.values(), key=lambda t: t[0])
         self.allowed = [frozenset(methods) for _, _, methods in ordered]
