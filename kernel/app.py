@@ -28,6 +28,7 @@ from kernel.idempotency import purge_expired
 from kernel.inbox import Handlers, InboxProcessor, inbox_stats
 from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.openapi import install_problem_openapi
+from kernel.routing import MethodGuard, lax_inputs, shadowed_routes
 from kernel.settings import get_settings, service_role
 
 
@@ -62,6 +63,31 @@ async def housekeeping(db: Database, stop: asyncio.Event, ttl_hours: int,
             logging.getLogger("tapline.housekeeping").exception("housekeeping failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=every_seconds)
+
+
+def install_routing_rules(app: FastAPI) -> None:
+    """What every app's routes must honour, set up once all of its routers are in.
+
+    Dates and instants come in as `kernel.clock.Day` / `Instant` (ISO 8601 text only), and JSON
+    body scalars as `StrictBool` / `StrictInt` / `StrictFloat`: an app with a lax input is
+    refused here, when it is built, so no service can start (or pass its tests) with one.
+    A concrete path registered after a templated one that would take its requests is refused
+    too. And a method a path does not have is answered 405 with that path's `Allow`
+    (`kernel.routing.MethodGuard`), inside the request-id middleware so the refusal carries
+    its request id like any other problem.
+    """
+    offenders = lax_inputs(app.routes)
+    if offenders:
+        raise TypeError(
+            f"{app.title}: dates and instants come in as kernel.clock.Day / Instant (ISO 8601 "
+            "text only) and JSON body scalars as StrictBool / StrictInt / StrictFloat; lax "
+            "inputs: " + "; ".join(offenders))
+    shadowed = shadowed_routes(app.routes)
+    if shadowed:
+        raise TypeError(f"{app.title}: register a concrete path before its templated neighbour: "
+                        + "; ".join(shadowed))
+    app.add_middleware(MethodGuard)
+    app.add_middleware(RequestContextMiddleware)
 
 
 def freeze_startup_objects() -> None:
@@ -116,7 +142,6 @@ def create_service_app(
     app.state.db = db
     app.state.inbox = processor
     app.state.service = name
-    app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     install_problem_openapi(app)
 
@@ -155,4 +180,5 @@ def create_service_app(
         applied.set(processor.applied_total)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
+    install_routing_rules(app)
     return app
