@@ -28,6 +28,7 @@ from kernel.idempotency import purge_expired
 from kernel.inbox import Handlers, InboxProcessor, inbox_stats
 from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.openapi import install_problem_openapi
+from kernel.reactions import Reactions
 from kernel.settings import get_settings, service_role
 
 
@@ -79,11 +80,15 @@ def create_service_app(
     handlers: Handlers | None = None,
     description: str = "",
     run_inbox: bool = True,
+    reactions: Reactions | None = None,
 ) -> FastAPI:
+    """`reactions` settle the facts that requests and event handlers record
+    (`kernel.reactions`)."""
     settings = get_settings()
     db = Database(settings.role_dsn(service_role(name)), name, settings, f"tapline-{name}")
     processor = InboxProcessor(
-        db, handlers or Handlers(), settings.inbox_max_attempts, settings.inbox_batch
+        db, handlers or Handlers(), settings.inbox_max_attempts, settings.inbox_batch,
+        reactions=reactions,
     )
 
     @asynccontextmanager
@@ -116,6 +121,7 @@ def create_service_app(
     app.state.db = db
     app.state.inbox = processor
     app.state.service = name
+    app.state.reactions = reactions
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     install_problem_openapi(app)
