@@ -68,21 +68,24 @@ class ServiceTransferred(Announced):
 
 @dataclass(frozen=True)
 class MovedIn:
-    """A move-in started service for the account at the premise (the welcome letter follows)."""
+    """A move-in started service for the account at the premise. The welcome letter follows,
+    kept under `letter_id`: the workflow answers with that id before the letter is rendered."""
 
     account_id: uuid.UUID
     premise: PremiseOut
     start_date: date
     deposit: DepositDecisionOut
     today: date
+    letter_id: uuid.UUID
 
 
 @dataclass(frozen=True)
 class MovedOut:
-    """A move-out stopped the account's service (the closing letter follows); `premise` is the
-    first of the premises it left."""
+    """A move-out stopped the account's service; `premise` is the first of the premises it
+    left. The closing letter follows, kept under `letter_id`."""
 
     account_id: uuid.UUID
     premise: PremiseOut
     stop_date: date
     today: date
+    letter_id: uuid.UUID

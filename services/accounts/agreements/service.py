@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kernel import audit
 from kernel.auth import Principal
 from kernel.errors import Conflict, NotFound, Unprocessable
-from kernel.reactions import record, settle
+from kernel.reactions import record
 from services.accounts.agreements import domain, repository
 from services.accounts.agreements.facts import (
     MovedIn,
@@ -38,7 +38,6 @@ from services.accounts.agreements.schemas import (
     TransferIn,
     TransferOut,
 )
-from services.accounts.contacts.facts import letter_sent
 from services.accounts.customers import service as customers
 from services.accounts.customers.facts import AccountChanged
 from services.accounts.deposits import service as deposits
@@ -145,11 +144,11 @@ async def start_service(session: AsyncSession, who: Principal, body: StartServic
     order = await orders.create(session, who, OrderIn(
         kind="turn_on", premise_id=premise.id, account_id=account.id,
         scheduled_date=body.start_date, reason="move-in: turn on and initial read"))
-    record(session, who, MovedIn(account.id, premise, body.start_date, deposit, today))
-    letter = letter_sent(await settle(session), account.id, "welcome")
+    moved_in = MovedIn(account.id, premise, body.start_date, deposit, today, uuid.uuid4())
+    record(session, who, moved_in)
     return StartServiceOut(
         customer=customer, account=account, service_agreements=started, deposit=deposit,
-        service_order=order, welcome_letter_id=letter.id)
+        service_order=order, welcome_letter_id=moved_in.letter_id)
 
 
 async def _stop_sas(
@@ -220,10 +219,10 @@ async def stop_service(session: AsyncSession, who: Principal, body: StopServiceI
            *(ServiceAgreementChanged(sa, reason="owner_reversion",
                                      reverted_from_account_id=account.id) for sa in reverted))
     first = await premises.get(session, min(sa.premise_id for sa in stopped))
-    record(session, who, MovedOut(account.id, first, body.stop_date, today))
-    letter = letter_sent(await settle(session), account.id, "closing")
+    moved_out = MovedOut(account.id, first, body.stop_date, today, uuid.uuid4())
+    record(session, who, moved_out)
     return StopServiceOut(stopped=stopped, reverted_to_owner=reverted,
-                          final_read_orders=final_orders, closing_letter_id=letter.id)
+                          final_read_orders=final_orders, closing_letter_id=moved_out.letter_id)
 
 
 async def transfer(session: AsyncSession, who: Principal, body: TransferIn) -> TransferOut:

@@ -14,11 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kernel import audit
 from kernel.auth import Principal
 from kernel.errors import NotFound, Unprocessable
-from kernel.reactions import record
 from kernel.settings import get_settings
 from services.accounts.agreements.facts import MovedIn, MovedOut
 from services.accounts.contacts import domain, repository, storage
-from services.accounts.contacts.facts import LetterSent
 from services.accounts.contacts.schemas import ContactIn, ContactOut, DocumentOut, LetterIn
 from services.accounts.customers import service as customers
 from services.accounts.orders import service as orders
@@ -48,8 +46,9 @@ async def contacts(session: AsyncSession, account_id: uuid.UUID,
 
 async def _store(session: AsyncSession, who: Principal, account_id: uuid.UUID, kind: str,
                  template: str | None, title: str, filename: str, content_type: str,
-                 data: bytes, store: storage.DocumentStore | None = None) -> DocumentOut:
-    doc_id = uuid.uuid4()
+                 data: bytes, store: storage.DocumentStore | None = None,
+                 doc_id: uuid.UUID | None = None) -> DocumentOut:
+    doc_id = doc_id or uuid.uuid4()
     key = storage.key_for(account_id, data)
     await storage.put(store or storage.default_store(), key, data)
     out = await repository.add_document(session, {
@@ -64,8 +63,10 @@ async def _store(session: AsyncSession, who: Principal, account_id: uuid.UUID, k
 
 
 async def send_letter(session: AsyncSession, who: Principal, account_id: uuid.UUID,
-                      template: str, fields: dict[str, Any], today: date) -> DocumentOut:
-    """Render a letter in the account's language, keep it, and note it in the contact log."""
+                      template: str, fields: dict[str, Any], today: date,
+                      letter_id: uuid.UUID | None = None) -> DocumentOut:
+    """Render a letter in the account's language, keep it (under `letter_id` when the workflow
+    that caused it has already named it), and note it in the contact log."""
     account = await customers.get_account(session, account_id)
     customer = await customers.get_customer(session, account.customer_id)
     addr = account.mailing_address
@@ -77,10 +78,10 @@ async def send_letter(session: AsyncSession, who: Principal, account_id: uuid.UU
     title = domain.template_text(template, account.language)[0].format(
         utility=get_settings().utility_name)
     out = await _store(session, who, account_id, "letter", template, title,
-                       f"{template}-{today.isoformat()}.pdf", "application/pdf", pdf)
+                       f"{template}-{today.isoformat()}.pdf", "application/pdf", pdf,
+                       doc_id=letter_id)
     await repository.add_contact(session, account_id, "letter", template,
                                  f"Letter sent: {title}", who.sub)
-    record(session, who, LetterSent(out))
     return out
 
 
@@ -102,13 +103,14 @@ async def welcome(session: AsyncSession, who: Principal, moved_in: MovedIn) -> D
                     if deposit.required else "")
     return await send_letter(session, who, moved_in.account_id, "welcome", {
         "premise": moved_in.premise.address.one_line(),
-        "date": moved_in.start_date.isoformat(), "deposit": deposit_line}, moved_in.today)
+        "date": moved_in.start_date.isoformat(), "deposit": deposit_line}, moved_in.today,
+        moved_in.letter_id)
 
 
 async def closing(session: AsyncSession, who: Principal, moved_out: MovedOut) -> DocumentOut:
     return await send_letter(session, who, moved_out.account_id, "closing", {
         "premise": moved_out.premise.address.one_line(),
-        "date": moved_out.stop_date.isoformat()}, moved_out.today)
+        "date": moved_out.stop_date.isoformat()}, moved_out.today, moved_out.letter_id)
 
 
 async def visit_notice(session: AsyncSession, who: Principal, order: OrderOut,
