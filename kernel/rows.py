@@ -1,24 +1,53 @@
-"""Typed rows: a repository hands back each result row as its model (a pydantic model or a
-dataclass whose fields are the row's columns), so strict mypy checks what services read from it
-instead of letting `Any` through."""
+"""Typed rows: a repository turns result rows into dataclasses, so strict mypy reaches through
+what it returns (a `Row` is `Any` to mypy, and so is every attribute read from it).
+
+The dataclass names the columns it needs; a query may return more (`SELECT *` stays valid
+when a migration adds a column) but never fewer (a missing column is a KeyError at once).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+import dataclasses
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Row
+from sqlalchemy import Result, Row
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
-
-def typed(kind: Callable[..., T], row: Row[Any]) -> T:
-    return kind(**row._mapping)
-
-
-def typed_or_none(kind: Callable[..., T], row: Row[Any] | None) -> T | None:
-    return None if row is None else kind(**row._mapping)
+T = TypeVar("T", bound="DataclassInstance")
 
 
-def typed_all(kind: Callable[..., T], rows: Iterable[Row[Any]]) -> list[T]:
-    return [kind(**r._mapping) for r in rows]
+@cache
+def _names(cls: type[DataclassInstance]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+
+def row_as(cls: type[T], row: Row[Any]) -> T:
+    m = row._mapping
+    return cls(**{n: m[n] for n in _names(cls)})
+
+
+def first_as(cls: type[T], result: Result[Any]) -> T | None:
+    row = result.first()
+    return None if row is None else row_as(cls, row)
+
+
+def one_as(cls: type[T], result: Result[Any]) -> T:
+    return row_as(cls, result.one())
+
+
+def all_as(cls: type[T], result: Result[Any]) -> list[T]:
+    names = _names(cls)
+    return [cls(**{n: r._mapping[n] for n in names}) for r in result.all()]
+
+
+S = TypeVar("S")
+
+
+def value_as(cls: type[S], value: object) -> S | None:
+    """One column's value (`scalar_one_or_none()`, `max(...)`), checked: None or a `cls`."""
+    if value is not None and not isinstance(value, cls):
+        raise TypeError(f"expected {cls.__name__}, got {type(value).__name__}")
+    return value

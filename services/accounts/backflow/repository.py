@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel.rows import typed, typed_all, typed_or_none
+from kernel.rows import all_as
 from services.accounts.backflow.schemas import DeviceOut, OverdueDevice, TestOut
+from services.accounts.common import as_model, as_model_or_none, as_models
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ _COLS = ("d.id, d.premise_id, d.kind, d.serial, d.size, d.location, d.installed_
 
 async def insert(session: AsyncSession, values: dict[str, Any]) -> DeviceOut | None:
     """The new device, or None when its serial exists."""
-    return typed_or_none(DeviceOut, (await session.execute(
+    return as_model_or_none(DeviceOut, (await session.execute(
         text("INSERT INTO backflow_devices AS d (id, premise_id, kind, serial, size, location, "
              "installed_on, next_test_due) VALUES (:id, :premise_id, :kind, :serial, :size, "
              ":location, :installed_on, :next_test_due) ON CONFLICT (serial) DO NOTHING "
@@ -43,13 +44,13 @@ async def insert(session: AsyncSession, values: dict[str, Any]) -> DeviceOut | N
 async def get(session: AsyncSession, device_id: uuid.UUID,
               lock: bool = False) -> DeviceOut | None:
     suffix = " FOR UPDATE" if lock else ""
-    return typed_or_none(DeviceOut, (await session.execute(
+    return as_model_or_none(DeviceOut, (await session.execute(
         text(f"SELECT {_COLS} FROM backflow_devices d WHERE d.id = :id{suffix}"),
         {"id": device_id})).first())
 
 
 async def at_premise(session: AsyncSession, premise_id: uuid.UUID) -> list[DeviceOut]:
-    return typed_all(DeviceOut, (await session.execute(
+    return as_models(DeviceOut, (await session.execute(
         text(f"SELECT {_COLS} FROM backflow_devices d WHERE d.premise_id = :p "
              "ORDER BY d.serial"), {"p": premise_id})).all())
 
@@ -64,20 +65,20 @@ async def add_test(session: AsyncSession, device_id: uuid.UUID, values: dict[str
 
 async def set_tested(session: AsyncSession, device_id: uuid.UUID, tested_on: date,
                      result: str, due: date) -> DeviceOut:
-    return typed(DeviceOut, (await session.execute(
+    return as_model(DeviceOut, (await session.execute(
         text("UPDATE backflow_devices AS d SET last_tested_on = :t, last_result = :r, "
              f"next_test_due = :due WHERE d.id = :id RETURNING {_COLS}"),
         {"id": device_id, "t": tested_on, "r": result, "due": due})).one())
 
 
 async def tests(session: AsyncSession, device_id: uuid.UUID) -> list[TestOut]:
-    return typed_all(TestOut, (await session.execute(
+    return as_models(TestOut, (await session.execute(
         text("SELECT tested_on, result, tester, certificate, notes FROM backflow_tests "
              "WHERE device_id = :d ORDER BY tested_on DESC, id DESC"), {"d": device_id})).all())
 
 
 async def overdue(session: AsyncSession, today: date, limit: int) -> list[OverdueDevice]:
-    return typed_all(OverdueDevice, (await session.execute(
+    return as_models(OverdueDevice, (await session.execute(
         text(f"SELECT {_COLS}, address_text(p.address) AS address, "
              "(:today - d.next_test_due) AS days_overdue "
              "FROM backflow_devices d JOIN premises p ON p.id = d.premise_id "
@@ -91,7 +92,7 @@ async def due_for_orders(session: AsyncSession,
     that due date, each with an account holding active service at the premise and how many
     orders (cancelled) came before; and how many due devices already have a live order.
     Orders name the device and due date in `reference` (`backflow:<device>:<due>[#n]`)."""
-    rows = typed_all(DueDevice, (await session.execute(
+    rows = all_as(DueDevice, (await session.execute(
         text("SELECT d.id, d.serial, d.premise_id, d.next_test_due, "
              "(SELECT sa.account_id FROM service_agreements sa WHERE sa.premise_id = "
              " d.premise_id AND sa.status = 'active' ORDER BY sa.start_date LIMIT 1) "
@@ -101,5 +102,5 @@ async def due_for_orders(session: AsyncSession,
              " FROM service_orders o WHERE o.kind = 'backflow_test' "
              " AND o.reference LIKE 'backflow:' || d.id || ':' || d.next_test_due || '%') o "
              "ON true WHERE d.status = 'active' AND d.next_test_due <= :t "
-             "ORDER BY d.next_test_due, d.serial FOR UPDATE OF d"), {"t": through})).all())
+             "ORDER BY d.next_test_due, d.serial FOR UPDATE OF d"), {"t": through})))
     return [r for r in rows if not r.ordered], sum(1 for r in rows if r.ordered)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel.rows import typed, typed_all
+from services.accounts.common import as_model, as_models
 from services.accounts.contacts.schemas import ContactOut, DocumentOut
 
 _DOC = ("id, account_id, kind, template, title, filename, content_type, size_bytes, sha256, "
@@ -17,7 +17,7 @@ _DOC = ("id, account_id, kind, template, title, filename, content_type, size_byt
 
 async def add_contact(session: AsyncSession, account_id: uuid.UUID, channel: str,
                       category: str, note: str, actor: str) -> ContactOut:
-    return typed(ContactOut, (await session.execute(
+    return as_model(ContactOut, (await session.execute(
         text("INSERT INTO contact_log (account_id, channel, category, note, actor) "
              "VALUES (:a, :c, :cat, :n, :actor) "
              "RETURNING id, account_id, channel, category, note, actor, at"),
@@ -27,14 +27,14 @@ async def add_contact(session: AsyncSession, account_id: uuid.UUID, channel: str
 
 async def contacts(session: AsyncSession, account_id: uuid.UUID,
                    limit: int) -> list[ContactOut]:
-    return typed_all(ContactOut, (await session.execute(
+    return as_models(ContactOut, (await session.execute(
         text("SELECT id, account_id, channel, category, note, actor, at FROM contact_log "
              "WHERE account_id = :a ORDER BY id DESC LIMIT :n"),
         {"a": account_id, "n": limit})).all())
 
 
 async def add_document(session: AsyncSession, values: dict[str, Any]) -> DocumentOut:
-    return typed(DocumentOut, (await session.execute(
+    return as_model(DocumentOut, (await session.execute(
         text("INSERT INTO documents (id, account_id, kind, template, title, filename, "
              "content_type, size_bytes, sha256, storage_key, actor) VALUES (:id, :account_id, "
              ":kind, :template, :title, :filename, :content_type, :size_bytes, :sha256, "
@@ -44,7 +44,7 @@ async def add_document(session: AsyncSession, values: dict[str, Any]) -> Documen
 
 
 async def documents(session: AsyncSession, account_id: uuid.UUID) -> list[DocumentOut]:
-    return typed_all(DocumentOut, (await session.execute(
+    return as_models(DocumentOut, (await session.execute(
         text(f"SELECT {_DOC} FROM documents WHERE account_id = :a ORDER BY created_at DESC"),
         {"a": account_id})).all())
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel.rows import typed, typed_all, typed_or_none
+from services.accounts.common import as_model, as_model_or_none, as_models
 from services.accounts.customers.schemas import AccountOut, CustomerOut
 
 _CUSTOMER = ("id, kind, name, mailing_address, phones, emails, language, paperless, "
@@ -37,7 +37,7 @@ def _assignments(values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 async def insert_customer(session: AsyncSession, values: dict[str, Any]) -> CustomerOut:
     values = {**values, "mailing_address": json.dumps(values["mailing_address"])}
-    return typed(CustomerOut, (await session.execute(
+    return as_model(CustomerOut, (await session.execute(
         text(
             "INSERT INTO customers (id, kind, name, mailing_address, phones, emails, language, "
             "paperless, text_messages, id_kind, id_last4) VALUES (:id, :kind, :name, "
@@ -51,7 +51,7 @@ async def insert_customer(session: AsyncSession, values: dict[str, Any]) -> Cust
 async def get_customer(session: AsyncSession, customer_id: uuid.UUID,
                        lock: bool = False) -> CustomerOut | None:
     suffix = " FOR UPDATE" if lock else ""
-    return typed_or_none(CustomerOut, (await session.execute(
+    return as_model_or_none(CustomerOut, (await session.execute(
         text(f"SELECT {_CUSTOMER} FROM customers WHERE id = :id{suffix}"), {"id": customer_id}
     )).first())
 
@@ -59,7 +59,7 @@ async def get_customer(session: AsyncSession, customer_id: uuid.UUID,
 async def update_customer(session: AsyncSession, customer_id: uuid.UUID,
                           values: dict[str, Any]) -> CustomerOut:
     sets, values = _assignments(values)
-    return typed(CustomerOut, (await session.execute(
+    return as_model(CustomerOut, (await session.execute(
         text(f"UPDATE customers SET {sets}, updated_at = now() WHERE id = :id "
              f"RETURNING {_CUSTOMER}"),
         {**values, "id": customer_id},
@@ -82,7 +82,7 @@ async def insert_account(session: AsyncSession, account_id: uuid.UUID, number: s
 async def get_account(session: AsyncSession, account_id: uuid.UUID,
                       lock: bool = False) -> AccountOut | None:
     suffix = " FOR UPDATE OF a" if lock else ""
-    return typed_or_none(AccountOut, (await session.execute(
+    return as_model_or_none(AccountOut, (await session.execute(
         text(f"SELECT {_ACCOUNT} FROM accounts a JOIN customers c ON c.id = a.customer_id "
              f"WHERE a.id = :id{suffix}"),
         {"id": account_id},
@@ -90,7 +90,7 @@ async def get_account(session: AsyncSession, account_id: uuid.UUID,
 
 
 async def get_accounts(session: AsyncSession, ids: list[uuid.UUID]) -> list[AccountOut]:
-    return typed_all(AccountOut, (await session.execute(
+    return as_models(AccountOut, (await session.execute(
         text(f"SELECT {_ACCOUNT} FROM accounts a JOIN customers c ON c.id = a.customer_id "
              "WHERE a.id = ANY(CAST(:ids AS uuid[])) ORDER BY a.number"),
         {"ids": [str(i) for i in ids]},
@@ -105,7 +105,7 @@ async def account_id_by_number(session: AsyncSession, number: str) -> uuid.UUID 
 
 async def accounts_of_customer(session: AsyncSession,
                                customer_id: uuid.UUID) -> list[AccountOut]:
-    return typed_all(AccountOut, (await session.execute(
+    return as_models(AccountOut, (await session.execute(
         text(f"SELECT {_ACCOUNT} FROM accounts a JOIN customers c ON c.id = a.customer_id "
              "WHERE a.customer_id = :c ORDER BY a.opened_on"),
         {"c": customer_id},

@@ -11,7 +11,8 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel.rows import typed_all
+from kernel.rows import all_as
+from services.accounts.common import as_models
 from services.accounts.deposits.schemas import DepositTx
 
 
@@ -36,7 +37,7 @@ async def add_transaction(session: AsyncSession, account_id: uuid.UUID, kind: st
 
 
 async def transactions(session: AsyncSession, account_id: uuid.UUID) -> list[DepositTx]:
-    return typed_all(DepositTx, (await session.execute(
+    return as_models(DepositTx, (await session.execute(
         text("SELECT kind, amount, on_date, reason, actor FROM deposit_transactions "
              "WHERE account_id = :a ORDER BY id"), {"a": account_id})).all())
 
@@ -63,10 +64,10 @@ async def good_history_elsewhere(session: AsyncSession, customer_id: uuid.UUID,
 
 async def candidates(session: AsyncSession, held_before: date) -> list[Candidate]:
     """Accounts holding a deposit since `held_before` or earlier, with their latest mark."""
-    return typed_all(Candidate, (await session.execute(
+    return all_as(Candidate, (await session.execute(
         text("SELECT a.id, a.number, a.deposit_held, a.deposit_held_since, "
              "(SELECT max(on_date) FROM deposit_marks m WHERE m.account_id = a.id) AS last_mark "
              "FROM accounts a WHERE a.deposit_held > 0 AND a.deposit_held_since <= :d "
              "ORDER BY a.number"),
         {"d": held_before},
-    )).all())
+    )))

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import TextClause, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel.rows import typed_all
+from kernel.rows import all_as
 from services.accounts.search.domain import prefix_upper_bound
 
 _REFRESH_ACCOUNTS = text(
@@ -263,4 +263,4 @@ async def search(
         params.update(kw=similar_words, toks=words, n=len(words))
     for j, ident in enumerate(identifiers):
         params[f"k{j}"], params[f"k{j}hi"] = ident, prefix_upper_bound(ident)
-    return typed_all(Hit, await session.execute(_query(len(words), len(identifiers)), params))
+    return all_as(Hit, await session.execute(_query(len(words), len(identifiers)), params))
