@@ -1,0 +1,21 @@
+"""API models of the system's health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ComponentHealth(BaseModel):
+    name: str
+    status: str
+    detail: dict[str, Any] | None = None
+
+
+class SystemHealth(BaseModel):
+    status: str
+    database: str
+    relay_lag_events: int | None = None
+    relay_lag_seconds: float | None = None
+    components: list[ComponentHealth]
