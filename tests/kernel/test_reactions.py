@@ -86,3 +86,11 @@ async def test_reactions_that_keep_causing_each_other_are_stopped():
     record(session, CLERK, Started(0))
     with pytest.raises(RuntimeError, match=f"after {MAX_ROUNDS} rounds"):
         await settle(session)
+
+
+def test_a_standalone_worker_settles_what_accounts_handlers_record():
+    from tapline.worker import load_handlers
+
+    handlers, reactions = load_handlers("services.accounts.app:handlers")
+    assert handlers.handles("billing.ServiceOrderRequested")
+    assert reactions is not None
