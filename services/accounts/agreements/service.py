@@ -38,6 +38,7 @@ from services.accounts.agreements.schemas import (
     TransferIn,
     TransferOut,
 )
+from services.accounts.common import ensure_may_see_account
 from services.accounts.customers import service as customers
 from services.accounts.customers.facts import AccountChanged
 from services.accounts.deposits import service as deposits
@@ -54,6 +55,13 @@ async def get(session: AsyncSession, sa_id: uuid.UUID, lock: bool = False) -> SA
     if found is None:
         raise NotFound("No such service agreement", field="service_agreement_id")
     return found
+
+
+async def get_for(session: AsyncSession, who: Principal, sa_id: uuid.UUID) -> SAOut:
+    """One agreement, for a caller who may see its account (a portal customer: their own)."""
+    sa = await get(session, sa_id)
+    ensure_may_see_account(who, sa.account_id)
+    return sa
 
 
 async def of_account(session: AsyncSession, account_id: uuid.UUID) -> list[SAOut]:

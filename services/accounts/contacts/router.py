@@ -68,7 +68,6 @@ async def list_documents(account_id: uuid.UUID, session: SessionDep,
 async def download_document(document_id: uuid.UUID, session: SessionDep,
                             who: ReaderOrCustomer) -> Response:
     """The document's bytes."""
-    doc, data = await service.document_bytes(session, document_id)
-    ensure_may_see_account(who, doc.account_id)
+    doc, data = await service.document_bytes(session, who, document_id)
     return Response(data, media_type=doc.content_type,
                     headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'})

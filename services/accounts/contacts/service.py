@@ -16,6 +16,7 @@ from kernel.auth import Principal
 from kernel.errors import NotFound, Unprocessable
 from kernel.settings import get_settings
 from services.accounts.agreements.facts import MovedIn, MovedOut
+from services.accounts.common import ensure_may_see_account
 from services.accounts.contacts import domain, repository, storage
 from services.accounts.contacts.schemas import ContactIn, ContactOut, DocumentOut, LetterIn
 from services.accounts.customers import service as customers
@@ -142,9 +143,12 @@ async def documents(session: AsyncSession, account_id: uuid.UUID) -> list[Docume
     return await repository.documents(session, account_id)
 
 
-async def document_bytes(session: AsyncSession, doc_id: uuid.UUID) -> tuple[DocumentOut, bytes]:
+async def document_bytes(session: AsyncSession, who: Principal,
+                         doc_id: uuid.UUID) -> tuple[DocumentOut, bytes]:
+    """A document and its bytes, for a caller who may see its account."""
     found = await repository.document(session, doc_id)
     if found is None:
         raise NotFound("No such document", field="document_id")
     doc, key = found
+    ensure_may_see_account(who, doc.account_id)
     return doc, await storage.get(storage.default_store(), key)
