@@ -2,32 +2,49 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response as StarletteResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from gateway.auth.router import router as auth_router
-from gateway.health.router import router as health_router
 from gateway.openapi import MergedOpenAPI
 from gateway.proxy import Upstreams, forward
 from kernel.app import freeze_startup_objects, operation_id
-from kernel.db import Database
+from kernel.db import Database, SessionDep, TxRoute
 from kernel.errors import install_error_handlers
 from kernel.keys import ensure_keys
 from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.openapi import install_problem_openapi
-from kernel.settings import REPO_ROOT, get_settings, service_role
+from kernel.settings import REPO_ROOT, SERVICES, get_settings, service_role
 
 PROXY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 FRONTEND = REPO_ROOT / "frontend"
+
+
+class ComponentHealth(BaseModel):
+    name: str
+    status: str
+    detail: dict[str, Any] | None = None
+
+
+class SystemHealth(BaseModel):
+    status: str
+    database: str
+    relay_lag_events: int | None = None
+    relay_lag_seconds: float | None = None
+    components: list[ComponentHealth]
 
 
 def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) -> FastAPI:
@@ -61,13 +78,53 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     )
     app.state.db = db
     app.state.upstreams = upstreams
-    app.state.relay_client = relay_client
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     install_problem_openapi(app)
     app.include_router(auth_router)
 
-    app.include_router(health_router)
+    system = APIRouter(prefix="/api", tags=["system"], route_class=TxRoute)
+
+    @system.get("/health", response_model=SystemHealth)
+    async def health(session: SessionDep, response: Response) -> SystemHealth:
+        """Every service, the database and the event relay's lag, in one look."""
+
+        async def probe(name: str) -> ComponentHealth:
+            try:
+                r = await upstreams.client(name).get(f"/api/{name}/health", timeout=3.0)
+                body = r.json()
+                return ComponentHealth(name=name, status=str(body.get("status", "down")),
+                                       detail=body)
+            except Exception:  # noqa: BLE001 - a health check reports, it does not raise
+                return ComponentHealth(name=name, status="down")
+
+        async def relay() -> ComponentHealth:
+            try:
+                r = await relay_client.get("/health")
+                return ComponentHealth(name="relay", status="ok", detail=r.json())
+            except Exception:  # noqa: BLE001
+                return ComponentHealth(name="relay", status="down")
+
+        try:
+            await session.execute(text("SELECT 1"))
+            database = "ok"
+        except Exception:  # noqa: BLE001
+            database = "down"
+        parts = await asyncio.gather(*(probe(s) for s in SERVICES), relay())
+        relay_part = parts[-1]
+        statuses = {p.status for p in parts} | {database}
+        overall = "ok" if statuses == {"ok"} else (
+            "down" if "down" in statuses else "degraded")
+        if overall == "down":
+            response.status_code = 503
+        detail = relay_part.detail or {}
+        return SystemHealth(
+            status=overall, database=database, components=list(parts),
+            relay_lag_events=detail.get("lag_events"),
+            relay_lag_seconds=detail.get("lag_seconds"),
+        )
+
+    app.include_router(system)
 
     @app.get("/api/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
