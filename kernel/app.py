@@ -13,7 +13,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.routing import APIRoute
@@ -28,8 +28,10 @@ from kernel.idempotency import purge_expired
 from kernel.inbox import Handlers, InboxProcessor, inbox_stats
 from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.openapi import install_problem_openapi
-from kernel.reactions import Reactions
 from kernel.settings import get_settings, service_role
+
+if TYPE_CHECKING:
+    from kernel.reactions import Reactions
 
 
 def operation_id(route: APIRoute) -> str:
@@ -119,9 +121,9 @@ def create_service_app(
         generate_unique_id_function=operation_id,
     )
     app.state.db = db
+    app.state.reactions = reactions
     app.state.inbox = processor
     app.state.service = name
-    app.state.reactions = reactions
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     install_problem_openapi(app)
