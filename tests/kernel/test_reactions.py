@@ -3,13 +3,27 @@ and a failure leaves nothing pending behind it."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.auth import Principal
-from kernel.reactions import MAX_ROUNDS, Happened, Reactions, attach, record, settle
+from kernel.inbox import Handlers, InboxEvent, InboxProcessor
+from kernel.outbox import Event
+from kernel.reactions import (
+    MAX_ROUNDS,
+    Announced,
+    Happened,
+    Reactions,
+    announcing,
+    attach,
+    record,
+    settle,
+)
 
 CLERK = Principal(sub="clerk", role="csr1")
 
@@ -94,3 +108,46 @@ def test_a_standalone_worker_settles_what_accounts_handlers_record():
     handlers, reactions = load_handlers("services.accounts.app:handlers")
     assert handlers.handles("billing.ServiceOrderRequested")
     assert reactions is not None
+
+
+@dataclass(frozen=True)
+class Noted(Announced):
+    n: int
+
+    def event(self) -> Event:
+        return Event("test.Noted", f"account:{self.n}", {"n": self.n})
+
+
+async def test_an_event_whose_reaction_fails_is_parked_and_nothing_it_caused_is_published(
+        bound, service_apps):
+    """The inbox settles each event's facts in its savepoint: the failing one leaves no trace,
+    the others' reactions (here, the outbox) stand."""
+    handlers = Handlers()
+
+    @handlers.on("test.Note")
+    async def note(session: AsyncSession, event: InboxEvent) -> None:
+        record(session, Principal(sub="test-events", role="system"), Noted(event.payload["n"]))
+
+    reactions = Reactions()
+
+    @reactions.on(Noted)
+    async def refuse_thirteen(session: AsyncSession, happened: list[Happened]) -> None:
+        if any(isinstance(h.fact, Noted) and h.fact.n == 13 for h in happened):
+            raise ValueError("thirteen")
+
+    conn = bound["accounts"]
+    for n in (12, 13, 14):
+        await conn.execute(text(
+            "INSERT INTO inbox (event_id, source, type, version, key, key_seq, payload, "
+            "occurred_at) VALUES (:e, 'test', 'test.Note', 1, :k, 1, CAST(:p AS jsonb), now())"),
+            {"e": uuid.uuid4(), "k": f"account:{n}", "p": json.dumps({"n": n})})
+    processor = InboxProcessor(service_apps["accounts"].state.db, handlers, max_attempts=1,
+                               reactions=reactions.merge(announcing()))
+    await processor.drain()
+
+    published = (await conn.execute(text(
+        "SELECT payload->>'n' FROM outbox WHERE type = 'test.Noted' ORDER BY 1"))).scalars().all()
+    assert published == ["12", "14"]
+    parked = (await conn.execute(text(
+        "SELECT key FROM inbox WHERE status = 'parked'"))).scalars().all()
+    assert parked == ["account:13"]
