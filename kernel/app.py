@@ -13,7 +13,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.routing import APIRoute
@@ -30,6 +30,9 @@ from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.openapi import install_problem_openapi
 from kernel.routing import MethodGuard, lax_inputs, shadowed_routes
 from kernel.settings import get_settings, service_role
+
+if TYPE_CHECKING:
+    from kernel.reactions import Reactions
 
 
 def operation_id(route: APIRoute) -> str:
@@ -105,11 +108,15 @@ def create_service_app(
     handlers: Handlers | None = None,
     description: str = "",
     run_inbox: bool = True,
+    reactions: Reactions | None = None,
 ) -> FastAPI:
+    """`reactions` settle the facts that requests and event handlers record
+    (`kernel.reactions`)."""
     settings = get_settings()
     db = Database(settings.role_dsn(service_role(name)), name, settings, f"tapline-{name}")
     processor = InboxProcessor(
-        db, handlers or Handlers(), settings.inbox_max_attempts, settings.inbox_batch
+        db, handlers or Handlers(), settings.inbox_max_attempts, settings.inbox_batch,
+        reactions=reactions,
     )
 
     @asynccontextmanager
@@ -140,6 +147,7 @@ def create_service_app(
         generate_unique_id_function=operation_id,
     )
     app.state.db = db
+    app.state.reactions = reactions
     app.state.inbox = processor
     app.state.service = name
     install_error_handlers(app)

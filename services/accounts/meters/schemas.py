@@ -63,6 +63,11 @@ class ExchangeIn(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
+class ExchangeOut(BaseModel):
+    removed: MeterOut
+    installed: MeterOut
+
+
 class HistoryEntry(BaseModel):
     action: str
     premise_id: uuid.UUID | None
