@@ -119,3 +119,92 @@ async def test_a_read_posted_before_billing_hears_of_the_service_start_bills_the
     await feed.drain()
     _, bill = await bill_of(client, tech, p)
     assert (bill["total"], bill["flags"]) == (WATER_12, [])
+
+
+async def test_a_read_for_a_meter_billing_has_not_heard_of_waits_visibly_and_then_bills(
+        client, feed, tech, rates):
+    p = parts(feed)
+    held = await post_read(client, tech, p, "112")
+    assert held["status"] == "pending"
+    assert [x["code"] for x in held["exceptions"]] == ["awaiting_copy"]
+    work = (await client.get("/api/billing/reads/exceptions/worklist", headers=tech)).json()
+    item = next(w for w in work if w["read_id"] == held["id"])
+    assert (item["code"], item["serial"]) == ("awaiting_copy", None)
+    # Nobody accepts, estimates or corrects a read the copy has not judged yet.
+    for action, body in (("accept", {"reason": "looks fine"}),
+                         ("estimate", {"reason": "estimate"}),
+                         ("correct", {"value": "112", "reason": "typo"}),
+                         ("reread", {"reason": "check"})):
+        r = await client.post(f"/api/billing/reads/exceptions/{item['id']}/{action}",
+                              headers=tech, json=body)
+        assert r.status_code == 409, (action, r.text)
+    await p.account_and_premise()
+    await p.meter_installed("100")
+    await p.service_started()
+    await feed.drain()
+    judged = (await client.get(f"/api/billing/reads/{held['id']}", headers=tech)).json()
+    assert (judged["status"], judged["usage"]) == ("valid", "12.0000")
+    assert {x["status"] for x in judged["exceptions"]} == {"resolved"}
+    _, bill = await bill_of(client, tech, p)
+    assert (bill["total"], bill["flags"]) == (WATER_12, [])
+
+
+async def test_a_run_holds_back_an_account_whose_read_waits_for_the_copy_and_bills_it_later(
+        client, feed, tech, sup, auth, rates):
+    p = parts(feed)
+    await p.account_and_premise()
+    await p.meter_created()
+    await p.service_started()
+    await feed.drain()
+    await post_read(client, tech, p, "112")
+    run, bill = await bill_of(client, tech, p)
+    assert (bill["status"], bill["flags"]) == ("discarded", ["awaiting_copy"])
+    assert (run["held_for_copy"], run["held"], run["flags"]) == (1, 1, {})
+    listed = (await client.get("/api/billing/runs", headers=tech)).json()
+    assert next(r for r in listed if r["id"] == run["id"])["held_for_copy"] == 1
+    await p.meter_installed("100")
+    await feed.drain()
+    again = (await client.post(f"/api/billing/runs/{run['id']}/recalculate",
+                               headers=tech)).json()
+    assert (again["held_for_copy"], again["total"]) == (0, WATER_12)
+
+
+async def test_a_read_judged_before_billing_hears_of_the_service_stop_loses_its_zero_use(
+        client, feed, tech, rates):
+    p = parts(feed)
+    await p.account_and_premise()
+    await p.meter_installed("100")
+    await p.service_started()
+    await feed.drain()
+    read = await post_read(client, tech, p, "100", on="2026-01-20")
+    assert [x["code"] for x in read["exceptions"]] == ["zero_use"]
+    await feed.send("accounts.ServiceStopped", f"account:{p.account_id}", {
+        "service_agreement": p.sa(stop_date="2026-01-10", status="stopped")})
+    await feed.drain()
+    judged = (await client.get(f"/api/billing/reads/{read['id']}", headers=tech)).json()
+    assert judged["status"] == "valid"
+    assert [(x["code"], x["status"]) for x in judged["exceptions"]] == [
+        ("zero_use", "resolved")]
+
+
+async def test_a_persons_decision_on_a_read_stands_when_the_copy_catches_up(
+        client, feed, tech, rates):
+    p = parts(feed)
+    await p.account_and_premise()
+    await p.meter_installed("100")
+    await feed.drain()
+    read = await post_read(client, tech, p, "112")
+    exc = read["exceptions"][0]
+    assert exc["code"] == "use_on_inactive"
+    r = await client.post(f"/api/billing/reads/exceptions/{exc['id']}/accept", headers=tech,
+                          json={"reason": "builder's water, confirmed"})
+    assert r.json()["status"] == "valid"
+    # The agreement then starts after the read: the read is still use on an inactive
+    # agreement, which a person accepted; it is not reopened.
+    await feed.send("accounts.ServiceStarted", f"account:{p.account_id}", {
+        "service_agreement": p.sa(start_date="2026-02-01")})
+    await feed.drain()
+    judged = (await client.get(f"/api/billing/reads/{read['id']}", headers=tech)).json()
+    assert judged["status"] == "valid"
+    assert [(x["code"], x["status"]) for x in judged["exceptions"]] == [
+        ("use_on_inactive", "resolved")]

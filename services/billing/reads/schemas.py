@@ -55,7 +55,7 @@ class WorklistItem(BaseModel):
     id: uuid.UUID
     read_id: uuid.UUID | None
     meter_id: uuid.UUID
-    serial: str
+    serial: str | None = Field(description="null while billing has not heard of the meter")
     cycle: str | None
     route: str | None
     code: str

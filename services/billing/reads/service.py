@@ -49,28 +49,91 @@ async def _context(s: AsyncSession, m: Any, on: date) -> domain.Context:
 
 async def record(s: AsyncSession, m: Any, on: date, value: Decimal, source: str, who: str,
                  th: domain.Thresholds, import_id: uuid.UUID | None = None,
-                 line_no: int | None = None) -> tuple[uuid.UUID | None, int]:
-    """Validate and store one read; (read id or None if already there, exceptions opened)."""
-    if value >= domain.register_max(m.dials):
-        raise Unprocessable(f"reading {value} does not fit {m.dials} dials", field="value")
-    ev = domain.evaluate(value, on, await _context(s, m, on), th)
+                 line_no: int | None = None, meter_id: uuid.UUID | None = None
+                 ) -> tuple[uuid.UUID | None, int]:
+    """Validate and store one read; (read id or None if already there, exceptions opened).
+
+    `m` is the meter in billing's copy, None when the copy has not heard of `meter_id` yet:
+    then, or while the copy still shows the meter uninstalled, the read is held (pending, an
+    `awaiting_copy` exception) and judged when the copy catches up (`judge_again`)."""
+    gap = domain.copy_gap(m.status if m else None, m.installed_at if m else None)
+    if gap is not None:
+        ev = domain.Evaluation(None, None, [(domain.AWAITING_COPY, f"{gap}; the read is "
+                                             "judged when it does")])
+    else:
+        if value >= domain.register_max(m.dials):
+            raise Unprocessable(f"reading {value} does not fit {m.dials} dials", field="value")
+        ev = domain.evaluate(value, on, await _context(s, m, on), th)
     rid = uuid.uuid4()
+    mid = m.id if m is not None else meter_id
     inserted = await repo.insert_read(s, {
-        "id": rid, "meter_id": m.id, "read_on": on, "value": value, "usage": ev.usage,
+        "id": rid, "meter_id": mid, "read_on": on, "value": value, "usage": ev.usage,
         "days": ev.days, "source": source, "kind": "actual",
         "status": "pending" if ev.issues else "valid", "import_id": import_id,
         "line_no": line_no, "created_by": who})
     if not inserted:
         return None, 0
     await repo.insert_exceptions(s, [
-        {"id": uuid.uuid4(), "read_id": rid, "meter_id": m.id, "code": code, "detail": detail}
+        {"id": uuid.uuid4(), "read_id": rid, "meter_id": mid, "code": code, "detail": detail}
         for code, detail in ev.issues])
     return rid, len(ev.issues)
 
 
-async def baseline(s: AsyncSession, meter_id: Any, on: date, value: Decimal) -> None:
-    """The install read of a meter: where its first period's use is measured from."""
-    await repo.insert_read(s, {
+async def judge_again(s: AsyncSession, meter_id: uuid.UUID, since: date | None,
+                      why: str) -> int:
+    """Billing's copy caught up on this meter (`why`): judge again, in date order, the reads
+    held for it and (from `since`) the unbilled reads judged on the copy as it was. Exceptions
+    the copy raised and no longer raises are cleared, new ones opened; a person's resolution
+    stands. Returns how many reads changed."""
+    reads = await repo.reads_to_judge_again(s, meter_id, since)
+    if not reads:
+        return 0
+    m = await repo.meter(s, meter_id)
+    th = await thresholds(s)
+    changed = 0
+    for r in reads:
+        gap = domain.copy_gap(m.status if m else None, m.installed_at if m else None)
+        if gap is not None:
+            ev = domain.Evaluation(None, None, [(domain.AWAITING_COPY, f"{gap}; the read is "
+                                                 "judged when it does")])
+        else:
+            ev = domain.judge(r.value, r.read_on, await _context(s, m, r.read_on), th)
+        states = [domain.RaisedException(e.id, e.code, e.status, e.resolution)
+                  for e in await repo.exception_states(s, r.id)]
+        clear, new = domain.reconcile(states, ev.issues)
+        if clear:
+            await repo.resolve_exceptions(s, clear, domain.CLEARED,
+                                          f"billing's copy caught up: {why}", "billing")
+        await repo.insert_exceptions(s, [
+            {"id": uuid.uuid4(), "read_id": r.id, "meter_id": meter_id, "code": c, "detail": d}
+            for c, d in new])
+        still_open = bool(new) or any(
+            e.status in ("open", "reread_ordered") and e.id not in clear for e in states)
+        status = "pending" if still_open else "valid"
+        usage = ev.usage
+        if usage is None and status == "valid" and ev.days:
+            usage = Decimal(0)  # an accepted lower read uses nothing (as `_release` does)
+        await repo.set_judgment(s, r.id, usage, ev.days, status)
+        changed += bool(clear or new)
+    return changed
+
+
+async def judge_again_for_agreement(s: AsyncSession, meter_ids: list[Any | None],
+                                    premise_ids: list[Any], since: date, why: str) -> int:
+    """An agreement's dates, status or meter changed in the copy: judge again the reads of the
+    meters it measures (its meter, else its premise's) from `since` (use on an inactive
+    agreement and zero use on an active one rest on it)."""
+    meters: set[uuid.UUID] = set()
+    for meter_id, premise_id in zip(meter_ids, premise_ids, strict=True):
+        meters.update(await repo.meters_of_agreement(
+            s, uuid.UUID(str(meter_id)) if meter_id else None, uuid.UUID(str(premise_id))))
+    return sum([await judge_again(s, m, since, why) for m in sorted(meters)])
+
+
+async def baseline(s: AsyncSession, meter_id: Any, on: date, value: Decimal) -> bool:
+    """The install read of a meter: where its first period's use is measured from.
+    True when it is new (reads after it must then be judged again)."""
+    return await repo.insert_read(s, {
         "id": uuid.uuid4(), "meter_id": meter_id, "read_on": on, "value": value, "usage": None,
         "days": None, "source": "install", "kind": "actual", "status": "valid",
         "created_by": "accounts"})
@@ -89,12 +152,11 @@ async def read_out(s: AsyncSession, read_id: uuid.UUID) -> ReadOut:
 
 async def add_read(s: AsyncSession, who: Principal, meter_id: uuid.UUID, on: date,
                    value: Decimal, source: str, today: date) -> ReadOut:
-    m = await repo.meter(s, meter_id)
-    if m is None:
-        raise NotFound("No such meter", field="meter_id")
     if on > today:
         raise Unprocessable("A read cannot be in the future", field="read_on")
-    rid, _ = await record(s, m, on, value, source, who.sub, await thresholds(s))
+    m = await repo.meter(s, meter_id)
+    rid, _ = await record(s, m, on, value, source, who.sub, await thresholds(s),
+                          meter_id=meter_id)
     if rid is None:
         raise Conflict("This read was already recorded", field="read_on")
     return await read_out(s, rid)
@@ -215,6 +277,10 @@ async def _open_exception(s: AsyncSession, exc_id: uuid.UUID) -> Any:
         raise NotFound("No such read exception", field="exception_id")
     if e.status == "resolved":
         raise Conflict("This exception is already resolved")
+    if e.code == domain.AWAITING_COPY:
+        raise Conflict("This read waits for billing's copy of accounts and is judged when the "
+                       "copy catches up; if it does not, see the parked events "
+                       "(/api/billing/admin/events/parked)")
     return e
 
 
@@ -316,9 +382,8 @@ async def reread_arrived(s: AsyncSession, reference: str | None, meter_id: Any,
                          on: date, value: Decimal) -> None:
     """A completed service order carried a read: record it; close the re-read it answers
     (the questioned read is set aside first, so the new one is measured from the read before)."""
-    m = await repo.meter(s, uuid.UUID(str(meter_id)))
-    if m is None:
-        return
+    mid = uuid.UUID(str(meter_id))
+    m = await repo.meter(s, mid)
     e = None
     if reference and reference.startswith("exception:"):
         e = await repo.get_exception(s, uuid.UUID(reference.split(":", 1)[1]), lock=True)
@@ -331,7 +396,7 @@ async def reread_arrived(s: AsyncSession, reference: str | None, meter_id: Any,
                                       "re-read received", "accounts")
     try:
         rid, _ = await record(s, m, on, value, "service_order", "accounts",
-                              await thresholds(s))
+                              await thresholds(s), meter_id=mid)
     except Unprocessable:
         rid = None
     if e is not None:

@@ -45,12 +45,14 @@ async def run_out(s: AsyncSession, run_id: uuid.UUID) -> RunOut:
                   prepared_by=r.prepared_by, approved_by=r.approved_by,
                   finalised_by=r.finalised_by, finalised_at=r.finalised_at, bills=sm.bills,
                   total=sm.total, flagged=sm.flagged, held=sm.held,
-                  flags=await repo.flag_counts(s, run_id))
+                  flags=await repo.flag_counts(s, run_id),
+                  held_for_copy=await repo.held_for_copy(s, run_id))
 
 
 async def _calculate(s: AsyncSession, run_id: uuid.UUID) -> None:
     t = await review_thresholds(s)
     await repo.calculate(s, await repo.get_run(s, run_id), t.max_total, t.change)
+    await repo.hold_for_copy(s, run_id)
 
 
 async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: date,
