@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tests.billing.helpers import Feeder, luhn
+import pytest
+from sqlalchemy import text
+
+from tests.billing.helpers import Feeder, billed_run, luhn
+
+
+@pytest.fixture
+def sup2(auth):
+    return auth("supervisor", "sue")
 
 _n = [500000000]
 
@@ -208,3 +216,164 @@ async def test_a_persons_decision_on_a_read_stands_when_the_copy_catches_up(
     assert judged["status"] == "valid"
     assert [(x["code"], x["status"]) for x in judged["exceptions"]] == [
         ("use_on_inactive", "resolved")]
+
+
+async def test_a_field_read_for_a_meter_billing_has_not_heard_of_is_kept_and_judged_later(
+        client, feed, tech, rates):
+    p = parts(feed)
+    await p.account_and_premise()
+    await p.service_started()
+    await feed.send("accounts.ServiceOrderCompleted", f"account:{p.account_id}", {
+        "service_order": {"id": str(uuid.uuid4()), "kind": "turn_on", "status": "completed",
+                          "account_id": p.account_id, "premise_id": p.premise_id,
+                          "meter_id": p.meter_id, "completed_at": "2026-01-31T18:00:00Z",
+                          "read": {"meter_id": p.meter_id, "value": "112",
+                                   "read_at": "2026-01-31T18:00:00Z"}, "reference": None}})
+    await feed.drain()
+    held = (await feed.bound["billing"].execute(text(
+        "SELECT r.status, e.code FROM reads r JOIN read_exceptions e ON e.read_id = r.id "
+        "WHERE r.meter_id = :m"), {"m": p.meter_id})).all()
+    assert [(r.status, r.code) for r in held] == [("pending", "awaiting_copy")]
+    await p.meter_installed("100")
+    await feed.drain()
+    _, bill = await bill_of(client, tech, p)
+    assert (bill["total"], bill["flags"]) == (WATER_12, [])
+
+
+async def _retry_later(feed: Feeder) -> None:
+    """The inbox's backoff passes (the test's transaction keeps now() still, so the waiting
+    event and its key are made due, as the clock would), then billing applies its inbox."""
+    await feed.bound["billing"].execute(text(
+        "UPDATE inbox SET next_attempt_at = now() WHERE status = 'pending'"))
+    await feed.bound["billing"].execute(text("UPDATE inbox_progress SET blocked_until = NULL"))
+    await feed.drain()
+
+
+async def test_a_closing_bill_waits_for_the_final_reads_meter_and_then_bills_its_use(
+        client, feed, tech, sup, sup2, rates):
+    p = parts(feed)
+    await p.account_and_premise()
+    await p.meter_installed("100")
+    await p.service_started()
+    await feed.drain()
+    await post_read(client, tech, p, "105")
+    await billed_run(client, tech, sup, sup2)
+    # The meter is exchanged; the final read is on the new meter, whose installation billing
+    # has not heard of when the closing request arrives.
+    new_meter = str(uuid.uuid4())
+    await feed.send("accounts.ServiceStopped", f"account:{p.account_id}", {
+        "service_agreement": p.sa(meter_id=new_meter, stop_date="2026-02-14",
+                                  status="stopped")})
+    closing = await feed.send("accounts.ClosingBillRequested", f"account:{p.account_id}", {
+        "account_id": p.account_id, "service_agreement_ids": [p.sa_id],
+        "final_reads": [{"meter_id": new_meter, "value": "7",
+                         "read_at": "2026-02-14T20:00:00Z"}], "stop_date": "2026-02-14"})
+    await feed.drain()
+    waiting = (await feed.bound["billing"].execute(text(
+        "SELECT status, last_error FROM inbox WHERE event_id = :e"), {"e": closing})).one()
+    assert waiting.status == "pending" and "has not heard of this meter" in waiting.last_error
+    await feed.send("accounts.MeterChanged", f"meter:{new_meter}", {"meter": {
+        **p.meter("installed", "0"), "id": new_meter, "serial": f"X{p.serial}",
+        "installed_at": "2026-02-01"}})
+    await feed.drain()
+    await _retry_later(feed)
+    run = (await feed.bound["billing"].execute(text(
+        "SELECT id FROM bill_runs WHERE kind = 'closing' AND account_id = :a"),
+        {"a": p.account_id})).one()
+    out = (await client.get(f"/api/billing/runs/{run.id}", headers=tech)).json()
+    # 1-14 February: 20.00 fixed x 14/14 of the period + 7 HCF x 3.00 = 41.00
+    assert (out["bills"], out["total"], out["flags"]) == (1, "41.00", {})
+
+
+async def test_a_closing_bill_waits_for_agreements_a_transfer_announced_on_another_key(
+        client, feed, tech, rates):
+    old, new = parts(feed), parts(feed)
+    await old.account_and_premise()
+    await new.account_and_premise()
+    await old.meter_installed("100")
+    await old.service_started()
+    await feed.drain()
+    # The transfer (keyed by the old account) starts the SA on the new account; the new
+    # account's closing request overtakes it.
+    moved = {**old.sa(), "id": new.sa_id, "account_id": new.account_id,
+             "start_date": "2026-01-01", "stop_date": "2026-01-25", "status": "stopped"}
+    closing = await feed.send("accounts.ClosingBillRequested", f"account:{new.account_id}", {
+        "account_id": new.account_id, "service_agreement_ids": [new.sa_id],
+        "final_reads": [], "stop_date": "2026-01-25"})
+    await feed.drain()
+    assert "has not heard of service agreement" in (await feed.bound["billing"].execute(text(
+        "SELECT last_error FROM inbox WHERE event_id = :e"), {"e": closing})).scalar_one()
+    await feed.send("accounts.ServiceTransferred", f"account:{old.account_id}", {
+        "stopped": [old.sa(stop_date="2025-12-31", status="stopped")], "started": [moved]})
+    await feed.drain()
+    await _retry_later(feed)
+    runs = (await client.get("/api/billing/runs", headers=tech, params={
+        "kind": "closing", "account_id": new.account_id})).json()
+    assert [(r["period_start"], r["period_end"], r["bills"]) for r in runs] == [
+        ("2026-01-01", "2026-01-25", 1)]
+
+
+async def test_a_bill_calculated_before_billing_heard_of_the_stop_is_rebilled_to_the_stop(
+        client, feed, tech, sup, sup2, rates):
+    p = parts(feed)
+    await p.account_and_premise()
+    await p.meter_installed("100")
+    await p.service_started()
+    await feed.drain()
+    await post_read(client, tech, p, "105", on="2026-01-10")
+    run = await billed_run(client, tech, sup, sup2)
+    # The customer had moved out on 20 January; billing hears of it after the run.
+    await feed.send("accounts.ServiceStopped", f"account:{p.account_id}", {
+        "service_agreement": p.sa(stop_date="2026-01-20", status="stopped")})
+    await feed.send("accounts.ClosingBillRequested", f"account:{p.account_id}", {
+        "account_id": p.account_id, "service_agreement_ids": [p.sa_id],
+        "final_reads": [{"meter_id": p.meter_id, "value": "108",
+                         "read_at": "2026-01-20T20:00:00Z"}], "stop_date": "2026-01-20"})
+    await feed.drain()
+    runs = (await client.get("/api/billing/runs", headers=tech, params={
+        "account_id": p.account_id})).json()
+    rebill = next(r for r in runs if r["kind"] == "rebill")
+    replaced = (await feed.bound["billing"].execute(text(
+        "SELECT replaces_bill FROM bill_runs WHERE id = :r"), {"r": rebill["id"]})).scalar_one()
+    old_bill = (await feed.bound["billing"].execute(text(
+        "SELECT id, total FROM bills WHERE run_id = :r"), {"r": run["id"]})).one()
+    assert replaced == old_bill.id
+    ends = (await feed.bound["billing"].execute(text(
+        "SELECT DISTINCT l.seg_end FROM bill_lines l JOIN bills b ON b.id = l.bill_id "
+        "WHERE b.run_id = :r"), {"r": rebill["id"]})).scalars().all()
+    assert ends == [date(2026, 1, 20)]
+    # 20.00 x 20/31 = 12.90 fixed; 8 HCF: 6.4516 (tier 1 prorated to 20/31) x 3.00 = 19.35
+    # and 1.5484 x 4.00 = 6.19
+    assert (rebill["total"], str(old_bill.total)) == ("38.44", "35.00")
+    assert not [r for r in runs if r["kind"] == "closing"]
+
+
+async def test_an_account_billing_heard_of_after_its_cycle_run_was_calculated_is_billed(
+        client, feed, tech, sup, sup2, rates):
+    early, late, later = parts(feed), parts(feed), parts(feed)
+    for p in (early, late, later):
+        await p.account_and_premise(cycle="C9")
+        await p.meter_installed("100")
+    await early.service_started()
+    await feed.drain()
+    for p in (early, late, later):
+        await post_read(client, tech, p, "112")
+    created = await client.post("/api/billing/runs", headers=tech, json={
+        "cycle": "C9", "period_start": "2026-01-01", "period_end": "2026-01-31"})
+    run = created.json()
+    assert run["bills"] == 1
+    await late.service_started()  # arrives between calculation and finalisation
+    await feed.drain()
+    for step, h in (("prepare", tech), ("approve", sup), ("finalise", sup2)):
+        assert (await client.post(f"/api/billing/runs/{run['id']}/{step}",
+                                  headers=h)).status_code == 200
+    await later.service_started()  # arrives after finalisation
+    await feed.drain()
+    nxt = await client.post("/api/billing/runs", headers=tech, json={
+        "cycle": "C9", "period_start": "2026-02-01", "period_end": "2026-02-28"})
+    assert nxt.status_code == 201, nxt.text
+    for p in (late, later):
+        runs = (await client.get("/api/billing/runs", headers=tech, params={
+            "kind": "account", "account_id": p.account_id})).json()
+        assert [(r["period_start"], r["period_end"], r["total"], r["status"])
+                for r in runs] == [("2026-01-01", "2026-01-31", WATER_12, "preview")]

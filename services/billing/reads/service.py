@@ -79,6 +79,13 @@ async def record(s: AsyncSession, m: Any, on: date, value: Decimal, source: str,
     return rid, len(ev.issues)
 
 
+async def copy_gap_of(s: AsyncSession, meter_id: uuid.UUID) -> str | None:
+    """Why billing's copy cannot judge reads of this meter yet (None: it can)."""
+    m = await repo.meter(s, meter_id)
+    gap = domain.copy_gap(m.status if m else None, m.installed_at if m else None)
+    return f"{gap} ({meter_id})" if gap else None
+
+
 async def judge_again(s: AsyncSession, meter_id: uuid.UUID, since: date | None,
                       why: str) -> int:
     """Billing's copy caught up on this meter (`why`): judge again, in date order, the reads

@@ -467,3 +467,52 @@ async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
         LIMIT :limit
         """),
         {"status": status, "kind": kind, "account": account_id, "limit": limit})).all())
+
+
+# ---- bill eligibility decided on a copy that was behind --------------------------------------
+
+async def unknown_agreements(s: AsyncSession, sa_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """Of `sa_ids`, those billing's copy has not heard of."""
+    known = {r.id for r in (await s.execute(text(
+        "SELECT id FROM service_agreements WHERE id = ANY(:ids)"), {"ids": sa_ids})).all()}
+    return [i for i in sa_ids if i not in known]
+
+
+async def bills_past_stop(s: AsyncSession, account_id: uuid.UUID, sa_ids: list[uuid.UUID],
+                          stop: date) -> list[Any]:
+    """Final bills of the account that charged one of `sa_ids` for days after `stop`: the run
+    was calculated before billing heard of the stop."""
+    return list((await s.execute(text(
+        "SELECT DISTINCT b.id, b.period_start, b.period_end FROM bills b "
+        "JOIN bill_lines l ON l.bill_id = b.id WHERE b.account_id = :a AND b.status = 'final' "
+        "AND l.sa_id = ANY(:sas) AND l.seg_end > :stop ORDER BY b.period_start"),
+        {"a": account_id, "sas": sa_ids, "stop": stop})).all())
+
+
+async def previous_final_run(s: AsyncSession, cycle: str, before: date) -> Any:
+    return (await s.execute(text(
+        "SELECT id FROM bill_runs WHERE cycle = :c AND kind = 'cycle' AND status = 'finalised' "
+        "AND period_end < :b ORDER BY period_end DESC LIMIT 1"), {"c": cycle, "b": before})
+    ).first()
+
+
+async def missed_by_final_run(s: AsyncSession, run_id: uuid.UUID) -> list[Any]:
+    """Accounts with service in a finalised cycle run's cycle and period that the run has no
+    bill for and no other bill covers: billing's copy heard of their agreement after the run
+    was calculated."""
+    return list((await s.execute(text(
+        """
+        SELECT DISTINCT sa.account_id, r.id AS run_id, r.period_start, r.period_end
+        FROM bill_runs r
+        JOIN premises p ON p.cycle = r.cycle
+        JOIN service_agreements sa ON sa.premise_id = p.id AND sa.status <> 'pending'
+             AND sa.start_date <= r.period_end
+             AND (sa.stop_date IS NULL OR sa.stop_date >= r.period_start)
+        WHERE r.id = :r AND r.kind = 'cycle' AND r.status = 'finalised'
+          AND NOT EXISTS (SELECT 1 FROM bills b WHERE b.run_id = r.id
+                          AND b.account_id = sa.account_id)
+          AND NOT EXISTS (SELECT 1 FROM bills b WHERE b.account_id = sa.account_id
+                          AND b.status IN ('final', 'draft') AND b.period_start <= r.period_end
+                          AND b.period_end >= r.period_start)
+        ORDER BY sa.account_id
+        """), {"r": run_id})).all())
