@@ -26,18 +26,31 @@ async def put_config(s: AsyncSession, key: str, value: dict[str, Any]) -> None:
         {"k": key, "v": json.dumps(value)})
 
 
-async def meters_by_serial(s: AsyncSession, serials: list[str]) -> dict[str, Any]:
+# Judging a read and judging it again when the copy catches up must not pass each other:
+# a read judged in a transaction that cannot yet see an accounts event, committed after the
+# event's handler looked for reads to judge again, would keep its stale judgment. Both sides
+# lock the meter: its copy row (FOR SHARE to judge, FOR UPDATE to judge again, in id order),
+# and, for a meter the copy does not hold yet, a transaction advisory lock on its id.
+_LOCKS = {"": "", "share": " ORDER BY id FOR SHARE", "update": " ORDER BY id FOR UPDATE"}
+
+
+async def meters_by_serial(s: AsyncSession, serials: list[str], lock: str = "") -> dict[str, Any]:
     rows = (await s.execute(text(
         "SELECT id, serial, dials, multiplier, premise_id, status, installed_at FROM meters "
-        "WHERE serial = ANY(:s)"), {"s": serials})).all()
+        "WHERE serial = ANY(:s)" + _LOCKS[lock]), {"s": serials})).all()
     return {r.serial: r for r in rows}
 
 
-async def meter(s: AsyncSession, meter_id: uuid.UUID) -> Any:
+async def meter(s: AsyncSession, meter_id: uuid.UUID, lock: str = "") -> Any:
     return (await s.execute(text(
         "SELECT id, serial, dials, multiplier, premise_id, status, installed_at FROM meters "
-        "WHERE id = :id"),
+        "WHERE id = :id" + _LOCKS[lock]),
         {"id": meter_id})).first()
+
+
+async def lock_meter_id(s: AsyncSession, meter_id: uuid.UUID) -> None:
+    await s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 12))"),
+                    {"k": f"billing-meter:{meter_id}"})
 
 
 async def context_row(s: AsyncSession, meter_id: uuid.UUID, on: date) -> Any:

@@ -86,16 +86,27 @@ async def copy_gap_of(s: AsyncSession, meter_id: uuid.UUID) -> str | None:
     return f"{gap} ({meter_id})" if gap else None
 
 
+async def meter_to_judge(s: AsyncSession, meter_id: uuid.UUID) -> Any:
+    """The copy's meter, locked against a concurrent catching-up (see repository); None when
+    the copy has not heard of it, after waiting for a handler that may be adding it."""
+    m = await repo.meter(s, meter_id, lock="share")
+    if m is None:
+        await repo.lock_meter_id(s, meter_id)
+        m = await repo.meter(s, meter_id, lock="share")
+    return m
+
+
 async def judge_again(s: AsyncSession, meter_id: uuid.UUID, since: date | None,
                       why: str) -> int:
     """Billing's copy caught up on this meter (`why`): judge again, in date order, the reads
     held for it and (from `since`) the unbilled reads judged on the copy as it was. Exceptions
     the copy raised and no longer raises are cleared, new ones opened; a person's resolution
     stands. Returns how many reads changed."""
+    await repo.lock_meter_id(s, meter_id)
+    m = await repo.meter(s, meter_id, lock="update")
     reads = await repo.reads_to_judge_again(s, meter_id, since)
     if not reads:
         return 0
-    m = await repo.meter(s, meter_id)
     th = await thresholds(s)
     changed = 0
     for r in reads:
@@ -161,7 +172,7 @@ async def add_read(s: AsyncSession, who: Principal, meter_id: uuid.UUID, on: dat
                    value: Decimal, source: str, today: date) -> ReadOut:
     if on > today:
         raise Unprocessable("A read cannot be in the future", field="read_on")
-    m = await repo.meter(s, meter_id)
+    m = await meter_to_judge(s, meter_id)
     rid, _ = await record(s, m, on, value, source, who.sub, await thresholds(s),
                           meter_id=meter_id)
     if rid is None:
@@ -201,7 +212,7 @@ async def import_file(s: AsyncSession, who: Principal, kind: str, filename: str,
 async def _import_handheld(s: AsyncSession, who: Principal, import_id: uuid.UUID, content: str,
                            today: date) -> tuple[int, list[domain.RowError], int]:
     rows, errors = domain.parse_handheld(content, today)
-    meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}))
+    meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}), lock="share")
     th = await thresholds(s)
     good = n_exc = 0
     seen: set[str] = set()
@@ -228,7 +239,7 @@ async def _import_handheld(s: AsyncSession, who: Principal, import_id: uuid.UUID
 async def _import_ami(s: AsyncSession, who: Principal, import_id: uuid.UUID, content: str,
                       today: date) -> tuple[int, list[domain.RowError], int]:
     rows, errors = domain.parse_intervals(content)
-    meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}))
+    meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}), lock="share")
     known = []
     for r in rows:
         if r.serial not in meters:
@@ -390,7 +401,7 @@ async def reread_arrived(s: AsyncSession, reference: str | None, meter_id: Any,
     """A completed service order carried a read: record it; close the re-read it answers
     (the questioned read is set aside first, so the new one is measured from the read before)."""
     mid = uuid.UUID(str(meter_id))
-    m = await repo.meter(s, mid)
+    m = await meter_to_judge(s, mid)
     e = None
     if reference and reference.startswith("exception:"):
         e = await repo.get_exception(s, uuid.UUID(reference.split(":", 1)[1]), lock=True)
