@@ -377,3 +377,28 @@ async def test_an_account_billing_heard_of_after_its_cycle_run_was_calculated_is
             "kind": "account", "account_id": p.account_id})).json()
         assert [(r["period_start"], r["period_end"], r["total"], r["status"])
                 for r in runs] == [("2026-01-01", "2026-01-31", WATER_12, "preview")]
+
+
+async def test_a_route_file_read_for_a_serial_billing_has_not_heard_of_is_kept_and_billed(
+        client, feed, tech, rates):
+    p = parts(feed)
+    await p.account_and_premise()
+    await p.service_started()  # names the meter; its installation has not arrived
+    await feed.drain()
+    csv = f"meter_serial,read_date,reading\n{p.serial},2026-01-31,112\n"
+    r = await client.post("/api/billing/reads/imports/handheld", headers=tech,
+                          files={"file": ("route.csv", csv.encode(), "text/csv")})
+    assert r.status_code == 200, r.text
+    assert (r.json()["accepted"], r.json()["awaiting_copy"], r.json()["errors"]) == (1, 1, [])
+    kept = (await client.get("/api/billing/reads/awaiting-meter", headers=tech)).json()
+    assert [(k["serial"], k["value"]) for k in kept] == [(p.serial, "112.0000")]
+    run, bill = await bill_of(client, tech, p)
+    assert (bill["status"], bill["flags"], run["held_for_copy"]) == (
+        "discarded", ["awaiting_copy"], 1)
+    await client.post(f"/api/billing/runs/{run['id']}/discard", headers=tech)
+    await p.meter_created()
+    await p.meter_installed("100")
+    await feed.drain()
+    assert (await client.get("/api/billing/reads/awaiting-meter", headers=tech)).json() == []
+    _, bill = await bill_of(client, tech, p)
+    assert (bill["total"], bill["flags"]) == (WATER_12, [])

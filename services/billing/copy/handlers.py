@@ -41,6 +41,7 @@ async def meter_changed(s: AsyncSession, e: InboxEvent) -> None:
         new_baseline = await reads.baseline(s, row["id"], row["installed_at"],
                                             row["install_read"])
     changed = domain.changed_facts(old, row, domain.METER_FACTS)
+    await reads.adopt_held_for_serial(s, uuid.UUID(str(row["id"])), row["serial"])
     since = row["installed_at"] if new_baseline or (old is not None and changed) else None
     await reads.judge_again(s, uuid.UUID(str(row["id"])), since,
                             f"{e.type} ({', '.join(changed) or 'no change'})")

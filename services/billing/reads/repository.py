@@ -48,7 +48,7 @@ async def meter(s: AsyncSession, meter_id: uuid.UUID, lock: str = "") -> Any:
         {"id": meter_id})).first()
 
 
-async def lock_meter_id(s: AsyncSession, meter_id: uuid.UUID) -> None:
+async def lock_meter_id(s: AsyncSession, meter_id: uuid.UUID | str) -> None:
     await s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 12))"),
                     {"k": f"billing-meter:{meter_id}"})
 
@@ -252,3 +252,26 @@ async def meters_of_agreement(s: AsyncSession, meter_id: uuid.UUID | None,
         return [meter_id]
     return [r.id for r in (await s.execute(text(
         "SELECT id FROM meters WHERE premise_id = :p"), {"p": premise_id})).all()]
+
+
+async def hold_for_serial(s: AsyncSession, r: dict[str, Any]) -> bool:
+    """Keep a read for a serial the copy does not hold; False when already kept."""
+    res = await s.execute(text(
+        "INSERT INTO reads_awaiting_meter (id, serial, read_on, value, source, import_id, "
+        "line_no, created_by) VALUES (:id, :serial, :read_on, :value, :source, :import_id, "
+        ":line_no, :created_by) ON CONFLICT ON CONSTRAINT reads_awaiting_meter_uq DO NOTHING"),
+        r)
+    return bool(res.rowcount)  # type: ignore[attr-defined]
+
+
+async def take_held_for_serial(s: AsyncSession, serial: str) -> list[Any]:
+    """The reads kept for `serial`, removed from the waiting list (the caller records them)."""
+    return list((await s.execute(text(
+        "DELETE FROM reads_awaiting_meter WHERE serial = :s RETURNING read_on, value, source, "
+        "import_id, line_no, created_by"), {"s": serial})).all())
+
+
+async def held_for_serials(s: AsyncSession) -> list[Any]:
+    return list((await s.execute(text(
+        "SELECT serial, read_on, value, source, import_id, line_no, created_by, created_at "
+        "FROM reads_awaiting_meter ORDER BY created_at, serial"))).all())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -48,6 +48,9 @@ class ImportResult(BaseModel):
     accepted: int
     rejected: int
     exceptions: int = 0
+    awaiting_copy: int = Field(default=0, description=(
+        "rows (among the accepted) for a meter serial billing's copy has not heard of yet: "
+        "kept, and recorded when it does (GET /api/billing/reads/awaiting-meter)"))
     errors: list[RowErrorOut]
 
 
@@ -109,3 +112,16 @@ class AmiDay(BaseModel):
     day: date
     total: Decimal
     hourly: list[Decimal | None]
+
+
+class HeldRead(BaseModel):
+    """A route-file read kept until billing's copy hears of its meter."""
+
+    serial: str
+    read_on: date
+    value: Decimal
+    source: str
+    import_id: uuid.UUID | None
+    line_no: int | None
+    created_by: str
+    created_at: datetime

@@ -18,6 +18,7 @@ from services.billing.reads import domain
 from services.billing.reads import repository as repo
 from services.billing.reads.schemas import (
     ExceptionOut,
+    HeldRead,
     ImportResult,
     ReadOut,
     RowErrorOut,
@@ -194,37 +195,45 @@ async def import_file(s: AsyncSession, who: Principal, kind: str, filename: str,
     import_id = uuid.uuid4()
     try:
         if kind == "handheld":
-            good, errors, n_exc = await _import_handheld(s, who, import_id, text_, today)
+            good, errors, n_exc, held = await _import_handheld(s, who, import_id, text_, today)
         else:
-            good, errors, n_exc = await _import_ami(s, who, import_id, text_, today)
+            good, errors, n_exc, held = await _import_ami(s, who, import_id, text_, today)
     except domain.NotAReadFile as exc:
         raise Unprocessable(f"Not a {kind} read file: {exc}", field="file") from exc
     err = [{"line": e.line, "message": e.message} for e in sorted(errors, key=lambda e: e.line)]
     await repo.insert_import(s, {"id": import_id, "kind": kind, "sha256": sha,
                                  "filename": filename, "imported_by": who.sub,
-                                 "accepted": good, "rejected": len(err), "errors": err})
+                                 "accepted": good + held, "rejected": len(err), "errors": err})
     await audit.record(s, who, "import-reads", "read_import", str(import_id),
-                       after={"file": filename, "accepted": good, "rejected": len(err)})
-    return ImportResult(import_id=import_id, duplicate=False, accepted=good, rejected=len(err),
-                        exceptions=n_exc, errors=[RowErrorOut(**e) for e in err])
+                       after={"file": filename, "accepted": good + held, "rejected": len(err),
+                              "awaiting_copy": held})
+    return ImportResult(import_id=import_id, duplicate=False, accepted=good + held,
+                        rejected=len(err), exceptions=n_exc, awaiting_copy=held,
+                        errors=[RowErrorOut(**e) for e in err])
 
 
 async def _import_handheld(s: AsyncSession, who: Principal, import_id: uuid.UUID, content: str,
-                           today: date) -> tuple[int, list[domain.RowError], int]:
+                           today: date) -> tuple[int, list[domain.RowError], int, int]:
+    """Rows for a serial billing's copy has not heard of are kept (`awaiting_copy` in the
+    result, `GET /reads/awaiting-meter`) and recorded when the meter's event arrives."""
     rows, errors = domain.parse_handheld(content, today)
     meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}), lock="share")
     th = await thresholds(s)
-    good = n_exc = 0
+    good = n_exc = held = 0
     seen: set[str] = set()
     for r in sorted(rows, key=lambda r: (r.read_on, r.line)):
-        m = meters.get(r.serial)
-        if m is None:
-            errors.append(domain.RowError(r.line, f"unknown meter {r.serial}"))
-            continue
         if r.serial in seen:
             errors.append(domain.RowError(r.line, f"meter {r.serial} appears twice in the file"))
             continue
         seen.add(r.serial)
+        m = meters.get(r.serial) or await _meter_by_serial_to_judge(s, r.serial)
+        if m is None:
+            await repo.hold_for_serial(s, {
+                "id": uuid.uuid4(), "serial": r.serial, "read_on": r.read_on, "value": r.value,
+                "source": "handheld", "import_id": import_id, "line_no": r.line,
+                "created_by": who.sub})
+            held += 1
+            continue
         try:
             rid, k = await record(s, m, r.read_on, r.value, "handheld", who.sub, th,
                                   import_id, r.line)
@@ -233,11 +242,43 @@ async def _import_handheld(s: AsyncSession, who: Principal, import_id: uuid.UUID
             continue
         good += 1
         n_exc += k
-    return good, errors, n_exc
+    return good, errors, n_exc, held
+
+
+async def _meter_by_serial_to_judge(s: AsyncSession, serial: str) -> Any:
+    """A serial the copy did not hold when the file was read: wait for a handler that may be
+    adding it (the lock `adopt_held_for_serial` takes), then look again."""
+    await repo.lock_meter_id(s, serial)
+    return (await repo.meters_by_serial(s, [serial], lock="share")).get(serial)
+
+
+async def adopt_held_for_serial(s: AsyncSession, meter_id: uuid.UUID, serial: str) -> int:
+    """The copy now holds the meter a route file named by serial: its kept reads are recorded
+    and judged (held again as `awaiting_copy` while the meter is not installed)."""
+    await repo.lock_meter_id(s, serial)
+    kept = await repo.take_held_for_serial(s, serial)
+    if not kept:
+        return 0
+    m = await meter_to_judge(s, meter_id)
+    th = await thresholds(s)
+    for r in sorted(kept, key=lambda r: r.read_on):
+        try:
+            await record(s, m, r.read_on, r.value, r.source, r.created_by, th, r.import_id,
+                         r.line_no, meter_id=meter_id)
+        except Unprocessable as exc:  # too many digits for the meter: on the worklist
+            await repo.insert_exceptions(s, [{
+                "id": uuid.uuid4(), "read_id": None, "meter_id": meter_id,
+                "code": "does_not_fit", "detail": f"route file read of {r.read_on}: "
+                f"{exc.detail}"}])
+    return len(kept)
+
+
+async def held_for_serials(s: AsyncSession) -> list[HeldRead]:
+    return [HeldRead.model_validate(r._asdict()) for r in await repo.held_for_serials(s)]
 
 
 async def _import_ami(s: AsyncSession, who: Principal, import_id: uuid.UUID, content: str,
-                      today: date) -> tuple[int, list[domain.RowError], int]:
+                      today: date) -> tuple[int, list[domain.RowError], int, int]:
     rows, errors = domain.parse_intervals(content)
     meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}), lock="share")
     known = []
@@ -264,7 +305,7 @@ async def _import_ami(s: AsyncSession, who: Principal, import_id: uuid.UUID, con
             n_exc += k
         except Unprocessable as exc:
             errors.append(domain.RowError(r.line, exc.detail or "invalid"))
-    return len(known), errors, n_exc
+    return len(known), errors, n_exc, 0
 
 
 async def unread_report(s: AsyncSession, who: Principal, cycle: str, start: date, end: date,

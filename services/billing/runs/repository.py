@@ -226,9 +226,11 @@ async def calculate(s: AsyncSession, run: Any, max_total: Decimal, change: Decim
 async def hold_for_copy(s: AsyncSession, run_id: uuid.UUID) -> int:
     """Hold out of the run (status `discarded`, flag `awaiting_copy` instead of
     `missing_read`) every draft bill of an account whose meter has a read up to the period's
-    end that billing's copy cannot judge yet: billed now it would say missing_read although
-    the read is there. A recalculation
-    once the copy caught up bills it, or an account run after the cycle's run is final."""
+    end that billing's copy cannot judge yet, or whose agreement names a meter the copy does
+    not hold as installed (its installation has not arrived; a route-file read for it may be
+    kept by serial): billed now it would say missing_read although the read is there. A
+    recalculation once the copy caught up bills it, or an account run after the cycle's run
+    is final."""
     res = await s.execute(text(
         """
         UPDATE bills b SET status = 'discarded',
@@ -241,7 +243,14 @@ async def hold_for_copy(s: AsyncSession, run_id: uuid.UUID) -> int:
                   SELECT m.id FROM meters m WHERE m.premise_id = sa.premise_id)))
             JOIN reads rd ON rd.id = e.read_id AND rd.read_on <= b.period_end
             WHERE sa.account_id = b.account_id AND sa.start_date <= b.period_end
-              AND (sa.stop_date IS NULL OR sa.stop_date >= b.period_start))
+              AND (sa.stop_date IS NULL OR sa.stop_date >= b.period_start)
+        ) OR EXISTS (
+            SELECT 1 FROM service_agreements sa LEFT JOIN meters m ON m.id = sa.meter_id
+            WHERE sa.account_id = b.account_id AND sa.meter_id IS NOT NULL
+              AND sa.start_date <= b.period_end
+              AND (sa.stop_date IS NULL OR sa.stop_date >= b.period_start)
+              AND (m.id IS NULL OR m.status NOT IN ('installed', 'removed')
+                   OR m.installed_at IS NULL))
         """), {"r": run_id})
     return int(res.rowcount)  # type: ignore[attr-defined]
 
