@@ -130,7 +130,7 @@ AWAITING_COPY = "awaiting_copy"
 CLEARED = "cleared"
 
 
-def copy_gap(meter_status: str | None, installed_at: date | None) -> str | None:
+def copy_gap(meter_status: str | None) -> str | None:
     """Why billing's copy cannot judge a read of this meter yet (None: it can).
 
     Reads come from installed meters: a meter billing has not heard of, or one its copy still
@@ -139,7 +139,7 @@ def copy_gap(meter_status: str | None, installed_at: date | None) -> str | None:
     """
     if meter_status is None:
         return "billing has not heard of this meter yet"
-    if meter_status not in ("installed", "removed") or installed_at is None:
+    if meter_status not in ("installed", "removed"):
         return "billing has not heard of this meter's installation yet"
     return None
 

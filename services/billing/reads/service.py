@@ -57,7 +57,7 @@ async def record(s: AsyncSession, m: Any, on: date, value: Decimal, source: str,
     `m` is the meter in billing's copy, None when the copy has not heard of `meter_id` yet:
     then, or while the copy still shows the meter uninstalled, the read is held (pending, an
     `awaiting_copy` exception) and judged when the copy catches up (`judge_again`)."""
-    gap = domain.copy_gap(m.status if m else None, m.installed_at if m else None)
+    gap = domain.copy_gap(m.status if m else None)
     if gap is not None:
         ev = domain.Evaluation(None, None, [(domain.AWAITING_COPY, f"{gap}; the read is "
                                              "judged when it does")])
@@ -83,7 +83,7 @@ async def record(s: AsyncSession, m: Any, on: date, value: Decimal, source: str,
 async def copy_gap_of(s: AsyncSession, meter_id: uuid.UUID) -> str | None:
     """Why billing's copy cannot judge reads of this meter yet (None: it can)."""
     m = await repo.meter(s, meter_id)
-    gap = domain.copy_gap(m.status if m else None, m.installed_at if m else None)
+    gap = domain.copy_gap(m.status if m else None)
     return f"{gap} ({meter_id})" if gap else None
 
 
@@ -111,7 +111,7 @@ async def judge_again(s: AsyncSession, meter_id: uuid.UUID, since: date | None,
     th = await thresholds(s)
     changed = 0
     for r in reads:
-        gap = domain.copy_gap(m.status if m else None, m.installed_at if m else None)
+        gap = domain.copy_gap(m.status if m else None)
         if gap is not None:
             ev = domain.Evaluation(None, None, [(domain.AWAITING_COPY, f"{gap}; the read is "
                                                  "judged when it does")])

@@ -249,8 +249,7 @@ async def hold_for_copy(s: AsyncSession, run_id: uuid.UUID) -> int:
             WHERE sa.account_id = b.account_id AND sa.meter_id IS NOT NULL
               AND sa.start_date <= b.period_end
               AND (sa.stop_date IS NULL OR sa.stop_date >= b.period_start)
-              AND (m.id IS NULL OR m.status NOT IN ('installed', 'removed')
-                   OR m.installed_at IS NULL))
+              AND (m.id IS NULL OR m.status NOT IN ('installed', 'removed')))
         """), {"r": run_id})
     return int(res.rowcount)  # type: ignore[attr-defined]
 
