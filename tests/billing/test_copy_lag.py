@@ -402,3 +402,23 @@ async def test_a_route_file_read_for_a_serial_billing_has_not_heard_of_is_kept_a
     assert (await client.get("/api/billing/reads/awaiting-meter", headers=tech)).json() == []
     _, bill = await bill_of(client, tech, p)
     assert (bill["total"], bill["flags"]) == (WATER_12, [])
+
+
+async def test_an_ami_register_for_a_serial_billing_has_not_heard_of_is_kept_and_billed(
+        client, feed, tech, rates):
+    p = parts(feed)
+    await p.account_and_premise()
+    await p.service_started()
+    await feed.drain()
+    rows = "".join(f"{p.serial},2026-01-31T{h:02d}:00:00,0.5,{100 + (h + 1) // 2}\n"
+                   for h in range(23, 24))
+    r = await client.post("/api/billing/reads/imports/ami", headers=tech, files={
+        "file": ("ami.csv", ("meter_serial,interval_start,usage,register\n" + rows).encode(),
+                 "text/csv")})
+    assert r.status_code == 200, r.text
+    assert (r.json()["awaiting_copy"], r.json()["rejected"]) == (1, 1)
+    await p.meter_created()
+    await p.meter_installed("100")
+    await feed.drain()
+    _, bill = await bill_of(client, tech, p)
+    assert (bill["total"], bill["flags"]) == (WATER_12, [])

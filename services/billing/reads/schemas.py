@@ -49,8 +49,9 @@ class ImportResult(BaseModel):
     rejected: int
     exceptions: int = 0
     awaiting_copy: int = Field(default=0, description=(
-        "rows (among the accepted) for a meter serial billing's copy has not heard of yet: "
-        "kept, and recorded when it does (GET /api/billing/reads/awaiting-meter)"))
+        "reads for a meter serial billing's copy has not heard of yet (route-file rows, "
+        "counted as accepted; an AMI file's last register per serial, its intervals refused "
+        "by line): kept, and recorded when it does (GET /api/billing/reads/awaiting-meter)"))
     errors: list[RowErrorOut]
 
 

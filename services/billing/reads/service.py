@@ -201,13 +201,15 @@ async def import_file(s: AsyncSession, who: Principal, kind: str, filename: str,
     except domain.NotAReadFile as exc:
         raise Unprocessable(f"Not a {kind} read file: {exc}", field="file") from exc
     err = [{"line": e.line, "message": e.message} for e in sorted(errors, key=lambda e: e.line)]
+    if kind == "handheld":
+        good += held  # a kept row is accepted; AMI counts intervals, and keeps register reads
     await repo.insert_import(s, {"id": import_id, "kind": kind, "sha256": sha,
                                  "filename": filename, "imported_by": who.sub,
-                                 "accepted": good + held, "rejected": len(err), "errors": err})
+                                 "accepted": good, "rejected": len(err), "errors": err})
     await audit.record(s, who, "import-reads", "read_import", str(import_id),
-                       after={"file": filename, "accepted": good + held, "rejected": len(err),
+                       after={"file": filename, "accepted": good, "rejected": len(err),
                               "awaiting_copy": held})
-    return ImportResult(import_id=import_id, duplicate=False, accepted=good + held,
+    return ImportResult(import_id=import_id, duplicate=False, accepted=good,
                         rejected=len(err), exceptions=n_exc, awaiting_copy=held,
                         errors=[RowErrorOut(**e) for e in err])
 
@@ -279,12 +281,22 @@ async def held_for_serials(s: AsyncSession) -> list[HeldRead]:
 
 async def _import_ami(s: AsyncSession, who: Principal, import_id: uuid.UUID, content: str,
                       today: date) -> tuple[int, list[domain.RowError], int, int]:
+    """Intervals for a serial billing's copy has not heard of are refused by line (the daily
+    view is not billing's); that serial's last register read is kept like a route file's."""
     rows, errors = domain.parse_intervals(content)
     meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}), lock="share")
+    for serial in sorted({r.serial for r in rows} - set(meters)):
+        m = await _meter_by_serial_to_judge(s, serial)
+        if m is not None:
+            meters[serial] = m
     known = []
+    unknown_last: dict[str, domain.IntervalRow] = {}
     for r in rows:
         if r.serial not in meters:
             errors.append(domain.RowError(r.line, f"unknown meter {r.serial}"))
+            if r.register is not None and r.at.date() <= today and (
+                    r.serial not in unknown_last or r.at >= unknown_last[r.serial].at):
+                unknown_last[r.serial] = r
         elif r.at.date() > today:
             errors.append(domain.RowError(r.line, "interval is in the future"))
         else:
@@ -305,7 +317,12 @@ async def _import_ami(s: AsyncSession, who: Principal, import_id: uuid.UUID, con
             n_exc += k
         except Unprocessable as exc:
             errors.append(domain.RowError(r.line, exc.detail or "invalid"))
-    return len(known), errors, n_exc, 0
+    for serial, r in sorted(unknown_last.items()):
+        assert r.register is not None
+        await repo.hold_for_serial(s, {
+            "id": uuid.uuid4(), "serial": serial, "read_on": r.at.date(), "value": r.register,
+            "source": "ami", "import_id": import_id, "line_no": r.line, "created_by": who.sub})
+    return len(known), errors, n_exc, len(unknown_last)
 
 
 async def unread_report(s: AsyncSession, who: Principal, cycle: str, start: date, end: date,
