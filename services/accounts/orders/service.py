@@ -147,12 +147,20 @@ async def from_billing(session: AsyncSession, who: Principal, payload: dict[str,
     reference = payload.get("reference")
     if reference and await repository.by_reference(session, str(reference)) is not None:
         return None
-    meter_id = payload.get("meter_id")
+    premise_id = uuid.UUID(str(payload["premise_id"]))
+    meter_id = uuid.UUID(str(payload["meter_id"])) if payload.get("meter_id") else None
+    reason = payload.get("reason")
+    named = await meters.get(session, meter_id) if meter_id is not None else None
+    if named is not None and (named.status != "installed" or named.premise_id != premise_id):
+        # Billing named the meter from its copy, which had not yet heard of an exchange: the
+        # visit goes to the meter at the premise now (create picks it), and says so.
+        reason = (f"{reason or ''} (billing named meter {meter_id}, no longer at the "
+                  "premise)").strip()[-500:]
+        meter_id = None
     body = OrderIn(
         kind=kind,
-        premise_id=uuid.UUID(str(payload["premise_id"])),
+        premise_id=premise_id,
         account_id=uuid.UUID(str(payload["account_id"])) if payload.get("account_id") else None,
-        meter_id=uuid.UUID(str(meter_id)) if meter_id else None,
-        scheduled_date=today, reason=payload.get("reason"),
+        meter_id=meter_id, scheduled_date=today, reason=reason,
     )
     return await create(session, who, body, reference=str(reference) if reference else None)

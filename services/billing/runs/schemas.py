@@ -51,6 +51,9 @@ class RunOut(BaseModel):
     flagged: int
     held: int
     flags: dict[str, int]
+    held_for_copy: int = Field(default=0, description=(
+        "bills held out of the run (flag `awaiting_copy`, listed among its bills) because a "
+        "read of the account waits for billing's copy of accounts to catch up"))
 
 
 class RunBill(BaseModel):
