@@ -55,6 +55,20 @@ async def upsert_meter(s: AsyncSession, r: dict[str, Any]) -> None:
         "excluded.install_read"), r)
 
 
+async def meter_facts(s: AsyncSession, meter_id: Any) -> Any:
+    """What reads are judged on, as the copy has it now (None: not heard of)."""
+    return (await s.execute(text(
+        "SELECT status, installed_at, dials, multiplier FROM meters WHERE id = :id"),
+        {"id": meter_id})).first()
+
+
+async def sa_facts(s: AsyncSession, sa_id: Any) -> Any:
+    """What reads and bill runs are judged on, as the copy has it now (None: not heard of)."""
+    return (await s.execute(text(
+        "SELECT account_id, premise_id, meter_id, start_date, stop_date, status "
+        "FROM service_agreements WHERE id = :id"), {"id": sa_id})).first()
+
+
 async def upsert_sa(s: AsyncSession, r: dict[str, Any]) -> None:
     await s.execute(text(
         "INSERT INTO service_agreements (id, account_id, premise_id, service, rate_class, "
