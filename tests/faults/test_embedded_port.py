@@ -4,7 +4,10 @@ running): one line naming the port and the setting to change, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import socket
+import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -12,6 +15,7 @@ import pytest
 from kernel.settings import get_settings
 from tapline import run as run_module
 from tapline.pgserver import DatabaseStartError, EmbeddedPostgres, free_port
+from tests import leakcheck
 
 
 @pytest.fixture
@@ -23,14 +27,19 @@ def taken_port():
 
 
 @pytest.fixture
-def own_checkout(tmp_path, monkeypatch):
+def own_checkout(monkeypatch):
     """Settings as a second checkout of `make run` sees them: its own data directory and the
-    embedded database (no DATABASE_URL)."""
+    embedded database (no DATABASE_URL). Under the suite's data directory, not pytest's shared
+    temporary base: the server runs as another user, which must keep access to every parent."""
+    data = Path(os.environ["TAPLINE_DATA_DIR"]) / f"checkout-{uuid.uuid4().hex[:8]}"
+    data.mkdir()
+    leakcheck.SKIP.extend([data / "pgdata", data / "pg.json", data / "secrets.json",
+                           data / "keys"])
     monkeypatch.delenv("TAPLINE_DATABASE_URL", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("TAPLINE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TAPLINE_DATA_DIR", str(data))
     get_settings.cache_clear()
-    yield tmp_path
+    yield data
     get_settings.cache_clear()
 
 
