@@ -88,13 +88,14 @@ def plan_deliveries(
         flaws = list(Flaw)
         genuine = len(plan)
         for i in range(round(genuine * hostile_rate)):
-            plan.append(_hostile(rng.choice(messages), flaws[i % len(flaws)], secret, now))
+            plan.append(_hostile(rng.choice(messages), flaws[i % len(flaws)], secret, now,
+                                 WebhookSecret(rng.randbytes(32))))
     rng.shuffle(plan)
     return plan
 
 
-def _hostile(message: WebhookMessage, flaw: Flaw, secret: WebhookSecret,
-             now: datetime) -> PlannedDelivery:
+def _hostile(message: WebhookMessage, flaw: Flaw, secret: WebhookSecret, now: datetime,
+             stranger: WebhookSecret) -> PlannedDelivery:
     headers = signed_headers([secret], message.webhook_id, message.body, now)
     body = message.body
     if flaw is Flaw.TAMPERED:  # a bigger amount, under the original signature
@@ -105,5 +106,5 @@ def _hostile(message: WebhookMessage, flaw: Flaw, secret: WebhookSecret,
     elif flaw is Flaw.UNSIGNED:
         del headers["webhook-signature"]
     else:
-        headers = signed_headers([WebhookSecret.generate()], message.webhook_id, body, now)
+        headers = signed_headers([stranger], message.webhook_id, body, now)
     return PlannedDelivery(message.webhook_id, body, headers, 0, flaw)
