@@ -8,7 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from kernel.webhooks import WebhookHeadersInvalid, WebhookSecret, WebhookSignatureInvalid, WebhookStale
+from kernel.webhooks import (
+    WebhookHeadersInvalid,
+    WebhookSecret,
+    WebhookSignatureInvalid,
+    WebhookStale,
+)
 from services.payments.processors.base import (
     AchReturned,
     ChargeRequest,
