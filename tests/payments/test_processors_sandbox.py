@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -175,7 +176,7 @@ def test_refunds_never_exceed_what_was_taken():
 def test_a_retried_refund_refunds_once():
     processor = sandbox()
     charge = processor.charge(card("42.50"))
-    kw = {"payment_id": charge.payment_id, "amount": Decimal("42.50"),
+    kw: dict[str, Any] = {"payment_id": charge.payment_id, "amount": Decimal("42.50"),
           "idempotency_key": "r1", "reason": "moved out"}
     assert processor.refund(**kw) == processor.refund(**kw)
     assert len(processor.messages) == 2

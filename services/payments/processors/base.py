@@ -175,7 +175,10 @@ class PaymentDisputed(PaymentEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class AchReturned(PaymentEvent):
-    """The bank returned the debit (NSF R01, closed R02, ...): reverse, fee, maybe end autopay."""
+    """The bank returned the debit (NSF R01, closed R02, ...). It may follow a PaymentSucceeded
+    (the sandbox, a late return) or replace it (Stripe reports a debit returned while still
+    processing as a failed PaymentIntent): the posting side reverses the payment if it posted
+    it, and in both cases records the return (fee, cash-only count, autopay enrolment)."""
 
     return_code: str | None = None
 
