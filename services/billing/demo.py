@@ -7,10 +7,10 @@ from datetime import date
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.auth import Principal
+from services.billing.config import service as config
 from services.billing.rates import repository as rates_repo
 from services.billing.rates import service as rates
 from services.billing.rates.schemas import RateVersionIn
-from services.billing.reads.repository import put_config
 
 SYSTEM = Principal("demo", "system", "Demo loader")
 
@@ -62,4 +62,4 @@ async def load_demo(session: AsyncSession, today: date) -> None:
     """A rate schedule in force since the start of the fiscal year, and four monthly cycles."""
     fy = date(today.year if today.month >= 7 else today.year - 1, 7, 1)
     await load_rates(session, fy)
-    await put_config(session, "billing.cycles", {"cycles": CYCLES})
+    await config.save(session, "billing.cycles", {"cycles": CYCLES})

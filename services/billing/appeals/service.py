@@ -17,13 +17,13 @@ from services.billing.adjustments import service as adjustments
 from services.billing.appeals import domain
 from services.billing.appeals import repository as repo
 from services.billing.appeals.schemas import AppealOut
-from services.billing.reads.repository import get_config
+from services.billing.config import service as config
 
 POLICY_KEY = "appeals.policy"
 
 
 async def policy(s: AsyncSession) -> domain.Policy:
-    cfg = await get_config(s, POLICY_KEY) or {}
+    cfg = await config.document(s, POLICY_KEY) or {}
     base = domain.Policy()
     return domain.Policy(Decimal(str(cfg.get("share", base.share))),
                          int(cfg.get("window_days", base.window_days)),

@@ -14,18 +14,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 BILLABLE = "('valid')"
 
 
-async def get_config(s: AsyncSession, key: str) -> dict[str, Any] | None:
-    row = (await s.execute(text("SELECT value FROM config WHERE key = :k"), {"k": key})).first()
-    return None if row is None else dict(row.value)
-
-
-async def put_config(s: AsyncSession, key: str, value: dict[str, Any]) -> None:
-    await s.execute(text(
-        "INSERT INTO config (key, value) VALUES (:k, CAST(:v AS jsonb)) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-        {"k": key, "v": json.dumps(value)})
-
-
 async def meters_by_serial(s: AsyncSession, serials: list[str]) -> dict[str, Any]:
     rows = (await s.execute(text(
         "SELECT id, serial, dials, multiplier, premise_id FROM meters "

@@ -14,6 +14,7 @@ from kernel import audit
 from kernel.auth import Principal
 from kernel.errors import Conflict, NotFound, Unprocessable
 from kernel.outbox import Event, publish
+from services.billing.config import service as config
 from services.billing.reads import domain
 from services.billing.reads import repository as repo
 from services.billing.reads.schemas import (
@@ -30,13 +31,12 @@ THRESHOLDS_KEY = "reads.thresholds"
 
 
 async def thresholds(s: AsyncSession) -> domain.Thresholds:
-    cfg = await repo.get_config(s, THRESHOLDS_KEY)
-    t = ThresholdsIO.model_validate(cfg or {})
+    t = await config.load(s, THRESHOLDS_KEY, ThresholdsIO)
     return domain.Thresholds(t.high_factor, t.low_factor, t.min_high_usage)
 
 
 async def set_thresholds(s: AsyncSession, who: Principal, t: ThresholdsIO) -> ThresholdsIO:
-    await repo.put_config(s, THRESHOLDS_KEY, t.model_dump(mode="json"))
+    await config.save(s, THRESHOLDS_KEY, t)
     await audit.record(s, who, "set-thresholds", "config", THRESHOLDS_KEY, after=t)
     return t
 

@@ -14,7 +14,7 @@ from kernel.auth import Principal
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kernel.logs import request_id_var
 from kernel.outbox import Event, publish
-from services.billing.reads.repository import get_config, put_config
+from services.billing.config import service as config
 from services.billing.runs import domain
 from services.billing.runs import repository as repo
 from services.billing.runs.schemas import ReviewThresholdsIO, RunOut
@@ -23,13 +23,13 @@ THRESHOLDS_KEY = "runs.thresholds"
 
 
 async def review_thresholds(s: AsyncSession) -> domain.ReviewThresholds:
-    t = ReviewThresholdsIO.model_validate(await get_config(s, THRESHOLDS_KEY) or {})
+    t = await config.load(s, THRESHOLDS_KEY, ReviewThresholdsIO)
     return domain.ReviewThresholds(t.max_total, t.change, t.due_days)
 
 
 async def set_review_thresholds(s: AsyncSession, who: Principal, t: ReviewThresholdsIO
                                 ) -> ReviewThresholdsIO:
-    await put_config(s, THRESHOLDS_KEY, t.model_dump(mode="json"))
+    await config.save(s, THRESHOLDS_KEY, t)
     await audit.record(s, who, "set-thresholds", "config", THRESHOLDS_KEY, after=t)
     return t
 
