@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.billing.ledger.domain import BillPosting
 
 
 async def post(s: AsyncSession, account_id: uuid.UUID, kind: str, amount: Decimal,
@@ -104,3 +107,61 @@ async def deferred(s: AsyncSession, account_id: uuid.UUID) -> Decimal:
         "AND kind = 'budget_deferral' AND seq > coalesce((SELECT max(seq) FROM ledger_entries "
         "WHERE account_id = :a AND kind = 'budget_settlement'), 0)"),
         {"a": account_id})).scalar_one())
+
+
+# A run's bills in one statement: the bill entries, a `budget_deferral` (budget minus bill) for
+# each account on budget billing, and each account's balance after them (the CTEs all see the
+# entries as they were before the statement, so `before` + what was posted is the new balance).
+POST_BILLS = text("""
+    WITH b AS (
+        SELECT * FROM unnest(CAST(:bills AS uuid[]), CAST(:accounts AS uuid[]),
+                             CAST(:amounts AS numeric[])) AS t(bill_id, account_id, amount)
+    ), posted AS (
+        INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, due_date,
+                                    reference, created_by)
+        SELECT gen_random_uuid(), b.account_id, 'bill', b.amount, CAST(:on AS date),
+               CAST(:due AS date), b.bill_id::text, CAST(:who AS text)
+        FROM b
+        UNION ALL
+        SELECT gen_random_uuid(), b.account_id, 'budget_deferral', bp.monthly_amount - b.amount,
+               CAST(:on AS date), CAST(:due AS date), b.bill_id::text, CAST(:who AS text)
+        FROM b JOIN budget_plans bp ON bp.account_id = b.account_id AND bp.status = 'active'
+        WHERE bp.monthly_amount <> b.amount
+        RETURNING account_id, amount
+    ), before AS (
+        SELECT e.account_id, sum(e.amount) AS amount FROM ledger_entries e
+        WHERE e.account_id IN (SELECT account_id FROM b) GROUP BY e.account_id
+    )
+    SELECT p.account_id, coalesce(min(bf.amount), 0) + sum(p.amount) AS balance
+    FROM posted p LEFT JOIN before bf ON bf.account_id = p.account_id
+    GROUP BY p.account_id
+""")
+
+
+async def post_bills(s: AsyncSession, bills: Sequence[BillPosting], posted_on: date,
+                     due_date: date, who: str) -> dict[uuid.UUID, Decimal]:
+    rows = (await s.execute(POST_BILLS, {
+        "bills": [b.bill_id for b in bills], "accounts": [b.account_id for b in bills],
+        "amounts": [b.amount for b in bills], "on": posted_on, "due": due_date,
+        "who": who})).all()
+    return {r.account_id: r.balance for r in rows}
+
+
+# Cancelling bills: a `bill_cancel` reversing each bill entry and a `budget_deferral` reversing
+# its deferral, each pointing at the entry it corrects.
+REVERSE_BILLS = text("""
+    INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference, corrects,
+                                created_by)
+    SELECT gen_random_uuid(), e.account_id,
+           CASE e.kind WHEN 'bill' THEN 'bill_cancel' ELSE 'budget_deferral' END, -e.amount,
+           :on, CASE e.kind WHEN 'bill' THEN e.reference ELSE 'cancel:' || e.reference END,
+           e.id, :who
+    FROM ledger_entries e
+    WHERE e.kind IN ('bill', 'budget_deferral') AND e.reference = ANY(CAST(:refs AS text[]))
+    ORDER BY e.seq
+""")
+
+
+async def reverse_bills(s: AsyncSession, bill_ids: Sequence[uuid.UUID], on: date,
+                        who: str) -> None:
+    await s.execute(REVERSE_BILLS, {"refs": [str(b) for b in bill_ids], "on": on, "who": who})

@@ -4,6 +4,7 @@ balance transfers, reconciliation."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from kernel.errors import NotFound, Unprocessable
 from kernel.outbox import Event, publish
 from services.billing.ledger import domain
 from services.billing.ledger import repository as repo
+from services.billing.ledger.domain import BillPosting as BillPosting
 from services.billing.ledger.schemas import (
     AccountLedger,
     BudgetOut,
@@ -40,6 +42,23 @@ async def post(s: AsyncSession, account_id: uuid.UUID, kind: str, amount: Decima
                   "reference": reference, "corrects": str(corrects) if corrects else None},
         "balance": str(bal)})], actor=who)
     return e
+
+
+async def post_bills(s: AsyncSession, bills: Sequence[BillPosting], posted_on: date,
+                     due_date: date, who: str) -> dict[uuid.UUID, Decimal]:
+    """Post a run's final bills (with a `budget_deferral` for accounts on budget billing) in
+    one statement; returns each account's balance after them. Bills are announced by their
+    `billing.BillIssued`, which carries that balance, not by `LedgerEntryPosted`."""
+    if not bills:
+        return {}
+    return await repo.post_bills(s, bills, posted_on, due_date, who)
+
+
+async def reverse_bills(s: AsyncSession, bill_ids: Sequence[uuid.UUID], on: date,
+                        who: str) -> None:
+    """Cancelled bills: reverse each one's entry and its budget deferral (announced by
+    `billing.BillCancelled`)."""
+    await repo.reverse_bills(s, bill_ids, on, who)
 
 
 async def account_ledger(s: AsyncSession, account_id: uuid.UUID, today: date) -> AccountLedger:

@@ -4,12 +4,15 @@ proration and rate-version split done by PostgreSQL (spec: `rates.domain`)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.outbox import publish_batch, publishing
 
 # The run's agreements. `{scope}` is `p.cycle = :cycle` for a cycle run or
 # `sa.account_id = :account` for a one-account run (two plain predicates, so the planner can hash
@@ -290,68 +293,61 @@ async def account_cycle(s: AsyncSession, account_id: uuid.UUID) -> Any:
 FINALISE_BILLS = text("""
     UPDATE bills SET status = 'final', bill_date = r.bill_date, due_date = r.due_date
     FROM bill_runs r WHERE r.id = :run AND bills.run_id = r.id AND bills.status = 'draft'
-""")
-
-POST_BILLS = text("""
-    INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, due_date, reference,
-                                created_by)
-    SELECT gen_random_uuid(), b.account_id, 'bill', b.total, b.bill_date, b.due_date,
-           b.id::text, :who
-    FROM bills b WHERE b.run_id = :run AND b.status = 'final'
-    UNION ALL
-    SELECT gen_random_uuid(), b.account_id, 'budget_deferral', bp.monthly_amount - b.total,
-           b.bill_date, b.due_date, b.id::text, :who
-    FROM bills b JOIN budget_plans bp ON bp.account_id = b.account_id AND bp.status = 'active'
-    WHERE b.run_id = :run AND b.status = 'final' AND bp.monthly_amount <> b.total
-""")
-
-# Set-based variant of kernel.outbox.publish: the same per-key sequence bookkeeping, with the
-# events built by SQL from the run's bills instead of a Python list (100k bills in one statement).
-PUBLISH_BILLS = text("""
-    WITH fb AS MATERIALIZED (
-        SELECT b.id, b.account_id, b.bill_date, b.due_date, b.period_start, b.period_end,
-               b.total, b.replaces, b.segments, 'account:' || b.account_id AS key,
-               coalesce(a.paperless OR c.paperless, false) AS ebill, a.number, a.language,
-               c.emails
-        FROM bills b LEFT JOIN accounts a ON a.id = b.account_id
-        LEFT JOIN customers c ON c.id = a.customer_id
-        WHERE b.run_id = :run AND b.status = 'final'
-    ), bal AS (
-        SELECT e.account_id, sum(e.amount) AS balance FROM ledger_entries e
-        WHERE e.account_id IN (SELECT account_id FROM fb) GROUP BY e.account_id
-    ), bumped AS (
-        INSERT INTO outbox_key AS k (key, last_seq)
-        SELECT key, CASE WHEN ebill THEN 2 ELSE 1 END FROM fb ORDER BY key
-        ON CONFLICT (key) DO UPDATE SET last_seq = k.last_seq + excluded.last_seq
-        RETURNING k.key, k.last_seq
-    )
-    INSERT INTO outbox (event_id, type, version, key, key_seq, payload, request_id, actor)
-    SELECT gen_random_uuid(), 'billing.BillIssued', 1, fb.key,
-           bm.last_seq - CASE WHEN fb.ebill THEN 1 ELSE 0 END,
-           jsonb_build_object('bill', jsonb_build_object(
-               'id', fb.id, 'account_id', fb.account_id, 'bill_date', fb.bill_date,
-               'due_date', fb.due_date, 'period_start', fb.period_start,
-               'period_end', fb.period_end, 'total', fb.total::text, 'replaces', fb.replaces,
-               'segments', fb.segments), 'balance', coalesce(bal.balance, 0)::text),
-           :rid, :who
-    FROM fb JOIN bumped bm ON bm.key = fb.key LEFT JOIN bal ON bal.account_id = fb.account_id
-    UNION ALL
-    SELECT gen_random_uuid(), 'billing.EBillReady', 1, fb.key, bm.last_seq,
-           jsonb_build_object('bill_id', fb.id, 'account_id', fb.account_id,
-               'account_number', fb.number, 'total', fb.total::text, 'due_date', fb.due_date,
-               'emails', coalesce(fb.emails, '[]'::jsonb), 'language', fb.language),
-           :rid, :who
-    FROM fb JOIN bumped bm ON bm.key = fb.key WHERE fb.ebill
+    RETURNING bills.id, bills.account_id, bills.total
 """)
 
 
-async def finalise(s: AsyncSession, run_id: uuid.UUID, who: str, request_id: str | None
-                   ) -> None:
-    """Bills final, ledger entries posted, events written: three set-based statements."""
-    p = {"run": run_id, "who": who}
-    await s.execute(FINALISE_BILLS, p)
-    await s.execute(POST_BILLS, p)
-    await s.execute(PUBLISH_BILLS, {**p, "rid": request_id})
+@dataclass(frozen=True)
+class FinalBill:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    total: Decimal
+
+
+async def finalise_bills(s: AsyncSession, run_id: uuid.UUID) -> list[FinalBill]:
+    """The run's draft bills become final (dated from the run); returns them."""
+    return [FinalBill(*r) for r in (await s.execute(FINALISE_BILLS, {"run": run_id})).all()]
+
+
+# `billing.BillIssued` for every final bill of the run (with the account's balance after it,
+# from the ledger) and `billing.EBillReady` right after it for paperless accounts: events built
+# by SQL from 100k bills, numbered by the kernel's one publishing statement.
+BILL_EVENTS = publishing("""
+        WITH fb AS (
+            SELECT b.id, b.account_id, b.bill_date, b.due_date, b.period_start, b.period_end,
+                   b.total, b.replaces, b.segments, 'account:' || b.account_id AS key,
+                   coalesce(a.paperless OR c.paperless, false) AS ebill, a.number, a.language,
+                   c.emails, bal.balance, row_number() OVER (ORDER BY b.account_id) AS n
+            FROM bills b LEFT JOIN accounts a ON a.id = b.account_id
+            LEFT JOIN customers c ON c.id = a.customer_id
+            LEFT JOIN unnest(CAST(:accounts AS uuid[]), CAST(:balances AS numeric[]))
+                AS bal(account_id, balance) ON bal.account_id = b.account_id
+            WHERE b.run_id = :run AND b.status = 'final'
+        )
+        SELECT gen_random_uuid() AS event_id, 'billing.BillIssued' AS type, 1 AS version, key,
+               jsonb_build_object('bill', jsonb_build_object(
+                   'id', fb.id, 'account_id', fb.account_id, 'bill_date', fb.bill_date,
+                   'due_date', fb.due_date, 'period_start', fb.period_start,
+                   'period_end', fb.period_end, 'total', fb.total::text,
+                   'replaces', fb.replaces, 'segments', fb.segments),
+                   'balance', coalesce(fb.balance, 0)::text) AS payload,
+               fb.n * 2 AS ord
+        FROM fb
+        UNION ALL
+        SELECT gen_random_uuid(), 'billing.EBillReady', 1, key,
+               jsonb_build_object('bill_id', fb.id, 'account_id', fb.account_id,
+                   'account_number', fb.number, 'total', fb.total::text,
+                   'due_date', fb.due_date, 'emails', coalesce(fb.emails, '[]'::jsonb),
+                   'language', fb.language),
+               fb.n * 2 + 1
+        FROM fb WHERE fb.ebill
+""")
+
+
+async def publish_bills(s: AsyncSession, run_id: uuid.UUID,
+                        balances: dict[uuid.UUID, Decimal], who: str) -> None:
+    await publish_batch(s, BILL_EVENTS, {"run": run_id, "accounts": list(balances),
+                                         "balances": list(balances.values())}, actor=who)
 
 
 async def discard_drafts(s: AsyncSession, run_id: uuid.UUID) -> None:
@@ -364,27 +360,15 @@ async def replaced_bill(s: AsyncSession, bill_id: uuid.UUID) -> Any:
                             {"b": bill_id})).first()
 
 
-async def cancel_bill(s: AsyncSession, old: Any, new_id: uuid.UUID | None, reason: str,
-                      who: str, on: date) -> None:
-    """Cancel a final bill: its status, plus a ledger entry reversing it (pointing at it)."""
+async def cancel_bill(s: AsyncSession, old: Any, new_id: uuid.UUID | None, reason: str
+                      ) -> None:
+    """Cancel a final bill (the ledger reverses its entries: `ledger.service.reverse_bills`)."""
     await s.execute(text(
         "UPDATE bills SET status = 'cancelled', replaced_by = :n, cancel_reason = :why "
         "WHERE id = :o"), {"n": new_id, "why": reason, "o": old.id})
     if new_id is not None:
         await s.execute(text("UPDATE bills SET replaces = :o WHERE id = :n"),
                         {"o": old.id, "n": new_id})
-    await s.execute(text(
-        "INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference, "
-        "corrects, created_by) SELECT gen_random_uuid(), e.account_id, 'bill_cancel', "
-        "-e.amount, :on, e.reference, e.id, :who FROM ledger_entries e "
-        "WHERE e.kind = 'bill' AND e.reference = :ref"),
-        {"on": on, "who": who, "ref": str(old.id)})
-    await s.execute(text(
-        "INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference, "
-        "corrects, created_by) SELECT gen_random_uuid(), e.account_id, 'budget_deferral', "
-        "-e.amount, :on, 'cancel:' || e.reference, e.id, :who FROM ledger_entries e "
-        "WHERE e.kind = 'budget_deferral' AND e.reference = :ref"),
-        {"on": on, "who": who, "ref": str(old.id)})
 
 
 async def run_bill_ids(s: AsyncSession, run_id: uuid.UUID, status: str) -> list[uuid.UUID]:

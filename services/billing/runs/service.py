@@ -12,9 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kernel import audit
 from kernel.auth import Principal
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
-from kernel.logs import request_id_var
 from kernel.outbox import Event, publish
 from services.billing.config import service as config
+from services.billing.ledger import service as ledger
 from services.billing.runs import domain
 from services.billing.runs import repository as repo
 from services.billing.runs.schemas import ReviewThresholdsIO, RunOut
@@ -143,13 +143,18 @@ async def finalise(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut
             raise Conflict("The bill this run replaces is no longer final")
         new_ids = await repo.run_bill_ids(s, run_id, "draft")
         new_id = new_ids[0] if new_ids else None
-        await repo.cancel_bill(s, old, new_id, "rebill", who.sub, r.bill_date)
+        await repo.cancel_bill(s, old, new_id, "rebill")
+        await ledger.reverse_bills(s, [old.id], r.bill_date, who.sub)
         await publish(s, [Event("billing.BillCancelled", f"account:{old.account_id}",
                                 {"bill_id": str(old.id), "account_id": str(old.account_id),
                                  "reason": "rebill",
                                  "replaced_by": str(new_id) if new_id else None})],
                       actor=who.sub)
-    await repo.finalise(s, run_id, who.sub, request_id_var.get())
+    finals = await repo.finalise_bills(s, run_id)
+    balances = await ledger.post_bills(
+        s, [ledger.BillPosting(b.id, b.account_id, b.total) for b in finals], r.bill_date,
+        r.due_date, who.sub)
+    await repo.publish_bills(s, run_id, balances, who.sub)
     await repo.set_status(s, run_id, new, finalised_by=who.sub)
     await audit.record(s, who, "finalise", "bill_run", str(run_id))
     return await run_out(s, run_id)
