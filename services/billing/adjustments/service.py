@@ -26,6 +26,12 @@ async def out(s: AsyncSession, adj_id: uuid.UUID) -> AdjustmentOut:
     return AdjustmentOut.model_validate(r._asdict())
 
 
+async def listing(s: AsyncSession, status: str | None, account_id: uuid.UUID | None
+                  ) -> list[AdjustmentOut]:
+    return [AdjustmentOut.model_validate(r._asdict())
+            for r in await repo.listing(s, status, account_id)]
+
+
 async def _post(s: AsyncSession, a: Any, approver: str) -> None:
     entry = await ledger.post(s, a.account_id, domain.KIND_OF.get(a.reason_code, "adjustment"),
                               a.amount, utility_today(), f"adjustment:{a.id}", approver)

@@ -13,7 +13,13 @@ from kernel.errors import NotFound
 from kernel.settings import get_settings
 from services.billing.bills import domain, statement
 from services.billing.bills import repository as repo
-from services.billing.bills.schemas import BillOut, ConsumptionRow, Explanation, LineOut
+from services.billing.bills.schemas import (
+    BillOut,
+    ConsumptionRow,
+    Explanation,
+    LineOut,
+    RegisterRow,
+)
 
 PRINT_COLUMNS = ("account_number", "name", "line1", "line2", "city", "state", "postal_code",
                  "bill_date", "due_date", "period_start", "period_end", "bill_total",
@@ -80,6 +86,10 @@ async def print_file(s: AsyncSession, run_id: uuid.UUID) -> str:
                     m.get("postal_code", ""), r.bill_date, r.due_date, r.period_start,
                     r.period_end, f"{r.total:.2f}", r.id, "N" if r.paperless else "Y"])
     return out.getvalue()
+
+
+async def register(s: AsyncSession, run_id: uuid.UUID) -> list[RegisterRow]:
+    return [RegisterRow.model_validate(r._asdict()) for r in await repo.register(s, run_id)]
 
 
 async def consumption(s: AsyncSession, run_id: uuid.UUID) -> list[ConsumptionRow]:

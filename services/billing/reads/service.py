@@ -18,6 +18,7 @@ from services.billing.config import service as config
 from services.billing.reads import domain
 from services.billing.reads import repository as repo
 from services.billing.reads.schemas import (
+    AmiDay,
     ExceptionOut,
     ImportResult,
     ReadOut,
@@ -25,14 +26,20 @@ from services.billing.reads.schemas import (
     ThresholdsIO,
     UnreadMeter,
     UnreadReport,
+    WorklistItem,
 )
 
 THRESHOLDS_KEY = "reads.thresholds"
+MAX_FILE = 20 * 1024 * 1024
 
 
 async def thresholds(s: AsyncSession) -> domain.Thresholds:
     t = await config.load(s, THRESHOLDS_KEY, ThresholdsIO)
     return domain.Thresholds(t.high_factor, t.low_factor, t.min_high_usage)
+
+
+async def thresholds_in_force(s: AsyncSession) -> ThresholdsIO:
+    return await config.load(s, THRESHOLDS_KEY, ThresholdsIO)
 
 
 async def set_thresholds(s: AsyncSession, who: Principal, t: ThresholdsIO) -> ThresholdsIO:
@@ -102,6 +109,10 @@ async def add_read(s: AsyncSession, who: Principal, meter_id: uuid.UUID, on: dat
 
 async def import_file(s: AsyncSession, who: Principal, kind: str, filename: str,
                       content: bytes, today: date) -> ImportResult:
+    if len(content) > MAX_FILE:
+        raise Unprocessable("The file is larger than 20 MiB", field="file")
+    if not content.strip():
+        raise Unprocessable("The file is empty", field="file")
     sha = hashlib.sha256(content).hexdigest()
     seen = await repo.import_by_hash(s, sha)
     if seen is not None:
@@ -207,7 +218,21 @@ async def unread_report(s: AsyncSession, who: Principal, cycle: str, start: date
                                             last_read_on=r.last_read_on) for r in rows])
 
 
+async def ami_daily(s: AsyncSession, meter_id: uuid.UUID, start: date, end: date
+                    ) -> list[AmiDay]:
+    if await repo.meter(s, meter_id) is None:
+        raise NotFound("No such meter", field="meter_id")
+    return [AmiDay(day=r.day, total=r.total, hourly=list(r.hourly))
+            for r in await repo.ami_daily(s, meter_id, start, end)]
+
+
 # ---- the exceptions worklist ---------------------------------------------------------------
+
+async def worklist(s: AsyncSession, status: str | None, cycle: str | None
+                   ) -> list[WorklistItem]:
+    return [WorklistItem.model_validate(r._asdict())
+            for r in await repo.list_exceptions(s, status, cycle)]
+
 
 async def _open_exception(s: AsyncSession, exc_id: uuid.UUID) -> Any:
     e = await repo.get_exception(s, exc_id, lock=True)

@@ -17,7 +17,7 @@ from services.billing.config import service as config
 from services.billing.ledger import service as ledger
 from services.billing.runs import domain
 from services.billing.runs import repository as repo
-from services.billing.runs.schemas import ReviewThresholdsIO, RunOut
+from services.billing.runs.schemas import ReviewThresholdsIO, RunBill, RunOut
 
 THRESHOLDS_KEY = "runs.thresholds"
 
@@ -25,6 +25,10 @@ THRESHOLDS_KEY = "runs.thresholds"
 async def review_thresholds(s: AsyncSession) -> domain.ReviewThresholds:
     t = await config.load(s, THRESHOLDS_KEY, ReviewThresholdsIO)
     return domain.ReviewThresholds(t.max_total, t.change, t.due_days)
+
+
+async def review_thresholds_in_force(s: AsyncSession) -> ReviewThresholdsIO:
+    return await config.load(s, THRESHOLDS_KEY, ReviewThresholdsIO)
 
 
 async def set_review_thresholds(s: AsyncSession, who: Principal, t: ReviewThresholdsIO
@@ -46,6 +50,18 @@ async def run_out(s: AsyncSession, run_id: uuid.UUID) -> RunOut:
                   finalised_by=r.finalised_by, finalised_at=r.finalised_at, bills=sm.bills,
                   total=sm.total, flagged=sm.flagged, held=sm.held,
                   flags=await repo.flag_counts(s, run_id))
+
+
+async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
+                    account_id: uuid.UUID | None, limit: int) -> list[RunOut]:
+    return [RunOut.model_validate(r._asdict())
+            for r in await repo.list_runs(s, status, kind, account_id, limit)]
+
+
+async def run_bills(s: AsyncSession, run_id: uuid.UUID, flagged_only: bool, limit: int,
+                    offset: int) -> list[RunBill]:
+    return [RunBill.model_validate(r._asdict())
+            for r in await repo.run_bills(s, run_id, flagged_only, limit, offset)]
 
 
 async def _calculate(s: AsyncSession, run_id: uuid.UUID) -> None:
