@@ -79,7 +79,8 @@ _CALCULATE = """
     ),
     segc AS (
         SELECT segq.*, CASE WHEN cap IS NULL THEN q_raw
-                            ELSE least(q_raw, round(cap * f, 4)) END AS q
+                            ELSE least(q_raw, round(cap * s_days / pdays, 4)) END AS q,
+               round(minimum_charge * s_days / pdays, 2) AS floor
         FROM segq
     ),
     lines AS (
@@ -87,7 +88,8 @@ _CALCULATE = """
                initcap(replace(segc.service, '_', ' ')) || ' service charge, '
                    || segc.meter_size || ' meter' AS description,
                s_start, s_end, round(f, 4) AS quantity, rf.amount AS unit_price,
-               NULL::int AS tier, segc.version_id, round(rf.amount * f, 2) AS amount
+               NULL::int AS tier, segc.version_id,
+               round(rf.amount * s_days / pdays, 2) AS amount
         FROM segc JOIN rate_fixed rf ON rf.version_id = segc.version_id
              AND rf.service = segc.service AND rf.meter_size = segc.meter_size
         UNION ALL
@@ -100,12 +102,13 @@ _CALCULATE = """
         FROM segc JOIN rate_blocks bl ON bl.version_id = segc.version_id
              AND bl.service = segc.service AND bl.rate_class = segc.rate_class
         CROSS JOIN LATERAL (
-            SELECT CASE WHEN widths_per_unit THEN dwelling_units ELSE 1 END * f AS scale
+            SELECT CASE WHEN widths_per_unit THEN dwelling_units ELSE 1 END * s_days AS num
         ) sc
         CROSS JOIN LATERAL (
             SELECT greatest(0, CASE WHEN bl.width IS NULL THEN q
-                                    ELSE least(q, round((bl.lower + bl.width) * sc.scale, 4))
-                               END - round(bl.lower * sc.scale, 4)) AS qty
+                                    ELSE least(q, round((bl.lower + bl.width) * sc.num
+                                                        / pdays, 4))
+                               END - round(bl.lower * sc.num / pdays, 4)) AS qty
         ) t
         WHERE segc.basis IN ('metered', 'winter_average') AND (t.qty > 0 OR bl.tier = 1)
         UNION ALL
@@ -117,24 +120,24 @@ _CALCULATE = """
         WHERE segc.basis IN ('metered', 'winter_average')
         UNION ALL
         SELECT bill_id, sa_id, segc.service, segc.rate_class, 'fee', fe.name, s_start, s_end,
-               round(f, 4), fe.amount, NULL, segc.version_id, round(fe.amount * f, 2)
+               round(f, 4), fe.amount, NULL, segc.version_id,
+               round(fe.amount * s_days / pdays, 2)
         FROM segc JOIN rate_fees fe ON fe.version_id = segc.version_id
              AND fe.service = segc.service
     ),
     mins AS (
         SELECT segc.bill_id, segc.sa_id, segc.service, segc.rate_class, 'minimum' AS kind,
                'Minimum charge top-up' AS description, segc.s_start, segc.s_end,
-               1::numeric AS quantity, round(segc.minimum_charge * segc.f, 2) - g.amt
-                   AS unit_price, NULL::int AS tier, segc.version_id,
-               round(segc.minimum_charge * segc.f, 2) - g.amt AS amount
-        FROM segc JOIN (SELECT sa_id, version_id, s_start, sum(amount) AS amt FROM lines
-                        WHERE sa_id IN (SELECT sa_id FROM segc
-                                        WHERE minimum_charge IS NOT NULL)
-                        GROUP BY sa_id, version_id, s_start) g
+               1::numeric AS quantity,
+               segc.floor - coalesce(g.amt, 0) AS unit_price, NULL::int AS tier,
+               segc.version_id, segc.floor - coalesce(g.amt, 0) AS amount
+        FROM segc LEFT JOIN (SELECT sa_id, version_id, s_start, sum(amount) AS amt FROM lines
+                             WHERE sa_id IN (SELECT sa_id FROM segc
+                                             WHERE minimum_charge IS NOT NULL)
+                             GROUP BY sa_id, version_id, s_start) g
           ON g.sa_id = segc.sa_id AND g.version_id = segc.version_id
          AND g.s_start = segc.s_start
-        WHERE segc.minimum_charge IS NOT NULL
-          AND round(segc.minimum_charge * segc.f, 2) > g.amt
+        WHERE segc.minimum_charge IS NOT NULL AND segc.floor > coalesce(g.amt, 0)
     ),
     ins AS (
         INSERT INTO bill_lines (bill_id, sa_id, service, rate_class, kind, description,
