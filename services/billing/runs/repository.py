@@ -4,15 +4,17 @@ proration and rate-version split done by PostgreSQL (spec: `rates.domain`)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.outbox import publish_batch, publishing
+from kernel.rows import first_as, one_as, value_as
+from services.billing.runs.schemas import RunBill, RunOut
 
 # The run's agreements. `{scope}` is `p.cycle = :cycle` for a cycle run or
 # `sa.account_id = :account` for a one-account run (two plain predicates, so the planner can hash
@@ -194,7 +196,50 @@ CALCULATE_ACCOUNT = text(_CALCULATE.replace(
     "{sa}", _SA.replace("{scope}", "sa.account_id = :account")))
 
 
-async def insert_run(s: AsyncSession, r: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class Run:
+    id: uuid.UUID
+    cycle: str
+    kind: str
+    account_id: uuid.UUID | None
+    period_start: date
+    period_end: date
+    bill_date: date
+    due_date: date
+    status: str
+    replaces_bill: uuid.UUID | None
+    reference: str | None
+    created_by: str
+    prepared_by: str | None
+    approved_by: str | None
+    finalised_by: str | None
+    finalised_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    bills: int
+    total: Decimal
+    flagged: int
+    held: int
+
+
+@dataclass(frozen=True)
+class AccountCycle:
+    cycle: str
+    first_start: date
+
+
+@dataclass(frozen=True)
+class Bill:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    status: str
+    period_start: date
+    period_end: date
+
+
+async def insert_run(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO bill_runs (id, cycle, period_start, period_end, bill_date, due_date, "
         "status, kind, account_id, replaces_bill, reference, created_by) VALUES (:id, :cycle, "
@@ -203,19 +248,20 @@ async def insert_run(s: AsyncSession, r: dict[str, Any]) -> None:
         {"kind": "cycle", "account_id": None, "replaces_bill": None, "reference": None, **r})
 
 
-async def live_run(s: AsyncSession, cycle: str, start: date, end: date) -> Any:
-    return (await s.execute(text(
+async def live_run(s: AsyncSession, cycle: str, start: date, end: date
+                   ) -> uuid.UUID | None:
+    return value_as(uuid.UUID, (await s.execute(text(
         "SELECT id FROM bill_runs WHERE cycle = :c AND kind = 'cycle' AND status <> 'discarded' "
-        "AND period_start <= :e AND period_end >= :s"), {"c": cycle, "s": start, "e": end})
-    ).first()
+        "AND period_start <= :e AND period_end >= :s LIMIT 1"),
+        {"c": cycle, "s": start, "e": end})).scalar_one_or_none())
 
 
-async def run_by_reference(s: AsyncSession, reference: str) -> Any:
-    return (await s.execute(text("SELECT id FROM bill_runs WHERE reference = :r"),
-                            {"r": reference})).first()
+async def run_by_reference(s: AsyncSession, reference: str) -> uuid.UUID | None:
+    return value_as(uuid.UUID, (await s.execute(text(
+        "SELECT id FROM bill_runs WHERE reference = :r"), {"r": reference})).scalar_one_or_none())
 
 
-async def calculate(s: AsyncSession, run: Any, max_total: Decimal, change: Decimal) -> None:
+async def calculate(s: AsyncSession, run: Run, max_total: Decimal, change: Decimal) -> None:
     p = {"run": str(run.id), "ps": run.period_start, "pe": run.period_end, "max_total": max_total,
          "change": change}
     # The statement joins its own CTEs (hundreds of thousands of rows whose sizes the planner
@@ -235,10 +281,10 @@ async def clear(s: AsyncSession, run_id: uuid.UUID) -> None:
     await s.execute(text("DELETE FROM bills WHERE run_id = :r"), {"r": run_id})
 
 
-async def get_run(s: AsyncSession, run_id: uuid.UUID, lock: bool = False) -> Any:
-    return (await s.execute(text(
+async def get_run(s: AsyncSession, run_id: uuid.UUID, lock: bool = False) -> Run | None:
+    return first_as(Run, await s.execute(text(
         "SELECT * FROM bill_runs WHERE id = :id" + (" FOR UPDATE" if lock else "")),
-        {"id": run_id})).first()
+        {"id": run_id}))
 
 
 async def set_status(s: AsyncSession, run_id: uuid.UUID, status: str, **who: str) -> None:
@@ -248,13 +294,13 @@ async def set_status(s: AsyncSession, run_id: uuid.UUID, status: str, **who: str
                     {"id": run_id, "st": status, **who})
 
 
-async def summary(s: AsyncSession, run_id: uuid.UUID) -> Any:
-    return (await s.execute(text(
+async def summary(s: AsyncSession, run_id: uuid.UUID) -> RunSummary:
+    return one_as(RunSummary, await s.execute(text(
         "SELECT count(*) FILTER (WHERE status <> 'discarded') AS bills, "
         "coalesce(sum(total) FILTER (WHERE status <> 'discarded'), 0) AS total, "
         "count(*) FILTER (WHERE cardinality(flags) > 0 AND status <> 'discarded') AS flagged, "
         "count(*) FILTER (WHERE status = 'discarded') AS held "
-        "FROM bills WHERE run_id = :r"), {"r": run_id})).one()
+        "FROM bills WHERE run_id = :r"), {"r": run_id}))
 
 
 async def flag_counts(s: AsyncSession, run_id: uuid.UUID) -> dict[str, int]:
@@ -265,12 +311,12 @@ async def flag_counts(s: AsyncSession, run_id: uuid.UUID) -> dict[str, int]:
 
 
 async def run_bills(s: AsyncSession, run_id: uuid.UUID, flagged_only: bool, limit: int,
-                    offset: int) -> list[Any]:
-    return list((await s.execute(text(
+                    offset: int) -> list[RunBill]:
+    return [RunBill.model_validate(r._asdict()) for r in (await s.execute(text(
         "SELECT b.id, b.account_id, a.number, b.total, b.flags, b.status FROM bills b "
         "LEFT JOIN accounts a ON a.id = b.account_id WHERE b.run_id = :r "
         "AND (NOT :f OR cardinality(b.flags) > 0) ORDER BY a.number, b.id LIMIT :l OFFSET :o"),
-        {"r": run_id, "f": flagged_only, "l": limit, "o": offset})).all())
+        {"r": run_id, "f": flagged_only, "l": limit, "o": offset})).all()]
 
 
 async def hold_bill(s: AsyncSession, run_id: uuid.UUID, bill_id: uuid.UUID) -> int:
@@ -281,16 +327,16 @@ async def hold_bill(s: AsyncSession, run_id: uuid.UUID, bill_id: uuid.UUID) -> i
 
 
 async def last_final_end(s: AsyncSession, account_id: uuid.UUID) -> date | None:
-    return (await s.execute(text(
+    return value_as(date, (await s.execute(text(
         "SELECT max(period_end) FROM bills WHERE account_id = :a AND status = 'final'"),
-        {"a": account_id})).scalar_one()
+        {"a": account_id})).scalar_one())
 
 
-async def account_cycle(s: AsyncSession, account_id: uuid.UUID) -> Any:
-    return (await s.execute(text(
+async def account_cycle(s: AsyncSession, account_id: uuid.UUID) -> AccountCycle | None:
+    return first_as(AccountCycle, await s.execute(text(
         "SELECT p.cycle, min(sa.start_date) AS first_start FROM service_agreements sa "
         "JOIN premises p ON p.id = sa.premise_id WHERE sa.account_id = :a GROUP BY p.cycle "
-        "LIMIT 1"), {"a": account_id})).first()
+        "LIMIT 1"), {"a": account_id}))
 
 
 FINALISE_BILLS = text("""
@@ -358,12 +404,12 @@ async def discard_drafts(s: AsyncSession, run_id: uuid.UUID) -> None:
                          "AND status = 'draft'"), {"r": run_id})
 
 
-async def replaced_bill(s: AsyncSession, bill_id: uuid.UUID) -> Any:
-    return (await s.execute(text("SELECT * FROM bills WHERE id = :b FOR UPDATE"),
-                            {"b": bill_id})).first()
+async def replaced_bill(s: AsyncSession, bill_id: uuid.UUID) -> Bill | None:
+    return first_as(Bill, await s.execute(text("SELECT * FROM bills WHERE id = :b FOR UPDATE"),
+                                          {"b": bill_id}))
 
 
-async def cancel_bill(s: AsyncSession, old: Any, new_id: uuid.UUID | None, reason: str
+async def cancel_bill(s: AsyncSession, old: Bill, new_id: uuid.UUID | None, reason: str
                       ) -> None:
     """Cancel a final bill (the ledger reverses its entries: `ledger.service.reverse_bills`)."""
     await s.execute(text(
@@ -385,17 +431,18 @@ async def set_messages(s: AsyncSession, run_id: uuid.UUID, messages: list[str]) 
                     {"m": messages, "r": run_id})
 
 
-async def billed_overlap(s: AsyncSession, account_id: uuid.UUID, start: date, end: date) -> Any:
-    return (await s.execute(text(
+async def billed_overlap(s: AsyncSession, account_id: uuid.UUID, start: date, end: date
+                         ) -> uuid.UUID | None:
+    return value_as(uuid.UUID, (await s.execute(text(
         "SELECT id FROM bills WHERE account_id = :a AND status IN ('final', 'draft') "
         "AND period_start <= :e AND period_end >= :s LIMIT 1"),
-        {"a": account_id, "s": start, "e": end})).first()
+        {"a": account_id, "s": start, "e": end})).scalar_one_or_none())
 
 
 async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
-                    account_id: uuid.UUID | None, limit: int) -> list[Any]:
+                    account_id: uuid.UUID | None, limit: int) -> list[RunOut]:
     """Runs newest first with their totals and flag counts, in one statement."""
-    return list((await s.execute(text(
+    return [RunOut.model_validate(r._asdict()) for r in (await s.execute(text(
         """
         SELECT r.id, r.cycle, r.kind, r.account_id, r.period_start, r.period_end, r.bill_date,
                r.due_date, r.status, r.created_by, r.prepared_by, r.approved_by,
@@ -421,4 +468,4 @@ async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
         ORDER BY r.created_at DESC, r.id
         LIMIT :limit
         """),
-        {"status": status, "kind": kind, "account": account_id, "limit": limit})).all())
+        {"status": status, "kind": kind, "account": account_id, "limit": limit})).all()]

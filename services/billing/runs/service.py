@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,19 +53,19 @@ async def run_out(s: AsyncSession, run_id: uuid.UUID) -> RunOut:
 
 async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
                     account_id: uuid.UUID | None, limit: int) -> list[RunOut]:
-    return [RunOut.model_validate(r._asdict())
-            for r in await repo.list_runs(s, status, kind, account_id, limit)]
+    return await repo.list_runs(s, status, kind, account_id, limit)
 
 
 async def run_bills(s: AsyncSession, run_id: uuid.UUID, flagged_only: bool, limit: int,
                     offset: int) -> list[RunBill]:
-    return [RunBill.model_validate(r._asdict())
-            for r in await repo.run_bills(s, run_id, flagged_only, limit, offset)]
+    return await repo.run_bills(s, run_id, flagged_only, limit, offset)
 
 
 async def _calculate(s: AsyncSession, run_id: uuid.UUID) -> None:
     t = await review_thresholds(s)
-    await repo.calculate(s, await repo.get_run(s, run_id), t.max_total, t.change)
+    run = await repo.get_run(s, run_id)
+    assert run is not None  # created or locked by the caller in this transaction
+    await repo.calculate(s, run, t.max_total, t.change)
 
 
 async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: date,
@@ -107,7 +106,7 @@ async def create_account_run(s: AsyncSession, who: str, kind: str, account_id: u
     return run_id
 
 
-async def _move(s: AsyncSession, run_id: uuid.UUID, action: str) -> Any:
+async def _move(s: AsyncSession, run_id: uuid.UUID, action: str) -> tuple[repo.Run, str]:
     r = await repo.get_run(s, run_id, lock=True)
     if r is None:
         raise NotFound("No such bill run", field="run_id")
