@@ -20,6 +20,7 @@ from services.billing.bills.schemas import (
     LineOut,
     RegisterRow,
 )
+from services.billing.ledger import service as ledger
 
 PRINT_COLUMNS = ("account_number", "name", "line1", "line2", "city", "state", "postal_code",
                  "bill_date", "due_date", "period_start", "period_end", "bill_total",
@@ -36,7 +37,7 @@ async def get(s: AsyncSession, bill_id: uuid.UUID) -> BillOut:
                    period_end=b.period_end, bill_date=b.bill_date, due_date=b.due_date,
                    status=b.status, total=b.total, flags=list(b.flags), replaces=b.replaces,
                    replaced_by=b.replaced_by, messages=list(b.messages),
-                   lines=[LineOut.model_validate(ln._asdict()) for ln in ls])
+                   lines=[LineOut.model_validate(ln, from_attributes=True) for ln in ls])
 
 
 async def explain(s: AsyncSession, bill_id: uuid.UUID) -> Explanation:
@@ -63,7 +64,7 @@ async def statement_pdf(s: AsyncSession, bill_id: uuid.UUID) -> bytes:
         raise NotFound("No such bill", field="bill_id")
     ls = await repo.lines(s, bill_id)
     history = await repo.usage_history(s, b.account_id, b.period_end)
-    balance = Decimal(await repo.balance(s, b.account_id))
+    balance = await ledger.balance(s, b.account_id)
     messages = list(b.messages)
     if any(ln.kind == "surcharge" for ln in ls):
         messages.append("A drought surcharge applies to water use while the drought stage "
@@ -89,8 +90,8 @@ async def print_file(s: AsyncSession, run_id: uuid.UUID) -> str:
 
 
 async def register(s: AsyncSession, run_id: uuid.UUID) -> list[RegisterRow]:
-    return [RegisterRow.model_validate(r._asdict()) for r in await repo.register(s, run_id)]
+    return await repo.register(s, run_id)
 
 
 async def consumption(s: AsyncSession, run_id: uuid.UUID) -> list[ConsumptionRow]:
-    return [ConsumptionRow.model_validate(r._asdict()) for r in await repo.consumption(s, run_id)]
+    return await repo.consumption(s, run_id)

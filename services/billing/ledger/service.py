@@ -44,6 +44,11 @@ async def post(s: AsyncSession, account_id: uuid.UUID, kind: str, amount: Decima
     return e
 
 
+async def balance(s: AsyncSession, account_id: uuid.UUID) -> Decimal:
+    """The account's balance: the sum of its entries."""
+    return await repo.balance(s, account_id)
+
+
 async def post_bills(s: AsyncSession, bills: Sequence[BillPosting], posted_on: date,
                      due_date: date, who: str) -> dict[uuid.UUID, Decimal]:
     """Post a run's final bills (with a `budget_deferral` for accounts on budget billing) in
