@@ -48,13 +48,13 @@ async def set_thresholds(s: AsyncSession, who: Principal, t: ThresholdsIO) -> Th
     return t
 
 
-async def _context(s: AsyncSession, m: Any, on: date) -> domain.Context:
+async def _context(s: AsyncSession, m: repo.Meter, on: date) -> domain.Context:
     c = await repo.context_row(s, m.id, on)
     return domain.Context(c.prev_value, c.prev_on, m.dials, m.multiplier, bool(c.active),
                           c.prior_per_day, c.last_year_per_day, c.avg_per_day)
 
 
-async def record(s: AsyncSession, m: Any, on: date, value: Decimal, source: str, who: str,
+async def record(s: AsyncSession, m: repo.Meter, on: date, value: Decimal, source: str, who: str,
                  th: domain.Thresholds, import_id: uuid.UUID | None = None,
                  line_no: int | None = None) -> tuple[uuid.UUID | None, int]:
     """Validate and store one read; (read id or None if already there, exceptions opened)."""
@@ -117,7 +117,8 @@ async def import_file(s: AsyncSession, who: Principal, kind: str, filename: str,
     seen = await repo.import_by_hash(s, sha)
     if seen is not None:
         return ImportResult(import_id=seen.id, duplicate=True, accepted=seen.accepted,
-                            rejected=seen.rejected, errors=[RowErrorOut(**e) for e in seen.errors])
+                            rejected=seen.rejected,
+                            errors=[RowErrorOut.model_validate(e) for e in seen.errors])
     try:
         text_ = content.decode("utf-8").replace("\x00", "\ufffd")  # NUL cannot be stored
     except UnicodeDecodeError as exc:
@@ -230,11 +231,24 @@ async def ami_daily(s: AsyncSession, meter_id: uuid.UUID, start: date, end: date
 
 async def worklist(s: AsyncSession, status: str | None, cycle: str | None
                    ) -> list[WorklistItem]:
-    return [WorklistItem.model_validate(r._asdict())
-            for r in await repo.list_exceptions(s, status, cycle)]
+    return await repo.list_exceptions(s, status, cycle)
 
 
-async def _open_exception(s: AsyncSession, exc_id: uuid.UUID) -> Any:
+async def _meter(s: AsyncSession, meter_id: uuid.UUID) -> repo.Meter:
+    m = await repo.meter(s, meter_id)
+    if m is None:
+        raise NotFound("No such meter", field="meter_id")
+    return m
+
+
+async def _read(s: AsyncSession, read_id: uuid.UUID) -> repo.Read:
+    r = await repo.get_read(s, read_id)
+    if r is None:
+        raise NotFound("No such read", field="read_id")
+    return r
+
+
+async def _open_exception(s: AsyncSession, exc_id: uuid.UUID) -> repo.ReadException:
     e = await repo.get_exception(s, exc_id, lock=True)
     if e is None:
         raise NotFound("No such read exception", field="exception_id")
@@ -246,7 +260,7 @@ async def _open_exception(s: AsyncSession, exc_id: uuid.UUID) -> Any:
 async def _release(s: AsyncSession, read_id: uuid.UUID | None) -> None:
     """A read whose exceptions are all resolved becomes billable."""
     if read_id is not None and not await repo.open_exception_ids(s, read_id):
-        r = await repo.get_read(s, read_id)
+        r = await _read(s, read_id)
         if r.status == "pending":
             await repo.set_read_status(s, read_id, "valid",
                                        Decimal(0) if r.usage is None and r.days else None)
@@ -281,8 +295,8 @@ async def order_reread(s: AsyncSession, who: Principal, exc_id: uuid.UUID,
 async def estimate(s: AsyncSession, who: Principal, exc_id: uuid.UUID, on: date | None,
                    reason: str) -> ReadOut:
     e = await _open_exception(s, exc_id)
-    m = await repo.meter(s, e.meter_id)
-    orig = await repo.get_read(s, e.read_id) if e.read_id else None
+    m = await _meter(s, e.meter_id)
+    orig = await _read(s, e.read_id) if e.read_id else None
     read_on = on or (orig.read_on if orig else None)
     if read_on is None:
         raise Unprocessable("read_on is needed to estimate a missing read", field="read_on")
@@ -312,8 +326,8 @@ async def correct(s: AsyncSession, who: Principal, exc_id: uuid.UUID, value: Dec
     e = await _open_exception(s, exc_id)
     if e.read_id is None:
         raise Unprocessable("Enter the missing read instead of correcting it")
-    orig = await repo.get_read(s, e.read_id)
-    m = await repo.meter(s, e.meter_id)
+    orig = await _read(s, e.read_id)
+    m = await _meter(s, e.meter_id)
     if value >= domain.register_max(m.dials):
         raise Unprocessable(f"reading {value} does not fit {m.dials} dials", field="value")
     ctx = await _context(s, m, orig.read_on)
