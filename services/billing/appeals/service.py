@@ -16,18 +16,15 @@ from kernel.outbox import Event, publish
 from services.billing.adjustments import service as adjustments
 from services.billing.appeals import domain
 from services.billing.appeals import repository as repo
-from services.billing.appeals.schemas import AppealOut
+from services.billing.appeals.schemas import AppealOut, PolicyIO
 from services.billing.config import service as config
 
 POLICY_KEY = "appeals.policy"
 
 
 async def policy(s: AsyncSession) -> domain.Policy:
-    cfg = await config.document(s, POLICY_KEY) or {}
-    base = domain.Policy()
-    return domain.Policy(Decimal(str(cfg.get("share", base.share))),
-                         int(cfg.get("window_days", base.window_days)),
-                         bool(cfg.get("requires_repair", base.requires_repair)))
+    p = await config.load(s, POLICY_KEY, PolicyIO)
+    return domain.Policy(p.share, p.window_days, p.requires_repair)
 
 
 async def out(s: AsyncSession, appeal_id: uuid.UUID) -> AppealOut:

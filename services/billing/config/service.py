@@ -4,7 +4,7 @@ policy … each feature keeps its settings under its own key (`runs.thresholds`,
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,11 +19,6 @@ async def load(s: AsyncSession, key: str, model: type[M]) -> M:
     return model.model_validate(await repo.get_config(s, key) or {})
 
 
-async def document(s: AsyncSession, key: str) -> dict[str, Any] | None:
-    """The JSON document saved under `key`, as saved (None: never saved)."""
-    return await repo.get_config(s, key)
-
-
-async def save(s: AsyncSession, key: str, value: BaseModel | dict[str, Any]) -> None:
+async def save(s: AsyncSession, key: str, value: BaseModel | repo.Document) -> None:
     await repo.put_config(s, key, value.model_dump(mode="json")
                           if isinstance(value, BaseModel) else value)

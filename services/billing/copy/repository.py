@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.billing.copy.domain import COPY_TABLES
 
 
-async def upsert_account(s: AsyncSession, r: dict[str, Any]) -> None:
+async def upsert_account(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO accounts (id, number, customer_id, status, mailing, language, paperless) "
         "VALUES (:id, :number, :customer_id, :status, CAST(:mailing AS jsonb), :language, "
@@ -25,7 +25,7 @@ async def upsert_account(s: AsyncSession, r: dict[str, Any]) -> None:
         "WHERE a.id = :id AND c.id = a.customer_id"), {"id": r["id"]})
 
 
-async def upsert_customer(s: AsyncSession, r: dict[str, Any]) -> None:
+async def upsert_customer(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO customers (id, name, emails, paperless) VALUES (:id, :name, "
         "CAST(:emails AS jsonb), :paperless) ON CONFLICT (id) DO UPDATE SET name = "
@@ -34,7 +34,7 @@ async def upsert_customer(s: AsyncSession, r: dict[str, Any]) -> None:
     await s.execute(text("UPDATE accounts SET name = :name WHERE customer_id = :id"), r)
 
 
-async def upsert_premise(s: AsyncSession, r: dict[str, Any]) -> None:
+async def upsert_premise(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO premises (id, kind, dwelling_units, cycle, route, address) VALUES "
         "(:id, :kind, :dwelling_units, :cycle, :route, CAST(:address AS jsonb)) "
@@ -43,7 +43,7 @@ async def upsert_premise(s: AsyncSession, r: dict[str, Any]) -> None:
         "address = excluded.address"), {**r, "address": json.dumps(r["address"])})
 
 
-async def upsert_meter(s: AsyncSession, r: dict[str, Any]) -> None:
+async def upsert_meter(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO meters (id, serial, size, dials, multiplier, unit, endpoint_id, status, "
         "premise_id, installed_at, install_read) VALUES (:id, :serial, :size, :dials, "
@@ -55,7 +55,7 @@ async def upsert_meter(s: AsyncSession, r: dict[str, Any]) -> None:
         "excluded.install_read"), r)
 
 
-async def upsert_sa(s: AsyncSession, r: dict[str, Any]) -> None:
+async def upsert_sa(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO service_agreements (id, account_id, premise_id, service, rate_class, "
         "meter_id, start_date, stop_date, status) VALUES (:id, :account_id, :premise_id, "
