@@ -8,7 +8,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.auth import Principal
 from services.billing.config import service as config
-from services.billing.rates import repository as rates_repo
 from services.billing.rates import service as rates
 from services.billing.rates.schemas import RateVersionIn
 
@@ -54,7 +53,7 @@ def rate_schedule(effective: date) -> RateVersionIn:
 
 
 async def load_rates(session: AsyncSession, effective: date) -> None:
-    if await rates_repo.version_on(session, effective) is None:
+    if not await rates.in_force_from(session, effective):
         await rates.create(session, SYSTEM, rate_schedule(effective))
 
 

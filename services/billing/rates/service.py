@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -52,6 +53,11 @@ async def create(s: AsyncSession, who: Principal, v: RateVersionIn) -> RateVersi
     return RateVersionOut(id=vid, **v.model_dump())
 
 
+async def in_force_from(s: AsyncSession, effective: date) -> bool:
+    """Whether a version takes effect on `effective`."""
+    return await repo.version_on(s, effective) is not None
+
+
 async def get(s: AsyncSession, vid: uuid.UUID) -> RateVersionOut:
     v = await repo.version(s, vid)
     if v is None:
@@ -63,11 +69,8 @@ async def list_all(s: AsyncSession) -> list[RateVersionOut]:
     return [await get(s, vid) for vid in await repo.version_ids(s)]
 
 
-async def winter_averages(s: AsyncSession, who: Principal, start: object, end: object
+async def winter_averages(s: AsyncSession, who: Principal, start: date, end: date
                           ) -> WinterAverageResult:
-    from datetime import date
-
-    assert isinstance(start, date) and isinstance(end, date)
     if end < start:
         raise Unprocessable("winter_end is before winter_start", field="winter_end")
     n = await repo.compute_winter_averages(s, start, end)
