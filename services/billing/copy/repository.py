@@ -71,18 +71,6 @@ async def clear_copy(s: AsyncSession) -> None:
         await s.execute(text(f"DELETE FROM {table}"))
 
 
-async def reset_inbox(s: AsyncSession, source: str, keep_rows: bool) -> int:
-    """Forget what was applied from `source`: progress always; rows kept (to replay) or gone."""
-    await s.execute(text("DELETE FROM inbox_progress WHERE source = :s"), {"s": source})
-    if keep_rows:
-        res = await s.execute(text(
-            "UPDATE inbox SET status = 'pending', attempts = 0, next_attempt_at = now(), "
-            "applied_at = NULL, last_error = NULL WHERE source = :s"), {"s": source})
-    else:
-        res = await s.execute(text("DELETE FROM inbox WHERE source = :s"), {"s": source})
-    return int(res.rowcount)  # type: ignore[attr-defined]
-
-
 _CHECK = {
     "accounts": "id::text || '|' || number || '|' || status",
     "premises": "id::text || '|' || cycle || '|' || route || '|' || dwelling_units::text",

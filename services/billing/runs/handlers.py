@@ -10,8 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.clock import utility_today
 from kernel.inbox import Handlers, InboxEvent
+from services.billing.common import local_date
 from services.billing.reads import service as reads
-from services.billing.reads.handlers import local_date
 from services.billing.runs import service
 
 handlers = Handlers()
