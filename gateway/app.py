@@ -21,15 +21,17 @@ from starlette.types import Scope
 from gateway.auth.router import router as auth_router
 from gateway.openapi import MergedOpenAPI
 from gateway.proxy import Upstreams, forward
-from kernel.app import freeze_startup_objects, operation_id
+from kernel.app import freeze_startup_objects, install_routing_rules, operation_id
 from kernel.db import Database, SessionDep, TxRoute
 from kernel.errors import install_error_handlers
 from kernel.keys import ensure_keys
-from kernel.logs import RequestContextMiddleware, configure_logging
+from kernel.logs import configure_logging
 from kernel.openapi import install_problem_openapi
 from kernel.settings import REPO_ROOT, SERVICES, get_settings, service_role
 
-PROXY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+#: Every method goes on to the service, which answers a method a path lacks with 405 and the
+#: path's own `Allow`; the gateway cannot know that better than the service does.
+PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]
 FRONTEND = REPO_ROOT / "frontend"
 
 
@@ -78,7 +80,6 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     )
     app.state.db = db
     app.state.upstreams = upstreams
-    app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     install_problem_openapi(app)
     app.include_router(auth_router)
@@ -147,6 +148,7 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
         else FRONTEND / "placeholder"
     if site.exists():
         app.mount("/", SPAStaticFiles(directory=site, html=True), name="frontend")
+    install_routing_rules(app)
     return app
 
 

@@ -13,7 +13,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.routing import APIRoute
@@ -28,7 +28,11 @@ from kernel.idempotency import purge_expired
 from kernel.inbox import Handlers, InboxProcessor, inbox_stats
 from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.openapi import install_problem_openapi
+from kernel.routing import MethodGuard, lax_inputs, shadowed_routes
 from kernel.settings import get_settings, service_role
+
+if TYPE_CHECKING:
+    from kernel.reactions import Reactions
 
 
 def operation_id(route: APIRoute) -> str:
@@ -64,6 +68,31 @@ async def housekeeping(db: Database, stop: asyncio.Event, ttl_hours: int,
             await asyncio.wait_for(stop.wait(), timeout=every_seconds)
 
 
+def install_routing_rules(app: FastAPI) -> None:
+    """What every app's routes must honour, set up once all of its routers are in.
+
+    Dates and instants come in as `kernel.clock.Day` / `Instant` (ISO 8601 text only), and JSON
+    body scalars as `StrictBool` / `StrictInt` / `StrictFloat`: an app with a lax input is
+    refused here, when it is built, so no service can start (or pass its tests) with one.
+    A concrete path registered after a templated one that would take its requests is refused
+    too. And a method a path does not have is answered 405 with that path's `Allow`
+    (`kernel.routing.MethodGuard`), inside the request-id middleware so the refusal carries
+    its request id like any other problem.
+    """
+    offenders = lax_inputs(app.routes)
+    if offenders:
+        raise TypeError(
+            f"{app.title}: dates and instants come in as kernel.clock.Day / Instant (ISO 8601 "
+            "text only) and JSON body scalars as StrictBool / StrictInt / StrictFloat; lax "
+            "inputs: " + "; ".join(offenders))
+    shadowed = shadowed_routes(app.routes)
+    if shadowed:
+        raise TypeError(f"{app.title}: register a concrete path before its templated neighbour: "
+                        + "; ".join(shadowed))
+    app.add_middleware(MethodGuard)
+    app.add_middleware(RequestContextMiddleware)
+
+
 def freeze_startup_objects() -> None:
     """Move everything allocated while starting (modules, routes, models, the OpenAPI schema)
     out of the garbage collector's sight. Otherwise every full collection walks those hundreds
@@ -79,11 +108,15 @@ def create_service_app(
     handlers: Handlers | None = None,
     description: str = "",
     run_inbox: bool = True,
+    reactions: Reactions | None = None,
 ) -> FastAPI:
+    """`reactions` settle the facts that requests and event handlers record
+    (`kernel.reactions`)."""
     settings = get_settings()
     db = Database(settings.role_dsn(service_role(name)), name, settings, f"tapline-{name}")
     processor = InboxProcessor(
-        db, handlers or Handlers(), settings.inbox_max_attempts, settings.inbox_batch
+        db, handlers or Handlers(), settings.inbox_max_attempts, settings.inbox_batch,
+        reactions=reactions,
     )
 
     @asynccontextmanager
@@ -114,9 +147,9 @@ def create_service_app(
         generate_unique_id_function=operation_id,
     )
     app.state.db = db
+    app.state.reactions = reactions
     app.state.inbox = processor
     app.state.service = name
-    app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     install_problem_openapi(app)
 
@@ -155,4 +188,5 @@ def create_service_app(
         applied.set(processor.applied_total)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
+    install_routing_rules(app)
     return app

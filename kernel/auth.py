@@ -2,6 +2,10 @@
 
 A service never trusts a bare header: it verifies the gateway's signature, the pinned algorithm,
 `exp`, `iss` and `aud`. Roles and dollar authority come from configuration.
+
+Signing and verification use PyJWT over `cryptography` (OpenSSL's constant-time ECDSA), not
+python-jose: that one always installs the pure-Python `ecdsa` package, whose timing leak
+(CVE-2024-23342) has no fix (docs/security.md).
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any
 
+import jwt
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from jose import JWTError, jwt
 
 from kernel.clock import utc_now
 from kernel.errors import Forbidden, Unauthorized
@@ -97,9 +101,11 @@ def verify_token(token: str, settings: Settings | None = None) -> Principal:
             algorithms=[settings.jwt_algorithm],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
-            options={"require_exp": True, "require_iat": True, "require_sub": True},
+            # `iat` must be there, but a gateway whose clock runs a little ahead is no reason
+            # to refuse: `nbf` (issued 5 s early) bounds the start, as it did with python-jose.
+            options={"require": ["exp", "iat", "sub"], "verify_iat": False},
         )
-    except JWTError as exc:
+    except jwt.PyJWTError as exc:
         raise Unauthorized("Invalid or expired token") from exc
     if claims.get("typ") != "access":
         raise Unauthorized("Not an access token")

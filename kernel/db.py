@@ -2,7 +2,8 @@
 
 `TxRoute` owns the request's transaction: the endpoint and the services it calls only flush;
 the route commits once (business rows, outbox rows and the idempotency record together) and only
-when the response is a success. Anything else rolls back, so a client never sees a half-write.
+when the response is a success, after settling what follows from the change (`kernel.reactions`).
+Anything else rolls back, so a client never sees a half-write.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.errors import FieldError, Problem, problem_response
+from kernel.reactions import Reactions, attach, settle
 from kernel.settings import Settings, async_url
 
 
@@ -125,6 +127,9 @@ class TxRoute(APIRoute):
             db = get_db(request)
             async with db.session() as session:
                 request.state.session = session
+                reactions: Reactions | None = getattr(request.app.state, "reactions", None)
+                if reactions is not None:
+                    attach(session, reactions)
                 key = request.headers.get("idempotency-key")
                 idem: idempotency.Claim | Response | None = None
                 if key and request.method in MUTATING:
@@ -139,6 +144,8 @@ class TxRoute(APIRoute):
                         return idem
                 try:
                     response = await original(request)
+                    if response.status_code < 400:
+                        await settle(session)  # what follows from the change, before commit
                 except Problem as exc:
                     await (session.commit() if exc.commit else session.rollback())
                     raise

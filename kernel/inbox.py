@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.db import Database
+from kernel.reactions import Reactions, attach, discard, settle
 
 log = logging.getLogger("tapline.inbox")
 
@@ -153,10 +154,12 @@ def backoff_seconds(attempts: int) -> float:
 
 class InboxProcessor:
     def __init__(
-        self, db: Database, handlers: Handlers, max_attempts: int = 8, batch: int = 500
+        self, db: Database, handlers: Handlers, max_attempts: int = 8, batch: int = 500,
+        reactions: Reactions | None = None,
     ) -> None:
         self.db = db
         self.handlers = handlers
+        self.reactions = reactions
         self.max_attempts = max_attempts
         self.batch = batch
         self.applied_total = 0
@@ -165,6 +168,8 @@ class InboxProcessor:
     async def run_once(self) -> int:
         """Apply one batch; returns how many events were applied or skipped."""
         async with self.db.session() as session:
+            if self.reactions is not None:
+                attach(session, self.reactions)
             lock = await session.execute(
                 text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 11))"),
                 {"k": f"tapline-inbox-{self.db.schema}"},
@@ -216,6 +221,7 @@ class InboxProcessor:
             if handler is not None:
                 for event in events:
                     await handler(session, event)
+        await settle(session)  # what follows from the effects, in their savepoint
 
     async def _apply(self, session: AsyncSession, rows: Sequence[Any]) -> int:
         waves = self._plan(rows)
@@ -227,6 +233,7 @@ class InboxProcessor:
                     await self._run(session, wave)
             done = [r for wave in waves for r in wave]
         except Exception:  # noqa: BLE001 - isolate the failing event one by one, below
+            discard(session)
             done = await self._apply_one_by_one(session, [r for w in waves for r in w])
         if done:
             last: dict[tuple[str, str], int] = {}
@@ -257,6 +264,7 @@ class InboxProcessor:
                 async with session.begin_nested():
                     await self._run(session, [r])
             except Exception as exc:  # noqa: BLE001 - any handler failure parks, never crashes
+                discard(session)
                 blocked.add(k)
                 await self._fail(session, r, exc)
                 continue

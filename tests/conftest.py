@@ -54,7 +54,12 @@ def clone_database(name: str) -> str:
 
 
 def drop_database(name: str) -> None:
+    """Dropped after its rows are kept for the end-of-run secret scan (tests/leakcheck.py)."""
+    from tests import leakcheck
+
     with psycopg.connect(_admin_url(_SERVER_URL, "postgres"), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            leakcheck.dump_database(_admin_url(_SERVER_URL, name))
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -80,9 +85,20 @@ def _prepare() -> str:
 ADMIN_URL = _prepare()
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    from tests import leakcheck
+
+    leakcheck.record_report(report)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _PG is not None:
-        _PG.stop()
+    from tests import leakcheck
+
+    try:
+        leakcheck.finish(session, _admin_url(_SERVER_URL, "postgres"), ["tapline", TEMPLATE])
+    finally:
+        if _PG is not None:
+            _PG.stop()
 
 
 @pytest.fixture(scope="session")

@@ -3,58 +3,80 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.auth.schemas import Role
+from kernel.rows import all_as, first_as, row_as
+
 _USER_COLS = "id, username, display_name, role, password_hash, active, accounts, created_at"
 
 
-async def user_by_username(session: AsyncSession, username: str) -> Any | None:
-    return (
-        await session.execute(
-            text(f"SELECT {_USER_COLS} FROM users WHERE lower(username) = lower(:u)"),
-            {"u": username},
-        )
-    ).first()
+@dataclass(frozen=True)
+class User:
+    """A user as stored: the password hash never leaves the gateway's service."""
+
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role  # the table's check constraint holds it to the roles
+    password_hash: str
+    active: bool
+    accounts: list[str] | None
+    created_at: datetime
 
 
-async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> Any | None:
-    return (
-        await session.execute(text(f"SELECT {_USER_COLS} FROM users WHERE id = :id"),
-                              {"id": user_id})
-    ).first()
+@dataclass(frozen=True)
+class RefreshToken:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    family: uuid.UUID
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None
 
 
-async def list_users(session: AsyncSession) -> list[Any]:
-    return list((await session.execute(
-        text(f"SELECT {_USER_COLS} FROM users ORDER BY username"))).all())
+async def user_by_username(session: AsyncSession, username: str) -> User | None:
+    return first_as(User, await session.execute(
+        text(f"SELECT {_USER_COLS} FROM users WHERE lower(username) = lower(:u)"),
+        {"u": username},
+    ))
 
 
-async def insert_user(session: AsyncSession, **values: Any) -> Any:
-    return (
-        await session.execute(
-            text(
-                "INSERT INTO users (id, username, display_name, role, password_hash, accounts) "
-                "VALUES (:id, :username, :display_name, :role, :password_hash, :accounts) "
-                "ON CONFLICT DO NOTHING RETURNING " + _USER_COLS
-            ),
-            values,
-        )
-    ).first()
+async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return first_as(User, await session.execute(
+        text(f"SELECT {_USER_COLS} FROM users WHERE id = :id"), {"id": user_id}))
 
 
-async def update_user(session: AsyncSession, user_id: uuid.UUID, values: dict[str, Any]) -> Any:
+async def list_users(session: AsyncSession) -> list[User]:
+    return all_as(User, await session.execute(
+        text(f"SELECT {_USER_COLS} FROM users ORDER BY username")))
+
+
+async def insert_user(session: AsyncSession, **values: Any) -> User | None:
+    """The new user, or None when the username is taken."""
+    return first_as(User, await session.execute(
+        text(
+            "INSERT INTO users (id, username, display_name, role, password_hash, accounts) "
+            "VALUES (:id, :username, :display_name, :role, :password_hash, :accounts) "
+            "ON CONFLICT DO NOTHING RETURNING " + _USER_COLS
+        ),
+        values,
+    ))
+
+
+async def update_user(session: AsyncSession, user_id: uuid.UUID,
+                      values: dict[str, Any]) -> User:
     sets = ", ".join(f"{k} = :{k}" for k in values)
-    return (
-        await session.execute(
-            text(f"UPDATE users SET {sets}, updated_at = now() WHERE id = :id "
-                 f"RETURNING {_USER_COLS}"),
-            {**values, "id": user_id},
-        )
-    ).first()
+    return row_as(User, (await session.execute(
+        text(f"UPDATE users SET {sets}, updated_at = now() WHERE id = :id "
+             f"RETURNING {_USER_COLS}"),
+        {**values, "id": user_id},
+    )).one())
 
 
 async def recent_failures(
@@ -103,16 +125,14 @@ async def insert_refresh(
     )
 
 
-async def refresh_by_hash(session: AsyncSession, token_hash: str) -> Any | None:
-    return (
-        await session.execute(
-            text(
-                "SELECT id, user_id, family, expires_at, used_at, revoked_at FROM refresh_tokens "
-                "WHERE token_hash = :h FOR UPDATE"
-            ),
-            {"h": token_hash},
-        )
-    ).first()
+async def refresh_by_hash(session: AsyncSession, token_hash: str) -> RefreshToken | None:
+    return first_as(RefreshToken, await session.execute(
+        text(
+            "SELECT id, user_id, family, expires_at, used_at, revoked_at FROM refresh_tokens "
+            "WHERE token_hash = :h FOR UPDATE"
+        ),
+        {"h": token_hash},
+    ))
 
 
 async def mark_refresh_used(session: AsyncSession, token_id: uuid.UUID) -> None:

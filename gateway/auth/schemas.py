@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 Role = Literal["csr1", "csr2", "billing_tech", "supervisor", "field_tech", "admin", "customer"]
 
@@ -53,7 +53,7 @@ class UserCreate(BaseModel):
 class UserUpdate(BaseModel):
     display_name: str | None = Field(default=None, min_length=1, max_length=120)
     role: Role | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
     password: str | None = Field(default=None, min_length=12, max_length=256)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.auth import domain, repository
+from gateway.auth.repository import User
 from gateway.auth.schemas import TokenResponse, UserCreate, UserOut, UserUpdate
 from kernel import audit
 from kernel.auth import Principal, issue_access_token
@@ -18,13 +19,13 @@ from kernel.keys import private_key
 from kernel.settings import Settings
 
 
-def _user_out(row: Any) -> UserOut:
-    return UserOut(id=row.id, username=row.username, display_name=row.display_name,
-                   role=row.role, active=row.active, accounts=list(row.accounts or []),
-                   created_at=row.created_at)
+def _user_out(user: User) -> UserOut:
+    return UserOut(id=user.id, username=user.username, display_name=user.display_name,
+                   role=user.role, active=user.active, accounts=list(user.accounts or []),
+                   created_at=user.created_at)
 
 
-async def _issue(session: AsyncSession, settings: Settings, user: Any,
+async def _issue(session: AsyncSession, settings: Settings, user: User,
                  family: uuid.UUID | None = None) -> TokenResponse:
     access, ttl = issue_access_token(
         private_key(settings), settings, user.username, user.role, user.display_name,

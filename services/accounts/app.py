@@ -1,4 +1,5 @@
-"""The accounts service process: its feature routers and the event handlers it consumes."""
+"""The accounts service process: its feature routers, the event handlers it consumes and the
+reactions to the facts its use cases record."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from fastapi import FastAPI
 
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
+from kernel.reactions import Reactions, announcing
+from services.accounts.agreements.reactions import reactions as agreement_reactions
 from services.accounts.agreements.router import router as agreements_router
 from services.accounts.backflow.router import router as backflow_router
+from services.accounts.contacts.reactions import reactions as letters
 from services.accounts.contacts.router import router as contacts_router
 from services.accounts.customers.router import accounts_router
 from services.accounts.customers.router import router as customers_router
@@ -17,6 +21,7 @@ from services.accounts.meters.router import router as meters_router
 from services.accounts.orders.handlers import handlers as order_handlers
 from services.accounts.orders.router import router as orders_router
 from services.accounts.premises.router import router as premises_router
+from services.accounts.search.reactions import reactions as search_reactions
 from services.accounts.search.router import router as search_router
 
 NAME = "accounts"
@@ -31,9 +36,16 @@ def handlers() -> Handlers:
     return Handlers().merge(order_handlers).merge(deposit_handlers)
 
 
+def reactions() -> Reactions:
+    """What follows from the facts the use cases record, in this order each round: agreements'
+    follow-ups (which record facts of their own), search, letters, then the outbox."""
+    return (Reactions().merge(agreement_reactions).merge(search_reactions).merge(letters)
+            .merge(announcing()))
+
+
 def create_app() -> FastAPI:
     return create_service_app(
-        NAME, routers=ROUTERS, handlers=handlers(),
+        NAME, routers=ROUTERS, handlers=handlers(), reactions=reactions(),
         description="Customers, premises, meters, backflow devices, accounts, service "
         "agreements, service orders, deposits, contacts and search.",
     )

@@ -1,12 +1,15 @@
-"""What every accounts feature shares: role groups, the address model, access checks."""
+"""What every accounts feature shares: role groups, the address model, access checks, rows as
+models."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from collections.abc import Iterable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
 from pydantic import BaseModel, Field
+from sqlalchemy import Row
 
 from kernel.auth import Principal, require_roles
 from kernel.errors import Forbidden
@@ -50,3 +53,20 @@ def ensure_may_see_account(who: Principal, account_id: uuid.UUID) -> None:
     """A portal customer sees only the accounts their token names; staff readers see all."""
     if who.role == "customer" and str(account_id) not in who.accounts:
         raise Forbidden("This account is not yours")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def as_model(cls: type[M], row: Row[Any]) -> M:
+    """A row as the feature's model (most accounts rows are exactly what the API shows, so the
+    API model is the typed row; `kernel.rows` turns rows into dataclasses where they are not)."""
+    return cls.model_validate(row._mapping)
+
+
+def as_model_or_none(cls: type[M], row: Row[Any] | None) -> M | None:
+    return None if row is None else cls.model_validate(row._mapping)
+
+
+def as_models(cls: type[M], rows: Iterable[Row[Any]]) -> list[M]:
+    return [cls.model_validate(r._mapping) for r in rows]

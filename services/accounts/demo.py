@@ -1,8 +1,9 @@
 """Demo data: a few thousand fictional accounts across cycles and routes, set-based and fast.
 
 Every row's event is published (in batches) exactly as the workflows would announce it, so the
-other services build their copies from the outbox like in production. Names, streets and
-parcels are invented; phone numbers use the 555-01xx fiction range.
+other services build their copies from the outbox like in production. A bulk load, not a use
+case: it writes the rows, events and search tables itself instead of recording facts. Names,
+streets and parcels are invented; phone numbers use the 555-01xx fiction range.
 """
 
 from __future__ import annotations
@@ -20,16 +21,16 @@ from kernel.auth import Principal
 from kernel.outbox import Event, publish
 from services.accounts import demo_repository as repo
 from services.accounts.agreements.domain import default_services
+from services.accounts.agreements.facts import ServiceStarted
 from services.accounts.agreements.schemas import SAOut
-from services.accounts.agreements.service import sa_event
 from services.accounts.common import Address
 from services.accounts.customers.domain import account_number
+from services.accounts.customers.facts import AccountChanged, CustomerChanged
 from services.accounts.customers.schemas import AccountOut, CustomerOut
-from services.accounts.customers.service import account_event, customer_event
+from services.accounts.meters.facts import MeterChanged
 from services.accounts.meters.schemas import MeterOut
-from services.accounts.meters.service import meter_event
+from services.accounts.premises.facts import PremiseChanged
 from services.accounts.premises.schemas import PremiseOut
-from services.accounts.premises.service import premise_event
 from services.accounts.search import repository as search_repo
 
 LOADER = Principal(sub="demo-loader", role="admin")
@@ -202,11 +203,11 @@ async def load_demo(session: AsyncSession, today: date, count: int = 3000) -> No
          "action": "installed" if m.premise_id else "received",
          "on_date": m.installed_at or today, "read_value": m.install_read, "actor": LOADER.sub}
         for m in b.meters])
-    events: list[Event] = [customer_event(c) for c in b.customers]
-    events += [premise_event(p) for p in b.premises]
-    events += [meter_event(m) for m in b.meters]
-    events += [account_event(a) for a in b.accounts]
-    events += [sa_event("ServiceStarted", sa) for sa in b.sas]
+    events: list[Event] = [CustomerChanged(c).event() for c in b.customers]
+    events += [PremiseChanged(p).event() for p in b.premises]
+    events += [MeterChanged(m).event() for m in b.meters]
+    events += [AccountChanged(a).event() for a in b.accounts]
+    events += [ServiceStarted(sa).event() for sa in b.sas]
     for i in range(0, len(events), 2000):
         await publish(session, events[i:i + 2000], LOADER.sub)
     await search_repo.refresh_premises(session, [p.id for p in b.premises])

@@ -144,3 +144,30 @@ async def test_a_meter_exchange_mails_the_account_holder_a_notice_and_a_re_read_
     pdf = await client.get(f"/api/accounts/contacts/documents/{notice['id']}",
                            headers=auth("csr1"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+async def test_a_leak_check_billing_asks_for_on_an_exchanged_meter_goes_to_the_new_meter(
+        client, auth, bound, pump):
+    """Billing's copy had not heard of the exchange when it asked: the order goes to the meter
+    at the premise now, not refused (parked) and not to a meter that is gone."""
+    premise, old = await metered_premise(client, auth)
+    started = await start_service(client, auth("csr1"), premise["id"])
+    account_id = started["account"]["id"]
+    new = (await client.post("/api/accounts/meters", headers=auth("billing_tech"), json={
+        "serial": f"X{uuid.uuid4().hex[:9]}", "size": "5/8", "dials": 6, "unit": "HCF"})).json()
+    r = await client.post(f"/api/accounts/meters/{old['id']}/exchange",
+                          headers=auth("billing_tech"), json={
+                              "on_date": "2026-05-01", "removal_read": "432",
+                              "new_meter_id": new["id"], "install_read": "0"})
+    assert r.status_code == 200, r.text
+    payload = {"kind": "leak_check", "account_id": account_id, "premise_id": premise["id"],
+               "meter_id": old["id"], "reason": "high bill appeal", "reference": "appeal:a-1"}
+    await bound["billing"].execute(text(
+        "INSERT INTO outbox (event_id, type, version, key, key_seq, payload) "
+        "VALUES (:e, 'billing.ServiceOrderRequested', 1, :k, 1, CAST(:p AS jsonb))"),
+        {"e": uuid.uuid4(), "k": f"account:{account_id}", "p": json.dumps(payload)})
+    assert await pump("billing", "accounts") == 1
+    [order] = [e["service_order"] for e in await events(bound, "accounts.ServiceOrderCreated")
+               if e["service_order"]["reference"] == "appeal:a-1"]
+    assert order["meter_id"] == new["id"]
+    assert old["id"] in order["reason"]

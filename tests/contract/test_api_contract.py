@@ -1,62 +1,99 @@
 """The whole API, as the merged OpenAPI document describes it, fuzzed with schemathesis.
 
-With valid staff tokens: no 5xx, status codes, content types and bodies conform to the
-document. `positive_data_acceptance` is left out on purpose: business rules (a stop date before
-the start, a password on the common list) rightly refuse input that the schema alone allows.
-Without a token (or with a bad one) every secured operation refuses.
+Every check schemathesis has, except `positive_data_acceptance` (business rules — a stop date
+before the start, a password on the common list — rightly refuse input the schema alone
+allows), in every phase it has: examples, coverage (boundary values, missing and unexpected
+parameters, undeclared methods), fuzzing, and stateful sequences that follow the links it
+infers from the document (create a customer, then read and change that customer).
+
+Run by schemathesis' own runner — `schemathesis run` with a config file — because its pytest
+plugin still cannot take a schema from a fixture on pytest 9 (`from_fixture` fails with
+"'Function' object has no attribute '_nodeid'"), and the runner runs every phase with every
+check in one go, as the command a developer reproduces a failure with would. Tokens are
+minted: admin for admin operations, a portal customer for `/accounts/mine`, the supervisor
+elsewhere. Deterministic, so a failure reproduces.
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from hypothesis.errors import Unsatisfiable
-from schemathesis.checks import positive_data_acceptance
-from schemathesis.generation import GenerationMode
 
 from tests.conftest import mint_token
+
+#: Every check of the installed schemathesis but `positive_data_acceptance`; the test fails if
+#: schemathesis gains one, so a new check is a decision, not an accident.
+CHECKS = (
+    "not_a_server_error", "status_code_conformance", "content_type_conformance",
+    "response_headers_conformance", "response_schema_conformance", "negative_data_rejection",
+    "missing_required_header", "unsupported_method", "allow_header_conformance",
+    "use_after_free", "ensure_resource_availability", "ignored_auth",
+    # Inert until two identities that own objects (portal customers) are configured as WFC
+    # `peers`; staff may read every account, so there is no owner to compare yet.
+    "object_level_authorization",
+)
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+ROLES = {  # path pattern -> who calls it (first match wins); the supervisor calls the rest
+    r"(/admin/|^/api/auth/users)": "admin",
+    r"^/api/accounts/accounts/mine$": "customer",
+}
+
+
+def _config() -> str:
+    operations = "".join(
+        f"""
+[[operations]]
+include-path-regex = "{pattern}"
+headers = {{ Authorization = "Bearer {mint_token(role, minutes=120)}" }}
+""" for pattern, role in ROLES.items())
+    return f"""
+workers = 2
+request-timeout = 30
+headers = {{ Authorization = "Bearer {mint_token('supervisor', minutes=120)}" }}
+
+[generation]
+max-examples = 10
+deterministic = true
+database = "none"
+
+[phases.stateful.generation]
+max-examples = 30
+{operations}"""
+
+
+def test_the_check_list_is_every_check_but_positive_data_acceptance() -> None:
+    import schemathesis.specs.openapi.checks  # noqa: F401 - registers the OpenAPI checks
+    from schemathesis.checks import CHECKS as REGISTRY
+
+    assert set(REGISTRY.get_all_names()) - {"positive_data_acceptance"} == set(CHECKS)
+
+
+def test_every_operation_honours_its_contract(live_stack: str, tmp_path: Path) -> None:
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(_config())
+    run = subprocess.run(
+        [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "--no-color",
+         "run", f"{live_stack}/api/openapi.json", "--phases", ",".join(PHASES),
+         "--checks", ",".join(CHECKS), "--output-truncate", "false"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=900, check=False,
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out[-30000:]
+    # the phases that have something to run did run; the examples phase has no examples to use
+    for phase in ("Coverage", "Fuzzing", "Stateful"):
+        assert re.search(rf"✅\s+{phase} \(in ", out), out[-5000:]
 
 
 @pytest.fixture(scope="session")
 def live_schema(live_stack: str) -> Any:
     return schemathesis.openapi.from_url(f"{live_stack}/api/openapi.json")
-
-
-def _role_for(path: str) -> str:
-    return "admin" if "/admin/" in path or path.startswith("/api/auth/users") else "supervisor"
-
-
-def _fuzz(operation: Any, mode: GenerationMode, examples: int) -> None:
-    token = mint_token(_role_for(operation.path))
-
-    @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck),
-              derandomize=True, database=None)
-    def run(case: schemathesis.Case) -> None:
-        case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
-                               excluded_checks=[positive_data_acceptance])
-
-    run()
-
-
-# schemathesis' own pytest plugin does not work with pytest 9; hypothesis drives it directly,
-# one operation after another, and every failure is reported with its operation.
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_every_operation_honours_its_contract(live_schema: Any, mode: GenerationMode) -> None:
-    failures = []
-    for result in live_schema.get_all_operations():
-        operation = result.ok()
-        try:
-            _fuzz(operation, mode, 10)
-        except Unsatisfiable:
-            assert mode is GenerationMode.NEGATIVE  # no input, so no invalid input to send
-        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - reported together below
-            failures.append(f"{operation.label}: {exc}"[:3000])
-    assert not failures, "\n\n".join(failures)
 
 
 def test_the_document_covers_all_four_services_and_login(live_stack: str) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.billing.helpers import RATES
 from tests.conftest import mint_token
@@ -101,3 +102,59 @@ def test_move_in_to_bill_and_move_out_to_closing_bill_across_services(fresh_stac
     health = _ok(api.get("/api/health"))
     assert all((c.get("detail") or {}).get("inbox", {}).get("parked", 0) == 0
                for c in health["components"])
+
+
+@pytest.mark.slow
+def test_six_move_ins_each_read_at_once_all_bill_the_water_used(fresh_stack):
+    """Issue 8, as a new user found it: six move-ins (meter installed with a read, service
+    started), each followed at once by the next read, before billing's copy has heard of the
+    installation or the start. Every bill charges the water used, none says missing_read."""
+    api = httpx.Client(base_url=fresh_stack, timeout=30)
+    csr, tech, sup = _h("csr1"), _h("billing_tech"), _h("supervisor")
+    r = api.post("/api/billing/rates/versions", json=RATES, headers=tech)
+    assert r.status_code in (201, 409), r.text  # the other workflow test may have loaded it
+    # From February, single-family water (accounts' class for a house) has its own tiers.
+    single_family = {**RATES, "name": "FY2026 from February", "effective_date": "2026-02-01",
+                     "classes": [*RATES["classes"], {
+                         "service": "water", "rate_class": "RES-SF", "blocks": [
+                             {"width": "10", "price": "3.00"}, {"width": None, "price": "4.00"}]}]}
+    _ok(api.post("/api/billing/rates/versions", json=single_family, headers=tech), 201)
+    address = {"line1": "7 Lag Lane", "city": "Fresno", "state": "CA", "postal_code": "93701"}
+    accounts = []
+    for i in range(6):
+        premise = _ok(api.post("/api/accounts/premises", headers=csr, json={
+            "address": {**address, "line1": f"{i + 1} Lag Lane"}, "apn": f"900-000-0{i}",
+            "kind": "single_family", "dwelling_units": 1, "cycle": "LAG", "route": "R01"}), 201)
+        meter = _ok(api.post("/api/accounts/meters", headers=tech, json={
+            "serial": f"LAG000000{i}", "size": "5/8", "dials": 6, "unit": "HCF"}), 201)
+        _ok(api.post(f"/api/accounts/meters/{meter['id']}/install", headers=tech, json={
+            "premise_id": premise["id"], "on_date": "2026-01-02", "read": "100"}))
+        started = _ok(api.post("/api/accounts/agreements/start", headers=csr, json={
+            "start_date": "2026-02-01", "premise_id": premise["id"],
+            "customer": {"kind": "person", "name": f"Lag Customer {i}",
+                         "mailing_address": address, "phones": ["(559) 555-0101"],
+                         "emails": [f"lag{i}@example.org"], "language": "en",
+                         "paperless": False, "text_messages": False}}), 201)
+        accounts.append(started["account"]["id"])
+        # At once: billing accepts the read whether or not its copy has caught up.
+        _ok(api.post("/api/billing/reads", headers=tech, json={
+            "meter_id": meter["id"], "read_on": "2026-02-28", "value": "112"}), 201)
+
+    def run_of_six() -> Any:
+        run = _ok(api.post("/api/billing/runs", headers=tech, json={
+            "cycle": "LAG", "period_start": "2026-02-01", "period_end": "2026-02-28"}), 201)
+        if run["bills"] == 6 and run["held_for_copy"] == 0:
+            return run
+        api.post(f"/api/billing/runs/{run['id']}/discard", headers=tech)
+        return None
+
+    run = _eventually(run_of_six)
+    assert run is not None, "billing's copy never caught up with six move-ins"
+    assert run["flags"] == {}, run["flags"]
+    bills = _ok(api.get(f"/api/billing/runs/{run['id']}/bills", headers=tech))
+    assert sorted(b["account_id"] for b in bills) == sorted(accounts)
+    for b in bills:
+        lines = _ok(api.get(f"/api/billing/bills/{b['id']}", headers=sup))["lines"]
+        water = sum(Decimal(x["quantity"]) for x in lines
+                    if x["service"] == "water" and x["kind"] == "volume")
+        assert (b["flags"], water) == ([], Decimal(12)), (b, lines)

@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -185,8 +186,12 @@ async def _writer(accounts, keys: list[str], total: int, rng: random.Random) -> 
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, *args], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, cwd=os.getcwd())
+    """Output goes to the run's logs, which the end-of-run secret scan reads."""
+    logs = Path(os.environ["TAPLINE_DATA_DIR"]) / "logs"
+    logs.mkdir(exist_ok=True)
+    with (logs / f"relay-test-{args[1]}.log").open("ab") as out:
+        return subprocess.Popen([sys.executable, *args], env=env, stdout=out,
+                                stderr=subprocess.STDOUT, cwd=os.getcwd())
 
 
 @pytest.mark.slow

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from jose import jwt
 
 from kernel.settings import get_settings
 from tests.conftest import mint_token

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
+import jwt
 import pytest
-from jose import jwt
 
 from kernel import auth
 from kernel.auth import Principal, _VerifiedTokens, verify_token
@@ -47,6 +47,13 @@ def test_a_token_verified_under_one_audience_is_not_accepted_under_another():
     other = get_settings().model_copy(update={"jwt_audience": "another-api"})
     with pytest.raises(Unauthorized):
         verify_token(token, other)
+
+
+def test_a_gateway_clock_a_few_seconds_ahead_is_tolerated_but_not_a_future_token():
+    now = int(time.time())
+    assert verify_token(_token(now + 60, iat=now + 3, nbf=now - 2)).sub == "u1"
+    with pytest.raises(Unauthorized):
+        verify_token(_token(now + 600, iat=now + 300, nbf=now + 300))
 
 
 def test_the_cache_keeps_the_most_recently_used_tokens_only():

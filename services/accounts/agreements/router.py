@@ -61,9 +61,7 @@ async def account_agreements(account_id: uuid.UUID, session: SessionDep,
 async def get_agreement(sa_id: uuid.UUID, session: SessionDep,
                         who: ReaderOrCustomer) -> SAOut:
     """One service agreement."""
-    sa = await service.get(session, sa_id)
-    ensure_may_see_account(who, sa.account_id)
-    return sa
+    return await service.get_for(session, who, sa_id)
 
 
 @router.put("/{sa_id}/rate-class", response_model=SAOut,

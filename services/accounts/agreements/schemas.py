@@ -7,8 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
+from kernel.clock import Day
 from services.accounts.customers.schemas import AccountOut, CustomerIn, CustomerOut
 from services.accounts.orders.schemas import OrderOut
 
@@ -34,8 +35,8 @@ class ServiceLine(BaseModel):
 
 
 class DepositChoice(BaseModel):
-    is_owner: bool = False
-    letter_of_credit: bool = False
+    is_owner: StrictBool = False
+    letter_of_credit: StrictBool = False
     waive_reason: str | None = Field(default=None, max_length=300,
                                      description="A CSR's reason to waive the policy deposit")
 
@@ -43,7 +44,7 @@ class DepositChoice(BaseModel):
 class StartServiceIn(BaseModel):
     """Move-in: an existing customer (or a new one), an existing account or a new one."""
 
-    start_date: date
+    start_date: Day
     premise_id: uuid.UUID
     customer_id: uuid.UUID | None = None
     customer: CustomerIn | None = None
@@ -71,9 +72,9 @@ class StopServiceIn(BaseModel):
     """Move-out: stop the account's active agreements (at one premise, or everywhere)."""
 
     account_id: uuid.UUID
-    stop_date: date
+    stop_date: Day
     premise_id: uuid.UUID | None = None
-    continuous_service: bool = Field(
+    continuous_service: StrictBool = Field(
         default=True, description="Revert to the premise owner's account when one is set")
 
 
@@ -90,8 +91,8 @@ class TransferIn(BaseModel):
     account_id: uuid.UUID
     from_premise_id: uuid.UUID
     to_premise_id: uuid.UUID
-    stop_date: date
-    start_date: date
+    stop_date: Day
+    start_date: Day
     services: list[ServiceLine] | None = Field(default=None, min_length=1, max_length=5)
 
 

@@ -1,22 +1,32 @@
-"""Start service (move-in), stop service (move-out, with owner reversion), transfer, rate class.
+"""Start service (move-in), stop service (move-out, with owner reversion), transfer, rate class;
+and what agreements do when a meter is exchanged or a final read leaves an account without
+service.
 
-Each workflow is one transaction: agreements, orders, deposit decision, letters, audit rows and
-events are flushed together and the route commits once.
+Each workflow is one transaction: agreements, orders, deposit decision, audit rows and facts are
+flushed together and the route commits once. Letters, search and the outbox follow from the
+facts recorded here (`agreements.facts`, `kernel.reactions`).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel import audit
 from kernel.auth import Principal
 from kernel.errors import Conflict, NotFound, Unprocessable
-from kernel.outbox import Event, publish
+from kernel.reactions import record
 from services.accounts.agreements import domain, repository
+from services.accounts.agreements.facts import (
+    MovedIn,
+    MovedOut,
+    ServiceAgreementChanged,
+    ServiceStarted,
+    ServiceStopped,
+    ServiceTransferred,
+)
 from services.accounts.agreements.schemas import (
     DepositDecisionOut,
     SAOut,
@@ -28,42 +38,34 @@ from services.accounts.agreements.schemas import (
     TransferIn,
     TransferOut,
 )
-from services.accounts.contacts import service as contacts
+from services.accounts.common import ensure_may_see_account
 from services.accounts.customers import service as customers
+from services.accounts.customers.facts import AccountChanged
 from services.accounts.deposits import service as deposits
 from services.accounts.meters import service as meters
+from services.accounts.meters.schemas import MeterOut
 from services.accounts.orders import service as orders
 from services.accounts.orders.schemas import OrderIn, OrderOut
 from services.accounts.premises import service as premises
 from services.accounts.premises.schemas import PremiseOut
-from services.accounts.search.service import reindex
 
 
-def sa_out(row: Any) -> SAOut:
-    return SAOut.model_validate(dict(row._mapping))
-
-
-def sa_event(kind: str, sa: SAOut, **extra: Any) -> Event:
-    return Event(f"accounts.{kind}", f"account:{sa.account_id}",
-                 {"service_agreement": sa.model_dump(mode="json"), **extra})
-
-
-async def get(session: AsyncSession, sa_id: uuid.UUID) -> SAOut:
-    row = await repository.get(session, sa_id)
-    if row is None:
+async def get(session: AsyncSession, sa_id: uuid.UUID, lock: bool = False) -> SAOut:
+    found = await repository.get(session, sa_id, lock)
+    if found is None:
         raise NotFound("No such service agreement", field="service_agreement_id")
-    return sa_out(row)
+    return found
+
+
+async def get_for(session: AsyncSession, who: Principal, sa_id: uuid.UUID) -> SAOut:
+    """One agreement, for a caller who may see its account (a portal customer: their own)."""
+    sa = await get(session, sa_id)
+    ensure_may_see_account(who, sa.account_id)
+    return sa
 
 
 async def of_account(session: AsyncSession, account_id: uuid.UUID) -> list[SAOut]:
-    return [sa_out(r) for r in await repository.of_account(session, account_id)]
-
-
-async def announce_changed(session: AsyncSession, who: Principal, ids: list[uuid.UUID],
-                           reason: str) -> None:
-    rows = await repository.get_many(session, ids)
-    await publish(session, [sa_event("ServiceAgreementChanged", sa_out(r), reason=reason)
-                            for r in rows], who.sub)
+    return await repository.of_account(session, account_id)
 
 
 async def _start_sas(
@@ -75,7 +77,8 @@ async def _start_sas(
     services = [s for s, _ in lines]
     if len(set(services)) != len(services):
         raise Unprocessable("A service is listed twice", field="services")
-    active = {r.service: r for r in await repository.active_at_premise(session, premise.id)}
+    active: dict[str, SAOut] = {
+        sa.service: sa for sa in await repository.active_at_premise(session, premise.id)}
     stopped: list[SAOut] = []
     for service in services:
         current = active.get(service)
@@ -87,18 +90,17 @@ async def _start_sas(
         if start < current.start_date:
             raise Unprocessable("Start date is before the owner's service began",
                                 field="start_date")
-        stopped.append(sa_out(await repository.stop(session, current.id, start)))
+        stopped.append(await repository.stop(session, current.id, start))
     installed = await meters.at_premise(session, premise.id)
     meter_id = installed[0].id if installed else None
     started = []
     for service, rate_class in lines:
-        row = await repository.insert(session, {
+        started.append(await repository.insert(session, {
             "id": uuid.uuid4(), "account_id": account_id, "premise_id": premise.id,
             "service": service, "rate_class": rate_class,
             "meter_id": meter_id if service in domain.METERED else None,
             "start_date": start, "owner_reversion": False,
-        })
-        started.append(sa_out(row))
+        }))
     for sa in stopped + started:
         await audit.record(session, who, "service_agreement.start" if sa in started
                            else "service_agreement.stop", "service_agreement", str(sa.id),
@@ -114,7 +116,8 @@ def _lines(premise: PremiseOut, given: list[ServiceLine] | None) -> list[tuple[s
 
 async def start_service(session: AsyncSession, who: Principal, body: StartServiceIn,
                         today: date) -> StartServiceOut:
-    """Move-in: customer and account, agreements, deposit, turn-on order, welcome letter."""
+    """Move-in: customer and account, agreements, deposit, turn-on order; the welcome letter
+    follows from `MovedIn`."""
     premise = await premises.get(session, body.premise_id, lock=True)
     if body.account_id is not None:
         account = await customers.get_account(session, body.account_id, lock=True)
@@ -138,27 +141,22 @@ async def start_service(session: AsyncSession, who: Principal, body: StartServic
         session, who, account.id, customer.id, premise.kind, body.start_date,
         is_owner=body.deposit.is_owner, letter_of_credit=body.deposit.letter_of_credit,
         waive_reason=body.deposit.waive_reason)
+    deposit = DepositDecisionOut(required=decision.required, amount=decision.amount,
+                                 reason=decision.reason)
     account = await customers.get_account(session, account.id)
-    events = [sa_event("ServiceStopped", sa, reason="new_occupant") for sa in owner_stopped]
-    events += [sa_event("ServiceStarted", sa) for sa in started]
-    events.append(customers.account_event(account, deposit_decision={
-        "amount": f"{decision.amount:.2f}", "reason": decision.reason}))
-    await publish(session, events, who.sub)
+    record(session, who,
+           *(ServiceStopped(sa, reason="new_occupant") for sa in owner_stopped),
+           *(ServiceStarted(sa) for sa in started),
+           AccountChanged(account, deposit_decision={
+               "amount": f"{decision.amount:.2f}", "reason": decision.reason}))
     order = await orders.create(session, who, OrderIn(
         kind="turn_on", premise_id=premise.id, account_id=account.id,
         scheduled_date=body.start_date, reason="move-in: turn on and initial read"))
-    deposit_line = (f"\n\nA deposit of ${decision.amount:.2f} is held on your account."
-                    if decision.required else "")
-    letter = await contacts.send_letter(session, who, account.id, "welcome", {
-        "premise": premise.address.one_line(), "date": body.start_date.isoformat(),
-        "deposit": deposit_line}, today)
-    await reindex(session, accounts=[account.id, *{s.account_id for s in owner_stopped}],
-                  premises=[premise.id])
+    moved_in = MovedIn(account.id, premise, body.start_date, deposit, today, uuid.uuid4())
+    record(session, who, moved_in)
     return StartServiceOut(
-        customer=customer, account=account, service_agreements=started,
-        deposit=DepositDecisionOut(required=decision.required, amount=decision.amount,
-                                   reason=decision.reason),
-        service_order=order, welcome_letter_id=letter.id)
+        customer=customer, account=account, service_agreements=started, deposit=deposit,
+        service_order=order, welcome_letter_id=moved_in.letter_id)
 
 
 async def _stop_sas(
@@ -167,47 +165,45 @@ async def _stop_sas(
 ) -> tuple[list[SAOut], list[SAOut], list[OrderOut]]:
     """Stop the account's active agreements; revert to the owner where the premise has one.
     Returns (stopped, reverted to owner, final-read orders)."""
-    rows = await repository.active_of_account(session, account_id, premise_id)
-    if not rows:
+    active = await repository.active_of_account(session, account_id, premise_id)
+    if not active:
         raise Conflict("No active service to stop", field="premise_id" if premise_id
                        else "account_id")
-    for r in rows:
-        problem = domain.stop_date_problem(r.start_date, stop)
+    for sa in active:
+        problem = domain.stop_date_problem(sa.start_date, stop)
         if problem:
             raise Unprocessable(problem, field="stop_date")
     stopped: list[SAOut] = []
     reverted: list[SAOut] = []
     final_orders: list[OrderOut] = []
-    by_premise: dict[uuid.UUID, list[Any]] = {}
-    for r in rows:
-        by_premise.setdefault(r.premise_id, []).append(r)
+    by_premise: dict[uuid.UUID, list[SAOut]] = {}
+    for sa in active:
+        by_premise.setdefault(sa.premise_id, []).append(sa)
     for pid, sas in by_premise.items():
         premise = await premises.get(session, pid, lock=True)
         owner = premise.owner_account_id
         revert = continuous and owner is not None and owner != account_id
-        for r in sas:
-            before = sa_out(r)
-            after = sa_out(await repository.stop(session, r.id, stop))
+        for before in sas:
+            after = await repository.stop(session, before.id, stop)
             stopped.append(after)
             await audit.record(session, who, "service_agreement.stop", "service_agreement",
-                               str(r.id), before=before, after=after)
+                               str(before.id), before=before, after=after)
         if revert and owner is not None:
-            for r in sas:
-                row = await repository.insert(session, {
+            for old in sas:
+                sa = await repository.insert(session, {
                     "id": uuid.uuid4(), "account_id": owner, "premise_id": pid,
-                    "service": r.service, "rate_class": r.rate_class, "meter_id": r.meter_id,
-                    "start_date": stop, "owner_reversion": True})
-                sa = sa_out(row)
+                    "service": old.service, "rate_class": old.rate_class,
+                    "meter_id": old.meter_id, "start_date": stop, "owner_reversion": True})
                 reverted.append(sa)
                 await audit.record(session, who, "service_agreement.revert_to_owner",
                                    "service_agreement", str(sa.id), after=sa,
-                                   reason=f"continuous service after {r.id}")
+                                   reason=f"continuous service after {old.id}")
         kind = "re_read" if revert else "turn_off"
         reason = ("final read: service continues to the owner" if revert
                   else "transfer: final read" if for_transfer else "move-out: final read")
         by_meter: dict[uuid.UUID | None, list[uuid.UUID]] = {}
-        for r in sas:
-            by_meter.setdefault(r.meter_id, []).append(r.id)
+        for sa in sas:
+            by_meter.setdefault(sa.meter_id, []).append(sa.id)
         for meter_id, sa_ids in by_meter.items():
             final_orders.append(await orders.create(
                 session, who,
@@ -219,24 +215,22 @@ async def _stop_sas(
 
 async def stop_service(session: AsyncSession, who: Principal, body: StopServiceIn,
                        today: date) -> StopServiceOut:
-    """Move-out: stop agreements, final-read orders, closing letter; owner reversion if set."""
+    """Move-out: stop agreements, final-read orders, owner reversion if set; the closing letter
+    follows from `MovedOut`."""
     account = await customers.get_account(session, body.account_id, lock=True)
     if body.premise_id is not None:
         await premises.get(session, body.premise_id)
     stopped, reverted, final_orders = await _stop_sas(
         session, who, account.id, body.premise_id, body.stop_date, body.continuous_service)
-    events = [sa_event("ServiceStopped", sa) for sa in stopped]
-    events += [sa_event("ServiceAgreementChanged", sa, reason="owner_reversion",
-                        reverted_from_account_id=str(account.id)) for sa in reverted]
-    await publish(session, events, who.sub)
-    premise_ids = sorted({sa.premise_id for sa in stopped})
-    first = await premises.get(session, premise_ids[0])
-    letter = await contacts.send_letter(session, who, account.id, "closing", {
-        "premise": first.address.one_line(), "date": body.stop_date.isoformat()}, today)
-    await reindex(session, accounts=[account.id, *{s.account_id for s in reverted}],
-                  premises=premise_ids)
+    record(session, who,
+           *(ServiceStopped(sa) for sa in stopped),
+           *(ServiceAgreementChanged(sa, reason="owner_reversion",
+                                     reverted_from_account_id=account.id) for sa in reverted))
+    first = await premises.get(session, min(sa.premise_id for sa in stopped))
+    moved_out = MovedOut(account.id, first, body.stop_date, today, uuid.uuid4())
+    record(session, who, moved_out)
     return StopServiceOut(stopped=stopped, reverted_to_owner=reverted,
-                          final_read_orders=final_orders, closing_letter_id=letter.id)
+                          final_read_orders=final_orders, closing_letter_id=moved_out.letter_id)
 
 
 async def transfer(session: AsyncSession, who: Principal, body: TransferIn) -> TransferOut:
@@ -253,38 +247,44 @@ async def transfer(session: AsyncSession, who: Principal, body: TransferIn) -> T
     started, owner_stopped = await _start_sas(
         session, who, account.id, new_premise, _lines(new_premise, body.services),
         body.start_date)
-    events = [Event("accounts.ServiceTransferred", f"account:{account.id}", {
-        "stopped": [s.model_dump(mode="json") for s in stopped],
-        "started": [s.model_dump(mode="json") for s in started],
-        "from_premise_id": str(body.from_premise_id),
-        "to_premise_id": str(body.to_premise_id)})]
-    events += [sa_event("ServiceAgreementChanged", sa, reason="owner_reversion",
-                        reverted_from_account_id=str(account.id)) for sa in reverted]
-    events += [sa_event("ServiceStopped", sa, reason="new_occupant") for sa in owner_stopped]
-    await publish(session, events, who.sub)
+    record(session, who,
+           ServiceTransferred(account.id, stopped, started, body.from_premise_id,
+                              body.to_premise_id),
+           *(ServiceAgreementChanged(sa, reason="owner_reversion",
+                                     reverted_from_account_id=account.id) for sa in reverted),
+           *(ServiceStopped(sa, reason="new_occupant") for sa in owner_stopped))
     turn_on = await orders.create(session, who, OrderIn(
         kind="turn_on", premise_id=new_premise.id, account_id=account.id,
         scheduled_date=body.start_date, reason="transfer: turn on and initial read"))
     await audit.record(session, who, "service.transfer", "account", str(account.id),
                        after={"stopped": stopped, "started": started})
-    others = {s.account_id for s in reverted + owner_stopped}
-    await reindex(session, accounts=[account.id, *others],
-                  premises=[body.from_premise_id, body.to_premise_id])
     return TransferOut(stopped=stopped, started=started, final_read_orders=final_orders,
                        turn_on_order=turn_on)
 
 
 async def change_rate_class(session: AsyncSession, who: Principal, sa_id: uuid.UUID,
                             rate_class: str) -> SAOut:
-    row = await repository.get(session, sa_id, lock=True)
-    if row is None:
-        raise NotFound("No such service agreement", field="service_agreement_id")
-    before = sa_out(row)
+    before = await get(session, sa_id, lock=True)
     if before.status != "active":
         raise Conflict("Only an active agreement changes rate class", field="rate_class")
-    after = sa_out(await repository.set_rate_class(session, sa_id, rate_class))
+    after = await repository.set_rate_class(session, sa_id, rate_class)
     await audit.record(session, who, "service_agreement.rate_class", "service_agreement",
                        str(sa_id), before=before, after=after)
-    await publish(session, [sa_event("ServiceAgreementChanged", after, reason="rate_class")],
-                  who.sub)
+    record(session, who, ServiceAgreementChanged(after, reason="rate_class"))
     return after
+
+
+async def follow_meter(session: AsyncSession, who: Principal, removed: MeterOut,
+                       installed: MeterOut) -> list[SAOut]:
+    """A meter was exchanged: the active agreements it read are read by its replacement."""
+    moved = sorted(await repository.repoint_meter(session, removed.id, installed.id),
+                   key=lambda sa: (sa.start_date, sa.service))
+    record(session, who, *(ServiceAgreementChanged(sa, reason="meter_exchange") for sa in moved))
+    return moved
+
+
+async def close_if_no_service(session: AsyncSession, who: Principal, account_id: uuid.UUID,
+                              on: date) -> None:
+    """A final read ended an agreement: an account with no active agreement left closes."""
+    if await repository.count_active(session, account_id) == 0:
+        await customers.set_status(session, who, account_id, "closed", on)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from fastapi import APIRouter, Query
 
-from kernel.clock import utility_today
+from kernel.clock import Day, utility_today
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.accounts.backflow import service
@@ -35,7 +34,7 @@ async def register_device(body: DeviceIn, session: SessionDep, who: MeterStaff) 
 
 @router.get("/overdue", response_model=list[OverdueDevice],
             responses=problem_responses(401, 403, 422))
-async def overdue(today: date, session: SessionDep, _: Reader,
+async def overdue(today: Day, session: SessionDep, _: Reader,
                   limit: int = Query(default=500, ge=1, le=5000)) -> list[OverdueDevice]:
     """Devices whose annual test is overdue on `today`, most overdue first."""
     return await service.overdue(session, today, limit)

@@ -6,7 +6,9 @@ import uuid
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
+
+from kernel.clock import Day
 
 DeviceKind = Literal["RP", "DC", "DCDA", "RPDA", "PVB", "SVB", "AG"]
 
@@ -17,8 +19,8 @@ class DeviceIn(BaseModel):
     serial: str = Field(min_length=2, max_length=40)
     size: str | None = Field(default=None, max_length=10)
     location: str | None = Field(default=None, max_length=300)
-    installed_on: date | None = None
-    next_test_due: date
+    installed_on: Day | None = None
+    next_test_due: Day
 
 
 class DeviceOut(BaseModel):
@@ -41,7 +43,7 @@ class OverdueDevice(DeviceOut):
 
 
 class TestIn(BaseModel):
-    tested_on: date
+    tested_on: Day
     result: Literal["pass", "fail"]
     tester: str = Field(min_length=1, max_length=120)
     certificate: str | None = Field(default=None, max_length=60)
@@ -61,9 +63,9 @@ class TestOrdersIn(BaseModel):
     `due_within_days` (0: only overdue ones) that has no test order for that due date yet
     (a cancelled one does not count)."""
 
-    today: date
-    due_within_days: int = Field(default=0, ge=0, le=90)
-    scheduled_date: date | None = Field(
+    today: Day
+    due_within_days: StrictInt = Field(default=0, ge=0, le=90)
+    scheduled_date: Day | None = Field(
         default=None, description="when the tests are to be done (default: `today`)")
 
 

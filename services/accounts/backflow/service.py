@@ -30,20 +30,19 @@ async def register(session: AsyncSession, who: Principal, body: DeviceIn) -> Dev
     await get_premise(session, body.premise_id)
     if body.installed_on and body.next_test_due < body.installed_on:
         raise Unprocessable("Test due before the device was installed", field="next_test_due")
-    row = await repository.insert(session, {"id": uuid.uuid4(), **body.model_dump()})
-    if row is None:
+    out = await repository.insert(session, {"id": uuid.uuid4(), **body.model_dump()})
+    if out is None:
         raise Conflict("A device with this serial exists", field="serial")
-    out = DeviceOut.model_validate(dict(row._mapping))
     await audit.record(session, who, "backflow.register", "backflow_device", str(out.id),
                        after=out)
     return out
 
 
 async def get(session: AsyncSession, device_id: uuid.UUID) -> DeviceOut:
-    row = await repository.get(session, device_id)
-    if row is None:
+    found = await repository.get(session, device_id)
+    if found is None:
         raise NotFound("No such backflow device", field="device_id")
-    return DeviceOut.model_validate(dict(row._mapping))
+    return found
 
 
 async def record_test(session: AsyncSession, who: Principal, device_id: uuid.UUID,
@@ -52,9 +51,8 @@ async def record_test(session: AsyncSession, who: Principal, device_id: uuid.UUI
     if body.tested_on > today:
         raise Unprocessable("A test cannot be dated in the future", field="tested_on")
     await repository.add_test(session, device_id, body.model_dump(), who.sub)
-    row = await repository.set_tested(session, device_id, body.tested_on, body.result,
-                                      domain.next_due(body.tested_on, body.result))
-    after = DeviceOut.model_validate(dict(row._mapping))
+    after = await repository.set_tested(session, device_id, body.tested_on, body.result,
+                                        domain.next_due(body.tested_on, body.result))
     await audit.record(session, who, "backflow.test", "backflow_device", str(device_id),
                        before=before, after=after)
     return after
@@ -62,18 +60,15 @@ async def record_test(session: AsyncSession, who: Principal, device_id: uuid.UUI
 
 async def tests(session: AsyncSession, device_id: uuid.UUID) -> list[TestOut]:
     await get(session, device_id)
-    return [TestOut.model_validate(dict(r._mapping))
-            for r in await repository.tests(session, device_id)]
+    return await repository.tests(session, device_id)
 
 
 async def at_premise(session: AsyncSession, premise_id: uuid.UUID) -> list[DeviceOut]:
-    return [DeviceOut.model_validate(dict(r._mapping))
-            for r in await repository.at_premise(session, premise_id)]
+    return await repository.at_premise(session, premise_id)
 
 
 async def overdue(session: AsyncSession, today: date, limit: int = 500) -> list[OverdueDevice]:
-    return [OverdueDevice.model_validate(dict(r._mapping))
-            for r in await repository.overdue(session, today, limit)]
+    return await repository.overdue(session, today, limit)
 
 
 async def order_due_tests(session: AsyncSession, who: Principal,

@@ -13,7 +13,6 @@ from kernel.errors import problem_responses
 from services.accounts.common import Csr, Reader, ReaderOrCustomer, ensure_may_see_account
 from services.accounts.contacts import service
 from services.accounts.contacts.schemas import ContactIn, ContactOut, DocumentOut, LetterIn
-from services.accounts.orders import service as orders
 
 router = APIRouter(prefix="/api/accounts/contacts", tags=["accounts-contacts"],
                    route_class=TxRoute)
@@ -40,14 +39,7 @@ async def contact_log(account_id: uuid.UUID, session: SessionDep, _: Reader,
 async def send_letter(account_id: uuid.UUID, body: LetterIn, session: SessionDep,
                       who: Csr) -> DocumentOut:
     """Render a letter from a template (in the account's language) and keep it."""
-    today = utility_today()
-    fields: dict[str, object] = {"premise": "", "date": today.isoformat(), "deposit": "",
-                                 "order": "", "kind": ""}
-    if body.service_order_id is not None:
-        order = await orders.get(session, body.service_order_id)
-        fields.update(premise=order.address, date=order.scheduled_date.isoformat(),
-                      order=order.number, kind=order.kind.replace("_", " "))
-    return await service.send_letter(session, who, account_id, body.template, fields, today)
+    return await service.send_template_letter(session, who, account_id, body, utility_today())
 
 
 @router.post("/{account_id}/documents", response_model=DocumentOut, status_code=201,
@@ -76,7 +68,6 @@ async def list_documents(account_id: uuid.UUID, session: SessionDep,
 async def download_document(document_id: uuid.UUID, session: SessionDep,
                             who: ReaderOrCustomer) -> Response:
     """The document's bytes."""
-    doc, data = await service.document_bytes(session, document_id)
-    ensure_may_see_account(who, doc.account_id)
+    doc, data = await service.document_bytes(session, who, document_id)
     return Response(data, media_type=doc.content_type,
                     headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'})

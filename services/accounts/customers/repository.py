@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.accounts.common import as_model, as_model_or_none, as_models
+from services.accounts.customers.schemas import AccountOut, CustomerOut
 
 _CUSTOMER = ("id, kind, name, mailing_address, phones, emails, language, paperless, "
              "text_messages, id_kind, id_last4")
@@ -31,9 +35,9 @@ def _assignments(values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return sets, values
 
 
-async def insert_customer(session: AsyncSession, values: dict[str, Any]) -> Any:
+async def insert_customer(session: AsyncSession, values: dict[str, Any]) -> CustomerOut:
     values = {**values, "mailing_address": json.dumps(values["mailing_address"])}
-    return (await session.execute(
+    return as_model(CustomerOut, (await session.execute(
         text(
             "INSERT INTO customers (id, kind, name, mailing_address, phones, emails, language, "
             "paperless, text_messages, id_kind, id_last4) VALUES (:id, :kind, :name, "
@@ -41,25 +45,25 @@ async def insert_customer(session: AsyncSession, values: dict[str, Any]) -> Any:
             f":text_messages, :id_kind, :id_last4) RETURNING {_CUSTOMER}"
         ),
         values,
-    )).one()
+    )).one())
 
 
 async def get_customer(session: AsyncSession, customer_id: uuid.UUID,
-                       lock: bool = False) -> Any | None:
+                       lock: bool = False) -> CustomerOut | None:
     suffix = " FOR UPDATE" if lock else ""
-    return (await session.execute(
+    return as_model_or_none(CustomerOut, (await session.execute(
         text(f"SELECT {_CUSTOMER} FROM customers WHERE id = :id{suffix}"), {"id": customer_id}
-    )).first()
+    )).first())
 
 
 async def update_customer(session: AsyncSession, customer_id: uuid.UUID,
-                          values: dict[str, Any]) -> Any:
+                          values: dict[str, Any]) -> CustomerOut:
     sets, values = _assignments(values)
-    return (await session.execute(
+    return as_model(CustomerOut, (await session.execute(
         text(f"UPDATE customers SET {sets}, updated_at = now() WHERE id = :id "
              f"RETURNING {_CUSTOMER}"),
         {**values, "id": customer_id},
-    )).one()
+    )).one())
 
 
 async def next_account_sequence(session: AsyncSession) -> int:
@@ -76,17 +80,17 @@ async def insert_account(session: AsyncSession, account_id: uuid.UUID, number: s
 
 
 async def get_account(session: AsyncSession, account_id: uuid.UUID,
-                      lock: bool = False) -> Any | None:
+                      lock: bool = False) -> AccountOut | None:
     suffix = " FOR UPDATE OF a" if lock else ""
-    return (await session.execute(
+    return as_model_or_none(AccountOut, (await session.execute(
         text(f"SELECT {_ACCOUNT} FROM accounts a JOIN customers c ON c.id = a.customer_id "
              f"WHERE a.id = :id{suffix}"),
         {"id": account_id},
-    )).first()
+    )).first())
 
 
-async def get_accounts(session: AsyncSession, ids: list[uuid.UUID]) -> list[Any]:
-    return list((await session.execute(
+async def get_accounts(session: AsyncSession, ids: list[uuid.UUID]) -> list[AccountOut]:
+    return as_models(AccountOut, (await session.execute(
         text(f"SELECT {_ACCOUNT} FROM accounts a JOIN customers c ON c.id = a.customer_id "
              "WHERE a.id = ANY(CAST(:ids AS uuid[])) ORDER BY a.number"),
         {"ids": [str(i) for i in ids]},
@@ -94,12 +98,14 @@ async def get_accounts(session: AsyncSession, ids: list[uuid.UUID]) -> list[Any]
 
 
 async def account_id_by_number(session: AsyncSession, number: str) -> uuid.UUID | None:
-    return (await session.execute(
+    found: uuid.UUID | None = (await session.execute(
         text("SELECT id FROM accounts WHERE number = :n"), {"n": number})).scalar_one_or_none()
+    return found
 
 
-async def accounts_of_customer(session: AsyncSession, customer_id: uuid.UUID) -> list[Any]:
-    return list((await session.execute(
+async def accounts_of_customer(session: AsyncSession,
+                               customer_id: uuid.UUID) -> list[AccountOut]:
+    return as_models(AccountOut, (await session.execute(
         text(f"SELECT {_ACCOUNT} FROM accounts a JOIN customers c ON c.id = a.customer_id "
              "WHERE a.customer_id = :c ORDER BY a.opened_on"),
         {"c": customer_id},
@@ -112,4 +118,13 @@ async def update_account(session: AsyncSession, account_id: uuid.UUID,
     await session.execute(
         text(f"UPDATE accounts SET {sets}, updated_at = now() WHERE id = :id"),
         {**values, "id": account_id},
+    )
+
+
+async def set_deposit_held(session: AsyncSession, account_id: uuid.UUID, amount: Decimal,
+                           since: date | None) -> None:
+    await session.execute(
+        text("UPDATE accounts SET deposit_held = :m, deposit_held_since = :s, "
+             "updated_at = now() WHERE id = :a"),
+        {"a": account_id, "m": amount, "s": since},
     )

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StrictBool, field_validator
 
 from services.accounts.common import Address
 
@@ -37,8 +37,8 @@ class CustomerIn(BaseModel):
     phones: list[str] = Field(default_factory=list, max_length=5)
     emails: list[str] = Field(default_factory=list, max_length=5)
     language: str = Language
-    paperless: bool = False
-    text_messages: bool = False
+    paperless: StrictBool = False
+    text_messages: StrictBool = False
     id_kind: Literal["drivers_license", "state_id", "passport", "ssn", "ein", "other"] | None = (
         None)
     #: The full number is accepted only to take its last four; it is never stored or logged.
@@ -54,8 +54,8 @@ class CustomerPatch(BaseModel):
     phones: list[str] | None = Field(default=None, max_length=5)
     emails: list[str] | None = Field(default=None, max_length=5)
     language: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    paperless: bool | None = None
-    text_messages: bool | None = None
+    paperless: StrictBool | None = None
+    text_messages: StrictBool | None = None
 
     _phones = field_validator("phones")(check_phones)
     _emails = field_validator("emails")(check_emails)
@@ -100,4 +100,4 @@ class AccountOut(BaseModel):
 class AccountPatch(BaseModel):
     mailing_address: Address | None = None
     language: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    paperless: bool | None = None
+    paperless: StrictBool | None = None

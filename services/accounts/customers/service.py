@@ -1,44 +1,31 @@
-"""Customers and accounts: create, change, look up (flush only; the route commits)."""
+"""Customers and accounts: create, change, look up (flush only; the route commits).
+
+Each change records what happened (`customers.facts`); search, the outbox and the other
+reactions follow from the facts, not from this module."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel import audit
 from kernel.auth import Principal
-from kernel.errors import NotFound, Unprocessable
-from kernel.outbox import Event, publish
+from kernel.errors import Forbidden, NotFound, Unprocessable
+from kernel.reactions import record
 from services.accounts.customers import domain, repository
+from services.accounts.customers.facts import AccountChanged, CustomerChanged
 from services.accounts.customers.schemas import (
     AccountOut,
     AccountPatch,
     CustomerIn,
     CustomerOut,
     CustomerPatch,
+    IdentityResult,
 )
-from services.accounts.search.service import reindex
-
-
-def customer_out(row: Any) -> CustomerOut:
-    return CustomerOut.model_validate(dict(row._mapping))
-
-
-def account_out(row: Any) -> AccountOut:
-    return AccountOut.model_validate(dict(row._mapping))
-
-
-def customer_event(c: CustomerOut) -> Event:
-    doc = c.model_dump(mode="json", exclude={"id_kind", "id_last4"})
-    return Event("accounts.CustomerChanged", f"customer:{c.id}", {"customer": doc})
-
-
-def account_event(a: AccountOut, **extra: Any) -> Event:
-    return Event("accounts.AccountChanged", f"account:{a.id}",
-                 {"account": a.model_dump(mode="json"), **extra})
 
 
 def _customer_values(body: CustomerIn) -> dict[str, Any]:
@@ -55,59 +42,54 @@ def _customer_values(body: CustomerIn) -> dict[str, Any]:
 
 
 async def create_customer(session: AsyncSession, who: Principal, body: CustomerIn) -> CustomerOut:
-    row = await repository.insert_customer(session, {"id": uuid.uuid4(), **_customer_values(body)})
-    out = customer_out(row)
+    out = await repository.insert_customer(session, {"id": uuid.uuid4(), **_customer_values(body)})
     await audit.record(session, who, "customer.create", "customer", str(out.id), after=out)
-    await publish(session, [customer_event(out)], who.sub)
+    record(session, who, CustomerChanged(out))
     return out
 
 
-async def get_customer(session: AsyncSession, customer_id: uuid.UUID) -> CustomerOut:
-    row = await repository.get_customer(session, customer_id)
-    if row is None:
+async def get_customer(session: AsyncSession, customer_id: uuid.UUID,
+                       lock: bool = False) -> CustomerOut:
+    found = await repository.get_customer(session, customer_id, lock)
+    if found is None:
         raise NotFound("No such customer", field="customer_id")
-    return customer_out(row)
+    return found
 
 
 async def update_customer(session: AsyncSession, who: Principal, customer_id: uuid.UUID,
                           body: CustomerPatch) -> CustomerOut:
-    before_row = await repository.get_customer(session, customer_id, lock=True)
-    if before_row is None:
-        raise NotFound("No such customer", field="customer_id")
+    """A customer's name and address are every account's: each account is announced again."""
+    before = await get_customer(session, customer_id, lock=True)
     values = body.model_dump(exclude_unset=True, exclude_none=True)
     if not values:
-        return customer_out(before_row)
-    before = customer_out(before_row)
-    after = customer_out(await repository.update_customer(session, customer_id, values))
+        return before
+    after = await repository.update_customer(session, customer_id, values)
     await audit.record(session, who, "customer.update", "customer", str(customer_id),
                        before=before, after=after)
     accounts = await repository.accounts_of_customer(session, customer_id)
-    events = [customer_event(after)] + [account_event(account_out(a)) for a in accounts]
-    await publish(session, events, who.sub)
-    await reindex(session, accounts=[a.id for a in accounts])
+    record(session, who, CustomerChanged(after), *(AccountChanged(a) for a in accounts))
     return after
 
 
 async def open_account(session: AsyncSession, who: Principal, customer_id: uuid.UUID,
                        opened_on: date) -> AccountOut:
     """A new active account for the customer, numbered with a check digit."""
-    if await repository.get_customer(session, customer_id) is None:
-        raise NotFound("No such customer", field="customer_id")
+    await get_customer(session, customer_id)
     account_id = uuid.uuid4()
     number = domain.account_number(await repository.next_account_sequence(session))
     await repository.insert_account(session, account_id, number, customer_id, opened_on)
     out = await get_account(session, account_id)
     await audit.record(session, who, "account.open", "account", str(account_id), after=out)
-    await publish(session, [account_event(out)], who.sub)
+    record(session, who, AccountChanged(out))
     return out
 
 
 async def get_account(session: AsyncSession, account_id: uuid.UUID,
                       lock: bool = False) -> AccountOut:
-    row = await repository.get_account(session, account_id, lock)
-    if row is None:
+    found = await repository.get_account(session, account_id, lock)
+    if found is None:
         raise NotFound("No such account", field="account_id")
-    return account_out(row)
+    return found
 
 
 async def account_by_number(session: AsyncSession, number: str) -> AccountOut:
@@ -120,6 +102,20 @@ async def account_by_number(session: AsyncSession, number: str) -> AccountOut:
     return await get_account(session, account_id)
 
 
+async def my_accounts(session: AsyncSession, who: Principal) -> list[AccountOut]:
+    """A portal customer's own accounts: those their token names (ids that are not one are
+    ignored)."""
+    if who.role != "customer":
+        raise Forbidden("Only portal customers have accounts of their own")
+    ids = []
+    for a in who.accounts:
+        try:
+            ids.append(uuid.UUID(a))
+        except ValueError:
+            continue
+    return [await get_account(session, i) for i in ids]
+
+
 async def update_account(session: AsyncSession, who: Principal, account_id: uuid.UUID,
                          body: AccountPatch) -> AccountOut:
     before = await get_account(session, account_id, lock=True)
@@ -130,8 +126,7 @@ async def update_account(session: AsyncSession, who: Principal, account_id: uuid
     after = await get_account(session, account_id)
     await audit.record(session, who, "account.update", "account", str(account_id),
                        before=before, after=after)
-    await publish(session, [account_event(after)], who.sub)
-    await reindex(session, accounts=[account_id])
+    record(session, who, AccountChanged(after))
     return after
 
 
@@ -145,21 +140,28 @@ async def set_status(session: AsyncSession, who: Principal, account_id: uuid.UUI
     after = await get_account(session, account_id)
     await audit.record(session, who, f"account.{status}", "account", str(account_id),
                        before=before, after=after)
-    await publish(session, [account_event(after)], who.sub)
-    await reindex(session, accounts=[account_id])
+    record(session, who, AccountChanged(after))
     return after
 
 
+async def set_deposit_held(session: AsyncSession, account_id: uuid.UUID, amount: Decimal,
+                           since: date | None) -> AccountOut:
+    """The deposit the account holds (deposits decide it and announce the change: the event
+    carries the decision or the release)."""
+    await repository.set_deposit_held(session, account_id, amount, since)
+    return await get_account(session, account_id)
+
+
 async def check_identity(session: AsyncSession, who: Principal, customer_id: uuid.UUID,
-                         last4: str) -> bool:
-    row = await repository.get_customer(session, customer_id)
-    if row is None:
-        raise NotFound("No such customer", field="customer_id")
-    ok = row.id_last4 is not None and row.id_last4.lower() == last4.lower()
+                         last4: str) -> IdentityResult:
+    customer = await get_customer(session, customer_id)
+    ok = customer.id_last4 is not None and customer.id_last4.lower() == last4.lower()
     await audit.record(session, who, "customer.identity_check", "customer", str(customer_id),
                        after={"matches": ok})
-    return ok
+    return IdentityResult(matches=ok)
 
 
 async def accounts_of_customer(session: AsyncSession, customer_id: uuid.UUID) -> list[AccountOut]:
-    return [account_out(r) for r in await repository.accounts_of_customer(session, customer_id)]
+    """Every account of the customer, oldest first (404 for no such customer)."""
+    await get_customer(session, customer_id)
+    return await repository.accounts_of_customer(session, customer_id)

@@ -1,14 +1,30 @@
-"""All SQL for deposits: decisions, marks against payment history, refunds and credits."""
+"""All SQL for deposits: decisions, marks against payment history, refunds and credits (the
+amount held is the account's: customers writes it)."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.rows import all_as
+from services.accounts.common import as_models
+from services.accounts.deposits.schemas import DepositTx
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An account holding a deposit, with its latest mark against payment history."""
+
+    id: uuid.UUID
+    number: str
+    deposit_held: Decimal
+    deposit_held_since: date
+    last_mark: date | None
 
 
 async def add_transaction(session: AsyncSession, account_id: uuid.UUID, kind: str,
@@ -20,19 +36,10 @@ async def add_transaction(session: AsyncSession, account_id: uuid.UUID, kind: st
     )
 
 
-async def transactions(session: AsyncSession, account_id: uuid.UUID) -> list[Any]:
-    return list((await session.execute(
+async def transactions(session: AsyncSession, account_id: uuid.UUID) -> list[DepositTx]:
+    return as_models(DepositTx, (await session.execute(
         text("SELECT kind, amount, on_date, reason, actor FROM deposit_transactions "
              "WHERE account_id = :a ORDER BY id"), {"a": account_id})).all())
-
-
-async def set_held(session: AsyncSession, account_id: uuid.UUID, amount: Decimal,
-                   since: date | None) -> None:
-    await session.execute(
-        text("UPDATE accounts SET deposit_held = :m, deposit_held_since = :s, "
-             "updated_at = now() WHERE id = :a"),
-        {"a": account_id, "m": amount, "s": since},
-    )
 
 
 async def add_mark(session: AsyncSession, account_id: uuid.UUID, kind: str, on: date,
@@ -55,12 +62,12 @@ async def good_history_elsewhere(session: AsyncSession, customer_id: uuid.UUID,
     )).scalar_one())
 
 
-async def candidates(session: AsyncSession, held_before: date) -> list[Any]:
+async def candidates(session: AsyncSession, held_before: date) -> list[Candidate]:
     """Accounts holding a deposit since `held_before` or earlier, with their latest mark."""
-    return list((await session.execute(
+    return all_as(Candidate, (await session.execute(
         text("SELECT a.id, a.number, a.deposit_held, a.deposit_held_since, "
              "(SELECT max(on_date) FROM deposit_marks m WHERE m.account_id = a.id) AS last_mark "
              "FROM accounts a WHERE a.deposit_held > 0 AND a.deposit_held_since <= :d "
              "ORDER BY a.number"),
         {"d": held_before},
-    )).all())
+    )))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from fastapi import APIRouter
 
+from kernel.clock import Day
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.accounts.common import Reader, Supervisor
@@ -18,13 +18,13 @@ router = APIRouter(prefix="/api/accounts/deposits", tags=["accounts-deposits"],
 
 
 @router.get("/due", response_model=list[DueDeposit], responses=problem_responses(401, 403, 422))
-async def due_deposits(today: date, session: SessionDep, _: Reader) -> list[DueDeposit]:
+async def due_deposits(today: Day, session: SessionDep, _: Reader) -> list[DueDeposit]:
     """Preview: held deposits with 12 consecutive months of good payment history on `today`."""
     return await service.due(session, today)
 
 
 @router.post("/review", response_model=ReviewOut, responses=problem_responses(401, 403, 422))
-async def review(today: date, session: SessionDep, who: Supervisor) -> ReviewOut:
+async def review(today: Day, session: SessionDep, who: Supervisor) -> ReviewOut:
     """Release every deposit due on `today`: credited to the account and announced once
     (`accounts.DepositDueForRefund`)."""
     return await service.review(session, who, today)

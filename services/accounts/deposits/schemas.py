@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from kernel.clock import Day
+
 
 class DueDeposit(BaseModel):
     account_id: uuid.UUID
@@ -27,7 +29,7 @@ class ReviewOut(BaseModel):
 class ReleaseIn(BaseModel):
     method: Literal["refund", "credit"] = Field(
         description="refund: paid back to the customer; credit: applied to the account")
-    on_date: date
+    on_date: Day
     reason: str | None = Field(default=None, max_length=300)
 
 

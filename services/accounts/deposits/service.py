@@ -1,4 +1,7 @@
-"""Deposits: the move-in decision, the refund review, refund or credit (flush only)."""
+"""Deposits: the move-in decision, the refund review, refund or credit (flush only).
+
+The amount held is kept on the account (customers writes it); a release is recorded as
+`DepositDueForRefund` and `AccountChanged`, announced by the outbox reaction."""
 
 from __future__ import annotations
 
@@ -11,12 +14,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kernel import audit
 from kernel.auth import Principal
 from kernel.errors import Conflict
-from kernel.outbox import Event, publish
+from kernel.reactions import record
 from services.accounts.customers import service as customers
+from services.accounts.customers.facts import AccountChanged
 from services.accounts.deposits import domain, repository
+from services.accounts.deposits.facts import DepositDueForRefund
 from services.accounts.deposits.schemas import (
     DepositOut,
-    DepositTx,
     DueDeposit,
     ReleaseIn,
     ReviewOut,
@@ -41,9 +45,9 @@ async def decide_at_move_in(
                                      decision.reason, who.sub)
     if decision.required:
         before = await customers.get_account(session, account_id)
-        current = before.deposit_held
-        await repository.set_held(session, account_id, current + decision.amount,
-                                  before.deposit_held_since or on)
+        await customers.set_deposit_held(session, account_id,
+                                          before.deposit_held + decision.amount,
+                                          before.deposit_held_since or on)
     await audit.record(session, who, f"deposit.{kind}", "account", str(account_id),
                        after={"amount": decision.amount, "reason": decision.reason})
     return decision
@@ -51,8 +55,7 @@ async def decide_at_move_in(
 
 async def status(session: AsyncSession, account_id: uuid.UUID) -> DepositOut:
     account = await customers.get_account(session, account_id)
-    txs = [DepositTx.model_validate(dict(r._mapping))
-           for r in await repository.transactions(session, account_id)]
+    txs = await repository.transactions(session, account_id)
     return DepositOut(account_id=account_id, held=account.deposit_held,
                       held_since=account.deposit_held_since, transactions=txs)
 
@@ -77,17 +80,13 @@ async def _release(session: AsyncSession, who: Principal, account_id: uuid.UUID,
     amount, since = before.deposit_held, before.deposit_held_since or on
     kind = "refunded" if method == "refund" else "credited"
     await repository.add_transaction(session, account_id, kind, amount, on, reason, who.sub)
-    await repository.set_held(session, account_id, Decimal("0.00"), None)
-    after = await customers.get_account(session, account_id)
+    after = await customers.set_deposit_held(session, account_id, Decimal("0.00"), None)
     await audit.record(session, who, f"deposit.{kind}", "account", str(account_id),
                        before=before, after=after, reason=reason)
     release = {"amount": f"{amount:.2f}", "method": method, "on_date": on.isoformat()}
-    await publish(session, [
-        Event("accounts.DepositDueForRefund", f"account:{account_id}", {
-            "account_id": str(account_id), "amount": f"{amount:.2f}",
-            "held_since": since.isoformat(), "method": method, "reason": reason}),
-        customers.account_event(after, deposit_release=release),
-    ], who.sub)
+    record(session, who,
+           DepositDueForRefund(account_id, amount, since, method, reason),
+           AccountChanged(after, deposit_release=release))
 
 
 async def review(session: AsyncSession, who: Principal, today: date) -> ReviewOut:

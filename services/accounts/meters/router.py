@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
@@ -13,6 +12,7 @@ from services.accounts.common import MeterStaff, Reader
 from services.accounts.meters import service
 from services.accounts.meters.schemas import (
     ExchangeIn,
+    ExchangeOut,
     HistoryEntry,
     InstallIn,
     MeterIn,
@@ -22,11 +22,6 @@ from services.accounts.meters.schemas import (
 )
 
 router = APIRouter(prefix="/api/accounts/meters", tags=["accounts-meters"], route_class=TxRoute)
-
-
-class ExchangeOut(BaseModel):
-    removed: MeterOut
-    installed: MeterOut
 
 
 @router.post("", response_model=MeterOut, status_code=201,
@@ -88,5 +83,4 @@ async def remove_meter(meter_id: uuid.UUID, body: RemoveIn, session: SessionDep,
 async def exchange_meter(meter_id: uuid.UUID, body: ExchangeIn, session: SessionDep,
                          who: MeterStaff) -> ExchangeOut:
     """Exchange: removal read of this meter, install read of the new one, SAs follow."""
-    removed, installed = await service.exchange(session, who, meter_id, body)
-    return ExchangeOut(removed=removed, installed=installed)
+    return await service.exchange(session, who, meter_id, body)

@@ -7,7 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
+
+from kernel.clock import Day
 
 MeterStatus = Literal["in_stock", "installed", "removed", "retired"]
 
@@ -16,7 +18,7 @@ class MeterIn(BaseModel):
     serial: str = Field(min_length=3, max_length=40)
     size: str = Field(description='5/8, 3/4, 1, 1-1/2, 2, 3, 4, 6, 8 or 10 (inches)')
     kind: str = Field(default="positive_displacement", max_length=40)
-    dials: int = Field(default=6, ge=3, le=10)
+    dials: StrictInt = Field(default=6, ge=3, le=10)
     multiplier: Decimal = Field(default=Decimal(1), gt=0)
     unit: Literal["HCF", "GAL"] = "HCF"
     endpoint_id: str | None = Field(default=None, max_length=40)
@@ -41,12 +43,12 @@ class MeterOut(BaseModel):
 
 class InstallIn(BaseModel):
     premise_id: uuid.UUID
-    on_date: date
+    on_date: Day
     read: Decimal = Field(ge=0)
 
 
 class RemoveIn(BaseModel):
-    on_date: date
+    on_date: Day
     read: Decimal = Field(ge=0)
     note: str | None = Field(default=None, max_length=500)
 
@@ -54,11 +56,16 @@ class RemoveIn(BaseModel):
 class ExchangeIn(BaseModel):
     """Take this meter out with its removal read and put `new_meter_id` in with its own read."""
 
-    on_date: date
+    on_date: Day
     removal_read: Decimal = Field(ge=0)
     new_meter_id: uuid.UUID
     install_read: Decimal = Field(ge=0)
     note: str | None = Field(default=None, max_length=500)
+
+
+class ExchangeOut(BaseModel):
+    removed: MeterOut
+    installed: MeterOut
 
 
 class HistoryEntry(BaseModel):

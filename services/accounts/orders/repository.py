@@ -7,8 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.accounts.orders.schemas import OrderOut, Read
 
 _SELECT = """
     SELECT o.id, o.number, o.kind, o.status, o.account_id, o.premise_id, o.meter_id,
@@ -21,6 +23,20 @@ _SELECT = """
 """
 
 
+def _order(row: Row[Any]) -> OrderOut:
+    """The read is stored as value and time beside the order's meter."""
+    data = dict(row._mapping)
+    value, read_at = data.pop("read_value"), data.pop("read_at")
+    data["read"] = (Read(meter_id=row.meter_id, value=value, read_at=read_at)
+                    if value is not None and row.meter_id is not None else None)
+    data["final_for_sa_ids"] = list(data["final_for_sa_ids"] or [])
+    return OrderOut.model_validate(data)
+
+
+def _order_or_none(row: Row[Any] | None) -> OrderOut | None:
+    return None if row is None else _order(row)
+
+
 async def insert(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(
         text("INSERT INTO service_orders (id, kind, account_id, premise_id, meter_id, "
@@ -31,15 +47,16 @@ async def insert(session: AsyncSession, values: dict[str, Any]) -> None:
     )
 
 
-async def get(session: AsyncSession, order_id: uuid.UUID, lock: bool = False) -> Any | None:
+async def get(session: AsyncSession, order_id: uuid.UUID,
+              lock: bool = False) -> OrderOut | None:
     suffix = " FOR UPDATE OF o" if lock else ""
-    return (await session.execute(text(f"{_SELECT} WHERE o.id = :id{suffix}"),
-                                  {"id": order_id})).first()
+    return _order_or_none((await session.execute(text(f"{_SELECT} WHERE o.id = :id{suffix}"),
+                                                 {"id": order_id})).first())
 
 
-async def by_reference(session: AsyncSession, reference: str) -> Any | None:
-    return (await session.execute(text(f"{_SELECT} WHERE o.reference = :r"),
-                                  {"r": reference})).first()
+async def by_reference(session: AsyncSession, reference: str) -> OrderOut | None:
+    return _order_or_none((await session.execute(text(f"{_SELECT} WHERE o.reference = :r"),
+                                                 {"r": reference})).first())
 
 
 async def set_dispatched(session: AsyncSession, order_id: uuid.UUID, technician: str) -> None:
@@ -70,20 +87,21 @@ async def set_cancelled(session: AsyncSession, order_id: uuid.UUID, reason: str)
 
 
 async def listing(session: AsyncSession, account_id: uuid.UUID | None,
-                  premise_id: uuid.UUID | None, status: str | None, limit: int) -> list[Any]:
-    return list((await session.execute(
+                  premise_id: uuid.UUID | None, status: str | None,
+                  limit: int) -> list[OrderOut]:
+    return [_order(r) for r in (await session.execute(
         text(f"{_SELECT} WHERE (CAST(:a AS uuid) IS NULL OR o.account_id = :a) "
              "AND (CAST(:p AS uuid) IS NULL OR o.premise_id = :p) "
              "AND (CAST(:s AS text) IS NULL OR o.status = :s) "
              "ORDER BY o.created_at DESC, o.number DESC LIMIT :n"),
         {"a": account_id, "p": premise_id, "s": status, "n": limit},
-    )).all())
+    )).all()]
 
 
 async def worklist(session: AsyncSession, route: str | None, cycle: str | None, through: date,
-                   technician: str | None) -> list[Any]:
+                   technician: str | None) -> list[OrderOut]:
     """Open and dispatched orders due by `through`, in walking order along the route."""
-    return list((await session.execute(
+    return [_order(r) for r in (await session.execute(
         text(f"{_SELECT} WHERE o.status IN ('open', 'dispatched') "
              "AND o.scheduled_date <= :d "
              "AND (CAST(:r AS text) IS NULL OR p.route = :r) "
@@ -91,4 +109,4 @@ async def worklist(session: AsyncSession, route: str | None, cycle: str | None, 
              "AND (CAST(:t AS text) IS NULL OR o.technician = :t) "
              "ORDER BY p.cycle, p.route, p.address->>'line1', o.scheduled_date, o.number"),
         {"d": through, "r": route, "c": cycle, "t": technician},
-    )).all())
+    )).all()]

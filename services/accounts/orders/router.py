@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from fastapi import APIRouter, Query
 
+from kernel.clock import Day
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.accounts.common import Csr, OrderWorker
@@ -42,7 +42,7 @@ async def list_orders(
 
 @router.get("/worklist", response_model=list[OrderOut], responses=problem_responses(401, 403))
 async def worklist(
-    session: SessionDep, who: OrderWorker, through: date, route: str | None = None,
+    session: SessionDep, who: OrderWorker, through: Day, route: str | None = None,
     cycle: str | None = None, technician: str | None = None,
 ) -> list[OrderOut]:
     """A field technician's worklist: open orders due by `through`, in route order."""

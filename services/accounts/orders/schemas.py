@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from kernel.clock import Day, Instant
+
 OrderKind = Literal[
     "turn_on", "turn_off", "re_read", "leak_check", "high_bill_investigation", "meter_exchange",
     "door_tag", "disconnect_nonpayment", "reconnect", "backflow_test",
@@ -27,7 +29,7 @@ class OrderIn(BaseModel):
     premise_id: uuid.UUID
     account_id: uuid.UUID | None = None
     meter_id: uuid.UUID | None = None
-    scheduled_date: date
+    scheduled_date: Day
     reason: str | None = Field(default=None, max_length=500)
 
 
@@ -61,7 +63,7 @@ class DispatchIn(BaseModel):
 
 class CompleteIn(BaseModel):
     read: Decimal | None = Field(default=None, ge=0)
-    read_at: datetime | None = None
+    read_at: Instant | None = None
     notes: str | None = Field(default=None, max_length=2000)
 
 

@@ -1,7 +1,9 @@
 """Service orders: create, dispatch, complete with a read, cancel, worklist (flush only).
 
 Completing a final-read order (one created by a stop or transfer) tells billing to make the
-closing bill (`accounts.ClosingBillRequested`) in the same transaction.
+closing bill (`accounts.ClosingBillRequested`) in the same transaction. What follows from the
+orders' facts lives with those who react: a visit notice (contacts), closing an account left
+without service (agreements).
 """
 
 from __future__ import annotations
@@ -14,46 +16,36 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel import audit
 from kernel.auth import Principal
-from kernel.clock import utc_now, utility_today
+from kernel.clock import utc_now
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
-from kernel.outbox import Event, publish
-from kernel.settings import get_settings
-from services.accounts.agreements import repository as sa_repo
-from services.accounts.contacts import service as contacts
+from kernel.reactions import record
 from services.accounts.customers import service as customers
 from services.accounts.meters import domain as meter_domain
 from services.accounts.meters import service as meters
 from services.accounts.orders import domain, repository
-from services.accounts.orders.schemas import CompleteIn, OrderIn, OrderOut, Read
+from services.accounts.orders.facts import (
+    ClosingBillRequested,
+    ServiceOrderCancelled,
+    ServiceOrderCompleted,
+    ServiceOrderCreated,
+    ServiceOrderDispatched,
+)
+from services.accounts.orders.schemas import CompleteIn, OrderIn, OrderOut
 from services.accounts.premises.service import get as get_premise
 
 
-def order_out(row: Any) -> OrderOut:
-    data = dict(row._mapping)
-    value, read_at = data.pop("read_value"), data.pop("read_at")
-    data["read"] = (Read(meter_id=row.meter_id, value=value, read_at=read_at)
-                    if value is not None and row.meter_id is not None else None)
-    data["final_for_sa_ids"] = list(data["final_for_sa_ids"] or [])
-    return OrderOut.model_validate(data)
-
-
-def order_event(kind: str, o: OrderOut) -> Event:
-    key = f"account:{o.account_id}" if o.account_id else f"premise:{o.premise_id}"
-    return Event(f"accounts.{kind}", key, {"service_order": o.model_dump(mode="json")})
-
-
 async def get(session: AsyncSession, order_id: uuid.UUID, lock: bool = False) -> OrderOut:
-    row = await repository.get(session, order_id, lock)
-    if row is None:
+    found = await repository.get(session, order_id, lock)
+    if found is None:
         raise NotFound("No such service order", field="order_id")
-    return order_out(row)
+    return found
 
 
 async def create(
     session: AsyncSession, who: Principal, body: OrderIn, reference: str | None = None,
     final_for_sa_ids: list[uuid.UUID] | None = None, stop_date: date | None = None,
 ) -> OrderOut:
-    premise = await get_premise(session, body.premise_id)
+    await get_premise(session, body.premise_id)
     if body.account_id is not None:
         await customers.get_account(session, body.account_id)
     meter_id = body.meter_id
@@ -73,12 +65,7 @@ async def create(
     out = await get(session, order_id)
     await audit.record(session, who, "service_order.create", "service_order", str(order_id),
                        after=out)
-    await publish(session, [order_event("ServiceOrderCreated", out)], who.sub)
-    if out.account_id is not None and out.kind in get_settings().order_notice_kinds:
-        await contacts.send_letter(session, who, out.account_id, "service_order", {
-            "premise": premise.address.one_line(), "date": out.scheduled_date.isoformat(),
-            "order": out.number, "kind": out.kind.replace("_", " "),
-        }, utility_today())
+    record(session, who, ServiceOrderCreated(out))
     return out
 
 
@@ -91,7 +78,7 @@ async def dispatch(session: AsyncSession, who: Principal, order_id: uuid.UUID,
     after = await get(session, order_id)
     await audit.record(session, who, "service_order.dispatch", "service_order", str(order_id),
                        before=before, after=after)
-    await publish(session, [order_event("ServiceOrderDispatched", after)], who.sub)
+    record(session, who, ServiceOrderDispatched(after))
     return after
 
 
@@ -118,30 +105,10 @@ async def complete(session: AsyncSession, who: Principal, order_id: uuid.UUID,
     after = await get(session, order_id)
     await audit.record(session, who, "service_order.complete", "service_order", str(order_id),
                        before=before, after=after)
-    events = [order_event("ServiceOrderCompleted", after)]
+    record(session, who, ServiceOrderCompleted(after))
     if final and after.account_id is not None:
-        events.append(_closing_bill(after))
-    await publish(session, events, who.sub)
-    if final and after.account_id is not None:
-        await _close_if_no_service(session, who, after.account_id, after.stop_date)
+        record(session, who, ClosingBillRequested(after))
     return after
-
-
-def _closing_bill(o: OrderOut) -> Event:
-    reads = [o.read.model_dump(mode="json")] if o.read else []
-    return Event("accounts.ClosingBillRequested", f"account:{o.account_id}", {
-        "account_id": str(o.account_id),
-        "service_agreement_ids": [str(i) for i in o.final_for_sa_ids],
-        "final_reads": reads,
-        "stop_date": o.stop_date.isoformat() if o.stop_date else None,
-        "service_order_id": str(o.id),
-    })
-
-
-async def _close_if_no_service(session: AsyncSession, who: Principal, account_id: uuid.UUID,
-                               on: date | None) -> None:
-    if await sa_repo.count_active(session, account_id) == 0 and on is not None:
-        await customers.set_status(session, who, account_id, "closed", on)
 
 
 async def cancel(session: AsyncSession, who: Principal, order_id: uuid.UUID,
@@ -156,21 +123,19 @@ async def cancel(session: AsyncSession, who: Principal, order_id: uuid.UUID,
     after = await get(session, order_id)
     await audit.record(session, who, "service_order.cancel", "service_order", str(order_id),
                        before=before, after=after, reason=reason)
-    await publish(session, [order_event("ServiceOrderCancelled", after)], who.sub)
+    record(session, who, ServiceOrderCancelled(after))
     return after
 
 
 async def listing(session: AsyncSession, account_id: uuid.UUID | None,
                   premise_id: uuid.UUID | None, status: str | None,
                   limit: int = 100) -> list[OrderOut]:
-    rows = await repository.listing(session, account_id, premise_id, status, limit)
-    return [order_out(r) for r in rows]
+    return await repository.listing(session, account_id, premise_id, status, limit)
 
 
 async def worklist(session: AsyncSession, route: str | None, cycle: str | None, through: date,
                    technician: str | None) -> list[OrderOut]:
-    return [order_out(r) for r in
-            await repository.worklist(session, route, cycle, through, technician)]
+    return await repository.worklist(session, route, cycle, through, technician)
 
 
 async def from_billing(session: AsyncSession, who: Principal, payload: dict[str, Any],
@@ -182,12 +147,20 @@ async def from_billing(session: AsyncSession, who: Principal, payload: dict[str,
     reference = payload.get("reference")
     if reference and await repository.by_reference(session, str(reference)) is not None:
         return None
-    meter_id = payload.get("meter_id")
+    premise_id = uuid.UUID(str(payload["premise_id"]))
+    meter_id = uuid.UUID(str(payload["meter_id"])) if payload.get("meter_id") else None
+    reason = payload.get("reason")
+    named = await meters.get(session, meter_id) if meter_id is not None else None
+    if named is not None and (named.status != "installed" or named.premise_id != premise_id):
+        # Billing named the meter from its copy, which had not yet heard of an exchange: the
+        # visit goes to the meter at the premise now (create picks it), and says so.
+        reason = (f"{reason or ''} (billing named meter {meter_id}, no longer at the "
+                  "premise)").strip()[-500:]
+        meter_id = None
     body = OrderIn(
         kind=kind,
-        premise_id=uuid.UUID(str(payload["premise_id"])),
+        premise_id=premise_id,
         account_id=uuid.UUID(str(payload["account_id"])) if payload.get("account_id") else None,
-        meter_id=uuid.UUID(str(meter_id)) if meter_id else None,
-        scheduled_date=today, reason=payload.get("reason"),
+        meter_id=meter_id, scheduled_date=today, reason=reason,
     )
     return await create(session, who, body, reference=str(reference) if reference else None)

@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from services.accounts.common import Address
 
@@ -17,7 +17,7 @@ class PremiseIn(BaseModel):
     address: Address
     apn: str = Field(min_length=1, max_length=20)
     kind: PremiseKind = "single_family"
-    dwelling_units: int = Field(default=1, ge=1, le=2000)
+    dwelling_units: StrictInt = Field(default=1, ge=1, le=2000)
     cycle: str = Field(min_length=1, max_length=10)
     route: str = Field(min_length=1, max_length=20)
     latitude: Decimal | None = Field(default=None, ge=-90, le=90)
@@ -27,7 +27,7 @@ class PremiseIn(BaseModel):
 
 class PremisePatch(BaseModel):
     kind: PremiseKind | None = None
-    dwelling_units: int | None = Field(default=None, ge=1, le=2000)
+    dwelling_units: StrictInt | None = Field(default=None, ge=1, le=2000)
     cycle: str | None = Field(default=None, min_length=1, max_length=10)
     route: str | None = Field(default=None, min_length=1, max_length=20)
     latitude: Decimal | None = Field(default=None, ge=-90, le=90)

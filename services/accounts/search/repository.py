@@ -6,11 +6,14 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
 
 from sqlalchemy import TextClause, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.rows import all_as
 from services.accounts.search.domain import prefix_upper_bound
 
 _REFRESH_ACCOUNTS = text(
@@ -114,12 +117,33 @@ async def refresh_premises(session: AsyncSession, ids: Sequence[uuid.UUID]) -> N
 async def accounts_at_premises(
     session: AsyncSession, premise_ids: Sequence[uuid.UUID]
 ) -> list[uuid.UUID]:
-    rows = await session.execute(
+    return list((await session.execute(
         text("SELECT DISTINCT account_id FROM service_agreements "
              "WHERE premise_id = ANY(CAST(:ids AS uuid[]))"),
         {"ids": [str(i) for i in premise_ids]},
-    )
-    return [r[0] for r in rows]
+    )).scalars())
+
+
+async def accounts_of_customers(
+    session: AsyncSession, customer_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    return list((await session.execute(
+        text("SELECT id FROM accounts WHERE customer_id = ANY(CAST(:ids AS uuid[]))"),
+        {"ids": [str(i) for i in customer_ids]},
+    )).scalars())
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A ranked search row."""
+
+    entity: Literal["account", "premise"]
+    entity_id: uuid.UUID
+    account_number: str | None
+    title: str
+    subtitle: str
+    status: str
+    score: Decimal  # numeric: the mean of the word matches' strengths, plus 10 for an exact key
 
 
 _COLS = "s.entity, s.entity_id, s.account_number, s.title, s.subtitle, s.status"
@@ -229,7 +253,7 @@ def _query(n_words: int, n_identifiers: int) -> TextClause:
 async def search(
     session: AsyncSession, words: list[str], identifiers: list[str], entity: str | None,
     limit: int, candidates: int = 100, similar_words: int = 8,
-) -> list[Any]:
+) -> list[Hit]:
     """Every word must match a dictionary word the document holds, and every identifier must
     prefix one of its keys. Ranked by exact identifier, then by how well the words match."""
     if not words and not identifiers:
@@ -239,4 +263,4 @@ async def search(
         params.update(kw=similar_words, toks=words, n=len(words))
     for j, ident in enumerate(identifiers):
         params[f"k{j}"], params[f"k{j}hi"] = ident, prefix_upper_bound(ident)
-    return list((await session.execute(_query(len(words), len(identifiers)), params)).all())
+    return all_as(Hit, await session.execute(_query(len(words), len(identifiers)), params))

@@ -15,13 +15,17 @@ async def reindex(
     session: AsyncSession,
     accounts: Sequence[uuid.UUID] = (),
     premises: Sequence[uuid.UUID] = (),
+    customers: Sequence[uuid.UUID] = (),
 ) -> None:
-    """Refresh the search rows of these accounts and premises (and the accounts at the
-    premises, whose documents carry the service address, APN and meter serials)."""
+    """Refresh the search rows of these accounts and premises, of the accounts at the premises
+    (their documents carry the service address, APN and meter serials) and of the customers'
+    accounts (their name, mailing address, phones and emails), each once."""
     account_ids = set(accounts)
     if premises:
         await repository.refresh_premises(session, list(premises))
         account_ids.update(await repository.accounts_at_premises(session, list(premises)))
+    if customers:
+        account_ids.update(await repository.accounts_of_customers(session, list(customers)))
     await repository.refresh_accounts(session, sorted(account_ids))
 
 

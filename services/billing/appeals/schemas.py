@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 
 class AppealIn(BaseModel):
@@ -15,7 +15,7 @@ class AppealIn(BaseModel):
 
 
 class DecideIn(BaseModel):
-    repaired: bool
+    repaired: StrictBool
     notes: str = Field(default="", max_length=2000)
 
 

@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.rows import first_as
 from services.billing.copy.domain import COPY_TABLES
+
+
+@dataclass(frozen=True)
+class MeterFacts:
+    status: str
+    installed_at: date | None
+    dials: int
+    multiplier: Decimal
+
+
+@dataclass(frozen=True)
+class SaFacts:
+    account_id: uuid.UUID
+    premise_id: uuid.UUID
+    meter_id: uuid.UUID | None
+    start_date: date
+    stop_date: date | None
+    status: str
 
 
 async def upsert_account(s: AsyncSession, r: Mapping[str, object]) -> None:
@@ -53,6 +76,20 @@ async def upsert_meter(s: AsyncSession, r: Mapping[str, object]) -> None:
         "endpoint_id = excluded.endpoint_id, status = excluded.status, premise_id = "
         "excluded.premise_id, installed_at = excluded.installed_at, install_read = "
         "excluded.install_read"), r)
+
+
+async def meter_facts(s: AsyncSession, meter_id: object) -> MeterFacts | None:
+    """What reads are judged on, as the copy has it now (None: not heard of)."""
+    return first_as(MeterFacts, await s.execute(text(
+        "SELECT status, installed_at, dials, multiplier FROM meters WHERE id = :id"),
+        {"id": meter_id}))
+
+
+async def sa_facts(s: AsyncSession, sa_id: object) -> SaFacts | None:
+    """What reads and bill runs are judged on, as the copy has it now (None: not heard of)."""
+    return first_as(SaFacts, await s.execute(text(
+        "SELECT account_id, premise_id, meter_id, start_date, stop_date, status "
+        "FROM service_agreements WHERE id = :id"), {"id": sa_id}))
 
 
 async def upsert_sa(s: AsyncSession, r: Mapping[str, object]) -> None:

@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from services.billing.common import BizDate
 
@@ -31,13 +31,13 @@ class RateClassIn(BaseModel):
     basis: Literal["metered", "winter_average", "fixed_only"] = "metered"
     cap: Decimal | None = Field(default=None, gt=0, max_digits=14, decimal_places=4)
     minimum_charge: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    widths_per_unit: bool = False
+    widths_per_unit: StrictBool = False
     blocks: list[BlockIn] = []
 
 
 class SurchargeIn(BaseModel):
     service: Service
-    stage: int = Field(ge=1, le=9)
+    stage: StrictInt = Field(ge=1, le=9)
     price: Decimal = Field(ge=0, max_digits=12, decimal_places=6)
 
 
@@ -50,7 +50,7 @@ class FeeIn(BaseModel):
 class RateVersionIn(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     effective_date: BizDate
-    drought_stage: int = Field(default=0, ge=0, le=9)
+    drought_stage: StrictInt = Field(default=0, ge=0, le=9)
     fixed: list[FixedCharge] = []
     classes: list[RateClassIn] = Field(min_length=1)
     surcharges: list[SurchargeIn] = []

@@ -24,6 +24,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,61 @@ def estimate_value(ctx: Context, read_on: date) -> tuple[Decimal, Decimal]:
     if value >= top:
         value -= top
     return value, units * ctx.multiplier
+
+
+# ---- judging on a copy that may be behind (docs/events.md, "Decisions on a copy") ----------
+
+#: The exception a read carries while billing's copy of accounts cannot judge it yet.
+AWAITING_COPY = "awaiting_copy"
+#: How billing closes an exception its copy raised and no longer raises once it caught up.
+CLEARED = "cleared"
+
+
+def copy_gap(meter_status: str | None) -> str | None:
+    """Why billing's copy cannot judge a read of this meter yet (None: it can).
+
+    Reads come from installed meters: a meter billing has not heard of, or one its copy still
+    shows in stock, means an `accounts.MeterChanged` has not arrived yet. Judging the read
+    now would take it as the meter's first read (no use) and the bill would say missing_read.
+    """
+    if meter_status is None:
+        return "billing has not heard of this meter yet"
+    if meter_status not in ("installed", "removed"):
+        return "billing has not heard of this meter's installation yet"
+    return None
+
+
+def judge(value: Decimal, read_on: date, ctx: Context, th: Thresholds) -> Evaluation:
+    """`evaluate`, plus the register check a read recorded before its meter was known skipped."""
+    if value >= register_max(ctx.dials):
+        return Evaluation(None, None, [("does_not_fit",
+                                        f"reading {value} does not fit {ctx.dials} dials")])
+    return evaluate(value, read_on, ctx, th)
+
+
+@dataclass(frozen=True)
+class RaisedException:
+    """An exception a read already has: its code, where it stands and how it was resolved."""
+
+    id: Any
+    code: str
+    status: str
+    resolution: str | None
+
+
+def reconcile(existing: list[RaisedException], raised: list[tuple[str, str]]
+              ) -> tuple[list[Any], list[tuple[str, str]]]:
+    """A read judged again: (open exceptions to clear, issues to open).
+
+    An open exception the read no longer raises is cleared. An issue is opened unless the read
+    already has it open, waiting on a re-read, or resolved by a person (a person's decision
+    stands; only what the copy itself raised comes and goes with the copy).
+    """
+    codes = {c for c, _ in raised}
+    clear = [e.id for e in existing if e.status == "open" and e.code not in codes]
+    standing = {e.code for e in existing
+                if e.status in ("open", "reread_ordered") or e.resolution != CLEARED}
+    return clear, [(c, d) for c, d in raised if c not in standing]
 
 
 MAX_INTERVAL = Decimal("1000000")

@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -25,6 +25,8 @@ class Meter:
     dials: int
     multiplier: Decimal
     premise_id: uuid.UUID | None
+    status: str
+    installed_at: date | None
 
 
 @dataclass(frozen=True)
@@ -99,23 +101,70 @@ class ReadImport:
 
 
 @dataclass(frozen=True)
+class ReadToJudge:
+    id: uuid.UUID
+    read_on: date
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class ExceptionState:
+    id: uuid.UUID
+    code: str
+    status: str
+    resolution: str | None
+
+
+@dataclass(frozen=True)
+class HeldRead:
+    """A read kept for a serial the copy did not hold yet."""
+
+    read_on: date
+    value: Decimal
+    source: str
+    import_id: uuid.UUID | None
+    line_no: int | None
+    created_by: str
+
+
+@dataclass(frozen=True)
+class HeldForSerial(HeldRead):
+    serial: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class AmiDay:
     day: date
     total: Decimal
     hourly: list[Decimal | None]
 
 
-async def meters_by_serial(s: AsyncSession, serials: list[str]) -> dict[str, Meter]:
+# Judging a read and judging it again when the copy catches up must not pass each other:
+# a read judged in a transaction that cannot yet see an accounts event, committed after the
+# event's handler looked for reads to judge again, would keep its stale judgment. Both sides
+# lock the meter: its copy row (FOR SHARE to judge, FOR UPDATE to judge again, in id order),
+# and, for a meter the copy does not hold yet, a transaction advisory lock on its id.
+_LOCKS = {"": "", "share": " ORDER BY id FOR SHARE", "update": " ORDER BY id FOR UPDATE"}
+
+
+async def meters_by_serial(s: AsyncSession, serials: list[str], lock: str = ""
+                           ) -> dict[str, Meter]:
     rows = all_as(Meter, await s.execute(text(
-        "SELECT id, serial, dials, multiplier, premise_id FROM meters "
-        "WHERE serial = ANY(:s)"), {"s": serials}))
+        "SELECT id, serial, dials, multiplier, premise_id, status, installed_at FROM meters "
+        "WHERE serial = ANY(:s)" + _LOCKS[lock]), {"s": serials}))
     return {r.serial: r for r in rows}
 
 
-async def meter(s: AsyncSession, meter_id: uuid.UUID) -> Meter | None:
+async def meter(s: AsyncSession, meter_id: uuid.UUID, lock: str = "") -> Meter | None:
     return first_as(Meter, await s.execute(text(
-        "SELECT id, serial, dials, multiplier, premise_id FROM meters WHERE id = :id"),
-        {"id": meter_id}))
+        "SELECT id, serial, dials, multiplier, premise_id, status, installed_at FROM meters "
+        "WHERE id = :id" + _LOCKS[lock]), {"id": meter_id}))
+
+
+async def lock_meter_id(s: AsyncSession, meter_id: uuid.UUID | str) -> None:
+    await s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 12))"),
+                    {"k": f"billing-meter:{meter_id}"})
 
 
 async def context_row(s: AsyncSession, meter_id: uuid.UUID, on: date) -> Context:
@@ -189,7 +238,7 @@ async def exceptions_of_read(s: AsyncSession, read_id: uuid.UUID) -> list[ReadEx
 async def get_exception(s: AsyncSession, exc_id: uuid.UUID, lock: bool = False
                         ) -> ReadException | None:
     return first_as(ReadException, await s.execute(text(
-        "SELECT e.*, m.premise_id FROM read_exceptions e JOIN meters m ON m.id = e.meter_id "
+        "SELECT e.*, m.premise_id FROM read_exceptions e LEFT JOIN meters m ON m.id = e.meter_id "
         "WHERE e.id = :id" + (" FOR UPDATE OF e" if lock else "")), {"id": exc_id}))
 
 
@@ -212,10 +261,11 @@ async def list_exceptions(s: AsyncSession, status: str | None, cycle: str | None
     return [WorklistItem.model_validate(r._asdict()) for r in (await s.execute(text(
         "SELECT e.id, e.read_id, e.meter_id, m.serial, p.cycle, p.route, e.code, e.detail, "
         "e.status, e.resolution, e.reason, r.read_on, r.value FROM read_exceptions e "
-        "JOIN meters m ON m.id = e.meter_id LEFT JOIN premises p ON p.id = m.premise_id "
+        "LEFT JOIN meters m ON m.id = e.meter_id LEFT JOIN premises p ON p.id = m.premise_id "
         "LEFT JOIN reads r ON r.id = e.read_id "
         "WHERE (CAST(:st AS text) IS NULL OR e.status = :st) "
-        "AND (CAST(:cy AS text) IS NULL OR p.cycle = :cy) ORDER BY p.route, m.serial, e.code"),
+        "AND (CAST(:cy AS text) IS NULL OR p.cycle = :cy) "
+        "ORDER BY p.route, m.serial, e.code, e.created_at"),
         {"st": status, "cy": cycle})).all()]
 
 
@@ -273,3 +323,73 @@ async def ami_daily(s: AsyncSession, meter_id: uuid.UUID, start: date, end: date
     return all_as(AmiDay, await s.execute(text(
         "SELECT day, total, hourly FROM ami_days WHERE meter_id = :m AND day BETWEEN :s AND :e "
         "ORDER BY day"), {"m": meter_id, "s": start, "e": end}))
+
+
+# ---- judging again when billing's copy catches up -------------------------------------------
+
+async def reads_to_judge_again(s: AsyncSession, meter_id: uuid.UUID,
+                               since: date | None) -> list[ReadToJudge]:
+    """Reads of a meter whose judgment rests on the copy: every read still held for the copy,
+    and (with `since`) the machine-judged reads from `since` on that no final bill has used
+    (a billed read is history: changing it is a rebill, a person's decision)."""
+    return all_as(ReadToJudge, await s.execute(text(
+        """
+        SELECT r.id, r.read_on, r.value FROM reads r
+        WHERE r.meter_id = :m AND r.status IN ('valid', 'pending') AND r.kind = 'actual'
+          AND r.source NOT IN ('install', 'correction')
+          AND (EXISTS (SELECT 1 FROM read_exceptions e WHERE e.read_id = r.id
+                         AND e.code = 'awaiting_copy' AND e.status = 'open')
+               OR (CAST(:since AS date) IS NOT NULL AND r.read_on >= :since
+                   AND r.read_on > coalesce((
+                       SELECT max(b.period_end) FROM bills b
+                       JOIN service_agreements sa ON sa.account_id = b.account_id
+                       JOIN meters m ON m.id = :m
+                       WHERE b.status = 'final' AND (sa.meter_id = m.id OR (sa.meter_id IS NULL
+                             AND sa.premise_id = m.premise_id))), '-infinity'::date)))
+        ORDER BY r.read_on, r.created_at
+        """), {"m": meter_id, "since": since}))
+
+
+async def exception_states(s: AsyncSession, read_id: uuid.UUID) -> list[ExceptionState]:
+    return all_as(ExceptionState, await s.execute(text(
+        "SELECT id, code, status, resolution FROM read_exceptions WHERE read_id = :r "
+        "ORDER BY created_at"), {"r": read_id}))
+
+
+async def set_judgment(s: AsyncSession, read_id: uuid.UUID, usage: Decimal | None,
+                       days: int | None, status: str) -> None:
+    await s.execute(text(
+        "UPDATE reads SET usage = :u, days = :d, status = :st WHERE id = :id"),
+        {"u": usage, "d": days, "st": status, "id": read_id})
+
+
+async def meters_of_agreement(s: AsyncSession, meter_id: uuid.UUID | None,
+                              premise_id: uuid.UUID) -> list[uuid.UUID]:
+    """The meters an agreement measures (its own, else every meter at its premise)."""
+    if meter_id is not None:
+        return [meter_id]
+    return [r.id for r in (await s.execute(text(
+        "SELECT id FROM meters WHERE premise_id = :p"), {"p": premise_id})).all()]
+
+
+async def hold_for_serial(s: AsyncSession, r: Mapping[str, object]) -> bool:
+    """Keep a read for a serial the copy does not hold; False when already kept."""
+    res = await s.execute(text(
+        "INSERT INTO reads_awaiting_meter (id, serial, read_on, value, source, import_id, "
+        "line_no, created_by) VALUES (:id, :serial, :read_on, :value, :source, :import_id, "
+        ":line_no, :created_by) ON CONFLICT ON CONSTRAINT reads_awaiting_meter_uq DO NOTHING"),
+        r)
+    return bool(res.rowcount)  # type: ignore[attr-defined]
+
+
+async def take_held_for_serial(s: AsyncSession, serial: str) -> list[HeldRead]:
+    """The reads kept for `serial`, removed from the waiting list (the caller records them)."""
+    return all_as(HeldRead, await s.execute(text(
+        "DELETE FROM reads_awaiting_meter WHERE serial = :s RETURNING read_on, value, source, "
+        "import_id, line_no, created_by"), {"s": serial}))
+
+
+async def held_for_serials(s: AsyncSession) -> list[HeldForSerial]:
+    return all_as(HeldForSerial, await s.execute(text(
+        "SELECT serial, read_on, value, source, import_id, line_no, created_by, created_at "
+        "FROM reads_awaiting_meter ORDER BY created_at, serial")))

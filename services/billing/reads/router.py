@@ -17,6 +17,7 @@ from services.billing.reads.schemas import (
     AmiDay,
     CorrectIn,
     EstimateIn,
+    HeldRead,
     ImportResult,
     ReadIn,
     ReadOut,
@@ -104,6 +105,14 @@ async def open_missing_read_exceptions(session: SessionDep, who: Tech, cycle: st
                                        period_start: BizDate, period_end: BizDate) -> UnreadReport:
     """At cycle time: open a `missing` exception for every unread meter of the cycle."""
     return await service.unread_report(session, who, cycle, period_start, period_end, True)
+
+
+@router.get("/awaiting-meter", response_model=list[HeldRead],
+            responses=problem_responses(401, 403))
+async def awaiting_meter(session: SessionDep, _: Tech) -> list[HeldRead]:
+    """Route-file reads kept for a meter serial billing's copy has not heard of yet; each is
+    recorded and judged when the meter's `accounts.MeterChanged` arrives."""
+    return await service.held_for_serials(session)
 
 
 @router.get("/thresholds", response_model=ThresholdsIO, responses=problem_responses(401, 403))

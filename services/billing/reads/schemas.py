@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -48,6 +48,10 @@ class ImportResult(BaseModel):
     accepted: int
     rejected: int
     exceptions: int = 0
+    awaiting_copy: int = Field(default=0, description=(
+        "reads for a meter serial billing's copy has not heard of yet (route-file rows, "
+        "counted as accepted; an AMI file's last register per serial, its intervals refused "
+        "by line): kept, and recorded when it does (GET /api/billing/reads/awaiting-meter)"))
     errors: list[RowErrorOut]
 
 
@@ -55,7 +59,7 @@ class WorklistItem(BaseModel):
     id: uuid.UUID
     read_id: uuid.UUID | None
     meter_id: uuid.UUID
-    serial: str
+    serial: str | None = Field(description="null while billing has not heard of the meter")
     cycle: str | None
     route: str | None
     code: str
@@ -109,3 +113,16 @@ class AmiDay(BaseModel):
     day: date
     total: Decimal
     hourly: list[Decimal | None]
+
+
+class HeldRead(BaseModel):
+    """A route-file read kept until billing's copy hears of its meter."""
+
+    serial: str
+    read_on: date
+    value: Decimal
+    source: str
+    import_id: uuid.UUID | None
+    line_no: int | None
+    created_by: str
+    created_at: datetime

@@ -20,6 +20,7 @@ from services.billing.reads import repository as repo
 from services.billing.reads.schemas import (
     AmiDay,
     ExceptionOut,
+    HeldRead,
     ImportResult,
     ReadOut,
     RowErrorOut,
@@ -54,30 +55,111 @@ async def _context(s: AsyncSession, m: repo.Meter, on: date) -> domain.Context:
                           c.prior_per_day, c.last_year_per_day, c.avg_per_day)
 
 
-async def record(s: AsyncSession, m: repo.Meter, on: date, value: Decimal, source: str, who: str,
-                 th: domain.Thresholds, import_id: uuid.UUID | None = None,
-                 line_no: int | None = None) -> tuple[uuid.UUID | None, int]:
-    """Validate and store one read; (read id or None if already there, exceptions opened)."""
-    if value >= domain.register_max(m.dials):
-        raise Unprocessable(f"reading {value} does not fit {m.dials} dials", field="value")
-    ev = domain.evaluate(value, on, await _context(s, m, on), th)
+async def record(s: AsyncSession, m: repo.Meter | None, on: date, value: Decimal, source: str,
+                 who: str, th: domain.Thresholds, import_id: uuid.UUID | None = None,
+                 line_no: int | None = None, meter_id: uuid.UUID | None = None
+                 ) -> tuple[uuid.UUID | None, int]:
+    """Validate and store one read; (read id or None if already there, exceptions opened).
+
+    `m` is the meter in billing's copy, None when the copy has not heard of `meter_id` yet:
+    then, or while the copy still shows the meter uninstalled, the read is held (pending, an
+    `awaiting_copy` exception) and judged when the copy catches up (`judge_again`)."""
+    gap = domain.copy_gap(m.status if m else None)
+    if gap is not None or m is None:  # no meter: copy_gap says so
+        ev = domain.Evaluation(None, None, [(domain.AWAITING_COPY, f"{gap}; the read is "
+                                             "judged when it does")])
+    else:
+        if value >= domain.register_max(m.dials):
+            raise Unprocessable(f"reading {value} does not fit {m.dials} dials", field="value")
+        ev = domain.evaluate(value, on, await _context(s, m, on), th)
     rid = uuid.uuid4()
+    mid = m.id if m is not None else meter_id
     inserted = await repo.insert_read(s, {
-        "id": rid, "meter_id": m.id, "read_on": on, "value": value, "usage": ev.usage,
+        "id": rid, "meter_id": mid, "read_on": on, "value": value, "usage": ev.usage,
         "days": ev.days, "source": source, "kind": "actual",
         "status": "pending" if ev.issues else "valid", "import_id": import_id,
         "line_no": line_no, "created_by": who})
     if not inserted:
         return None, 0
     await repo.insert_exceptions(s, [
-        {"id": uuid.uuid4(), "read_id": rid, "meter_id": m.id, "code": code, "detail": detail}
+        {"id": uuid.uuid4(), "read_id": rid, "meter_id": mid, "code": code, "detail": detail}
         for code, detail in ev.issues])
     return rid, len(ev.issues)
 
 
-async def baseline(s: AsyncSession, meter_id: Any, on: date, value: Decimal) -> None:
-    """The install read of a meter: where its first period's use is measured from."""
-    await repo.insert_read(s, {
+async def copy_gap_of(s: AsyncSession, meter_id: uuid.UUID) -> str | None:
+    """Why billing's copy cannot judge reads of this meter yet (None: it can)."""
+    m = await repo.meter(s, meter_id)
+    gap = domain.copy_gap(m.status if m else None)
+    return f"{gap} ({meter_id})" if gap else None
+
+
+async def meter_to_judge(s: AsyncSession, meter_id: uuid.UUID) -> repo.Meter | None:
+    """The copy's meter, locked against a concurrent catching-up (see repository); None when
+    the copy has not heard of it, after waiting for a handler that may be adding it."""
+    m = await repo.meter(s, meter_id, lock="share")
+    if m is None:
+        await repo.lock_meter_id(s, meter_id)
+        m = await repo.meter(s, meter_id, lock="share")
+    return m
+
+
+async def judge_again(s: AsyncSession, meter_id: uuid.UUID, since: date | None,
+                      why: str) -> int:
+    """Billing's copy caught up on this meter (`why`): judge again, in date order, the reads
+    held for it and (from `since`) the unbilled reads judged on the copy as it was. Exceptions
+    the copy raised and no longer raises are cleared, new ones opened; a person's resolution
+    stands. Returns how many reads changed."""
+    await repo.lock_meter_id(s, meter_id)
+    m = await repo.meter(s, meter_id, lock="update")
+    reads = await repo.reads_to_judge_again(s, meter_id, since)
+    if not reads:
+        return 0
+    th = await thresholds(s)
+    changed = 0
+    for r in reads:
+        gap = domain.copy_gap(m.status if m else None)
+        if gap is not None or m is None:  # no meter: copy_gap says so
+            ev = domain.Evaluation(None, None, [(domain.AWAITING_COPY, f"{gap}; the read is "
+                                                 "judged when it does")])
+        else:
+            ev = domain.judge(r.value, r.read_on, await _context(s, m, r.read_on), th)
+        states = [domain.RaisedException(e.id, e.code, e.status, e.resolution)
+                  for e in await repo.exception_states(s, r.id)]
+        clear, new = domain.reconcile(states, ev.issues)
+        if clear:
+            await repo.resolve_exceptions(s, clear, domain.CLEARED,
+                                          f"billing's copy caught up: {why}", "billing")
+        await repo.insert_exceptions(s, [
+            {"id": uuid.uuid4(), "read_id": r.id, "meter_id": meter_id, "code": c, "detail": d}
+            for c, d in new])
+        still_open = bool(new) or any(
+            e.status in ("open", "reread_ordered") and e.id not in clear for e in states)
+        status = "pending" if still_open else "valid"
+        usage = ev.usage
+        if usage is None and status == "valid" and ev.days:
+            usage = Decimal(0)  # an accepted lower read uses nothing (as `_release` does)
+        await repo.set_judgment(s, r.id, usage, ev.days, status)
+        changed += bool(clear or new)
+    return changed
+
+
+async def judge_again_for_agreement(s: AsyncSession, meter_ids: list[Any | None],
+                                    premise_ids: list[Any], since: date, why: str) -> int:
+    """An agreement's dates, status or meter changed in the copy: judge again the reads of the
+    meters it measures (its meter, else its premise's) from `since` (use on an inactive
+    agreement and zero use on an active one rest on it)."""
+    meters: set[uuid.UUID] = set()
+    for meter_id, premise_id in zip(meter_ids, premise_ids, strict=True):
+        meters.update(await repo.meters_of_agreement(
+            s, uuid.UUID(str(meter_id)) if meter_id else None, uuid.UUID(str(premise_id))))
+    return sum([await judge_again(s, m, since, why) for m in sorted(meters)])
+
+
+async def baseline(s: AsyncSession, meter_id: Any, on: date, value: Decimal) -> bool:
+    """The install read of a meter: where its first period's use is measured from.
+    True when it is new (reads after it must then be judged again)."""
+    return await repo.insert_read(s, {
         "id": uuid.uuid4(), "meter_id": meter_id, "read_on": on, "value": value, "usage": None,
         "days": None, "source": "install", "kind": "actual", "status": "valid",
         "created_by": "accounts"})
@@ -96,12 +178,11 @@ async def read_out(s: AsyncSession, read_id: uuid.UUID) -> ReadOut:
 
 async def add_read(s: AsyncSession, who: Principal, meter_id: uuid.UUID, on: date,
                    value: Decimal, source: str, today: date) -> ReadOut:
-    m = await repo.meter(s, meter_id)
-    if m is None:
-        raise NotFound("No such meter", field="meter_id")
     if on > today:
         raise Unprocessable("A read cannot be in the future", field="read_on")
-    rid, _ = await record(s, m, on, value, source, who.sub, await thresholds(s))
+    m = await meter_to_judge(s, meter_id)
+    rid, _ = await record(s, m, on, value, source, who.sub, await thresholds(s),
+                          meter_id=meter_id)
     if rid is None:
         raise Conflict("This read was already recorded", field="read_on")
     return await read_out(s, rid)
@@ -126,37 +207,47 @@ async def import_file(s: AsyncSession, who: Principal, kind: str, filename: str,
     import_id = uuid.uuid4()
     try:
         if kind == "handheld":
-            good, errors, n_exc = await _import_handheld(s, who, import_id, text_, today)
+            good, errors, n_exc, held = await _import_handheld(s, who, import_id, text_, today)
         else:
-            good, errors, n_exc = await _import_ami(s, who, import_id, text_, today)
+            good, errors, n_exc, held = await _import_ami(s, who, import_id, text_, today)
     except domain.NotAReadFile as exc:
         raise Unprocessable(f"Not a {kind} read file: {exc}", field="file") from exc
     err = [{"line": e.line, "message": e.message} for e in sorted(errors, key=lambda e: e.line)]
+    if kind == "handheld":
+        good += held  # a kept row is accepted; AMI counts intervals, and keeps register reads
     await repo.insert_import(s, {"id": import_id, "kind": kind, "sha256": sha,
                                  "filename": filename, "imported_by": who.sub,
                                  "accepted": good, "rejected": len(err), "errors": err})
     await audit.record(s, who, "import-reads", "read_import", str(import_id),
-                       after={"file": filename, "accepted": good, "rejected": len(err)})
-    return ImportResult(import_id=import_id, duplicate=False, accepted=good, rejected=len(err),
-                        exceptions=n_exc, errors=[RowErrorOut(**e) for e in err])
+                       after={"file": filename, "accepted": good, "rejected": len(err),
+                              "awaiting_copy": held})
+    return ImportResult(import_id=import_id, duplicate=False, accepted=good,
+                        rejected=len(err), exceptions=n_exc, awaiting_copy=held,
+                        errors=[RowErrorOut(**e) for e in err])
 
 
 async def _import_handheld(s: AsyncSession, who: Principal, import_id: uuid.UUID, content: str,
-                           today: date) -> tuple[int, list[domain.RowError], int]:
+                           today: date) -> tuple[int, list[domain.RowError], int, int]:
+    """Rows for a serial billing's copy has not heard of are kept (`awaiting_copy` in the
+    result, `GET /reads/awaiting-meter`) and recorded when the meter's event arrives."""
     rows, errors = domain.parse_handheld(content, today)
-    meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}))
+    meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}), lock="share")
     th = await thresholds(s)
-    good = n_exc = 0
+    good = n_exc = held = 0
     seen: set[str] = set()
     for r in sorted(rows, key=lambda r: (r.read_on, r.line)):
-        m = meters.get(r.serial)
-        if m is None:
-            errors.append(domain.RowError(r.line, f"unknown meter {r.serial}"))
-            continue
         if r.serial in seen:
             errors.append(domain.RowError(r.line, f"meter {r.serial} appears twice in the file"))
             continue
         seen.add(r.serial)
+        m = meters.get(r.serial) or await _meter_by_serial_to_judge(s, r.serial)
+        if m is None:
+            await repo.hold_for_serial(s, {
+                "id": uuid.uuid4(), "serial": r.serial, "read_on": r.read_on, "value": r.value,
+                "source": "handheld", "import_id": import_id, "line_no": r.line,
+                "created_by": who.sub})
+            held += 1
+            continue
         try:
             rid, k = await record(s, m, r.read_on, r.value, "handheld", who.sub, th,
                                   import_id, r.line)
@@ -165,17 +256,60 @@ async def _import_handheld(s: AsyncSession, who: Principal, import_id: uuid.UUID
             continue
         good += 1
         n_exc += k
-    return good, errors, n_exc
+    return good, errors, n_exc, held
+
+
+async def _meter_by_serial_to_judge(s: AsyncSession, serial: str) -> repo.Meter | None:
+    """A serial the copy did not hold when the file was read: wait for a handler that may be
+    adding it (the lock `adopt_held_for_serial` takes), then look again."""
+    await repo.lock_meter_id(s, serial)
+    return (await repo.meters_by_serial(s, [serial], lock="share")).get(serial)
+
+
+async def adopt_held_for_serial(s: AsyncSession, meter_id: uuid.UUID, serial: str) -> int:
+    """The copy now holds the meter a route file named by serial: its kept reads are recorded
+    and judged (held again as `awaiting_copy` while the meter is not installed)."""
+    await repo.lock_meter_id(s, serial)
+    kept = await repo.take_held_for_serial(s, serial)
+    if not kept:
+        return 0
+    m = await meter_to_judge(s, meter_id)
+    th = await thresholds(s)
+    for r in sorted(kept, key=lambda r: r.read_on):
+        try:
+            await record(s, m, r.read_on, r.value, r.source, r.created_by, th, r.import_id,
+                         r.line_no, meter_id=meter_id)
+        except Unprocessable as exc:  # too many digits for the meter: on the worklist
+            await repo.insert_exceptions(s, [{
+                "id": uuid.uuid4(), "read_id": None, "meter_id": meter_id,
+                "code": "does_not_fit", "detail": f"route file read of {r.read_on}: "
+                f"{exc.detail}"}])
+    return len(kept)
+
+
+async def held_for_serials(s: AsyncSession) -> list[HeldRead]:
+    return [HeldRead.model_validate(r, from_attributes=True)
+            for r in await repo.held_for_serials(s)]
 
 
 async def _import_ami(s: AsyncSession, who: Principal, import_id: uuid.UUID, content: str,
-                      today: date) -> tuple[int, list[domain.RowError], int]:
+                      today: date) -> tuple[int, list[domain.RowError], int, int]:
+    """Intervals for a serial billing's copy has not heard of are refused by line (the daily
+    view is not billing's); that serial's last register read is kept like a route file's."""
     rows, errors = domain.parse_intervals(content)
-    meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}))
+    meters = await repo.meters_by_serial(s, sorted({r.serial for r in rows}), lock="share")
+    for serial in sorted({r.serial for r in rows} - set(meters)):
+        m = await _meter_by_serial_to_judge(s, serial)
+        if m is not None:
+            meters[serial] = m
     known = []
+    unknown_last: dict[str, domain.IntervalRow] = {}
     for r in rows:
         if r.serial not in meters:
             errors.append(domain.RowError(r.line, f"unknown meter {r.serial}"))
+            if r.register is not None and r.at.date() <= today and (
+                    r.serial not in unknown_last or r.at >= unknown_last[r.serial].at):
+                unknown_last[r.serial] = r
         elif r.at.date() > today:
             errors.append(domain.RowError(r.line, "interval is in the future"))
         else:
@@ -196,7 +330,12 @@ async def _import_ami(s: AsyncSession, who: Principal, import_id: uuid.UUID, con
             n_exc += k
         except Unprocessable as exc:
             errors.append(domain.RowError(r.line, exc.detail or "invalid"))
-    return len(known), errors, n_exc
+    for serial, r in sorted(unknown_last.items()):
+        assert r.register is not None
+        await repo.hold_for_serial(s, {
+            "id": uuid.uuid4(), "serial": serial, "read_on": r.at.date(), "value": r.register,
+            "source": "ami", "import_id": import_id, "line_no": r.line, "created_by": who.sub})
+    return len(known), errors, n_exc, len(unknown_last)
 
 
 async def unread_report(s: AsyncSession, who: Principal, cycle: str, start: date, end: date,
@@ -254,6 +393,10 @@ async def _open_exception(s: AsyncSession, exc_id: uuid.UUID) -> repo.ReadExcept
         raise NotFound("No such read exception", field="exception_id")
     if e.status == "resolved":
         raise Conflict("This exception is already resolved")
+    if e.code == domain.AWAITING_COPY:
+        raise Conflict("This read waits for billing's copy of accounts and is judged when the "
+                       "copy catches up; if it does not, see the parked events "
+                       "(/api/billing/admin/events/parked)")
     return e
 
 
@@ -355,9 +498,8 @@ async def reread_arrived(s: AsyncSession, reference: str | None, meter_id: Any,
                          on: date, value: Decimal) -> None:
     """A completed service order carried a read: record it; close the re-read it answers
     (the questioned read is set aside first, so the new one is measured from the read before)."""
-    m = await repo.meter(s, uuid.UUID(str(meter_id)))
-    if m is None:
-        return
+    mid = uuid.UUID(str(meter_id))
+    m = await meter_to_judge(s, mid)
     e = None
     if reference and reference.startswith("exception:"):
         e = await repo.get_exception(s, uuid.UUID(reference.split(":", 1)[1]), lock=True)
@@ -370,7 +512,7 @@ async def reread_arrived(s: AsyncSession, reference: str | None, meter_id: Any,
                                       "re-read received", "accounts")
     try:
         rid, _ = await record(s, m, on, value, "service_order", "accounts",
-                              await thresholds(s))
+                              await thresholds(s), meter_id=mid)
     except Unprocessable:
         rid = None
     if e is not None:

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel import audit
 from kernel.auth import Principal
+from kernel.clock import utility_today
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kernel.outbox import Event, publish
 from services.billing.config import service as config
@@ -48,7 +49,8 @@ async def run_out(s: AsyncSession, run_id: uuid.UUID) -> RunOut:
                   prepared_by=r.prepared_by, approved_by=r.approved_by,
                   finalised_by=r.finalised_by, finalised_at=r.finalised_at, bills=sm.bills,
                   total=sm.total, flagged=sm.flagged, held=sm.held,
-                  flags=await repo.flag_counts(s, run_id))
+                  flags=await repo.flag_counts(s, run_id),
+                  held_for_copy=await repo.held_for_copy(s, run_id))
 
 
 async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
@@ -66,6 +68,7 @@ async def _calculate(s: AsyncSession, run_id: uuid.UUID) -> None:
     run = await repo.get_run(s, run_id)
     assert run is not None  # created or locked by the caller in this transaction
     await repo.calculate(s, run, t.max_total, t.change)
+    await repo.hold_for_copy(s, run_id)
 
 
 async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: date,
@@ -75,6 +78,9 @@ async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: 
         raise Unprocessable(why, field="period_end")
     if await repo.live_run(s, cycle, start, end) is not None:
         raise Conflict("A run for this cycle already covers part of this period")
+    previous = await repo.previous_final_run(s, cycle, start)
+    if previous is not None:
+        await bill_missed_periods(s, previous, bill_date)
     t = await review_thresholds(s)
     run_id = uuid.uuid4()
     await repo.insert_run(s, {"id": run_id, "cycle": cycle, "period_start": start,
@@ -171,6 +177,8 @@ async def finalise(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut
         r.due_date, who.sub)
     await repo.publish_bills(s, run_id, balances, who.sub)
     await repo.set_status(s, run_id, new, finalised_by=who.sub)
+    if r.kind == "cycle":
+        await bill_missed_periods(s, run_id, max(r.bill_date, utility_today()))
     await audit.record(s, who, "finalise", "bill_run", str(run_id))
     return await run_out(s, run_id)
 
@@ -228,12 +236,23 @@ async def cancel_and_rebill(s: AsyncSession, who: Principal, bill_id: uuid.UUID,
 
 
 async def closing_bill(s: AsyncSession, event_id: str, account_id: uuid.UUID, stop: date,
-                       today: date) -> uuid.UUID | None:
+                       today: date, sa_ids: list[uuid.UUID] | None = None) -> uuid.UUID | None:
     """`accounts.ClosingBillRequested`: a one-account run from the day after the last final
-    bill to the stop date (prorated), left in preview for review and approval."""
+    bill to the stop date (prorated), left in preview for review and approval. A final bill
+    that already charged the account's agreements past the stop (its run was calculated before
+    billing heard of the stop) is rebilled to the stop instead, through the same review."""
     ref = f"closing:{event_id}"
     if await repo.run_by_reference(s, ref) is not None:
         return None
+    late = await repo.bills_past_stop(s, account_id, sa_ids or [], stop)
+    if late:
+        run_id = None
+        for i, b in enumerate(late):
+            run_id = await create_account_run(s, "accounts", "rebill", account_id,
+                                              b.period_start, b.period_end, max(today, stop),
+                                              replaces=b.id,
+                                              reference=ref if i == 0 else f"{ref}:{i}")
+        return run_id
     last = await repo.last_final_end(s, account_id)
     acct = await repo.account_cycle(s, account_id)
     start = last + timedelta(days=1) if last else (acct.first_start if acct else stop)
@@ -241,3 +260,29 @@ async def closing_bill(s: AsyncSession, event_id: str, account_id: uuid.UUID, st
         return None
     return await create_account_run(s, "accounts", "closing", account_id, start, stop,
                                     max(today, stop), reference=ref)
+
+
+async def closing_waits_for(s: AsyncSession, sa_ids: list[uuid.UUID]) -> str | None:
+    """What billing's copy still lacks to prepare a closing bill naming `sa_ids` (None:
+    nothing). Agreements started by a transfer are announced on the old account's key, so a
+    closing request can arrive before them."""
+    unknown = await repo.unknown_agreements(s, sa_ids)
+    if unknown:
+        return f"billing has not heard of service agreement(s) {', '.join(map(str, unknown))}"
+    return None
+
+
+async def bill_missed_periods(s: AsyncSession, run_id: uuid.UUID,
+                              today: date) -> list[uuid.UUID]:
+    """A finalised cycle run left out an account billing's copy had not heard of when the run
+    was calculated: open a one-account run for that period (preview, the same review), once.
+    Checked when the run is finalised and again when the cycle's next run is created (by then
+    the copy has caught up with agreements that arrived after the finalisation)."""
+    made = []
+    for m in await repo.missed_by_final_run(s, run_id):
+        ref = f"missed:{m.run_id}:{m.account_id}"
+        if await repo.run_by_reference(s, ref) is None:
+            made.append(await create_account_run(s, "billing", "account", m.account_id,
+                                                 m.period_start, m.period_end, today,
+                                                 reference=ref))
+    return made
