@@ -155,7 +155,7 @@ async def test_database_restarts_at_random_moments_of_finalise_leave_each_run_wh
                 assert await _state(own_server.url, rid) == "final"
         rec = _ok(await api.get("/api/billing/ledger/reconciliation", headers=tech))
     elapsed = time.monotonic() - started
-    interrupted = outcomes.count("in flight → not final")
+    interrupted = sum(o.endswith("→ not final") for o in outcomes)
     print(
         f"\nrestart soak: {len(district)} runs, {bills:,} bills; an undisturbed finalise of "
         f"{PER_CYCLE:,} bills ran {finalise_seconds:.2f} s in the database; "
