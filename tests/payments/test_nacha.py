@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import achkit
 import pytest
@@ -45,7 +46,7 @@ def debit(amount: str, *, routing: str = WELLS_FARGO_CA, account: str = "0001234
     return Debit(routing, account, kind, Decimal(amount), who, name, prenote, addenda)
 
 
-def write(*debits: Debit, **kw) -> tuple[str, dict]:
+def write(*debits: Debit, **kw) -> tuple[str, dict[str, Any]]:
     written = write_ppd_debit_file(ORIGINATOR, [Batch(EFFECTIVE, debits, "DEC 26")],
                                    created_at=CREATED, **kw)
     return written.text, achkit.parse(written.text)
@@ -224,7 +225,7 @@ def test_a_file_with_no_debits_is_not_written() -> None:
     [{"immediate_destination": "122000248"}, {"odfi_routing": "12200024"},
      {"immediate_origin": "12345678"}, {"company_id": "12345678901"}, {"company_name": "  "}],
 )
-def test_a_misconfigured_district_bank_setup_is_refused(change: dict) -> None:
+def test_a_misconfigured_district_bank_setup_is_refused(change: dict[str, Any]) -> None:
     from dataclasses import replace
 
     with pytest.raises(NachaError):
