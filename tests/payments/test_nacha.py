@@ -15,6 +15,7 @@ import pytest
 
 from kernel.bankaccount import AccountType
 from services.payments.autopay.nacha import (
+    RETRY_DESCRIPTION,
     Batch,
     Debit,
     NachaError,
@@ -235,3 +236,34 @@ def test_a_misconfigured_district_bank_setup_is_refused(change: dict[str, Any]) 
 
 def test_the_debit_repr_never_shows_the_account_number() -> None:
     assert "000123456789" not in repr(debit("1.00"))
+
+
+def test_a_debit_presented_again_after_nsf_goes_in_a_retry_payment_batch() -> None:
+    written = write_ppd_debit_file(
+        ORIGINATOR,
+        [Batch(EFFECTIVE, [debit("84.17")]),
+         Batch(EFFECTIVE, [debit("54.17")], company_entry_description=RETRY_DESCRIPTION)],
+        created_at=CREATED,
+    )
+    parsed = achkit.parse(written.text)
+    assert [b["description"] for b in parsed["batches"]] == ["WATER BILL", "RETRY PYMT"]
+    assert achkit.validate(written.text)["ok"]
+
+
+def test_the_records_achkit_does_not_read_match_the_nacha_layout_to_the_character() -> None:
+    # Written out by hand from the NACHA layout: priority 01, ' ' + destination, origin,
+    # YYMMDDHHMM, modifier, record size 094, blocking factor 10, format 1, the two names.
+    text, _ = write(debit("84.17"))
+    header, batch_header, entry = text.splitlines()[:3]
+    assert header == (
+        "101 1220002471953123456" "2611301645" "A" "094" "10" "1"
+        "WELLS FARGO BANK       " "TAPLINE DEMO WATER DIST" "        "
+    )
+    assert batch_header == (
+        "5225" "DEMO WATER DIST " + " " * 20 + "1953123456" "PPD" "WATER BILL" "DEC 26"
+        "261201" "   " "1" "12200024" "0000001"
+    )
+    assert entry == (
+        "627" "12104288" "2" "000123456789     " "0000008417" "100027457      "
+        "MARIA LOPEZ           " "  " "0" "122000240000001"
+    )

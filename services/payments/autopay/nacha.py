@@ -34,6 +34,8 @@ BLOCKING_FACTOR = 10
 SERVICE_CLASS_DEBITS = 225
 #: The largest amount one entry's 10-digit field holds: $99,999,999.99.
 MAX_ENTRY_AMOUNT = Decimal("99999999.99")
+#: The company entry description NACHA requires on a re-presented (R01/R09) debit.
+RETRY_DESCRIPTION = "RETRY PYMT"
 _TRANSACTION_CODES = {
     (AccountType.CHECKING, False): 27,
     (AccountType.SAVINGS, False): 37,
@@ -89,6 +91,9 @@ class Batch:
     debits: Sequence[Debit]
     #: Shown on the customer's statement beside the company name ('NOV 2026', 'AUTOPAY').
     descriptive_date: str = ""
+    #: Overrides the originator's description; NACHA requires `RETRY_DESCRIPTION` on a batch
+    #: that presents R01/R09 returns again, so keep re-presentments in a batch of their own.
+    company_entry_description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -244,7 +249,8 @@ def _file_header(o: Originator, created_at: datetime, modifier: str) -> str:
 def _batch_header(o: Originator, batch: Batch, number: int) -> str:
     return (
         "5" + str(SERVICE_CLASS_DEBITS) + _text(o.company_name, 16) + " " * 20
-        + _text(o.company_id, 10) + "PPD" + _text(o.company_entry_description, 10)
+        + _text(o.company_id, 10) + "PPD"
+        + _text(batch.company_entry_description or o.company_entry_description, 10)
         + _text(batch.descriptive_date, 6) + batch.effective_date.strftime("%y%m%d")
         + " " * 3 + "1" + o.odfi_routing[:8] + _num(number, 7)
     )

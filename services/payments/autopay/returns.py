@@ -6,7 +6,8 @@ carrying a C-code and the corrected data). Both name the original debit only by 
 
 Rules (NACHA, and the district's policy):
 - R01 (insufficient funds) and R09 (uncollected funds): the payment is reversed, the enrolment
-  stays, and the debit may be presented again at most twice.
+  stays, and the debit may be presented again at most twice (in a batch described
+  nacha.RETRY_DESCRIPTION).
 - Every other return reverses the payment and ends the enrolment, with a reason the customer
   can act on; unauthorised and revoked debits (R05, R07, R10, R29, R51) are never presented again.
 - A notification of change updates the enrolment's bank details before the next debit.
