@@ -47,7 +47,8 @@ class _Batch:
 
 
 def looks_like_csv(first_line: str) -> bool:
-    return first_line.lstrip("\ufeff").strip().lower().startswith("record_type")
+    """The column names line: record_type among comma-separated names, anywhere."""
+    return "record_type" in (c.strip().strip('"').lower() for c in first_line.split(","))
 
 
 def parse(lines: Iterable[tuple[int, str]], secret: bytes,

@@ -83,7 +83,7 @@ def read_lockbox(source: bytes | IO[bytes] | Iterable[bytes], *, secret: bytes,
         else:
             raise LockboxMalformed(
                 "not a lockbox file we accept: the first line is neither a fixed-width file "
-                "header (1) nor CSV column names starting with record_type (docs/lockbox.md)",
+                "header (1) nor CSV column names including record_type (docs/lockbox.md)",
                 field=f"line {first[0]}")
     lines = itertools.chain([first], numbered)
     parser = csvlayout.parse if layout is Layout.CSV else fixedwidth.parse
