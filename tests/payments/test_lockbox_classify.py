@@ -7,6 +7,9 @@ from decimal import Decimal
 from services.payments.lockbox.domain import (
     Disposition,
     Layout,
+    LockboxFile,
+    LockboxPayment,
+    OpenAccounts,
     SuspenseReason,
     candidate_accounts,
     classify,
@@ -19,12 +22,13 @@ SECRET = b"district-remitter-key"
 ACCOUNTS = sample_accounts(5)
 
 
-def one_check(layout: Layout = Layout.FIXED, **changes: object):
+def one_check(layout: Layout = Layout.FIXED, **changes: object) -> LockboxFile:
     sample = sample_file(3, accounts=ACCOUNTS).with_check(0, 2, **changes)
     return read_lockbox(sample.render(layout), secret=SECRET)
 
 
-def second_line(file, open_accounts=frozenset(ACCOUNTS)):
+def second_line(file: LockboxFile,
+                open_accounts: OpenAccounts = frozenset(ACCOUNTS)) -> LockboxPayment:
     return classify(file, open_accounts)[1]
 
 

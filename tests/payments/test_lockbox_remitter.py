@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from services.payments.lockbox.domain import Layout, classify
 from services.payments.lockbox.reader import read_lockbox
@@ -12,7 +13,7 @@ from tapline.secretscan import scan_paths
 SECRET = b"district-remitter-key"
 
 
-def test_only_the_last_four_of_the_remitters_account_is_kept(tmp_path) -> None:
+def test_only_the_last_four_of_the_remitters_account_is_kept(tmp_path: Path) -> None:
     sample = sample_file(100)
     micr = {c.remitter_account for b in sample.batches for c in b.checks if c.remitter_account}
     assert micr

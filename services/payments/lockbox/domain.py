@@ -47,6 +47,9 @@ class Disposition(StrEnum):
     SUSPENSE = "suspense"
 
 
+POST, SUSPENSE = Disposition.POST, Disposition.SUSPENSE
+
+
 class SuspenseReason(StrEnum):
     """Why a deposited payment could not be applied; staff resolve it to an account or return it."""
 
@@ -178,12 +181,12 @@ class FileIdentity:
 
 
 def detail_token(r: Remittance) -> bytes:
-    """A detail line's canonical form for the fingerprint (layout-independent)."""
+    """A detail line's canonical form for the fingerprint (layout-independent: both parsers
+    give whole-cent amounts two places, so `str` of the amount is the same for both)."""
     number, _ = normalise_account(r.account_as_read)
     account = number if number is not None else r.account_as_read.strip()
-    amount = format(r.amount.normalize(), "f")
     micr = f"{r.remitter.routing}/{r.remitter.last4}" if r.remitter else ""
-    return (f"{r.batch}|{r.item}|{r.deposit_date.isoformat()}|{account}|{amount}"
+    return (f"{r.batch}|{r.item}|{r.deposit_date}|{account}|{r.amount}"
             f"|{r.check_number}|{micr}\n").encode()
 
 
@@ -264,10 +267,7 @@ def normalise_account(as_read: str) -> tuple[str | None, SuspenseReason | None]:
 
 def amount_problem(amount: Decimal) -> SuspenseReason | None:
     if amount > ZERO:
-        exponent = amount.as_tuple().exponent
-        if isinstance(exponent, int) and exponent >= -2:
-            return None
-        if amount == amount.quantize(CENT):  # '12.300' is whole cents
+        if amount == amount.quantize(CENT):
             return None
         return SuspenseReason.SUB_CENT_AMOUNT
     return SuspenseReason.ZERO_AMOUNT if amount == ZERO else SuspenseReason.NEGATIVE_AMOUNT
@@ -301,11 +301,10 @@ def classify(file: LockboxFile, open_accounts: OpenAccounts) -> list[LockboxPaym
         reason = amount_problem(r.amount) or reason
         if reason is None and number is not None and not is_open(number):
             reason = SuspenseReason.ACCOUNT_NOT_OPEN
-        out.append(LockboxPayment(
-            idempotency_key=line_key(fp, r.batch, r.item), line_no=r.line_no, batch=r.batch,
-            item=r.item, deposit_date=r.deposit_date, account_as_read=r.account_as_read,
-            account=number, amount=r.amount, check_number=r.check_number, remitter=r.remitter,
-            disposition=Disposition.SUSPENSE if reason else Disposition.POST, reason=reason))
+        out.append(LockboxPayment(  # positional: a 100,000-line file builds 100,000 of these
+            line_key(fp, r.batch, r.item), r.line_no, r.batch, r.item, r.deposit_date,
+            r.account_as_read, number, r.amount, r.check_number, r.remitter,
+            SUSPENSE if reason else POST, reason))
     return out
 
 

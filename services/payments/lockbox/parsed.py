@@ -32,6 +32,7 @@ class FieldInvalid(ValueError):
     """A field is not what the layout says; the message names the field, never its value."""
 
 
+_CENT = Decimal("0.01")
 _dates: dict[str, date] = {}
 
 
@@ -81,4 +82,5 @@ def read_dollars(text: str, name: str) -> Decimal:
     if not whole.isdigit() or (dot and not frac.isdigit()):
         raise FieldInvalid(f"{name} must be a decimal amount like 1234.56")
     value = Decimal(text)
-    return value.quantize(Decimal("0.01")) if len(frac) <= 2 else value
+    cents = value.quantize(_CENT)
+    return cents if len(frac) <= 2 or cents == value else value  # '12.300' is whole cents
