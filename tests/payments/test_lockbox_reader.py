@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +167,12 @@ def test_csv_columns_may_come_in_any_order_but_must_be_known() -> None:
     with pytest.raises(LockboxMalformed) as refused:
         read_lockbox(joined([",".join(r) for r in rows]), secret=SECRET)
     assert refused.value.errors and "unknown payer_ssn" in refused.value.errors[0].message
+
+
+def test_the_examples_in_the_documentation_read_as_documented() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "lockbox.md").read_text()
+    examples = re.findall(r"```\n(.*?)```", doc, re.S)
+    read = [read_lockbox(text.encode(), secret=SECRET) for text in examples]
+    assert [(f.layout, f.count, f.total) for f in read] == [
+        (Layout.FIXED, 2, Decimal("436.20")), (Layout.CSV, 2, Decimal("436.20"))]
+    assert read[0].remittances[1].remitter == read[1].remittances[1].remitter
