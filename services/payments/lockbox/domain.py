@@ -7,9 +7,11 @@ payments' copy) or waits in suspense for staff, and gives each line an idempoten
 the same however often the bank re-sends the file.
 
 Wired next (pay-core's slice): the import use case stores `LockboxFile.identity` with unique
-constraints on both `fingerprint` and `content_hash`, passes the accounts open in its copy as
-`open_accounts`, posts `classify(...)`'s `to_post` with each line's `idempotency_key`, and files
-`in_suspense` in the suspense queue with its `reason`.
+constraints on `content_hash`, `fingerprint` and `bank_key`, and asks `compare` what an earlier
+match means (duplicate: answer with the first import; conflict: refuse); it looks up
+`candidate_accounts` in its copy of accounts, passes the open ones to `classify`, posts the
+`split` lines to post with their `idempotency_key`, and files the others in the suspense queue
+with their `reason`.
 """
 
 from __future__ import annotations
