@@ -1,0 +1,43 @@
+"""Use cases of the copy: find an account by the number a customer brings or a stub carries."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.checkdigit import is_valid
+from kernel.errors import NotFound, Unprocessable
+from services.payments.copy import repository as repo
+from services.payments.copy.repository import Account
+from services.payments.copy.schemas import CounterAccount, OpenBillOut
+
+
+def normalise_number(number: str, field: str = "account_number") -> str:
+    """'10002745-7' or '100027457' -> '100027457'; a wrong check digit is refused (a mistyped
+    number must never land on someone else's account)."""
+    n = number.replace("-", "").replace(" ", "").strip()
+    if not n.isdigit():
+        raise Unprocessable("An account number has digits only", field=field)
+    if not is_valid(n):
+        raise Unprocessable("The account number's check digit does not match", field=field)
+    return n
+
+
+async def account(s: AsyncSession, number: str, field: str = "account_number") -> Account:
+    """The account as payments' copy has it. One payments has not heard of (yet) is refused,
+    not guessed: the counter takes nothing until accounts' event has arrived."""
+    n = normalise_number(number, field)
+    acct = await repo.account_by_number(s, n)
+    if acct is None:
+        raise NotFound("No account with this number (a new account appears once accounts "
+                       "has announced it)", field=field)
+    return acct
+
+
+async def counter_view(s: AsyncSession, number: str) -> CounterAccount:
+    acct = await account(s, number)
+    bills = await repo.open_bills(s, acct.id)
+    return CounterAccount(id=acct.id, number=acct.number, name=acct.name, status=acct.status,
+                          cash_only=acct.cash_only, balance=acct.balance,
+                          open_bills=[OpenBillOut(id=b.id, bill_date=b.bill_date,
+                                                  due_date=b.due_date, total=b.total)
+                                      for b in bills])
