@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -25,3 +26,17 @@ class CounterAccount(BaseModel):
     cash_only: bool
     balance: Decimal | None
     open_bills: list[OpenBillOut]
+
+
+class RebuildRequest(BaseModel):
+    """`local`: payments' stored events are applied again (no relay needed); `relay`: they are
+    deleted too, and the operator rewinds the relay (`tapline events rewind payments --source
+    accounts`, then `--source billing`)."""
+
+    mode: Literal["local", "relay"] = "local"
+
+
+class RebuildResult(BaseModel):
+    mode: str
+    events_requeued: int
+    events_deleted: int

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel import audit, copies
+from kernel.auth import Principal
 from kernel.checkdigit import is_valid
 from kernel.errors import NotFound, Unprocessable
 from services.payments.copy import repository as repo
 from services.payments.copy.repository import Account
-from services.payments.copy.schemas import CounterAccount, OpenBillOut
+from services.payments.copy.schemas import CounterAccount, OpenBillOut, RebuildResult
+
+SOURCES = ("accounts", "billing")
 
 
 def normalise_number(number: str, field: str = "account_number") -> str:
@@ -41,3 +45,13 @@ async def counter_view(s: AsyncSession, number: str) -> CounterAccount:
                           open_bills=[OpenBillOut(id=b.id, bill_date=b.bill_date,
                                                   due_date=b.due_date, total=b.total)
                                       for b in bills])
+
+
+async def rebuild(s: AsyncSession, who: Principal, mode: str) -> RebuildResult:
+    """Clear the copy and the inbox progress for its sources; their events apply again."""
+    await repo.clear_copy(s)
+    n = await copies.reset_inbox(s, SOURCES, keep_rows=(mode == "local"))
+    await audit.record(s, who, "rebuild-copy", "copy", ",".join(SOURCES),
+                       after={"mode": mode, "events": n})
+    return RebuildResult(mode=mode, events_requeued=n if mode == "local" else 0,
+                         events_deleted=0 if mode == "local" else n)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StrictInt
 
@@ -18,7 +19,7 @@ class DrawerCount(BaseModel):
     """Pieces per denomination ("20": 3 twenties, "0.25": 4 quarters); cash only (checks and
     money orders are listed from what was taken)."""
 
-    counts: dict[str, StrictInt]
+    counts: dict[str, Annotated[StrictInt, Field(ge=0, le=1_000_000)]]
 
 
 class SignOff(BaseModel):
