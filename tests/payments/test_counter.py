@@ -218,3 +218,23 @@ async def test_over_means_more_cash_than_expected(client, cashier, drawer):
     r = await client.post(f"/api/payments/drawers/{drawer['id']}/close",
                           json={"counts": {"100": 1, "5": 1}}, headers=cashier)
     assert Decimal(r.json()["over_short"]) == Decimal("5.00")
+
+
+async def test_a_retry_after_the_idempotency_record_expired_still_takes_the_payment_once(
+        client, feed, cashier, drawer, bound):
+    """The key is kept with the payment itself, so even past the request-replay window the
+    same key finds the same payment and announces nothing new."""
+    from sqlalchemy import text
+
+    a = await make_account(feed)
+    url = f"/api/payments/drawers/{drawer['id']}/payments"
+    body = {"account_number": a.number, "amount": "18.00", "tender": "cash"}
+    h = {**cashier, "Idempotency-Key": "slow-network"}
+    first = await client.post(url, json=body, headers=h)
+    await bound["payments"].execute(text("DELETE FROM idempotency_keys"))
+    again = await client.post(url, json=body, headers=h)
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert "Idempotent-Replayed" not in again.headers
+    assert await table_count(bound, "payments") == 1 and len(await posted_events(bound)) == 1
+    other = await client.post(url, json={**body, "amount": "19.00"}, headers=h)
+    assert other.status_code == 422

@@ -75,7 +75,7 @@ def test_a_batch_balances_only_when_count_and_total_both_match():
 
 def test_account_numbers_are_checked_by_their_digit_with_or_without_the_dash():
     assert normalise_number("7992739-8") == "79927398"
-    for bad in ("79927393", "7992739x", "", "5"):
+    for bad in ("79927393", "7992739x", "", "5", "7992739\u00b2", "\u0667\u0669\u0669\u0662\u0667\u0663\u0669\u0668"):
         with pytest.raises(Unprocessable):
             normalise_number(bad)
 

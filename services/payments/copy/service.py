@@ -19,7 +19,7 @@ def normalise_number(number: str, field: str = "account_number") -> str:
     """'10002745-7' or '100027457' -> '100027457'; a wrong check digit is refused (a mistyped
     number must never land on someone else's account)."""
     n = number.replace("-", "").replace(" ", "").strip()
-    if not n.isdigit():
+    if not (n.isascii() and n.isdigit()):
         raise Unprocessable("An account number has digits only", field=field)
     if not is_valid(n):
         raise Unprocessable("The account number's check digit does not match", field=field)

@@ -41,7 +41,8 @@ async def take(s: AsyncSession, *, who: str, key: str, account_number: str, amou
     acct = await copy.account(s, account_number)
     same = await repo.by_key(s, who, key)
     if same is not None:
-        if (str(same.account_id), same.amount, same.tender) != (acct.id, amount, tender.kind):
+        if ((str(same.account_id), same.amount, same.tender, same.drawer_id, same.batch_id)
+                != (acct.id, amount, tender.kind, drawer_id, batch_id)):
             raise Unprocessable("This Idempotency-Key was used for another payment",
                                 field="Idempotency-Key")
         return same
