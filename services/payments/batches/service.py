@@ -17,14 +17,13 @@ from services.payments.batches import repository as repo
 from services.payments.batches.repository import Batch
 from services.payments.batches.schemas import BatchOut, MailPaymentIn
 from services.payments.posting import domain as posting_domain
-from services.payments.posting import repository as payments_repo
 from services.payments.posting import service as posting
 from services.payments.posting.convert import payment_out
-from services.payments.posting.repository import Payment
+from services.payments.posting.domain import Payment
 
 
 async def _out(s: AsyncSession, b: Batch) -> BatchOut:
-    items = await payments_repo.of_batch(s, b.id)
+    items = await posting.of_batch(s, b.id)
     return BatchOut(id=b.id, keyed_by=b.keyed_by, received_on=b.received_on,
                     control_total=b.control_total, control_count=b.control_count,
                     status=b.status, created_at=b.created_at, posted_at=b.posted_at,
@@ -84,7 +83,7 @@ async def post(s: AsyncSession, who: Principal, batch_id: uuid.UUID) -> BatchOut
     """Posts only when the keyed count and total equal the control figures; then every
     payment is announced to billing at once."""
     b = await _open(s, batch_id)
-    items = await payments_repo.of_batch(s, b.id)
+    items = await posting.of_batch(s, b.id)
     domain.check_balanced(b.control_total, b.control_count, [p.amount for p in items])
     await posting.post_batch(s, b.id, who.sub)
     done = await repo.mark_posted(s, b.id, who.sub)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -98,3 +99,9 @@ async def open_bills(s: AsyncSession, account_id: str) -> list[OpenBill]:
 async def clear_copy(s: AsyncSession) -> None:
     for table in COPY_TABLES:
         await s.execute(text(f"DELETE FROM {table}"))
+
+
+async def account_name(s: AsyncSession, account_id: uuid.UUID) -> str:
+    r = (await s.execute(text("SELECT name FROM accounts WHERE id = :a"),
+                         {"a": account_id})).first()
+    return "" if r is None else str(r.name)

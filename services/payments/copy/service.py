@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel import audit, copies
@@ -55,3 +57,8 @@ async def rebuild(s: AsyncSession, who: Principal, mode: str) -> RebuildResult:
                        after={"mode": mode, "events": n})
     return RebuildResult(mode=mode, events_requeued=n if mode == "local" else 0,
                          events_deleted=0 if mode == "local" else n)
+
+
+async def holder_name(s: AsyncSession, account_id: uuid.UUID) -> str:
+    """The account holder's name as the copy has it ('' when not heard of)."""
+    return await repo.account_name(s, account_id)

@@ -36,13 +36,6 @@ class Drawer:
     sign_off_note: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class TenderTotal:
-    tender: str
-    count: int
-    total: Decimal
-
-
 async def open_of(s: AsyncSession, cashier: str) -> Drawer | None:
     r = (await s.execute(text(
         f"SELECT {_COLUMNS} FROM drawers WHERE cashier = :c AND status = 'open'"),
@@ -64,12 +57,6 @@ async def get(s: AsyncSession, drawer_id: uuid.UUID, lock: bool = False) -> Draw
         f"SELECT {_COLUMNS} FROM drawers WHERE id = :id" + (" FOR UPDATE" if lock else "")),
         {"id": drawer_id})).first()
     return None if r is None else Drawer(*r)
-
-
-async def tender_totals(s: AsyncSession, drawer_id: uuid.UUID) -> list[TenderTotal]:
-    return [TenderTotal(r.tender, int(r.n), Decimal(r.total)) for r in (await s.execute(text(
-        "SELECT tender, count(*) AS n, sum(amount) AS total FROM payments "
-        "WHERE drawer_id = :d GROUP BY tender ORDER BY tender"), {"d": drawer_id})).all()]
 
 
 async def close(s: AsyncSession, drawer_id: uuid.UUID, who: str, counts: dict[str, int],

@@ -18,12 +18,12 @@ from services.payments.counter.repository import Drawer
 from services.payments.counter.schemas import DrawerOut, TenderTotalOut
 from services.payments.posting import domain as posting_domain
 from services.payments.posting import service as posting
-from services.payments.posting.repository import Payment
+from services.payments.posting.domain import Payment
 from services.payments.posting.schemas import PaymentIn
 
 
 async def _out(s: AsyncSession, d: Drawer) -> DrawerOut:
-    totals = await repo.tender_totals(s, d.id)
+    totals = await posting.tender_totals(s, d.id)
     return DrawerOut(**repo.as_dict(d), taken=[
         TenderTotalOut(tender=t.tender, count=t.count, total=t.total) for t in totals])
 
@@ -76,7 +76,7 @@ async def close_drawer(s: AsyncSession, who: Principal, drawer_id: uuid.UUID,
     if d.status != "open":
         raise Conflict("The drawer is already closed", field="drawer_id")
     counted = domain.count_total(counts)
-    cash = [t.total for t in await repo.tender_totals(s, d.id) if t.tender == "cash"]
+    cash = [t.total for t in await posting.tender_totals(s, d.id) if t.tender == "cash"]
     expected = domain.expected_cash(d.float_amount, cash)
     diff = domain.over_short(counted, expected)
     closed = await repo.close(s, d.id, who.sub, {k: v for k, v in counts.items() if v},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.payments.posting.repository import Payment
+from services.payments.posting.domain import Payment
 from services.payments.posting.schemas import PaymentOut
 
 

@@ -8,7 +8,9 @@ value that could be a card or bank account number is refused without being echoe
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +30,38 @@ class Tender:
     bank: str | None = None
     money_order_number: str | None = None
     processor_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """A payment as stored: keyed (in an open batch) or posted."""
+
+    id: uuid.UUID
+    receipt_number: int
+    account_id: uuid.UUID
+    account_number: str
+    amount: Decimal
+    tender: str
+    check_number: str | None
+    bank: str | None
+    money_order_number: str | None
+    processor_token: str | None
+    received_on: date
+    channel: str
+    drawer_id: uuid.UUID | None
+    batch_id: uuid.UUID | None
+    status: str
+    taken_by: str
+    idempotency_key: str
+    created_at: datetime
+    posted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TenderTotal:
+    tender: str
+    count: int
+    total: Decimal
 
 
 def money(amount: Decimal, field: str = "amount") -> Decimal:
@@ -83,7 +117,7 @@ def is_token(value: str) -> bool:
     return bool(_TOKEN.match(value)) and not _LONG_DIGITS.search(value)
 
 
-def posted_payload(p: Any) -> dict[str, Any]:
+def posted_payload(p: Payment) -> dict[str, Any]:
     """`payments.PaymentPosted`'s payment, in the shape billing consumes (docs/events.md): id,
     account_id, amount, received_on; the rest for other readers."""
     return {"payment": {

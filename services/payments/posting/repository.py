@@ -4,38 +4,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.payments.posting.domain import Payment, TenderTotal
 
 _COLUMNS = ("id, receipt_number, account_id, account_number, amount, tender, check_number, "
             "bank, money_order_number, processor_token, received_on, channel, drawer_id, "
             "batch_id, status, taken_by, idempotency_key, created_at, posted_at")
 
 
-@dataclass(frozen=True, slots=True)
-class Payment:
-    id: uuid.UUID
-    receipt_number: int
-    account_id: uuid.UUID
-    account_number: str
-    amount: Decimal
-    tender: str
-    check_number: str | None
-    bank: str | None
-    money_order_number: str | None
-    processor_token: str | None
-    received_on: date
-    channel: str
-    drawer_id: uuid.UUID | None
-    batch_id: uuid.UUID | None
-    status: str
-    taken_by: str
-    idempotency_key: str
-    created_at: datetime
-    posted_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,3 +98,9 @@ async def remove_keyed(s: AsyncSession, batch_id: uuid.UUID, payment_id: uuid.UU
         "DELETE FROM payments WHERE id = :p AND batch_id = :b AND status = 'keyed'"),
         {"p": payment_id, "b": batch_id})
     return bool(res.rowcount)  # type: ignore[attr-defined]
+
+
+async def tender_totals(s: AsyncSession, drawer_id: uuid.UUID) -> list[TenderTotal]:
+    return [TenderTotal(r.tender, int(r.n), Decimal(r.total)) for r in (await s.execute(text(
+        "SELECT tender, count(*) AS n, sum(amount) AS total FROM payments "
+        "WHERE drawer_id = :d GROUP BY tender ORDER BY tender"), {"d": drawer_id})).all()]

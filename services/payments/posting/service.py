@@ -19,7 +19,8 @@ from kernel.outbox import Event, publish
 from services.payments.copy import service as copy
 from services.payments.posting import domain
 from services.payments.posting import repository as repo
-from services.payments.posting.repository import NewPayment, Payment
+from services.payments.posting.domain import Payment, TenderTotal
+from services.payments.posting.repository import NewPayment
 
 
 def require_key(key: str | None) -> str:
@@ -83,3 +84,12 @@ async def remove_keyed(s: AsyncSession, batch_id: uuid.UUID, payment_id: uuid.UU
     if not await repo.remove_keyed(s, batch_id, payment_id):
         raise Conflict("Only a keyed payment of this open batch can be removed",
                        field="payment_id")
+
+
+async def of_batch(s: AsyncSession, batch_id: uuid.UUID) -> list[Payment]:
+    return await repo.of_batch(s, batch_id)
+
+
+async def tender_totals(s: AsyncSession, drawer_id: uuid.UUID) -> list[TenderTotal]:
+    """What a drawer took, by tender."""
+    return await repo.tender_totals(s, drawer_id)

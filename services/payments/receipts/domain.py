@@ -7,7 +7,7 @@ from fpdf import FPDF
 
 from kernel.checkdigit import printed
 from kernel.pdftext import latin1
-from services.payments.posting.repository import Payment
+from services.payments.posting.domain import Payment
 
 TENDER_NAMES = {"cash": "Cash", "check": "Check", "money_order": "Money order",
                 "card": "Card", "bank": "Bank account"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.settings import get_settings
+from services.payments.copy import service as copy
 from services.payments.posting import service as posting
-from services.payments.posting.repository import Payment
+from services.payments.posting.domain import Payment
 from services.payments.receipts import domain
-from services.payments.receipts import repository as repo
 
 
 async def receipt(s: AsyncSession, receipt_number: int) -> Payment:
@@ -17,4 +17,4 @@ async def receipt(s: AsyncSession, receipt_number: int) -> Payment:
 
 async def receipt_pdf(s: AsyncSession, receipt_number: int) -> bytes:
     p = await posting.by_receipt(s, receipt_number)
-    return domain.render(get_settings().utility_name, p, await repo.account_name(s, p.account_id))
+    return domain.render(get_settings().utility_name, p, await copy.holder_name(s, p.account_id))
