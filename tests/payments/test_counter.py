@@ -117,6 +117,10 @@ async def test_a_drawer_closes_with_its_count_over_short_recorded_and_another_si
     own = await client.post(f"/api/payments/drawers/{drawer['id']}/sign-off", json={},
                             headers=cashier)
     assert own.status_code == 403
+    unexplained = await client.post(f"/api/payments/drawers/{drawer['id']}/sign-off",
+                                    json={"note": " "}, headers=sup)
+    assert unexplained.status_code == 422
+    assert unexplained.json()["errors"][0]["field"] == "note"
     signed = await client.post(f"/api/payments/drawers/{drawer['id']}/sign-off",
                                json={"note": "quarter short, counted twice"}, headers=sup)
     assert signed.status_code == 200, signed.text

@@ -40,3 +40,9 @@ def check_sign_off(supervisor: str, cashier: str, closed_by: str | None) -> None
     """Nobody signs off a drawer they worked or closed."""
     if supervisor in (cashier, closed_by):
         raise Forbidden("Nobody signs off their own drawer")
+
+
+def check_explained(over_short: Decimal | None, note: str | None) -> None:
+    """A drawer that is over or short is signed off only with the supervisor's reason."""
+    if over_short and not (note and note.strip()):
+        raise Unprocessable("The drawer is over or short: say why in a note", field="note")

@@ -94,6 +94,7 @@ async def sign_off(s: AsyncSession, who: Principal, drawer_id: uuid.UUID,
     if d.status != "closed":
         raise Conflict("Only a closed drawer that is not signed off can be signed off",
                        field="drawer_id")
+    domain.check_explained(d.over_short, note)
     done = await repo.sign_off(s, d.id, who.sub, note)
     await audit.record(s, who, "sign-off-drawer", "drawer", str(d.id), reason=note,
                        after={"over_short": d.over_short})
