@@ -18,9 +18,9 @@ from kernel.errors import Unprocessable
 
 TENDERS = ("cash", "check", "money_order", "card", "bank")
 CENTS = Decimal("0.01")
-_TOKEN = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{5,199}$")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{5,199}")
 _LONG_DIGITS = re.compile(r"\d{7,}")
-_CHECK_NUMBER = re.compile(r"^\d{1,10}$")
+_CHECK_NUMBER = re.compile(r"[0-9]{1,10}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +94,7 @@ def tender(kind: str, *, check_number: str | None = None, bank: str | None = Non
         elif value is not None:
             raise Unprocessable(f"A {kind.replace('_', ' ')} payment takes no {name}",
                                 field=name)
-    if check_number is not None and not _CHECK_NUMBER.match(check_number.strip()):
+    if check_number is not None and not _CHECK_NUMBER.fullmatch(check_number.strip()):
         raise Unprocessable("A check number is 1 to 10 digits", field="check_number")
     if money_order_number is not None and len(money_order_number.strip()) > 40:
         raise Unprocessable("A money order number has at most 40 characters",
@@ -114,7 +114,7 @@ def tender(kind: str, *, check_number: str | None = None, bank: str | None = Non
 def is_token(value: str) -> bool:
     """A processor token ('tok_…', 'pm_…', 'sbx_…'), not something that could be a card or
     bank account number."""
-    return bool(_TOKEN.match(value)) and not _LONG_DIGITS.search(value)
+    return bool(_TOKEN.fullmatch(value)) and not _LONG_DIGITS.search(value)
 
 
 def posted_payload(p: Payment) -> dict[str, Any]:

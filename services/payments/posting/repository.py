@@ -17,8 +17,6 @@ _COLUMNS = ("id, receipt_number, account_id, account_number, amount, tender, che
             "batch_id, status, taken_by, idempotency_key, created_at, posted_at")
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class NewPayment:
     account_id: str
