@@ -242,3 +242,19 @@ async def test_a_retry_after_the_idempotency_record_expired_still_takes_the_paym
     assert await table_count(bound, "payments") == 1 and len(await posted_events(bound)) == 1
     other = await client.post(url, json={**body, "amount": "19.00"}, headers=h)
     assert other.status_code == 422
+
+
+async def test_closed_drawers_wait_on_the_supervisor_s_worklist_until_signed_off(
+        client, cashier, cashier2, drawer, sup):
+    other = (await client.post("/api/payments/drawers", json={"float_amount": "20.00"},
+                               headers=cashier2)).json()
+    await client.post(f"/api/payments/drawers/{drawer['id']}/close",
+                      json={"counts": {"100": 1}}, headers=cashier)
+    waiting = await client.get("/api/payments/drawers?status=closed", headers=sup)
+    assert [d["id"] for d in waiting.json()] == [drawer["id"]]
+    still_open = await client.get("/api/payments/drawers?status=open", headers=sup)
+    assert [d["id"] for d in still_open.json()] == [other["id"]]
+    await client.post(f"/api/payments/drawers/{drawer['id']}/sign-off", json={}, headers=sup)
+    assert (await client.get("/api/payments/drawers?status=closed", headers=sup)).json() == []
+    bad = await client.get("/api/payments/drawers?status=lost", headers=sup)
+    assert bad.status_code == 422

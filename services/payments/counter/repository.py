@@ -43,6 +43,12 @@ async def open_of(s: AsyncSession, cashier: str) -> Drawer | None:
     return None if r is None else Drawer(*r)
 
 
+async def listed(s: AsyncSession, status: str | None, limit: int) -> list[Drawer]:
+    return [Drawer(*r) for r in (await s.execute(text(
+        f"SELECT {_COLUMNS} FROM drawers WHERE (CAST(:st AS text) IS NULL OR status = :st) "
+        f"ORDER BY opened_at, id LIMIT :n"), {"st": status, "n": limit})).all()]
+
+
 async def insert(s: AsyncSession, cashier: str, float_amount: Decimal, on: date) -> Drawer:
     r = (await s.execute(text(
         f"INSERT INTO drawers (id, cashier, status, opened_on, float_amount) VALUES "

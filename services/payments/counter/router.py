@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Query
 
 from kernel.auth import Principal, require_roles
 from kernel.clock import utility_today
@@ -30,6 +30,14 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 async def open_drawer(body: DrawerOpen, session: SessionDep, who: Cashier) -> DrawerOut:
     """Open the caller's drawer with its float (one open drawer per cashier)."""
     return await service.open_drawer(session, who, body.float_amount, utility_today())
+
+
+@router.get("", response_model=list[DrawerOut], responses=problem_responses(401, 403, 422))
+async def list_drawers(session: SessionDep, _: CashierOrSupervisor,
+                       status: Literal["open", "closed", "signed_off"] | None = None,
+                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[DrawerOut]:
+    """Drawers by status, oldest first (`closed`: waiting for a supervisor's sign-off)."""
+    return await service.drawers(session, status, limit)
 
 
 @router.get("/{drawer_id}", response_model=DrawerOut,

@@ -45,6 +45,11 @@ async def open_drawer(s: AsyncSession, who: Principal, float_amount: Decimal,
     return await _out(s, d)
 
 
+async def drawers(s: AsyncSession, status: str | None, limit: int) -> list[DrawerOut]:
+    """Drawers oldest first; `closed` is the supervisor's sign-off worklist."""
+    return [await _out(s, d) for d in await repo.listed(s, status, limit)]
+
+
 async def drawer(s: AsyncSession, drawer_id: uuid.UUID) -> DrawerOut:
     return await _out(s, await _drawer(s, drawer_id))
 
