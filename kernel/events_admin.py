@@ -77,6 +77,20 @@ async def replay(session: AsyncSession, event_id: uuid.UUID | None) -> int:
     return len(rows)
 
 
+async def reset_source(session: AsyncSession, source: str, keep_rows: bool) -> int:
+    """Forget what was applied from `source` (to rebuild a copy): its per-key progress always;
+    its stored events put back in line (`keep_rows`) or deleted (the relay is then rewound to
+    copy them again). Returns how many events were requeued or deleted."""
+    await session.execute(text("DELETE FROM inbox_progress WHERE source = :s"), {"s": source})
+    if keep_rows:
+        res = await session.execute(text(
+            "UPDATE inbox SET status = 'pending', attempts = 0, next_attempt_at = now(), "
+            "applied_at = NULL, last_error = NULL WHERE source = :s"), {"s": source})
+    else:
+        res = await session.execute(text("DELETE FROM inbox WHERE source = :s"), {"s": source})
+    return int(res.rowcount)  # type: ignore[attr-defined]
+
+
 def events_admin_router(service: str) -> APIRouter:
     router = APIRouter(
         prefix=f"/api/{service}/admin/events", tags=[f"{service}-admin"], route_class=TxRoute

@@ -3,18 +3,24 @@
 Each event has a `key` (usually the account) and a per-key sequence number taken from
 `outbox_key` under a row lock, so the sequence follows commit order for that key even when
 transaction ids do not. Consumers apply a key's events strictly in that order.
+
+There is one publishing statement (`publishing`): it takes any SELECT of events, bumps each
+key's `last_seq` by the number of its events (the row lock is held to commit, so a concurrent
+publisher of the same key waits and numbers after us) and numbers the events of a key
+contiguously in their `ord`. `publish` feeds it a list built in Python; a bill run feeds it a
+SELECT over 100,000 bills (`publish_batch`), in one statement either way.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.logs import request_id_var
@@ -31,12 +37,9 @@ class Event:
     event_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
-_PUBLISH = text(
-    """
-    WITH ev AS (
-        SELECT (e->>'event_id')::uuid AS event_id, e->>'type' AS type,
-               (e->>'version')::int AS version, e->>'key' AS key, e->'payload' AS payload, ord
-        FROM jsonb_array_elements(CAST(:events AS jsonb)) WITH ORDINALITY AS t(e, ord)
+_TEMPLATE = """
+    WITH ev AS MATERIALIZED (
+        {source}
     ), counts AS (
         SELECT key, count(*) AS n FROM ev GROUP BY key
     ), bumped AS (
@@ -51,8 +54,37 @@ _PUBLISH = text(
            ev.payload, :request_id, :actor
     FROM ev JOIN bumped b ON b.key = ev.key JOIN counts c ON c.key = ev.key
     ORDER BY ev.ord
+"""
+
+
+def publishing(source: str) -> TextClause:
+    """The statement that publishes the events `source` selects, for `publish_batch`.
+
+    `source` is a SELECT (it may have its own WITH) yielding the columns `event_id` (uuid),
+    `type`, `version`, `key`, `payload` (jsonb) and `ord` (any sortable column: the order of
+    the events, per key and in the outbox). Its bind parameters must not be named
+    `request_id` or `actor`. Build the statement once, at import time.
+    """
+    return text(_TEMPLATE.replace("{source}", source))
+
+
+_FROM_JSON = publishing(
+    """
+        SELECT (e->>'event_id')::uuid AS event_id, e->>'type' AS type,
+               (e->>'version')::int AS version, e->>'key' AS key, e->'payload' AS payload, ord
+        FROM jsonb_array_elements(CAST(:events AS jsonb)) WITH ORDINALITY AS t(e, ord)
     """
 )
+
+
+async def publish_batch(session: AsyncSession, statement: TextClause,
+                        params: Mapping[str, object], actor: str | None = None) -> int:
+    """Publish the events a `publishing(...)` statement selects with `params`, inside the
+    caller's transaction (flush only). Returns how many were written."""
+    res = await session.execute(
+        statement, {**params, "request_id": request_id_var.get(), "actor": actor}
+    )
+    return int(res.rowcount)  # type: ignore[attr-defined]
 
 
 async def publish(
@@ -73,6 +105,4 @@ async def publish(
             for e in events
         ]
     )
-    await session.execute(
-        _PUBLISH, {"events": doc, "request_id": request_id_var.get(), "actor": actor}
-    )
+    await publish_batch(session, _FROM_JSON, {"events": doc}, actor)

@@ -7,10 +7,9 @@ from datetime import date
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.auth import Principal
-from services.billing.rates import repository as rates_repo
+from services.billing.config import service as config
 from services.billing.rates import service as rates
 from services.billing.rates.schemas import RateVersionIn
-from services.billing.reads.repository import put_config
 
 SYSTEM = Principal("demo", "system", "Demo loader")
 
@@ -54,7 +53,7 @@ def rate_schedule(effective: date) -> RateVersionIn:
 
 
 async def load_rates(session: AsyncSession, effective: date) -> None:
-    if await rates_repo.version_on(session, effective) is None:
+    if not await rates.in_force_from(session, effective):
         await rates.create(session, SYSTEM, rate_schedule(effective))
 
 
@@ -62,4 +61,4 @@ async def load_demo(session: AsyncSession, today: date) -> None:
     """A rate schedule in force since the start of the fiscal year, and four monthly cycles."""
     fy = date(today.year if today.month >= 7 else today.year - 1, 7, 1)
     await load_rates(session, fy)
-    await put_config(session, "billing.cycles", {"cycles": CYCLES})
+    await config.save(session, "billing.cycles", {"cycles": CYCLES})

@@ -67,6 +67,10 @@ async def test_rate_versions_refuse_bad_schedules(client, tech, rates):
     assert r.status_code == 422
     listed = await client.get("/api/billing/rates/versions", headers=tech)
     assert [v["name"] for v in listed.json()] == ["FY2026"]
+    one = await client.get(f"/api/billing/rates/versions/{rates['id']}", headers=tech)
+    assert one.json() == listed.json()[0]
+    assert {(c["service"], c["rate_class"], len(c["blocks"])) for c in one.json()["classes"]} \
+        == {(c["service"], c["rate_class"], len(c["blocks"])) for c in rates["classes"]}
 
 
 async def test_a_late_charge_from_collections_is_posted_once_per_notice(client, feed, tech):

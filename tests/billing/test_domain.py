@@ -44,7 +44,7 @@ def test_tier_edges_fill_each_block_before_the_next(use, amounts):
 
 def test_multi_family_tier_widths_scale_with_dwelling_units():
     blocks = [Block(1, D(5), D("3.00")), Block(2, None, D("4.00"))]
-    lines = tier_lines(D(30), blocks, scale=D(4))  # 4 units: tier 1 is 20
+    lines = tier_lines(D(30), blocks, units=4)  # 4 units: tier 1 is 20
     assert [(t.quantity, t.amount) for t in lines] == [(D(20), D("60.00")), (D(10), D("40.00"))]
 
 

@@ -239,3 +239,26 @@ async def test_budget_billing_bills_the_average_and_trues_up_the_difference(
     settle = await client.post(f"/api/billing/ledger/budget/{s.account_id}/settle",
                                headers=tech)
     assert settle.json()["settled"] == "7.50" and settle.json()["balance"] == "50.00"
+
+
+async def test_bill_issued_carries_the_balance_after_the_bill_its_deferral_and_earlier_entries(
+        client, feed, rates, tech, sup, sup2):
+    s = await make_site(feed, sewer=False)
+    for m in range(1, 13):  # a year of 40.00 bills: budget 40.00
+        await feed.bound["billing"].execute(text(
+            "INSERT INTO bills (id, run_id, account_id, period_start, period_end, status, "
+            "total) VALUES (gen_random_uuid(), gen_random_uuid(), :a, :s, :e, 'final', 40)"),
+            {"a": s.account_id, "s": date(2025, m, 1), "e": date(2025, m, 28)})
+    assert (await client.post("/api/billing/ledger/budget", headers=tech,
+                              json={"account_id": s.account_id})).status_code == 201
+    await feed.send("payments.PaymentPosted", f"account:{s.account_id}", {"payment": {
+        "id": "pay-early", "account_id": s.account_id, "amount": "15.00",
+        "received_on": "2026-01-10"}})
+    await feed.drain()
+    await read(client, tech, s, "10")                           # actual bill 50.00
+    await billed_run(client, tech, sup, sup2)
+    issued = (await feed.bound["billing"].execute(text(
+        "SELECT payload FROM outbox WHERE type = 'billing.BillIssued'"))).scalar_one()
+    assert issued["bill"]["total"] == "50.00"
+    assert issued["balance"] == "25.00"  # -15.00 + 50.00 - 10.00 deferred
+    assert (await _ledger(client, tech, s.account_id))["balance"] == "25.00"

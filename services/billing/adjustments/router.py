@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
 
 from kernel.auth import Principal, require_roles
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
-from services.billing.adjustments import repository as repo
 from services.billing.adjustments import service
 from services.billing.adjustments.schemas import AdjustmentIn, AdjustmentOut, Decision
 
@@ -32,10 +31,9 @@ async def request_adjustment(body: AdjustmentIn, session: SessionDep,
 @router.get("", response_model=list[AdjustmentOut], responses=problem_responses(401, 403))
 async def list_adjustments(session: SessionDep, _: Staff,
                            status: Literal["pending", "posted", "rejected"] | None = None,
-                           account_id: uuid.UUID | None = None) -> list[Any]:
+                           account_id: uuid.UUID | None = None) -> list[AdjustmentOut]:
     """Adjustments, e.g. the pending ones waiting for an approver."""
-    return [AdjustmentOut.model_validate(r._asdict())
-            for r in await repo.listing(session, status, account_id)]
+    return await service.listing(session, status, account_id)
 
 
 @router.get("/{adjustment_id}", response_model=AdjustmentOut,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,12 +22,20 @@ async def out(s: AsyncSession, adj_id: uuid.UUID) -> AdjustmentOut:
     r = await repo.get(s, adj_id)
     if r is None:
         raise NotFound("No such adjustment", field="adjustment_id")
-    return AdjustmentOut.model_validate(r._asdict())
+    return AdjustmentOut.model_validate(r, from_attributes=True)
 
 
-async def _post(s: AsyncSession, a: Any, approver: str) -> None:
+async def listing(s: AsyncSession, status: str | None, account_id: uuid.UUID | None
+                  ) -> list[AdjustmentOut]:
+    return [AdjustmentOut.model_validate(r, from_attributes=True)
+            for r in await repo.listing(s, status, account_id)]
+
+
+async def _post(s: AsyncSession, a: repo.Adjustment, approver: str) -> None:
     entry = await ledger.post(s, a.account_id, domain.KIND_OF.get(a.reason_code, "adjustment"),
                               a.amount, utility_today(), f"adjustment:{a.id}", approver)
+    if entry is None:  # the adjustment's own reference: posted once, when it was decided
+        raise Conflict("This adjustment was already posted")
     await repo.decide(s, a.id, "posted", approver, entry.id)
 
 
@@ -46,7 +53,9 @@ async def request(s: AsyncSession, who: Principal, account_id: uuid.UUID, amount
                           "requested_by": who.sub, "requested_role": who.role,
                           "source": source})
     if not domain.needs_approval(amount, authority(who.role)):
-        await _post(s, await repo.get(s, adj_id), who.sub)
+        posted = await repo.get(s, adj_id)
+        assert posted is not None  # inserted just above
+        await _post(s, posted, who.sub)
     await audit.record(s, who, "request", "adjustment", str(adj_id), reason=reason,
                        after={"amount": amount, "account_id": account_id})
     return await out(s, adj_id)

@@ -33,3 +33,11 @@ class AppealOut(BaseModel):
     letter: str | None
     decided_by: str | None
     decided_on: date | None
+
+
+class PolicyIO(BaseModel):
+    """The leak-credit policy under `appeals.policy` (see `appeals.domain`)."""
+
+    share: Decimal = Field(default=Decimal("0.5"), ge=0, le=1)
+    window_days: int = Field(default=365, ge=0)
+    requires_repair: bool = True

@@ -16,25 +16,29 @@ from kernel.outbox import Event, publish
 from services.billing.adjustments import service as adjustments
 from services.billing.appeals import domain
 from services.billing.appeals import repository as repo
-from services.billing.appeals.schemas import AppealOut
-from services.billing.reads.repository import get_config
+from services.billing.appeals.schemas import AppealOut, PolicyIO
+from services.billing.config import service as config
 
 POLICY_KEY = "appeals.policy"
 
 
 async def policy(s: AsyncSession) -> domain.Policy:
-    cfg = await get_config(s, POLICY_KEY) or {}
-    base = domain.Policy()
-    return domain.Policy(Decimal(str(cfg.get("share", base.share))),
-                         int(cfg.get("window_days", base.window_days)),
-                         bool(cfg.get("requires_repair", base.requires_repair)))
+    p = await config.load(s, POLICY_KEY, PolicyIO)
+    return domain.Policy(p.share, p.window_days, p.requires_repair)
 
 
 async def out(s: AsyncSession, appeal_id: uuid.UUID) -> AppealOut:
     a = await repo.get(s, appeal_id)
     if a is None:
         raise NotFound("No such appeal", field="appeal_id")
-    return AppealOut.model_validate(a._asdict())
+    return AppealOut.model_validate(a, from_attributes=True)
+
+
+async def _bill_of(s: AsyncSession, a: repo.Appeal) -> repo.AppealedBill:
+    b = await repo.bill(s, a.bill_id)
+    if b is None:  # appeals.bill_id references bills
+        raise NotFound("No such bill", field="bill_id")
+    return b
 
 
 def _event(type_: str, a_id: uuid.UUID, account_id: uuid.UUID, status: str,
@@ -68,7 +72,7 @@ async def investigate(s: AsyncSession, who: Principal, appeal_id: uuid.UUID) -> 
         raise NotFound("No such appeal", field="appeal_id")
     if a.status != "open":
         raise Conflict(f"The appeal is {a.status}")
-    b = await repo.bill(s, a.bill_id)
+    b = await _bill_of(s, a)
     await repo.set_status(s, appeal_id, "investigating")
     await publish(s, [Event("billing.ServiceOrderRequested", f"account:{a.account_id}", {
         "kind": "leak_check", "account_id": str(a.account_id),
@@ -86,7 +90,7 @@ async def decide(s: AsyncSession, who: Principal, appeal_id: uuid.UUID, repaired
         raise NotFound("No such appeal", field="appeal_id")
     if a.status == "decided":
         raise Conflict("The appeal is already decided")
-    b = await repo.bill(s, a.bill_id)
+    b = await _bill_of(s, a)
     pol = await policy(s)
     normal = await repo.normal_use(s, a.account_id, b.period_start)
     why = domain.refusal(pol, repaired, await repo.last_credit_on(s, a.account_id), today,
@@ -94,8 +98,7 @@ async def decide(s: AsyncSession, who: Principal, appeal_id: uuid.UUID, repaired
     credit = Decimal("0.00")
     adj_id = None
     if why is None and normal is not None:
-        lines = [domain.VolumeLine(r.tier, r.quantity, r.unit_price)
-                 for r in await repo.volume_lines(s, a.bill_id)]
+        lines = await repo.volume_lines(s, a.bill_id)
         credit = domain.leak_credit(lines, normal, pol.share)
         if credit <= 0:
             why = "use was not above normal"
@@ -106,7 +109,7 @@ async def decide(s: AsyncSession, who: Principal, appeal_id: uuid.UUID, repaired
     decision = "credit" if credit > 0 else "denied"
     await repo.decide(s, appeal_id, {
         "decision": decision, "credit": credit, "adjustment_id": adj_id,
-        "letter": domain.letter(b.name, decision, credit, why), "decided_by": who.sub,
+        "letter": domain.letter(b.name or "", decision, credit, why), "decided_by": who.sub,
         "decided_on": today})
     await publish(s, [_event("billing.AppealDecided", appeal_id, a.account_id, "decided",
                              decision=decision, credit=str(credit))], actor=who.sub)

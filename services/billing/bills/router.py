@@ -4,14 +4,13 @@ consumption by class and the print-vendor file."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
 from kernel.auth import Principal, require_roles
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
-from services.billing.bills import repository as repo
 from services.billing.bills import service
 from services.billing.bills.schemas import BillOut, ConsumptionRow, Explanation, RegisterRow
 
@@ -45,9 +44,10 @@ async def bill_statement(bill_id: uuid.UUID, session: SessionDep, _: Staff) -> R
 
 @router.get("/runs/{run_id}/register", response_model=list[RegisterRow],
             responses=problem_responses(401, 403))
-async def billing_register(run_id: uuid.UUID, session: SessionDep, _: Staff) -> list[Any]:
+async def billing_register(run_id: uuid.UUID, session: SessionDep,
+                           _: Staff) -> list[RegisterRow]:
     """The billing register of a run: each bill by service and total."""
-    return [RegisterRow.model_validate(r._asdict()) for r in await repo.register(session, run_id)]
+    return await service.register(session, run_id)
 
 
 @router.get("/runs/{run_id}/consumption", response_model=list[ConsumptionRow],

@@ -13,7 +13,14 @@ from kernel.errors import NotFound
 from kernel.settings import get_settings
 from services.billing.bills import domain, statement
 from services.billing.bills import repository as repo
-from services.billing.bills.schemas import BillOut, ConsumptionRow, Explanation, LineOut
+from services.billing.bills.schemas import (
+    BillOut,
+    ConsumptionRow,
+    Explanation,
+    LineOut,
+    RegisterRow,
+)
+from services.billing.ledger import service as ledger
 
 PRINT_COLUMNS = ("account_number", "name", "line1", "line2", "city", "state", "postal_code",
                  "bill_date", "due_date", "period_start", "period_end", "bill_total",
@@ -30,7 +37,7 @@ async def get(s: AsyncSession, bill_id: uuid.UUID) -> BillOut:
                    period_end=b.period_end, bill_date=b.bill_date, due_date=b.due_date,
                    status=b.status, total=b.total, flags=list(b.flags), replaces=b.replaces,
                    replaced_by=b.replaced_by, messages=list(b.messages),
-                   lines=[LineOut.model_validate(ln._asdict()) for ln in ls])
+                   lines=[LineOut.model_validate(ln, from_attributes=True) for ln in ls])
 
 
 async def explain(s: AsyncSession, bill_id: uuid.UUID) -> Explanation:
@@ -57,7 +64,7 @@ async def statement_pdf(s: AsyncSession, bill_id: uuid.UUID) -> bytes:
         raise NotFound("No such bill", field="bill_id")
     ls = await repo.lines(s, bill_id)
     history = await repo.usage_history(s, b.account_id, b.period_end)
-    balance = Decimal(await repo.balance(s, b.account_id))
+    balance = await ledger.balance(s, b.account_id)
     messages = list(b.messages)
     if any(ln.kind == "surcharge" for ln in ls):
         messages.append("A drought surcharge applies to water use while the drought stage "
@@ -82,5 +89,9 @@ async def print_file(s: AsyncSession, run_id: uuid.UUID) -> str:
     return out.getvalue()
 
 
+async def register(s: AsyncSession, run_id: uuid.UUID) -> list[RegisterRow]:
+    return await repo.register(s, run_id)
+
+
 async def consumption(s: AsyncSession, run_id: uuid.UUID) -> list[ConsumptionRow]:
-    return [ConsumptionRow.model_validate(r._asdict()) for r in await repo.consumption(s, run_id)]
+    return await repo.consumption(s, run_id)

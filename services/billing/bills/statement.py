@@ -4,12 +4,12 @@ stub with the account number and its check digit."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from fpdf import FPDF
 
 from kernel.pdftext import latin1
 from services.billing.bills.domain import stub_number
+from services.billing.bills.repository import Bill, Line, Usage
 
 
 def _price(d: Decimal) -> str:
@@ -18,7 +18,7 @@ def _price(d: Decimal) -> str:
     return f"{n.quantize(Decimal('0.01')) if n.as_tuple().exponent > -2 else n:f}"  # type: ignore[operator]
 
 
-def render(utility: str, bill: Any, lines: list[Any], history: list[Any], balance: Decimal,
+def render(utility: str, bill: Bill, lines: list[Line], history: list[Usage], balance: Decimal,
            messages: list[str]) -> bytes:
     pdf = FPDF(format="letter")
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -27,11 +27,11 @@ def render(utility: str, bill: Any, lines: list[Any], history: list[Any], balanc
     pdf.cell(0, 8, latin1(utility), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     addr = bill.mailing or {}
-    for ln in (bill.name, addr.get("line1"), addr.get("line2"),
-               " ".join(str(x) for x in (addr.get("city"), addr.get("state"),
-                                         addr.get("postal_code")) if x)):
-        if ln:
-            pdf.cell(0, 5, latin1(ln), new_x="LMARGIN", new_y="NEXT")
+    for row in (bill.name, addr.get("line1"), addr.get("line2"),
+                " ".join(str(x) for x in (addr.get("city"), addr.get("state"),
+                                          addr.get("postal_code")) if x)):
+        if row:
+            pdf.cell(0, 5, latin1(row), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.cell(0, 5, latin1(f"Account {stub_number(bill.account_number or '')}   "
                       f"Bill date {bill.bill_date}   Due {bill.due_date}"),

@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.rows import first_as
 from services.billing.copy.domain import COPY_TABLES
 
 
-async def upsert_account(s: AsyncSession, r: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class MeterFacts:
+    status: str
+    installed_at: date | None
+    dials: int
+    multiplier: Decimal
+
+
+@dataclass(frozen=True)
+class SaFacts:
+    account_id: uuid.UUID
+    premise_id: uuid.UUID
+    meter_id: uuid.UUID | None
+    start_date: date
+    stop_date: date | None
+    status: str
+
+
+async def upsert_account(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO accounts (id, number, customer_id, status, mailing, language, paperless) "
         "VALUES (:id, :number, :customer_id, :status, CAST(:mailing AS jsonb), :language, "
@@ -25,7 +48,7 @@ async def upsert_account(s: AsyncSession, r: dict[str, Any]) -> None:
         "WHERE a.id = :id AND c.id = a.customer_id"), {"id": r["id"]})
 
 
-async def upsert_customer(s: AsyncSession, r: dict[str, Any]) -> None:
+async def upsert_customer(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO customers (id, name, emails, paperless) VALUES (:id, :name, "
         "CAST(:emails AS jsonb), :paperless) ON CONFLICT (id) DO UPDATE SET name = "
@@ -34,7 +57,7 @@ async def upsert_customer(s: AsyncSession, r: dict[str, Any]) -> None:
     await s.execute(text("UPDATE accounts SET name = :name WHERE customer_id = :id"), r)
 
 
-async def upsert_premise(s: AsyncSession, r: dict[str, Any]) -> None:
+async def upsert_premise(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO premises (id, kind, dwelling_units, cycle, route, address) VALUES "
         "(:id, :kind, :dwelling_units, :cycle, :route, CAST(:address AS jsonb)) "
@@ -43,7 +66,7 @@ async def upsert_premise(s: AsyncSession, r: dict[str, Any]) -> None:
         "address = excluded.address"), {**r, "address": json.dumps(r["address"])})
 
 
-async def upsert_meter(s: AsyncSession, r: dict[str, Any]) -> None:
+async def upsert_meter(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO meters (id, serial, size, dials, multiplier, unit, endpoint_id, status, "
         "premise_id, installed_at, install_read) VALUES (:id, :serial, :size, :dials, "
@@ -55,21 +78,21 @@ async def upsert_meter(s: AsyncSession, r: dict[str, Any]) -> None:
         "excluded.install_read"), r)
 
 
-async def meter_facts(s: AsyncSession, meter_id: Any) -> Any:
+async def meter_facts(s: AsyncSession, meter_id: object) -> MeterFacts | None:
     """What reads are judged on, as the copy has it now (None: not heard of)."""
-    return (await s.execute(text(
+    return first_as(MeterFacts, await s.execute(text(
         "SELECT status, installed_at, dials, multiplier FROM meters WHERE id = :id"),
-        {"id": meter_id})).first()
+        {"id": meter_id}))
 
 
-async def sa_facts(s: AsyncSession, sa_id: Any) -> Any:
+async def sa_facts(s: AsyncSession, sa_id: object) -> SaFacts | None:
     """What reads and bill runs are judged on, as the copy has it now (None: not heard of)."""
-    return (await s.execute(text(
+    return first_as(SaFacts, await s.execute(text(
         "SELECT account_id, premise_id, meter_id, start_date, stop_date, status "
-        "FROM service_agreements WHERE id = :id"), {"id": sa_id})).first()
+        "FROM service_agreements WHERE id = :id"), {"id": sa_id}))
 
 
-async def upsert_sa(s: AsyncSession, r: dict[str, Any]) -> None:
+async def upsert_sa(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO service_agreements (id, account_id, premise_id, service, rate_class, "
         "meter_id, start_date, stop_date, status) VALUES (:id, :account_id, :premise_id, "
@@ -83,18 +106,6 @@ async def upsert_sa(s: AsyncSession, r: dict[str, Any]) -> None:
 async def clear_copy(s: AsyncSession) -> None:
     for table in COPY_TABLES:
         await s.execute(text(f"DELETE FROM {table}"))
-
-
-async def reset_inbox(s: AsyncSession, source: str, keep_rows: bool) -> int:
-    """Forget what was applied from `source`: progress always; rows kept (to replay) or gone."""
-    await s.execute(text("DELETE FROM inbox_progress WHERE source = :s"), {"s": source})
-    if keep_rows:
-        res = await s.execute(text(
-            "UPDATE inbox SET status = 'pending', attempts = 0, next_attempt_at = now(), "
-            "applied_at = NULL, last_error = NULL WHERE source = :s"), {"s": source})
-    else:
-        res = await s.execute(text("DELETE FROM inbox WHERE source = :s"), {"s": source})
-    return int(res.rowcount)  # type: ignore[attr-defined]
 
 
 _CHECK = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel import audit
+from kernel import audit, events_admin
 from kernel.auth import Principal
 from services.billing.copy import repository as repo
 from services.billing.copy.schemas import CheckResult, RebuildResult, TableFingerprint
@@ -18,7 +18,7 @@ async def rebuild(session: AsyncSession, who: Principal, mode: str) -> RebuildRe
     (`relay.core.Relay.rewind("accounts", "billing")`) so the relay copies the whole history.
     """
     await repo.clear_copy(session)
-    n = await repo.reset_inbox(session, "accounts", keep_rows=(mode == "local"))
+    n = await events_admin.reset_source(session, "accounts", keep_rows=(mode == "local"))
     await audit.record(session, who, "rebuild-copy", "copy", "accounts",
                        after={"mode": mode, "events": n})
     return RebuildResult(mode=mode, events_requeued=n if mode == "local" else 0,

@@ -3,31 +3,85 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.rows import all_as, first_as, one_as
+from services.billing.ledger.domain import BillPosting
+
+
+@dataclass(frozen=True)
+class Posted:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    kind: str
+    amount: Decimal
+    posted_on: date
+    reference: str | None
+    corrects: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: uuid.UUID
+    seq: int
+    kind: str
+    amount: Decimal
+    posted_on: date
+    due_date: date | None
+    reference: str | None
+    corrects: uuid.UUID | None
+    created_by: str
+
+
+@dataclass(frozen=True)
+class Account:
+    """Billing's copy of an account, as the ledger needs it."""
+
+    id: uuid.UUID
+    customer_id: uuid.UUID | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Sums:
+    ledger_total: Decimal
+    balances_total: Decimal
+    bills_not_matching_lines: int
+    final_bills_not_posted: int
+    cancelled_bills_not_reversed: int
+
+
+@dataclass(frozen=True)
+class BudgetPlan:
+    account_id: uuid.UUID
+    monthly_amount: Decimal
+    enrolled_on: date
+    status: str
+
 
 async def post(s: AsyncSession, account_id: uuid.UUID, kind: str, amount: Decimal,
                posted_on: date, reference: str | None, who: str,
-               corrects: uuid.UUID | None = None, due_date: date | None = None) -> Any:
+               corrects: uuid.UUID | None = None, due_date: date | None = None) -> Posted | None:
     """Insert an entry; None when an entry of this kind and reference exists (replays)."""
-    return (await s.execute(text(
+    return first_as(Posted, await s.execute(text(
         "INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, due_date, "
         "reference, corrects, created_by) VALUES (gen_random_uuid(), :a, :k, :amt, :on, :due, "
         ":ref, :c, :who) ON CONFLICT (kind, reference) WHERE reference IS NOT NULL DO NOTHING "
         "RETURNING id, account_id, kind, amount, posted_on, reference, corrects"),
         {"a": account_id, "k": kind, "amt": amount, "on": posted_on, "due": due_date,
-         "ref": reference, "c": corrects, "who": who})).first()
+         "ref": reference, "c": corrects, "who": who}))
 
 
-async def entries(s: AsyncSession, account_id: uuid.UUID) -> list[Any]:
-    return list((await s.execute(text(
+async def entries(s: AsyncSession, account_id: uuid.UUID) -> list[Entry]:
+    return all_as(Entry, await s.execute(text(
         "SELECT id, seq, kind, amount, posted_on, due_date, reference, corrects, created_by "
-        "FROM ledger_entries WHERE account_id = :a ORDER BY seq"), {"a": account_id})).all())
+        "FROM ledger_entries WHERE account_id = :a ORDER BY seq"), {"a": account_id}))
 
 
 async def balance(s: AsyncSession, account_id: uuid.UUID) -> Decimal:
@@ -36,20 +90,20 @@ async def balance(s: AsyncSession, account_id: uuid.UUID) -> Decimal:
         {"a": account_id})).scalar_one())
 
 
-async def by_reference(s: AsyncSession, kind: str, reference: str) -> Any:
-    return (await s.execute(text(
+async def by_reference(s: AsyncSession, kind: str, reference: str) -> Entry | None:
+    return first_as(Entry, await s.execute(text(
         "SELECT * FROM ledger_entries WHERE kind = :k AND reference = :r"),
-        {"k": kind, "r": reference})).first()
+        {"k": kind, "r": reference}))
 
 
-async def account(s: AsyncSession, account_id: uuid.UUID) -> Any:
-    return (await s.execute(text("SELECT * FROM accounts WHERE id = :a"),
-                            {"a": account_id})).first()
+async def account(s: AsyncSession, account_id: uuid.UUID) -> Account | None:
+    return first_as(Account, await s.execute(
+        text("SELECT id, customer_id, status FROM accounts WHERE id = :a"), {"a": account_id}))
 
 
-async def reconcile(s: AsyncSession) -> Any:
+async def reconcile(s: AsyncSession) -> Sums:
     """Three independent sums that must agree (see service.reconcile)."""
-    return (await s.execute(text(
+    return one_as(Sums, await s.execute(text(
         """
         SELECT
           (SELECT coalesce(sum(amount), 0) FROM ledger_entries) AS ledger_total,
@@ -66,7 +120,7 @@ async def reconcile(s: AsyncSession) -> Any:
              AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.kind = 'bill_cancel'
                              AND e.reference = b.id::text AND e.amount = -b.total))
              AS cancelled_bills_not_reversed
-        """))).one()
+        """)))
 
 
 async def last_bill_totals(s: AsyncSession, account_id: uuid.UUID, n: int) -> list[Decimal]:
@@ -82,9 +136,9 @@ async def returned_payments_since(s: AsyncSession, account_id: uuid.UUID, since:
         {"a": account_id, "d": since})).scalar_one())
 
 
-async def budget_plan(s: AsyncSession, account_id: uuid.UUID) -> Any:
-    return (await s.execute(text("SELECT * FROM budget_plans WHERE account_id = :a"),
-                            {"a": account_id})).first()
+async def budget_plan(s: AsyncSession, account_id: uuid.UUID) -> BudgetPlan | None:
+    return first_as(BudgetPlan, await s.execute(
+        text("SELECT * FROM budget_plans WHERE account_id = :a"), {"a": account_id}))
 
 
 async def upsert_budget(s: AsyncSession, account_id: uuid.UUID, amount: Decimal, on: date,
@@ -104,3 +158,61 @@ async def deferred(s: AsyncSession, account_id: uuid.UUID) -> Decimal:
         "AND kind = 'budget_deferral' AND seq > coalesce((SELECT max(seq) FROM ledger_entries "
         "WHERE account_id = :a AND kind = 'budget_settlement'), 0)"),
         {"a": account_id})).scalar_one())
+
+
+# A run's bills in one statement: the bill entries, a `budget_deferral` (budget minus bill) for
+# each account on budget billing, and each account's balance after them (the CTEs all see the
+# entries as they were before the statement, so `before` + what was posted is the new balance).
+POST_BILLS = text("""
+    WITH b AS (
+        SELECT * FROM unnest(CAST(:bills AS uuid[]), CAST(:accounts AS uuid[]),
+                             CAST(:amounts AS numeric[])) AS t(bill_id, account_id, amount)
+    ), posted AS (
+        INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, due_date,
+                                    reference, created_by)
+        SELECT gen_random_uuid(), b.account_id, 'bill', b.amount, CAST(:on AS date),
+               CAST(:due AS date), b.bill_id::text, CAST(:who AS text)
+        FROM b
+        UNION ALL
+        SELECT gen_random_uuid(), b.account_id, 'budget_deferral', bp.monthly_amount - b.amount,
+               CAST(:on AS date), CAST(:due AS date), b.bill_id::text, CAST(:who AS text)
+        FROM b JOIN budget_plans bp ON bp.account_id = b.account_id AND bp.status = 'active'
+        WHERE bp.monthly_amount <> b.amount
+        RETURNING account_id, amount
+    ), before AS (
+        SELECT e.account_id, sum(e.amount) AS amount FROM ledger_entries e
+        WHERE e.account_id IN (SELECT account_id FROM b) GROUP BY e.account_id
+    )
+    SELECT p.account_id, coalesce(min(bf.amount), 0) + sum(p.amount) AS balance
+    FROM posted p LEFT JOIN before bf ON bf.account_id = p.account_id
+    GROUP BY p.account_id
+""")
+
+
+async def post_bills(s: AsyncSession, bills: Sequence[BillPosting], posted_on: date,
+                     due_date: date, who: str) -> dict[uuid.UUID, Decimal]:
+    rows = (await s.execute(POST_BILLS, {
+        "bills": [b.bill_id for b in bills], "accounts": [b.account_id for b in bills],
+        "amounts": [b.amount for b in bills], "on": posted_on, "due": due_date,
+        "who": who})).all()
+    return {r.account_id: r.balance for r in rows}
+
+
+# Cancelling bills: a `bill_cancel` reversing each bill entry and a `budget_deferral` reversing
+# its deferral, each pointing at the entry it corrects.
+REVERSE_BILLS = text("""
+    INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference, corrects,
+                                created_by)
+    SELECT gen_random_uuid(), e.account_id,
+           CASE e.kind WHEN 'bill' THEN 'bill_cancel' ELSE 'budget_deferral' END, -e.amount,
+           :on, CASE e.kind WHEN 'bill' THEN e.reference ELSE 'cancel:' || e.reference END,
+           e.id, :who
+    FROM ledger_entries e
+    WHERE e.kind IN ('bill', 'budget_deferral') AND e.reference = ANY(CAST(:refs AS text[]))
+    ORDER BY e.seq
+""")
+
+
+async def reverse_bills(s: AsyncSession, bill_ids: Sequence[uuid.UUID], on: date,
+                        who: str) -> None:
+    await s.execute(REVERSE_BILLS, {"refs": [str(b) for b in bill_ids], "on": on, "who": who})

@@ -3,19 +3,21 @@ balance transfers, reconciliation."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel import audit
 from kernel.auth import Principal
-from kernel.errors import NotFound, Unprocessable
+from kernel.errors import Conflict, NotFound, Unprocessable
 from kernel.outbox import Event, publish
 from services.billing.ledger import domain
 from services.billing.ledger import repository as repo
+from services.billing.ledger.domain import BillPosting as BillPosting
 from services.billing.ledger.schemas import (
     AccountLedger,
     BudgetOut,
@@ -28,7 +30,7 @@ from services.billing.ledger.schemas import (
 
 async def post(s: AsyncSession, account_id: uuid.UUID, kind: str, amount: Decimal,
                posted_on: date, reference: str | None, who: str,
-               corrects: uuid.UUID | None = None) -> Any:
+               corrects: uuid.UUID | None = None) -> repo.Posted | None:
     """Post one entry and announce it (`billing.LedgerEntryPosted` with the new balance)."""
     e = await repo.post(s, account_id, kind, amount, posted_on, reference, who, corrects)
     if e is None:
@@ -42,6 +44,28 @@ async def post(s: AsyncSession, account_id: uuid.UUID, kind: str, amount: Decima
     return e
 
 
+async def balance(s: AsyncSession, account_id: uuid.UUID) -> Decimal:
+    """The account's balance: the sum of its entries."""
+    return await repo.balance(s, account_id)
+
+
+async def post_bills(s: AsyncSession, bills: Sequence[BillPosting], posted_on: date,
+                     due_date: date, who: str) -> dict[uuid.UUID, Decimal]:
+    """Post a run's final bills (with a `budget_deferral` for accounts on budget billing) in
+    one statement; returns each account's balance after them. Bills are announced by their
+    `billing.BillIssued`, which carries that balance, not by `LedgerEntryPosted`."""
+    if not bills:
+        return {}
+    return await repo.post_bills(s, bills, posted_on, due_date, who)
+
+
+async def reverse_bills(s: AsyncSession, bill_ids: Sequence[uuid.UUID], on: date,
+                        who: str) -> None:
+    """Cancelled bills: reverse each one's entry and its budget deferral (announced by
+    `billing.BillCancelled`)."""
+    await repo.reverse_bills(s, bill_ids, on, who)
+
+
 async def account_ledger(s: AsyncSession, account_id: uuid.UUID, today: date) -> AccountLedger:
     rows = await repo.entries(s, account_id)
     if not rows and await repo.account(s, account_id) is None:
@@ -51,7 +75,8 @@ async def account_ledger(s: AsyncSession, account_id: uuid.UUID, today: date) ->
     return AccountLedger(account_id=account_id,
                          balance=sum((r.amount for r in rows), Decimal("0.00")),
                          aging=ages, unapplied_credit=credit,
-                         entries=[EntryOut.model_validate(r._asdict()) for r in rows])
+                         entries=[EntryOut.model_validate(r, from_attributes=True)
+                                  for r in rows])
 
 
 async def transfer(s: AsyncSession, who: Principal, frm: uuid.UUID, to: uuid.UUID,
@@ -77,6 +102,8 @@ async def transfer(s: AsyncSession, who: Principal, frm: uuid.UUID, to: uuid.UUI
     ref = f"transfer:{uuid.uuid4()}"
     out = await post(s, frm, "transfer_out", -bal, today, ref, who.sub)
     into = await post(s, to, "transfer_in", bal, today, ref, who.sub)
+    if out is None or into is None:  # the reference is new: never, short of a uuid collision
+        raise Conflict("This transfer was already posted")
     await audit.record(s, who, "transfer", "account", str(frm), reason=reason,
                        after={"to": to, "amount": bal})
     return TransferOut(amount=bal, out_entry_id=out.id, in_entry_id=into.id)
@@ -86,7 +113,7 @@ async def reconcile(s: AsyncSession) -> Reconciliation:
     r = await repo.reconcile(s)
     ok = (r.ledger_total == r.balances_total and r.bills_not_matching_lines == 0
           and r.final_bills_not_posted == 0 and r.cancelled_bills_not_reversed == 0)
-    return Reconciliation(ok=ok, **r._asdict())
+    return Reconciliation(ok=ok, **dataclasses.asdict(r))
 
 
 async def budget(s: AsyncSession, account_id: uuid.UUID) -> BudgetOut:

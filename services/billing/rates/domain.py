@@ -14,7 +14,7 @@ specification, unit-tested to the cent, and are what `explain` re-states in word
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -69,21 +69,19 @@ def validate_blocks(blocks: list[Block]) -> str | None:
     return None
 
 
-def tier_lines(quantity: Decimal, blocks: list[Block], scale: Decimal = Decimal(1)
-               ) -> list[TierLine]:
-    """Split `quantity` across the blocks whose widths are multiplied by `scale`."""
+def tier_lines(quantity: Decimal, blocks: list[Block], units: int = 1, days: int = 1,
+               period_days: int = 1) -> list[TierLine]:
+    """Split `quantity` across the blocks, each width times `units` x `days / period_days`
+    (bounds rounded to 0.0001; multiplied before dividing, so a bound that is exactly half a
+    step rounds up whatever the period's length)."""
     out = []
     for b, low in zip(blocks, lowers(blocks), strict=True):
-        lo = q4(low * scale)
-        hi = None if b.width is None else q4((low + b.width) * scale)
+        lo = q4(low * units * days / period_days)
+        hi = None if b.width is None else q4((low + b.width) * units * days / period_days)
         take = max(Decimal(0), (quantity if hi is None else min(quantity, hi)) - lo)
         if take > 0:
             out.append(TierLine(b.tier, take, b.price, money(take * b.price)))
     return out
-
-
-def scale_for(days: int, period_days: int, units: int, per_unit: bool) -> Decimal:
-    return Decimal(units if per_unit else 1) * Decimal(days) / Decimal(period_days)
 
 
 def prorate(amount: Decimal, days: int, period_days: int) -> Decimal:
@@ -131,3 +129,127 @@ def winter_quantity(per_day: Decimal | None, metered: Decimal, days: int,
     if cap is not None:
         q = min(q, q4(cap * days / period_days))
     return q
+
+
+# ---- a whole agreement's lines for a period: the rule the bill run's SQL repeats -------------
+
+@dataclass(frozen=True)
+class RateClass:
+    basis: str  # metered | winter_average | fixed_only
+    blocks: tuple[Block, ...] = ()
+    cap: Decimal | None = None
+    minimum_charge: Decimal | None = None
+    widths_per_unit: bool = False
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One rate version: what it charges, by service (and meter size, rate class, stage)."""
+
+    version: str
+    effective: date
+    drought_stage: int = 0
+    fixed: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (service, size)
+    classes: dict[tuple[str, str], RateClass] = field(default_factory=dict)  # (service, class)
+    surcharges: dict[tuple[str, int], Decimal] = field(default_factory=dict)  # (service, stage)
+    fees: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (service, name)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A service agreement as billed: its dates, meter size and premise units, the metered use
+    of its meter in the period and the premise's winter average (None: none computed)."""
+
+    service: str
+    rate_class: str
+    start: date
+    stop: date | None
+    meter_size: str | None
+    dwelling_units: int
+    use: Decimal
+    winter_per_day: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class BillLine:
+    kind: str  # fixed | volume | surcharge | fee | minimum
+    description: str
+    start: date
+    end: date
+    quantity: Decimal
+    unit_price: Decimal
+    tier: int | None
+    version: str
+    amount: Decimal
+
+
+def _title(service: str) -> str:
+    return service.replace("_", " ").title()
+
+
+def agreement_lines(sa: Agreement, period_start: date, period_end: date,
+                    schedules: list[Schedule]) -> list[BillLine]:
+    """Every line of one agreement for [period_start, period_end]: the period is split at each
+    version's effective date; each part is charged by its version (fixed charges and fees
+    prorated by days of the period; use split by days; tier widths scaled by days and, for
+    `widths_per_unit`, dwelling units; the drought surcharge on the billed use; a minimum-
+    charge top-up). Each line is rounded half-up to the cent."""
+    a_start = max(sa.start, period_start)
+    a_end = min(sa.stop or period_end, period_end)
+    if a_end < a_start:
+        return []
+    period_days = (period_end - period_start).days + 1
+    by_version = {s.version: s for s in schedules}
+    segs = segments(a_start, a_end, sorted((s.effective, s.version) for s in schedules))
+    uses = split_use(sa.use, [seg.days for seg in segs] + [(a_end - a_start).days + 1
+                                                            - sum(s.days for s in segs)])
+    out: list[BillLine] = []
+    for seg, metered in zip(segs, uses, strict=False):
+        out.extend(_segment_lines(sa, seg, by_version[seg.version], metered, period_days))
+    return out
+
+
+def _segment_lines(sa: Agreement, seg: Segment, v: Schedule, metered: Decimal,
+                   period_days: int) -> list[BillLine]:
+    d = seg.days
+    rc = v.classes.get((sa.service, sa.rate_class))
+    winter = rc is not None and rc.basis == "winter_average" and sa.winter_per_day is not None
+    q = winter_quantity(sa.winter_per_day if winter else None, metered, d,
+                        rc.cap if rc is not None else None, period_days)
+    share = q4(Decimal(d) / period_days)
+    lines: list[BillLine] = []
+
+    def line(kind: str, text: str, qty: Decimal, price: Decimal, amount: Decimal,
+             tier: int | None = None) -> None:
+        lines.append(BillLine(kind, text, seg.start, seg.end, qty, price, tier, v.version,
+                              amount))
+
+    fixed = v.fixed.get((sa.service, sa.meter_size or ""))
+    if fixed is not None and sa.meter_size is not None:
+        line("fixed", f"{_title(sa.service)} service charge, {sa.meter_size} meter",
+             share, fixed, prorate(fixed, d, period_days))
+    if rc is not None and rc.basis in ("metered", "winter_average"):
+        units = sa.dwelling_units if rc.widths_per_unit else 1
+        use_text = f"{_title(sa.service)} use" + (" (winter average)" if winter else "")
+        tiers = tier_lines(q, list(rc.blocks), units, d, period_days)
+        if rc.blocks and (not tiers or tiers[0].tier != rc.blocks[0].tier):
+            # the first tier is always printed, at 0 when nothing was used
+            tiers.insert(0, TierLine(rc.blocks[0].tier, Decimal(0), rc.blocks[0].price,
+                                     Decimal("0.00")))
+        for tl in tiers:
+            line("volume", f"{use_text}, tier {tl.tier}", tl.quantity, tl.price, tl.amount,
+                 tl.tier)
+        price = v.surcharges.get((sa.service, v.drought_stage))
+        if price is not None:
+            line("surcharge", f"Drought surcharge, stage {v.drought_stage}", q, price,
+                 money(q * price))
+    for (service, name), amount in sorted(v.fees.items()):
+        if service == sa.service:
+            line("fee", name, share, amount, prorate(amount, d, period_days))
+    if rc is not None and rc.minimum_charge is not None:
+        floor = prorate(rc.minimum_charge, d, period_days)
+        charged = sum((ln.amount for ln in lines), Decimal(0))
+        if floor > charged:
+            line("minimum", "Minimum charge top-up", Decimal(1), floor - charged,
+                 floor - charged)
+    return lines

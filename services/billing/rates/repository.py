@@ -5,17 +5,26 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.billing.rates.schemas import RateVersionIn
+from kernel.rows import value_as
+from services.billing.rates.schemas import (
+    BlockIn,
+    FeeIn,
+    FixedCharge,
+    RateClassIn,
+    RateVersionIn,
+    RateVersionOut,
+    SurchargeIn,
+)
 
 
-async def version_on(s: AsyncSession, effective: date) -> Any:
-    return (await s.execute(text("SELECT id FROM rate_versions WHERE effective_date = :d"),
-                            {"d": effective})).first()
+async def version_on(s: AsyncSession, effective: date) -> uuid.UUID | None:
+    return value_as(uuid.UUID, (await s.execute(
+        text("SELECT id FROM rate_versions WHERE effective_date = :d"),
+        {"d": effective})).scalar_one_or_none())
 
 
 async def insert_version(s: AsyncSession, vid: uuid.UUID, v: RateVersionIn, who: str) -> None:
@@ -53,31 +62,39 @@ async def insert_version(s: AsyncSession, vid: uuid.UUID, v: RateVersionIn, who:
             {"v": vid, "s": fee.service, "n": fee.name, "a": fee.amount})
 
 
-async def list_versions(s: AsyncSession) -> list[Any]:
+async def version_ids(s: AsyncSession) -> list[uuid.UUID]:
     return list((await s.execute(text(
-        "SELECT id, name, effective_date, drought_stage FROM rate_versions "
-        "ORDER BY effective_date"))).all())
+        "SELECT id FROM rate_versions ORDER BY effective_date"))).scalars())
 
 
-async def version_parts(s: AsyncSession, vid: uuid.UUID) -> dict[str, list[Any]]:
+async def version(s: AsyncSession, vid: uuid.UUID) -> RateVersionOut | None:
+    """A version as it was entered: its charges, classes with their blocks, surcharges, fees."""
+    head = (await s.execute(text(
+        "SELECT id, name, effective_date, drought_stage FROM rate_versions WHERE id = :v"),
+        {"v": vid})).first()
+    if head is None:
+        return None
     p = {"v": vid}
-    return {
-        "fixed": list((await s.execute(text(
-            "SELECT service, meter_size, amount FROM rate_fixed WHERE version_id = :v "
-            "ORDER BY service, meter_size"), p)).all()),
-        "classes": list((await s.execute(text(
+    blocks = (await s.execute(text(
+        "SELECT service, rate_class, width, price FROM rate_blocks WHERE version_id = :v "
+        "ORDER BY service, rate_class, tier"), p)).all()
+    classes = [RateClassIn(**c._asdict(), blocks=[
+        BlockIn(width=b.width, price=b.price) for b in blocks
+        if (b.service, b.rate_class) == (c.service, c.rate_class)]) for c in (await s.execute(text(
             "SELECT service, rate_class, basis, cap, minimum_charge, widths_per_unit "
-            "FROM rate_classes WHERE version_id = :v ORDER BY service, rate_class"), p)).all()),
-        "blocks": list((await s.execute(text(
-            "SELECT service, rate_class, tier, width, price FROM rate_blocks "
-            "WHERE version_id = :v ORDER BY service, rate_class, tier"), p)).all()),
-        "surcharges": list((await s.execute(text(
+            "FROM rate_classes WHERE version_id = :v ORDER BY service, rate_class"), p)).all()]
+    return RateVersionOut(
+        id=head.id, name=head.name, effective_date=head.effective_date,
+        drought_stage=head.drought_stage, classes=classes,
+        fixed=[FixedCharge.model_validate(r._asdict()) for r in (await s.execute(text(
+            "SELECT service, meter_size, amount FROM rate_fixed WHERE version_id = :v "
+            "ORDER BY service, meter_size"), p)).all()],
+        surcharges=[SurchargeIn.model_validate(r._asdict()) for r in (await s.execute(text(
             "SELECT service, stage, price FROM rate_surcharges WHERE version_id = :v "
-            "ORDER BY service, stage"), p)).all()),
-        "fees": list((await s.execute(text(
+            "ORDER BY service, stage"), p)).all()],
+        fees=[FeeIn.model_validate(r._asdict()) for r in (await s.execute(text(
             "SELECT service, name, amount FROM rate_fees WHERE version_id = :v "
-            "ORDER BY service, name"), p)).all()),
-    }
+            "ORDER BY service, name"), p)).all()])
 
 
 async def compute_winter_averages(s: AsyncSession, start: date, end: date) -> int:

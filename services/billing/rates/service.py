@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,13 +13,8 @@ from kernel.errors import Conflict, NotFound, Unprocessable
 from services.billing.rates import domain
 from services.billing.rates import repository as repo
 from services.billing.rates.schemas import (
-    BlockIn,
-    FeeIn,
-    FixedCharge,
-    RateClassIn,
     RateVersionIn,
     RateVersionOut,
-    SurchargeIn,
     WinterAverageResult,
 )
 
@@ -57,35 +53,24 @@ async def create(s: AsyncSession, who: Principal, v: RateVersionIn) -> RateVersi
     return RateVersionOut(id=vid, **v.model_dump())
 
 
+async def in_force_from(s: AsyncSession, effective: date) -> bool:
+    """Whether a version takes effect on `effective`."""
+    return await repo.version_on(s, effective) is not None
+
+
 async def get(s: AsyncSession, vid: uuid.UUID) -> RateVersionOut:
-    head = next((r for r in await repo.list_versions(s) if r.id == vid), None)
-    if head is None:
+    v = await repo.version(s, vid)
+    if v is None:
         raise NotFound("No such rate version", field="version_id")
-    p = await repo.version_parts(s, vid)
-    classes = [RateClassIn(service=c.service, rate_class=c.rate_class, basis=c.basis, cap=c.cap,
-                           minimum_charge=c.minimum_charge, widths_per_unit=c.widths_per_unit,
-                           blocks=[BlockIn(width=b.width, price=b.price) for b in p["blocks"]
-                                   if (b.service, b.rate_class) == (c.service, c.rate_class)])
-               for c in p["classes"]]
-    return RateVersionOut(
-        id=vid, name=head.name, effective_date=head.effective_date,
-        drought_stage=head.drought_stage, classes=classes,
-        fixed=[FixedCharge(service=f.service, meter_size=f.meter_size, amount=f.amount)
-               for f in p["fixed"]],
-        surcharges=[SurchargeIn(service=x.service, stage=x.stage, price=x.price)
-                    for x in p["surcharges"]],
-        fees=[FeeIn(service=f.service, name=f.name, amount=f.amount) for f in p["fees"]])
+    return v
 
 
 async def list_all(s: AsyncSession) -> list[RateVersionOut]:
-    return [await get(s, r.id) for r in await repo.list_versions(s)]
+    return [await get(s, vid) for vid in await repo.version_ids(s)]
 
 
-async def winter_averages(s: AsyncSession, who: Principal, start: object, end: object
+async def winter_averages(s: AsyncSession, who: Principal, start: date, end: date
                           ) -> WinterAverageResult:
-    from datetime import date
-
-    assert isinstance(start, date) and isinstance(end, date)
     if end < start:
         raise Unprocessable("winter_end is before winter_start", field="winter_end")
     n = await repo.compute_winter_averages(s, start, end)

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.inbox import Handlers, InboxEvent
-from kernel.settings import get_settings
+from services.billing.common import local_date
 from services.billing.reads import service
 
 handlers = Handlers()
-
-
-def local_date(instant: str) -> date:
-    """An ISO instant (or a plain date) as a date in the utility's zone."""
-    if len(instant) <= 10:
-        return date.fromisoformat(instant)
-    at = datetime.fromisoformat(instant.replace("Z", "+00:00"))
-    if at.tzinfo is None:
-        return at.date()
-    return at.astimezone(ZoneInfo(get_settings().timezone)).date()
 
 
 @handlers.on("accounts.ServiceOrderCompleted")

@@ -4,26 +4,140 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, timedelta
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.rows import all_as, first_as, one_as
+from services.billing.reads.schemas import WorklistItem
+
 BILLABLE = "('valid')"
 
 
-async def get_config(s: AsyncSession, key: str) -> dict[str, Any] | None:
-    row = (await s.execute(text("SELECT value FROM config WHERE key = :k"), {"k": key})).first()
-    return None if row is None else dict(row.value)
+@dataclass(frozen=True)
+class Meter:
+    id: uuid.UUID
+    serial: str
+    dials: int
+    multiplier: Decimal
+    premise_id: uuid.UUID | None
+    status: str
+    installed_at: date | None
 
 
-async def put_config(s: AsyncSession, key: str, value: dict[str, Any]) -> None:
-    await s.execute(text(
-        "INSERT INTO config (key, value) VALUES (:k, CAST(:v AS jsonb)) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-        {"k": key, "v": json.dumps(value)})
+@dataclass(frozen=True)
+class Context:
+    """What validation needs about a meter's history as of a date (see `context_row`)."""
+
+    prev_value: Decimal | None
+    prev_on: date | None
+    prior_per_day: Decimal | None
+    last_year_per_day: Decimal | None
+    avg_per_day: Decimal | None
+    active: bool | None
+
+
+@dataclass(frozen=True)
+class Read:
+    id: uuid.UUID
+    meter_id: uuid.UUID
+    read_on: date
+    value: Decimal
+    usage: Decimal | None
+    days: int | None
+    source: str
+    kind: str
+    status: str
+    replaces: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class ReadExceptionBrief:
+    id: uuid.UUID
+    code: str
+    detail: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ReadException:
+    """An exception with its meter's premise."""
+
+    id: uuid.UUID
+    read_id: uuid.UUID | None
+    meter_id: uuid.UUID
+    code: str
+    detail: str
+    status: str
+    resolution: str | None
+    reason: str | None
+    premise_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class MeterAccount:
+    account_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class Unread:
+    route: str
+    meter_id: uuid.UUID
+    serial: str
+    premise_id: uuid.UUID
+    last_read_on: date | None
+
+
+@dataclass(frozen=True)
+class ReadImport:
+    id: uuid.UUID
+    accepted: int
+    rejected: int
+    errors: list[dict[str, int | str]]  # [{"line": 3, "message": "..."}]
+
+
+@dataclass(frozen=True)
+class ReadToJudge:
+    id: uuid.UUID
+    read_on: date
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class ExceptionState:
+    id: uuid.UUID
+    code: str
+    status: str
+    resolution: str | None
+
+
+@dataclass(frozen=True)
+class HeldRead:
+    """A read kept for a serial the copy did not hold yet."""
+
+    read_on: date
+    value: Decimal
+    source: str
+    import_id: uuid.UUID | None
+    line_no: int | None
+    created_by: str
+
+
+@dataclass(frozen=True)
+class HeldForSerial(HeldRead):
+    serial: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AmiDay:
+    day: date
+    total: Decimal
+    hourly: list[Decimal | None]
 
 
 # Judging a read and judging it again when the copy catches up must not pass each other:
@@ -34,18 +148,18 @@ async def put_config(s: AsyncSession, key: str, value: dict[str, Any]) -> None:
 _LOCKS = {"": "", "share": " ORDER BY id FOR SHARE", "update": " ORDER BY id FOR UPDATE"}
 
 
-async def meters_by_serial(s: AsyncSession, serials: list[str], lock: str = "") -> dict[str, Any]:
-    rows = (await s.execute(text(
+async def meters_by_serial(s: AsyncSession, serials: list[str], lock: str = ""
+                           ) -> dict[str, Meter]:
+    rows = all_as(Meter, await s.execute(text(
         "SELECT id, serial, dials, multiplier, premise_id, status, installed_at FROM meters "
-        "WHERE serial = ANY(:s)" + _LOCKS[lock]), {"s": serials})).all()
+        "WHERE serial = ANY(:s)" + _LOCKS[lock]), {"s": serials}))
     return {r.serial: r for r in rows}
 
 
-async def meter(s: AsyncSession, meter_id: uuid.UUID, lock: str = "") -> Any:
-    return (await s.execute(text(
+async def meter(s: AsyncSession, meter_id: uuid.UUID, lock: str = "") -> Meter | None:
+    return first_as(Meter, await s.execute(text(
         "SELECT id, serial, dials, multiplier, premise_id, status, installed_at FROM meters "
-        "WHERE id = :id" + _LOCKS[lock]),
-        {"id": meter_id})).first()
+        "WHERE id = :id" + _LOCKS[lock]), {"id": meter_id}))
 
 
 async def lock_meter_id(s: AsyncSession, meter_id: uuid.UUID | str) -> None:
@@ -53,9 +167,9 @@ async def lock_meter_id(s: AsyncSession, meter_id: uuid.UUID | str) -> None:
                     {"k": f"billing-meter:{meter_id}"})
 
 
-async def context_row(s: AsyncSession, meter_id: uuid.UUID, on: date) -> Any:
+async def context_row(s: AsyncSession, meter_id: uuid.UUID, on: date) -> Context:
     """Everything validation needs about a meter as of `on`, in one round trip."""
-    return (await s.execute(text(
+    return one_as(Context, await s.execute(text(
         """
         WITH prev AS (
             SELECT value, read_on, usage, days FROM reads
@@ -82,10 +196,10 @@ async def context_row(s: AsyncSession, meter_id: uuid.UUID, on: date) -> Any:
         FROM active CROSS JOIN ly CROSS JOIN avg LEFT JOIN prev ON true
         """),
         {"m": meter_id, "on": on, "ly_from": on - timedelta(days=380),
-         "ly_to": on - timedelta(days=350), "year_ago": on - timedelta(days=365)})).one()
+         "ly_to": on - timedelta(days=350), "year_ago": on - timedelta(days=365)}))
 
 
-async def insert_read(s: AsyncSession, r: dict[str, Any]) -> bool:
+async def insert_read(s: AsyncSession, r: Mapping[str, object]) -> bool:
     """Insert a read; False when the same read (meter, date, value, source) already exists."""
     res = await s.execute(text(
         "INSERT INTO reads (id, meter_id, read_on, value, usage, days, source, kind, status, "
@@ -96,15 +210,16 @@ async def insert_read(s: AsyncSession, r: dict[str, Any]) -> bool:
     return bool(res.rowcount)  # type: ignore[attr-defined]
 
 
-async def insert_exceptions(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
+async def insert_exceptions(s: AsyncSession, rows: Sequence[Mapping[str, object]]) -> None:
     for r in rows:
         await s.execute(text(
             "INSERT INTO read_exceptions (id, read_id, meter_id, code, detail) "
             "VALUES (:id, :read_id, :meter_id, :code, :detail)"), r)
 
 
-async def get_read(s: AsyncSession, read_id: uuid.UUID) -> Any:
-    return (await s.execute(text("SELECT * FROM reads WHERE id = :id"), {"id": read_id})).first()
+async def get_read(s: AsyncSession, read_id: uuid.UUID) -> Read | None:
+    return first_as(Read, await s.execute(text("SELECT * FROM reads WHERE id = :id"),
+                                          {"id": read_id}))
 
 
 async def set_read_status(s: AsyncSession, read_id: uuid.UUID, status: str,
@@ -114,16 +229,17 @@ async def set_read_status(s: AsyncSession, read_id: uuid.UUID, status: str,
         {"st": status, "u": usage, "id": read_id})
 
 
-async def exceptions_of_read(s: AsyncSession, read_id: uuid.UUID) -> list[Any]:
-    return list((await s.execute(text(
+async def exceptions_of_read(s: AsyncSession, read_id: uuid.UUID) -> list[ReadExceptionBrief]:
+    return all_as(ReadExceptionBrief, await s.execute(text(
         "SELECT id, code, detail, status FROM read_exceptions WHERE read_id = :r ORDER BY code"),
-        {"r": read_id})).all())
+        {"r": read_id}))
 
 
-async def get_exception(s: AsyncSession, exc_id: uuid.UUID, lock: bool = False) -> Any:
-    return (await s.execute(text(
+async def get_exception(s: AsyncSession, exc_id: uuid.UUID, lock: bool = False
+                        ) -> ReadException | None:
+    return first_as(ReadException, await s.execute(text(
         "SELECT e.*, m.premise_id FROM read_exceptions e LEFT JOIN meters m ON m.id = e.meter_id "
-        "WHERE e.id = :id" + (" FOR UPDATE OF e" if lock else "")), {"id": exc_id})).first()
+        "WHERE e.id = :id" + (" FOR UPDATE OF e" if lock else "")), {"id": exc_id}))
 
 
 async def resolve_exceptions(s: AsyncSession, ids: list[uuid.UUID], resolution: str,
@@ -140,8 +256,9 @@ async def open_exception_ids(s: AsyncSession, read_id: uuid.UUID) -> list[uuid.U
         {"r": read_id})).all()]
 
 
-async def list_exceptions(s: AsyncSession, status: str | None, cycle: str | None) -> list[Any]:
-    return list((await s.execute(text(
+async def list_exceptions(s: AsyncSession, status: str | None, cycle: str | None
+                          ) -> list[WorklistItem]:
+    return [WorklistItem.model_validate(r._asdict()) for r in (await s.execute(text(
         "SELECT e.id, e.read_id, e.meter_id, m.serial, p.cycle, p.route, e.code, e.detail, "
         "e.status, e.resolution, e.reason, r.read_on, r.value FROM read_exceptions e "
         "LEFT JOIN meters m ON m.id = e.meter_id LEFT JOIN premises p ON p.id = m.premise_id "
@@ -149,19 +266,19 @@ async def list_exceptions(s: AsyncSession, status: str | None, cycle: str | None
         "WHERE (CAST(:st AS text) IS NULL OR e.status = :st) "
         "AND (CAST(:cy AS text) IS NULL OR p.cycle = :cy) "
         "ORDER BY p.route, m.serial, e.code, e.created_at"),
-        {"st": status, "cy": cycle})).all())
+        {"st": status, "cy": cycle})).all()]
 
 
-async def account_of_meter(s: AsyncSession, meter_id: uuid.UUID) -> Any:
-    return (await s.execute(text(
+async def account_of_meter(s: AsyncSession, meter_id: uuid.UUID) -> MeterAccount | None:
+    return first_as(MeterAccount, await s.execute(text(
         "SELECT sa.account_id FROM service_agreements sa JOIN meters m ON m.id = :m "
         "WHERE (sa.meter_id = m.id OR sa.premise_id = m.premise_id) AND sa.status = 'active' "
-        "ORDER BY sa.service = 'water' DESC LIMIT 1"), {"m": meter_id})).first()
+        "ORDER BY sa.service = 'water' DESC LIMIT 1"), {"m": meter_id}))
 
 
-async def unread(s: AsyncSession, cycle: str, start: date, end: date) -> list[Any]:
+async def unread(s: AsyncSession, cycle: str, start: date, end: date) -> list[Unread]:
     """Meters on active agreements in the cycle with no usable read in (start, end]."""
-    return list((await s.execute(text(
+    return all_as(Unread, await s.execute(text(
         """
         SELECT DISTINCT p.route, m.id AS meter_id, m.serial, p.id AS premise_id,
                (SELECT max(read_on) FROM reads r WHERE r.meter_id = m.id
@@ -173,15 +290,15 @@ async def unread(s: AsyncSession, cycle: str, start: date, end: date) -> list[An
           AND NOT EXISTS (SELECT 1 FROM reads r WHERE r.meter_id = m.id
                           AND r.status <> 'rejected' AND r.read_on > :s AND r.read_on <= :e)
         ORDER BY p.route, m.serial
-        """), {"c": cycle, "s": start, "e": end})).all())
+        """), {"c": cycle, "s": start, "e": end}))
 
 
-async def import_by_hash(s: AsyncSession, sha: str) -> Any:
-    return (await s.execute(text("SELECT * FROM read_imports WHERE sha256 = :h"),
-                            {"h": sha})).first()
+async def import_by_hash(s: AsyncSession, sha: str) -> ReadImport | None:
+    return first_as(ReadImport, await s.execute(
+        text("SELECT * FROM read_imports WHERE sha256 = :h"), {"h": sha}))
 
 
-async def insert_import(s: AsyncSession, r: dict[str, Any]) -> None:
+async def insert_import(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO read_imports (id, kind, sha256, filename, imported_by, accepted, rejected, "
         "errors) VALUES (:id, :kind, :sha256, :filename, :imported_by, :accepted, :rejected, "
@@ -201,20 +318,21 @@ async def upsert_ami_day(s: AsyncSession, meter_id: uuid.UUID, day: date,
         {"m": meter_id, "d": day, "h": hourly})
 
 
-async def ami_daily(s: AsyncSession, meter_id: uuid.UUID, start: date, end: date) -> list[Any]:
-    return list((await s.execute(text(
+async def ami_daily(s: AsyncSession, meter_id: uuid.UUID, start: date, end: date
+                    ) -> list[AmiDay]:
+    return all_as(AmiDay, await s.execute(text(
         "SELECT day, total, hourly FROM ami_days WHERE meter_id = :m AND day BETWEEN :s AND :e "
-        "ORDER BY day"), {"m": meter_id, "s": start, "e": end})).all())
+        "ORDER BY day"), {"m": meter_id, "s": start, "e": end}))
 
 
 # ---- judging again when billing's copy catches up -------------------------------------------
 
 async def reads_to_judge_again(s: AsyncSession, meter_id: uuid.UUID,
-                               since: date | None) -> list[Any]:
+                               since: date | None) -> list[ReadToJudge]:
     """Reads of a meter whose judgment rests on the copy: every read still held for the copy,
     and (with `since`) the machine-judged reads from `since` on that no final bill has used
     (a billed read is history: changing it is a rebill, a person's decision)."""
-    return list((await s.execute(text(
+    return all_as(ReadToJudge, await s.execute(text(
         """
         SELECT r.id, r.read_on, r.value FROM reads r
         WHERE r.meter_id = :m AND r.status IN ('valid', 'pending') AND r.kind = 'actual'
@@ -229,13 +347,13 @@ async def reads_to_judge_again(s: AsyncSession, meter_id: uuid.UUID,
                        WHERE b.status = 'final' AND (sa.meter_id = m.id OR (sa.meter_id IS NULL
                              AND sa.premise_id = m.premise_id))), '-infinity'::date)))
         ORDER BY r.read_on, r.created_at
-        """), {"m": meter_id, "since": since})).all())
+        """), {"m": meter_id, "since": since}))
 
 
-async def exception_states(s: AsyncSession, read_id: uuid.UUID) -> list[Any]:
-    return list((await s.execute(text(
+async def exception_states(s: AsyncSession, read_id: uuid.UUID) -> list[ExceptionState]:
+    return all_as(ExceptionState, await s.execute(text(
         "SELECT id, code, status, resolution FROM read_exceptions WHERE read_id = :r "
-        "ORDER BY created_at"), {"r": read_id})).all())
+        "ORDER BY created_at"), {"r": read_id}))
 
 
 async def set_judgment(s: AsyncSession, read_id: uuid.UUID, usage: Decimal | None,
@@ -254,7 +372,7 @@ async def meters_of_agreement(s: AsyncSession, meter_id: uuid.UUID | None,
         "SELECT id FROM meters WHERE premise_id = :p"), {"p": premise_id})).all()]
 
 
-async def hold_for_serial(s: AsyncSession, r: dict[str, Any]) -> bool:
+async def hold_for_serial(s: AsyncSession, r: Mapping[str, object]) -> bool:
     """Keep a read for a serial the copy does not hold; False when already kept."""
     res = await s.execute(text(
         "INSERT INTO reads_awaiting_meter (id, serial, read_on, value, source, import_id, "
@@ -264,14 +382,14 @@ async def hold_for_serial(s: AsyncSession, r: dict[str, Any]) -> bool:
     return bool(res.rowcount)  # type: ignore[attr-defined]
 
 
-async def take_held_for_serial(s: AsyncSession, serial: str) -> list[Any]:
+async def take_held_for_serial(s: AsyncSession, serial: str) -> list[HeldRead]:
     """The reads kept for `serial`, removed from the waiting list (the caller records them)."""
-    return list((await s.execute(text(
+    return all_as(HeldRead, await s.execute(text(
         "DELETE FROM reads_awaiting_meter WHERE serial = :s RETURNING read_on, value, source, "
-        "import_id, line_no, created_by"), {"s": serial})).all())
+        "import_id, line_no, created_by"), {"s": serial}))
 
 
-async def held_for_serials(s: AsyncSession) -> list[Any]:
-    return list((await s.execute(text(
+async def held_for_serials(s: AsyncSession) -> list[HeldForSerial]:
+    return all_as(HeldForSerial, await s.execute(text(
         "SELECT serial, read_on, value, source, import_id, line_no, created_by, created_at "
-        "FROM reads_awaiting_meter ORDER BY created_at, serial"))).all())
+        "FROM reads_awaiting_meter ORDER BY created_at, serial")))

@@ -10,9 +10,8 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from kernel.auth import Principal, require_roles
 from kernel.clock import utility_today
 from kernel.db import SessionDep, TxRoute
-from kernel.errors import NotFound, Unprocessable, problem_responses
+from kernel.errors import problem_responses
 from services.billing.common import BizDate
-from services.billing.reads import repository as repo
 from services.billing.reads import service
 from services.billing.reads.schemas import (
     AmiDay,
@@ -32,7 +31,6 @@ router = APIRouter(prefix="/api/billing/reads", tags=["billing-reads"], route_cl
 Tech = Annotated[Principal, Depends(require_roles("billing_tech", "supervisor"))]
 Reader = Annotated[Principal, Depends(require_roles("billing_tech", "supervisor", "field_tech",
                                                     "csr1", "csr2"))]
-MAX_FILE = 20 * 1024 * 1024
 
 
 @router.post("", response_model=ReadOut, status_code=201,
@@ -49,11 +47,7 @@ async def import_reads(kind: Literal["handheld", "ami"], session: SessionDep, wh
                        file: Annotated[UploadFile, File()]) -> ImportResult:
     """Import a handheld/route file or an AMI interval file (formats in `reads.domain`).
     The same file imported again changes nothing; bad rows are listed by line number."""
-    content = await file.read(MAX_FILE + 1)
-    if len(content) > MAX_FILE:
-        raise Unprocessable("The file is larger than 20 MiB", field="file")
-    if not content.strip():
-        raise Unprocessable("The file is empty", field="file")
+    content = await file.read(service.MAX_FILE + 1)
     return await service.import_file(session, who, kind, file.filename or "upload.csv",
                                      content, utility_today())
 
@@ -62,10 +56,9 @@ async def import_reads(kind: Literal["handheld", "ami"], session: SessionDep, wh
             responses=problem_responses(401, 403))
 async def worklist(session: SessionDep, _: Tech,
                    status: Literal["open", "reread_ordered", "resolved"] | None = "open",
-                   cycle: str | None = None) -> list[Any]:
+                   cycle: str | None = None) -> list[WorklistItem]:
     """Read exceptions to work, by route and meter."""
-    return [WorklistItem.model_validate(r._asdict())
-            for r in await repo.list_exceptions(session, status, cycle)]
+    return await service.worklist(session, status, cycle)
 
 
 @router.post("/exceptions/{exception_id}/accept", response_model=ReadOut,
@@ -125,9 +118,7 @@ async def awaiting_meter(session: SessionDep, _: Tech) -> list[HeldRead]:
 @router.get("/thresholds", response_model=ThresholdsIO, responses=problem_responses(401, 403))
 async def get_thresholds(session: SessionDep, _: Tech) -> ThresholdsIO:
     """Validation thresholds in force."""
-    t = await service.thresholds(session)
-    return ThresholdsIO(high_factor=t.high_factor, low_factor=t.low_factor,
-                        min_high_usage=t.min_high_usage)
+    return await service.thresholds_in_force(session)
 
 
 @router.put("/thresholds", response_model=ThresholdsIO,
@@ -143,12 +134,9 @@ async def put_thresholds(body: ThresholdsIO, session: SessionDep,
             responses=problem_responses(401, 403, 404))
 async def ami_daily(meter_id: uuid.UUID, session: SessionDep, _: Reader,
                     start: Annotated[BizDate, Query()],
-                    end: Annotated[BizDate, Query()]) -> list[Any]:
+                    end: Annotated[BizDate, Query()]) -> list[AmiDay]:
     """Daily use of an AMI meter, summed from its hourly intervals."""
-    if await repo.meter(session, meter_id) is None:
-        raise NotFound("No such meter", field="meter_id")
-    return [AmiDay(day=r.day, total=r.total, hourly=list(r.hourly))
-            for r in await repo.ami_daily(session, meter_id, start, end)]
+    return await service.ami_daily(session, meter_id, start, end)
 
 
 @router.get("/{read_id}", response_model=ReadOut, responses=problem_responses(401, 403, 404))

@@ -14,9 +14,11 @@ from kernel import audit
 from kernel.auth import Principal
 from kernel.errors import Conflict, NotFound, Unprocessable
 from kernel.outbox import Event, publish
+from services.billing.config import service as config
 from services.billing.reads import domain
 from services.billing.reads import repository as repo
 from services.billing.reads.schemas import (
+    AmiDay,
     ExceptionOut,
     HeldRead,
     ImportResult,
@@ -25,31 +27,36 @@ from services.billing.reads.schemas import (
     ThresholdsIO,
     UnreadMeter,
     UnreadReport,
+    WorklistItem,
 )
 
 THRESHOLDS_KEY = "reads.thresholds"
+MAX_FILE = 20 * 1024 * 1024
 
 
 async def thresholds(s: AsyncSession) -> domain.Thresholds:
-    cfg = await repo.get_config(s, THRESHOLDS_KEY)
-    t = ThresholdsIO.model_validate(cfg or {})
+    t = await config.load(s, THRESHOLDS_KEY, ThresholdsIO)
     return domain.Thresholds(t.high_factor, t.low_factor, t.min_high_usage)
 
 
+async def thresholds_in_force(s: AsyncSession) -> ThresholdsIO:
+    return await config.load(s, THRESHOLDS_KEY, ThresholdsIO)
+
+
 async def set_thresholds(s: AsyncSession, who: Principal, t: ThresholdsIO) -> ThresholdsIO:
-    await repo.put_config(s, THRESHOLDS_KEY, t.model_dump(mode="json"))
+    await config.save(s, THRESHOLDS_KEY, t)
     await audit.record(s, who, "set-thresholds", "config", THRESHOLDS_KEY, after=t)
     return t
 
 
-async def _context(s: AsyncSession, m: Any, on: date) -> domain.Context:
+async def _context(s: AsyncSession, m: repo.Meter, on: date) -> domain.Context:
     c = await repo.context_row(s, m.id, on)
     return domain.Context(c.prev_value, c.prev_on, m.dials, m.multiplier, bool(c.active),
                           c.prior_per_day, c.last_year_per_day, c.avg_per_day)
 
 
-async def record(s: AsyncSession, m: Any, on: date, value: Decimal, source: str, who: str,
-                 th: domain.Thresholds, import_id: uuid.UUID | None = None,
+async def record(s: AsyncSession, m: repo.Meter | None, on: date, value: Decimal, source: str,
+                 who: str, th: domain.Thresholds, import_id: uuid.UUID | None = None,
                  line_no: int | None = None, meter_id: uuid.UUID | None = None
                  ) -> tuple[uuid.UUID | None, int]:
     """Validate and store one read; (read id or None if already there, exceptions opened).
@@ -58,7 +65,7 @@ async def record(s: AsyncSession, m: Any, on: date, value: Decimal, source: str,
     then, or while the copy still shows the meter uninstalled, the read is held (pending, an
     `awaiting_copy` exception) and judged when the copy catches up (`judge_again`)."""
     gap = domain.copy_gap(m.status if m else None)
-    if gap is not None:
+    if gap is not None or m is None:  # no meter: copy_gap says so
         ev = domain.Evaluation(None, None, [(domain.AWAITING_COPY, f"{gap}; the read is "
                                              "judged when it does")])
     else:
@@ -87,7 +94,7 @@ async def copy_gap_of(s: AsyncSession, meter_id: uuid.UUID) -> str | None:
     return f"{gap} ({meter_id})" if gap else None
 
 
-async def meter_to_judge(s: AsyncSession, meter_id: uuid.UUID) -> Any:
+async def meter_to_judge(s: AsyncSession, meter_id: uuid.UUID) -> repo.Meter | None:
     """The copy's meter, locked against a concurrent catching-up (see repository); None when
     the copy has not heard of it, after waiting for a handler that may be adding it."""
     m = await repo.meter(s, meter_id, lock="share")
@@ -112,7 +119,7 @@ async def judge_again(s: AsyncSession, meter_id: uuid.UUID, since: date | None,
     changed = 0
     for r in reads:
         gap = domain.copy_gap(m.status if m else None)
-        if gap is not None:
+        if gap is not None or m is None:  # no meter: copy_gap says so
             ev = domain.Evaluation(None, None, [(domain.AWAITING_COPY, f"{gap}; the read is "
                                                  "judged when it does")])
         else:
@@ -183,11 +190,16 @@ async def add_read(s: AsyncSession, who: Principal, meter_id: uuid.UUID, on: dat
 
 async def import_file(s: AsyncSession, who: Principal, kind: str, filename: str,
                       content: bytes, today: date) -> ImportResult:
+    if len(content) > MAX_FILE:
+        raise Unprocessable("The file is larger than 20 MiB", field="file")
+    if not content.strip():
+        raise Unprocessable("The file is empty", field="file")
     sha = hashlib.sha256(content).hexdigest()
     seen = await repo.import_by_hash(s, sha)
     if seen is not None:
         return ImportResult(import_id=seen.id, duplicate=True, accepted=seen.accepted,
-                            rejected=seen.rejected, errors=[RowErrorOut(**e) for e in seen.errors])
+                            rejected=seen.rejected,
+                            errors=[RowErrorOut.model_validate(e) for e in seen.errors])
     try:
         text_ = content.decode("utf-8").replace("\x00", "\ufffd")  # NUL cannot be stored
     except UnicodeDecodeError as exc:
@@ -247,7 +259,7 @@ async def _import_handheld(s: AsyncSession, who: Principal, import_id: uuid.UUID
     return good, errors, n_exc, held
 
 
-async def _meter_by_serial_to_judge(s: AsyncSession, serial: str) -> Any:
+async def _meter_by_serial_to_judge(s: AsyncSession, serial: str) -> repo.Meter | None:
     """A serial the copy did not hold when the file was read: wait for a handler that may be
     adding it (the lock `adopt_held_for_serial` takes), then look again."""
     await repo.lock_meter_id(s, serial)
@@ -276,7 +288,8 @@ async def adopt_held_for_serial(s: AsyncSession, meter_id: uuid.UUID, serial: st
 
 
 async def held_for_serials(s: AsyncSession) -> list[HeldRead]:
-    return [HeldRead.model_validate(r._asdict()) for r in await repo.held_for_serials(s)]
+    return [HeldRead.model_validate(r, from_attributes=True)
+            for r in await repo.held_for_serials(s)]
 
 
 async def _import_ami(s: AsyncSession, who: Principal, import_id: uuid.UUID, content: str,
@@ -345,9 +358,36 @@ async def unread_report(s: AsyncSession, who: Principal, cycle: str, start: date
                                             last_read_on=r.last_read_on) for r in rows])
 
 
+async def ami_daily(s: AsyncSession, meter_id: uuid.UUID, start: date, end: date
+                    ) -> list[AmiDay]:
+    if await repo.meter(s, meter_id) is None:
+        raise NotFound("No such meter", field="meter_id")
+    return [AmiDay(day=r.day, total=r.total, hourly=list(r.hourly))
+            for r in await repo.ami_daily(s, meter_id, start, end)]
+
+
 # ---- the exceptions worklist ---------------------------------------------------------------
 
-async def _open_exception(s: AsyncSession, exc_id: uuid.UUID) -> Any:
+async def worklist(s: AsyncSession, status: str | None, cycle: str | None
+                   ) -> list[WorklistItem]:
+    return await repo.list_exceptions(s, status, cycle)
+
+
+async def _meter(s: AsyncSession, meter_id: uuid.UUID) -> repo.Meter:
+    m = await repo.meter(s, meter_id)
+    if m is None:
+        raise NotFound("No such meter", field="meter_id")
+    return m
+
+
+async def _read(s: AsyncSession, read_id: uuid.UUID) -> repo.Read:
+    r = await repo.get_read(s, read_id)
+    if r is None:
+        raise NotFound("No such read", field="read_id")
+    return r
+
+
+async def _open_exception(s: AsyncSession, exc_id: uuid.UUID) -> repo.ReadException:
     e = await repo.get_exception(s, exc_id, lock=True)
     if e is None:
         raise NotFound("No such read exception", field="exception_id")
@@ -363,7 +403,7 @@ async def _open_exception(s: AsyncSession, exc_id: uuid.UUID) -> Any:
 async def _release(s: AsyncSession, read_id: uuid.UUID | None) -> None:
     """A read whose exceptions are all resolved becomes billable."""
     if read_id is not None and not await repo.open_exception_ids(s, read_id):
-        r = await repo.get_read(s, read_id)
+        r = await _read(s, read_id)
         if r.status == "pending":
             await repo.set_read_status(s, read_id, "valid",
                                        Decimal(0) if r.usage is None and r.days else None)
@@ -398,8 +438,8 @@ async def order_reread(s: AsyncSession, who: Principal, exc_id: uuid.UUID,
 async def estimate(s: AsyncSession, who: Principal, exc_id: uuid.UUID, on: date | None,
                    reason: str) -> ReadOut:
     e = await _open_exception(s, exc_id)
-    m = await repo.meter(s, e.meter_id)
-    orig = await repo.get_read(s, e.read_id) if e.read_id else None
+    m = await _meter(s, e.meter_id)
+    orig = await _read(s, e.read_id) if e.read_id else None
     read_on = on or (orig.read_on if orig else None)
     if read_on is None:
         raise Unprocessable("read_on is needed to estimate a missing read", field="read_on")
@@ -429,8 +469,8 @@ async def correct(s: AsyncSession, who: Principal, exc_id: uuid.UUID, value: Dec
     e = await _open_exception(s, exc_id)
     if e.read_id is None:
         raise Unprocessable("Enter the missing read instead of correcting it")
-    orig = await repo.get_read(s, e.read_id)
-    m = await repo.meter(s, e.meter_id)
+    orig = await _read(s, e.read_id)
+    m = await _meter(s, e.meter_id)
     if value >= domain.register_max(m.dials):
         raise Unprocessable(f"reading {value} does not fit {m.dials} dials", field="value")
     ctx = await _context(s, m, orig.read_on)

@@ -10,9 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.clock import utility_today
 from kernel.inbox import Handlers, InboxEvent
+from services.billing.common import local_date
 from services.billing.copy.domain import CopyBehind
 from services.billing.reads import service as reads
-from services.billing.reads.handlers import local_date
 from services.billing.runs import service
 
 handlers = Handlers()

@@ -4,12 +4,17 @@ proration and rate-version split done by PostgreSQL (spec: `rates.domain`)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.outbox import publish_batch, publishing
+from kernel.rows import all_as, first_as, one_as, value_as
+from services.billing.runs.schemas import RunBill, RunOut
 
 # The run's agreements. `{scope}` is `p.cycle = :cycle` for a cycle run or
 # `sa.account_id = :account` for a one-account run (two plain predicates, so the planner can hash
@@ -76,7 +81,8 @@ _CALCULATE = """
     ),
     segc AS (
         SELECT segq.*, CASE WHEN cap IS NULL THEN q_raw
-                            ELSE least(q_raw, round(cap * f, 4)) END AS q
+                            ELSE least(q_raw, round(cap * s_days / pdays, 4)) END AS q,
+               round(minimum_charge * s_days / pdays, 2) AS floor
         FROM segq
     ),
     lines AS (
@@ -84,7 +90,8 @@ _CALCULATE = """
                initcap(replace(segc.service, '_', ' ')) || ' service charge, '
                    || segc.meter_size || ' meter' AS description,
                s_start, s_end, round(f, 4) AS quantity, rf.amount AS unit_price,
-               NULL::int AS tier, segc.version_id, round(rf.amount * f, 2) AS amount
+               NULL::int AS tier, segc.version_id,
+               round(rf.amount * s_days / pdays, 2) AS amount
         FROM segc JOIN rate_fixed rf ON rf.version_id = segc.version_id
              AND rf.service = segc.service AND rf.meter_size = segc.meter_size
         UNION ALL
@@ -97,12 +104,13 @@ _CALCULATE = """
         FROM segc JOIN rate_blocks bl ON bl.version_id = segc.version_id
              AND bl.service = segc.service AND bl.rate_class = segc.rate_class
         CROSS JOIN LATERAL (
-            SELECT CASE WHEN widths_per_unit THEN dwelling_units ELSE 1 END * f AS scale
+            SELECT CASE WHEN widths_per_unit THEN dwelling_units ELSE 1 END * s_days AS num
         ) sc
         CROSS JOIN LATERAL (
             SELECT greatest(0, CASE WHEN bl.width IS NULL THEN q
-                                    ELSE least(q, round((bl.lower + bl.width) * sc.scale, 4))
-                               END - round(bl.lower * sc.scale, 4)) AS qty
+                                    ELSE least(q, round((bl.lower + bl.width) * sc.num
+                                                        / pdays, 4))
+                               END - round(bl.lower * sc.num / pdays, 4)) AS qty
         ) t
         WHERE segc.basis IN ('metered', 'winter_average') AND (t.qty > 0 OR bl.tier = 1)
         UNION ALL
@@ -114,24 +122,24 @@ _CALCULATE = """
         WHERE segc.basis IN ('metered', 'winter_average')
         UNION ALL
         SELECT bill_id, sa_id, segc.service, segc.rate_class, 'fee', fe.name, s_start, s_end,
-               round(f, 4), fe.amount, NULL, segc.version_id, round(fe.amount * f, 2)
+               round(f, 4), fe.amount, NULL, segc.version_id,
+               round(fe.amount * s_days / pdays, 2)
         FROM segc JOIN rate_fees fe ON fe.version_id = segc.version_id
              AND fe.service = segc.service
     ),
     mins AS (
         SELECT segc.bill_id, segc.sa_id, segc.service, segc.rate_class, 'minimum' AS kind,
                'Minimum charge top-up' AS description, segc.s_start, segc.s_end,
-               1::numeric AS quantity, round(segc.minimum_charge * segc.f, 2) - g.amt
-                   AS unit_price, NULL::int AS tier, segc.version_id,
-               round(segc.minimum_charge * segc.f, 2) - g.amt AS amount
-        FROM segc JOIN (SELECT sa_id, version_id, s_start, sum(amount) AS amt FROM lines
-                        WHERE sa_id IN (SELECT sa_id FROM segc
-                                        WHERE minimum_charge IS NOT NULL)
-                        GROUP BY sa_id, version_id, s_start) g
+               1::numeric AS quantity,
+               segc.floor - coalesce(g.amt, 0) AS unit_price, NULL::int AS tier,
+               segc.version_id, segc.floor - coalesce(g.amt, 0) AS amount
+        FROM segc LEFT JOIN (SELECT sa_id, version_id, s_start, sum(amount) AS amt FROM lines
+                             WHERE sa_id IN (SELECT sa_id FROM segc
+                                             WHERE minimum_charge IS NOT NULL)
+                             GROUP BY sa_id, version_id, s_start) g
           ON g.sa_id = segc.sa_id AND g.version_id = segc.version_id
          AND g.s_start = segc.s_start
-        WHERE segc.minimum_charge IS NOT NULL
-          AND round(segc.minimum_charge * segc.f, 2) > g.amt
+        WHERE segc.minimum_charge IS NOT NULL AND segc.floor > coalesce(g.amt, 0)
     ),
     ins AS (
         INSERT INTO bill_lines (bill_id, sa_id, service, rate_class, kind, description,
@@ -188,7 +196,50 @@ CALCULATE_ACCOUNT = text(_CALCULATE.replace(
     "{sa}", _SA.replace("{scope}", "sa.account_id = :account")))
 
 
-async def insert_run(s: AsyncSession, r: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class Run:
+    id: uuid.UUID
+    cycle: str
+    kind: str
+    account_id: uuid.UUID | None
+    period_start: date
+    period_end: date
+    bill_date: date
+    due_date: date
+    status: str
+    replaces_bill: uuid.UUID | None
+    reference: str | None
+    created_by: str
+    prepared_by: str | None
+    approved_by: str | None
+    finalised_by: str | None
+    finalised_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    bills: int
+    total: Decimal
+    flagged: int
+    held: int
+
+
+@dataclass(frozen=True)
+class AccountCycle:
+    cycle: str
+    first_start: date
+
+
+@dataclass(frozen=True)
+class Bill:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    status: str
+    period_start: date
+    period_end: date
+
+
+async def insert_run(s: AsyncSession, r: Mapping[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO bill_runs (id, cycle, period_start, period_end, bill_date, due_date, "
         "status, kind, account_id, replaces_bill, reference, created_by) VALUES (:id, :cycle, "
@@ -197,19 +248,20 @@ async def insert_run(s: AsyncSession, r: dict[str, Any]) -> None:
         {"kind": "cycle", "account_id": None, "replaces_bill": None, "reference": None, **r})
 
 
-async def live_run(s: AsyncSession, cycle: str, start: date, end: date) -> Any:
-    return (await s.execute(text(
+async def live_run(s: AsyncSession, cycle: str, start: date, end: date
+                   ) -> uuid.UUID | None:
+    return value_as(uuid.UUID, (await s.execute(text(
         "SELECT id FROM bill_runs WHERE cycle = :c AND kind = 'cycle' AND status <> 'discarded' "
-        "AND period_start <= :e AND period_end >= :s"), {"c": cycle, "s": start, "e": end})
-    ).first()
+        "AND period_start <= :e AND period_end >= :s LIMIT 1"),
+        {"c": cycle, "s": start, "e": end})).scalar_one_or_none())
 
 
-async def run_by_reference(s: AsyncSession, reference: str) -> Any:
-    return (await s.execute(text("SELECT id FROM bill_runs WHERE reference = :r"),
-                            {"r": reference})).first()
+async def run_by_reference(s: AsyncSession, reference: str) -> uuid.UUID | None:
+    return value_as(uuid.UUID, (await s.execute(text(
+        "SELECT id FROM bill_runs WHERE reference = :r"), {"r": reference})).scalar_one_or_none())
 
 
-async def calculate(s: AsyncSession, run: Any, max_total: Decimal, change: Decimal) -> None:
+async def calculate(s: AsyncSession, run: Run, max_total: Decimal, change: Decimal) -> None:
     p = {"run": str(run.id), "ps": run.period_start, "pe": run.period_end, "max_total": max_total,
          "change": change}
     # The statement joins its own CTEs (hundreds of thousands of rows whose sizes the planner
@@ -276,10 +328,10 @@ async def clear(s: AsyncSession, run_id: uuid.UUID) -> None:
     await s.execute(text("DELETE FROM bills WHERE run_id = :r"), {"r": run_id})
 
 
-async def get_run(s: AsyncSession, run_id: uuid.UUID, lock: bool = False) -> Any:
-    return (await s.execute(text(
+async def get_run(s: AsyncSession, run_id: uuid.UUID, lock: bool = False) -> Run | None:
+    return first_as(Run, await s.execute(text(
         "SELECT * FROM bill_runs WHERE id = :id" + (" FOR UPDATE" if lock else "")),
-        {"id": run_id})).first()
+        {"id": run_id}))
 
 
 async def set_status(s: AsyncSession, run_id: uuid.UUID, status: str, **who: str) -> None:
@@ -289,13 +341,13 @@ async def set_status(s: AsyncSession, run_id: uuid.UUID, status: str, **who: str
                     {"id": run_id, "st": status, **who})
 
 
-async def summary(s: AsyncSession, run_id: uuid.UUID) -> Any:
-    return (await s.execute(text(
+async def summary(s: AsyncSession, run_id: uuid.UUID) -> RunSummary:
+    return one_as(RunSummary, await s.execute(text(
         "SELECT count(*) FILTER (WHERE status <> 'discarded') AS bills, "
         "coalesce(sum(total) FILTER (WHERE status <> 'discarded'), 0) AS total, "
         "count(*) FILTER (WHERE cardinality(flags) > 0 AND status <> 'discarded') AS flagged, "
         "count(*) FILTER (WHERE status = 'discarded') AS held "
-        "FROM bills WHERE run_id = :r"), {"r": run_id})).one()
+        "FROM bills WHERE run_id = :r"), {"r": run_id}))
 
 
 async def flag_counts(s: AsyncSession, run_id: uuid.UUID) -> dict[str, int]:
@@ -306,12 +358,12 @@ async def flag_counts(s: AsyncSession, run_id: uuid.UUID) -> dict[str, int]:
 
 
 async def run_bills(s: AsyncSession, run_id: uuid.UUID, flagged_only: bool, limit: int,
-                    offset: int) -> list[Any]:
-    return list((await s.execute(text(
+                    offset: int) -> list[RunBill]:
+    return [RunBill.model_validate(r._asdict()) for r in (await s.execute(text(
         "SELECT b.id, b.account_id, a.number, b.total, b.flags, b.status FROM bills b "
         "LEFT JOIN accounts a ON a.id = b.account_id WHERE b.run_id = :r "
         "AND (NOT :f OR cardinality(b.flags) > 0) ORDER BY a.number, b.id LIMIT :l OFFSET :o"),
-        {"r": run_id, "f": flagged_only, "l": limit, "o": offset})).all())
+        {"r": run_id, "f": flagged_only, "l": limit, "o": offset})).all()]
 
 
 async def hold_bill(s: AsyncSession, run_id: uuid.UUID, bill_id: uuid.UUID) -> int:
@@ -322,83 +374,76 @@ async def hold_bill(s: AsyncSession, run_id: uuid.UUID, bill_id: uuid.UUID) -> i
 
 
 async def last_final_end(s: AsyncSession, account_id: uuid.UUID) -> date | None:
-    return (await s.execute(text(
+    return value_as(date, (await s.execute(text(
         "SELECT max(period_end) FROM bills WHERE account_id = :a AND status = 'final'"),
-        {"a": account_id})).scalar_one()
+        {"a": account_id})).scalar_one())
 
 
-async def account_cycle(s: AsyncSession, account_id: uuid.UUID) -> Any:
-    return (await s.execute(text(
+async def account_cycle(s: AsyncSession, account_id: uuid.UUID) -> AccountCycle | None:
+    return first_as(AccountCycle, await s.execute(text(
         "SELECT p.cycle, min(sa.start_date) AS first_start FROM service_agreements sa "
         "JOIN premises p ON p.id = sa.premise_id WHERE sa.account_id = :a GROUP BY p.cycle "
-        "LIMIT 1"), {"a": account_id})).first()
+        "LIMIT 1"), {"a": account_id}))
 
 
 FINALISE_BILLS = text("""
     UPDATE bills SET status = 'final', bill_date = r.bill_date, due_date = r.due_date
     FROM bill_runs r WHERE r.id = :run AND bills.run_id = r.id AND bills.status = 'draft'
-""")
-
-POST_BILLS = text("""
-    INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, due_date, reference,
-                                created_by)
-    SELECT gen_random_uuid(), b.account_id, 'bill', b.total, b.bill_date, b.due_date,
-           b.id::text, :who
-    FROM bills b WHERE b.run_id = :run AND b.status = 'final'
-    UNION ALL
-    SELECT gen_random_uuid(), b.account_id, 'budget_deferral', bp.monthly_amount - b.total,
-           b.bill_date, b.due_date, b.id::text, :who
-    FROM bills b JOIN budget_plans bp ON bp.account_id = b.account_id AND bp.status = 'active'
-    WHERE b.run_id = :run AND b.status = 'final' AND bp.monthly_amount <> b.total
-""")
-
-# Set-based variant of kernel.outbox.publish: the same per-key sequence bookkeeping, with the
-# events built by SQL from the run's bills instead of a Python list (100k bills in one statement).
-PUBLISH_BILLS = text("""
-    WITH fb AS MATERIALIZED (
-        SELECT b.id, b.account_id, b.bill_date, b.due_date, b.period_start, b.period_end,
-               b.total, b.replaces, b.segments, 'account:' || b.account_id AS key,
-               coalesce(a.paperless OR c.paperless, false) AS ebill, a.number, a.language,
-               c.emails
-        FROM bills b LEFT JOIN accounts a ON a.id = b.account_id
-        LEFT JOIN customers c ON c.id = a.customer_id
-        WHERE b.run_id = :run AND b.status = 'final'
-    ), bal AS (
-        SELECT e.account_id, sum(e.amount) AS balance FROM ledger_entries e
-        WHERE e.account_id IN (SELECT account_id FROM fb) GROUP BY e.account_id
-    ), bumped AS (
-        INSERT INTO outbox_key AS k (key, last_seq)
-        SELECT key, CASE WHEN ebill THEN 2 ELSE 1 END FROM fb ORDER BY key
-        ON CONFLICT (key) DO UPDATE SET last_seq = k.last_seq + excluded.last_seq
-        RETURNING k.key, k.last_seq
-    )
-    INSERT INTO outbox (event_id, type, version, key, key_seq, payload, request_id, actor)
-    SELECT gen_random_uuid(), 'billing.BillIssued', 1, fb.key,
-           bm.last_seq - CASE WHEN fb.ebill THEN 1 ELSE 0 END,
-           jsonb_build_object('bill', jsonb_build_object(
-               'id', fb.id, 'account_id', fb.account_id, 'bill_date', fb.bill_date,
-               'due_date', fb.due_date, 'period_start', fb.period_start,
-               'period_end', fb.period_end, 'total', fb.total::text, 'replaces', fb.replaces,
-               'segments', fb.segments), 'balance', coalesce(bal.balance, 0)::text),
-           :rid, :who
-    FROM fb JOIN bumped bm ON bm.key = fb.key LEFT JOIN bal ON bal.account_id = fb.account_id
-    UNION ALL
-    SELECT gen_random_uuid(), 'billing.EBillReady', 1, fb.key, bm.last_seq,
-           jsonb_build_object('bill_id', fb.id, 'account_id', fb.account_id,
-               'account_number', fb.number, 'total', fb.total::text, 'due_date', fb.due_date,
-               'emails', coalesce(fb.emails, '[]'::jsonb), 'language', fb.language),
-           :rid, :who
-    FROM fb JOIN bumped bm ON bm.key = fb.key WHERE fb.ebill
+    RETURNING bills.id, bills.account_id, bills.total
 """)
 
 
-async def finalise(s: AsyncSession, run_id: uuid.UUID, who: str, request_id: str | None
-                   ) -> None:
-    """Bills final, ledger entries posted, events written: three set-based statements."""
-    p = {"run": run_id, "who": who}
-    await s.execute(FINALISE_BILLS, p)
-    await s.execute(POST_BILLS, p)
-    await s.execute(PUBLISH_BILLS, {**p, "rid": request_id})
+@dataclass(frozen=True)
+class FinalBill:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    total: Decimal
+
+
+async def finalise_bills(s: AsyncSession, run_id: uuid.UUID) -> list[FinalBill]:
+    """The run's draft bills become final (dated from the run); returns them."""
+    return [FinalBill(*r) for r in (await s.execute(FINALISE_BILLS, {"run": run_id})).all()]
+
+
+# `billing.BillIssued` for every final bill of the run (with the account's balance after it,
+# from the ledger) and `billing.EBillReady` right after it for paperless accounts: events built
+# by SQL from 100k bills, numbered by the kernel's one publishing statement.
+BILL_EVENTS = publishing("""
+        WITH fb AS (
+            SELECT b.id, b.account_id, b.bill_date, b.due_date, b.period_start, b.period_end,
+                   b.total, b.replaces, b.segments, 'account:' || b.account_id AS key,
+                   coalesce(a.paperless OR c.paperless, false) AS ebill, a.number, a.language,
+                   c.emails, bal.balance, row_number() OVER (ORDER BY b.account_id) AS n
+            FROM bills b LEFT JOIN accounts a ON a.id = b.account_id
+            LEFT JOIN customers c ON c.id = a.customer_id
+            LEFT JOIN unnest(CAST(:accounts AS uuid[]), CAST(:balances AS numeric[]))
+                AS bal(account_id, balance) ON bal.account_id = b.account_id
+            WHERE b.run_id = :run AND b.status = 'final'
+        )
+        SELECT gen_random_uuid() AS event_id, 'billing.BillIssued' AS type, 1 AS version, key,
+               jsonb_build_object('bill', jsonb_build_object(
+                   'id', fb.id, 'account_id', fb.account_id, 'bill_date', fb.bill_date,
+                   'due_date', fb.due_date, 'period_start', fb.period_start,
+                   'period_end', fb.period_end, 'total', fb.total::text,
+                   'replaces', fb.replaces, 'segments', fb.segments),
+                   'balance', coalesce(fb.balance, 0)::text) AS payload,
+               fb.n * 2 AS ord
+        FROM fb
+        UNION ALL
+        SELECT gen_random_uuid(), 'billing.EBillReady', 1, key,
+               jsonb_build_object('bill_id', fb.id, 'account_id', fb.account_id,
+                   'account_number', fb.number, 'total', fb.total::text,
+                   'due_date', fb.due_date, 'emails', coalesce(fb.emails, '[]'::jsonb),
+                   'language', fb.language),
+               fb.n * 2 + 1
+        FROM fb WHERE fb.ebill
+""")
+
+
+async def publish_bills(s: AsyncSession, run_id: uuid.UUID,
+                        balances: dict[uuid.UUID, Decimal], who: str) -> None:
+    await publish_batch(s, BILL_EVENTS, {"run": run_id, "accounts": list(balances),
+                                         "balances": list(balances.values())}, actor=who)
 
 
 async def discard_drafts(s: AsyncSession, run_id: uuid.UUID) -> None:
@@ -406,32 +451,20 @@ async def discard_drafts(s: AsyncSession, run_id: uuid.UUID) -> None:
                          "AND status = 'draft'"), {"r": run_id})
 
 
-async def replaced_bill(s: AsyncSession, bill_id: uuid.UUID) -> Any:
-    return (await s.execute(text("SELECT * FROM bills WHERE id = :b FOR UPDATE"),
-                            {"b": bill_id})).first()
+async def replaced_bill(s: AsyncSession, bill_id: uuid.UUID) -> Bill | None:
+    return first_as(Bill, await s.execute(text("SELECT * FROM bills WHERE id = :b FOR UPDATE"),
+                                          {"b": bill_id}))
 
 
-async def cancel_bill(s: AsyncSession, old: Any, new_id: uuid.UUID | None, reason: str,
-                      who: str, on: date) -> None:
-    """Cancel a final bill: its status, plus a ledger entry reversing it (pointing at it)."""
+async def cancel_bill(s: AsyncSession, old: Bill, new_id: uuid.UUID | None, reason: str
+                      ) -> None:
+    """Cancel a final bill (the ledger reverses its entries: `ledger.service.reverse_bills`)."""
     await s.execute(text(
         "UPDATE bills SET status = 'cancelled', replaced_by = :n, cancel_reason = :why "
         "WHERE id = :o"), {"n": new_id, "why": reason, "o": old.id})
     if new_id is not None:
         await s.execute(text("UPDATE bills SET replaces = :o WHERE id = :n"),
                         {"o": old.id, "n": new_id})
-    await s.execute(text(
-        "INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference, "
-        "corrects, created_by) SELECT gen_random_uuid(), e.account_id, 'bill_cancel', "
-        "-e.amount, :on, e.reference, e.id, :who FROM ledger_entries e "
-        "WHERE e.kind = 'bill' AND e.reference = :ref"),
-        {"on": on, "who": who, "ref": str(old.id)})
-    await s.execute(text(
-        "INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference, "
-        "corrects, created_by) SELECT gen_random_uuid(), e.account_id, 'budget_deferral', "
-        "-e.amount, :on, 'cancel:' || e.reference, e.id, :who FROM ledger_entries e "
-        "WHERE e.kind = 'budget_deferral' AND e.reference = :ref"),
-        {"on": on, "who": who, "ref": str(old.id)})
 
 
 async def run_bill_ids(s: AsyncSession, run_id: uuid.UUID, status: str) -> list[uuid.UUID]:
@@ -445,17 +478,18 @@ async def set_messages(s: AsyncSession, run_id: uuid.UUID, messages: list[str]) 
                     {"m": messages, "r": run_id})
 
 
-async def billed_overlap(s: AsyncSession, account_id: uuid.UUID, start: date, end: date) -> Any:
-    return (await s.execute(text(
+async def billed_overlap(s: AsyncSession, account_id: uuid.UUID, start: date, end: date
+                         ) -> uuid.UUID | None:
+    return value_as(uuid.UUID, (await s.execute(text(
         "SELECT id FROM bills WHERE account_id = :a AND status IN ('final', 'draft') "
         "AND period_start <= :e AND period_end >= :s LIMIT 1"),
-        {"a": account_id, "s": start, "e": end})).first()
+        {"a": account_id, "s": start, "e": end})).scalar_one_or_none())
 
 
 async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
-                    account_id: uuid.UUID | None, limit: int) -> list[Any]:
+                    account_id: uuid.UUID | None, limit: int) -> list[RunOut]:
     """Runs newest first with their totals and flag counts, in one statement."""
-    return list((await s.execute(text(
+    return [RunOut.model_validate(r._asdict()) for r in (await s.execute(text(
         """
         SELECT r.id, r.cycle, r.kind, r.account_id, r.period_start, r.period_end, r.bill_date,
                r.due_date, r.status, r.created_by, r.prepared_by, r.approved_by,
@@ -484,10 +518,25 @@ async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
         ORDER BY r.created_at DESC, r.id
         LIMIT :limit
         """),
-        {"status": status, "kind": kind, "account": account_id, "limit": limit})).all())
+        {"status": status, "kind": kind, "account": account_id, "limit": limit})).all()]
 
 
 # ---- bill eligibility decided on a copy that was behind --------------------------------------
+
+@dataclass(frozen=True)
+class BilledPeriod:
+    id: uuid.UUID
+    period_start: date
+    period_end: date
+
+
+@dataclass(frozen=True)
+class Missed:
+    account_id: uuid.UUID
+    run_id: uuid.UUID
+    period_start: date
+    period_end: date
+
 
 async def unknown_agreements(s: AsyncSession, sa_ids: list[uuid.UUID]) -> list[uuid.UUID]:
     """Of `sa_ids`, those billing's copy has not heard of."""
@@ -497,24 +546,24 @@ async def unknown_agreements(s: AsyncSession, sa_ids: list[uuid.UUID]) -> list[u
 
 
 async def bills_past_stop(s: AsyncSession, account_id: uuid.UUID, sa_ids: list[uuid.UUID],
-                          stop: date) -> list[Any]:
+                          stop: date) -> list[BilledPeriod]:
     """Final bills of the account that charged one of `sa_ids` for days after `stop`: the run
     was calculated before billing heard of the stop."""
-    return list((await s.execute(text(
+    return all_as(BilledPeriod, await s.execute(text(
         "SELECT DISTINCT b.id, b.period_start, b.period_end FROM bills b "
         "JOIN bill_lines l ON l.bill_id = b.id WHERE b.account_id = :a AND b.status = 'final' "
         "AND l.sa_id = ANY(:sas) AND l.seg_end > :stop ORDER BY b.period_start"),
-        {"a": account_id, "sas": sa_ids, "stop": stop})).all())
+        {"a": account_id, "sas": sa_ids, "stop": stop}))
 
 
-async def previous_final_run(s: AsyncSession, cycle: str, before: date) -> Any:
-    return (await s.execute(text(
+async def previous_final_run(s: AsyncSession, cycle: str, before: date) -> uuid.UUID | None:
+    return value_as(uuid.UUID, (await s.execute(text(
         "SELECT id FROM bill_runs WHERE cycle = :c AND kind = 'cycle' AND status = 'finalised' "
         "AND period_end < :b ORDER BY period_end DESC LIMIT 1"), {"c": cycle, "b": before})
-    ).first()
+    ).scalar_one_or_none())
 
 
-async def missed_by_final_run(s: AsyncSession, run_id: uuid.UUID) -> list[Any]:
+async def missed_by_final_run(s: AsyncSession, run_id: uuid.UUID) -> list[Missed]:
     """Accounts with service in a finalised cycle run's cycle and period that the run has no
     bill for and no other bill covers: billing's copy heard of their agreement after the run
     was calculated. (Set difference, so it stays linear whatever the planner believes about
@@ -522,7 +571,7 @@ async def missed_by_final_run(s: AsyncSession, run_id: uuid.UUID) -> list[Any]:
     r = await get_run(s, run_id)
     if r is None or r.kind != "cycle" or r.status != "finalised":
         return []
-    return list((await s.execute(text(
+    return all_as(Missed, await s.execute(text(
         """
         SELECT account_id, CAST(:r AS uuid) AS run_id, CAST(:ps AS date) AS period_start,
                CAST(:pe AS date) AS period_end
@@ -538,4 +587,4 @@ async def missed_by_final_run(s: AsyncSession, run_id: uuid.UUID) -> list[Any]:
               AND period_start <= :pe AND period_end >= :ps
         ) missed
         ORDER BY account_id
-        """), {"r": run_id, "c": r.cycle, "ps": r.period_start, "pe": r.period_end})).all())
+        """), {"r": run_id, "c": r.cycle, "ps": r.period_start, "pe": r.period_end}))

@@ -4,7 +4,7 @@ finalise (ledger + `billing.BillIssued`); cancel-and-rebill a final bill."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
@@ -12,7 +12,6 @@ from kernel.auth import Principal, require_roles
 from kernel.clock import utility_today
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
-from services.billing.runs import repository as repo
 from services.billing.runs import service
 from services.billing.runs.schemas import (
     AccountRunIn,
@@ -50,8 +49,7 @@ async def list_runs(
 ) -> list[RunOut]:
     """Runs newest first: the review worklist (`status=preview`, `status=prepared`) and the
     customer finals waiting for approval (`kind=closing`)."""
-    rows = await repo.list_runs(session, status, kind, account_id, limit)
-    return [RunOut.model_validate(r._asdict()) for r in rows]
+    return await service.list_runs(session, status, kind, account_id, limit)
 
 
 @router.post("/accounts/{account_id}", response_model=RunOut, status_code=201,
@@ -73,10 +71,9 @@ async def get_run(run_id: uuid.UUID, session: SessionDep, _: Tech) -> RunOut:
             responses=problem_responses(401, 403))
 async def run_bills(run_id: uuid.UUID, session: SessionDep, _: Tech, flagged: bool = False,
                     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[Any]:
+                    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[RunBill]:
     """The run's bills (only flagged ones with `flagged=true`)."""
-    return [RunBill.model_validate(r._asdict())
-            for r in await repo.run_bills(session, run_id, flagged, limit, offset)]
+    return await service.run_bills(session, run_id, flagged, limit, offset)
 
 
 @router.post("/{run_id}/recalculate", response_model=RunOut,
@@ -144,8 +141,7 @@ async def cancel_and_rebill(bill_id: uuid.UUID, body: RebillIn, session: Session
             responses=problem_responses(401, 403))
 async def get_review_thresholds(session: SessionDep, _: Tech) -> ReviewThresholdsIO:
     """Review flags in force (total over, change from last bill) and the due-date offset."""
-    t = await service.review_thresholds(session)
-    return ReviewThresholdsIO(max_total=t.max_total, change=t.change, due_days=t.due_days)
+    return await service.review_thresholds_in_force(session)
 
 
 @router.put("/config/thresholds", response_model=ReviewThresholdsIO,

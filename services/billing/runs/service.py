@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,24 +12,28 @@ from kernel import audit
 from kernel.auth import Principal
 from kernel.clock import utility_today
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
-from kernel.logs import request_id_var
 from kernel.outbox import Event, publish
-from services.billing.reads.repository import get_config, put_config
+from services.billing.config import service as config
+from services.billing.ledger import service as ledger
 from services.billing.runs import domain
 from services.billing.runs import repository as repo
-from services.billing.runs.schemas import ReviewThresholdsIO, RunOut
+from services.billing.runs.schemas import ReviewThresholdsIO, RunBill, RunOut
 
 THRESHOLDS_KEY = "runs.thresholds"
 
 
 async def review_thresholds(s: AsyncSession) -> domain.ReviewThresholds:
-    t = ReviewThresholdsIO.model_validate(await get_config(s, THRESHOLDS_KEY) or {})
+    t = await config.load(s, THRESHOLDS_KEY, ReviewThresholdsIO)
     return domain.ReviewThresholds(t.max_total, t.change, t.due_days)
+
+
+async def review_thresholds_in_force(s: AsyncSession) -> ReviewThresholdsIO:
+    return await config.load(s, THRESHOLDS_KEY, ReviewThresholdsIO)
 
 
 async def set_review_thresholds(s: AsyncSession, who: Principal, t: ReviewThresholdsIO
                                 ) -> ReviewThresholdsIO:
-    await put_config(s, THRESHOLDS_KEY, t.model_dump(mode="json"))
+    await config.save(s, THRESHOLDS_KEY, t)
     await audit.record(s, who, "set-thresholds", "config", THRESHOLDS_KEY, after=t)
     return t
 
@@ -50,9 +53,21 @@ async def run_out(s: AsyncSession, run_id: uuid.UUID) -> RunOut:
                   held_for_copy=await repo.held_for_copy(s, run_id))
 
 
+async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
+                    account_id: uuid.UUID | None, limit: int) -> list[RunOut]:
+    return await repo.list_runs(s, status, kind, account_id, limit)
+
+
+async def run_bills(s: AsyncSession, run_id: uuid.UUID, flagged_only: bool, limit: int,
+                    offset: int) -> list[RunBill]:
+    return await repo.run_bills(s, run_id, flagged_only, limit, offset)
+
+
 async def _calculate(s: AsyncSession, run_id: uuid.UUID) -> None:
     t = await review_thresholds(s)
-    await repo.calculate(s, await repo.get_run(s, run_id), t.max_total, t.change)
+    run = await repo.get_run(s, run_id)
+    assert run is not None  # created or locked by the caller in this transaction
+    await repo.calculate(s, run, t.max_total, t.change)
     await repo.hold_for_copy(s, run_id)
 
 
@@ -65,7 +80,7 @@ async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: 
         raise Conflict("A run for this cycle already covers part of this period")
     previous = await repo.previous_final_run(s, cycle, start)
     if previous is not None:
-        await bill_missed_periods(s, previous.id, bill_date)
+        await bill_missed_periods(s, previous, bill_date)
     t = await review_thresholds(s)
     run_id = uuid.uuid4()
     await repo.insert_run(s, {"id": run_id, "cycle": cycle, "period_start": start,
@@ -97,7 +112,7 @@ async def create_account_run(s: AsyncSession, who: str, kind: str, account_id: u
     return run_id
 
 
-async def _move(s: AsyncSession, run_id: uuid.UUID, action: str) -> Any:
+async def _move(s: AsyncSession, run_id: uuid.UUID, action: str) -> tuple[repo.Run, str]:
     r = await repo.get_run(s, run_id, lock=True)
     if r is None:
         raise NotFound("No such bill run", field="run_id")
@@ -149,13 +164,18 @@ async def finalise(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut
             raise Conflict("The bill this run replaces is no longer final")
         new_ids = await repo.run_bill_ids(s, run_id, "draft")
         new_id = new_ids[0] if new_ids else None
-        await repo.cancel_bill(s, old, new_id, "rebill", who.sub, r.bill_date)
+        await repo.cancel_bill(s, old, new_id, "rebill")
+        await ledger.reverse_bills(s, [old.id], r.bill_date, who.sub)
         await publish(s, [Event("billing.BillCancelled", f"account:{old.account_id}",
                                 {"bill_id": str(old.id), "account_id": str(old.account_id),
                                  "reason": "rebill",
                                  "replaced_by": str(new_id) if new_id else None})],
                       actor=who.sub)
-    await repo.finalise(s, run_id, who.sub, request_id_var.get())
+    finals = await repo.finalise_bills(s, run_id)
+    balances = await ledger.post_bills(
+        s, [ledger.BillPosting(b.id, b.account_id, b.total) for b in finals], r.bill_date,
+        r.due_date, who.sub)
+    await repo.publish_bills(s, run_id, balances, who.sub)
     await repo.set_status(s, run_id, new, finalised_by=who.sub)
     if r.kind == "cycle":
         await bill_missed_periods(s, run_id, max(r.bill_date, utility_today()))
