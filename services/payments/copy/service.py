@@ -6,10 +6,11 @@ import uuid
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel import audit, copies
+from kernel import audit
 from kernel.auth import Principal
 from kernel.checkdigit import is_valid
 from kernel.errors import NotFound, Unprocessable
+from kernel.events_admin import reset_source
 from services.payments.copy import repository as repo
 from services.payments.copy.repository import Account
 from services.payments.copy.schemas import CounterAccount, OpenBillOut, RebuildResult
@@ -52,7 +53,9 @@ async def counter_view(s: AsyncSession, number: str) -> CounterAccount:
 async def rebuild(s: AsyncSession, who: Principal, mode: str) -> RebuildResult:
     """Clear the copy and the inbox progress for its sources; their events apply again."""
     await repo.clear_copy(s)
-    n = await copies.reset_inbox(s, SOURCES, keep_rows=(mode == "local"))
+    n = 0
+    for source in SOURCES:
+        n += await reset_source(s, source, keep_rows=(mode == "local"))
     await audit.record(s, who, "rebuild-copy", "copy", ",".join(SOURCES),
                        after={"mode": mode, "events": n})
     return RebuildResult(mode=mode, events_requeued=n if mode == "local" else 0,
