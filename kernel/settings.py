@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +94,10 @@ class Settings(BaseSettings):
 
     #: Dollar authority per role, e.g. TAPLINE_AUTHORITY='{"csr1": "25", "supervisor": "1000"}'.
     authority: dict[str, Decimal] = Field(default_factory=lambda: dict(DEFAULT_AUTHORITY))
+
+    #: Keys that encrypt bank account numbers at rest: `id:base64key,…`, newest first (it
+    #: encrypts; every listed key decrypts). Unset: one key generated into `keys_dir`.
+    bank_keys: SecretStr | None = None
 
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24

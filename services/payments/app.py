@@ -1,5 +1,5 @@
-"""The payments service process. Its business features arrive with their own issue; until then it
-serves its health, metrics and parked-event operations and applies the events it subscribes to."""
+"""The payments service process: the counter (cash drawers), mail check batches, receipts, and
+the copy of accounts and billing data its decisions rest on."""
 
 from __future__ import annotations
 
@@ -7,13 +7,22 @@ from fastapi import FastAPI
 
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
+from services.payments.batches.router import router as batches_router
+from services.payments.copy.handlers import handlers as copy_handlers
+from services.payments.copy.router import router as copy_router
+from services.payments.counter.router import router as counter_router
+from services.payments.receipts.router import router as receipts_router
 
 NAME = "payments"
 
 
 def handlers() -> Handlers:
-    return Handlers()
+    return Handlers().merge(copy_handlers)
 
 
 def create_app() -> FastAPI:
-    return create_service_app(NAME, routers=[], handlers=handlers())
+    return create_service_app(
+        NAME,
+        routers=[copy_router, counter_router, batches_router, receipts_router],
+        handlers=handlers(),
+    )

@@ -1,0 +1,57 @@
+"""Turning accounts and billing events into rows of payments' own copy (pure, no I/O).
+
+Payments takes money against accounts it knows only from events: the account (number with its
+check digit, status, holder's name, cash-only flag) from accounts, and open bills and the balance
+from billing. What the counter decides on this copy, and what happens when it is behind, is in
+docs/events.md ("Decisions on a copy", payments).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    id: str
+    number: str
+    customer_id: str | None
+    status: str
+    cash_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BillRow:
+    id: str
+    account_id: str
+    bill_date: date
+    due_date: date
+    total: Decimal
+
+
+def account_row(a: dict[str, Any]) -> AccountRow:
+    """`cash_only` is optional in `AccountChanged` (absent means false)."""
+    return AccountRow(id=str(a["id"]), number=str(a["number"]).replace("-", "").strip(),
+                      customer_id=str(a["customer_id"]) if a.get("customer_id") else None,
+                      status=str(a.get("status") or "active"),
+                      cash_only=a.get("cash_only") is True)
+
+
+def customer_name(c: dict[str, Any]) -> tuple[str, str]:
+    return str(c["id"]), str(c.get("name") or "")
+
+
+def bill_row(b: dict[str, Any]) -> BillRow:
+    return BillRow(id=str(b["id"]), account_id=str(b["account_id"]),
+                   bill_date=date.fromisoformat(str(b["bill_date"])[:10]),
+                   due_date=date.fromisoformat(str(b["due_date"])[:10]),
+                   total=Decimal(str(b["total"])))
+
+
+def balance_of(payload: dict[str, Any]) -> Decimal | None:
+    """The balance billing announced with the event (None when it carries none)."""
+    v = payload.get("balance")
+    return None if v in (None, "") else Decimal(str(v))

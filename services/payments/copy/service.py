@@ -1,0 +1,67 @@
+"""Use cases of the copy: find an account by the number a customer brings or a stub carries."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel import audit
+from kernel.auth import Principal
+from kernel.checkdigit import is_valid
+from kernel.errors import NotFound, Unprocessable
+from kernel.events_admin import reset_source
+from services.payments.copy import repository as repo
+from services.payments.copy.repository import Account
+from services.payments.copy.schemas import CounterAccount, OpenBillOut, RebuildResult
+
+SOURCES = ("accounts", "billing")
+
+
+def normalise_number(number: str, field: str = "account_number") -> str:
+    """'10002745-7' or '100027457' -> '100027457'; a wrong check digit is refused (a mistyped
+    number must never land on someone else's account)."""
+    n = number.replace("-", "").replace(" ", "").strip()
+    if not (n.isascii() and n.isdigit()):
+        raise Unprocessable("An account number has digits only", field=field)
+    if not is_valid(n):
+        raise Unprocessable("The account number's check digit does not match", field=field)
+    return n
+
+
+async def account(s: AsyncSession, number: str, field: str = "account_number") -> Account:
+    """The account as payments' copy has it. One payments has not heard of (yet) is refused,
+    not guessed: the counter takes nothing until accounts' event has arrived."""
+    n = normalise_number(number, field)
+    acct = await repo.account_by_number(s, n)
+    if acct is None:
+        raise NotFound("No account with this number (a new account appears once accounts "
+                       "has announced it)", field=field)
+    return acct
+
+
+async def counter_view(s: AsyncSession, number: str) -> CounterAccount:
+    acct = await account(s, number)
+    bills = await repo.open_bills(s, acct.id)
+    return CounterAccount(id=acct.id, number=acct.number, name=acct.name, status=acct.status,
+                          cash_only=acct.cash_only, balance=acct.balance,
+                          open_bills=[OpenBillOut(id=b.id, bill_date=b.bill_date,
+                                                  due_date=b.due_date, total=b.total)
+                                      for b in bills])
+
+
+async def rebuild(s: AsyncSession, who: Principal, mode: str) -> RebuildResult:
+    """Clear the copy and the inbox progress for its sources; their events apply again."""
+    await repo.clear_copy(s)
+    n = 0
+    for source in SOURCES:
+        n += await reset_source(s, source, keep_rows=(mode == "local"))
+    await audit.record(s, who, "rebuild-copy", "copy", ",".join(SOURCES),
+                       after={"mode": mode, "events": n})
+    return RebuildResult(mode=mode, events_requeued=n if mode == "local" else 0,
+                         events_deleted=0 if mode == "local" else n)
+
+
+async def holder_name(s: AsyncSession, account_id: uuid.UUID) -> str:
+    """The account holder's name as the copy has it ('' when not heard of)."""
+    return await repo.account_name(s, account_id)

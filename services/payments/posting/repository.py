@@ -1,0 +1,104 @@
+"""All SQL of payments: keyed and posted payments and their receipt numbers."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.payments.posting.domain import Payment, TenderTotal
+
+_COLUMNS = ("id, receipt_number, account_id, account_number, amount, tender, check_number, "
+            "bank, money_order_number, processor_token, received_on, channel, drawer_id, "
+            "batch_id, status, taken_by, idempotency_key, created_at, posted_at")
+
+
+@dataclass(frozen=True, slots=True)
+class NewPayment:
+    account_id: str
+    account_number: str
+    amount: Decimal
+    tender: str
+    check_number: str | None
+    bank: str | None
+    money_order_number: str | None
+    processor_token: str | None
+    received_on: date
+    channel: str
+    drawer_id: uuid.UUID | None
+    batch_id: uuid.UUID | None
+    status: str
+    taken_by: str
+    idempotency_key: str
+
+
+async def by_key(s: AsyncSession, taken_by: str, key: str) -> Payment | None:
+    r = (await s.execute(text(
+        f"SELECT {_COLUMNS} FROM payments WHERE taken_by = :w AND idempotency_key = :k"),
+        {"w": taken_by, "k": key})).first()
+    return None if r is None else Payment(*r)
+
+
+async def insert(s: AsyncSession, p: NewPayment) -> Payment:
+    r = (await s.execute(text(
+        f"INSERT INTO payments (id, account_id, account_number, amount, tender, check_number, "
+        f"bank, money_order_number, processor_token, received_on, channel, drawer_id, batch_id, "
+        f"status, taken_by, idempotency_key, posted_at) VALUES (gen_random_uuid(), :account_id, "
+        f":account_number, :amount, :tender, :check_number, :bank, :money_order_number, "
+        f":processor_token, :received_on, :channel, :drawer_id, :batch_id, :status, :taken_by, "
+        f":idempotency_key, CASE WHEN :status = 'posted' THEN now() END) RETURNING {_COLUMNS}"),
+        _params(p))).one()
+    return Payment(*r)
+
+
+def _params(p: NewPayment) -> dict[str, object]:
+    return {f: getattr(p, f) for f in NewPayment.__dataclass_fields__}
+
+
+async def get(s: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
+    r = (await s.execute(text(f"SELECT {_COLUMNS} FROM payments WHERE id = :id"),
+                         {"id": payment_id})).first()
+    return None if r is None else Payment(*r)
+
+
+async def by_receipt(s: AsyncSession, receipt_number: int) -> Payment | None:
+    r = (await s.execute(text(f"SELECT {_COLUMNS} FROM payments WHERE receipt_number = :n"),
+                         {"n": receipt_number})).first()
+    return None if r is None else Payment(*r)
+
+
+async def of_batch(s: AsyncSession, batch_id: uuid.UUID) -> list[Payment]:
+    return [Payment(*r) for r in (await s.execute(text(
+        f"SELECT {_COLUMNS} FROM payments WHERE batch_id = :b ORDER BY receipt_number"),
+        {"b": batch_id})).all()]
+
+
+async def of_drawer(s: AsyncSession, drawer_id: uuid.UUID) -> list[Payment]:
+    return [Payment(*r) for r in (await s.execute(text(
+        f"SELECT {_COLUMNS} FROM payments WHERE drawer_id = :d ORDER BY receipt_number"),
+        {"d": drawer_id})).all()]
+
+
+async def post_batch(s: AsyncSession, batch_id: uuid.UUID) -> list[Payment]:
+    """The batch's keyed payments become posted (set-based; returns them)."""
+    return [Payment(*r) for r in (await s.execute(text(
+        f"UPDATE payments SET status = 'posted', posted_at = now() WHERE batch_id = :b "
+        f"AND status = 'keyed' RETURNING {_COLUMNS}"), {"b": batch_id})).all()]
+
+
+async def remove_keyed(s: AsyncSession, batch_id: uuid.UUID, payment_id: uuid.UUID) -> bool:
+    """A keyed, never-posted payment taken out of its open batch (a keying mistake)."""
+    res = await s.execute(text(
+        "DELETE FROM payments WHERE id = :p AND batch_id = :b AND status = 'keyed'"),
+        {"p": payment_id, "b": batch_id})
+    return bool(res.rowcount)  # type: ignore[attr-defined]
+
+
+async def tender_totals(s: AsyncSession, drawer_id: uuid.UUID) -> list[TenderTotal]:
+    return [TenderTotal(r.tender, int(r.n), Decimal(r.total)) for r in (await s.execute(text(
+        "SELECT tender, count(*) AS n, sum(amount) AS total FROM payments "
+        "WHERE drawer_id = :d GROUP BY tender ORDER BY tender"), {"d": drawer_id})).all()]
