@@ -11,7 +11,7 @@ import secrets
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -98,6 +98,15 @@ class Settings(BaseSettings):
     #: Keys that encrypt bank account numbers at rest: `id:base64key,…`, newest first (it
     #: encrypts; every listed key decrypts). Unset: one key generated into `keys_dir`.
     bank_keys: SecretStr | None = None
+
+    #: The card / bank-account processor payments takes money through: `sandbox` (built in,
+    #: for the demo and tests) or `stripe`.
+    payments_processor: Literal["sandbox", "stripe"] = "sandbox"
+    #: Stripe's secret API key (`sk_live_…`, `sk_test_…`), needed when the processor is stripe.
+    stripe_api_key: SecretStr | None = None
+    #: The processor's webhook signing secrets, comma-separated, at most two (both valid while
+    #: a secret is rotated): `whsec_…`. Unset with the sandbox: one is generated per process.
+    payments_webhook_secrets: SecretStr | None = None
 
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24

@@ -48,6 +48,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "posting": {"payments"},
         "counter": {"drawers"},
         "batches": {"batches"},
+        "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

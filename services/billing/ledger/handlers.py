@@ -26,11 +26,13 @@ async def payment_posted(s: AsyncSession, e: InboxEvent) -> None:
 
 @handlers.on("payments.PaymentReturned")
 async def payment_returned(s: AsyncSession, e: InboxEvent) -> None:
+    """One reversal per `return_id` when given (a payment refunded twice in part is reversed
+    twice), else one per payment."""
     p = e.payload
     original = await repo.by_reference(s, "payment", str(p["payment_id"]))
     await service.post(s, uuid.UUID(str(p["account_id"])), "payment_reversal",
                        Decimal(str(p["amount"])), date.fromisoformat(str(p["date"])),
-                       str(p["payment_id"]), "payments",
+                       str(p.get("return_id") or p["payment_id"]), "payments",
                        corrects=original.id if original else None)
 
 
