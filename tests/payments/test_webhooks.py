@@ -148,3 +148,25 @@ async def test_tampered_stale_unsigned_and_wrong_secret_deliveries_are_refused_u
 async def test_another_processors_webhook_is_not_taken(client, sandbox):
     r = await client.post("/api/payments/webhooks/stripe", content=b"{}")
     assert r.status_code == 404
+
+
+async def test_a_settled_bank_debit_posts_even_for_a_cash_only_account(
+        client, feed, sandbox, bound):
+    a = await make_account(feed, cash_only=True)
+    pid = pay(sandbox, a.number, "61.00", "web-7", "pm_usBankAccount")
+    sandbox.settle(pid)
+    (m,) = sandbox.messages
+    assert (await deliver(client, sandbox, m)).json()["outcome"] == "posted"
+    assert await table_count(bound, "payments", "tender = 'bank'") == 1
+
+
+async def test_a_payment_for_an_account_payments_has_not_heard_of_waits_for_the_retry(
+        client, feed, sandbox, bound):
+    a = await make_account(feed, drain=False)
+    pay(sandbox, a.number, "19.00", "web-8")
+    (m,) = sandbox.messages
+    first = await deliver(client, sandbox, m)
+    assert first.status_code == 404
+    assert await table_count(bound, "processor_deliveries") == 0
+    await feed.drain()
+    assert (await deliver(client, sandbox, m)).json()["outcome"] == "posted"

@@ -47,7 +47,9 @@ async def take(s: AsyncSession, *, who: str, key: str, account_number: str, amou
             raise Unprocessable("This Idempotency-Key was used for another payment",
                                 field="Idempotency-Key")
         return same
-    if acct.cash_only and tender.kind in ("check", "bank"):
+    # A processor's success reports money already taken: it posts (the refusal belongs to
+    # whoever starts a bank debit, before the money moves).
+    if acct.cash_only and tender.kind in ("check", "bank") and channel != "processor":
         raise Unprocessable("The account is cash-only (returned payments): no checks or bank "
                             "payments", field="tender", reason="cash_only")
     p = await repo.insert(s, NewPayment(
