@@ -1,7 +1,8 @@
 """The webhook storm: signed sandbox deliveries, 30% of them repeats, in random order, with
 hostile ones among them, sent by two concurrent clients to two payments processes sharing only
-the database and the signing secret. Nothing posts twice, nothing is lost, and what payments
-announced adds up to the charges less the refunds, chargebacks and returns.
+the database and the signing secret, with the relay and billing's worker running. Nothing posts
+twice, nothing is lost, hostile deliveries write nothing, and billing's ledger adds up to the
+charges less the refunds, chargebacks and returns.
 
 The 1,000-delivery storm runs in `make test`; the 10,000-delivery one is `soak` (`make soak`).
 """
@@ -77,15 +78,36 @@ def expected(messages: list[WebhookMessage]) -> tuple[int, int, Decimal]:
     return posted, reversed_, net
 
 
+def start(args: list[str], url: str, secret: WebhookSecret,
+          log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TAPLINE_DATABASE_URL": url, "TAPLINE_LOG_LEVEL": "WARNING",
+           "TAPLINE_RELAY_POLL_SECONDS": "0.2", "TAPLINE_PAYMENTS_PROCESSOR": "sandbox",
+           "TAPLINE_PAYMENTS_WEBHOOK_SECRETS": secret.text()}
+    return subprocess.Popen([sys.executable, "-m", *args], env=env, stdout=log.open("wb"),
+                            stderr=subprocess.STDOUT)
+
+
 def start_payments(url: str, secret: WebhookSecret, port: int,
                    log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TAPLINE_DATABASE_URL": url, "TAPLINE_LOG_LEVEL": "WARNING",
-           "TAPLINE_PAYMENTS_PROCESSOR": "sandbox",
-           "TAPLINE_PAYMENTS_WEBHOOK_SECRETS": secret.text()}
-    return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "services.payments.app:create_app", "--factory",
-         "--port", str(port), "--no-access-log"],
-        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    return start(["uvicorn", "services.payments.app:create_app", "--factory", "--port",
+                  str(port), "--no-access-log"], url, secret, log)
+
+
+async def billing_ledger(conn: asyncpg.Connection, payments: int,
+                         reversals: int) -> tuple[int, int, Decimal]:
+    """Billing's payment and reversal entries once the relay and billing's worker have
+    delivered them all (or what they got to in two minutes)."""
+    deadline = time.monotonic() + 120
+    while True:
+        row = await conn.fetchrow(
+            "SELECT count(*) FILTER (WHERE kind = 'payment') AS p, "
+            "count(*) FILTER (WHERE kind = 'payment_reversal') AS r, "
+            "coalesce(sum(amount), 0) AS total FROM billing.ledger_entries "
+            "WHERE kind IN ('payment', 'payment_reversal')")
+        got = (int(row["p"]), int(row["r"]), Decimal(row["total"]))
+        if got[:2] == (payments, reversals) or time.monotonic() > deadline:
+            return got
+        await asyncio.sleep(0.5)
 
 
 async def wait_up(base: str) -> None:
@@ -135,6 +157,9 @@ async def storm(url: str, messages: int) -> None:
     logs.mkdir()
     ports = [free_port(), free_port()]
     procs = [start_payments(url, secret, p, logs / f"payments-{p}.log") for p in ports]
+    procs += [start(["relay"], url, secret, logs / "relay.log"),
+              start(["tapline.worker", "billing", "--poll", "0.2"], url, secret,
+                    logs / "billing-worker.log")]
     try:
         bases = [f"http://127.0.0.1:{p}" for p in ports]
         for b in bases:
@@ -169,6 +194,8 @@ async def storm(url: str, messages: int) -> None:
             "'payments.PaymentPosted'), 0) - coalesce(sum((payload->>'amount')::numeric) "
             "FILTER (WHERE type = 'payments.PaymentReturned'), 0) FROM payments.outbox")
         assert announced == net
+        # billing's ledger, fed by the relay: the charges less what was reversed, once each
+        assert await billing_ledger(conn, payments, reversals) == (payments, reversals, -net)
     finally:
         await conn.close()
         for p in procs:
