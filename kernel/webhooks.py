@@ -20,8 +20,8 @@ specification and proves itself against the specification's published test vecto
 (tests/payments/test_webhook_signatures.py).
 
 Used by the sandbox processor (services/payments/processors/sandbox.py) to sign and verify its
-deliveries; the payments webhook router (next slice) calls a processor's `parse_webhook`, and any
-outgoing webhooks we send later sign with `signed_headers`.
+deliveries; the payments webhook router (services/payments/webhooks/) calls a processor's
+`parse_webhook`, and any outgoing webhooks we send later sign with `signed_headers`.
 """
 
 from __future__ import annotations

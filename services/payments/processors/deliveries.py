@@ -9,7 +9,8 @@ body, stale timestamp, no signature, signed with a secret we never had) are mark
 `trusted=False`: the endpoint must refuse each one and write nothing.
 
 Deterministic for a seed, so a failing storm replays exactly. Used by the webhook storm test
-(next slice: 10,000 deliveries, 30% duplicates, two clients, two payments processes).
+(tests/payments/test_webhook_storm.py: 10,000 deliveries, 30% duplicates, two clients, two
+payments processes).
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ Standard Webhooks scheme (kernel/webhooks.py). `deliveries.plan_deliveries` turn
 into the retried, duplicated and reordered deliveries a real processor sends.
 
 State is in memory, one instance per process: the webhook storm test's two payments processes
-share only the signing secret, as they would with a real processor. Wired next: pay-core's app
-builds one from configuration (`TAPLINE_PAYMENTS_PROCESSOR=sandbox`), the webhook router calls
-`parse_webhook`, and the demo serves `hosted_page_url` with a page that calls
+share only the signing secret, as they would with a real processor. Wired: the payments app
+builds one from configuration (`TAPLINE_PAYMENTS_PROCESSOR=sandbox`) and the webhook router
+calls `parse_webhook`. Not yet: the demo serving `hosted_page_url` with a page that calls
 `complete_hosted_session`.
 """
 

@@ -17,8 +17,9 @@ Webhook events we act on (subscribe the endpoint to these):
 - `charge.dispute.created` -> PaymentDisputed
 Everything else verifies and is ignored (None).
 
-Wired next: pay-core's app builds it from configuration (API key and the webhook secrets, two
-during a rotation) and the webhook router passes the raw body and headers to `parse_webhook`.
+Wired: the payments app builds it from configuration (TAPLINE_STRIPE_API_KEY and the webhook
+secrets, two during a rotation) and the webhook router passes the raw body and headers to
+`parse_webhook`. `tapline_account` is our account number.
 """
 
 from __future__ import annotations
