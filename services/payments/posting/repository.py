@@ -11,7 +11,6 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.outbox import publish_batch, publishing
-
 from services.payments.posting.domain import LockboxLine, Payment, TenderTotal
 
 _COLUMNS = ("id, receipt_number, account_id, account_number, amount, tender, check_number, "

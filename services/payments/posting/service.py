@@ -19,8 +19,7 @@ from kernel.outbox import Event, publish
 from services.payments.copy import service as copy
 from services.payments.posting import domain
 from services.payments.posting import repository as repo
-from services.payments.posting.domain import Payment, TenderTotal
-from services.payments.posting.domain import LockboxLine
+from services.payments.posting.domain import LockboxLine, Payment, TenderTotal
 from services.payments.posting.repository import NewPayment
 
 
