@@ -2,54 +2,34 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import httpx
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel
-from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response as StarletteResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from gateway.auth.router import router as auth_router
+from gateway.health.router import router as health_router
 from gateway.openapi import MergedOpenAPI
 from gateway.proxy import Upstreams, forward
 from kernel.app import freeze_startup_objects, install_routing_rules, operation_id
-from kernel.db import Database, SessionDep, TxRoute
+from kernel.db import Database
 from kernel.errors import install_error_handlers
 from kernel.keys import ensure_keys
 from kernel.logs import configure_logging
 from kernel.openapi import install_problem_openapi
-from kernel.settings import REPO_ROOT, SERVICES, get_settings, service_role
+from kernel.settings import REPO_ROOT, get_settings, service_role
 
 #: Every method goes on to the service, which answers a method a path lacks with 405 and the
 #: path's own `Allow`; the gateway cannot know that better than the service does.
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]
 FRONTEND = REPO_ROOT / "frontend"
-
-
-class ComponentHealth(BaseModel):
-    name: str
-    status: str
-    detail: dict[str, Any] | None = None
-
-
-class SystemHealth(BaseModel):
-    status: str
-    database: str
-    relay_lag_events: int | None = None
-    relay_lag_seconds: float | None = None
-    relay_lag_alarm: bool | None = None
-    #: Why the status is not "ok", one sentence per cause (a lag alarm names the transaction).
-    reasons: list[str] = []
-    components: list[ComponentHealth]
 
 
 def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) -> FastAPI:
@@ -83,61 +63,12 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     )
     app.state.db = db
     app.state.upstreams = upstreams
+    app.state.relay_client = relay_client
     install_error_handlers(app)
     install_problem_openapi(app)
     app.include_router(auth_router)
 
-    system = APIRouter(prefix="/api", tags=["system"], route_class=TxRoute)
-
-    @system.get("/health", response_model=SystemHealth)
-    async def health(session: SessionDep, response: Response) -> SystemHealth:
-        """Every service, the database and the event relay's lag, in one look."""
-
-        async def probe(name: str) -> ComponentHealth:
-            try:
-                r = await upstreams.client(name).get(f"/api/{name}/health", timeout=3.0)
-                body = r.json()
-                return ComponentHealth(name=name, status=str(body.get("status", "down")),
-                                       detail=body)
-            except Exception:  # noqa: BLE001 - a health check reports, it does not raise
-                return ComponentHealth(name=name, status="down")
-
-        async def relay() -> ComponentHealth:
-            try:
-                r = await relay_client.get("/health")
-                body = r.json()
-                status = str(body.get("status", "down")) if r.status_code == 200 else "down"
-                return ComponentHealth(name="relay", status=status, detail=body)
-            except Exception:  # noqa: BLE001
-                return ComponentHealth(name="relay", status="down")
-
-        try:
-            await session.execute(text("SELECT 1"))
-            database = "ok"
-        except Exception:  # noqa: BLE001
-            database = "down"
-        parts = await asyncio.gather(*(probe(s) for s in SERVICES), relay())
-        relay_part = parts[-1]
-        statuses = {p.status for p in parts} | {database}
-        overall = "ok" if statuses == {"ok"} else (
-            "down" if "down" in statuses else "degraded")
-        if overall == "down":
-            response.status_code = 503
-        detail = relay_part.detail or {}
-        reasons = [f"{p.name} is {p.status}" for p in parts if p.status != "ok"
-                   and not (p.name == "relay" and detail.get("alarm_reason"))]
-        if database != "ok":
-            reasons.insert(0, "the database is unavailable")
-        if detail.get("alarm_reason"):
-            reasons.append(f"relay lag alarm: {detail['alarm_reason']}")
-        return SystemHealth(
-            status=overall, database=database, components=list(parts),
-            relay_lag_events=detail.get("lag_events"),
-            relay_lag_seconds=detail.get("lag_seconds"),
-            relay_lag_alarm=detail.get("alarm"), reasons=reasons,
-        )
-
-    app.include_router(system)
+    app.include_router(health_router)
 
     @app.get("/api/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
