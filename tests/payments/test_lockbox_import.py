@@ -154,3 +154,20 @@ async def test_only_payment_staff_import_and_work_suspense(client, feed, auth, b
     for role in ("billing_tech", "csr2", "supervisor"):
         r = await upload(client, auth(role, role), body)
         assert r.status_code == 201, (role, r.text)
+
+
+async def test_a_check_for_a_closed_or_unknown_account_waits_and_only_an_open_one_takes_it(
+        client, feed, cashier, bound):
+    closed, open_ = await make_account(feed, status="closed"), await make_account(feed)
+    r = await upload(client, cashier, a_file((closed.number, "12.00")).render())
+    assert (r.json()["posted_count"], r.json()["suspense_count"]) == (0, 1)
+    line = (await client.get(f"{URL}/suspense", headers=cashier)).json()[0]
+    assert line["reason"] == "account-not-open"
+    refused = await client.post(f"{URL}/suspense/{line['id']}/resolve", headers=cashier,
+                                json={"account_number": closed.number})
+    assert refused.status_code == 409
+    assert await table_count(bound, "payments") == 0
+    ok = await client.post(f"{URL}/suspense/{line['id']}/resolve", headers=cashier,
+                           json={"account_number": open_.number, "note": "moved house"})
+    assert ok.status_code == 200, ok.text
+    assert await table_count(bound, "payments", f"account_id = '{open_.id}'") == 1
