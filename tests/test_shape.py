@@ -48,6 +48,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "posting": {"payments"},
         "counter": {"drawers"},
         "batches": {"batches"},
+        "lockbox": {"lockbox_imports", "lockbox_suspense"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

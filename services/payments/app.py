@@ -11,6 +11,7 @@ from services.payments.batches.router import router as batches_router
 from services.payments.copy.handlers import handlers as copy_handlers
 from services.payments.copy.router import router as copy_router
 from services.payments.counter.router import router as counter_router
+from services.payments.lockbox.router import router as lockbox_router
 from services.payments.receipts.router import router as receipts_router
 
 NAME = "payments"
@@ -23,6 +24,7 @@ def handlers() -> Handlers:
 def create_app() -> FastAPI:
     return create_service_app(
         NAME,
-        routers=[copy_router, counter_router, batches_router, receipts_router],
+        routers=[copy_router, counter_router, batches_router, receipts_router,
+                 lockbox_router],
         handlers=handlers(),
     )
