@@ -49,6 +49,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "counter": {"drawers"},
         "batches": {"batches"},
         "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
+        "lockbox": {"lockbox_imports", "lockbox_suspense"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

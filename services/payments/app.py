@@ -14,6 +14,7 @@ from services.payments.copy.handlers import handlers as copy_handlers
 from services.payments.copy.router import router as copy_router
 from services.payments.counter.router import router as counter_router
 from services.payments.processors.configured import from_settings
+from services.payments.lockbox.router import router as lockbox_router
 from services.payments.receipts.router import router as receipts_router
 from services.payments.webhooks.router import router as webhooks_router
 
@@ -27,7 +28,8 @@ def handlers() -> Handlers:
 def create_app() -> FastAPI:
     app = create_service_app(
         NAME,
-        routers=[copy_router, counter_router, batches_router, receipts_router, webhooks_router],
+        routers=[copy_router, counter_router, batches_router, receipts_router,
+                 lockbox_router, webhooks_router],
         handlers=handlers(),
     )
     app.state.processor = from_settings(get_settings())

@@ -105,3 +105,10 @@ async def account_name(s: AsyncSession, account_id: uuid.UUID) -> str:
     r = (await s.execute(text("SELECT name FROM accounts WHERE id = :a"),
                          {"a": account_id})).first()
     return "" if r is None else str(r.name)
+
+
+async def open_by_numbers(s: AsyncSession, numbers: list[str]) -> dict[str, str]:
+    """Number → account id for those of `numbers` that are open (not closed) in the copy."""
+    return {r.number: r.id for r in (await s.execute(text(
+        "SELECT number, id::text AS id FROM accounts WHERE number = ANY(CAST(:n AS text[])) "
+        "AND status <> 'closed'"), {"n": numbers})).all()}

@@ -65,3 +65,9 @@ async def rebuild(s: AsyncSession, who: Principal, mode: str) -> RebuildResult:
 async def holder_name(s: AsyncSession, account_id: uuid.UUID) -> str:
     """The account holder's name as the copy has it ('' when not heard of)."""
     return await repo.account_name(s, account_id)
+
+
+async def open_accounts(s: AsyncSession, numbers: list[str]) -> dict[str, str]:
+    """Which of these numbers (nine digits, check digit passed) are open accounts, by id: one
+    query for a whole lockbox file."""
+    return await repo.open_by_numbers(s, numbers)

@@ -6,12 +6,11 @@ post to an account (the stub's account number passes its check digit and the acc
 payments' copy) or waits in suspense for staff, and gives each line an idempotency key that is
 the same however often the bank re-sends the file.
 
-Wired next (pay-core's slice): the import use case stores `LockboxFile.identity` with unique
-constraints on `content_hash`, `fingerprint` and `bank_key`, and asks `compare` what an earlier
-match means (duplicate: answer with the first import; conflict: refuse); it looks up
-`candidate_accounts` in its copy of accounts, passes the open ones to `classify`, posts the
-`split` lines to post with their `idempotency_key`, and files the others in the suspense queue
-with their `reason`.
+The import use case (service.py) stores `LockboxFile.identity` with unique constraints on
+`content_hash`, `fingerprint` and `bank_key`, and asks `compare` what an earlier match means
+(duplicate: answer with the first import; conflict: refuse); it looks up `candidate_accounts`
+in its copy of accounts, passes the open ones to `classify`, posts the `split` lines to post
+with their `idempotency_key`, and files the others in the suspense queue with their `reason`.
 """
 
 from __future__ import annotations

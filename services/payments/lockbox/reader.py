@@ -7,7 +7,7 @@ a `LockboxFile` whose counts and totals tie out, or raises one refusal naming ev
 subclasses a router turns into RFC 9457 bodies as they are. Nothing of the remitters' bank
 accounts survives it but routing, last four and a keyed hash.
 
-Wired next: the import use case calls it on the uploaded file (in a worker thread: it is CPU
+The import use case (service.py) calls it on the uploaded file in a worker thread (it is CPU
 work), then `domain.compare` against earlier imports, then `domain.classify`.
 """
 

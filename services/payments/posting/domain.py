@@ -64,6 +64,18 @@ class TenderTotal:
     total: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class LockboxLine:
+    """A deposited check to post to an account; `key` is the line's idempotency key."""
+
+    key: str
+    account_id: str
+    account_number: str
+    amount: Decimal
+    check_number: str | None
+    received_on: date
+
+
 def money(amount: Decimal, field: str = "amount") -> Decimal:
     """A payment amount: finite, above zero, at most two places (never rounded silently)."""
     if not amount.is_finite():

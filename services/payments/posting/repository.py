@@ -10,7 +10,8 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.payments.posting.domain import Payment, TenderTotal
+from kernel.outbox import publish_batch, publishing
+from services.payments.posting.domain import LockboxLine, Payment, TenderTotal
 
 _COLUMNS = ("id, receipt_number, account_id, account_number, amount, tender, check_number, "
             "bank, money_order_number, processor_token, received_on, channel, drawer_id, "
@@ -102,3 +103,57 @@ async def tender_totals(s: AsyncSession, drawer_id: uuid.UUID) -> list[TenderTot
     return [TenderTotal(r.tender, int(r.n), Decimal(r.total)) for r in (await s.execute(text(
         "SELECT tender, count(*) AS n, sum(amount) AS total FROM payments "
         "WHERE drawer_id = :d GROUP BY tender ORDER BY tender"), {"d": drawer_id})).all()]
+
+
+_INSERT_LOCKBOX = text(
+    "INSERT INTO payments (id, account_id, account_number, amount, tender, check_number, "
+    "received_on, channel, status, taken_by, idempotency_key, posted_at) "
+    "SELECT gen_random_uuid(), l.account_id, l.account_number, l.amount, 'check', "
+    "nullif(l.check_number, ''), l.received_on, 'lockbox', 'posted', :who, l.key, now() "
+    "FROM unnest(CAST(:keys AS text[]), CAST(:accounts AS uuid[]), CAST(:numbers AS text[]), "
+    "CAST(:amounts AS numeric[]), CAST(:checks AS text[]), CAST(:dates AS date[])) "
+    "WITH ORDINALITY AS l(key, account_id, account_number, amount, check_number, received_on, "
+    "ord) ORDER BY l.ord "
+    "ON CONFLICT (idempotency_key) WHERE channel = 'lockbox' DO NOTHING RETURNING id")
+
+# `payments.PaymentPosted` for every payment just inserted, built by SQL in the shape of
+# `domain.posted_payload`, numbered per account by the kernel's one publishing statement.
+_POSTED_EVENTS = publishing("""
+        SELECT gen_random_uuid() AS event_id, 'payments.PaymentPosted' AS type, 1 AS version,
+               'account:' || p.account_id AS key,
+               jsonb_build_object('payment', jsonb_build_object(
+                   'id', p.id, 'account_id', p.account_id, 'amount', p.amount::text,
+                   'received_on', p.received_on, 'account_number', p.account_number,
+                   'receipt_number', p.receipt_number, 'tender', p.tender,
+                   'channel', p.channel, 'drawer_id', p.drawer_id, 'batch_id', p.batch_id,
+                   'idempotency_key', p.idempotency_key, 'taken_by', p.taken_by)) AS payload,
+               p.receipt_number AS ord
+        FROM payments p WHERE p.id = ANY(CAST(:ids AS uuid[]))
+""")
+
+
+async def insert_lockbox(s: AsyncSession, who: str, lines: list[LockboxLine]) -> list[uuid.UUID]:
+    """All lines in one INSERT; a line whose key is already posted is skipped. Returns the ids
+    of the payments this call inserted."""
+    if not lines:
+        return []
+    rows = (await s.execute(_INSERT_LOCKBOX, {
+        "who": who, "keys": [x.key for x in lines],
+        "accounts": [x.account_id for x in lines],
+        "numbers": [x.account_number for x in lines], "amounts": [x.amount for x in lines],
+        "checks": [x.check_number or "" for x in lines],
+        "dates": [x.received_on for x in lines]})).all()
+    return [r[0] for r in rows]
+
+
+async def publish_posted(s: AsyncSession, ids: list[uuid.UUID], who: str) -> int:
+    if not ids:
+        return 0
+    return await publish_batch(s, _POSTED_EVENTS, {"ids": ids}, actor=who)
+
+
+async def by_lockbox_key(s: AsyncSession, key: str) -> Payment | None:
+    r = (await s.execute(text(
+        f"SELECT {_COLUMNS} FROM payments WHERE channel = 'lockbox' AND idempotency_key = :k"),
+        {"k": key})).first()
+    return None if r is None else Payment(*r)

@@ -19,7 +19,7 @@ from kernel.outbox import Event, publish
 from services.payments.copy import service as copy
 from services.payments.posting import domain
 from services.payments.posting import repository as repo
-from services.payments.posting.domain import Payment, TenderTotal
+from services.payments.posting.domain import LockboxLine, Payment, TenderTotal
 from services.payments.posting.repository import NewPayment
 
 
@@ -95,3 +95,16 @@ async def of_batch(s: AsyncSession, batch_id: uuid.UUID) -> list[Payment]:
 async def tender_totals(s: AsyncSession, drawer_id: uuid.UUID) -> list[TenderTotal]:
     """What a drawer took, by tender."""
     return await repo.tender_totals(s, drawer_id)
+
+
+async def post_lockbox(s: AsyncSession, who: str, lines: list[LockboxLine]) -> list[uuid.UUID]:
+    """A lockbox file's matched checks, posted set-based: one INSERT for all, one publish of
+    their `payments.PaymentPosted`. A line whose key was posted before is skipped (a re-sent
+    file, a racing import), so each check posts once. Returns the ids posted now."""
+    ids = await repo.insert_lockbox(s, who, lines)
+    await repo.publish_posted(s, ids, who)
+    return ids
+
+
+async def by_lockbox_key(s: AsyncSession, key: str) -> Payment | None:
+    return await repo.by_lockbox_key(s, key)

@@ -2,13 +2,13 @@
 payments mapped to ours, and their reversals (refunds, chargebacks, ACH returns), kept even when
 they arrive before the payment they reverse.
 
-Revision ID: payments_0003
-Revises: payments_0002
+Revision ID: payments_0004
+Revises: payments_0003
 """
 from alembic import op
 
-revision = "payments_0003"
-down_revision = "payments_0002"
+revision = "payments_0004"
+down_revision = "payments_0003"
 branch_labels = None
 depends_on = None
 
@@ -16,7 +16,7 @@ DDL = r"""
 -- A payment taken by a processor is neither at the counter nor in the mail.
 ALTER TABLE payments DROP CONSTRAINT payments_channel_check;
 ALTER TABLE payments ADD CONSTRAINT payments_channel_check
-    CHECK (channel IN ('counter', 'mail', 'processor'));
+    CHECK (channel IN ('counter', 'mail', 'lockbox', 'processor'));
 
 -- One row per processor event we acted on, written in the transaction of its effect: a retry,
 -- a duplicate or a concurrent delivery of the same event conflicts here and changes nothing.
@@ -69,4 +69,4 @@ def downgrade() -> None:
     op.execute("DELETE FROM payments WHERE channel = 'processor'")
     op.execute("ALTER TABLE payments DROP CONSTRAINT payments_channel_check")
     op.execute("ALTER TABLE payments ADD CONSTRAINT payments_channel_check "
-               "CHECK (channel IN ('counter', 'mail'))")
+               "CHECK (channel IN ('counter', 'mail', 'lockbox'))")
