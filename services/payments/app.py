@@ -13,8 +13,8 @@ from services.payments.batches.router import router as batches_router
 from services.payments.copy.handlers import handlers as copy_handlers
 from services.payments.copy.router import router as copy_router
 from services.payments.counter.router import router as counter_router
-from services.payments.processors.configured import from_settings
 from services.payments.lockbox.router import router as lockbox_router
+from services.payments.processors.configured import from_settings
 from services.payments.receipts.router import router as receipts_router
 from services.payments.webhooks.router import router as webhooks_router
 
