@@ -25,7 +25,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from kernel.clock import utc_now
-from kernel.errors import Forbidden, Unauthorized
+from kernel.errors import Forbidden, NotFound, Unauthorized
 from kernel.keys import public_key
 from kernel.settings import Settings, get_settings
 
@@ -44,6 +44,13 @@ class Principal:
     @property
     def is_staff(self) -> bool:
         return self.role not in ("customer", "system")
+
+
+def ensure_own_account(who: Principal, account_id: uuid.UUID | str) -> None:
+    """A portal customer reaches only the accounts their token names. A foreign id answers 404
+    exactly as an unknown one does, so ids cannot be probed; staff and processes pass."""
+    if who.role == "customer" and str(account_id) not in who.accounts:
+        raise NotFound("No such account", field="account_id")
 
 
 @lru_cache(maxsize=4)
