@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     #: a secret is rotated): `whsec_…`. Unset with the sandbox: one is generated per process.
     payments_webhook_secrets: SecretStr | None = None
 
+    # ---- bank deposits (payments' bankdeposits/dayend) ----
+    #: The district's bank, printed on the deposit slip.
+    deposit_bank_name: str = "Riverbend Community Bank"
+    #: The district's deposit account; the slip shows only its last four digits.
+    deposit_account_number: SecretStr | None = None
+
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24
     inbox_max_attempts: int = 8

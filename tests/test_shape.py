@@ -44,12 +44,14 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "runs": {"bill_lines", "bill_runs", "bills"},
     },
     "payments": {
-        "copy": {"accounts", "customers", "bills", "balances"},
+        "copy": {"accounts", "customers", "bills", "balances", "ledger_payment_entries"},
         "posting": {"payments"},
         "counter": {"drawers"},
         "batches": {"batches"},
         "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
+        "bankdeposits": {"bank_deposits", "bank_deposit_sources", "bank_deposit_items"},
+        "dayend": set(),
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

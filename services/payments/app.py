@@ -9,10 +9,12 @@ from fastapi import FastAPI
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
 from kernel.settings import get_settings
+from services.payments.bankdeposits.router import router as bankdeposits_router
 from services.payments.batches.router import router as batches_router
 from services.payments.copy.handlers import handlers as copy_handlers
 from services.payments.copy.router import router as copy_router
 from services.payments.counter.router import router as counter_router
+from services.payments.dayend.router import router as dayend_router
 from services.payments.lockbox.router import router as lockbox_router
 from services.payments.processors.configured import from_settings
 from services.payments.receipts.router import router as receipts_router
@@ -29,7 +31,7 @@ def create_app() -> FastAPI:
     app = create_service_app(
         NAME,
         routers=[copy_router, counter_router, batches_router, receipts_router,
-                 lockbox_router, webhooks_router],
+                 lockbox_router, webhooks_router, bankdeposits_router, dayend_router],
         handlers=handlers(),
     )
     app.state.processor = from_settings(get_settings())

@@ -51,6 +51,36 @@ def bill_row(b: dict[str, Any]) -> BillRow:
                    total=Decimal(str(b["total"])))
 
 
+@dataclass(frozen=True, slots=True)
+class LedgerPaymentRow:
+    """A payment or payment_reversal entry of billing's ledger, as `LedgerEntryPosted` told it
+    (amount signed as billing posts it: a payment is negative, a reversal positive)."""
+
+    entry_id: str
+    account_id: str
+    kind: str
+    amount: Decimal
+    posted_on: date
+    reference: str | None
+    corrects: str | None
+
+
+#: The ledger entries payments keeps: what billing received for payments and their returns.
+LEDGER_PAYMENT_KINDS = ("payment", "payment_reversal")
+
+
+def ledger_payment_row(entry: dict[str, Any]) -> LedgerPaymentRow | None:
+    """The entry when it is a payment or a reversal of one; None for every other kind."""
+    if entry.get("kind") not in LEDGER_PAYMENT_KINDS:
+        return None
+    return LedgerPaymentRow(
+        entry_id=str(entry["id"]), account_id=str(entry["account_id"]), kind=str(entry["kind"]),
+        amount=Decimal(str(entry["amount"])),
+        posted_on=date.fromisoformat(str(entry["posted_on"])[:10]),
+        reference=None if entry.get("reference") is None else str(entry["reference"]),
+        corrects=None if entry.get("corrects") is None else str(entry["corrects"]))
+
+
 def balance_of(payload: dict[str, Any]) -> Decimal | None:
     """The balance billing announced with the event (None when it carries none)."""
     v = payload.get("balance")

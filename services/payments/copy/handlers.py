@@ -40,6 +40,11 @@ async def bill_cancelled(s: AsyncSession, e: InboxEvent) -> None:
 
 @handlers.on("billing.LedgerEntryPosted")
 async def ledger_entry_posted(s: AsyncSession, e: InboxEvent) -> None:
+    """The balance, and a payment or payment_reversal entry itself (the end-of-day report ties
+    what payments took to what billing's ledger received)."""
+    entry = domain.ledger_payment_row(e.payload["entry"])
+    if entry is not None:
+        await repo.keep_ledger_payment(s, entry, e.occurred_at)
     balance = domain.balance_of(e.payload)
     if balance is not None:
         await repo.set_balance(s, str(e.payload["entry"]["account_id"]), balance,

@@ -10,9 +10,9 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.payments.copy.domain import AccountRow, BillRow
+from services.payments.copy.domain import AccountRow, BillRow, LedgerPaymentRow
 
-COPY_TABLES = ("accounts", "customers", "bills", "balances")
+COPY_TABLES = ("accounts", "customers", "bills", "balances", "ledger_payment_entries")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +112,14 @@ async def open_by_numbers(s: AsyncSession, numbers: list[str]) -> dict[str, str]
     return {r.number: r.id for r in (await s.execute(text(
         "SELECT number, id::text AS id FROM accounts WHERE number = ANY(CAST(:n AS text[])) "
         "AND status <> 'closed'"), {"n": numbers})).all()}
+
+
+async def keep_ledger_payment(s: AsyncSession, r: LedgerPaymentRow, posted_at: datetime) -> None:
+    """An entry is never edited in billing's ledger: the first time it is heard is kept, a
+    redelivery or a replay changes nothing."""
+    await s.execute(text(
+        "INSERT INTO ledger_payment_entries (entry_id, account_id, kind, amount, posted_on, "
+        "reference, corrects, posted_at) VALUES (:id, :a, :k, :amt, :on, :ref, :cor, :at) "
+        "ON CONFLICT (entry_id) DO NOTHING"),
+        {"id": r.entry_id, "a": r.account_id, "k": r.kind, "amt": r.amount, "on": r.posted_on,
+         "ref": r.reference, "cor": r.corrects, "at": posted_at})

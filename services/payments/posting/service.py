@@ -108,3 +108,8 @@ async def post_lockbox(s: AsyncSession, who: str, lines: list[LockboxLine]) -> l
 
 async def by_lockbox_key(s: AsyncSession, key: str) -> Payment | None:
     return await repo.by_lockbox_key(s, key)
+
+
+async def of_drawer(s: AsyncSession, drawer_id: uuid.UUID) -> list[Payment]:
+    """Every payment a drawer took, in receipt order (its deposit lists the checks)."""
+    return await repo.of_drawer(s, drawer_id)
