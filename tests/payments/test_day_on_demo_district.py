@@ -1,0 +1,276 @@
+"""A day on the demo district, end to end on a live stack (issue 9, "Done when").
+
+Every Tapline process runs as `make run` starts it (tests/faults/stack.py: the four services,
+the relay and the gateway as uvicorn processes) on a database of the test's own loaded with the
+demo district. Staff log in with the demo logins and work only through the gateway:
+
+    open a drawer -> take cash and a check -> post a mail batch -> import a lockbox file whose
+    one unmatched check is resolved to its account -> close the drawer and sign it off ->
+    prepare the deposit and sign it off (the bank's reference recorded)
+
+then, once the relay has delivered, the end-of-day report, the deposit and billing's ledger
+(read through billing's API) agree to the cent.
+
+The demo district is loaded as `make run` loads it, with fewer accounts (`DAY_TEST_ACCOUNTS`,
+default 150; the demo's own `count`): its 3,000 accounts are 18,000 events that billing applies
+before the day's first payment reaches it, minutes on a shared two-core machine, and nothing
+of the day depends on the count. `DAY_TEST_ACCOUNTS=3000` runs it at full size.
+
+Each step is a function of the `Day`; what a step takes it records in `day.taken`, which the
+final checks add up. Steps still to come from the helpers building them in parallel (add each
+to `STEPS` where the comment says, recording what it takes or returns):
+- `autopay_run_and_nacha_file` (pay-autopay): enrol an account, schedule its debit, run
+  autopay and produce the NACHA file; its payments post on channel `autopay` (settled by the
+  bank: `settled_by` `bank` in the report), recorded in `day.taken`.
+- `one_return` (pay-returns): return one of the day's checks (`returned_check`) with its fee;
+  recorded in `day.returned`; the report's `tie_out.returns` then matches billing's reversal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import httpx
+
+from kernel.checkdigit import printed
+from kernel.clock import utility_today
+from kernel.settings import Settings, get_settings
+from services.accounts import demo as accounts_demo
+from services.payments.lockbox.sample import SampleBatch, SampleCheck, SampleFile
+from tapline.demo import DEMO_PASSWORD, load_demo
+from tests.faults.stack import running_stack
+from tests.payments.helpers import pdf_text
+
+API = "/api/payments"
+
+
+@dataclass
+class Taken:
+    channel: str
+    tender: str
+    account_id: str
+    amount: Decimal
+
+
+@dataclass
+class Day:
+    http: httpx.AsyncClient
+    on: date
+    accounts: list[tuple[str, str]]  # (id, number) of demo accounts payments knows
+    tokens: dict[str, dict[str, str]] = field(default_factory=dict)
+    taken: list[Taken] = field(default_factory=list)
+    returned: list[Taken] = field(default_factory=list)
+    drawer_id: str = ""
+    batch_id: str = ""
+    deposit: dict[str, Any] = field(default_factory=dict)
+
+    def who(self, role: str, key: bool = False) -> dict[str, str]:
+        return {**self.tokens[role], **({"Idempotency-Key": uuid.uuid4().hex} if key else {})}
+
+    async def call(self, method: str, url: str, role: str, want: int = 200,
+                   key: bool = False, **kw: Any) -> Any:
+        r = await self.http.request(method, url, headers=self.who(role, key), **kw)
+        assert r.status_code == want, f"{method} {url}: {r.status_code} {r.text}"
+        return r.json() if r.headers.get("content-type", "").endswith("json") else r
+
+
+Step = Callable[[Day], Awaitable[None]]
+
+
+async def open_drawer(day: Day) -> None:
+    d = await day.call("POST", f"{API}/drawers", "csr1", 201, json={"float_amount": "150.00"})
+    day.drawer_id = d["id"]
+
+
+async def take_cash_and_check(day: Day) -> None:
+    (a, na), (b, nb) = day.accounts[0], day.accounts[1]
+    url = f"{API}/drawers/{day.drawer_id}/payments"
+    await day.call("POST", url, "csr1", 201, key=True, json={
+        "account_number": na, "amount": "64.37", "tender": "cash"})
+    await day.call("POST", url, "csr1", 201, key=True, json={
+        "account_number": nb, "amount": "112.50", "tender": "check", "check_number": "2041",
+        "bank": "Valley Federal Credit Union"})
+    day.taken += [Taken("counter", "cash", a, Decimal("64.37")),
+                  Taken("counter", "check", b, Decimal("112.50"))]
+
+
+async def post_mail_batch(day: Day) -> None:
+    checks = [(day.accounts[2], "48.19", "881"), (day.accounts[3], "203.00", "12007")]
+    b = await day.call("POST", f"{API}/batches", "billing_tech", 201, json={
+        "received_on": day.on.isoformat(), "control_total": "251.19", "control_count": 2})
+    for (acct, number), amount, check in checks:
+        await day.call("POST", f"{API}/batches/{b['id']}/payments", "billing_tech", 201,
+                       key=True, json={"account_number": number, "amount": amount,
+                                       "check_number": check, "bank": "Sierra Bank"})
+        day.taken.append(Taken("mail", "check", acct, Decimal(amount)))
+    await day.call("POST", f"{API}/batches/{b['id']}/post", "billing_tech")
+    day.batch_id = b["id"]
+
+
+async def import_lockbox_and_resolve_the_unmatched_line(day: Day) -> None:
+    (a, na), (b, nb) = day.accounts[4], day.accounts[5]
+    misread = na[:-1] + str((int(na[-1]) + 1) % 10)  # the stub's check digit misread
+    file = SampleFile(file_id=f"LBX{uuid.uuid4().hex[:8].upper()}", created=day.on,
+                      batches=(SampleBatch(1, day.on, (
+                          SampleCheck(printed(nb), Decimal("77.77"), "5001", "055551436",
+                                      "1234567801"),
+                          SampleCheck(misread, Decimal("19.05"), "5002", "055551436",
+                                      "1234567802"))),))
+    imp = await day.call("POST", f"{API}/lockbox/imports", "billing_tech", 201,
+                         files={"file": ("lockbox.txt", file.render(), "text/plain")})
+    assert (imp["posted_count"], imp["suspense_count"]) == (1, 1), imp
+    day.taken.append(Taken("lockbox", "check", b, Decimal("77.77")))
+    waiting = await day.call("GET", f"{API}/lockbox/suspense", "billing_tech",
+                             params={"status": "open"})
+    [line] = [x for x in waiting if x["check_number"] == "5002"]
+    await day.call("POST", f"{API}/lockbox/suspense/{line['id']}/resolve", "billing_tech",
+                   json={"account_number": na, "note": "stub misread; name on the check"})
+    day.taken.append(Taken("lockbox", "check", a, Decimal("19.05")))
+
+
+async def close_and_sign_off_drawer(day: Day) -> None:
+    # float 150.00 + cash 64.37 = 214.37, counted exactly
+    counts = {"50": 1, "20": 6, "10": 2, "5": 3, "1": 9, "0.25": 1, "0.10": 1, "0.01": 2}
+    d = await day.call("POST", f"{API}/drawers/{day.drawer_id}/close", "csr1",
+                       json={"counts": counts})
+    assert (d["counted_cash"], d["over_short"]) == ("214.37", "0.00"), d
+    await day.call("POST", f"{API}/drawers/{day.drawer_id}/sign-off", "supervisor", json={})
+
+
+async def prepare_and_sign_off_deposit(day: Day) -> None:
+    ready = await day.call("GET", f"{API}/bank-deposits/ready", "billing_tech")
+    assert {day.drawer_id, day.batch_id} <= {x["id"] for x in ready}
+    dep = await day.call("POST", f"{API}/bank-deposits", "billing_tech", 201, key=True,
+                         json={"drawer_ids": [day.drawer_id], "batch_ids": [day.batch_id]})
+    url = f"{API}/bank-deposits/{dep['id']}"
+    await day.call("POST", f"{url}/sign-off", "billing_tech", 403, json={})
+    await day.call("POST", f"{url}/sign-off", "supervisor", json={"note": "bag 1 sealed"})
+    day.deposit = await day.call("POST", f"{url}/confirm", "billing_tech", json={
+        "bank_reference": "DEP-20261127-01", "deposited_on": day.on.isoformat()})
+
+
+STEPS: list[Step] = [
+    open_drawer,
+    take_cash_and_check,
+    post_mail_batch,
+    import_lockbox_and_resolve_the_unmatched_line,
+    close_and_sign_off_drawer,
+    prepare_and_sign_off_deposit,
+    # autopay_run_and_nacha_file (pay-autopay), one_return (pay-returns): see the docstring
+]
+
+
+async def delivered_report(day: Day, seconds: float = 60.0) -> dict[str, Any]:
+    """The end-of-day report once billing's ledger has received every payment of the day and
+    payments has heard it (the relay delivers both ways)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        r = await day.call("GET", f"{API}/dayend", "billing_tech",
+                           params={"date": day.on.isoformat()})
+        tie = r["tie_out"]
+        if (tie["balanced"] and tie["payments"]["matched"]["count"] == len(day.taken)
+                and tie["returns"]["matched"]["count"] == len(day.returned)):
+            return dict(r)
+        assert time.monotonic() < deadline, f"the day never tied out: {tie}"
+        await asyncio.sleep(0.5)
+
+
+async def billing_ledger(day: Day) -> Decimal:
+    """Payments less reversals billing's ledger holds for the day (billing's own API)."""
+    total = Decimal("0.00")
+    for account_id in {t.account_id for t in [*day.taken, *day.returned]}:
+        led = await day.call("GET", f"/api/billing/ledger/accounts/{account_id}", "supervisor")
+        total -= sum((Decimal(e["amount"]) for e in led["entries"]
+                      if e["kind"] in ("payment", "payment_reversal")
+                      and e["posted_on"] == day.on.isoformat()), Decimal("0.00"))
+    return total
+
+
+def by(rows: list[dict[str, Any]], key: str) -> dict[str, Decimal]:
+    return {r[key]: Decimal(r["total"]) for r in rows}
+
+
+async def demo_accounts(url: str, n: int) -> list[tuple[str, str]]:
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch("SELECT id::text, number FROM accounts.accounts "
+                                "WHERE status = 'active' ORDER BY number LIMIT $1", n)
+    finally:
+        await conn.close()
+    return [(r["id"], r["number"]) for r in rows]
+
+
+async def login(http: httpx.AsyncClient, user: str) -> dict[str, str]:
+    r = await http.post("/api/auth/token", data={"username": user, "password": DEMO_PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+async def known_to_payments(day: Day, seconds: float = 90.0) -> None:
+    """The relay has brought the demo accounts to payments' copy."""
+    deadline = time.monotonic() + seconds
+    for _, number in day.accounts:
+        while (await day.http.get(f"{API}/accounts/{number}",
+                                  headers=day.who("csr1"))).status_code != 200:
+            assert time.monotonic() < deadline, f"payments never heard of {number}"
+            await asyncio.sleep(0.5)
+
+
+async def test_a_day_on_the_demo_district_ties_report_deposit_and_ledger_to_the_cent(
+        fresh_database, monkeypatch):
+    started = time.monotonic()
+    settings = Settings(database_url=fresh_database, data_dir=get_settings().data_dir)
+    count = int(os.environ.get("DAY_TEST_ACCOUNTS", "150"))
+    monkeypatch.setattr(accounts_demo, "load_demo",
+                        functools.partial(accounts_demo.load_demo, count=count))
+    assert await load_demo(settings)
+    accounts = await demo_accounts(fresh_database, 6)
+    with running_stack(fresh_database) as stack:
+        async with httpx.AsyncClient(base_url=stack.base, timeout=30) as http:
+            day = Day(http, utility_today(), accounts)
+            for user in ("csr1", "billing_tech", "supervisor"):
+                day.tokens[user] = await login(http, user)
+            await known_to_payments(day)
+            for step in STEPS:
+                await step(day)
+            report = await delivered_report(day)
+            ledger = await billing_ledger(day)
+            slip = await day.call("GET", f"{API}/bank-deposits/{day.deposit['id']}/slip.pdf",
+                                  "billing_tech")
+    taken = sum((t.amount for t in day.taken), Decimal("0.00"))
+    returned = sum((t.amount for t in day.returned), Decimal("0.00"))
+    # the report: every payment of the day, by channel and tender
+    assert Decimal(report["totals"]["total"]) == taken
+    for key in ("channel", "tender"):
+        want: dict[str, Decimal] = {}
+        for t in day.taken:
+            want[getattr(t, key)] = want.get(getattr(t, key), Decimal("0.00")) + t.amount
+        assert by(report[f"by_{key}"], key) == want
+    # billing's ledger (its API, after the relay delivered) received exactly that, less returns
+    assert ledger == taken - returned
+    tie = report["tie_out"]
+    assert Decimal(tie["payments"]["ledger"]["total"]) == taken
+    assert Decimal(tie["returns"]["ledger"]["total"]) == returned
+    # the deposit: the counter's and the mail's money (cash over the float, checks)
+    counter_and_mail = sum((t.amount for t in day.taken if t.channel in ("counter", "mail")),
+                           Decimal("0.00"))
+    assert Decimal(day.deposit["total"]) == counter_and_mail == Decimal("428.06")
+    assert Decimal(day.deposit["cash_total"]) == Decimal("64.37")
+    assert day.deposit["status"] == "deposited"
+    bd = report["bank_deposit"]
+    assert bd["balanced"] and Decimal(bd["deposited"]) == Decimal(day.deposit["total"])
+    assert by(report["by_settlement"], "settled_by")["lockbox"] == Decimal("96.82")
+    assert [d["number"] for d in report["deposits"]] == [day.deposit["number"]]
+    assert "$428.06" in pdf_text(slip.content)
+    print(f"\nday on the demo district: {len(day.taken)} payments, {taken} taken, deposit "
+          f"{day.deposit['total']}, in {time.monotonic() - started:.1f} s")
