@@ -52,18 +52,18 @@ def _rows(r: DayEndReport) -> Iterable[tuple[str, Sequence[object]]]:
     yield "bank deposit", ("to deposit (counter and mail)", "", bd.to_deposit)
     yield "bank deposit", ("drawers over/short", "", bd.over_short)
     yield "bank deposit", ("deposited", "", bd.deposited)
-    for name, t in (("payments", r.tie_out.payments), ("returns", r.tie_out.returns)):
-        yield f"tie-out {name}", ("taken by payments", t.payments.count, t.payments.total)
-        yield f"tie-out {name}", ("received by the ledger", t.ledger.count, t.ledger.total)
-        yield f"tie-out {name}", ("matched", t.matched.count, t.matched.total)
-        yield f"tie-out {name}", ("missing in ledger", t.missing.count, t.missing.total)
-        yield f"tie-out {name}", ("differences", t.differences_count, "")
-        for m in t.missing_items:
+    for name, tie in (("payments", r.tie_out.payments), ("returns", r.tie_out.returns)):
+        yield f"tie-out {name}", ("taken by payments", tie.payments.count, tie.payments.total)
+        yield f"tie-out {name}", ("received by the ledger", tie.ledger.count, tie.ledger.total)
+        yield f"tie-out {name}", ("matched", tie.matched.count, tie.matched.total)
+        yield f"tie-out {name}", ("missing in ledger", tie.missing.count, tie.missing.total)
+        yield f"tie-out {name}", ("differences", tie.differences_count, "")
+        for m in tie.missing_items:
             yield f"missing {name}", (f"{m.what} waiting {m.waiting_seconds}s", 1, m.amount)
-        for d in t.differences:
-            yield f"difference {name}", (f"{d.kind} {d.reference} ledger "
-                                         f"{_m(d.ledger_amount)} {d.ledger_date}", 1,
-                                         d.payments_amount or "")
+        for diff in tie.differences:
+            yield f"difference {name}", (f"{diff.kind} {diff.reference} ledger "
+                                         f"{_m(diff.ledger_amount)} {diff.ledger_date}", 1,
+                                         diff.payments_amount or "")
     yield "tie-out", ("balanced" if r.tie_out.balanced else "NOT balanced", "", "")
 
 

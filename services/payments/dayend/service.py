@@ -86,7 +86,8 @@ async def report(s: AsyncSession, day: date, now: datetime | None = None) -> Day
         settlement[k] = Sum(acc.count + x.count, acc.total + x.total)
     to_deposit = settlement.get("deposit", Sum()).total
     over_short = sum((d.over_short or domain.ZERO for d in drawers), domain.ZERO)
-    deposited = sum((x.deposited or domain.ZERO for x in [*drawers, *batches]), domain.ZERO)
+    deposited = (sum((d.deposited or domain.ZERO for d in drawers), domain.ZERO)
+                 + sum((b.deposited or domain.ZERO for b in batches), domain.ZERO))
     pending = [f"drawer {d.id}" for d in drawers if d.deposit_number is None]
     pending += [f"batch {b.id}" for b in batches if b.deposit_number is None]
 
