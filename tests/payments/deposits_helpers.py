@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from kernel.clock import utility_today
@@ -39,7 +41,6 @@ async def close(client: Any, h: dict[str, str], drawer_id: str,
 async def mail_batch(client: Any, h: dict[str, str], checks: list[tuple[str, str, str]],
                      received_on: date | None = None, post: bool = True) -> dict[str, Any]:
     """A batch of (account number, amount, check number), keyed and (`post`) posted."""
-    from decimal import Decimal
     total = sum((Decimal(a) for _, a, _ in checks), Decimal("0.00"))
     r = await client.post("/api/payments/batches", headers=h, json={
         "received_on": (received_on or utility_today()).isoformat(),
@@ -58,7 +59,7 @@ async def mail_batch(client: Any, h: dict[str, str], checks: list[tuple[str, str
     return dict(batch)
 
 
-async def prepare(client: Any, h: dict[str, str], drawers: list[str] = (),  # type: ignore[assignment]
-                  batches: list[str] = (), k: str | None = None) -> Any:  # type: ignore[assignment]
+async def prepare(client: Any, h: dict[str, str], drawers: Sequence[str] = (),
+                  batches: Sequence[str] = (), k: str | None = None) -> Any:
     return await client.post("/api/payments/bank-deposits", headers=key(h, k),
                              json={"drawer_ids": list(drawers), "batch_ids": list(batches)})
