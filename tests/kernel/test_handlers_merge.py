@@ -14,7 +14,8 @@ from kernel.inbox import Handlers, InboxEvent
 
 def _event() -> InboxEvent:
     return InboxEvent(event_id=uuid.uuid4(), source="billing", type="billing.BillIssued",
-                      version=1, key="account:1", key_seq=1, payload={}, occurred_at=datetime.now(UTC))
+                      version=1, key="account:1", key_seq=1, payload={},
+                      occurred_at=datetime.now(UTC))
 
 
 def test_two_features_on_one_type_each_get_the_event_in_merge_order() -> None:
