@@ -52,6 +52,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
         "bankdeposits": {"bank_deposits", "bank_deposit_sources", "bank_deposit_items"},
         "dayend": set(),
+        "returns": {"payment_returns", "cash_only_accounts"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")
