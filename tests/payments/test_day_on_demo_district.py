@@ -6,7 +6,8 @@ demo district. Staff log in with the demo logins and work only through the gatew
 
     open a drawer -> take cash and a check -> post a mail batch -> import a lockbox file whose
     one unmatched check is resolved to its account -> close the drawer and sign it off ->
-    prepare the deposit and sign it off (the bank's reference recorded)
+    prepare the deposit and sign it off (the bank's reference recorded) -> the bank returns
+    one mailed check (NSF)
 
 then, once the relay has delivered, the end-of-day report, the deposit and billing's ledger
 (read through billing's API) agree to the cent.
@@ -16,14 +17,13 @@ default 150; the demo's own `count`): its 3,000 accounts are 18,000 events that 
 before the day's first payment reaches it, minutes on a shared two-core machine, and nothing
 of the day depends on the count. `DAY_TEST_ACCOUNTS=3000` runs it at full size.
 
-Each step is a function of the `Day`; what a step takes it records in `day.taken`, which the
-final checks add up. Steps still to come from the helpers building them in parallel (add each
-to `STEPS` where the comment says, recording what it takes or returns):
+Each step is a function of the `Day`; what a step takes it records in `day.taken`, what it
+returns in `day.returned`, and the final checks add those up. `one_return` returns the first
+mailed check (NSF) after the deposit, as the bank would. A step still to come from the helper
+building it in parallel (add it to `STEPS` where the comment says, recording what it takes):
 - `autopay_run_and_nacha_file` (pay-autopay): enrol an account, schedule its debit, run
   autopay and produce the NACHA file; its payments post on channel `autopay` (settled by the
   bank: `settled_by` `bank` in the report), recorded in `day.taken`.
-- `one_return` (pay-returns): return one of the day's checks (`returned_check`) with its fee;
-  recorded in `day.returned`; the report's `tie_out.returns` then matches billing's reversal.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class Taken:
     tender: str
     account_id: str
     amount: Decimal
+    payment_id: str = ""
 
 
 @dataclass
@@ -109,10 +110,10 @@ async def post_mail_batch(day: Day) -> None:
     b = await day.call("POST", f"{API}/batches", "billing_tech", 201, json={
         "received_on": day.on.isoformat(), "control_total": "251.19", "control_count": 2})
     for (acct, number), amount, check in checks:
-        await day.call("POST", f"{API}/batches/{b['id']}/payments", "billing_tech", 201,
-                       key=True, json={"account_number": number, "amount": amount,
-                                       "check_number": check, "bank": "Sierra Bank"})
-        day.taken.append(Taken("mail", "check", acct, Decimal(amount)))
+        p = await day.call("POST", f"{API}/batches/{b['id']}/payments", "billing_tech", 201,
+                           key=True, json={"account_number": number, "amount": amount,
+                                           "check_number": check, "bank": "Sierra Bank"})
+        day.taken.append(Taken("mail", "check", acct, Decimal(amount), p["id"]))
     await day.call("POST", f"{API}/batches/{b['id']}/post", "billing_tech")
     day.batch_id = b["id"]
 
@@ -159,6 +160,18 @@ async def prepare_and_sign_off_deposit(day: Day) -> None:
         "bank_reference": "DEP-20261127-01", "deposited_on": day.on.isoformat()})
 
 
+async def one_return(day: Day) -> None:
+    """The bank sends back the first mailed check (NSF): payments reverses it with the fee and
+    billing posts the reversal (and the fee, which is not a payment: not in the tie-out)."""
+    [check] = [t for t in day.taken if t.channel == "mail"][:1]
+    r = await day.call("POST", f"{API}/returns", "billing_tech", 201, key=True, json={
+        "payment_id": check.payment_id, "return_code": "NSF",
+        "returned_on": day.on.isoformat(), "note": "returned by Sierra Bank"})
+    assert Decimal(r["amount"]) == check.amount
+    day.returned.append(Taken("mail", "check", check.account_id, check.amount,
+                              check.payment_id))
+
+
 STEPS: list[Step] = [
     open_drawer,
     take_cash_and_check,
@@ -166,7 +179,8 @@ STEPS: list[Step] = [
     import_lockbox_and_resolve_the_unmatched_line,
     close_and_sign_off_drawer,
     prepare_and_sign_off_deposit,
-    # autopay_run_and_nacha_file (pay-autopay), one_return (pay-returns): see the docstring
+    one_return,
+    # autopay_run_and_nacha_file (pay-autopay): see the docstring
 ]
 
 
@@ -270,7 +284,10 @@ async def test_a_day_on_the_demo_district_ties_report_deposit_and_ledger_to_the_
     bd = report["bank_deposit"]
     assert bd["balanced"] and Decimal(bd["deposited"]) == Decimal(day.deposit["total"])
     assert by(report["by_settlement"], "settled_by")["lockbox"] == Decimal("96.82")
+    assert [(r["amount"], r["in_ledger"]) for r in report["returns"]] == [
+        (str(t.amount), True) for t in day.returned]
     assert [d["number"] for d in report["deposits"]] == [day.deposit["number"]]
     assert "$428.06" in pdf_text(slip.content)
-    print(f"\nday on the demo district: {len(day.taken)} payments, {taken} taken, deposit "
-          f"{day.deposit['total']}, in {time.monotonic() - started:.1f} s")
+    print(f"\nday on the demo district: {len(day.taken)} payments, {taken} taken, "
+          f"{returned} returned, deposit {day.deposit['total']}, in "
+          f"{time.monotonic() - started:.1f} s")

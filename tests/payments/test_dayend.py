@@ -188,3 +188,24 @@ async def test_an_empty_day_is_balanced_and_a_bad_date_is_a_problem(client, tech
     assert bad.status_code == 422
     field = await client.get("/api/payments/dayend", headers=auth("field_tech"))
     assert field.status_code == 403
+
+
+async def test_a_returned_check_ties_to_billing_s_reversal_and_is_listed_with_the_day(
+        client, feed, cashier, tech, pump):
+    a = await make_account(feed)
+    d = await open_drawer(client, cashier)
+    check = await take(client, cashier, d, a.number, "40.10", "check", check_number="77",
+                       bank="Town Bank")
+    r = await client.post("/api/payments/returns", headers={**tech, "Idempotency-Key": "r1"},
+                          json={"payment_id": check["id"], "return_code": "NSF",
+                                "returned_on": utility_today().isoformat()})
+    assert r.status_code == 201, r.text
+    before = await report(client, tech)
+    assert before["tie_out"]["returns"]["missing"] == {"count": 1, "total": "40.10"}
+    assert [(x["amount"], x["in_ledger"]) for x in before["returns"]] == [("40.10", False)]
+    await pump("payments", "billing")
+    await pump("billing", "payments")
+    after = await report(client, tech)
+    tie = after["tie_out"]["returns"]
+    assert tie["payments"] == tie["ledger"] == tie["matched"] == {"count": 1, "total": "40.10"}
+    assert after["returns"][0]["in_ledger"] is True and after["tie_out"]["balanced"] is True
