@@ -108,6 +108,23 @@ async def test_an_open_drawer_or_an_unposted_batch_is_refused_and_nothing_is_wri
     assert nothing.status_code == 422
 
 
+async def test_a_count_that_cannot_leave_the_float_is_refused_until_the_preparer_says_what_stays(
+        client, feed, cashier, tech, bound):
+    a = await make_account(feed)
+    d = await open_drawer(client, cashier, "105.00")
+    await take(client, cashier, d, a.number, "15.00")
+    await close(client, cashier, d, {"20": 6})  # 120.00: exact, but 105.00 cannot stay
+    refused = await prepare(client, tech, [d])
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "kept"
+    assert await table_count(bound, "bank_deposits") == 0
+    r = await client.post("/api/payments/bank-deposits", headers={**tech, "Idempotency-Key": "k"},
+                          json={"drawer_ids": [d], "kept": {d: {"20": 5}}})
+    assert r.status_code == 201, r.text
+    dep = r.json()
+    assert (dep["cash_total"], dep["drawers"][0]["float_kept"]) == ("20.00", "100.00")
+    assert dep["drawers"][0]["kept_counts"] == {"20": 5}
+
+
 async def test_a_posted_batch_is_deposited_check_by_check(client, feed, tech):
     a, b = await make_account(feed), await make_account(feed)
     batch = await mail_batch(client, tech, [(a.number, "61.40", "3001"),

@@ -33,6 +33,14 @@ def test_a_count_that_cannot_leave_the_float_exactly_is_refused_naming_the_drawe
         domain.split_float({"20": 6}, Decimal("105.00"), "drawer D-1")
 
 
+def test_the_preparer_may_say_which_pieces_stay_but_not_more_than_were_counted():
+    split = domain.split_given({"20": 6}, {"20": 5})
+    assert (split.deposit, split.deposit_total, split.kept_total) == (
+        {"20": 1}, Decimal("20.00"), Decimal("100.00"))
+    with pytest.raises(Unprocessable, match="cannot keep 7"):
+        domain.split_given({"20": 6}, {"20": 7})
+
+
 def test_a_drawer_counted_at_or_below_its_float_deposits_no_cash():
     split = domain.split_float({"20": 4, "10": 1}, Decimal("100.00"))
     assert (split.deposit, split.deposit_total, split.kept_total) == ({}, 0, Decimal("90.00"))

@@ -84,12 +84,29 @@ def split_float(counts: Mapping[str, int], float_amount: Decimal,
     if taken is None:
         raise Unprocessable(
             f"The count of {drawer} cannot leave its float of {float_amount:.2f} exactly "
-            f"(counted {counted:.2f}); recount the drawer into change", field="drawer_ids")
+            f"(counted {counted:.2f}); say which pieces stay in it (`kept`)", field="kept")
     deposit = {d: n for d, n in taken.items() if n}
     kept = {d: int(counts.get(d, 0)) - deposit.get(d, 0) for d in DENOMINATIONS}
     dep_total = pieces_total(deposit)
     return CashSplit(deposit, {d: n for d, n in kept.items() if n}, dep_total,
                      counted - dep_total)
+
+
+def split_given(counts: Mapping[str, int], kept: Mapping[str, int],
+                drawer: str = "drawer") -> CashSplit:
+    """The preparer says which pieces stay (a count that cannot leave the float exactly, or a
+    float made up differently): every other counted piece goes to the bank."""
+    for d, n in kept.items():
+        if d not in DENOMINATIONS:
+            raise Unprocessable(f"Unknown denomination {d!r} kept in {drawer}", field="kept")
+        if not 0 <= n <= int(counts.get(d, 0)):
+            raise Unprocessable(f"{drawer} was counted with {int(counts.get(d, 0))} of {d}: "
+                                f"it cannot keep {n}", field="kept")
+    deposit = {d: int(counts.get(d, 0)) - int(kept.get(d, 0)) for d in DENOMINATIONS}
+    deposit = {d: n for d, n in deposit.items() if n}
+    dep_total = pieces_total(deposit)
+    return CashSplit(deposit, {d: n for d, n in kept.items() if n}, dep_total,
+                     pieces_total(counts) - dep_total)
 
 
 def _largest_first(denoms: Sequence[tuple[str, int, int]], target: int) -> dict[str, int] | None:

@@ -5,17 +5,22 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from kernel.clock import Day
 
 
 class DepositIn(BaseModel):
-    """The closed drawers and posted mail batches whose money goes to the bank in one bag."""
+    """The closed drawers and posted mail batches whose money goes to the bank in one bag.
+    `kept` (optional, per drawer id): the pieces that stay in the drawer, when not its float
+    left in the smallest pieces (a count that cannot leave the float exactly)."""
 
     drawer_ids: list[uuid.UUID] = Field(default_factory=list, max_length=200)
     batch_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
+    kept: dict[uuid.UUID, dict[str, Annotated[StrictInt, Field(ge=0, le=1_000_000)]]] = Field(
+        default_factory=dict, max_length=200)
     note: str | None = Field(default=None, max_length=500)
 
 

@@ -45,10 +45,12 @@ def _item(p_id: uuid.UUID, tender: str, check_number: str | None, bank: str | No
                 or "", bank, Decimal(str(amount)), account_number, receipt_number)
 
 
-async def _drawer_part(s: AsyncSession, drawer_id: uuid.UUID) -> tuple[Source, list[Item]]:
+async def _drawer_part(s: AsyncSession, drawer_id: uuid.UUID,
+                       kept: dict[str, int] | None) -> tuple[Source, list[Item]]:
     d = await counter.drawer(s, drawer_id)
     domain.check_drawer(str(drawer_id), d.status)
-    split = domain.split_float(d.counted or {}, d.float_amount, f"drawer {drawer_id}")
+    split = (domain.split_float(d.counted or {}, d.float_amount, f"drawer {drawer_id}")
+             if kept is None else domain.split_given(d.counted or {}, kept, f"drawer {drawer_id}"))
     items = [_item(p.id, p.tender, p.check_number, p.bank, p.money_order_number, p.amount,
                    p.account_number, p.receipt_number)
              for p in await posting.of_drawer(s, drawer_id)
@@ -98,7 +100,11 @@ async def prepare(s: AsyncSession, who: Principal, body: DepositIn, key: str | N
     if taken:
         raise Conflict("Already deposited: " + ", ".join(
             f"{i} (deposit {n})" for i, n in taken.items()), field="drawer_ids")
-    parts = [await _drawer_part(s, i) for i in drawer_ids]
+    stray = set(body.kept) - set(drawer_ids)
+    if stray:
+        raise Unprocessable(f"`kept` names a drawer not in the deposit: {sorted(stray)[0]}",
+                            field="kept")
+    parts = [await _drawer_part(s, i, body.kept.get(i)) for i in drawer_ids]
     parts += [await _batch_part(s, i) for i in batch_ids]
     sources = [p for p, _ in parts]
     items = [i for _, its in parts for i in its]
@@ -120,6 +126,7 @@ async def prepare(s: AsyncSession, who: Principal, body: DepositIn, key: str | N
         raise Conflict("A check of this deposit is already in another deposit")
     await audit.record(s, who, "prepare-deposit", "bank_deposit", str(dep.id), after={
         "number": dep.number, "drawers": drawer_ids, "batches": batch_ids,
+        "kept": {str(k): v for k, v in body.kept.items()},
         "cash_total": total.cash_total, "checks_total": total.checks_total,
         "total": total.total})
     return await _out(s, dep)
