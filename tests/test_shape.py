@@ -50,6 +50,8 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "batches": {"batches"},
         "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
+        "transfers": {"transfers"},
+        "refunds": {"refunds", "check_requests", "deposit_releases"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

@@ -108,3 +108,11 @@ async def post_lockbox(s: AsyncSession, who: str, lines: list[LockboxLine]) -> l
 
 async def by_lockbox_key(s: AsyncSession, key: str) -> Payment | None:
     return await repo.by_lockbox_key(s, key)
+
+
+async def payment(s: AsyncSession, payment_id: uuid.UUID) -> Payment:
+    """A payment by its id (404 when there is none)."""
+    p = await repo.get(s, payment_id)
+    if p is None:
+        raise NotFound("No such payment", field="payment_id")
+    return p

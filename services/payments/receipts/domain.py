@@ -24,7 +24,8 @@ def tender_line(p: Payment) -> str:
     return name
 
 
-def render(utility: str, p: Payment, name: str) -> bytes:
+def render(utility: str, p: Payment, name: str, transfers: list[str] | None = None) -> bytes:
+    """`transfers`: one line per applied transfer of this payment to another account."""
     pdf = FPDF(format=(90, 140))
     pdf.set_margins(6, 6, 6)
     pdf.set_auto_page_break(auto=True, margin=6)
@@ -46,6 +47,8 @@ def render(utility: str, p: Payment, name: str) -> bytes:
     pdf.cell(22, 7, "Amount")
     pdf.cell(0, 7, f"${p.amount:,.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 8)
+    for line in transfers or []:
+        pdf.multi_cell(0, 4, latin1(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.multi_cell(0, 4, "Thank you. Keep this receipt; quote its number with any question.",
                    new_x="LMARGIN", new_y="NEXT")

@@ -9,6 +9,7 @@ from services.payments.copy import service as copy
 from services.payments.posting import service as posting
 from services.payments.posting.domain import Payment
 from services.payments.receipts import domain
+from services.payments.transfers import service as transfers
 
 
 async def receipt(s: AsyncSession, receipt_number: int) -> Payment:
@@ -17,4 +18,5 @@ async def receipt(s: AsyncSession, receipt_number: int) -> Payment:
 
 async def receipt_pdf(s: AsyncSession, receipt_number: int) -> bytes:
     p = await posting.by_receipt(s, receipt_number)
-    return domain.render(get_settings().utility_name, p, await copy.holder_name(s, p.account_id))
+    return domain.render(get_settings().utility_name, p, await copy.holder_name(s, p.account_id),
+                         await transfers.receipt_lines(s, p.id))
