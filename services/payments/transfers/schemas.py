@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 
 class TransferIn(BaseModel):
@@ -14,7 +14,7 @@ class TransferIn(BaseModel):
     to, and how much of it moves."""
 
     payment_id: uuid.UUID | None = None
-    receipt_number: int | None = Field(default=None, ge=1, le=9_223_372_036_854_775_807)
+    receipt_number: StrictInt | None = Field(default=None, ge=1, le=9_223_372_036_854_775_807)
     to_account_number: str = Field(min_length=1, max_length=20,
                                    description="With its check digit: 100027457 or 10002745-7")
     amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2,
