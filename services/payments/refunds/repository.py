@@ -113,7 +113,7 @@ async def issued_unposted(s: AsyncSession, account_ids: list[uuid.UUID]) -> dict
 
 async def approve(s: AsyncSession, refund_id: uuid.UUID, approver: str) -> None:
     await s.execute(text(
-        "UPDATE refunds SET status = 'approved', approved_by = :w, approved_at = now() "
+        "UPDATE refunds SET status = 'approved', approved_by = :w, approved_at = clock_timestamp() "
         "WHERE id = :id AND status = 'pending'"), {"id": refund_id, "w": approver})
 
 
