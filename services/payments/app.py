@@ -25,7 +25,7 @@ NAME = "payments"
 
 
 def handlers() -> Handlers:
-    # refunds after the copy: its LedgerEntryPosted handler applies the copy's first
+    # refunds after the copy: a deposit refund is sized on the balance the copy just took
     return Handlers().merge(copy_handlers).merge(refunds_handlers)
 
 

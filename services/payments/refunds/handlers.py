@@ -1,8 +1,8 @@
 """Events refunds reacts to: accounts' deposit release and billing's entries.
 
-`billing.LedgerEntryPosted` is also the copy's event (the balance): this handler applies the
-copy's first and then looks at the entry, so it replaces the copy's registration in the app
-(`services/payments/app.py` merges these handlers after the copy's).
+`billing.LedgerEntryPosted` is also the copy's event (the balance): the app merges these
+handlers after the copy's, so the kernel runs the copy's first, in the same transaction, and a
+refund is sized on the balance the entry announced.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from decimal import Decimal
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.inbox import Handlers, InboxEvent
-from services.payments.copy.handlers import ledger_entry_posted as copy_ledger_entry_posted
 from services.payments.refunds import domain, service
 
 handlers = Handlers()
@@ -31,7 +30,6 @@ async def deposit_due_for_refund(s: AsyncSession, e: InboxEvent) -> None:
 
 @handlers.on("billing.LedgerEntryPosted")
 async def ledger_entry_posted(s: AsyncSession, e: InboxEvent) -> None:
-    await copy_ledger_entry_posted(s, e)
     entry = e.payload["entry"]
     kind, ref = entry.get("kind"), entry.get("reference")
     if kind == "deposit_applied":
