@@ -196,3 +196,18 @@ async def test_a_voided_check_request_posts_a_correction_pointing_at_the_refund(
     assert balance(list(entries.values())) == Decimal("-70.00")
     assert (await client.post(f"{URL}/{ref['id']}/void", json={"reason": "again"},
                               headers=sup)).status_code == 409
+
+
+async def test_a_refund_request_retried_with_its_key_is_one_refund(
+        client, feed, cashier, drawer, pump, bound):
+    a, _ = await overpaid(client, feed, drawer, cashier, pump, "30.00")
+    body = {"account_number": a.number, "amount": "30.00", "reason": "Overpaid"}
+    first = await client.post(URL, json=body, headers=key(cashier, "rf-12"))
+    again = await client.post(URL, json=body, headers=key(cashier, "rf-12"))
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    other = await client.post(URL, json={**body, "amount": "10.00"},
+                              headers=key(cashier, "rf-12"))
+    assert other.status_code == 422
+    assert (await client.post(URL, json=body, headers=cashier)).status_code == 422  # no key
+    assert await count(bound, "refunds") == 1
