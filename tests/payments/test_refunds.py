@@ -211,3 +211,29 @@ async def test_a_refund_request_retried_with_its_key_is_one_refund(
     assert other.status_code == 422
     assert (await client.post(URL, json=body, headers=cashier)).status_code == 422  # no key
     assert await count(bound, "refunds") == 1
+
+
+async def test_an_export_waits_for_the_payees_mailing_address_in_the_copy(
+        client, feed, cashier, drawer, pump, bound, sup):
+    a = await make_account(feed)  # accounts' event as an older copy kept it: no address
+    await take_cash(client, drawer, cashier, a, "20.00", "pay-noaddr")
+    await pump("payments", "billing")
+    await pump("billing", "payments")
+    ref = (await client.post(URL, json={"account_number": a.number, "amount": "20.00",
+                                        "reason": "Overpaid"}, headers=key(cashier, "rf-13"))
+           ).json()
+    await client.post(f"{URL}/{ref['id']}/approve", headers=sup)
+    r = await client.post(EXPORT, headers=key(sup, "ex-6"))
+    assert r.status_code == 409
+    assert r.json()["refunds"] == [{"refund_id": ref["id"], "account_id": a.id,
+                                    "reason": "no_mailing_address"}]
+    assert await outbox(bound, "payments.RefundIssued") == []
+    await feed.send("accounts.AccountChanged", f"account:{a.id}", {"account": {
+        "id": a.id, "number": a.number, "customer_id": a.customer_id, "status": "active",
+        "mailing_address": ADDRESS}})
+    await feed.drain()
+    ok = await client.post(EXPORT, headers=key(sup, "ex-7"))
+    assert ok.status_code == 201, ok.text
+    row = next(csv.DictReader(io.StringIO(
+        (await client.get(f"{EXPORT}/{ok.json()['id']}/csv", headers=sup)).text)))
+    assert (row["payee_name"], row["address_line1"]) == (a.name, ADDRESS["line1"])

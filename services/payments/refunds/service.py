@@ -143,9 +143,19 @@ async def export(s: AsyncSession, who: Principal, key: str | None,
                                  "amount": f"{amt:.2f}", "credit": f"{left:.2f}"}
                                 for rid, a, amt, left in over])
     payees = await copy.payees(s, accounts)
-    lines = [domain.CheckLine(r, payees[str(r.account_id)].name if str(r.account_id) in payees
-                              else "", payees[str(r.account_id)].mailing_address
-                              if str(r.account_id) in payees else None) for r in refunds]
+    unaddressed = [r for r in refunds if (p := payees.get(str(r.account_id))) is None
+                   or p.mailing_address is None]
+    if unaddressed:
+        raise Conflict("No mailing address for a refund's payee yet (it comes with accounts' "
+                       "AccountChanged; an older copy is filled by POST /api/payments/copy/"
+                       "rebuild): nothing exported", field="refunds",
+                       refunds=[{"refund_id": str(r.id), "account_id": str(r.account_id),
+                                 "reason": "no_mailing_address"} for r in unaddressed])
+    lines = []
+    for r in refunds:
+        payee = payees.get(str(r.account_id))
+        lines.append(domain.CheckLine(r, payee.name if payee else "",
+                                      payee.mailing_address if payee else None))
     cid = uuid.uuid4()
     content = domain.check_request_csv(lines)
     total = sum((r.amount for r in refunds), domain.ZERO)
