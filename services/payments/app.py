@@ -18,6 +18,7 @@ from services.payments.processors.configured import from_settings
 from services.payments.receipts.router import router as receipts_router
 from services.payments.refunds.handlers import handlers as refunds_handlers
 from services.payments.refunds.router import router as refunds_router
+from services.payments.transfers.handlers import handlers as transfers_handlers
 from services.payments.transfers.router import router as transfers_router
 from services.payments.webhooks.router import router as webhooks_router
 
@@ -26,7 +27,7 @@ NAME = "payments"
 
 def handlers() -> Handlers:
     # refunds after the copy: a deposit refund is sized on the balance the copy just took
-    return Handlers().merge(copy_handlers).merge(refunds_handlers)
+    return Handlers().merge(copy_handlers).merge(transfers_handlers).merge(refunds_handlers)
 
 
 def create_app() -> FastAPI:

@@ -237,3 +237,23 @@ async def test_an_export_waits_for_the_payees_mailing_address_in_the_copy(
     row = next(csv.DictReader(io.StringIO(
         (await client.get(f"{EXPORT}/{ok.json()['id']}/csv", headers=sup)).text)))
     assert (row["payee_name"], row["address_line1"]) == (a.name, ADDRESS["line1"])
+
+
+async def test_a_transfer_out_of_the_credit_counts_before_billing_has_announced_it(
+        client, feed, cashier, cashier2, drawer, pump, bound, sup):
+    a, p = await overpaid(client, feed, drawer, cashier, pump, "100.00")
+    other = await make_account(feed)
+    t = await client.post("/api/payments/transfers", json={
+        "payment_id": p["id"], "to_account_number": other.number, "amount": "40.00",
+        "reason": "Part was for the neighbour"}, headers=key(cashier2, "tr-r3"))
+    assert t.json()["status"] == "transferred"
+    # the relay has not carried the transfer to billing yet: the copy still shows -100.00
+    body = {"account_number": a.number, "amount": "100.00", "reason": "Overpaid"}
+    r = await client.post(URL, json=body, headers=key(cashier, "rf-14"))
+    assert (r.status_code, r.json()["credit"]) == (422, "60.00")
+    await pump("payments", "billing")
+    await pump("billing", "payments")  # now it is in billing's balance, counted once
+    r = await client.post(URL, json={**body, "amount": "60.00"}, headers=key(cashier, "rf-15"))
+    assert r.status_code == 201, r.text
+    r = await client.post(URL, json={**body, "amount": "0.01"}, headers=key(cashier, "rf-16"))
+    assert (r.status_code, r.json()["credit"]) == (422, "0.00")

@@ -29,6 +29,7 @@ from services.payments.refunds import repository as repo
 from services.payments.refunds.domain import Refund
 from services.payments.refunds.repository import CheckRequest, DepositRelease, NewRefund
 from services.payments.refunds.schemas import CheckRequestOut, DepositReleaseOut, RefundOut
+from services.payments.transfers import service as transfers
 
 #: Who requests a deposit refund: accounts' release, through its event.
 ACCOUNTS = Principal(sub="accounts", role="system")
@@ -38,11 +39,22 @@ def out(r: Refund) -> RefundOut:
     return RefundOut.model_validate(r, from_attributes=True)
 
 
+def _plus(a: dict[str, Decimal], b: dict[str, Decimal]) -> dict[str, Decimal]:
+    return {k: a.get(k, domain.ZERO) + b.get(k, domain.ZERO) for k in a.keys() | b.keys()}
+
+
+async def _claimed(s: AsyncSession, account_ids: list[uuid.UUID],
+                   besides: uuid.UUID | None = None) -> dict[str, Decimal]:
+    """What already claims each account's credit beyond billing's announced balance: other
+    refunds, and transfers out that billing has not announced yet."""
+    return _plus(await repo.claimed(s, account_ids, besides),
+                 await transfers.claims_on_credit(s, account_ids))
+
+
 async def _available(s: AsyncSession, account_id: uuid.UUID,
                      besides: uuid.UUID | None = None) -> Decimal:
     balance = (await copy.balances(s, [account_id])).get(str(account_id))
-    claimed = (await repo.claimed(s, [account_id], besides)).get(str(account_id),
-                                                                domain.ZERO)
+    claimed = (await _claimed(s, [account_id], besides)).get(str(account_id), domain.ZERO)
     return domain.available(balance, claimed)
 
 
@@ -135,7 +147,9 @@ async def export(s: AsyncSession, who: Principal, key: str | None,
         raise Conflict("No approved refund waits for a check request")
     accounts = sorted({r.account_id for r in refunds})
     over = domain.fits([(r.id, str(r.account_id), r.amount) for r in refunds],
-                       await copy.balances(s, accounts), await repo.issued_unposted(s, accounts))
+                       await copy.balances(s, accounts),
+                       _plus(await repo.issued_unposted(s, accounts),
+                             await transfers.claims_on_credit(s, accounts)))
     if over:
         raise Conflict("A refund is more than its account's credit now (a bill or a transfer "
                        "used it since the approval): reject it or wait, then export again",
@@ -257,8 +271,8 @@ async def _decide(s: AsyncSession, rel: DepositRelease) -> None:
     if acct is None:  # accounts' own events precede the release on its key: never, short of
         raise RuntimeError("payments' copy does not hold the account yet")  # a rebuild
     amount = domain.deposit_refund(rel.amount, acct.balance,
-                                   (await repo.claimed(s, [rel.account_id])).get(
-                                       acct.id, domain.ZERO))
+                                   (await _claimed(s, [rel.account_id])).get(acct.id,
+                                                                             domain.ZERO))
     if amount <= 0:
         await repo.decide_release(s, rel.deposit_event_id, "nothing_to_refund", None)
         return

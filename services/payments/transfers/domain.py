@@ -66,3 +66,13 @@ def receipt_line(t: Transfer, printed_to: str) -> str:
     """How a transferred payment's receipt shows the transfer."""
     return (f"${t.amount:,.2f} transferred to account {printed_to} on "
             f"{t.transferred_on.isoformat() if t.transferred_on else ''}: {t.reason}")
+
+
+def out_reference(reference: str | None) -> uuid.UUID | None:
+    """The transfer a billing `transfer_out` entry `transfer:<id>:out` posted (else None)."""
+    if not reference or not reference.startswith("transfer:") or not reference.endswith(":out"):
+        return None
+    try:
+        return uuid.UUID(reference[len("transfer:"):-len(":out")])
+    except ValueError:
+        return None

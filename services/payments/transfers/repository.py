@@ -85,3 +85,18 @@ async def listing(s: AsyncSession, account_id: uuid.UUID | None, payment_id: uui
         f"AND (CAST(:st AS text) IS NULL OR status = :st) "
         f"ORDER BY created_at, id LIMIT :n"),
         {"a": account_id, "p": payment_id, "st": status, "n": limit}))
+
+
+async def mark_out_posted(s: AsyncSession, transfer_id: uuid.UUID) -> None:
+    await s.execute(text("UPDATE transfers SET out_posted = true WHERE id = :id"),
+                    {"id": transfer_id})
+
+
+async def unposted_out(s: AsyncSession, account_ids: list[uuid.UUID]) -> dict[str, Decimal]:
+    """Per account: transfers out of it (waiting, or applied but billing's `transfer_out` not
+    yet in the announced balance)."""
+    return {r.a: Decimal(r.total) for r in (await s.execute(text(
+        "SELECT from_account_id::text AS a, sum(amount) AS total FROM transfers "
+        "WHERE from_account_id = ANY(CAST(:a AS uuid[])) AND NOT out_posted "
+        "AND status IN ('pending', 'transferred') GROUP BY from_account_id"),
+        {"a": account_ids})).all()}

@@ -164,3 +164,14 @@ async def receipt_lines(s: AsyncSession, payment_id: uuid.UUID) -> list[str]:
     """What a payment's receipt says about its applied transfers."""
     return [domain.receipt_line(t, printed(t.to_number))
             for t in await repo.listing(s, None, payment_id, "transferred", 100)]
+
+
+async def claims_on_credit(s: AsyncSession, account_ids: list[uuid.UUID]) -> dict[str, Decimal]:
+    """Per account: what transfers out of it will take from its credit that billing's announced
+    balance does not show yet (refunds count it, so a lagging copy never pays out twice)."""
+    return await repo.unposted_out(s, account_ids)
+
+
+async def out_posted(s: AsyncSession, transfer_id: uuid.UUID) -> None:
+    """Billing's `transfer_out` entry is in the announced balance."""
+    await repo.mark_out_posted(s, transfer_id)

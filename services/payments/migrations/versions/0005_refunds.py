@@ -36,6 +36,8 @@ CREATE TABLE transfers (
     rejected_by      text,
     rejection_reason text,
     transferred_on   date,
+    -- billing's transfer_out entry seen in the copy's balance (until then it claims the credit)
+    out_posted       boolean NOT NULL DEFAULT false,
     created_at       timestamptz NOT NULL DEFAULT now(),
     decided_at       timestamptz,
     CHECK (from_account_id <> to_account_id)
