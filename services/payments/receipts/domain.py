@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fpdf import FPDF
 
 from kernel.checkdigit import printed
@@ -24,7 +26,12 @@ def tender_line(p: Payment) -> str:
     return name
 
 
-def render(utility: str, p: Payment, name: str, transfers: list[str] | None = None) -> bytes:
+def returned_line(returned_on: date, return_code: str) -> str:
+    return f"RETURNED by the bank on {returned_on.isoformat()} ({return_code})"
+
+
+def render(utility: str, p: Payment, name: str, returned: str | None = None,
+           transfers: list[str] | None = None) -> bytes:
     """`transfers`: one line per applied transfer of this payment to another account."""
     pdf = FPDF(format=(90, 140))
     pdf.set_margins(6, 6, 6)
@@ -46,6 +53,9 @@ def render(utility: str, p: Payment, name: str, transfers: list[str] | None = No
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(22, 7, "Amount")
     pdf.cell(0, 7, f"${p.amount:,.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
+    if returned is not None:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.multi_cell(0, 5, latin1(returned), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 8)
     for line in transfers or []:
         pdf.multi_cell(0, 4, latin1(line), new_x="LMARGIN", new_y="NEXT")

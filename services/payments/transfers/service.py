@@ -25,6 +25,7 @@ from kernel.outbox import Event, publish
 from services.payments.copy import service as copy
 from services.payments.posting import service as posting
 from services.payments.posting.domain import Payment
+from services.payments.returns import service as returns
 from services.payments.transfers import domain
 from services.payments.transfers import repository as repo
 from services.payments.transfers.domain import Transfer
@@ -56,8 +57,11 @@ async def _payment(s: AsyncSession, body: TransferIn) -> Payment:
 
 
 async def _remaining(s: AsyncSession, p: Payment, besides: uuid.UUID | None = None) -> Decimal:
-    return domain.remaining(p.amount, await webhooks.reversed_amount(s, p.id),
-                            await repo.claimed(s, p.id, besides))
+    """What the processor took back (refunds, chargebacks, ACH returns) or the bank returned
+    (a returned check, an autopay debit) is not the payer's to move any more."""
+    returned = await returns.of_payment(s, p.id)
+    reversed_ = await webhooks.reversed_amount(s, p.id) + (returned.amount if returned else 0)
+    return domain.remaining(p.amount, reversed_, await repo.claimed(s, p.id, besides))
 
 
 async def request(s: AsyncSession, who: Principal, body: TransferIn, key: str | None,
@@ -162,8 +166,7 @@ async def listing(s: AsyncSession, account_number: str | None, receipt_number: i
 
 async def receipt_lines(s: AsyncSession, payment_id: uuid.UUID) -> list[str]:
     """What a payment's receipt says about its applied transfers."""
-    return [domain.receipt_line(t, printed(t.to_number))
-            for t in await repo.listing(s, None, payment_id, "transferred", 100)]
+    return [domain.receipt_line(t, printed(t.to_number)) for t in await of_payment(s, payment_id)]
 
 
 async def claims_on_credit(s: AsyncSession, account_ids: list[uuid.UUID]) -> dict[str, Decimal]:
@@ -175,3 +178,8 @@ async def claims_on_credit(s: AsyncSession, account_ids: list[uuid.UUID]) -> dic
 async def out_posted(s: AsyncSession, transfer_id: uuid.UUID) -> None:
     """Billing's `transfer_out` entry is in the announced balance."""
     await repo.mark_out_posted(s, transfer_id)
+
+
+async def of_payment(s: AsyncSession, payment_id: uuid.UUID) -> list[Transfer]:
+    """A payment's applied transfers, oldest first (its receipt lists them)."""
+    return await repo.listing(s, None, payment_id, "transferred", 100)

@@ -2,12 +2,13 @@
 with their check-request exports, and the payee's mailing address in the copy.
 
 Revision ID: payments_0005_refunds
-Revises: payments_0004
+Revises: payments_0005_returns (written against payments_0004, independent of it; chained
+after the returns migration, which reached main first)
 """
 from alembic import op
 
 revision = "payments_0005_refunds"
-down_revision = "payments_0004"
+down_revision = "payments_0005_returns"
 branch_labels = None
 depends_on = None
 
