@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from tests.payments.helpers import make_account, pdf_text
 from tests.payments.refunds_helpers import balance, count, key, ledger, outbox, take_cash
+from tests.payments.returns_helpers import counter_check, return_check
 
 URL = "/api/payments/transfers"
 
@@ -128,3 +129,29 @@ async def test_customers_cannot_reach_transfers_or_refunds(client, feed, auth):
         r = await client.request(method, path, headers=key(me, "c-1"),
                                  json={} if method == "POST" else None)
         assert r.status_code == 403, (path, r.text)
+
+
+async def test_a_returned_check_has_nothing_left_to_transfer(
+        client, feed, cashier, cashier2, drawer, bound):
+    wrong, right = await make_account(feed), await make_account(feed)
+    p = await counter_check(client, cashier, drawer, wrong.number, "45.00")
+    assert (await return_check(client, cashier, p["id"])).status_code == 201
+    r = await client.post(URL, json={"payment_id": p["id"], "to_account_number": right.number,
+                                     "amount": "1.00", "reason": "misapplied"},
+                          headers=key(cashier2, "tr-ret"))
+    assert (r.status_code, r.json()["remaining"]) == (422, "0.00")
+    assert await count(bound, "transfers") == 0
+
+
+async def test_the_receipt_lists_the_payments_transfers(
+        client, feed, cashier, cashier2, drawer):
+    wrong, right = await make_account(feed), await make_account(feed)
+    p = await take_cash(client, drawer, cashier, wrong, "90.00", "pay-t5")
+    t = (await client.post(URL, json={"payment_id": p["id"], "to_account_number": right.number,
+                                      "amount": "15.00", "reason": "Half of a shared bill"},
+                           headers=key(cashier2, "tr-8"))).json()
+    rc = (await client.get(f"/api/payments/receipts/{p['receipt_number']}", headers=cashier)
+          ).json()
+    assert [(x["transfer_id"], x["to_account_number"], x["amount"], x["reason"])
+            for x in rc["transferred"]] == [(t["id"], right.number, "15.00",
+                                             "Half of a shared bill")]
