@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     #: a secret is rotated): `whsec_…`. Unset with the sandbox: one is generated per process.
     payments_webhook_secrets: SecretStr | None = None
 
+    #: The collections delinquency policy (TOML); unset: services/collections/config/policy.toml.
+    #: Checked against SB 998's floors when loaded: collections refuses to start on a breach.
+    collections_policy: Path | None = None
+
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24
     inbox_max_attempts: int = 8
