@@ -51,6 +51,12 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
     },
+    "collections": {
+        # the copy's tables are written only from events
+        "copy": {"accounts", "customers", "premises", "service_agreements", "bills",
+                 "ledger_entries", "balances", "appeals"},
+        "aging": set(),
+    },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")
 _COMMENT = re.compile(r"^\s*#.*$", re.M)
