@@ -171,3 +171,46 @@ async def test_a_redelivered_event_changes_nothing(client, feed, bound, csr):
 async def test_an_account_nobody_announced_is_not_found(client, csr):
     r = await client.get(f"/api/collections/accounts/{uuid.uuid4()}/aging", headers=csr)
     assert r.status_code == 404 and r.json()["errors"][0]["field"] == "account_id"
+
+
+async def test_the_account_view_says_who_to_write_to_in_what_language_and_where(
+        client, feed, csr):
+    """What a shut-off notice will need: the holder's language, the mailing address, the
+    premise served (an Occupant copy when it differs), whether the holder is the landlord, and
+    open appeals."""
+    a = await make_account(feed, language="es", premise_kind="multi_family", units=6)
+    # the account owns the premise it serves (a landlord), and opens an appeal
+    await feed.send("accounts.PremiseChanged", f"premise:{a.premise_id}", {"premise": {
+        "id": a.premise_id, "address": {"line1": "12 Oak St", "city": "Town",
+                                        "postal_code": "95000"},
+        "apn": "012-345-678", "kind": "multi_family", "dwelling_units": 6,
+        "owner_account_id": a.id}})
+    appeal = str(uuid.uuid4())
+    await feed.send("billing.AppealOpened", f"account:{a.id}", {
+        "appeal_id": appeal, "account_id": a.id, "status": "open",
+        "bill_id": str(uuid.uuid4()), "opened_on": "2026-02-12"})
+    await feed.drain()
+    r = await client.get(f"/api/collections/accounts/{a.id}", headers=csr)
+    assert r.status_code == 200, r.text
+    v = r.json()
+    assert (v["number"], v["customer_name"], v["language"]) == (a.number, "Rosa Diaz", "es")
+    assert v["mailing_address"]["line1"] == "PO Box 12" and v["phones"] == ["+15305550100"]
+    [p] = v["premises"]
+    assert (p["kind"], p["dwelling_units"], p["apn"], p["active"]) == (
+        "multi_family", 6, "012-345-678", True)
+    assert (p["mailing_differs"], p["landlord_is_customer"]) == (True, True)
+    assert v["open_appeals"] == 1
+    await feed.send("billing.AppealDecided", f"account:{a.id}", {
+        "appeal_id": appeal, "account_id": a.id, "status": "decided", "decision": "denied",
+        "credit": "0.00"})
+    # the customer moves their mail to the premise: no Occupant copy needed
+    await feed.send("accounts.AccountChanged", f"account:{a.id}", {"account": {
+        "id": a.id, "number": a.number, "customer_id": a.customer_id, "status": "active",
+        "mailing_address": {"line1": "12 OAK ST.", "city": "town",
+                            "postal_code": "95000-1234"}}})
+    await feed.drain()
+    v = (await client.get(f"/api/collections/accounts/{a.id}", headers=csr)).json()
+    assert (v["open_appeals"], v["premises"][0]["mailing_differs"]) == (0, False)
+    assert v["language"] == "es"  # the account no longer says: the customer's
+    missing = await client.get(f"/api/collections/accounts/{uuid.uuid4()}", headers=csr)
+    assert missing.status_code == 404

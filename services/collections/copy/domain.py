@@ -188,3 +188,20 @@ def cancelled_on(payload: dict[str, Any], occurred_at: datetime, zone: str) -> d
 def balance_of(payload: dict[str, Any]) -> Decimal | None:
     """The balance billing announced with the event (None when it carries none)."""
     return _dec(payload.get("balance"))
+
+
+def _norm(v: Any) -> str:
+    return " ".join(str(v or "").lower().replace(".", " ").replace(",", " ").split())
+
+
+def same_address(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two addresses are one place (line 1 and 2, city, the ZIP's first five digits;
+    case, dots, commas and spaces aside). SB 998: a shut-off notice also goes to the premise,
+    addressed to "Occupant", when the premise is not the mailing address."""
+    return all(_norm(a.get(k)) == _norm(b.get(k)) for k in ("line1", "line2", "city")) and \
+        str(a.get("postal_code") or "")[:5] == str(b.get("postal_code") or "")[:5]
+
+
+def language_of(account_language: str | None, customer_language: str | None) -> str:
+    """The language notices are written in: the account's, else its customer's, else English."""
+    return account_language or customer_language or "en"

@@ -4,12 +4,15 @@ by the event's own ids, so a redelivered or replayed event changes nothing."""
 from __future__ import annotations
 
 import dataclasses
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.rows import all_as, first_as
 from services.collections.copy.domain import (
     COPY_TABLES,
     AccountRow,
@@ -119,3 +122,61 @@ async def upsert_appeal(s: AsyncSession, r: AppealRow) -> None:
 async def clear_copy(s: AsyncSession) -> None:
     for table in COPY_TABLES:
         await s.execute(text(f"DELETE FROM {table}"))
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFacts:
+    id: uuid.UUID
+    number: str
+    status: str
+    language: str | None
+    mailing: dict[str, str]
+    customer_id: uuid.UUID | None
+    customer_name: str | None
+    customer_kind: str | None
+    customer_language: str | None
+    phones: list[str] | None
+    emails: list[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServedPremise:
+    id: uuid.UUID
+    kind: str | None
+    dwelling_units: int | None
+    address: dict[str, str] | None
+    apn: str | None
+    owner_account_id: uuid.UUID | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    n: int
+
+
+async def account_facts(s: AsyncSession, account_id: uuid.UUID) -> AccountFacts | None:
+    return first_as(AccountFacts, await s.execute(text(
+        "SELECT a.id, a.number, a.status, a.language, a.mailing, a.customer_id, "
+        "c.name AS customer_name, c.kind AS customer_kind, c.language AS customer_language, "
+        "c.phones, c.emails FROM accounts a LEFT JOIN customers c ON c.id = a.customer_id "
+        "WHERE a.id = :a"), {"a": account_id}))
+
+
+async def served_premises(s: AsyncSession, account_id: uuid.UUID) -> list[ServedPremise]:
+    """The premises the account has (had) service at; `kind` is None until accounts has
+    announced the premise."""
+    return all_as(ServedPremise, await s.execute(text(
+        "SELECT sa.premise_id AS id, p.kind, p.dwelling_units, p.address, p.apn, "
+        "p.owner_account_id, bool_or(sa.status = 'active') AS active "
+        "FROM service_agreements sa LEFT JOIN premises p ON p.id = sa.premise_id "
+        "WHERE sa.account_id = :a GROUP BY sa.premise_id, p.kind, p.dwelling_units, "
+        "p.address, p.apn, p.owner_account_id ORDER BY bool_or(sa.status = 'active') DESC, "
+        "sa.premise_id"), {"a": account_id}))
+
+
+async def open_appeals(s: AsyncSession, account_id: uuid.UUID) -> int:
+    r = first_as(Counted, await s.execute(text(
+        "SELECT count(*) AS n FROM appeals WHERE account_id = :a AND status <> 'decided'"),
+        {"a": account_id}))
+    return 0 if r is None else r.n
