@@ -1,5 +1,6 @@
-"""Rebuilding a service's copy of other services' data by replay: the one use case that
-billing's, payments' and collections' copies share.
+"""Rebuilding a service's copy of other services' data by replay: one use case for every copy
+(billing's and collections' use it; payments' `copy/service.py: rebuild` is the same code and
+can switch to it).
 
 A copy is fed only by events and every handler is an upsert keyed by the event's own ids, so
 clearing the copy's tables and applying the sources' events again gives the same copy. The
