@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     #: a secret is rotated): `whsec_…`. Unset with the sandbox: one is generated per process.
     payments_webhook_secrets: SecretStr | None = None
 
+    #: The collections delinquency policy (TOML); unset: services/collections/config/policy.toml.
+    #: Checked against SB 998's floors when loaded: collections refuses to start on a breach.
+    collections_policy: Path | None = None
+
     # ---- payments: returned payments and cash-only (pay-returns) ----
     #: The returned-payment fee assessed with a returned check or ACH return (0 disables it).
     payments_returned_fee: Decimal = Field(default=Decimal("25.00"), ge=0, max_digits=14,
