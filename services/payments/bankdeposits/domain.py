@@ -6,7 +6,7 @@ float stays in the drawer for tomorrow's change, so it is kept in the smallest p
 large bills go to the bank: the deposit is the largest-bills-first combination of counted pieces
 that adds up exactly to counted cash less the float. A count from which the float cannot be left
 exactly (only twenties for a $105 float) is refused, naming the drawer, rather than depositing an
-amount that is not counted minus float.
+amount that is not counted minus float, until the preparer says which pieces stay.
 """
 
 from __future__ import annotations
