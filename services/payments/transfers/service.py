@@ -25,7 +25,7 @@ from kernel.outbox import Event, publish
 from services.payments.copy import service as copy
 from services.payments.posting import service as posting
 from services.payments.posting.domain import Payment
-from services.payments.returns import repository as returns
+from services.payments.returns import standing as returns
 from services.payments.transfers import domain
 from services.payments.transfers import repository as repo
 from services.payments.transfers.domain import Transfer
@@ -59,7 +59,7 @@ async def _payment(s: AsyncSession, body: TransferIn) -> Payment:
 async def _remaining(s: AsyncSession, p: Payment, besides: uuid.UUID | None = None) -> Decimal:
     """What the processor took back (refunds, chargebacks, ACH returns) or the bank returned
     (a returned check, an autopay debit) is not the payer's to move any more."""
-    returned = await returns.by_payment(s, p.id)
+    returned = await returns.of_payment(s, p.id)
     reversed_ = await webhooks.reversed_amount(s, p.id) + (returned.amount if returned else 0)
     return domain.remaining(p.amount, reversed_, await repo.claimed(s, p.id, besides))
 
