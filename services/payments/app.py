@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
 from kernel.settings import get_settings
+from kernel.sms.configured import from_settings as sms_from_settings
 from services.payments.batches.router import router as batches_router
 from services.payments.copy.handlers import handlers as copy_handlers
 from services.payments.copy.router import router as copy_router
@@ -16,6 +17,7 @@ from services.payments.counter.router import router as counter_router
 from services.payments.lockbox.router import router as lockbox_router
 from services.payments.processors.configured import from_settings
 from services.payments.receipts.router import router as receipts_router
+from services.payments.texttopay.router import router as texttopay_router
 from services.payments.webhooks.router import router as webhooks_router
 
 NAME = "payments"
@@ -29,8 +31,9 @@ def create_app() -> FastAPI:
     app = create_service_app(
         NAME,
         routers=[copy_router, counter_router, batches_router, receipts_router,
-                 lockbox_router, webhooks_router],
+                 lockbox_router, webhooks_router, texttopay_router],
         handlers=handlers(),
     )
     app.state.processor = from_settings(get_settings())
+    app.state.sms = sms_from_settings(get_settings())
     return app

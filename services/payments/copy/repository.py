@@ -112,3 +112,36 @@ async def open_by_numbers(s: AsyncSession, numbers: list[str]) -> dict[str, str]
     return {r.number: r.id for r in (await s.execute(text(
         "SELECT number, id::text AS id FROM accounts WHERE number = ANY(CAST(:n AS text[])) "
         "AND status <> 'closed'"), {"n": numbers})).all()}
+
+
+# -- text-to-pay's reads (pay-text) --------------------------------------------------------------
+
+async def account_by_id(s: AsyncSession, account_id: str) -> Account | None:
+    r = (await s.execute(text(
+        "SELECT a.id::text AS id, a.number, a.name, a.status, a.cash_only, b.balance "
+        "FROM accounts a LEFT JOIN balances b ON b.account_id = a.id WHERE a.id = :a"),
+        {"a": account_id})).first()
+    return None if r is None else Account(r.id, r.number, r.name, r.status, r.cash_only,
+                                          r.balance)
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceDue:
+    account_id: str
+    number: str
+    balance: Decimal
+    bill_id: str
+    due_date: date
+
+
+async def balances_due(s: AsyncSession, account_ids: list[str]) -> list[BalanceDue]:
+    """Of these accounts, those open with a balance above zero, each with its latest open
+    bill: one query for a whole run of balance messages."""
+    return [BalanceDue(r.id, r.number, r.balance, r.bill_id, r.due_date)
+            for r in (await s.execute(text(
+                "SELECT a.id::text AS id, a.number, b.balance, lb.id::text AS bill_id, "
+                "lb.due_date FROM accounts a JOIN balances b ON b.account_id = a.id "
+                "CROSS JOIN LATERAL (SELECT id, due_date FROM bills WHERE account_id = a.id "
+                "AND status = 'open' ORDER BY bill_date DESC, due_date DESC LIMIT 1) lb "
+                "WHERE a.id = ANY(CAST(:ids AS uuid[])) AND a.status <> 'closed' "
+                "AND b.balance > 0 ORDER BY a.number"), {"ids": account_ids})).all()]

@@ -71,3 +71,16 @@ async def open_accounts(s: AsyncSession, numbers: list[str]) -> dict[str, str]:
     """Which of these numbers (nine digits, check digit passed) are open accounts, by id: one
     query for a whole lockbox file."""
     return await repo.open_by_numbers(s, numbers)
+
+
+async def account_by_id(s: AsyncSession, account_id: uuid.UUID | str) -> Account:
+    """The account by id as the copy has it; 404 while payments has not heard of it."""
+    acct = await repo.account_by_id(s, str(account_id))
+    if acct is None:
+        raise NotFound("No such account", field="account_id")
+    return acct
+
+
+async def balances_due(s: AsyncSession, account_ids: list[str]) -> list[repo.BalanceDue]:
+    """Open accounts among these with a balance due and their latest open bill."""
+    return await repo.balances_due(s, account_ids)
