@@ -46,7 +46,8 @@ class Recorder(AsyncHttpClient):
         self.requests: list[dict[str, Any]] = []
 
     async def request(self, method: str, uri: str, params: Any = None, data: Any = None,
-                      headers: Any = None, auth: Any = None, timeout: Any = None,
+                      headers: Any = None, auth: Any = None,
+                      timeout: Any = None,  # noqa: ASYNC109 (the library's signature)
                       allow_redirects: bool = False) -> Response:
         self.requests.append({"method": method, "uri": uri, "data": dict(data or {}),
                               "auth": auth, "headers": dict(headers or {})})

@@ -73,15 +73,15 @@ def _message(r: object) -> BalanceMessage:
 async def insert_enrolment(s: AsyncSession, *, id: uuid.UUID, account_id: uuid.UUID, phone: str,
                            method_token: str, method_kind: str, method_display: str,
                            code_hash: str, code_expires_at: datetime, requested_by: str,
-                           requested_role: str) -> Enrolment:
+                           requested_role: str, now: datetime) -> Enrolment:
     r = (await s.execute(text(
         "INSERT INTO texttopay_enrolments (id, account_id, phone, method_token, method_kind, "
-        "method_display, code_hash, code_expires_at, requested_by, requested_role) "
-        "VALUES (:id, :a, :p, :t, :k, :d, :h, :x, :by, :role) "
+        "method_display, code_hash, code_expires_at, requested_by, requested_role, created_at) "
+        "VALUES (:id, :a, :p, :t, :k, :d, :h, :x, :by, :role, :now) "
         f"RETURNING {_ENROLMENT}"),
         {"id": id, "a": account_id, "p": phone, "t": method_token, "k": method_kind,
          "d": method_display, "h": code_hash, "x": code_expires_at, "by": requested_by,
-         "role": requested_role})).one()
+         "role": requested_role, "now": now})).one()
     return _enrolment(r)
 
 

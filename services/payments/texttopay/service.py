@@ -137,7 +137,7 @@ async def enrol(s: AsyncSession, who: Principal, t: Texting, account_id: uuid.UU
         method_kind=method.kind.value, method_display=method.display,
         code_hash=domain.code_hash(str(eid), code),
         code_expires_at=now + timedelta(minutes=t.confirm_minutes), requested_by=who.sub,
-        requested_role=who.role)
+        requested_role=who.role, now=now)
     await audit.record(s, who, "texttopay-enrol", "texttopay_enrolment", str(eid),
                        after={"account_id": account_id, "phone": mask(phone),
                               "method": method.display})

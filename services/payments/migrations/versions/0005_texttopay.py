@@ -59,7 +59,7 @@ CREATE TABLE texttopay_messages (
     provider_message_id text,
     status              text NOT NULL,
     error_code          text,
-    created_at          timestamptz NOT NULL DEFAULT now(),
+    created_at          timestamptz NOT NULL DEFAULT clock_timestamp(),
     charge_key          text NOT NULL UNIQUE,
     charge_ref          text,
     charge_status       text CHECK (charge_status IN ('succeeded', 'processing', 'failed')),
