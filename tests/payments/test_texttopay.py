@@ -338,3 +338,16 @@ async def test_a_new_confirmed_phone_replaces_the_accounts_earlier_one(client, f
         (second.phone, "active"), (first.phone, "cancelled")]
     (ev,) = await events(bound, "payments.TextToPayCancelled")
     assert (ev["phone"], ev["reason"]) == (first.phone, "replaced")
+
+
+async def test_no_phone_number_or_message_reaches_the_logs(client, feed, sms, processor, staff,
+                                                           tech, caplog):
+    caplog.set_level("DEBUG")
+    e = await _quoted(client, feed, sms, staff, tech, "33.00")
+    sms.opted_out.add(e.phone)  # the carrier refuses the reply: logged, by kind only
+    await text_in(client, sms, e.phone, "PAY")
+    await text_in(client, sms, e.phone, "what is my balance please")
+    assert len(_charges(processor)) == 1
+    assert "texttopay" in caplog.text  # it did log
+    for secret in (e.phone, e.phone[2:], e.phone[-7:], "what is my balance"):
+        assert secret not in caplog.text
