@@ -351,3 +351,15 @@ async def test_no_phone_number_or_message_reaches_the_logs(client, feed, sms, pr
     assert "texttopay" in caplog.text  # it did log
     for secret in (e.phone, e.phone[2:], e.phone[-7:], "what is my balance"):
         assert secret not in caplog.text
+
+
+async def test_pay_for_an_account_closed_since_the_quote_charges_nothing(client, feed, sms,
+                                                                         processor, staff, tech):
+    e = await _quoted(client, feed, sms, staff, tech, "45.00")
+    await feed.send("accounts.AccountChanged", f"account:{e.acct.id}", {"account": {
+        "id": e.acct.id, "number": e.acct.number, "customer_id": e.acct.customer_id,
+        "status": "closed"}})
+    await feed.drain()
+    await text_in(client, sms, e.phone, "PAY")
+    assert processor.messages == []
+    assert "account is closed" in last_text(sms, e.phone)

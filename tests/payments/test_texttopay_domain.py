@@ -35,6 +35,10 @@ def test_pay_charges_only_a_valid_uncharged_quote_the_account_still_owes(quote, 
     assert domain.judge_pay(quote, today, balance) is verdict
 
 
+def test_pay_for_a_closed_account_charges_nothing():
+    assert domain.judge_pay(Q, D, Decimal("50.00"), account_open=False) is PayVerdict.CLOSED
+
+
 @pytest.mark.parametrize(("words", "intent"), [
     ("PAY", Intent.PAY), (" pay. ", Intent.PAY), ("yes", Intent.YES), ("Y", Intent.YES),
     ("STOP", Intent.STOP), ("quit", Intent.STOP), ("help", Intent.HELP),

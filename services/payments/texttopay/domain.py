@@ -73,6 +73,7 @@ class PayVerdict(StrEnum):
     EXPIRED = "expired"
     PAID = "paid"
     BALANCE_CHANGED = "balance-changed"
+    CLOSED = "account-closed"
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,13 @@ class Quote:
     charge_status: str | None
 
 
-def judge_pay(quote: Quote | None, today: date, balance: Decimal | None) -> PayVerdict:
+def judge_pay(quote: Quote | None, today: date, balance: Decimal | None, *,
+              account_open: bool = True) -> PayVerdict:
     """PAY charges exactly the quoted amount, once, while the quote is valid and the account
     still owes at least that much (a balance paid since, or lowered below the quote, charges
     nothing: the customer agreed to a figure that is no longer right)."""
+    if not account_open:
+        return PayVerdict.CLOSED
     if quote is None:
         return PayVerdict.NO_QUOTE
     if quote.charge_status in ("succeeded", "processing"):
@@ -178,6 +182,8 @@ def pay_refusal_text(v: Voice, verdict: PayVerdict, amount: Decimal | None,
         PayVerdict.PAID: "your balance is already paid; nothing was charged.",
         PayVerdict.BALANCE_CHANGED: f"your balance is now {owed}, less than the {quoted} we "
                                     "texted; nothing was charged. We'll text the new amount.",
+        PayVerdict.CLOSED: f"this account is closed, so nothing was charged. Questions: call "
+                           f"{v.phone}.",
     }
     return f"{v.utility}: {reasons[verdict]}"
 

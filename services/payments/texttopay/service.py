@@ -375,7 +375,8 @@ async def _pay(s: AsyncSession, t: Texting, e: Enrolment, today: date,
     m = await repo.latest_message(s, e.id)
     acct = await copy.account_by_id(s, e.account_id)
     quote = None if m is None else domain.Quote(m.amount, m.valid_through, m.charge_status)
-    verdict = domain.judge_pay(quote, today, acct.balance)
+    verdict = domain.judge_pay(quote, today, acct.balance,
+                               account_open=acct.status != "closed")
     amount = m.amount if m is not None else None
     if verdict is not PayVerdict.CHARGE or m is None:
         return _Handled(verdict.value, domain.pay_refusal_text(t.voice, verdict, amount,
