@@ -17,6 +17,7 @@ from services.payments.counter.router import router as counter_router
 from services.payments.lockbox.router import router as lockbox_router
 from services.payments.processors.configured import from_settings
 from services.payments.receipts.router import router as receipts_router
+from services.payments.texttopay.handlers import handlers as texttopay_handlers
 from services.payments.texttopay.router import router as texttopay_router
 from services.payments.webhooks.router import router as webhooks_router
 
@@ -24,7 +25,7 @@ NAME = "payments"
 
 
 def handlers() -> Handlers:
-    return Handlers().merge(copy_handlers)
+    return Handlers().merge(copy_handlers).merge(texttopay_handlers)
 
 
 def create_app() -> FastAPI:

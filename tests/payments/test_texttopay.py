@@ -353,8 +353,8 @@ async def test_no_phone_number_or_message_reaches_the_logs(client, feed, sms, pr
         assert secret not in caplog.text
 
 
-async def test_pay_for_an_account_closed_since_the_quote_charges_nothing(client, feed, sms,
-                                                                         processor, staff, tech):
+async def test_an_account_closed_since_the_quote_ends_its_phone_and_pay_charges_nothing(
+        client, feed, sms, processor, staff, tech, bound):
     e = await _quoted(client, feed, sms, staff, tech, "45.00")
     await feed.send("accounts.AccountChanged", f"account:{e.acct.id}", {"account": {
         "id": e.acct.id, "number": e.acct.number, "customer_id": e.acct.customer_id,
@@ -362,4 +362,13 @@ async def test_pay_for_an_account_closed_since_the_quote_charges_nothing(client,
     await feed.drain()
     await text_in(client, sms, e.phone, "PAY")
     assert processor.messages == []
-    assert "account is closed" in last_text(sms, e.phone)
+    assert "not registered" in last_text(sms, e.phone)  # the closing ended the enrolment
+    r = await client.get(f"{ENROL}/{e.enrolment['id']}", headers=staff)
+    assert (r.json()["status"], r.json()["cancel_reason"]) == ("cancelled", "account-closed")
+    (ev,) = await events(bound, "payments.TextToPayCancelled")
+    assert (ev["reason"], ev["cancelled_by"]) == ("account-closed", "accounts")
+    await feed.send("accounts.AccountChanged", f"account:{e.acct.id}", {"account": {
+        "id": e.acct.id, "number": e.acct.number, "customer_id": e.acct.customer_id,
+        "status": "closed"}})
+    await feed.drain()  # a redelivery ends nothing more
+    assert len(await events(bound, "payments.TextToPayCancelled")) == 1

@@ -235,6 +235,16 @@ async def of_account(s: AsyncSession, who: Principal, account_id: uuid.UUID
     return [await _out(s, e) for e in await repo.of_account(s, account_id)]
 
 
+async def account_closed(s: AsyncSession, account_id: uuid.UUID, now: datetime) -> int:
+    """Accounts closed the account: its registered (or pending) phone ends."""
+    ended = 0
+    for e in await repo.of_account(s, account_id):
+        if e.status != "cancelled":
+            await _cancel(s, e, "accounts", "account-closed", now)
+            ended += 1
+    return ended
+
+
 # -- balance messages ----------------------------------------------------------------------------
 
 async def balance_messages(s: AsyncSession, who: Principal, t: Texting,
