@@ -372,3 +372,34 @@ async def test_an_account_closed_since_the_quote_ends_its_phone_and_pay_charges_
         "status": "closed"}})
     await feed.drain()  # a redelivery ends nothing more
     assert len(await events(bound, "payments.TextToPayCancelled")) == 1
+
+
+async def test_the_demo_texts_pay_and_reads_the_sandbox_phone_over_http(
+        client, feed, sms, processor, staff, tech, auth):
+    e = await _quoted(client, feed, sms, staff, tech, "19.99")
+    r = await client.post("/api/payments/sms/sandbox/inbound",
+                          json={"from_phone": e.phone, "body": "PAY"}, headers=staff)
+    assert (r.status_code, r.json()["outcome"]) == (200, "charged"), r.text
+    assert len(_charges(processor)) == 1
+    r = await client.get("/api/payments/sms/sandbox/outbox", params={"phone": e.phone},
+                         headers=staff)
+    newest = r.json()[0]
+    assert newest["to"] == e.phone and "thank you, $19.99" in newest["body"]
+    r = await client.get("/api/payments/sms/sandbox/outbox",
+                         headers=auth("customer", "cust-9", (e.acct.id,)))
+    assert r.status_code == 403  # staff only: the outbox holds every customer's texts
+
+
+async def test_the_sandbox_phone_is_not_there_with_a_real_provider(client, service_apps, staff):
+    from kernel.sms.twilio_gateway import TwilioSms
+
+    state = service_apps["payments"].state
+    configured, state.sms = state.sms, TwilioSms("AC" + "0" * 32, ["t"], from_number="+15005550006")
+    try:
+        r = await client.get("/api/payments/sms/sandbox/outbox", headers=staff)
+        assert r.status_code == 404
+        r = await client.post("/api/payments/sms/sandbox/inbound",
+                              json={"from_phone": "+15415550100", "body": "PAY"}, headers=staff)
+        assert r.status_code == 404
+    finally:
+        state.sms = configured

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from kernel.auth import Principal, require_roles
@@ -27,6 +27,9 @@ from services.payments.texttopay.schemas import (
     EnrolmentIn,
     EnrolmentOut,
     PhoneAndMethod,
+    SandboxTextIn,
+    SandboxTextOut,
+    SmsAck,
 )
 from services.payments.texttopay.service import Texting
 
@@ -170,6 +173,28 @@ async def delivery_status(provider: str, request: Request, session: SessionDep) 
                                   webhook_url(get_settings(), request.url.path),
                                   await request.body(), request.headers)
     return Response(status_code=204)
+
+
+@sms.get("/sandbox/outbox", response_model=list[SandboxTextOut],
+         responses=problem_responses(401, 403, 404, 422))
+async def sandbox_outbox(request: Request, _: Staff, phone: str | None = None,
+                         limit: Annotated[int, Query(ge=1, le=500)] = 50
+                         ) -> list[SandboxTextOut]:
+    """The texts the sandbox provider 'delivered', newest first (404 with a real provider)."""
+    return service.sandbox_outbox(request.app.state.sms, phone, limit)
+
+
+@sms.post("/sandbox/inbound", response_model=SmsAck,
+          responses=problem_responses(401, 403, 404, 422))
+async def sandbox_inbound(body: SandboxTextIn, request: Request, session: SessionDep, _: Staff,
+                          t: TextingDep) -> SmsAck:
+    """Text the district from a made-up phone (the demo's PAY button): the sandbox signs it as
+    Twilio would and it is handled as a provider's webhook is (404 with a real provider)."""
+    path = PREFIX + "/sms/inbound/sandbox"
+    message_id, outcome = await service.sandbox_text(
+        session, t, webhook_url(get_settings(), path), body.from_phone, body.body,
+        utility_today(), utc_now())
+    return SmsAck(provider=t.sms.name, message_id=message_id, outcome=outcome)
 
 
 router = APIRouter()

@@ -82,3 +82,17 @@ class SmsAck(BaseModel):
     provider: str
     message_id: str
     outcome: str
+
+
+class SandboxTextIn(BaseModel):
+    """A text as a customer's phone would send it to the district's number (sandbox only)."""
+
+    from_phone: str = Field(min_length=7, max_length=32)
+    body: str = Field(min_length=1, max_length=1600)
+
+
+class SandboxTextOut(BaseModel):
+    message_id: str
+    to: str
+    body: str
+    sent_at: datetime

@@ -31,6 +31,7 @@ from kernel.sms import (
     e164,
     mask,
 )
+from kernel.sms.sandbox import SandboxSms
 from services.payments.copy import service as copy
 from services.payments.processors.base import (
     ChargeRequest,
@@ -48,6 +49,7 @@ from services.payments.texttopay.schemas import (
     BalanceMessageOut,
     BalanceRunOut,
     EnrolmentOut,
+    SandboxTextOut,
 )
 
 log = logging.getLogger("tapline.payments.texttopay")
@@ -296,6 +298,30 @@ async def delivery_status(s: AsyncSession, sms: SmsGateway, url: str, body: byte
     await repo.message_sent(s, m.id, m.provider_message_id, update.status.value,
                             update.error_code)
     return update.message_id, "updated"
+
+
+# -- the sandbox's phone, for the demo ---------------------------------------------------------
+
+def _sandbox(sms: SmsGateway) -> SandboxSms:
+    if not isinstance(sms, SandboxSms):
+        raise NotFound("Only the sandbox SMS provider has a test phone", field="provider")
+    return sms
+
+
+def sandbox_outbox(sms: SmsGateway, phone: str | None, limit: int) -> list[SandboxTextOut]:
+    """What the sandbox 'delivered', newest first (the demo's phone screen)."""
+    box = _sandbox(sms)
+    found = box.to(e164(phone)) if phone else list(box.outbox)
+    return [SandboxTextOut(message_id=m.message_id, to=m.to, body=m.body, sent_at=m.sent_at)
+            for m in reversed(found[-limit:])]
+
+
+async def sandbox_text(s: AsyncSession, t: Texting, url: str, from_phone: str, body: str,
+                       today: date, now: datetime) -> tuple[str, str]:
+    """A customer's text made up in the demo: signed by the sandbox as Twilio would sign it,
+    then handled exactly as a provider's webhook is."""
+    post = _sandbox(t.sms).inbound(url, e164(from_phone, "from_phone"), body)
+    return await inbound(s, t, url, post.body, post.headers, today, now)
 
 
 # -- inbound texts -------------------------------------------------------------------------------
