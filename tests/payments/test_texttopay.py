@@ -403,3 +403,31 @@ async def test_the_sandbox_phone_is_not_there_with_a_real_provider(client, servi
         assert r.status_code == 404
     finally:
         state.sms = configured
+
+
+async def test_a_refused_number_is_recorded_and_an_unanswered_send_is_tried_again_that_day(
+        client, feed, sms, processor, staff, tech, bound):
+    from kernel.sms import SmsUnavailable
+
+    ok = await enrol(client, feed, sms, staff)
+    refused = await enrol(client, feed, sms, staff)
+    flaky = await enrol(client, feed, sms, staff)
+    for e in (ok, refused, flaky):
+        await issue_bill(feed, e.acct, "10.00", "10.00", due="2026-12-20")
+    sms.opted_out.add(refused.phone)
+    real_send = sms.send
+
+    async def send(to, body, *, status_callback=None):
+        if to == flaky.phone:
+            raise SmsUnavailable()
+        return await real_send(to, body, status_callback=status_callback)
+
+    sms.send = send  # type: ignore[method-assign]
+    run = await run_balance(client, tech, TODAY.isoformat())
+    assert (run["sent"], run["failed"], run["unavailable"]) == (1, 1, 1)
+    r = await client.get(f"{ENROL}/{refused.enrolment['id']}", headers=staff)
+    assert r.json()["messages"][0]["status"] == "failed"
+    sms.send = real_send  # type: ignore[method-assign]
+    again = await run_balance(client, tech, TODAY.isoformat())
+    assert (again["sent"], again["already_sent"], again["failed"]) == (1, 2, 0)
+    assert "Reply PAY to pay $10.00" in last_text(sms, flaky.phone)

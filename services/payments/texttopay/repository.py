@@ -153,33 +153,60 @@ async def count_attempt(s: AsyncSession, enrolment_id: uuid.UUID) -> int:
 
 # -- balance messages ----------------------------------------------------------------------------
 
-async def insert_message(s: AsyncSession, *, id: uuid.UUID, enrolment_id: uuid.UUID,
-                         account_id: uuid.UUID, bill_id: str, sent_on: date,
-                         valid_through: date, amount: Decimal, due_date: date,
-                         provider: str) -> bool:
-    """False when the bill already had its message that day (a re-run of the job)."""
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    id: uuid.UUID
+    enrolment_id: uuid.UUID
+    account_id: uuid.UUID
+    bill_id: str
+    amount: Decimal
+    due_date: date
+
+
+async def insert_messages(s: AsyncSession, rows: list[NewMessage], *, sent_on: date,
+                          valid_through: date, provider: str) -> set[uuid.UUID]:
+    """The ids inserted: a bill that already had its message that day (a re-run of the job)
+    is skipped. One statement for the whole run."""
+    if not rows:
+        return set()
     r = await s.execute(text(
         "INSERT INTO texttopay_messages (id, enrolment_id, account_id, bill_id, sent_on, "
-        "valid_through, amount, due_date, provider, status, charge_key) VALUES (:id, :e, :a, "
-        ":b, :on, :through, :m, :due, :p, 'queued', :key) ON CONFLICT DO NOTHING RETURNING id"),
-        {"id": id, "e": enrolment_id, "a": account_id, "b": bill_id, "on": sent_on,
-         "through": valid_through, "m": amount, "due": due_date, "p": provider,
-         "key": f"texttopay:{id}"})
-    return r.first() is not None
+        "valid_through, amount, due_date, provider, status, charge_key) "
+        "SELECT m.id, m.e, m.a, m.b, :on, :through, m.amount, m.due, :p, 'queued', "
+        "'texttopay:' || m.id FROM unnest(CAST(:ids AS uuid[]), CAST(:es AS uuid[]), "
+        "CAST(:accts AS uuid[]), CAST(:bills AS uuid[]), CAST(:amounts AS numeric[]), "
+        "CAST(:dues AS date[])) AS m(id, e, a, b, amount, due) "
+        "ON CONFLICT DO NOTHING RETURNING id"),
+        {"ids": [x.id for x in rows], "es": [x.enrolment_id for x in rows],
+         "accts": [x.account_id for x in rows], "bills": [uuid.UUID(x.bill_id) for x in rows],
+         "amounts": [x.amount for x in rows], "dues": [x.due_date for x in rows],
+         "on": sent_on, "through": valid_through, "p": provider})
+    return {row[0] for row in r.all()}
+
+
+async def messages_sent(s: AsyncSession, sent: list[tuple[uuid.UUID, str | None, str,
+                                                          str | None]]) -> None:
+    """(id, provider message id, status, error code) for each message of a run, at once."""
+    if not sent:
+        return
+    await s.execute(text(
+        "UPDATE texttopay_messages t SET provider_message_id = u.pm, status = u.st, "
+        "error_code = u.err FROM unnest(CAST(:ids AS uuid[]), CAST(:pms AS text[]), "
+        "CAST(:sts AS text[]), CAST(:errs AS text[])) AS u(id, pm, st, err) WHERE t.id = u.id"),
+        {"ids": [x[0] for x in sent], "pms": [x[1] for x in sent],
+         "sts": [x[2] for x in sent], "errs": [x[3] for x in sent]})
 
 
 async def message_sent(s: AsyncSession, message_id: uuid.UUID, provider_message_id: str | None,
                        status: str, error_code: str | None = None) -> None:
-    await s.execute(text(
-        "UPDATE texttopay_messages SET provider_message_id = :pm, status = :st, "
-        "error_code = :err WHERE id = :id"),
-        {"id": message_id, "pm": provider_message_id, "st": status, "err": error_code})
+    await messages_sent(s, [(message_id, provider_message_id, status, error_code)])
 
 
-async def forget_message(s: AsyncSession, message_id: uuid.UUID) -> None:
-    """The provider never took it: a later run that day may try again."""
-    await s.execute(text("DELETE FROM texttopay_messages WHERE id = :id AND charge_ref IS NULL"),
-                    {"id": message_id})
+async def forget_messages(s: AsyncSession, ids: list[uuid.UUID]) -> None:
+    """The provider never took them: a later run that day may try again."""
+    if ids:
+        await s.execute(text("DELETE FROM texttopay_messages WHERE id = ANY(CAST(:ids AS "
+                             "uuid[])) AND charge_ref IS NULL"), {"ids": ids})
 
 
 async def latest_message(s: AsyncSession, enrolment_id: uuid.UUID) -> BalanceMessage | None:
