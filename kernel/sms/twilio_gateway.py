@@ -53,7 +53,10 @@ class TwilioSms:
             raise ValueError("Twilio needs a from number or a messaging service SID")
         self.account_sid = account_sid
         self._tokens = tuple(auth_tokens)
-        self.from_number = e164(from_number) if from_number else None
+        try:
+            self.from_number = e164(from_number) if from_number else None
+        except InvalidPhone:
+            raise ValueError("the from number is not a phone number in E.164 form") from None
         self.messaging_service_sid = messaging_service_sid
         self._timeout = timeout
         self._http = http_client

@@ -205,3 +205,8 @@ def test_configuration_picks_the_provider_and_refuses_twilio_without_credentials
                                  sms_auth_token=TOKEN,  # type: ignore[arg-type]
                                  sms_from="+15005550006"))
     assert isinstance(sms, TwilioSms) and TOKEN not in repr(sms)
+
+
+def test_a_from_number_that_is_no_phone_number_stops_the_process_at_start():
+    with pytest.raises(ValueError, match="E.164"):
+        TwilioSms(SID, [TOKEN], from_number="DISTRICT")

@@ -431,3 +431,15 @@ async def test_a_refused_number_is_recorded_and_an_unanswered_send_is_tried_agai
     again = await run_balance(client, tech, TODAY.isoformat())
     assert (again["sent"], again["already_sent"], again["failed"]) == (1, 2, 0)
     assert "Reply PAY to pay $10.00" in last_text(sms, flaky.phone)
+
+
+async def test_a_webhook_configured_with_a_query_string_is_verified_over_it(
+        client, feed, sms, processor, staff):
+    e = await enrol(client, feed, sms, staff)
+    signed = sms.inbound(inbound_url() + "?district=demo", e.phone, "HELP")
+    r = await client.post(INBOUND + "?district=demo", content=signed.body,
+                          headers=signed.headers)
+    assert r.status_code == 200, r.text
+    assert "(555) 010-0100" in last_text(sms, e.phone)
+    r = await client.post(INBOUND, content=signed.body, headers=signed.headers)
+    assert r.status_code == 401  # the query string is part of what was signed

@@ -144,6 +144,13 @@ async def stop_mine(account_id: uuid.UUID, session: SessionDep,
 sms = APIRouter(prefix=PREFIX + "/sms", tags=["payments-sms"], route_class=TxRoute)
 
 
+def _signed_url(request: Request) -> str:
+    """The URL the provider posted to, as it signed it: the configured public URL, this path
+    and the query string (if the webhook was configured with one)."""
+    query = request.url.query
+    return webhook_url(get_settings(), request.url.path + (f"?{query}" if query else ""))
+
+
 def _provider(request: Request, provider: str) -> SmsGateway:
     configured: SmsGateway = request.app.state.sms
     if provider != configured.name:
@@ -159,8 +166,8 @@ async def inbound(provider: str, request: Request, session: SessionDep,
     """A customer's text (PAY, YES, STOP, HELP, ...). Answered by text; the webhook's own
     answer is empty TwiML. A retry of the same message changes nothing."""
     _provider(request, provider)
-    await service.inbound(session, t, webhook_url(get_settings(), request.url.path),
-                          await request.body(), request.headers, utility_today(), utc_now())
+    await service.inbound(session, t, _signed_url(request), await request.body(),
+                          request.headers, utility_today(), utc_now())
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
@@ -169,8 +176,7 @@ async def inbound(provider: str, request: Request, session: SessionDep,
 async def delivery_status(provider: str, request: Request, session: SessionDep) -> Response:
     """The provider's delivery report for a balance message."""
     configured = _provider(request, provider)
-    await service.delivery_status(session, configured,
-                                  webhook_url(get_settings(), request.url.path),
+    await service.delivery_status(session, configured, _signed_url(request),
                                   await request.body(), request.headers)
     return Response(status_code=204)
 
