@@ -51,6 +51,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
         "texttopay": {"texttopay_enrolments", "texttopay_messages", "texttopay_inbound"},
+        "returns": {"payment_returns", "cash_only_accounts"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")
