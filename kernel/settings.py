@@ -132,6 +132,10 @@ class Settings(BaseSettings):
     #: Minutes a text-to-pay confirmation code (or a YES reply) stays valid.
     texttopay_confirm_minutes: int = 60
 
+    #: The collections delinquency policy (TOML); unset: services/collections/config/policy.toml.
+    #: Checked against SB 998's floors when loaded: collections refuses to start on a breach.
+    collections_policy: Path | None = None
+
     # ---- payments: returned payments and cash-only (pay-returns) ----
     #: The returned-payment fee assessed with a returned check or ACH return (0 disables it).
     payments_returned_fee: Decimal = Field(default=Decimal("25.00"), ge=0, max_digits=14,

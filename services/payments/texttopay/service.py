@@ -34,6 +34,7 @@ from kernel.sms import (
 )
 from kernel.sms.sandbox import SandboxSms
 from services.payments.copy import service as copy
+from services.payments.copy.service import Account
 from services.payments.processors.base import (
     ChargeRequest,
     ChargeStatus,
@@ -101,6 +102,14 @@ async def _out(s: AsyncSession, e: Enrolment) -> EnrolmentOut:
                   for m in messages])
 
 
+async def _account(s: AsyncSession, account_id: uuid.UUID) -> Account:
+    """The account as payments' copy has it; 404 while payments has not heard of it."""
+    acct = await copy.account_by_id(s, account_id)
+    if acct is None:
+        raise NotFound("No such account", field="account_id")
+    return acct
+
+
 def _payload(e: Enrolment, **extra: Any) -> dict[str, Any]:
     return {"enrolment_id": str(e.id), "account_id": str(e.account_id), "phone": e.phone,
             "method_kind": e.method_kind, "method_display": e.method_display,
@@ -121,7 +130,7 @@ async def enrol(s: AsyncSession, who: Principal, t: Texting, account_id: uuid.UU
     """Registers `phone_text` for the account with a processor's saved method, pending until
     the phone confirms (the code texted to it, or a YES reply)."""
     ensure_own_account(who, account_id)
-    acct = await copy.account_by_id(s, account_id)
+    acct = await _account(s, account_id)
     if acct.status == "closed":
         raise Conflict("A closed account pays nothing by text", field="account_id")
     phone = e164(phone_text)
@@ -197,7 +206,7 @@ async def confirm(s: AsyncSession, who: Principal, t: Texting, enrolment_id: uui
     done = await _activate(s, t, e, "code", who.sub, now)
     await audit.record(s, who, "texttopay-confirm", "texttopay_enrolment", str(e.id),
                        after={"confirmed_by": "code"})
-    acct = await copy.account_by_id(s, e.account_id)
+    acct = await _account(s, e.account_id)
     await _notify(t, e.phone, domain.enrolled_text(t.voice, acct.number, e.method_display))
     return await _out(s, done)
 
@@ -409,7 +418,7 @@ async def _yes(s: AsyncSession, t: Texting, live: list[Enrolment], active: Enrol
                     and e.code_attempts < domain.MAX_CODE_ATTEMPTS), None)
     if pending is None:
         if active is not None:
-            acct = await copy.account_by_id(s, active.account_id)
+            acct = await _account(s, active.account_id)
             return _Handled("already-enrolled", domain.enrolled_text(
                 t.voice, acct.number, active.method_display), active.id)
         return _Handled("no-pending", domain.no_pending_text(t.voice))
@@ -419,7 +428,7 @@ async def _yes(s: AsyncSession, t: Texting, live: list[Enrolment], active: Enrol
         return _Handled("phone-taken", domain.no_pending_text(t.voice), pending.id)
     await audit.record(s, SMS, "texttopay-confirm", "texttopay_enrolment", str(done.id),
                        after={"confirmed_by": "reply"})
-    acct = await copy.account_by_id(s, done.account_id)
+    acct = await _account(s, done.account_id)
     return _Handled("confirmed", domain.enrolled_text(t.voice, acct.number,
                                                       done.method_display), done.id)
 
@@ -427,7 +436,7 @@ async def _yes(s: AsyncSession, t: Texting, live: list[Enrolment], active: Enrol
 async def _pay(s: AsyncSession, t: Texting, e: Enrolment, today: date,
                now: datetime) -> _Handled:
     m = await repo.latest_message(s, e.id)
-    acct = await copy.account_by_id(s, e.account_id)
+    acct = await _account(s, e.account_id)
     quote = None if m is None else domain.Quote(m.amount, m.valid_through, m.charge_status)
     verdict = domain.judge_pay(quote, today, acct.balance,
                                account_open=acct.status != "closed")

@@ -3,13 +3,13 @@ balance messages texted to it (one per bill and day) with the PAY each may be an
 every inbound text by the provider's message id (a retried webhook changes nothing).
 
 Revision ID: payments_0005_texttopay
-Revises: payments_0005_returns (written on payments_0004; re-chained after returns, which
-reached main first; it depends on none of returns' tables)
+Revises: payments_0005_refunds (written on payments_0004; re-chained after returns and refunds,
+which reached main first; it depends on none of their tables)
 """
 from alembic import op
 
 revision = "payments_0005_texttopay"
-down_revision = "payments_0005_returns"
+down_revision = "payments_0005_refunds"
 branch_labels = None
 depends_on = None
 
