@@ -405,6 +405,22 @@ async def test_the_sandbox_phone_is_not_there_with_a_real_provider(client, servi
         state.sms = configured
 
 
+async def test_the_sandbox_phone_cannot_pay_a_real_processor(client, feed, sms, service_apps,
+                                                             staff, tech, bound):
+    from services.payments.processors.stripe_processor import StripeProcessor
+
+    e = await _quoted(client, feed, sms, staff, tech)
+    state = service_apps["payments"].state
+    configured, state.processor = state.processor, StripeProcessor("sk_test_x", ["whsec_x"])
+    try:
+        r = await client.post("/api/payments/sms/sandbox/inbound",
+                              json={"from_phone": e.phone, "body": "PAY"}, headers=staff)
+        assert r.status_code == 404
+        assert await count(bound, "SELECT count(*) FROM texttopay_inbound") == 0
+    finally:
+        state.processor = configured
+
+
 async def test_a_refused_number_is_recorded_and_an_unanswered_send_is_tried_again_that_day(
         client, feed, sms, processor, staff, tech, bound):
     from kernel.sms import SmsUnavailable

@@ -346,7 +346,10 @@ def sandbox_outbox(sms: SmsGateway, phone: str | None, limit: int) -> list[Sandb
 async def sandbox_text(s: AsyncSession, t: Texting, url: str, from_phone: str, body: str,
                        today: date, now: datetime) -> tuple[str, str]:
     """A customer's text made up in the demo: signed by the sandbox as Twilio would sign it,
-    then handled exactly as a provider's webhook is."""
+    then handled exactly as a provider's webhook is. Only with the sandbox processor too: staff
+    must never be able to make up a PAY that charges a real card."""
+    if t.processor.name != "sandbox":
+        raise NotFound("The test phone only pays the sandbox processor", field="provider")
     post = _sandbox(t.sms).inbound(url, e164(from_phone, "from_phone"), body)
     return await inbound(s, t, url, post.body, post.headers, today, now)
 
