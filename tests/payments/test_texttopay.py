@@ -90,6 +90,8 @@ async def test_an_enrolment_waits_for_the_code_texted_to_the_phone(client, feed,
 async def test_replying_yes_confirms_the_registered_phone(client, feed, sms, processor, staff,
                                                           bound):
     e = await enrol(client, feed, sms, staff, confirm=False)
+    await text_in(client, sms, e.phone, "PAY")
+    assert "not confirmed yet" in last_text(sms, e.phone)
     await text_in(client, sms, e.phone, "Yes")
     assert "text-to-pay is on" in last_text(sms, e.phone)
     r = await client.get(f"{ENROL}/{e.enrolment['id']}", headers=staff)

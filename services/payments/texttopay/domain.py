@@ -226,3 +226,8 @@ def unknown_keyword_text(v: Voice) -> str:
 def no_pending_text(v: Voice) -> str:
     return (f"{v.utility}: there is no text-to-pay sign-up waiting for this number. To sign "
             f"up, visit our customer portal or call {v.phone}.")
+
+
+def confirm_first_text(v: Voice) -> str:
+    return (f"{v.utility}: this number's text-to-pay sign-up is not confirmed yet, so nothing "
+            "was charged. Reply YES to confirm it.")

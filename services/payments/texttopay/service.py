@@ -407,6 +407,8 @@ async def _handle(s: AsyncSession, t: Texting, phone: str, intent: Intent, today
     if intent is Intent.YES:
         return await _yes(s, t, live, active, now)
     if intent is Intent.PAY:
+        if active is None and live:
+            return _Handled("not-confirmed", domain.confirm_first_text(v), live[0].id)
         if active is None:
             return _Handled("unknown-number", domain.unknown_number_text(v))
         return await _pay(s, t, active, today, now)
