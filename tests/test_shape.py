@@ -50,6 +50,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "batches": {"batches"},
         "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
+        "texttopay": {"texttopay_enrolments", "texttopay_messages", "texttopay_inbound"},
         "returns": {"payment_returns", "cash_only_accounts"},
         "transfers": {"transfers"},
         "refunds": {"refunds", "check_requests", "deposit_releases"},
