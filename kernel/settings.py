@@ -116,6 +116,27 @@ class Settings(BaseSettings):
     deposit_bank_name: str = "Riverbend Community Bank"
     #: The district's deposit account; the slip shows only its last four digits.
     deposit_account_number: SecretStr | None = None
+    # -- The SMS gateway (kernel/sms) and text-to-pay (payments/texttopay): pay-text --------
+    #: Who carries texts: `sandbox` (an in-process outbox, for the demo and tests) or `twilio`.
+    sms_provider: Literal["sandbox", "twilio"] = "sandbox"
+    #: Twilio's account SID (`AC…`), needed with twilio.
+    sms_account_sid: str | None = None
+    #: The provider's auth token; comma-separated, at most two while it is rotated (the first
+    #: signs API calls, webhooks verify against either). Sandbox: generated per process.
+    sms_auth_token: SecretStr | None = None
+    #: The number texts come from (E.164), or instead a Twilio messaging service (`MG…`).
+    sms_from: str | None = None
+    sms_messaging_service_sid: str | None = None
+    #: The public URL the provider posts webhooks to (the gateway's); the signature covers it,
+    #: so it must be exactly what is configured at the provider, scheme and host included.
+    sms_public_url: str = "http://127.0.0.1:8000"
+    #: What a HELP text answers with: the district's customer-service phone.
+    district_phone: str = "(555) 010-0100"
+    #: A balance message's PAY is honoured through this many days after the day it was sent.
+    texttopay_reply_days: int = 3
+    #: Minutes a text-to-pay confirmation code (or a YES reply) stays valid.
+    texttopay_confirm_minutes: int = 60
+
     #: The collections delinquency policy (TOML); unset: services/collections/config/policy.toml.
     #: Checked against SB 998's floors when loaded: collections refuses to start on a breach.
     collections_policy: Path | None = None

@@ -52,6 +52,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
         "bankdeposits": {"bank_deposits", "bank_deposit_sources", "bank_deposit_items"},
         "dayend": set(),
+        "texttopay": {"texttopay_enrolments", "texttopay_messages", "texttopay_inbound"},
         "returns": {"payment_returns", "cash_only_accounts"},
         "transfers": {"transfers"},
         "refunds": {"refunds", "check_requests", "deposit_releases"},

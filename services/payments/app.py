@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
 from kernel.settings import get_settings
+from kernel.sms.configured import from_settings as sms_from_settings
 from services.payments.bankdeposits.router import router as bankdeposits_router
 from services.payments.batches.router import router as batches_router
 from services.payments.copy.handlers import handlers as copy_handlers
@@ -21,6 +22,8 @@ from services.payments.receipts.router import router as receipts_router
 from services.payments.refunds.handlers import handlers as refunds_handlers
 from services.payments.refunds.router import router as refunds_router
 from services.payments.returns.router import router as returns_router
+from services.payments.texttopay.handlers import handlers as texttopay_handlers
+from services.payments.texttopay.router import router as texttopay_router
 from services.payments.transfers.handlers import handlers as transfers_handlers
 from services.payments.transfers.router import router as transfers_router
 from services.payments.webhooks.router import router as webhooks_router
@@ -30,7 +33,8 @@ NAME = "payments"
 
 def handlers() -> Handlers:
     # refunds after the copy: a deposit refund is sized on the balance the copy just took
-    return Handlers().merge(copy_handlers).merge(transfers_handlers).merge(refunds_handlers)
+    return (Handlers().merge(copy_handlers).merge(transfers_handlers).merge(refunds_handlers)
+            .merge(texttopay_handlers))
 
 
 def create_app() -> FastAPI:
@@ -38,8 +42,9 @@ def create_app() -> FastAPI:
         NAME,
         routers=[copy_router, counter_router, batches_router, receipts_router,
                  lockbox_router, webhooks_router, returns_router, transfers_router,
-                 refunds_router, bankdeposits_router, dayend_router],
+                 refunds_router, texttopay_router, bankdeposits_router, dayend_router],
         handlers=handlers(),
     )
     app.state.processor = from_settings(get_settings())
+    app.state.sms = sms_from_settings(get_settings())
     return app

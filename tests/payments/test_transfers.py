@@ -155,3 +155,35 @@ async def test_the_receipt_lists_the_payments_transfers(
     assert [(x["transfer_id"], x["to_account_number"], x["amount"], x["reason"])
             for x in rc["transferred"]] == [(t["id"], right.number, "15.00",
                                              "Half of a shared bill")]
+
+
+async def test_a_check_returned_after_part_of_it_was_transferred_leaves_both_accounts_as_before(
+        client, feed, cashier, cashier2, drawer, pump, bound, sup):
+    """The money never arrived: the part moved to the other account is taken back before the
+    payment is reversed in full, so neither account keeps a credit from a bounced check."""
+    payer, other = await make_account(feed), await make_account(feed)
+    p = await counter_check(client, cashier, drawer, payer.number, "90.00")
+    moved = await client.post(URL, json={
+        "payment_id": p["id"], "to_account_number": other.number, "amount": "20.00",
+        "reason": "Part was for the neighbour"}, headers=key(cashier2, "tr-back"))
+    assert moved.json()["status"] == "transferred"
+    waiting = await client.post(URL, json={
+        "payment_id": p["id"], "to_account_number": other.number, "amount": "70.00",
+        "reason": "The rest too"}, headers=key(cashier, "tr-wait"))  # csr1: over $25, waits
+    assert waiting.json()["status"] == "pending"
+    r = await return_check(client, cashier, p["id"], code="NSF", waive_fee=False)
+    assert r.status_code == 201, r.text
+    await pump("payments", "billing")
+    await pump("payments", "billing")
+    w, o = await ledger(client, sup, payer.id), await ledger(client, sup, other.id)
+    fee = sum(Decimal(e["amount"]) for e in w if e["kind"] == "returned_payment_fee")
+    assert balance(w) - fee == Decimal("0.00")
+    assert balance(o) == Decimal("0.00")
+    assert sorted(e["kind"] for e in o) == ["transfer_in", "transfer_out"]
+    listed = {t["id"]: t for t in (await client.get(
+        URL, params={"receipt_number": p["receipt_number"]}, headers=cashier)).json()}
+    assert listed[waiting.json()["id"]]["status"] == "rejected"
+    backs = [t for t in listed.values() if t["from_account_number"] == other.number]
+    assert [(t["amount"], t["to_account_number"], t["status"]) for t in backs] == [
+        ("20.00", payer.number, "transferred")]
+    assert await count(bound, "transfers") == 3

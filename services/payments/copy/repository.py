@@ -166,3 +166,27 @@ async def payees(s: AsyncSession, account_ids: list[uuid.UUID]) -> dict[str, Pay
         "coalesce(a.mailing_address, c.mailing_address) AS address FROM accounts a "
         "LEFT JOIN customers c ON c.id = a.customer_id "
         "WHERE a.id = ANY(CAST(:a AS uuid[]))"), {"a": account_ids})).all()}
+
+
+# -- text-to-pay's reads (pay-text) ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class BalanceDue:
+    account_id: str
+    number: str
+    balance: Decimal
+    bill_id: str
+    due_date: date
+
+
+async def balances_due(s: AsyncSession, account_ids: list[str]) -> list[BalanceDue]:
+    """Of these accounts, those open with a balance above zero, each with its latest open
+    bill: one query for a whole run of balance messages."""
+    return [BalanceDue(r.id, r.number, r.balance, r.bill_id, r.due_date)
+            for r in (await s.execute(text(
+                "SELECT a.id::text AS id, a.number, b.balance, lb.id::text AS bill_id, "
+                "lb.due_date FROM accounts a JOIN balances b ON b.account_id = a.id "
+                "CROSS JOIN LATERAL (SELECT id, due_date FROM bills WHERE account_id = a.id "
+                "AND status = 'open' ORDER BY bill_date DESC, due_date DESC LIMIT 1) lb "
+                "WHERE a.id = ANY(CAST(:ids AS uuid[])) AND a.status <> 'closed' "
+                "AND b.balance > 0 ORDER BY a.number"), {"ids": account_ids})).all()]

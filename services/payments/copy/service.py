@@ -14,7 +14,8 @@ from kernel.checkdigit import is_valid
 from kernel.errors import NotFound, Unprocessable
 from kernel.events_admin import reset_source
 from services.payments.copy import repository as repo
-from services.payments.copy.repository import Account, Payee
+from services.payments.copy.repository import Account as Account  # re-exported for features
+from services.payments.copy.repository import Payee
 from services.payments.copy.schemas import CounterAccount, OpenBillOut, RebuildResult
 from services.payments.returns import standing as returns
 
@@ -94,3 +95,8 @@ async def balances(s: AsyncSession, account_ids: list[uuid.UUID]) -> dict[str, D
 async def payees(s: AsyncSession, account_ids: list[uuid.UUID]) -> dict[str, Payee]:
     """Name, number and mailing address by account id, for refund checks."""
     return await repo.payees(s, account_ids)
+
+
+async def balances_due(s: AsyncSession, account_ids: list[str]) -> list[repo.BalanceDue]:
+    """Open accounts among these with a balance due and their latest open bill."""
+    return await repo.balances_due(s, account_ids)

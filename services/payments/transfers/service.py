@@ -25,7 +25,7 @@ from kernel.outbox import Event, publish
 from services.payments.copy import service as copy
 from services.payments.posting import service as posting
 from services.payments.posting.domain import Payment
-from services.payments.returns import service as returns
+from services.payments.returns import standing as returns
 from services.payments.transfers import domain
 from services.payments.transfers import repository as repo
 from services.payments.transfers.domain import Transfer
@@ -183,3 +183,37 @@ async def out_posted(s: AsyncSession, transfer_id: uuid.UUID) -> None:
 async def of_payment(s: AsyncSession, payment_id: uuid.UUID) -> list[Transfer]:
     """A payment's applied transfers, oldest first (its receipt lists them)."""
     return await repo.listing(s, None, payment_id, "transferred", 100)
+
+
+async def take_back_on_return(s: AsyncSession, who: Principal, p: Payment, return_code: str,
+                              on: date) -> list[Transfer]:
+    """The bank returned a payment part of which was moved to other accounts: the money never
+    arrived, so each applied transfer is taken back to the payment's account (a transfer the
+    other way, announced like any other) before the payment is reversed there in full, and a
+    transfer still waiting for approval is rejected. Both accounts end where they were before
+    the payment. Called by the return in its transaction, once per return."""
+    await repo.lock_payment(s, p.id)
+    taken: list[Transfer] = []
+    for t in await repo.listing(s, None, p.id, None, 1000):
+        if t.from_account_id != p.account_id:
+            continue  # itself a take-back
+        if t.status == "pending":
+            await repo.mark_rejected(s, t.id, who.sub,
+                                     f"The payment was returned by the bank ({return_code})")
+            continue
+        if t.status != "transferred":
+            continue
+        back = Transfer(
+            id=uuid.uuid4(), payment_id=p.id, receipt_number=p.receipt_number,
+            from_account_id=t.to_account_id, from_number=t.to_number,
+            to_account_id=t.from_account_id, to_number=t.from_number, amount=t.amount,
+            reason=(f"Payment returned by the bank ({return_code}): the transfer of "
+                    f"{t.transferred_on.isoformat() if t.transferred_on else ''} taken back"),
+            status="pending", requested_by=who.sub, requested_role=who.role,
+            idempotency_key=f"take-back:{t.id}", approved_by=None, rejected_by=None,
+            rejection_reason=None, transferred_on=None, created_at=utc_now(), decided_at=None)
+        await repo.insert(s, back)
+        taken.append(await _apply(s, who, back.id, on))
+        await audit.record(s, who, "take-back", "transfer", str(back.id),
+                           reason=back.reason, after={"takes_back": t.id, "amount": t.amount})
+    return taken
