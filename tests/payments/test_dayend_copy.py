@@ -34,3 +34,16 @@ async def test_payment_entries_are_kept_once_other_kinds_not_and_a_rebuild_repla
     assert await table_count(bound, "ledger_payment_entries") == 0
     await feed.drain()
     assert await table_count(bound, "ledger_payment_entries") == 2
+
+
+async def test_an_entry_without_its_date_is_kept_on_the_day_it_was_heard_and_the_balance_moves(
+        client, feed, cashier, bound):
+    a = await make_account(feed)
+    e = entry(a.id, "payment", "-1.00")
+    del e["entry"]["posted_on"]
+    e["balance"] = "0.00"
+    await feed.send("billing.LedgerEntryPosted", f"account:{a.id}", e)
+    await feed.drain()
+    assert await table_count(bound, "ledger_payment_entries", "posted_on IS NOT NULL") == 1
+    view = (await client.get(f"/api/payments/accounts/{a.number}", headers=cashier)).json()
+    assert view["balance"] == "0.00"

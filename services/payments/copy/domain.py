@@ -83,14 +83,17 @@ class LedgerPaymentRow:
 LEDGER_PAYMENT_KINDS = ("payment", "payment_reversal")
 
 
-def ledger_payment_row(entry: dict[str, Any]) -> LedgerPaymentRow | None:
-    """The entry when it is a payment or a reversal of one; None for every other kind."""
+def ledger_payment_row(entry: dict[str, Any], heard_on: date) -> LedgerPaymentRow | None:
+    """The entry when it is a payment or a reversal of one; None for every other kind. Billing
+    always sends `posted_on`; an entry without one (a hand-made event) is dated `heard_on`,
+    the event's day, rather than stopping the copy's balance behind it."""
     if entry.get("kind") not in LEDGER_PAYMENT_KINDS:
         return None
+    on = entry.get("posted_on")
     return LedgerPaymentRow(
         entry_id=str(entry["id"]), account_id=str(entry["account_id"]), kind=str(entry["kind"]),
         amount=Decimal(str(entry["amount"])),
-        posted_on=date.fromisoformat(str(entry["posted_on"])[:10]),
+        posted_on=date.fromisoformat(str(on)[:10]) if on else heard_on,
         reference=None if entry.get("reference") is None else str(entry["reference"]),
         corrects=None if entry.get("corrects") is None else str(entry["corrects"]))
 

@@ -5,9 +5,12 @@ rebuilt by replaying the history (`tapline events rewind payments --source accou
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.inbox import Handlers, InboxEvent
+from kernel.settings import get_settings
 from services.payments.copy import domain
 from services.payments.copy import repository as repo
 
@@ -44,7 +47,8 @@ async def bill_cancelled(s: AsyncSession, e: InboxEvent) -> None:
 async def ledger_entry_posted(s: AsyncSession, e: InboxEvent) -> None:
     """The balance, and a payment or payment_reversal entry itself (the end-of-day report ties
     what payments took to what billing's ledger received)."""
-    entry = domain.ledger_payment_row(e.payload["entry"])
+    heard_on = e.occurred_at.astimezone(ZoneInfo(get_settings().timezone)).date()
+    entry = domain.ledger_payment_row(e.payload["entry"], heard_on)
     if entry is not None:
         await repo.keep_ledger_payment(s, entry, e.occurred_at)
     balance = domain.balance_of(e.payload)
