@@ -111,6 +111,26 @@ class Settings(BaseSettings):
     #: a secret is rotated): `whsec_…`. Unset with the sandbox: one is generated per process.
     payments_webhook_secrets: SecretStr | None = None
 
+    # ---- autopay (services/payments/autopay): the district's ACH origination, as its bank
+    # set it up, and when debits are scheduled. The demo values are a valid layout, no real bank.
+    #: The district's name and the 10-character company id the bank assigned ('1' + its EIN).
+    autopay_company_name: str = "Demo Water Dist"
+    autopay_company_id: str = "1953123456"
+    #: What the customer's statement shows beside the name (10 characters).
+    autopay_entry_description: str = "WATER BILL"
+    #: The originating bank (ODFI): its routing number starts every trace number.
+    autopay_odfi_routing: str = "122000247"
+    #: The file header's destination (the bank's routing number) and origin (9-10 characters).
+    autopay_immediate_destination: str = "122000247"
+    autopay_immediate_destination_name: str = "Demo District Bank"
+    autopay_immediate_origin: str = "1953123456"
+    autopay_immediate_origin_name: str = "Tapline Demo Water Dist"
+    #: A debit is scheduled (and `AutopayDebitScheduled` sent for the pre-notice) this many days
+    #: before its debit date.
+    autopay_lead_days: int = Field(default=10, ge=1, le=60)
+    #: Banking days after a prenote's settlement before live debits (NACHA: at least 3).
+    autopay_prenote_days: int = Field(default=3, ge=3, le=30)
+
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24
     inbox_max_attempts: int = 8

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
 from kernel.settings import get_settings
+from services.payments.autopay.router import router as autopay_router
 from services.payments.batches.router import router as batches_router
 from services.payments.copy.handlers import handlers as copy_handlers
 from services.payments.copy.router import router as copy_router
@@ -29,7 +30,7 @@ def create_app() -> FastAPI:
     app = create_service_app(
         NAME,
         routers=[copy_router, counter_router, batches_router, receipts_router,
-                 lockbox_router, webhooks_router],
+                 lockbox_router, webhooks_router, autopay_router],
         handlers=handlers(),
     )
     app.state.processor = from_settings(get_settings())
