@@ -6,14 +6,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import PlainTextResponse
 
 from kernel.auth import Principal, ensure_own_account, require_roles
-from kernel.clock import utility_today
+from kernel.clock import Day, utility_today
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
-from services.payments.autopay import service
+from services.payments.autopay import returnfile, service
+from services.payments.autopay.returns import MAX_FILE_BYTES
 from services.payments.autopay.schemas import (
     CancelIn,
     DebitOut,
@@ -21,6 +22,7 @@ from services.payments.autopay.schemas import (
     EnrolmentOut,
     FileCutOut,
     FileIn,
+    ReturnImportOut,
     RunIn,
     RunOut,
 )
@@ -101,6 +103,18 @@ async def download_file(file_id: uuid.UUID, session: SessionDep,
     return PlainTextResponse(content, headers={
         "Content-Disposition": f'attachment; filename="autopay-{file_id}.ach"',
         "Repr-Digest": f"sha-256=:{sha256}:", "Cache-Control": "no-store"})
+
+
+@router.post("/autopay/returns", response_model=ReturnImportOut, status_code=201,
+             responses=problem_responses(401, 403, 413, 422))
+async def import_returns(session: SessionDep, who: Operator,
+                         file: Annotated[UploadFile, File()],
+                         received_on: Annotated[Day, Form()]) -> ReturnImportOut:
+    """Import the bank's return file: each return reverses its debit's payment (R01/R09 keep
+    the enrolment, others end it); prenote returns end the enrolment, notifications of change
+    correct it. The same file again changes nothing (`duplicate`)."""
+    content = await file.read(MAX_FILE_BYTES + 1)
+    return await returnfile.import_file(session, who, content, received_on)
 
 
 # ---- the customer, in the portal --------------------------------------------------------------

@@ -50,6 +50,7 @@ from services.payments.processors.base import (
     ProcessorUnavailable,
     UnknownPaymentMethod,
 )
+from services.payments.returns import service as returns
 
 CALENDAR = BankingCalendar()
 #: Who takes autopay's bank payments: one name, so a debit's key posts it once whoever cuts.
@@ -236,7 +237,8 @@ async def run(s: AsyncSession, who: Principal, today: date, processor: Processor
     scheduled: list[Debit] = []
     skipped: list[Skipped] = []
     for b in bills:
-        if b.method == "bank" and b.cash_only:
+        if b.method == "bank" and (b.cash_only or await returns.holds_cash_only(
+                s, b.account_id, today)):
             skipped.append(Skipped(account_id=b.account_id, bill_id=b.bill_id,
                                    reason="cash_only"))
             continue
@@ -283,11 +285,15 @@ def _debit_date(b: repo.DueBill, today: date, settings: Settings) -> date:
                                  not_before=not_before).settlement_date
 
 
-def _review(d: DueDebit, settles_on: date | None, prenote_required: bool) -> domain.Review:
+def _review(d: DueDebit, settles_on: date | None, prenote_required: bool,
+            held_cash_only: bool = False) -> domain.Review:
+    """`settles_on` is None for a card (a processor payment is taken from a cash-only account
+    too); for a bank debit, accounts' flag or payments' own (after returns) drops it."""
     return domain.review_debit(
         scheduled=d.amount, enrolment_active=d.enrolment_status == "active",
         bill_open=d.bill_status == "open", balance=d.balance, other_scheduled=d.others,
-        cash_only=d.cash_only and settles_on is not None, settles_on=settles_on,
+        cash_only=(d.cash_only or held_cash_only) and settles_on is not None,
+        settles_on=settles_on,
         live_from=d.live_from, prenote_required=prenote_required)
 
 
@@ -378,7 +384,8 @@ async def cut_file(s: AsyncSession, who: Principal, today: date,
     for d in await repo.due_debits(s, "bank", effective):
         e = await repo.enrolment(s, d.enrolment_id)
         assert e is not None
-        review = _review(d, effective, e.prenote_required)
+        held_cash_only = await returns.holds_cash_only(s, d.account_id, effective)
+        review = _review(d, effective, e.prenote_required, held_cash_only)
         if review.verdict is Verdict.DROP:
             dropped += await repo.drop_debits(s, [d.id], review.reason or "dropped")
         elif review.verdict is Verdict.HOLD or review.amount is None:
