@@ -51,6 +51,8 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
         "returns": {"payment_returns", "cash_only_accounts"},
+        "autopay": {"autopay_enrolments", "autopay_debits", "autopay_files",
+                    "autopay_return_imports", "autopay_returns"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")
