@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
 from kernel.settings import get_settings
+from services.payments.autopay.handlers import handlers as autopay_handlers
 from services.payments.autopay.router import router as autopay_router
 from services.payments.batches.router import router as batches_router
 from services.payments.copy.handlers import handlers as copy_handlers
@@ -24,7 +25,7 @@ NAME = "payments"
 
 
 def handlers() -> Handlers:
-    return Handlers().merge(copy_handlers)
+    return Handlers().merge(copy_handlers).merge(autopay_handlers)
 
 
 def create_app() -> FastAPI:

@@ -121,6 +121,12 @@ class DueDebit:
     account_number: str | None
     enrolment_status: str
     live_from: date | None
+    prenote_required: bool
+    routing_number: str | None
+    account_type: str | None
+    account_token: str | None
+    card_token: str | None
+    holder_name: str
     #: Other scheduled debits of the account (not yet sent or charged).
     others: Decimal
 
@@ -301,6 +307,8 @@ async def due_debits(s: AsyncSession, method: str, by: date) -> list[DueDebit]:
         "SELECT d.id, d.enrolment_id, d.account_id, d.amount, d.debit_on, "
         "b.status AS bill_status, bal.balance, coalesce(a.cash_only, false) AS cash_only, "
         "a.number AS account_number, e.status AS enrolment_status, e.live_from, "
+        "e.prenote_required, e.routing_number, e.account_type, e.account_token, e.card_token, "
+        "e.holder_name, "
         "coalesce((SELECT sum(o.amount) FROM autopay_debits o WHERE o.account_id = d.account_id "
         "AND o.status = 'scheduled' AND o.id <> d.id), 0) AS others "
         "FROM autopay_debits d JOIN autopay_enrolments e ON e.id = d.enrolment_id "
@@ -327,12 +335,26 @@ async def scheduled_of_enrolment(s: AsyncSession, enrolment_id: uuid.UUID) -> li
         "FOR UPDATE"), {"e": enrolment_id})).all()]
 
 
-async def mark_sent(s: AsyncSession, debit_id: uuid.UUID, file_id: uuid.UUID, trace: str,
-                    amount: Decimal, payment_id: uuid.UUID) -> Debit:
-    return one_as(Debit, await s.execute(text(
-        "UPDATE autopay_debits SET status = 'sent', file_id = :f, trace_number = :t, "
-        f"sent_amount = :a, payment_id = :p WHERE id = :id RETURNING {_DEBIT}"),
-        {"id": debit_id, "f": file_id, "t": trace, "a": amount, "p": payment_id}))
+@dataclass(frozen=True, slots=True)
+class Sent:
+    debit_id: uuid.UUID
+    trace: str
+    amount: Decimal
+    payment_id: uuid.UUID
+
+
+async def mark_sent(s: AsyncSession, file_id: uuid.UUID, sent: Sequence[Sent]) -> list[Debit]:
+    """The file's debits, in one statement: trace, amount sent and the payment posted."""
+    if not sent:
+        return []
+    return all_as(Debit, await s.execute(text(
+        "UPDATE autopay_debits d SET status = 'sent', file_id = :f, trace_number = x.trace, "
+        "sent_amount = x.amount, payment_id = x.payment_id FROM unnest("
+        "CAST(:ids AS uuid[]), CAST(:traces AS text[]), CAST(:amounts AS numeric[]), "
+        "CAST(:payments AS uuid[])) AS x(id, trace, amount, payment_id) WHERE d.id = x.id "
+        f"RETURNING {', '.join('d.' + c for c in _DEBIT.split(', '))}"),
+        {"f": file_id, "ids": [x.debit_id for x in sent], "traces": [x.trace for x in sent],
+         "amounts": [x.amount for x in sent], "payments": [x.payment_id for x in sent]}))
 
 
 async def mark_charged(s: AsyncSession, debit_id: uuid.UUID, status: str, amount: Decimal,
@@ -496,3 +518,9 @@ async def debits_by_id(s: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Debit]
     return all_as(Debit, await s.execute(text(
         f"SELECT {_DEBIT} FROM autopay_debits WHERE id = ANY(CAST(:ids AS uuid[])) "
         "ORDER BY debit_on, account_id"), {"ids": list(ids)}))
+
+
+async def scheduled_of_bill(s: AsyncSession, bill_id: uuid.UUID) -> list[uuid.UUID]:
+    return [r[0] for r in (await s.execute(text(
+        "SELECT id FROM autopay_debits WHERE bill_id = :b AND status = 'scheduled' "
+        "FOR UPDATE"), {"b": bill_id})).all()]

@@ -311,11 +311,10 @@ async def _charge_cards(s: AsyncSession, today: date,
             continue
         if review.verdict is Verdict.HOLD or review.amount is None or not d.account_number:
             continue
-        e = await repo.enrolment(s, d.enrolment_id)
-        assert e is not None and e.card_token is not None
+        assert d.card_token is not None
         try:
             charge = processor.charge(ChargeRequest(
-                account_ref=d.account_number, amount=review.amount, payment_method=e.card_token,
+                account_ref=d.account_number, amount=review.amount, payment_method=d.card_token,
                 kind=MethodKind.CARD, idempotency_key=f"autopay:{d.id}"))
         except ProcessorUnavailable:
             continue  # still scheduled: the next run tries again under the same key
@@ -378,29 +377,29 @@ async def cut_file(s: AsyncSession, who: Principal, today: date,
                           dropped=[], held=[])
     effective = _effective(today, effective_on)
     prenotes = await repo.waiting_prenotes(s)
-    sending: list[tuple[DueDebit, Decimal, Enrolment]] = []
+    sending: list[tuple[DueDebit, Decimal]] = []
     dropped: list[Debit] = []
     held: list[uuid.UUID] = []
     for d in await repo.due_debits(s, "bank", effective):
-        e = await repo.enrolment(s, d.enrolment_id)
-        assert e is not None
         held_cash_only = await returns.holds_cash_only(s, d.account_id, effective)
-        review = _review(d, effective, e.prenote_required, held_cash_only)
+        review = _review(d, effective, d.prenote_required, held_cash_only)
         if review.verdict is Verdict.DROP:
             dropped += await repo.drop_debits(s, [d.id], review.reason or "dropped")
         elif review.verdict is Verdict.HOLD or review.amount is None:
             held.append(d.id)
         else:
-            sending.append((d, review.amount, e))
+            sending.append((d, review.amount))
     if not prenotes and not sending:
         return FileCutOut(file=None, duplicate=False, debits=[],
                           dropped=[debit_out(d) for d in dropped],
                           held=await _held(s, held))
     ring = keyring(settings)
-    entries = [_entry(e, ring, Decimal("0"), prenote=True,
-                      number=(await _account(s, e.account_id)).number) for e in prenotes]
-    entries += [_entry(e, ring, amount, prenote=False, number=d.account_number or "")
-                for d, amount, e in sending]
+    entries = [_entry(ring, e.id, e.routing_number, e.account_type, e.account_token,
+                      e.holder_name, Decimal("0"), (await _account(s, e.account_id)).number)
+               for e in prenotes]
+    entries += [_entry(ring, d.enrolment_id, d.routing_number, d.account_type,
+                       d.account_token, d.holder_name, amount, d.account_number or "")
+                for d, amount in sending]
     first = await repo.last_trace_seq(s) + 1
     if first + len(entries) > 9_999_999:
         first = 1
@@ -423,30 +422,31 @@ async def cut_file(s: AsyncSession, who: Principal, today: date,
     for e, trace in zip(prenotes, traces[:len(prenotes)], strict=True):
         await repo.set_prenote(s, e.id, trace, file_id, effective, domain.earliest_live_debit(
             effective, CALENDAR, settings.autopay_prenote_days))
-    sent: list[Debit] = []
-    for (d, amount, _), trace in zip(sending, traces[len(prenotes):], strict=True):
-        p = await posting.take(
-            s, who=AUTOPAY, key=f"autopay:{d.id}", account_number=d.account_number or "",
-            amount=amount, tender=posting_domain.Tender("bank"), received_on=effective,
-            channel="autopay", post=True)
-        sent.append(await repo.mark_sent(s, d.id, file_id, trace, amount, p.id))
+    payments = await posting.post_autopay(s, AUTOPAY, [posting_domain.BankDebitLine(
+        key=f"autopay:{d.id}", account_id=str(d.account_id), account_number=d.account_number
+        or "", amount=amount, received_on=effective) for d, amount in sending])
+    sent = await repo.mark_sent(s, file_id, [
+        repo.Sent(d.id, trace, amount, payments[f"autopay:{d.id}"])
+        for (d, amount), trace in zip(sending, traces[len(prenotes):], strict=True)])
     await audit.record(s, who, "cut-autopay-file", "autopay_file", str(file_id), after={
         "cut_on": today, "effective_on": effective, "debits": len(sending),
         "prenotes": len(prenotes), "total": written.total_debit, "sha256": f.sha256})
-    return FileCutOut(file=file_out(f), duplicate=False, debits=[debit_out(d) for d in sent],
+    return FileCutOut(file=file_out(f), duplicate=False,
+                      debits=sorted((debit_out(d) for d in sent),
+                                    key=lambda x: x.trace_number or ""),
                       dropped=[debit_out(d) for d in dropped], held=await _held(s, held))
 
 
-def _entry(e: Enrolment, ring: BankKeyring, amount: Decimal, *, prenote: bool,
+def _entry(ring: BankKeyring, enrolment_id: uuid.UUID, routing: str | None,
+           account_type: str | None, token: str | None, holder: str, amount: Decimal,
            number: str) -> nacha.Debit:
-    """One entry; the customer's statement shows the utility account number as the id."""
-    assert e.account_token is not None and e.routing_number and e.account_type
+    """One entry (a zero amount is the prenote); the number is opened only here. The
+    customer's statement shows the utility account number as the id."""
+    assert token is not None and routing and account_type
     return nacha.Debit(
-        routing_number=e.routing_number,
-        account_number=ring.decrypt(e.account_token, context=str(e.id)),
-        account_type=AccountType(e.account_type), amount=amount,
-        individual_id=number,
-        individual_name=e.holder_name, prenote=prenote)
+        routing_number=routing, account_number=ring.decrypt(token, context=str(enrolment_id)),
+        account_type=AccountType(account_type), amount=amount, individual_id=number,
+        individual_name=holder, prenote=amount == 0)
 
 
 async def _held(s: AsyncSession, ids: list[uuid.UUID]) -> list[DebitOut]:
@@ -467,3 +467,9 @@ async def file_text(s: AsyncSession, who: Principal, file_id: uuid.UUID) -> tupl
 async def debits(s: AsyncSession, account_id: uuid.UUID) -> list[DebitOut]:
     return [debit_out(d) for d in await repo.debits_of_account(s, account_id)]
 
+
+
+async def drop_for_bill(s: AsyncSession, bill_id: uuid.UUID, reason: str) -> list[DebitOut]:
+    """The bill's debit, while still scheduled, is dropped (a redelivery finds none left)."""
+    return [debit_out(d) for d in await repo.drop_debits(
+        s, await repo.scheduled_of_bill(s, bill_id), reason)]
