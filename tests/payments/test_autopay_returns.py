@@ -175,3 +175,18 @@ async def test_a_damaged_return_file_is_refused_whole(client, bound, auth, retur
     r = await import_returns(client, auth, content, returned_on)
     assert r.status_code == 422 and r.json()["code"] == "ach-return-file-invalid"
     assert await table_count(bound, "autopay_return_imports") == 0
+
+
+async def test_billings_ledger_takes_the_debit_once_and_its_return_once_with_the_fee(
+        client, feed, bound, auth, pump, returned_on):
+    a, debit, _ = await _sent_debit(client, feed, auth)
+    await cut(client, auth("billing_tech"), RUN_ON + timedelta(days=20))  # a retried cut
+    await pump("payments", "billing")
+    content = return_file(("R01", debit["trace_number"], 8417, BANK_NUMBER))
+    for _ in range(2):
+        await import_returns(client, auth, content, returned_on)
+        await pump("payments", "billing")  # redelivered too
+    led = (await client.get(f"/api/billing/ledger/accounts/{a.id}",
+                            headers=auth("supervisor"))).json()
+    assert sorted((e["kind"], e["amount"]) for e in led["entries"]) == [
+        ("payment", "-84.17"), ("payment_reversal", "84.17"), ("returned_payment_fee", "25.00")]
