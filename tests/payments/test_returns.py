@@ -10,11 +10,12 @@ from decimal import Decimal
 from kernel.auth import Principal
 from kernel.clock import utility_today
 from services.payments.returns import service as returns
-from tests.payments.helpers import make_account, pdf_text, table_count
+from tests.payments.helpers import make_account, pdf_text, posted_events, table_count
 from tests.payments.returns_helpers import (
     audit_rows,
     counter_check,
     ledger,
+    mail_check,
     outbox,
     return_check,
 )
@@ -135,3 +136,26 @@ async def test_returns_are_listed_by_account_and_date(client, feed, cashier, dra
     assert earlier.json() == []
     one = await client.get(f"/api/payments/returns/{ra['id']}", headers=cashier)
     assert one.json()["payment_id"] == pa["id"]
+
+
+async def test_checks_from_the_mail_and_the_lockbox_come_back_the_same_way(
+        client, feed, cashier, bound, pump, sup):
+    from kernel.checkdigit import printed
+    from tests.payments.test_lockbox_import import a_file, upload
+
+    a = await make_account(feed)
+    mailed = await mail_check(client, cashier, a.number, "70.00",
+                              (utility_today() - timedelta(days=3)).isoformat())
+    assert (await upload(client, cashier, a_file((printed(a.number), "90.00")).render())
+            ).status_code == 201
+    (boxed,) = [e.payload["payment"] for e in await posted_events(bound)
+                if e.payload["payment"]["channel"] == "lockbox"]
+    for p in (mailed, boxed):
+        r = await return_check(client, cashier, p["id"], code="UNABLE_TO_LOCATE")
+        assert r.status_code == 201, r.text
+    returned = await outbox(bound, "payments.PaymentReturned")
+    assert sorted((e["channel"], e["amount"], e["fee"]) for e in returned) == [
+        ("lockbox", "90.00", "25.00"), ("mail", "70.00", "25.00")]
+    await pump("payments", "billing")
+    entries = await ledger(client, sup, a.id)
+    assert sum(Decimal(x) for _, x in entries) == Decimal("50.00")  # two fees owed

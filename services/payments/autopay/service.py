@@ -50,7 +50,7 @@ from services.payments.processors.base import (
     ProcessorUnavailable,
     UnknownPaymentMethod,
 )
-from services.payments.returns import service as returns
+from services.payments.returns import standing
 
 CALENDAR = BankingCalendar()
 #: Who takes autopay's bank payments: one name, so a debit's key posts it once whoever cuts.
@@ -237,7 +237,7 @@ async def run(s: AsyncSession, who: Principal, today: date, processor: Processor
     scheduled: list[Debit] = []
     skipped: list[Skipped] = []
     for b in bills:
-        if b.method == "bank" and (b.cash_only or await returns.holds_cash_only(
+        if b.method == "bank" and (b.cash_only or await standing.holds_cash_only(
                 s, b.account_id, today)):
             skipped.append(Skipped(account_id=b.account_id, bill_id=b.bill_id,
                                    reason="cash_only"))
@@ -381,7 +381,7 @@ async def cut_file(s: AsyncSession, who: Principal, today: date,
     dropped: list[Debit] = []
     held: list[uuid.UUID] = []
     for d in await repo.due_debits(s, "bank", effective):
-        held_cash_only = await returns.holds_cash_only(s, d.account_id, effective)
+        held_cash_only = await standing.holds_cash_only(s, d.account_id, effective)
         review = _review(d, effective, d.prenote_required, held_cash_only)
         if review.verdict is Verdict.DROP:
             dropped += await repo.drop_debits(s, [d.id], review.reason or "dropped")

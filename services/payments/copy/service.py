@@ -15,7 +15,7 @@ from kernel.events_admin import reset_source
 from services.payments.copy import repository as repo
 from services.payments.copy.repository import Account
 from services.payments.copy.schemas import CounterAccount, OpenBillOut, RebuildResult
-from services.payments.returns import service as returns
+from services.payments.returns import standing as returns
 
 SOURCES = ("accounts", "billing")
 

@@ -21,7 +21,7 @@ from services.payments.posting import domain
 from services.payments.posting import repository as repo
 from services.payments.posting.domain import BankDebitLine, LockboxLine, Payment, TenderTotal
 from services.payments.posting.repository import NewPayment
-from services.payments.returns import service as returns
+from services.payments.returns import standing as returns
 
 
 def require_key(key: str | None) -> str:

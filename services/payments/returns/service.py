@@ -29,16 +29,10 @@ from services.payments.copy import service as copy
 from services.payments.posting import service as posting
 from services.payments.returns import domain
 from services.payments.returns import repository as repo
-from services.payments.returns.domain import CashOnly, ManualFlag, Returnable, Rules
-from services.payments.returns.repository import CashOnlyRow, NewReturn, Return
+from services.payments.returns.domain import CashOnly, Returnable
+from services.payments.returns.repository import NewReturn, Return
 from services.payments.returns.schemas import CashOnlyIn, CashOnlyOut, ReturnIn, ReturnOut
-
-
-def rules() -> Rules:
-    st = get_settings()
-    return Rules(threshold=st.payments_cash_only_returns,
-                 window_months=st.payments_cash_only_window_months,
-                 period_months=st.payments_cash_only_months)
+from services.payments.returns.standing import account_state, state
 
 
 async def return_payment(session: AsyncSession, who: Principal, payment_id: uuid.UUID, *,
@@ -178,32 +172,12 @@ async def of_payment(s: AsyncSession, payment_id: uuid.UUID) -> Return | None:
 
 # ---- cash-only ---------------------------------------------------------------------------------
 
-async def _state(s: AsyncSession, account_id: uuid.UUID, row: CashOnlyRow | None,
-                 today: date) -> CashOnly:
-    manual = (ManualFlag(row.manual, row.manual_until, row.cleared_on) if row is not None
-              else ManualFlag(None, None, None))
-    return domain.state_on(today, await repo.return_dates(s, account_id), manual, rules(),
-                           since_manual=row.manual_on if row is not None else None)
-
-
-async def account_state(s: AsyncSession, account_id: uuid.UUID | str, today: date) -> CashOnly:
-    """Payments' own cash-only state of the account on `today` (accounts' flag not included)."""
-    aid = uuid.UUID(str(account_id))
-    return await _state(s, aid, await repo.cash_only(s, aid), today)
-
-
-async def holds_cash_only(s: AsyncSession, account_id: uuid.UUID | str, today: date) -> bool:
-    """Whether payments holds the account cash-only on `today` (after returns, or a
-    supervisor's flag); the counter and mail batches OR it with accounts' flag."""
-    return (await account_state(s, account_id, today)).cash_only
-
-
 async def _announce(s: AsyncSession, who: Principal, account_id: uuid.UUID,
                     today: date) -> CashOnly:
     """`payments.CashOnlyChanged` when payments' flag differs from what it last announced
     (set, cleared, lapsed) or, while it holds, its reason or end date changed."""
     row = await repo.cash_only(s, account_id)
-    st = await _state(s, account_id, row, today)
+    st = await state(s, account_id, row, today)
     was = (row.announced, row.reason, row.until) if row is not None else (False, None, None)
     if st.cash_only == was[0] and (not st.cash_only or (st.reason, st.until) == was[1:]):
         return st
@@ -229,7 +203,7 @@ async def cash_only_view(s: AsyncSession, number: str, today: date) -> CashOnlyO
 async def _view(s: AsyncSession, account_id: str, number: str, accounts_flag: bool,
                 today: date) -> CashOnlyOut:
     row = await repo.cash_only(s, uuid.UUID(account_id))
-    st = await _state(s, uuid.UUID(account_id), row, today)
+    st = await state(s, uuid.UUID(account_id), row, today)
     held = st.cash_only or accounts_flag
     reason: Literal["returns", "manual", "accounts"] | None = None
     if st.reason == "returns":
