@@ -166,3 +166,17 @@ async def test_an_effective_date_that_is_no_banking_day_is_refused(client, auth,
         headers=auth("billing_tech"))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "effective_on"
     assert await table_count(bound, "autopay_files") == 0
+
+
+async def test_an_account_made_cash_only_before_the_cut_is_not_debited(client, feed, bound,
+                                                                        auth):
+    a, _ = await _enrolled_with_debit(client, feed, auth)
+    await cut(client, auth("billing_tech"), RUN_ON)
+    await feed.send("accounts.AccountChanged", f"account:{a.id}", {"account": {
+        "id": a.id, "number": a.number, "customer_id": a.customer_id, "status": "active",
+        "cash_only": True}})
+    await feed.drain()
+    out = await cut(client, auth("billing_tech"), RUN_ON + timedelta(days=20))
+    assert out["file"] is None
+    assert [(d["account_id"], d["drop_reason"]) for d in out["dropped"]] == [(a.id, "cash_only")]
+    assert await posted_events(bound) == []
