@@ -9,6 +9,7 @@ account number is decrypted only to write the file; everything else sees it mask
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from datetime import date, timedelta
@@ -132,7 +133,7 @@ async def enrol(s: AsyncSession, who: Principal, account_id: uuid.UUID, body: En
     if body.method == "bank":
         new = await _bank_enrolment(s, eid, account_id, body, holder, today, who)
     else:
-        new = _card_enrolment(eid, account_id, body, holder, today, who, processor)
+        new = await _card_enrolment(eid, account_id, body, holder, today, who, processor)
     e = await repo.insert_enrolment(s, new)
     await publish(s, [Event("payments.AutopayEnrolled", f"account:{account_id}",
                             enrolment_payload(e, reason=None, effective_on=today))],
@@ -179,8 +180,9 @@ async def _bank_enrolment(s: AsyncSession, eid: uuid.UUID, account_id: uuid.UUID
         enrolled_by=who.sub)
 
 
-def _card_enrolment(eid: uuid.UUID, account_id: uuid.UUID, body: EnrolIn, holder: str,
-                    today: date, who: Principal, processor: Processor) -> repo.NewEnrolment:
+async def _card_enrolment(eid: uuid.UUID, account_id: uuid.UUID, body: EnrolIn, holder: str,
+                          today: date, who: Principal, processor: Processor
+                          ) -> repo.NewEnrolment:
     _refuse_fields(body, "routing_number", "account_number")
     token = (body.card_token or "").strip()
     if not token:
@@ -189,7 +191,8 @@ def _card_enrolment(eid: uuid.UUID, account_id: uuid.UUID, body: EnrolIn, holder
     if not posting_domain.is_token(token):
         raise Unprocessable("Cards are taken only as a processor's token; the value was not "
                             "kept", field="card_token")
-    method = processor.payment_method(token)
+    # A real processor answers over the network: off the event loop.
+    method = await asyncio.to_thread(processor.payment_method, token)
     if method.kind is not MethodKind.CARD:
         raise UnknownPaymentMethod("The token is not a card", field="card_token")
     return repo.NewEnrolment(
@@ -313,7 +316,7 @@ async def _charge_cards(s: AsyncSession, today: date,
             continue
         assert d.card_token is not None
         try:
-            charge = processor.charge(ChargeRequest(
+            charge = await asyncio.to_thread(processor.charge, ChargeRequest(
                 account_ref=d.account_number, amount=review.amount, payment_method=d.card_token,
                 kind=MethodKind.CARD, idempotency_key=f"autopay:{d.id}"))
         except ProcessorUnavailable:
