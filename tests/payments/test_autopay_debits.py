@@ -134,3 +134,16 @@ async def test_cancelling_autopay_drops_what_was_scheduled(
         ("dropped", "enrolment_cancelled")]
     assert (await run(client, auth("billing_tech"), DUE))["charged"] == []
     assert (await cut(client, auth("billing_tech"), DUE))["file"] is None
+
+
+async def test_a_declined_card_debit_is_marked_failed_and_not_charged_again(
+        client, feed, bound, auth, sandbox):  # noqa: F811
+    a = await make_account(feed)
+    assert (await enrol_card(client, auth("csr1"), a.id,
+                             token="pm_card_chargeDeclined")).status_code == 201
+    await bill_due(feed, a, "20.00", "20.00", DUE)
+    [failed] = (await run(client, auth("billing_tech"), DUE))["charged"]
+    assert (failed["status"], failed["drop_reason"]) == ("failed", "card_declined")
+    assert (await run(client, auth("billing_tech"), DUE))["charged"] == []
+    assert [m.event_type for m in sandbox.messages] == ["payment.failed"]
+    assert await posted_events(bound) == []
