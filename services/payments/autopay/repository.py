@@ -407,7 +407,8 @@ async def file_content(s: AsyncSession, file_id: uuid.UUID) -> tuple[AutopayFile
 
 async def last_trace_seq(s: AsyncSession) -> int:
     r = (await s.execute(text(
-        "SELECT last_trace_seq FROM autopay_files ORDER BY cut_at DESC, cut_on DESC LIMIT 1")
+        "SELECT last_trace_seq FROM autopay_files ORDER BY cut_at DESC, last_trace_seq DESC "
+        "LIMIT 1")
     )).first()
     return 0 if r is None else int(r[0])
 

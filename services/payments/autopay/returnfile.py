@@ -25,6 +25,7 @@ from kernel.bankaccount import (
     InvalidBankAccountNumber,
     InvalidRoutingNumber,
 )
+from kernel.errors import Conflict
 from services.payments.autopay import repository as repo
 from services.payments.autopay import returns as ach
 from services.payments.autopay import service
@@ -90,14 +91,19 @@ async def _return(s: AsyncSession, who: Principal, r: ach.ReturnedEntry,
     decision = ach.classify_return(r.return_code)
     debit = await repo.debit_by_trace(s, r.original_trace)
     if debit is not None and debit.payment_id is not None:
-        await returns.return_payment(
-            s, who, debit.payment_id, reason="ach_return", return_code=decision.code,
-            returned_on=received_on, return_key=f"ach:{r.original_trace}",
-            note=decision.customer_reason)
-        await repo.mark_returned(s, debit.id, decision.code)
         outcome = "reversed_enrolment_kept"
+        try:
+            await returns.return_payment(
+                s, who, debit.payment_id, reason="ach_return", return_code=decision.code,
+                returned_on=received_on, return_key=f"ach:{r.original_trace}",
+                note=decision.customer_reason)
+        except Conflict:
+            # Staff already returned this payment by hand: it is not reversed twice.
+            outcome = "already_returned"
+        await repo.mark_returned(s, debit.id, decision.code)
         if decision.action is ReturnAction.REVERSE_END_ENROLMENT:
-            outcome = "reversed_enrolment_ended"
+            outcome = ("reversed_enrolment_ended" if outcome != "already_returned"
+                       else outcome)
             e = await repo.enrolment(s, debit.enrolment_id, lock=True)
             if e is not None and e.status == "active":
                 await service.end_enrolment(s, who, e, reason=decision.customer_reason,
