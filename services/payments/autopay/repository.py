@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -234,20 +234,39 @@ async def cancel_enrolment(s: AsyncSession, enrolment_id: uuid.UUID, on: date, b
         {"id": enrolment_id, "on": on, "by": by, "why": reason, "code": return_code}))
 
 
-async def waiting_prenotes(s: AsyncSession) -> list[Enrolment]:
-    """Active bank enrolments whose prenote is in no file yet (locked for the cut)."""
-    return all_as(Enrolment, await s.execute(text(
-        f"SELECT {_ENROLMENT} FROM autopay_enrolments WHERE status = 'active' "
-        "AND method = 'bank' AND prenote_required AND prenote_trace IS NULL "
-        "ORDER BY enrolled_at FOR UPDATE")))
+@dataclass(frozen=True, slots=True)
+class WaitingPrenote:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    account_number: str
+    routing_number: str
+    account_type: str
+    account_token: str
+    holder_name: str
 
 
-async def set_prenote(s: AsyncSession, enrolment_id: uuid.UUID, trace: str,
-                      file_id: uuid.UUID, effective_on: date, live_from: date) -> None:
+async def waiting_prenotes(s: AsyncSession) -> list[WaitingPrenote]:
+    """Active bank enrolments whose prenote is in no file yet (locked for the cut), with the
+    account number the entry shows."""
+    return all_as(WaitingPrenote, await s.execute(text(
+        "SELECT e.id, e.account_id, coalesce(a.number, '') AS account_number, "
+        "e.routing_number, e.account_type, e.account_token, e.holder_name "
+        "FROM autopay_enrolments e LEFT JOIN accounts a ON a.id = e.account_id "
+        "WHERE e.status = 'active' AND e.method = 'bank' AND e.prenote_required "
+        "AND e.prenote_trace IS NULL ORDER BY e.enrolled_at, e.id FOR UPDATE OF e")))
+
+
+async def set_prenotes(s: AsyncSession, file_id: uuid.UUID, effective_on: date,
+                       live_from: date, traces: Sequence[tuple[uuid.UUID, str]]) -> None:
+    """The prenotes written in a file, in one statement: trace, file, settlement, live date."""
+    if not traces:
+        return
     await s.execute(text(
-        "UPDATE autopay_enrolments SET prenote_trace = :t, prenote_file_id = :f, "
-        "prenote_effective_on = :e, live_from = :l WHERE id = :id"),
-        {"id": enrolment_id, "t": trace, "f": file_id, "e": effective_on, "l": live_from})
+        "UPDATE autopay_enrolments e SET prenote_trace = x.trace, prenote_file_id = :f, "
+        "prenote_effective_on = :e, live_from = :l FROM unnest(CAST(:ids AS uuid[]), "
+        "CAST(:traces AS text[])) AS x(id, trace) WHERE e.id = x.id"),
+        {"f": file_id, "e": effective_on, "l": live_from, "ids": [t[0] for t in traces],
+         "traces": [t[1] for t in traces]})
 
 
 async def correct_bank_account(s: AsyncSession, enrolment_id: uuid.UUID, *, routing: str,
@@ -287,30 +306,47 @@ async def scheduled_totals(s: AsyncSession, account_ids: Sequence[uuid.UUID]
     return {r.account_id: Decimal(r.total) for r in rows}
 
 
-async def insert_debit(s: AsyncSession, *, enrolment_id: uuid.UUID, account_id: uuid.UUID,
-                       bill_id: uuid.UUID, method: str, amount: Decimal, due_date: date,
-                       debit_on: date, scheduled_on: date) -> Debit | None:
-    """None when the bill got a debit meanwhile (a concurrent run)."""
-    return first_as(Debit, await s.execute(text(
+@dataclass(frozen=True, slots=True)
+class NewDebit:
+    enrolment_id: uuid.UUID
+    account_id: uuid.UUID
+    bill_id: uuid.UUID
+    method: str
+    amount: Decimal
+    due_date: date
+    debit_on: date
+
+
+async def insert_debits(s: AsyncSession, debits: Sequence[NewDebit],
+                        scheduled_on: date) -> list[Debit]:
+    """All in one INSERT; a bill that got a debit meanwhile (a concurrent run) is skipped."""
+    if not debits:
+        return []
+    cols = ("enrolment_id", "account_id", "bill_id", "method", "amount", "due_date", "debit_on")
+    casts = ("uuid", "uuid", "uuid", "text", "numeric", "date", "date")
+    return all_as(Debit, await s.execute(text(
         "INSERT INTO autopay_debits (id, enrolment_id, account_id, bill_id, method, amount, "
-        "due_date, debit_on, scheduled_on, status) VALUES (gen_random_uuid(), :e, :a, :b, :m, "
-        ":amt, :due, :on, :today, 'scheduled') ON CONFLICT (bill_id) WHERE status <> 'dropped' "
+        "due_date, debit_on, scheduled_on, status) SELECT gen_random_uuid(), x.enrolment_id, "
+        "x.account_id, x.bill_id, x.method, x.amount, x.due_date, x.debit_on, :today, "
+        "'scheduled' FROM unnest(" + ", ".join(
+            f"CAST(:{c} AS {t}[])" for c, t in zip(cols, casts, strict=True))
+        + f") WITH ORDINALITY AS x({', '.join(cols)}, ord) ORDER BY x.ord "
+        "ON CONFLICT (bill_id) WHERE status <> 'dropped' "
         f"DO NOTHING RETURNING {_DEBIT}"),
-        {"e": enrolment_id, "a": account_id, "b": bill_id, "m": method, "amt": amount,
-         "due": due_date, "on": debit_on, "today": scheduled_on}))
+        {"today": scheduled_on, **{c: [getattr(d, c) for d in debits] for c in cols}}))
 
 
 async def due_debits(s: AsyncSession, method: str, by: date) -> list[DueDebit]:
     """Scheduled debits of `method` with a debit date by `by`, locked, with the copy's word on
-    their bill, balance and account, and the account's other scheduled debits."""
-    return all_as(DueDebit, await s.execute(text(
+    their bill, balance and account, and the account's other scheduled debits (summed apart:
+    one GROUP BY over the accounts found, whatever the planner thinks of fresh rows)."""
+    due = all_as(DueDebit, await s.execute(text(
         "SELECT d.id, d.enrolment_id, d.account_id, d.amount, d.debit_on, "
         "b.status AS bill_status, bal.balance, coalesce(a.cash_only, false) AS cash_only, "
         "a.number AS account_number, e.status AS enrolment_status, e.live_from, "
         "e.prenote_required, e.routing_number, e.account_type, e.account_token, e.card_token, "
         "e.holder_name, "
-        "coalesce((SELECT sum(o.amount) FROM autopay_debits o WHERE o.account_id = d.account_id "
-        "AND o.status = 'scheduled' AND o.id <> d.id), 0) AS others "
+        "0 AS others "
         "FROM autopay_debits d JOIN autopay_enrolments e ON e.id = d.enrolment_id "
         "LEFT JOIN bills b ON b.id = d.bill_id "
         "LEFT JOIN balances bal ON bal.account_id = d.account_id "
@@ -318,6 +354,8 @@ async def due_debits(s: AsyncSession, method: str, by: date) -> list[DueDebit]:
         "WHERE d.status = 'scheduled' AND d.method = :m AND d.debit_on <= :by "
         "ORDER BY d.debit_on, d.account_id, d.due_date FOR UPDATE OF d"),
         {"m": method, "by": by}))
+    totals = await scheduled_totals(s, sorted({d.account_id for d in due}))
+    return [replace(d, others=totals.get(d.account_id, d.amount) - d.amount) for d in due]
 
 
 async def drop_debits(s: AsyncSession, ids: Sequence[uuid.UUID], reason: str) -> list[Debit]:
@@ -525,3 +563,16 @@ async def scheduled_of_bill(s: AsyncSession, bill_id: uuid.UUID) -> list[uuid.UU
     return [r[0] for r in (await s.execute(text(
         "SELECT id FROM autopay_debits WHERE bill_id = :b AND status = 'scheduled' "
         "FOR UPDATE"), {"b": bill_id})).all()]
+
+
+async def with_return_history(s: AsyncSession, account_ids: Sequence[uuid.UUID]
+                              ) -> set[uuid.UUID]:
+    """Of these accounts, those with a returned payment or a cash-only row (read only; the
+    returns feature owns both tables and decides, in `standing`, whether they are cash-only):
+    the others cannot be, so a day's run asks the returns rule only about these."""
+    if not account_ids:
+        return set()
+    return {r[0] for r in (await s.execute(text(
+        "SELECT account_id FROM payment_returns WHERE account_id = ANY(CAST(:a AS uuid[])) "
+        "UNION SELECT account_id FROM cash_only_accounts "
+        "WHERE account_id = ANY(CAST(:a AS uuid[]))"), {"a": list(account_ids)})).all()}

@@ -237,11 +237,11 @@ async def run(s: AsyncSession, who: Principal, today: date, processor: Processor
     await repo.lock(s, "run")
     bills = await repo.due_bills(s, today + timedelta(days=settings.autopay_lead_days))
     pending = await repo.scheduled_totals(s, sorted({b.account_id for b in bills}))
-    scheduled: list[Debit] = []
+    held = await _cash_only(s, [b.account_id for b in bills if b.method == "bank"], today)
+    planned: list[repo.NewDebit] = []
     skipped: list[Skipped] = []
     for b in bills:
-        if b.method == "bank" and (b.cash_only or await standing.holds_cash_only(
-                s, b.account_id, today)):
+        if b.method == "bank" and (b.cash_only or b.account_id in held):
             skipped.append(Skipped(account_id=b.account_id, bill_id=b.bill_id,
                                    reason="cash_only"))
             continue
@@ -255,14 +255,12 @@ async def run(s: AsyncSession, who: Principal, today: date, processor: Processor
             skipped.append(Skipped(account_id=b.account_id, bill_id=b.bill_id,
                                    reason=str(owed.reason)))
             continue
-        debit_on = _debit_date(b, today, settings)
-        d = await repo.insert_debit(s, enrolment_id=b.enrolment_id, account_id=b.account_id,
-                                    bill_id=b.bill_id, method=b.method, amount=owed.amount,
-                                    due_date=b.due_date, debit_on=debit_on, scheduled_on=today)
-        if d is None:
-            continue
-        pending[b.account_id] = pending.get(b.account_id, Decimal("0")) + d.amount
-        scheduled.append(d)
+        planned.append(repo.NewDebit(
+            enrolment_id=b.enrolment_id, account_id=b.account_id, bill_id=b.bill_id,
+            method=b.method, amount=owed.amount, due_date=b.due_date,
+            debit_on=_debit_date(b, today, settings)))
+        pending[b.account_id] = pending.get(b.account_id, Decimal("0")) + owed.amount
+    scheduled = await repo.insert_debits(s, planned, today)
     await publish(s, [Event("payments.AutopayDebitScheduled", f"account:{d.account_id}", {
         "debit_id": str(d.id), "account_id": str(d.account_id), "bill_id": str(d.bill_id),
         "amount": str(d.amount), "debit_on": d.debit_on.isoformat(), "method": d.method})
@@ -274,6 +272,14 @@ async def run(s: AsyncSession, who: Principal, today: date, processor: Processor
     return RunOut(today=today, scheduled=[debit_out(d) for d in scheduled],
                   charged=[debit_out(d) for d in charged],
                   dropped=[debit_out(d) for d in dropped], skipped=skipped)
+
+
+async def _cash_only(s: AsyncSession, account_ids: list[uuid.UUID],
+                     on: date) -> set[uuid.UUID]:
+    """Which accounts payments holds cash-only on `on` (after returns, or a supervisor's flag),
+    asking the returns rule only about accounts with any return history."""
+    return {a for a in await repo.with_return_history(s, sorted(set(account_ids)))
+            if await standing.holds_cash_only(s, a, on)}
 
 
 def _debit_date(b: repo.DueBill, today: date, settings: Settings) -> date:
@@ -383,9 +389,10 @@ async def cut_file(s: AsyncSession, who: Principal, today: date,
     sending: list[tuple[DueDebit, Decimal]] = []
     dropped: list[Debit] = []
     held: list[uuid.UUID] = []
-    for d in await repo.due_debits(s, "bank", effective):
-        held_cash_only = await standing.holds_cash_only(s, d.account_id, effective)
-        review = _review(d, effective, d.prenote_required, held_cash_only)
+    due = await repo.due_debits(s, "bank", effective)
+    cash_only = await _cash_only(s, [d.account_id for d in due], effective)
+    for d in due:
+        review = _review(d, effective, d.prenote_required, d.account_id in cash_only)
         if review.verdict is Verdict.DROP:
             dropped += await repo.drop_debits(s, [d.id], review.reason or "dropped")
         elif review.verdict is Verdict.HOLD or review.amount is None:
@@ -398,8 +405,7 @@ async def cut_file(s: AsyncSession, who: Principal, today: date,
                           held=await _held(s, held))
     ring = keyring(settings)
     entries = [_entry(ring, e.id, e.routing_number, e.account_type, e.account_token,
-                      e.holder_name, Decimal("0"), (await _account(s, e.account_id)).number)
-               for e in prenotes]
+                      e.holder_name, Decimal("0"), e.account_number) for e in prenotes]
     entries += [_entry(ring, d.enrolment_id, d.routing_number, d.account_type,
                        d.account_token, d.holder_name, amount, d.account_number or "")
                 for d, amount in sending]
@@ -422,9 +428,9 @@ async def cut_file(s: AsyncSession, who: Principal, today: date,
         entry_hash=written.entry_hash, block_count=written.block_count,
         first_trace_seq=first, last_trace_seq=first + len(entries) - 1, cut_by=who.sub))
     traces = [w.trace_number for w in written.entries]
-    for e, trace in zip(prenotes, traces[:len(prenotes)], strict=True):
-        await repo.set_prenote(s, e.id, trace, file_id, effective, domain.earliest_live_debit(
-            effective, CALENDAR, settings.autopay_prenote_days))
+    await repo.set_prenotes(s, file_id, effective, domain.earliest_live_debit(
+        effective, CALENDAR, settings.autopay_prenote_days), [
+        (e.id, trace) for e, trace in zip(prenotes, traces[:len(prenotes)], strict=True)])
     payments = await posting.post_autopay(s, AUTOPAY, [posting_domain.BankDebitLine(
         key=f"autopay:{d.id}", account_id=str(d.account_id), account_number=d.account_number
         or "", amount=amount, received_on=effective) for d, amount in sending])
