@@ -131,6 +131,10 @@ class Settings(BaseSettings):
     #: Banking days after a prenote's settlement before live debits (NACHA: at least 3).
     autopay_prenote_days: int = Field(default=3, ge=3, le=30)
 
+    #: The collections delinquency policy (TOML); unset: services/collections/config/policy.toml.
+    #: Checked against SB 998's floors when loaded: collections refuses to start on a breach.
+    collections_policy: Path | None = None
+
     # ---- payments: returned payments and cash-only (pay-returns) ----
     #: The returned-payment fee assessed with a returned check or ACH return (0 disables it).
     payments_returned_fee: Decimal = Field(default=Decimal("25.00"), ge=0, max_digits=14,

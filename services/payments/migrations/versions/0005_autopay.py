@@ -3,13 +3,13 @@ from bills, the NACHA files sent to the district's bank, and the bank's returns 
 Payments learn the `autopay` channel (a bank debit in a NACHA file).
 
 Revision ID: payments_0005_autopay
-Revises: payments_0005_returns (pay-returns' migration, merged into this branch for its
-return_payment; the integrator chains the 0005s on main)
+Revises: payments_0005_refunds (the 0005s are chained in the order they reached main:
+returns, refunds, autopay)
 """
 from alembic import op
 
 revision = "payments_0005_autopay"
-down_revision = "payments_0005_returns"
+down_revision = "payments_0005_refunds"
 branch_labels = None
 depends_on = None
 
