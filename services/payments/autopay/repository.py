@@ -576,3 +576,28 @@ async def with_return_history(s: AsyncSession, account_ids: Sequence[uuid.UUID]
         "SELECT account_id FROM payment_returns WHERE account_id = ANY(CAST(:a AS uuid[])) "
         "UNION SELECT account_id FROM cash_only_accounts "
         "WHERE account_id = ANY(CAST(:a AS uuid[]))"), {"a": list(account_ids)})).all()}
+
+
+async def sealed_enrolments(s: AsyncSession) -> list[tuple[uuid.UUID, str]]:
+    return [(r[0], str(r[1])) for r in (await s.execute(text(
+        "SELECT id, account_token FROM autopay_enrolments WHERE account_token IS NOT NULL "
+        "ORDER BY id FOR UPDATE"))).all()]
+
+
+async def sealed_files(s: AsyncSession) -> list[tuple[uuid.UUID, str]]:
+    return [(r[0], str(r[1])) for r in (await s.execute(text(
+        "SELECT id, content_sealed FROM autopay_files ORDER BY id FOR UPDATE"))).all()]
+
+
+async def reseal(s: AsyncSession, enrolments: Sequence[tuple[uuid.UUID, str]],
+                 files: Sequence[tuple[uuid.UUID, str]]) -> None:
+    if enrolments:
+        await s.execute(text(
+            "UPDATE autopay_enrolments e SET account_token = x.token FROM unnest("
+            "CAST(:ids AS uuid[]), CAST(:tokens AS text[])) AS x(id, token) WHERE e.id = x.id"),
+            {"ids": [e[0] for e in enrolments], "tokens": [e[1] for e in enrolments]})
+    if files:
+        await s.execute(text(
+            "UPDATE autopay_files f SET content_sealed = x.sealed FROM unnest("
+            "CAST(:ids AS uuid[]), CAST(:sealed AS text[])) AS x(id, sealed) WHERE f.id = x.id"),
+            {"ids": [f[0] for f in files], "sealed": [f[1] for f in files]})

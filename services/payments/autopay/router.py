@@ -23,6 +23,7 @@ from services.payments.autopay.schemas import (
     FileCutOut,
     FileIn,
     ReturnImportOut,
+    RotateOut,
     RunIn,
     RunOut,
 )
@@ -32,6 +33,7 @@ router = APIRouter(prefix="/api/payments", tags=["payments-autopay"], route_clas
 Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech",
                                                    "supervisor"))]
 Operator = Annotated[Principal, Depends(require_roles("billing_tech", "supervisor"))]
+Admin = Annotated[Principal, Depends(require_roles("admin", "supervisor"))]
 Customer = Annotated[Principal, Depends(require_roles("customer", "csr1", "csr2",
                                                       "billing_tech", "supervisor"))]
 
@@ -75,6 +77,14 @@ async def account_debits(account_id: uuid.UUID, session: SessionDep,
                          _: Staff) -> list[DebitOut]:
     """The account's autopay debits, newest bill first."""
     return await service.debits(session, account_id)
+
+
+@router.post("/autopay/bank-keys/rotate", response_model=RotateOut,
+             responses=problem_responses(401, 403))
+async def rotate_bank_keys(session: SessionDep, who: Admin) -> RotateOut:
+    """Re-seal every stored bank account number and NACHA file under the newest key of
+    `TAPLINE_BANK_KEYS`, so an old key can then be dropped (README). Safe to repeat."""
+    return await service.rotate_keys(session, who)
 
 
 @router.post("/autopay/run", response_model=RunOut,
@@ -137,6 +147,15 @@ async def portal_enrol(account_id: uuid.UUID, body: EnrolIn, request: Request,
     ensure_own_account(who, account_id)
     return await service.enrol(session, who, account_id, body, utility_today(),
                                _processor(request))
+
+
+@router.get("/portal/accounts/{account_id}/autopay/debits", response_model=list[DebitOut],
+            responses=problem_responses(401, 403, 404))
+async def portal_debits(account_id: uuid.UUID, session: SessionDep,
+                        who: Customer) -> list[DebitOut]:
+    """The customer's autopay debits: what will be taken and when, and what was."""
+    ensure_own_account(who, account_id)
+    return await service.debits(session, account_id)
 
 
 @router.delete("/portal/accounts/{account_id}/autopay", response_model=EnrolmentOut,

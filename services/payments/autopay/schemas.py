@@ -149,3 +149,11 @@ class ReturnImportOut(BaseModel):
     imported_at: datetime
     duplicate: bool
     lines: list[ReturnLine]
+
+
+class RotateOut(BaseModel):
+    """How many sealed values were re-sealed under `key_id` (the rest already were)."""
+
+    key_id: str
+    enrolments: int
+    files: int

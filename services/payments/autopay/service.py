@@ -36,6 +36,7 @@ from services.payments.autopay.schemas import (
     EnrolmentOut,
     FileCutOut,
     FileOut,
+    RotateOut,
     RunOut,
     Skipped,
 )
@@ -482,3 +483,21 @@ async def drop_for_bill(s: AsyncSession, bill_id: uuid.UUID, reason: str) -> lis
     """The bill's debit, while still scheduled, is dropped (a redelivery finds none left)."""
     return [debit_out(d) for d in await repo.drop_debits(
         s, await repo.scheduled_of_bill(s, bill_id), reason)]
+
+
+async def rotate_keys(s: AsyncSession, who: Principal) -> RotateOut:
+    """Every enrolment's account number and every kept file re-sealed under the newest bank
+    key (each with its own context, as sealed), in one transaction; audited without values."""
+    ring = keyring()
+    current = ring.current_key_id
+    await repo.lock(s, "file")
+    enrolments = [(e_id, ring.rotate(token, context=str(e_id)))
+                  for e_id, token in await repo.sealed_enrolments(s)
+                  if ring.needs_rotation(token)]
+    files = [(f_id, ring.rotate(sealed, context=f"autopay-file:{f_id}"))
+             for f_id, sealed in await repo.sealed_files(s) if ring.needs_rotation(sealed)]
+    await repo.reseal(s, enrolments, files)
+    if enrolments or files:
+        await audit.record(s, who, "rotate-bank-keys", "autopay_bank_keys", current,
+                           after={"enrolments": len(enrolments), "files": len(files)})
+    return RotateOut(key_id=current, enrolments=len(enrolments), files=len(files))
