@@ -52,6 +52,8 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
         "texttopay": {"texttopay_enrolments", "texttopay_messages", "texttopay_inbound"},
         "returns": {"payment_returns", "cash_only_accounts"},
+        "autopay": {"autopay_enrolments", "autopay_debits", "autopay_files",
+                    "autopay_return_imports", "autopay_returns"},
         "transfers": {"transfers"},
         "refunds": {"refunds", "check_requests", "deposit_releases"},
     },

@@ -10,6 +10,8 @@ from kernel.app import create_service_app
 from kernel.inbox import Handlers
 from kernel.settings import get_settings
 from kernel.sms.configured import from_settings as sms_from_settings
+from services.payments.autopay.handlers import handlers as autopay_handlers
+from services.payments.autopay.router import router as autopay_router
 from services.payments.batches.router import router as batches_router
 from services.payments.copy.handlers import handlers as copy_handlers
 from services.payments.copy.router import router as copy_router
@@ -32,7 +34,7 @@ NAME = "payments"
 def handlers() -> Handlers:
     # refunds after the copy: a deposit refund is sized on the balance the copy just took
     return (Handlers().merge(copy_handlers).merge(transfers_handlers).merge(refunds_handlers)
-            .merge(texttopay_handlers))
+            .merge(texttopay_handlers).merge(autopay_handlers))
 
 
 def create_app() -> FastAPI:
@@ -40,7 +42,7 @@ def create_app() -> FastAPI:
         NAME,
         routers=[copy_router, counter_router, batches_router, receipts_router,
                  lockbox_router, webhooks_router, returns_router, transfers_router,
-                 refunds_router, texttopay_router],
+                 refunds_router, texttopay_router, autopay_router],
         handlers=handlers(),
     )
     app.state.processor = from_settings(get_settings())
