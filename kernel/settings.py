@@ -111,6 +111,14 @@ class Settings(BaseSettings):
     #: a secret is rotated): `whsec_…`. Unset with the sandbox: one is generated per process.
     payments_webhook_secrets: SecretStr | None = None
 
+    # -- payments: customer portal payments (pay-portal) --
+    #: Where the sandbox processor delivers its webhooks (the demo's stand-in for a processor
+    #: calling us). Unset: this payments process's own webhook endpoint.
+    payments_sandbox_webhook_url: str | None = None
+    #: Days the daily recurring run still charges an occurrence it missed (the job did not run
+    #: on the day); older ones are skipped with the reason `missed`.
+    payments_recurring_catch_up_days: int = Field(default=5, ge=0, le=27)
+
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24
     inbox_max_attempts: int = 8

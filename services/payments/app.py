@@ -14,8 +14,12 @@ from services.payments.copy.handlers import handlers as copy_handlers
 from services.payments.copy.router import router as copy_router
 from services.payments.counter.router import router as counter_router
 from services.payments.lockbox.router import router as lockbox_router
+from services.payments.methods.router import router as methods_router
+from services.payments.portal.router import router as portal_router
 from services.payments.processors.configured import from_settings
+from services.payments.processors.sandbox_pages import router as sandbox_pages_router
 from services.payments.receipts.router import router as receipts_router
+from services.payments.recurring.router import router as recurring_router
 from services.payments.webhooks.router import router as webhooks_router
 
 NAME = "payments"
@@ -29,7 +33,9 @@ def create_app() -> FastAPI:
     app = create_service_app(
         NAME,
         routers=[copy_router, counter_router, batches_router, receipts_router,
-                 lockbox_router, webhooks_router],
+                 lockbox_router, webhooks_router,
+                 # pay-portal: customer payments, saved methods, schedules, sandbox pages
+                 portal_router, methods_router, recurring_router, sandbox_pages_router],
         handlers=handlers(),
     )
     app.state.processor = from_settings(get_settings())
