@@ -50,6 +50,9 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "batches": {"batches"},
         "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
+        "portal": {"portal_payments"},
+        "methods": {"saved_methods"},
+        "recurring": {"recurring_schedules", "recurring_charges"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")
