@@ -18,6 +18,7 @@ class SavedMethod:
     token: str
     kind: str
     display: str
+    processor_customer: str | None
     is_default: bool
     status: str
     saved_by: str
@@ -25,8 +26,8 @@ class SavedMethod:
     removed_at: datetime | None
 
 
-_COLS = ("id, account_id, processor, token, kind, display, is_default, status, saved_by, "
-         "created_at, removed_at")
+_COLS = ("id, account_id, processor, token, kind, display, processor_customer, is_default, "
+         "status, saved_by, created_at, removed_at")
 
 
 async def lock_account(s: AsyncSession, account_id: uuid.UUID) -> None:
@@ -83,6 +84,7 @@ class NewMethod:
     token: str
     kind: str
     display: str
+    processor_customer: str | None
     is_default: bool
     saved_by: str
     idempotency_key: str
@@ -91,8 +93,9 @@ class NewMethod:
 async def insert(s: AsyncSession, m: NewMethod) -> SavedMethod:
     r = (await s.execute(text(
         f"INSERT INTO saved_methods (id, account_id, processor, token, kind, display, "
-        f"is_default, status, saved_by, idempotency_key) VALUES (:id, :account_id, :processor, "
-        f":token, :kind, :display, :is_default, 'active', :saved_by, :idempotency_key) "
+        f"processor_customer, is_default, status, saved_by, idempotency_key) VALUES (:id, "
+        f":account_id, :processor, :token, :kind, :display, :processor_customer, :is_default, "
+        f"'active', :saved_by, :idempotency_key) "
         f"RETURNING {_COLS}"), {f: getattr(m, f) for f in NewMethod.__dataclass_fields__})).one()
     return SavedMethod(*r)
 

@@ -29,6 +29,7 @@ from services.payments.portal.schemas import PortalPaymentOut
 from services.payments.posting.service import require_key
 from services.payments.processors.base import ChargeRequest, MethodKind, Processor
 from services.payments.processors.hosted import open_setup, setup_token
+from services.payments.processors.reuse import prepare
 from services.payments.recurring import service as recurring
 
 
@@ -67,16 +68,19 @@ async def save(s: AsyncSession, who: Principal, processor: Processor, account_id
     same = await repo.active_by_token(s, account_id, processor.name, token)
     if same is not None:
         return method_out(same)  # saved already: once per account
-    found = await run_in_threadpool(processor.payment_method, token)
     active = await repo.active(s, account_id)
     domain.room_for_another(len(active))
+    method_id = portal_domain.payment_id(who.sub, f"method\n{key}")
+    found = await prepare(processor, token, account_ref=acct.number,
+                          idempotency_key=f"method-{method_id}")
     is_default = domain.becomes_default(body.default, len(active))
     if is_default:
         await repo.clear_default(s, account_id)
     m = await repo.insert(s, NewMethod(
-        id=uuid.uuid4(), account_id=account_id, processor=processor.name, token=found.token,
-        kind=found.kind.value, display=found.display, is_default=is_default,
-        saved_by=who.sub, idempotency_key=key))
+        id=method_id, account_id=account_id, processor=processor.name,
+        token=found.method.token, kind=found.method.kind.value, display=found.method.display,
+        processor_customer=found.customer, is_default=is_default, saved_by=who.sub,
+        idempotency_key=key))
     await audit.record(s, who, "save-payment-method", "saved_method", str(m.id),
                        after={"account_id": str(account_id), "kind": m.kind,
                               "display": m.display, "default": is_default})
@@ -147,7 +151,7 @@ async def charge_now(s: AsyncSession, who: Principal, processor: Processor,
     pp_id = portal_domain.payment_id(who.sub, key)
     charge = await run_in_threadpool(processor.charge, ChargeRequest(
         acct.number, amount, m.token, MethodKind(m.kind),
-        portal_domain.processor_key(pp_id)))
+        portal_domain.processor_key(pp_id), customer=m.processor_customer))
     out = await portal.record_charge(s, who, account_id, pp_id=pp_id, method_id=method_id,
                                      amount=amount, processor=processor.name, charge=charge,
                                      key=key)

@@ -54,6 +54,7 @@ class Due:
     method_processor: str
     method_token: str
     method_kind: str
+    method_customer: str | None
 
 
 _COLS = ("s.id, s.account_id, s.method_id, s.kind, s.day_of_month, s.amount_rule, s.amount, "
@@ -154,12 +155,13 @@ async def active_for_method(s: AsyncSession, method_id: uuid.UUID) -> list[uuid.
 async def due_candidates(s: AsyncSession, today: date) -> list[Due]:
     """Active schedules started by `today`, with their method, account number and balance."""
     rows = (await s.execute(text(
-        f"SELECT {_COLS}, a.number, b.balance, m.status, m.processor, m.token, m.kind "
+        f"SELECT {_COLS}, a.number, b.balance, m.status, m.processor, m.token, m.kind, "
+        f"m.processor_customer "
         f"FROM {_FROM} LEFT JOIN accounts a ON a.id = s.account_id "
         f"LEFT JOIN balances b ON b.account_id = s.account_id "
         f"WHERE s.status = 'active' AND s.start_on <= :t ORDER BY s.start_on, s.id"),
         {"t": today})).all()
-    return [Due(_schedule(tuple(r[:15])), r[15], r[16], r[17], r[18], r[19], r[20])
+    return [Due(_schedule(tuple(r[:15])), r[15], r[16], r[17], r[18], r[19], r[20], r[21])
             for r in rows]
 
 

@@ -220,7 +220,8 @@ async def _occurrence(s: AsyncSession, who: str, processor: Processor, due: Due,
     assert due.account_number is not None
     try:
         charge: Charge = await run_in_threadpool(processor.charge, ChargeRequest(
-            due.account_number, amount, due.method_token, MethodKind(due.method_kind), key))
+            due.account_number, amount, due.method_token, MethodKind(due.method_kind), key,
+            customer=due.method_customer))
     except UnknownPaymentMethod:
         await repo.settle(s, x.id, on, "skipped", "method_gone", None, None)
         await _stop(s, who, x.id, "method_gone", on)

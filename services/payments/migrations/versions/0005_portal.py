@@ -21,6 +21,8 @@ CREATE TABLE saved_methods (
     token       text NOT NULL,
     kind        text NOT NULL CHECK (kind IN ('card', 'us_bank_account')),
     display     text NOT NULL,
+    -- the processor's customer the method is attached to (Stripe), for off-session charges
+    processor_customer text,
     is_default  boolean NOT NULL DEFAULT false,
     status      text NOT NULL CHECK (status IN ('active', 'removed')),
     saved_by    text NOT NULL,
