@@ -155,3 +155,18 @@ async def test_a_saved_method_charged_now_posts_once_though_the_request_is_retri
     posted = await outbox(bound, "payments.PaymentPosted")
     assert [(p["payment"]["amount"], p["payment"]["tender"]) for p in posted] == [
         ("55.25", "card")]
+
+
+async def test_a_card_number_or_cvv_sent_alongside_is_refused_not_dropped(client, feed, auth,
+                                                                          bound, sandbox):
+    a = await make_account(feed)
+    me = customer(auth, a.id)
+    for path, body in [
+        (f"{P}/{a.id}/methods", {"token": "pm_card_visa", "card_number": CARD, "cvc": "123"}),
+        (f"{P}/{a.id}/payments/hosted", {"amount": "5.00", "number": CARD, "cvv": "123"}),
+    ]:
+        r = await client.post(path, json=body, headers={**me, "Idempotency-Key": path[-6:]})
+        assert r.status_code == 422, r.text
+        assert CARD not in r.text and "123" not in r.json()["detail"]
+    assert await table_count(bound, "saved_methods") == 0
+    assert await table_count(bound, "portal_payments") == 0

@@ -6,13 +6,14 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 
 class MethodIn(BaseModel):
     """Exactly one of `token` (from the processor's client-side fields, e.g. Stripe's `pm_…`)
     or `setup_id` (a completed setup page, `POST .../methods/setup`)."""
 
+    model_config = ConfigDict(extra="forbid")
     token: str | None = Field(default=None, max_length=200)
     setup_id: str | None = Field(default=None, max_length=100)
     default: StrictBool = False
@@ -31,6 +32,7 @@ class MethodOut(BaseModel):
 
 
 class SetupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     return_url: str = Field(default="/portal", max_length=500)
     cancel_url: str | None = Field(default=None, max_length=500)
 
@@ -41,5 +43,6 @@ class SetupOut(BaseModel):
 
 
 class ChargeNowIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     method_id: uuid.UUID
     amount: Decimal = Field(max_digits=14, decimal_places=2)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class OpenBillOut(BaseModel):
@@ -63,14 +63,12 @@ class AccountSummary(BaseModel):
 
 
 class HostedPaymentIn(BaseModel):
+    #: Nothing but these: a card number or CVV sent along is refused, never quietly dropped.
+    model_config = ConfigDict(extra="forbid")
+
     amount: Decimal = Field(max_digits=14, decimal_places=2,
                             description="What the customer pays (above zero)")
     return_url: str = Field(default="/portal", max_length=500,
                             description="Path on this site the processor's page returns to")
     cancel_url: str | None = Field(default=None, max_length=500,
                                    description="Path for a cancelled page (default return_url)")
-
-
-class SavedMethodChargeIn(BaseModel):
-    method_id: uuid.UUID
-    amount: Decimal = Field(max_digits=14, decimal_places=2)

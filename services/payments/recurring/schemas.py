@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from kernel.clock import Day
 
@@ -18,6 +18,7 @@ class ScheduleIn(BaseModel):
     `amount_rule` `fixed` takes `amount`; `balance` takes the balance due on the day (nothing
     when it is zero or a credit)."""
 
+    model_config = ConfigDict(extra="forbid")
     method_id: uuid.UUID
     kind: Literal["once", "monthly"]
     start_on: Day
@@ -58,6 +59,7 @@ class ScheduleOut(BaseModel):
 
 
 class RunIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     today: Day
 
 
