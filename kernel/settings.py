@@ -118,6 +118,10 @@ class Settings(BaseSettings):
     #: Days the daily recurring run still charges an occurrence it missed (the job did not run
     #: on the day); older ones are skipped with the reason `missed`.
     payments_recurring_catch_up_days: int = Field(default=5, ge=0, le=27)
+    #: The address customers reach Tapline at (`https://pay.example-water.org`): a processor's
+    #: own hosted page (Stripe Checkout) returns the customer to a portal path under it. Unset:
+    #: the gateway's local address.
+    payments_portal_public_url: str | None = None
 
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24

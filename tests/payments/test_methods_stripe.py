@@ -48,7 +48,8 @@ async def test_the_hosted_page_is_stripe_checkout_for_the_amount(client, feed, a
     assert sent.form["metadata[tapline_account]"] == [a.number]
     key = sent.form["metadata[tapline_idempotency_key]"][0]
     assert key.startswith("portal:") and sent.headers["Idempotency-Key"] == f"session-{key}"
-    assert sent.form["success_url"] == ["/portal/paid"]
+    # Stripe returns the customer to an absolute address: the portal's public one
+    assert sent.form["success_url"] == ["http://127.0.0.1:8000/portal/paid"]
 
 
 async def test_a_saved_card_is_attached_to_a_customer_and_charged_off_session(

@@ -17,6 +17,7 @@ from decimal import Decimal
 from starlette.concurrency import run_in_threadpool
 
 from kernel.errors import NotFound, Unprocessable
+from kernel.settings import Settings, get_settings
 from services.payments.processors.base import HostedSession, Processor
 from services.payments.processors.sandbox import SandboxProcessor
 
@@ -76,12 +77,24 @@ def sandbox_page_url(session_id: str) -> str:
     return f"{SANDBOX_PAGE}/{session_id}"
 
 
+def public_url(path: str, settings: Settings) -> str:
+    """A portal path as the absolute address a processor's own page returns to (Stripe takes
+    absolute URLs only). Our own sandbox page redirects to the path itself."""
+    base = settings.payments_portal_public_url or settings.url_for("gateway")
+    return base.rstrip("/") + path
+
+
 async def open_session(processor: Processor, *, account_ref: str, amount: Decimal,
                        idempotency_key: str, success_url: str,
                        cancel_url: str) -> HostedSession:
+    """`success_url` and `cancel_url` are paths on our own site."""
+    ours = isinstance(processor, SandboxProcessor)
+    settings = get_settings()
     session = await run_in_threadpool(
         processor.create_hosted_session, account_ref=account_ref, amount=amount,
-        idempotency_key=idempotency_key, success_url=success_url, cancel_url=cancel_url)
+        idempotency_key=idempotency_key,
+        success_url=success_url if ours else public_url(success_url, settings),
+        cancel_url=cancel_url if ours else public_url(cancel_url, settings))
     if isinstance(processor, SandboxProcessor):
         pages.put(session.session_id, Page(account_ref, success_url, cancel_url, session))
         return replace(session, url=sandbox_page_url(session.session_id))
