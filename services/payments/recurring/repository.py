@@ -165,19 +165,50 @@ async def due_candidates(s: AsyncSession, today: date) -> list[Due]:
             for r in rows]
 
 
-async def claim(s: AsyncSession, schedule_id: uuid.UUID, on: date, key: str) -> bool:
-    """The occurrence is this run's to charge. A concurrent run's uncommitted claim makes this
-    wait for it; once it commits, this one finds the row and gets False."""
-    r = await s.execute(text(
+async def claim_many(s: AsyncSession, occurrences: list[tuple[uuid.UUID, date, str]]
+                     ) -> set[tuple[uuid.UUID, date]]:
+    """Claims the occurrences for this run, in one statement and in key order (two runs claim
+    in the same order, so they wait for each other rather than deadlock). An occurrence already
+    claimed or settled, by an earlier run or a concurrent one (whose claim this waits on until
+    it commits), is not returned."""
+    if not occurrences:
+        return set()
+    rows = (await s.execute(text(
         "INSERT INTO recurring_charges (schedule_id, charge_on, outcome, processor_key) "
-        "VALUES (:i, :d, 'claimed', :k) ON CONFLICT DO NOTHING RETURNING schedule_id"),
-        {"i": schedule_id, "d": on, "k": key})
-    return r.first() is not None
+        "SELECT t.i, t.d, 'claimed', t.k FROM unnest(CAST(:ids AS uuid[]), "
+        "CAST(:dates AS date[]), CAST(:keys AS text[])) AS t(i, d, k) ORDER BY t.i, t.d "
+        "ON CONFLICT DO NOTHING RETURNING schedule_id, charge_on"),
+        {"ids": [o[0] for o in occurrences], "dates": [o[1] for o in occurrences],
+         "keys": [o[2] for o in occurrences]})).all()
+    return {(r[0], r[1]) for r in rows}
 
 
-async def settle(s: AsyncSession, schedule_id: uuid.UUID, on: date, outcome: str,
-                 reason: str | None, amount: Decimal | None, charge_ref: str | None) -> None:
+@dataclass(frozen=True, slots=True)
+class Settled:
+    schedule_id: uuid.UUID
+    charge_on: date
+    outcome: str
+    reason: str | None
+    amount: Decimal | None
+    charge_ref: str | None
+
+
+async def settle_many(s: AsyncSession, settled: list[Settled]) -> None:
+    if not settled:
+        return
     await s.execute(text(
-        "UPDATE recurring_charges SET outcome = :o, reason = :r, amount = :m, charge_ref = :c, "
-        "run_at = now() WHERE schedule_id = :i AND charge_on = :d"),
-        {"i": schedule_id, "d": on, "o": outcome, "r": reason, "m": amount, "c": charge_ref})
+        "UPDATE recurring_charges c SET outcome = t.o, reason = t.r, amount = t.m, "
+        "charge_ref = t.c, run_at = now() FROM unnest(CAST(:ids AS uuid[]), "
+        "CAST(:dates AS date[]), CAST(:outcomes AS text[]), CAST(:reasons AS text[]), "
+        "CAST(:amounts AS numeric[]), CAST(:refs AS text[])) AS t(i, d, o, r, m, c) "
+        "WHERE c.schedule_id = t.i AND c.charge_on = t.d"),
+        {"ids": [x.schedule_id for x in settled], "dates": [x.charge_on for x in settled],
+         "outcomes": [x.outcome for x in settled], "reasons": [x.reason for x in settled],
+         "amounts": [x.amount for x in settled], "refs": [x.charge_ref for x in settled]})
+
+
+async def release(s: AsyncSession, schedule_id: uuid.UUID, on: date) -> None:
+    """Gives a claim back (the processor did not answer): the next run tries again."""
+    await s.execute(text(
+        "DELETE FROM recurring_charges WHERE schedule_id = :i AND charge_on = :d "
+        "AND outcome = 'claimed'"), {"i": schedule_id, "d": on})

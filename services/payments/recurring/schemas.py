@@ -66,6 +66,7 @@ class RunIn(BaseModel):
 class RunItem(BaseModel):
     schedule_id: uuid.UUID
     account_id: uuid.UUID
+    kind: str
     charge_on: date
     outcome: str
     reason: str | None = None
