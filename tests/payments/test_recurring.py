@@ -254,3 +254,31 @@ async def test_two_runs_at_once_charge_each_occurrence_once(fresh_database):
         assert [(r[0], r[1]) for r in rows] == [("succeeded", Decimal("40.00"))]
     finally:
         await db.dispose()
+
+
+async def test_a_charge_the_processor_did_not_answer_is_tried_again_by_the_next_run(
+        client, feed, auth, bound, service_apps, sandbox):
+    from services.payments.processors.base import ProcessorUnavailable
+
+    a = await make_account(feed)
+    me = customer(auth, a.id)
+    m = await save_method(client, me, a.id)
+    await schedule(client, me, a.id, m["id"])
+    state = service_apps["payments"].state
+
+    class Down:
+        name = "sandbox"
+
+        def charge(self, request):
+            raise ProcessorUnavailable("timed out")
+
+    state.processor = Down()
+    try:
+        (item,) = await run(client, auth, FIFTH)
+    finally:
+        state.processor = sandbox
+    assert (item["outcome"], item["reason"]) == ("retry", "processor_unavailable")
+    assert await table_count(bound, "recurring_charges") == 0
+    (again,) = await run(client, auth, FIFTH + timedelta(days=1))  # within the catch-up
+    assert (again["charge_on"], again["outcome"]) == (FIFTH.isoformat(), "succeeded")
+    assert len(charges(sandbox)) == 1
