@@ -116,12 +116,22 @@ class Settings(BaseSettings):
     #: calling us). Unset: this payments process's own webhook endpoint.
     payments_sandbox_webhook_url: str | None = None
     #: Days the daily recurring run still charges an occurrence it missed (the job did not run
-    #: on the day); older ones are skipped with the reason `missed`.
+    #: on the day); older ones are not charged.
     payments_recurring_catch_up_days: int = Field(default=5, ge=0, le=27)
     #: The address customers reach Tapline at (`https://pay.example-water.org`): a processor's
     #: own hosted page (Stripe Checkout) returns the customer to a portal path under it. Unset:
     #: the gateway's local address.
     payments_portal_public_url: str | None = None
+    # ---- payments: returned payments and cash-only (pay-returns) ----
+    #: The returned-payment fee assessed with a returned check or ACH return (0 disables it).
+    payments_returned_fee: Decimal = Field(default=Decimal("25.00"), ge=0, max_digits=14,
+                                           decimal_places=2)
+    #: An account is cash-only after this many returns within the window ...
+    payments_cash_only_returns: int = Field(default=2, ge=1)
+    #: ... of this many months ...
+    payments_cash_only_window_months: int = Field(default=12, ge=1, le=120)
+    #: ... for this many months after the last of them.
+    payments_cash_only_months: int = Field(default=12, ge=1, le=120)
 
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24

@@ -53,6 +53,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "portal": {"portal_payments"},
         "methods": {"saved_methods"},
         "recurring": {"recurring_schedules", "recurring_charges"},
+        "returns": {"payment_returns", "cash_only_accounts"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

@@ -20,6 +20,7 @@ from services.payments.processors.configured import from_settings
 from services.payments.processors.sandbox_pages import router as sandbox_pages_router
 from services.payments.receipts.router import router as receipts_router
 from services.payments.recurring.router import router as recurring_router
+from services.payments.returns.router import router as returns_router
 from services.payments.webhooks.router import router as webhooks_router
 
 NAME = "payments"
@@ -33,7 +34,7 @@ def create_app() -> FastAPI:
     app = create_service_app(
         NAME,
         routers=[copy_router, counter_router, batches_router, receipts_router,
-                 lockbox_router, webhooks_router,
+                 lockbox_router, webhooks_router, returns_router,
                  # pay-portal: customer payments, saved methods, schedules, sandbox pages
                  portal_router, methods_router, recurring_router, sandbox_pages_router],
         handlers=handlers(),

@@ -172,3 +172,17 @@ async def test_the_sandbox_pages_exist_only_with_the_sandbox(client, service_app
     finally:
         state.processor = configured
     assert (await client.get("/api/payments/sandbox/pay/cs_sbx_unknown")).status_code == 404
+
+
+async def test_a_returned_check_shows_as_returned_in_the_history(client, feed, auth, cashier,
+                                                                 drawer):
+    from tests.payments.returns_helpers import counter_check, return_check
+
+    a = await make_account(feed)
+    paid = await counter_check(client, cashier, drawer, a.number, "100.00")
+    kept = await counter_check(client, cashier, drawer, a.number, "20.00", tender="cash")
+    r = await return_check(client, cashier, paid["id"], code="NSF")
+    assert r.status_code == 201, r.text
+    s = (await client.get(f"{P}/{a.id}", headers=customer(auth, a.id))).json()
+    assert {h["payment_id"]: (h["status"], h["returned_amount"]) for h in s["payments"]} == {
+        paid["id"]: ("returned", "100.00"), kept["id"]: ("posted", "0.00")}

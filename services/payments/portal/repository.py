@@ -1,5 +1,5 @@
 """All SQL of the portal: the payments a customer started (`portal_payments`), and what the
-customer sees from payments' copy and its payments (read only)."""
+customer sees from payments' copy, its payments and their reversals and returns (read only)."""
 
 from __future__ import annotations
 
@@ -82,13 +82,16 @@ async def open_bills(s: AsyncSession, account_id: uuid.UUID) -> list[Bill]:
 
 
 async def history(s: AsyncSession, account_id: uuid.UUID, limit: int) -> list[HistoryRow]:
-    """Posted payments, newest first, with what processors reversed of each (refunds,
-    chargebacks, ACH returns)."""
+    """Posted payments, newest first, with what was reversed of each: by the processor
+    (refunds, chargebacks, ACH returns) or by the bank (a returned check, an autopay debit)."""
     return [HistoryRow(*r) for r in (await s.execute(text(
         "SELECT p.id, p.receipt_number, p.received_on, p.amount, p.tender, p.channel, "
-        "coalesce((SELECT sum(r.amount) FROM processor_payments pr JOIN processor_reversals r "
-        "ON r.processor = pr.processor AND r.payment_ref = pr.payment_ref "
-        "AND r.applied_at IS NOT NULL WHERE pr.payment_id = p.id), 0) AS returned "
+        "CAST(coalesce((SELECT sum(r.amount) FROM processor_payments pr "
+        "JOIN processor_reversals r ON r.processor = pr.processor "
+        "AND r.payment_ref = pr.payment_ref AND r.applied_at IS NOT NULL "
+        "WHERE pr.payment_id = p.id), 0) "
+        "+ coalesce((SELECT x.amount FROM payment_returns x WHERE x.payment_id = p.id), 0) "
+        "AS numeric(14,2)) AS returned "
         "FROM payments p WHERE p.account_id = :a AND p.status = 'posted' "
         "ORDER BY p.received_on DESC, p.receipt_number DESC LIMIT :n"),
         {"a": account_id, "n": limit})).all()]

@@ -3,12 +3,12 @@ methods (processor tokens only), and recurring or date-scheduled payments with o
 per (schedule, date).
 
 Revision ID: payments_0005_portal
-Revises: payments_0004
+Revises: payments_0005_returns (main: chained after the returns migration merged before it)
 """
 from alembic import op
 
 revision = "payments_0005_portal"
-down_revision = "payments_0004"
+down_revision = "payments_0005_returns"
 branch_labels = None
 depends_on = None
 
