@@ -38,6 +38,10 @@ async def test_the_first_saved_method_is_the_default_and_a_new_default_replaces_
         ("SANDBOX BANK •••• 6789", True), ("visa •••• 4242", False)]
     back = await client.post(f"{P}/{a.id}/methods/{visa['id']}/default", headers=me)
     assert back.json()["is_default"] is True
+    await client.delete(f"{P}/{a.id}/methods/{visa['id']}", headers=me)
+    listed = (await client.get(f"{P}/{a.id}/methods", headers=me)).json()
+    assert [(m["display"], m["is_default"]) for m in listed] == [
+        ("SANDBOX BANK •••• 6789", True)]  # the one left becomes the default
 
 
 async def test_a_retried_save_and_the_same_token_again_keep_one_method(client, feed, auth,

@@ -101,6 +101,8 @@ async def test_a_declined_card_posts_nothing(client, feed, auth, bound, sandbox)
                                  headers={**me, "Idempotency-Key": "k"})).json()
     r = await client.post(started["url"], data={"method": "pm_card_chargeDeclined"})
     assert r.status_code == 402 and "declined" in r.text
+    other = await client.post(started["url"], data={"method": "pm_card_visa"})
+    assert other.status_code == 409 and "already submitted" in other.text
     assert await table_count(bound, "payments") == 0
     assert len(charges(sandbox, "payment.failed")) == 1
     s = (await client.get(f"{P}/{a.id}", headers=me)).json()

@@ -120,7 +120,8 @@ async def make_default(s: AsyncSession, who: Principal, account_id: uuid.UUID,
 
 async def remove(s: AsyncSession, who: Principal, account_id: uuid.UUID,
                  method_id: uuid.UUID) -> MethodOut:
-    """Removes the method (a second removal answers the same) and stops its schedules."""
+    """Removes the method (a second removal answers the same) and stops its schedules; when it
+    was the default, the oldest method left becomes the default."""
     await portal.account(s, who, account_id)
     await repo.lock_account(s, account_id)
     m = await _method(s, account_id, method_id)
@@ -128,6 +129,9 @@ async def remove(s: AsyncSession, who: Principal, account_id: uuid.UUID,
         return method_out(m)
     removed = await repo.remove(s, method_id, who.sub)
     assert removed is not None
+    rest = await repo.active(s, account_id)
+    if m.is_default and rest:  # the oldest method left becomes the default
+        await repo.set_default(s, rest[0].id)
     await recurring.stop_for_method(s, who, method_id, reason="method_removed")
     await audit.record(s, who, "remove-payment-method", "saved_method", str(method_id),
                        before={"display": m.display, "default": m.is_default})

@@ -26,7 +26,11 @@ from starlette.concurrency import run_in_threadpool
 from kernel.errors import NotFound, Unprocessable
 from services.payments.processors.base import ChargeStatus
 from services.payments.processors.hosted import Page, pages
-from services.payments.processors.sandbox import TEST_METHODS, SandboxProcessor
+from services.payments.processors.sandbox import (
+    TEST_METHODS,
+    IdempotencyKeyReused,
+    SandboxProcessor,
+)
 from services.payments.processors.sandbox_courier import deliver_for
 
 router = APIRouter(prefix="/api/payments/sandbox", tags=["payments-sandbox"])
@@ -96,7 +100,12 @@ async def pay(session_id: str, method: Choice, request: Request) -> Response:
     page = _page(session_id)
     if method not in TEST_METHODS:
         raise Unprocessable("Choose one of the sandbox's test methods", field="method")
-    charge = await run_in_threadpool(processor.complete_hosted_session, session_id, method)
+    try:
+        charge = await run_in_threadpool(processor.complete_hosted_session, session_id, method)
+    except IdempotencyKeyReused:  # paid (or declined) with another method already
+        return _html("Payment page already used", (
+            "<p>This payment was already submitted. Start a new payment to try another "
+            f'method.</p><p><a href="{escape(page.cancel_url)}">Return</a></p>'), status=409)
     task = BackgroundTask(deliver_for, request.app.state, [charge.payment_id])
     if charge.status is ChargeStatus.FAILED:
         declined = _html("Payment declined", (
