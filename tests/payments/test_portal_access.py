@@ -1,7 +1,8 @@
 """Who reaches what in payments, generated from the payments app's OpenAPI document so a new
 operation cannot be forgotten: a customer reaches only `/portal/...` operations, and there only
 the accounts their token names (another customer's account, or one that does not exist, is
-404 and nothing is written); every other payments operation refuses a customer (403)."""
+404 and nothing is written, as is another customer's method, schedule or payment named under
+the customer's own account); every other payments operation refuses a customer (403)."""
 
 from __future__ import annotations
 
@@ -87,7 +88,15 @@ async def test_a_customer_reaches_no_other_account_on_any_portal_operation(
             assert r.status_code == 404, (method_, tail, r.status_code, r.text)
             assert r.json()["code"] == "not-found"
     assert await counts(bound) == before
-    # and the same requests on the customer's own account reach the operations
+    # the customer's own account with the other customer's method, schedule or payment: 404
+    for (method_, tail), body in sorted(requests.items()):
+        if "{" not in tail and "method_id" not in (body or {}):
+            continue
+        path = P + "/" + mine.id + re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], tail)
+        r = await client.request(method_, path, json=body,
+                                 headers={**me, "Idempotency-Key": f"own{method_}{tail}"})
+        assert r.status_code == 404, (method_, tail, r.status_code, r.text)
+    assert await counts(bound) == before
     ok = await client.get(f"{P}/{mine.id}", headers=me)
     assert ok.status_code == 200
 
