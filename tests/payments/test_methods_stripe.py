@@ -18,6 +18,12 @@ from tests.payments.test_processors_stripe import (
     SESSION,
     RecordedStripe,
 )
+from tests.payments.test_processors_stripe_webhooks import (
+    SECRET,
+    intent,
+    payload,
+    stripe_signature,
+)
 
 CUSTOMER = {"id": "cus_QaNewCustomer", "object": "customer", "created": 1795789000,
             "livemode": False, "metadata": {"tapline_account": "x"}}
@@ -28,7 +34,7 @@ def recorded(service_apps: dict[str, Any]) -> Iterator[RecordedStripe]:
     state = service_apps["payments"].state
     configured = state.processor
     transport = RecordedStripe()
-    state.processor = StripeProcessor("sk_test_recorded", ["whsec_test"],
+    state.processor = StripeProcessor("sk_test_recorded", [SECRET],
                                       http_client=transport, max_network_retries=0)
     yield transport
     state.processor = configured
@@ -105,3 +111,24 @@ async def test_the_sandbox_setup_page_is_not_offered_with_stripe(client, feed, a
     r = await client.post(f"{P}/{a.id}/methods/setup", json={},
                           headers=customer(auth, a.id))
     assert (r.status_code, r.json()["code"]) == (422, "setup-not-offered")
+
+
+async def test_a_checkout_payment_posts_once_when_stripes_signed_webhook_arrives_twice(
+        client, feed, auth, bound, recorded):
+    a = await make_account(feed)
+    me = customer(auth, a.id)
+    recorded.answers.append((200, SESSION))
+    started = (await client.post(f"{P}/{a.id}/payments/hosted", json={"amount": "42.50"},
+                                 headers={**me, "Idempotency-Key": "h-1"})).json()
+    key = recorded.sent[0].form["metadata[tapline_idempotency_key]"][0]
+    # the customer paid on Stripe's page; Stripe reports the PaymentIntent with our metadata
+    body = payload("payment_intent.succeeded", intent(
+        metadata={"tapline_account": a.number, "tapline_idempotency_key": key}))
+    for expected in ("posted", "duplicate"):
+        r = await client.post("/api/payments/webhooks/stripe", content=body,
+                              headers={**stripe_signature(body, SECRET),
+                                       "content-type": "application/json"})
+        assert (r.status_code, r.json()["outcome"]) == (200, expected), r.text
+    assert await table_count(bound, "payments", "channel = 'processor'") == 1
+    got = (await client.get(f"{P}/{a.id}/payments/{started['id']}", headers=me)).json()
+    assert (got["status"], got["amount"]) == ("posted", "42.50")
