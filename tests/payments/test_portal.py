@@ -188,3 +188,21 @@ async def test_a_returned_check_shows_as_returned_in_the_history(client, feed, a
     s = (await client.get(f"{P}/{a.id}", headers=customer(auth, a.id))).json()
     assert {h["payment_id"]: (h["status"], h["returned_amount"]) for h in s["payments"]} == {
         paid["id"]: ("returned", "100.00"), kept["id"]: ("posted", "0.00")}
+
+
+async def test_a_bank_account_on_the_sandbox_page_posts_and_an_r01_one_is_then_returned(
+        client, feed, auth, bound, sandbox):
+    good, bad = await make_account(feed), await make_account(feed)
+    for acct, method in ((good, "pm_usBankAccount"), (bad, "pm_usBankAccount_insufficientFunds")):
+        me = customer(auth, acct.id, sub=f"c-{acct.id}")
+        url = (await client.post(f"{P}/{acct.id}/payments/hosted", json={"amount": "70.00"},
+                                 headers={**me, "Idempotency-Key": "k"})).json()["url"]
+        assert (await client.post(url, data={"method": method})).status_code == 303
+    posted = await outbox(bound, "payments.PaymentPosted")
+    assert sorted((p["payment"]["account_id"], p["payment"]["tender"]) for p in posted) == sorted(
+        [(good.id, "bank"), (bad.id, "bank")])
+    returned = await outbox(bound, "payments.PaymentReturned")
+    assert [(r["account_id"], r["reason"], r["return_code"]) for r in returned] == [
+        (bad.id, "ach_return", "R01")]
+    s = (await client.get(f"{P}/{bad.id}", headers=customer(auth, bad.id, sub="x"))).json()
+    assert [h["status"] for h in s["payments"]] == ["returned"]

@@ -8,6 +8,9 @@ caused them has committed (a background task), and retries a refused delivery a 
 as a processor does. Each message is sent once by a courier (a later delivery of the same one
 is the storm test's business, not the demo's); the endpoint dedupes by the message id anyway.
 
+A bank debit is settled at once before its messages go out (the sandbox's `settle`; a real
+processor takes days), so an R-coded test account is returned right after it posts.
+
 Tests give the app a courier whose transport is the payments app itself
 (`app.state.sandbox_courier`).
 """
@@ -15,6 +18,7 @@ Tests give the app a courier whose transport is the payments app itself
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -24,6 +28,7 @@ from typing import Any
 import httpx
 
 from kernel.clock import utc_now
+from kernel.errors import Conflict, NotFound
 from kernel.settings import Settings, get_settings
 from services.payments.processors.sandbox import SandboxProcessor, WebhookMessage
 
@@ -99,7 +104,12 @@ def courier_of(state: Any) -> SandboxCourier:
 
 async def deliver_for(state: Any, payment_refs: list[str]) -> None:
     """Background task after a request that charged through the processor: a sandbox's
-    webhooks go out; any other processor sends its own."""
+    webhooks go out; any other processor sends its own. The sandbox settles a bank debit at
+    once (a real one takes days), so the demo sees it post, and a test bank account that
+    names a return code is then returned."""
     processor = getattr(state, "processor", None)
     if isinstance(processor, SandboxProcessor) and payment_refs:
+        for ref in payment_refs:
+            with contextlib.suppress(Conflict, NotFound):  # a card: nothing to settle
+                processor.settle(ref)
         await courier_of(state).deliver(processor, payment_refs)
