@@ -282,3 +282,18 @@ async def test_a_charge_the_processor_did_not_answer_is_tried_again_by_the_next_
     (again,) = await run(client, auth, FIFTH + timedelta(days=1))  # within the catch-up
     assert (again["charge_on"], again["outcome"]) == (FIFTH.isoformat(), "succeeded")
     assert len(charges(sandbox)) == 1
+
+
+async def test_a_one_time_payment_the_job_missed_for_too_long_ends_uncharged(client, feed,
+                                                                            auth, bound,
+                                                                            sandbox):
+    a = await make_account(feed)
+    me = customer(auth, a.id)
+    m = await save_method(client, me, a.id)
+    s = await schedule(client, me, a.id, m["id"], kind="once", day_of_month=None)
+    late = START + timedelta(days=6)  # the default catch-up is 5 days
+    r = await client.post(RUN, json={"today": late.isoformat()}, headers=auth("system", "jobs"))
+    assert (r.json()["items"], r.json()["ended"]) == ([], [s["id"]])
+    assert charges(sandbox) == []
+    cancelled = await outbox(bound, "payments.RecurringPaymentCancelled")
+    assert [(c["schedule_id"], c["reason"]) for c in cancelled] == [(s["id"], "missed")]

@@ -41,8 +41,14 @@ def test_a_missed_day_is_caught_up_within_the_window_only():
 def test_nothing_is_due_before_the_start_or_after_the_end():
     assert due_dates(monthly(10, start=date(2027, 1, 11)), TODAY, 5) == []
     assert due_dates(monthly(10, end=date(2027, 1, 9)), TODAY, 5) == []
-    assert finished(monthly(10, end=date(2027, 1, 9)), TODAY)
-    assert not finished(monthly(10, end=TODAY), TODAY)
+    assert finished(monthly(10, end=date(2027, 1, 9)), TODAY, 5) == "ended"
+    assert finished(monthly(10, end=TODAY), TODAY, 5) is None
+
+
+def test_a_one_time_payment_missed_beyond_the_window_is_finished_as_missed():
+    once = Plan("once", None, "fixed", Decimal("5.00"), date(2027, 1, 4), None)
+    assert due_dates(once, TODAY, 5) == [] and finished(once, TODAY, 5) == "missed"
+    assert finished(once, date(2027, 1, 9), 5) is None
 
 
 def test_a_one_time_payment_is_due_on_its_date():

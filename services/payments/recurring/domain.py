@@ -83,9 +83,14 @@ def due_dates(p: Plan, today: date, catch_up_days: int) -> list[date]:
             and (p.end_on is None or d <= p.end_on)]
 
 
-def finished(p: Plan, today: date) -> bool:
-    """No occurrence is left after today (a monthly schedule past its end_on)."""
-    return p.kind == "monthly" and p.end_on is not None and p.end_on < today
+def finished(p: Plan, today: date, catch_up_days: int) -> str | None:
+    """Why no occurrence is left to charge after today's run: `ended` (a monthly schedule past
+    its end_on), `missed` (a one-time payment whose date is older than the catch-up window:
+    the job did not run in time, and a charge weeks late is not what the customer asked
+    for); None while it goes on."""
+    if p.kind == "monthly":
+        return "ended" if p.end_on is not None and p.end_on < today else None
+    return "missed" if p.start_on < today - timedelta(days=catch_up_days) else None
 
 
 def amount_due(p: Plan, balance: Decimal | None) -> Decimal | None:

@@ -185,13 +185,14 @@ async def run(s: AsyncSession, who: Principal, processor: Processor, today: date
     """Charges every occurrence due on `today` (see the module docstring); returns what it did
     and the processor payment ids whose webhooks follow."""
     work: list[_Work] = []
-    finishing: list[Schedule] = []
+    finishing: list[tuple[Schedule, str]] = []
     for due in await repo.due_candidates(s, today):
         p = plan_of(due.schedule)
         work += [_Work(due, on, domain.processor_key(str(due.schedule.id), on))
                  for on in domain.due_dates(p, today, catch_up_days)]
-        if domain.finished(p, today):
-            finishing.append(due.schedule)
+        why = domain.finished(p, today, catch_up_days)
+        if why is not None:
+            finishing.append((due.schedule, why))
     items: list[RunItem] = []
     refs: list[str] = []
     for start in range(0, len(work), CHUNK):
@@ -202,8 +203,8 @@ async def run(s: AsyncSession, who: Principal, processor: Processor, today: date
         if item.outcome != "retry" and item.kind == "once":
             await repo.end(s, item.schedule_id, "completed", item.reason or item.outcome,
                            who.sub)
-    ended = [x.id for x in finishing if await _stop(s, who.sub, x.id, "ended", today,
-                                                    status="ended")]
+    ended = [x.id for x, why in finishing if await _stop(s, who.sub, x.id, why, today,
+                                                         status="ended")]
     return RunOut(today=today, items=items, ended=ended), refs
 
 
