@@ -122,6 +122,11 @@ class Settings(BaseSettings):
     #: own hosted page (Stripe Checkout) returns the customer to a portal path under it. Unset:
     #: the gateway's local address.
     payments_portal_public_url: str | None = None
+
+    #: The collections delinquency policy (TOML); unset: services/collections/config/policy.toml.
+    #: Checked against SB 998's floors when loaded: collections refuses to start on a breach.
+    collections_policy: Path | None = None
+
     # ---- payments: returned payments and cash-only (pay-returns) ----
     #: The returned-payment fee assessed with a returned check or ACH return (0 disables it).
     payments_returned_fee: Decimal = Field(default=Decimal("25.00"), ge=0, max_digits=14,

@@ -54,6 +54,14 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "methods": {"saved_methods"},
         "recurring": {"recurring_schedules", "recurring_charges"},
         "returns": {"payment_returns", "cash_only_accounts"},
+        "transfers": {"transfers"},
+        "refunds": {"refunds", "check_requests", "deposit_releases"},
+    },
+    "collections": {
+        # the copy's tables are written only from events
+        "copy": {"accounts", "customers", "premises", "service_agreements", "bills",
+                 "ledger_entries", "balances", "appeals"},
+        "aging": set(),
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

@@ -3,12 +3,12 @@ methods (processor tokens only), and recurring or date-scheduled payments with o
 per (schedule, date).
 
 Revision ID: payments_0005_portal
-Revises: payments_0005_returns (main: chained after the returns migration merged before it)
+Revises: payments_0005_refunds (chained after the returns and refunds migrations merged before it)
 """
 from alembic import op
 
 revision = "payments_0005_portal"
-down_revision = "payments_0005_returns"
+down_revision = "payments_0005_refunds"
 branch_labels = None
 depends_on = None
 
