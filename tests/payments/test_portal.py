@@ -206,3 +206,18 @@ async def test_a_bank_account_on_the_sandbox_page_posts_and_an_r01_one_is_then_r
         (bad.id, "ach_return", "R01")]
     s = (await client.get(f"{P}/{bad.id}", headers=customer(auth, bad.id, sub="x"))).json()
     assert [h["status"] for h in s["payments"]] == ["returned"]
+
+
+async def test_a_payment_transferred_to_another_account_says_how_much_moved(
+        client, feed, auth, cashier, cashier2, drawer):
+    from tests.payments.refunds_helpers import key, take_cash
+
+    wrong, right = await make_account(feed), await make_account(feed)
+    p = await take_cash(client, drawer, cashier, wrong, "80.00", "pay-t1")
+    r = await client.post("/api/payments/transfers", headers=key(cashier2, "tr-1"), json={
+        "receipt_number": p["receipt_number"], "to_account_number": right.number,
+        "amount": "30.00", "reason": "Split with the neighbour's account"})
+    assert r.status_code == 201, r.text
+    s = (await client.get(f"{P}/{wrong.id}", headers=customer(auth, wrong.id))).json()
+    assert [(h["amount"], h["status"], h["transferred_amount"]) for h in s["payments"]] == [
+        ("80.00", "posted", "30.00")]

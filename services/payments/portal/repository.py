@@ -38,6 +38,7 @@ class HistoryRow:
     tender: str
     channel: str
     returned: Decimal
+    transferred: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,8 @@ async def open_bills(s: AsyncSession, account_id: uuid.UUID) -> list[Bill]:
 
 async def history(s: AsyncSession, account_id: uuid.UUID, limit: int) -> list[HistoryRow]:
     """Posted payments, newest first, with what was reversed of each: by the processor
-    (refunds, chargebacks, ACH returns) or by the bank (a returned check, an autopay debit)."""
+    (refunds, chargebacks, ACH returns) or by the bank (a returned check, an autopay debit);
+    and what staff moved of it to another account (a misapplied payment)."""
     return [HistoryRow(*r) for r in (await s.execute(text(
         "SELECT p.id, p.receipt_number, p.received_on, p.amount, p.tender, p.channel, "
         "CAST(coalesce((SELECT sum(r.amount) FROM processor_payments pr "
@@ -91,7 +93,9 @@ async def history(s: AsyncSession, account_id: uuid.UUID, limit: int) -> list[Hi
         "AND r.payment_ref = pr.payment_ref AND r.applied_at IS NOT NULL "
         "WHERE pr.payment_id = p.id), 0) "
         "+ coalesce((SELECT x.amount FROM payment_returns x WHERE x.payment_id = p.id), 0) "
-        "AS numeric(14,2)) AS returned "
+        "AS numeric(14,2)) AS returned, "
+        "CAST(coalesce((SELECT sum(t.amount) FROM transfers t WHERE t.payment_id = p.id "
+        "AND t.status = 'transferred'), 0) AS numeric(14,2)) AS transferred "
         "FROM payments p WHERE p.account_id = :a AND p.status = 'posted' "
         "ORDER BY p.received_on DESC, p.receipt_number DESC LIMIT :n"),
         {"a": account_id, "n": limit})).all()]

@@ -28,6 +28,8 @@ class HistoryOut(BaseModel):
     channel: str
     status: str
     returned_amount: Decimal
+    #: Moved to another account by staff (a payment applied to the wrong account).
+    transferred_amount: Decimal
 
 
 class PortalPaymentOut(BaseModel):

@@ -52,7 +52,8 @@ async def summary(s: AsyncSession, who: Principal, account_id: uuid.UUID) -> Acc
                              received_on=h.received_on, amount=h.amount, tender=h.tender,
                              channel=h.channel, status=domain.history_status(h.amount,
                                                                              h.returned),
-                             returned_amount=h.returned) for h in history],
+                             returned_amount=h.returned, transferred_amount=h.transferred)
+                  for h in history],
         started=[payment_out(p) for p in started])
 
 
