@@ -150,6 +150,17 @@ class Settings(BaseSettings):
     autopay_lead_days: int = Field(default=10, ge=1, le=60)
     #: Banking days after a prenote's settlement before live debits (NACHA: at least 3).
     autopay_prenote_days: int = Field(default=3, ge=3, le=30)
+    # -- payments: customer portal payments (pay-portal) --
+    #: Where the sandbox processor delivers its webhooks (the demo's stand-in for a processor
+    #: calling us). Unset: this payments process's own webhook endpoint.
+    payments_sandbox_webhook_url: str | None = None
+    #: Days the daily recurring run still charges an occurrence it missed (the job did not run
+    #: on the day); older ones are not charged.
+    payments_recurring_catch_up_days: int = Field(default=5, ge=0, le=27)
+    #: The address customers reach Tapline at (`https://pay.example-water.org`): a processor's
+    #: own hosted page (Stripe Checkout) returns the customer to a portal path under it. Unset:
+    #: the gateway's local address.
+    payments_portal_public_url: str | None = None
 
     #: The collections delinquency policy (TOML); unset: services/collections/config/policy.toml.
     #: Checked against SB 998's floors when loaded: collections refuses to start on a breach.

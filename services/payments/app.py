@@ -17,8 +17,12 @@ from services.payments.copy.handlers import handlers as copy_handlers
 from services.payments.copy.router import router as copy_router
 from services.payments.counter.router import router as counter_router
 from services.payments.lockbox.router import router as lockbox_router
+from services.payments.methods.router import router as methods_router
+from services.payments.portal.router import router as portal_router
 from services.payments.processors.configured import from_settings
+from services.payments.processors.sandbox_pages import router as sandbox_pages_router
 from services.payments.receipts.router import router as receipts_router
+from services.payments.recurring.router import router as recurring_router
 from services.payments.refunds.handlers import handlers as refunds_handlers
 from services.payments.refunds.router import router as refunds_router
 from services.payments.returns.router import router as returns_router
@@ -42,7 +46,9 @@ def create_app() -> FastAPI:
         NAME,
         routers=[copy_router, counter_router, batches_router, receipts_router,
                  lockbox_router, webhooks_router, returns_router, transfers_router,
-                 refunds_router, texttopay_router, autopay_router],
+                 refunds_router, texttopay_router, autopay_router,
+                 # pay-portal: customer payments, saved methods, schedules, sandbox pages
+                 portal_router, methods_router, recurring_router, sandbox_pages_router],
         handlers=handlers(),
     )
     app.state.processor = from_settings(get_settings())

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import string
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -141,7 +142,8 @@ class SandboxProcessor:
         the last four digits ever reach us."""
         if len(last4) != 4 or not last4.isdigit():
             raise ValueError("last4 is four digits")
-        token = "pm_sbx_" + secrets.token_hex(12)
+        # letters only: a run of seven digits reads as a card or account number and is refused
+        token = "pm_sbx_" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(24))
         maker = _card(token, "visa", last4, outcome) if kind is MethodKind.CARD else _bank(
             token, last4, outcome)
         with self._lock:
