@@ -20,11 +20,12 @@ __all__ = ["sandbox"]
 PORTAL = "/api/payments/portal/accounts/{account_id}"
 #: Operations with no customer or staff token: the processor's own (its signature, or the
 #: hosted page's unguessable session id, is the authentication).
-PROCESSOR = ("/api/payments/webhooks/", "/api/payments/sandbox/")
+PROCESSOR = ("/api/payments/webhooks/", "/api/payments/sandbox/", "/api/payments/sms/inbound/",
+             "/api/payments/sms/status/")
 #: Open to anyone: the service's health (the kernel's, no data).
 PUBLIC = {"/api/payments/health"}
 TABLES = ("portal_payments", "saved_methods", "recurring_schedules", "recurring_charges",
-          "outbox", "audit_log", "payments")
+          "autopay_enrolments", "texttopay_enrolments", "outbox", "audit_log", "payments")
 
 
 def operations(app: Any) -> list[tuple[str, str]]:
@@ -53,6 +54,16 @@ def bodies(ids: dict[str, str]) -> dict[tuple[str, str], dict[str, Any] | None]:
                                  "start_on": _start(), "amount_rule": "fixed",
                                  "amount": "5.00"},
         ("DELETE", "/schedules/{schedule_id}"): None,
+        ("GET", "/autopay"): None,
+        ("POST", "/autopay"): {"method": "bank", "routing_number": "122000247",
+                               "account_number": "98765432", "account_type": "checking"},
+        ("GET", "/autopay/debits"): None,
+        ("DELETE", "/autopay"): None,
+        ("GET", "/text-to-pay"): None,
+        ("POST", "/text-to-pay"): {"phone": "+15305550123",
+                                   "payment_method": "pm_card_mastercard"},
+        ("POST", "/text-to-pay/confirm"): {"code": "123456"},
+        ("DELETE", "/text-to-pay"): None,
     }
 
 
