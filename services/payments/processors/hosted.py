@@ -9,7 +9,6 @@ that page's. Either way the customer types a card on the processor's page, never
 
 from __future__ import annotations
 
-import secrets
 import threading
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -19,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from kernel.errors import NotFound, Unprocessable
 from kernel.settings import Settings, get_settings
 from services.payments.processors.base import HostedSession, Processor
-from services.payments.processors.sandbox import SandboxProcessor
+from services.payments.processors.sandbox import SandboxProcessor, sandbox_id
 
 #: Where the sandbox's page is served (through the gateway, like every payments route).
 SANDBOX_PAGE = "/api/payments/sandbox/pay"
@@ -109,7 +108,7 @@ def open_setup(processor: Processor, *, account_ref: str, success_url: str,
     if not isinstance(processor, SandboxProcessor):
         raise SetupNotOffered(f"{processor.name}: save a method with the token from its "
                               "client-side fields", field="token")
-    setup_id = "seti_sbx_" + secrets.token_hex(12)
+    setup_id = "seti_sbx_" + sandbox_id()
     pages.put(setup_id, Page(account_ref, success_url, cancel_url))
     return Setup(setup_id, f"{SANDBOX_SETUP_PAGE}/{setup_id}")
 
