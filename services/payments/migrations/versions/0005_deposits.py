@@ -2,12 +2,12 @@
 payment entries the end-of-day report ties out against.
 
 Revision ID: payments_0005_deposits
-Revises: payments_0005_texttopay (main took returns, refunds, text-to-pay first; written on payments_0004)
+Revises: payments_0005_portal (chained after the 0005s main took first; written on payments_0004)
 """
 from alembic import op
 
 revision = "payments_0005_deposits"
-down_revision = "payments_0005_texttopay"
+down_revision = "payments_0005_portal"
 branch_labels = None
 depends_on = None
 
