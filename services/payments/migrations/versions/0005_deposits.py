@@ -82,14 +82,15 @@ CREATE TABLE bank_deposit_items (
 
 -- Payments' copy of billing's payment and payment_reversal entries, from
 -- billing.LedgerEntryPosted (an entry is never edited: first heard is kept; rebuilt by replay).
+-- Ids are kept as billing wrote them (text): the copy never refuses what billing announced.
 CREATE TABLE ledger_payment_entries (
-    entry_id   uuid PRIMARY KEY,
-    account_id uuid NOT NULL,
+    entry_id   text PRIMARY KEY,
+    account_id text NOT NULL,
     kind       text NOT NULL CHECK (kind IN ('payment', 'payment_reversal')),
     amount     numeric(14,2) NOT NULL,
     posted_on  date NOT NULL,
     reference  text,
-    corrects   uuid,
+    corrects   text,
     posted_at  timestamptz NOT NULL
 );
 CREATE INDEX ledger_payment_entries_day_ix ON ledger_payment_entries (posted_on, kind);
