@@ -19,11 +19,17 @@ of the day depends on the count. `DAY_TEST_ACCOUNTS=3000` runs it at full size.
 
 Each step is a function of the `Day`; what a step takes it records in `day.taken`, what it
 returns in `day.returned`, and the final checks add those up. `one_return` returns the first
-mailed check (NSF) after the deposit, as the bank would. A step still to come from the helper
-building it in parallel (add it to `STEPS` where the comment says, recording what it takes):
-- `autopay_run_and_nacha_file` (pay-autopay): enrol an account, schedule its debit, run
-  autopay and produce the NACHA file; its payments post on channel `autopay` (settled by the
-  bank: `settled_by` `bank` in the report), recorded in `day.taken`.
+mailed check (NSF) after the deposit, as the bank would. `autopay_run_and_nacha_file` bills
+one more demo account through billing's API (a meter read, a one-account run prepared by the
+billing technician, approved and finalised by the supervisor), enrols it with a bank account
+and cuts the day's NACHA file, which carries its prenote. The demo district has no bills of its
+own, and a bank debit can only go once the prenote has aged (three banking days after it
+settles) and the bill falls due three weeks on, so the later days are reached by moving
+`today`, as autopay's endpoints take it: the run on the banking day before the debit settles,
+and that day's file, whose debit posts as a payment received on the file's effective date
+(channel `autopay`, settled by the `bank`). Both files read back in an independent NACHA
+library (achkit). What that debit takes is recorded in a second `Day`, `day.bank_day`, on the
+effective date, whose end-of-day report ties to billing's ledger for that date to the cent.
 """
 
 from __future__ import annotations
@@ -35,10 +41,11 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import achkit
 import asyncpg
 import httpx
 
@@ -46,12 +53,16 @@ from kernel.checkdigit import printed
 from kernel.clock import utility_today
 from kernel.settings import Settings, get_settings
 from services.accounts import demo as accounts_demo
+from services.payments.autopay.domain import BankingCalendar
 from services.payments.lockbox.sample import SampleBatch, SampleCheck, SampleFile
 from tapline.demo import DEMO_PASSWORD, load_demo
 from tests.faults.stack import running_stack
 from tests.payments.helpers import pdf_text
 
 API = "/api/payments"
+CAL = BankingCalendar()
+#: A routing number with a valid ABA check digit (Wells Fargo, California) and an account.
+ROUTING, BANK_ACCOUNT = "121042882", "000123456789"
 
 
 @dataclass
@@ -74,6 +85,11 @@ class Day:
     drawer_id: str = ""
     batch_id: str = ""
     deposit: dict[str, Any] = field(default_factory=dict)
+    #: (id, number, meter id, install read) of the demo account billed and debited by autopay
+    autopay_account: tuple[str, str, str, Decimal] | None = None
+    bill_total: Decimal = Decimal("0.00")
+    nacha: list[dict[str, Any]] = field(default_factory=list)  # the files, parsed by achkit
+    bank_day: Day | None = None  # the autopay debit's effective date, and what it took
 
     def who(self, role: str, key: bool = False) -> dict[str, str]:
         return {**self.tokens[role], **({"Idempotency-Key": uuid.uuid4().hex} if key else {})}
@@ -172,6 +188,103 @@ async def one_return(day: Day) -> None:
                               check.payment_id))
 
 
+async def bill_one_account(day: Day) -> str:
+    """Billing's own way: a read, a one-account run prepared by the billing technician and
+    approved and finalised by the supervisor; payments hears `billing.BillIssued`."""
+    assert day.autopay_account is not None
+    account_id, number, meter_id, install_read = day.autopay_account
+    read = await day.call("POST", "/api/billing/reads", "billing_tech", 201, json={
+        "meter_id": meter_id, "read_on": day.on.isoformat(),
+        "value": str(install_read + Decimal("14"))})
+    for x in read.get("exceptions", []):  # a first read after years may look unusual
+        await day.call("POST", f"/api/billing/reads/exceptions/{x['id']}/accept",
+                       "billing_tech", json={"reason": "read confirmed on site"})
+    run = await day.call("POST", f"/api/billing/runs/accounts/{account_id}", "billing_tech", 201,
+                         json={"period_start": (day.on - timedelta(days=29)).isoformat(),
+                               "period_end": day.on.isoformat(),
+                               "bill_date": day.on.isoformat()})
+    assert run["bills"] == 1 and Decimal(run["total"]) > 0, run
+    url = f"/api/billing/runs/{run['id']}"
+    await day.call("POST", f"{url}/prepare", "billing_tech")
+    await day.call("POST", f"{url}/approve", "supervisor")
+    fin = await day.call("POST", f"{url}/finalise", "supervisor")
+    assert fin["status"] == "finalised", fin
+    day.bill_total = Decimal(run["total"])
+    return str(fin["due_date"])
+
+
+async def open_bill_heard(day: Day, number: str, seconds: float = 60.0) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while True:
+        acct = await day.call("GET", f"{API}/accounts/{number}", "csr1")
+        if acct["open_bills"]:
+            return dict(acct)
+        assert time.monotonic() < deadline, f"payments never heard the bill of {number}"
+        await asyncio.sleep(0.5)
+
+
+async def nacha_file(day: Day, file: dict[str, Any]) -> dict[str, Any]:
+    """The file as the bank gets it, read by an independent NACHA library."""
+    r = await day.call("GET", f"{API}/autopay/files/{file['id']}", "supervisor")
+    assert r.headers["repr-digest"] == f"sha-256=:{file['sha256']}:"
+    assert achkit.validate(r.text) == {"ok": True, "errors": []}
+    parsed: dict[str, Any] = achkit.parse(r.text)
+    [batch] = parsed["batches"]
+    assert batch["effective_date"] == date.fromisoformat(file["effective_on"]).strftime("%y%m%d")
+    day.nacha.append(parsed)
+    return parsed
+
+
+async def autopay_run_and_nacha_file(day: Day) -> None:
+    """Bill an account, enrol it with a bank account (prenoted in today's file), then, on the
+    banking day before the bill's debit settles, run autopay and cut that day's file: the
+    debit posts as a payment received on the file's effective date."""
+    assert day.autopay_account is not None
+    account_id, number, _, _ = day.autopay_account
+    due = await bill_one_account(day)
+    heard = await open_bill_heard(day, number)
+    assert Decimal(heard["balance"]) == day.bill_total, heard
+    enrolled = await day.call("POST", f"{API}/autopay/accounts/{account_id}", "csr1", 201,
+                              json={"method": "bank", "routing_number": ROUTING,
+                                    "account_number": BANK_ACCOUNT,
+                                    "account_type": "checking"})
+    assert (enrolled["prenote_required"], enrolled["display"]) == (True, "checking ****6789")
+    # Today's file carries the prenote (a zero-dollar entry) and no money.
+    first = await day.call("POST", f"{API}/autopay/files", "billing_tech",
+                           json={"today": day.on.isoformat()})
+    assert (first["file"]["prenote_count"], first["file"]["debit_count"]) == (1, 0), first
+    [prenote] = (await nacha_file(day, first["file"]))["batches"][0]["entries"]
+    assert (prenote["txn_code"], prenote["amount_cents"], prenote["routing"]) == (
+        28, 0, ROUTING)
+    live_from = date.fromisoformat((await day.call(
+        "GET", f"{API}/autopay/accounts/{account_id}", "csr1"))["live_from"])
+    # Three weeks on: the debit settles on the due date's banking day, the prenote long aged.
+    settles = CAL.on_or_before(date.fromisoformat(due))
+    assert live_from < settles
+    run_on = CAL.previous_banking_day(settles)
+    run = await day.call("POST", f"{API}/autopay/run", "billing_tech",
+                         json={"today": run_on.isoformat()})
+    [debit] = run["scheduled"]
+    assert (debit["account_id"], Decimal(debit["amount"]), debit["debit_on"]) == (
+        account_id, day.bill_total, settles.isoformat()), debit
+    cut = await day.call("POST", f"{API}/autopay/files", "billing_tech", json={
+        "today": run_on.isoformat(), "effective_on": settles.isoformat()})
+    f = cut["file"]
+    assert (f["prenote_count"], f["debit_count"], Decimal(f["total"])) == (
+        0, 1, day.bill_total), cut
+    [sent] = cut["debits"]
+    assert sent["status"] == "sent" and sent["payment_id"], sent
+    parsed = await nacha_file(day, f)
+    [entry] = parsed["batches"][0]["entries"]
+    cents = int(day.bill_total * 100)
+    assert (entry["txn_code"], entry["amount_cents"], entry["routing"], entry["id_number"]) == (
+        27, cents, ROUTING, number)
+    assert (parsed["control"]["entry_addenda_count"], parsed["control"]["total_debit"]) == (
+        1, cents)
+    day.bank_day = Day(day.http, settles, [(account_id, number)], day.tokens, taken=[
+        Taken("autopay", "bank", account_id, day.bill_total, str(sent["payment_id"]))])
+
+
 STEPS: list[Step] = [
     open_drawer,
     take_cash_and_check,
@@ -180,7 +293,7 @@ STEPS: list[Step] = [
     close_and_sign_off_drawer,
     prepare_and_sign_off_deposit,
     one_return,
-    # autopay_run_and_nacha_file (pay-autopay): see the docstring
+    autopay_run_and_nacha_file,
 ]
 
 
@@ -208,6 +321,26 @@ async def billing_ledger(day: Day) -> Decimal:
                       if e["kind"] in ("payment", "payment_reversal")
                       and e["posted_on"] == day.on.isoformat()), Decimal("0.00"))
     return total
+
+
+async def metered_account(url: str, skip: list[tuple[str, str]],
+                          ) -> tuple[str, str, str, Decimal]:
+    """A demo account with one metered residential water agreement, not among `skip`: the
+    one billed and debited by autopay."""
+    conn = await asyncpg.connect(url)
+    try:
+        row = await conn.fetchrow(
+            "SELECT a.id::text, a.number, m.id::text AS meter_id, m.install_read "
+            "FROM accounts.accounts a JOIN accounts.service_agreements sa "
+            "ON sa.account_id = a.id AND sa.service = 'water' AND sa.rate_class = 'RES-SF' "
+            "JOIN accounts.meters m ON m.id = sa.meter_id WHERE a.status = 'active' "
+            "AND NOT a.id::text = ANY($1::text[]) AND (SELECT count(*) FROM "
+            "accounts.service_agreements o WHERE o.account_id = a.id "
+            "AND o.service = 'water') = 1 ORDER BY a.number LIMIT 1", [a for a, _ in skip])
+    finally:
+        await conn.close()
+    assert row is not None
+    return row["id"], row["number"], row["meter_id"], Decimal(row["install_read"] or 0)
 
 
 def by(rows: list[dict[str, Any]], key: str) -> dict[str, Decimal]:
@@ -249,9 +382,10 @@ async def test_a_day_on_the_demo_district_ties_report_deposit_and_ledger_to_the_
                         functools.partial(accounts_demo.load_demo, count=count))
     assert await load_demo(settings)
     accounts = await demo_accounts(fresh_database, 6)
+    debited = await metered_account(fresh_database, accounts)
     with running_stack(fresh_database) as stack:
         async with httpx.AsyncClient(base_url=stack.base, timeout=30) as http:
-            day = Day(http, utility_today(), accounts)
+            day = Day(http, utility_today(), accounts, autopay_account=debited)
             for user in ("csr1", "billing_tech", "supervisor"):
                 day.tokens[user] = await login(http, user)
             await known_to_payments(day)
@@ -259,6 +393,9 @@ async def test_a_day_on_the_demo_district_ties_report_deposit_and_ledger_to_the_
                 await step(day)
             report = await delivered_report(day)
             ledger = await billing_ledger(day)
+            assert day.bank_day is not None
+            bank_report = await delivered_report(day.bank_day)
+            bank_ledger = await billing_ledger(day.bank_day)
             slip = await day.call("GET", f"{API}/bank-deposits/{day.deposit['id']}/slip.pdf",
                                   "billing_tech")
     taken = sum((t.amount for t in day.taken), Decimal("0.00"))
@@ -288,6 +425,20 @@ async def test_a_day_on_the_demo_district_ties_report_deposit_and_ledger_to_the_
         (str(t.amount), True) for t in day.returned]
     assert [d["number"] for d in report["deposits"]] == [day.deposit["number"]]
     assert "$428.06" in pdf_text(slip.content)
+    # autopay: the debit's effective date, its report and billing's ledger for that date
+    bank = day.bank_day
+    [debit] = bank.taken
+    assert debit.amount == day.bill_total > 0
+    assert Decimal(bank_report["totals"]["total"]) == debit.amount == bank_ledger
+    assert by(bank_report["by_channel"], "channel") == {"autopay": debit.amount}
+    assert by(bank_report["by_tender"], "tender") == {"bank": debit.amount}
+    assert by(bank_report["by_settlement"], "settled_by") == {"bank": debit.amount}
+    bank_tie = bank_report["tie_out"]
+    assert Decimal(bank_tie["payments"]["ledger"]["total"]) == debit.amount
+    assert bank_report["returns"] == [] and bank_report["deposits"] == []
+    assert [len(f["batches"][0]["entries"]) for f in day.nacha] == [1, 1]
+    assert day.nacha[1]["control"]["total_debit"] == int(debit.amount * 100)
     print(f"\nday on the demo district: {len(day.taken)} payments, {taken} taken, "
-          f"{returned} returned, deposit {day.deposit['total']}, in "
-          f"{time.monotonic() - started:.1f} s")
+          f"{returned} returned, deposit {day.deposit['total']}; autopay {debit.amount} "
+          f"(bill of {day.bill_total}) settled by the bank on {bank.on}, ledger {bank_ledger}; "
+          f"in {time.monotonic() - started:.1f} s")
