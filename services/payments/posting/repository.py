@@ -128,7 +128,7 @@ _POSTED_EVENTS = publishing("""
                    'channel', p.channel, 'drawer_id', p.drawer_id, 'batch_id', p.batch_id,
                    'idempotency_key', p.idempotency_key, 'taken_by', p.taken_by)) AS payload,
                p.receipt_number AS ord
-        FROM payments p WHERE p.id = ANY(CAST(:ids AS uuid[]))
+        FROM unnest(CAST(:ids AS uuid[])) AS x(id) JOIN payments p ON p.id = x.id
 """)
 
 
