@@ -56,6 +56,22 @@ async def insert(s: AsyncSession, p: NewPayment) -> Payment:
     return Payment(*r)
 
 
+async def insert_unless_taken(s: AsyncSession, p: NewPayment) -> Payment | None:
+    """`insert`, or None when this person's key already names a payment (read it then)."""
+    r = (await s.execute(_INSERT_UNLESS_TAKEN, _params(p))).first()
+    return None if r is None else Payment(*r)
+
+
+_INSERT_UNLESS_TAKEN = text(
+    f"INSERT INTO payments (id, account_id, account_number, amount, tender, check_number, "
+    f"bank, money_order_number, processor_token, received_on, channel, drawer_id, batch_id, "
+    f"status, taken_by, idempotency_key, posted_at) VALUES (gen_random_uuid(), :account_id, "
+    f":account_number, :amount, :tender, :check_number, :bank, :money_order_number, "
+    f":processor_token, :received_on, :channel, :drawer_id, :batch_id, :status, :taken_by, "
+    f":idempotency_key, CASE WHEN :status = 'posted' THEN now() END) "
+    f"ON CONFLICT (taken_by, idempotency_key) DO NOTHING RETURNING {_COLUMNS}")
+
+
 def _params(p: NewPayment) -> dict[str, object]:
     return {f: getattr(p, f) for f in NewPayment.__dataclass_fields__}
 
