@@ -53,9 +53,10 @@ _POST = text("""
         SELECT l.account_id, sum(l.amount) AS amount FROM ledger_entries l
         WHERE l.account_id IN (SELECT account_id FROM e) GROUP BY l.account_id
     )
-    SELECT e.id, e.account_id, e.amount, e.posted_on, e.reference, e.ord,
-           coalesce(b.amount, 0)
-             + sum(e.amount) OVER (PARTITION BY e.account_id ORDER BY e.ord) AS balance
+    SELECT e.id, e.account_id, e.amount::numeric(14,2)::text AS amount, e.posted_on,
+           e.reference, e.ord,
+           (coalesce(b.amount, 0)
+             + sum(e.amount) OVER (PARTITION BY e.account_id ORDER BY e.ord))::text AS balance
     FROM e JOIN ins ON ins.id = e.id LEFT JOIN before b ON b.account_id = e.account_id
     ORDER BY e.ord
 """)
@@ -66,13 +67,13 @@ _ANNOUNCE = publishing("""
                1 AS version, 'account:' || t.account_id AS key,
                jsonb_build_object('entry', jsonb_build_object(
                    'id', t.id, 'account_id', t.account_id, 'kind', 'payment',
-                   'amount', t.amount::text, 'posted_on', t.posted_on,
+                   'amount', t.amount, 'posted_on', t.posted_on,
                    'reference', t.reference, 'corrects', NULL),
-                   'balance', t.balance::text) AS payload,
+                   'balance', t.balance) AS payload,
                t.ord
         FROM unnest(CAST(:ids AS uuid[]), CAST(:accounts AS uuid[]),
-                    CAST(:amounts AS numeric[]), CAST(:dates AS date[]),
-                    CAST(:refs AS text[]), CAST(:balances AS numeric[]))
+                    CAST(:amounts AS text[]), CAST(:dates AS date[]),
+                    CAST(:refs AS text[]), CAST(:balances AS text[]))
              WITH ORDINALITY AS t(id, account_id, amount, posted_on, reference, balance, ord)
 """)
 
