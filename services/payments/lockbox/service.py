@@ -77,7 +77,7 @@ async def import_file(s: AsyncSession, who: Principal, content: bytes) -> Import
         s, file.identity, str(file.layout), file.count, file.total,
         (len(to_post), sum((p.amount for p in to_post), ZERO)),
         (len(held), sum((p.amount for p in held), ZERO)), who.sub)
-    await posting.post_lockbox(s, who.sub, [_line(p, open_ids) for p in to_post])
+    await posting.post_lockbox_file(s, who.sub, [_line(p, open_ids) for p in to_post])
     await repo.file_suspense(s, imp.id, held)
     await audit.record(s, who, "import-lockbox", "lockbox_import", str(imp.id), after={
         "file_id": imp.file_id, "count": imp.line_count, "total": imp.total,

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.outbox import publish_batch, publishing
+from kernel.outbox_after import publishing_after
 from services.payments.posting.domain import LockboxLine, Payment, TenderTotal
 
 _COLUMNS = ("id, receipt_number, account_id, account_number, amount, tender, check_number, "
@@ -134,7 +135,7 @@ _INSERT_LOCKBOX = text(
 
 # `payments.PaymentPosted` for every payment just inserted, built by SQL in the shape of
 # `domain.posted_payload`, numbered per account by the kernel's one publishing statement.
-_POSTED_EVENTS = publishing("""
+_POSTED_EVENTS_SOURCE = """
         SELECT gen_random_uuid() AS event_id, 'payments.PaymentPosted' AS type, 1 AS version,
                'account:' || p.account_id AS key,
                jsonb_build_object('payment', jsonb_build_object(
@@ -145,7 +146,33 @@ _POSTED_EVENTS = publishing("""
                    'idempotency_key', p.idempotency_key, 'taken_by', p.taken_by)) AS payload,
                p.receipt_number AS ord
         FROM unnest(CAST(:ids AS uuid[])) AS x(id) JOIN payments p ON p.id = x.id
-""")
+"""
+_POSTED_EVENTS = publishing(_POSTED_EVENTS_SOURCE)
+
+
+# A whole file in one statement: the INSERT above as a CTE, and its `payments.PaymentPosted`
+# events from its RETURNING rows (nothing comes back but how many were published).
+_POST_LOCKBOX_FILE = publishing_after(
+    "ins AS (" + _INSERT_LOCKBOX.text.replace(
+        "RETURNING id", "RETURNING " + _COLUMNS) + ")",
+    _POSTED_EVENTS_SOURCE.replace(
+        "FROM unnest(CAST(:ids AS uuid[])) AS x(id) JOIN payments p ON p.id = x.id", "FROM ins p"))
+
+
+def _lockbox_columns(who: str, lines: list[LockboxLine]) -> dict[str, object]:
+    # Columns by transposing the tuples; amounts travel as text (a fraction of the encoding
+    # cost of Decimals) and become numeric in the statement, exactly.
+    keys, accounts, numbers, amounts, checks, dates = zip(*lines, strict=True)
+    return {"who": who, "keys": list(keys), "accounts": list(accounts),
+            "numbers": list(numbers), "amounts": [str(a) for a in amounts],
+            "checks": [c or "" for c in checks], "dates": list(dates)}
+
+
+async def post_lockbox_file(s: AsyncSession, who: str, lines: list[LockboxLine]) -> int:
+    """`insert_lockbox` and `publish_posted` in one statement; returns how many posted now."""
+    if not lines:
+        return 0
+    return await publish_batch(s, _POST_LOCKBOX_FILE, _lockbox_columns(who, lines), actor=who)
 
 
 async def insert_lockbox(s: AsyncSession, who: str, lines: list[LockboxLine]) -> list[uuid.UUID]:
@@ -153,13 +180,7 @@ async def insert_lockbox(s: AsyncSession, who: str, lines: list[LockboxLine]) ->
     of the payments this call inserted."""
     if not lines:
         return []
-    # Columns by transposing the tuples; amounts travel as text (a tenth of the encoding cost
-    # of Decimals) and become numeric in the statement, exactly.
-    keys, accounts, numbers, amounts, checks, dates = zip(*lines, strict=True)
-    rows = (await s.execute(_INSERT_LOCKBOX, {
-        "who": who, "keys": list(keys), "accounts": list(accounts), "numbers": list(numbers),
-        "amounts": [str(a) for a in amounts], "checks": [c or "" for c in checks],
-        "dates": list(dates)})).all()
+    rows = (await s.execute(_INSERT_LOCKBOX, _lockbox_columns(who, lines))).all()
     return [r[0] for r in rows]
 
 

@@ -112,5 +112,11 @@ async def post_lockbox(s: AsyncSession, who: str, lines: list[LockboxLine]) -> l
     return ids
 
 
+async def post_lockbox_file(s: AsyncSession, who: str, lines: list[LockboxLine]) -> int:
+    """`post_lockbox` for a whole file, in one statement (the payments and their events);
+    returns how many posted now instead of their ids."""
+    return await repo.post_lockbox_file(s, who, lines)
+
+
 async def by_lockbox_key(s: AsyncSession, key: str) -> Payment | None:
     return await repo.by_lockbox_key(s, key)
