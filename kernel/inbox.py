@@ -86,9 +86,35 @@ class Handlers:
         return self._by_type.get(event_type)
 
     def merge(self, other: Handlers) -> Handlers:
-        self._by_type.update(other._by_type)
-        self._batch.update(other._batch)
+        """Add another feature's handlers. Two features that both react to one type each get
+        the event, in merge order, in the same transaction (never one silently replacing the
+        other); a type cannot have both a single and a batch handler."""
+        for event_type, fn in other._by_type.items():
+            mine = self._by_type.get(event_type)
+            self._by_type[event_type] = fn if mine is None else _chain(mine, fn)
+        for event_type, bfn in other._batch.items():
+            mine_b = self._batch.get(event_type)
+            self._batch[event_type] = bfn if mine_b is None else _chain_batch(mine_b, bfn)
+        clash = set(self._by_type) & set(self._batch)
+        if clash:
+            raise ValueError(f"single and batch handlers for the same types: {sorted(clash)}")
         return self
+
+
+def _chain(first: Handler, second: Handler) -> Handler:
+    async def both(s: AsyncSession, e: InboxEvent) -> None:
+        await first(s, e)
+        await second(s, e)
+
+    return both
+
+
+def _chain_batch(first: BatchHandler, second: BatchHandler) -> BatchHandler:
+    async def both(s: AsyncSession, es: list[InboxEvent]) -> None:
+        await first(s, es)
+        await second(s, es)
+
+    return both
 
 
 # The inbox's transaction plans every statement for its parameters (`plan_cache_mode`, local to

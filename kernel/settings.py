@@ -111,6 +111,17 @@ class Settings(BaseSettings):
     #: a secret is rotated): `whsec_…`. Unset with the sandbox: one is generated per process.
     payments_webhook_secrets: SecretStr | None = None
 
+    # ---- payments: returned payments and cash-only (pay-returns) ----
+    #: The returned-payment fee assessed with a returned check or ACH return (0 disables it).
+    payments_returned_fee: Decimal = Field(default=Decimal("25.00"), ge=0, max_digits=14,
+                                           decimal_places=2)
+    #: An account is cash-only after this many returns within the window ...
+    payments_cash_only_returns: int = Field(default=2, ge=1)
+    #: ... of this many months ...
+    payments_cash_only_window_months: int = Field(default=12, ge=1, le=120)
+    #: ... for this many months after the last of them.
+    payments_cash_only_months: int = Field(default=12, ge=1, le=120)
+
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24
     inbox_max_attempts: int = 8

@@ -50,6 +50,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "batches": {"batches"},
         "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
+        "returns": {"payment_returns", "cash_only_accounts"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

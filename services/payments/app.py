@@ -16,6 +16,7 @@ from services.payments.counter.router import router as counter_router
 from services.payments.lockbox.router import router as lockbox_router
 from services.payments.processors.configured import from_settings
 from services.payments.receipts.router import router as receipts_router
+from services.payments.returns.router import router as returns_router
 from services.payments.webhooks.router import router as webhooks_router
 
 NAME = "payments"
@@ -29,7 +30,7 @@ def create_app() -> FastAPI:
     app = create_service_app(
         NAME,
         routers=[copy_router, counter_router, batches_router, receipts_router,
-                 lockbox_router, webhooks_router],
+                 lockbox_router, webhooks_router, returns_router],
         handlers=handlers(),
     )
     app.state.processor = from_settings(get_settings())

@@ -48,6 +48,24 @@ def _uvicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.
          "--log-level", "warning"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
+def _start_processes(gw: int, pay: int, secret: str,
+                     relay: bool) -> tuple[dict[str, subprocess.Popen[bytes]], Path]:
+    logs = Path(os.environ["TAPLINE_DATA_DIR"]) / f"webhooks-{uuid.uuid4().hex[:6]}"
+    logs.mkdir()
+    env = {**os.environ, "TAPLINE_LOG_LEVEL": "WARNING", "TAPLINE_PAYMENTS_PROCESSOR": "sandbox",
+           "TAPLINE_PAYMENTS_WEBHOOK_SECRETS": secret, "TAPLINE_RELAY_POLL_SECONDS": "0.5",
+           "TAPLINE_SERVICE_URLS": json.dumps({"payments": f"http://127.0.0.1:{pay}"})}
+    procs = {"payments": _uvicorn("services.payments.app:create_app", pay, env,
+                                  logs / "payments.log"),
+             "gateway": _uvicorn("gateway.app:create_app", gw, env, logs / "gateway.log")}
+    if relay:
+        for name, mod in (("relay", ["relay"]), ("billing", ["tapline.worker", "billing"])):
+            procs[name] = subprocess.Popen([sys.executable, "-m", *mod], env=env,
+                                           stdout=(logs / f"{name}.log").open("wb"),
+                                           stderr=subprocess.STDOUT)
+    return procs, logs
+
+
 def _loadavg() -> list[str]:
     return Path("/proc/loadavg").read_text().split()[:3]
 
@@ -84,27 +102,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         sandbox.charge(ChargeRequest(number, Decimal(rng.randint(500, 30000)) / 100,
                                      "pm_card_visa", MethodKind.CARD, f"bench-{i}"))
 
-    logs = Path(os.environ["TAPLINE_DATA_DIR"]) / f"webhooks-{uuid.uuid4().hex[:6]}"
-    logs.mkdir()
     gw, pay = free_port(), free_port()
-    env = {**os.environ, "TAPLINE_LOG_LEVEL": "WARNING", "TAPLINE_PAYMENTS_PROCESSOR": "sandbox",
-           "TAPLINE_PAYMENTS_WEBHOOK_SECRETS": secret.text(),
-           "TAPLINE_RELAY_POLL_SECONDS": "0.5",
-           "TAPLINE_SERVICE_URLS": json.dumps({"payments": f"http://127.0.0.1:{pay}"})}
-    procs = {"payments": _uvicorn("services.payments.app:create_app", pay, env,
-                                  logs / "payments.log"),
-             "gateway": _uvicorn("gateway.app:create_app", gw, env, logs / "gateway.log")}
-    if args.relay:
-        for name, mod in (("relay", ["relay"]), ("billing", ["tapline.worker", "billing"])):
-            procs[name] = subprocess.Popen([sys.executable, "-m", *mod], env=env,
-                                           stdout=(logs / f"{name}.log").open("wb"),
-                                           stderr=subprocess.STDOUT)
+    procs, logs = _start_processes(gw, pay, secret.text(), args.relay)
     try:
         deadline = time.time() + 60
         while not (port_open(gw) and port_open(pay)):
             if time.time() > deadline:
                 raise RuntimeError(f"gateway or payments did not start; logs in {logs}")
-            time.sleep(0.2)
+            await asyncio.sleep(0.2)
         client = LoadClient(f"http://127.0.0.1:{gw}", {"content-type": "application/json"})
         # Signed now: every delivery verifies for the run (five minutes' tolerance).
         plan = plan_deliveries(sandbox.messages, secret=secret, now=datetime.now(UTC),

@@ -29,13 +29,19 @@ async def payment_posted(s: AsyncSession, events: list[InboxEvent]) -> None:
 @handlers.on("payments.PaymentReturned")
 async def payment_returned(s: AsyncSession, e: InboxEvent) -> None:
     """One reversal per `return_id` when given (a payment refunded twice in part is reversed
-    twice), else one per payment."""
+    twice), else one per payment; and the returned-payment `fee` (returned checks and ACH
+    returns), when there is one, as a `returned_payment_fee` debit once per return."""
     p = e.payload
+    account_id = uuid.UUID(str(p["account_id"]))
+    on = date.fromisoformat(str(p["date"]))
+    return_id = str(p.get("return_id") or p["payment_id"])
     original = await repo.by_reference(s, "payment", str(p["payment_id"]))
-    await service.post(s, uuid.UUID(str(p["account_id"])), "payment_reversal",
-                       Decimal(str(p["amount"])), date.fromisoformat(str(p["date"])),
-                       str(p.get("return_id") or p["payment_id"]), "payments",
-                       corrects=original.id if original else None)
+    await service.post(s, account_id, "payment_reversal", Decimal(str(p["amount"])), on,
+                       return_id, "payments", corrects=original.id if original else None)
+    fee = p.get("fee")
+    if fee not in (None, "") and Decimal(str(fee)) > 0:
+        await service.post(s, account_id, "returned_payment_fee", Decimal(str(fee)), on,
+                           f"fee:{return_id}", "payments")
 
 
 @handlers.on("accounts.DepositDueForRefund")

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from kernel.auth import Principal, require_roles
+from kernel.clock import utility_today
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.payments.copy import service
@@ -22,7 +23,7 @@ Admin = Annotated[Principal, Depends(require_roles("admin", "supervisor"))]
             responses=problem_responses(401, 403, 404, 422))
 async def counter_account(number: str, session: SessionDep, _: Staff) -> CounterAccount:
     """An account by its number (check digit verified), as payments' copy has it."""
-    return await service.counter_view(session, number)
+    return await service.counter_view(session, number, utility_today())
 
 
 @router.post("/copy/rebuild", response_model=RebuildResult,

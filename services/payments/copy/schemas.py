@@ -17,13 +17,19 @@ class OpenBillOut(BaseModel):
 
 
 class CounterAccount(BaseModel):
-    """`balance` is billing's last announced balance (null until billing has announced one)."""
+    """`balance` is billing's last announced balance (null until billing has announced one).
+    `cash_only`: checks and bank payments are refused, because of returned payments or a
+    supervisor's flag (`cash_only_reason` `returns`/`manual`, `cash_only_until`: null means
+    until cleared) or accounts' own flag (`accounts`)."""
 
     id: str
     number: str
     name: str
     status: str
     cash_only: bool
+    cash_only_reason: str | None = None
+    cash_only_since: date | None = None
+    cash_only_until: date | None = None
     balance: Decimal | None
     open_bills: list[OpenBillOut]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,6 +15,7 @@ from kernel.events_admin import reset_source
 from services.payments.copy import repository as repo
 from services.payments.copy.repository import Account
 from services.payments.copy.schemas import CounterAccount, OpenBillOut, RebuildResult
+from services.payments.returns import standing as returns
 
 SOURCES = ("accounts", "billing")
 
@@ -40,11 +42,16 @@ async def account(s: AsyncSession, number: str, field: str = "account_number") -
     return acct
 
 
-async def counter_view(s: AsyncSession, number: str) -> CounterAccount:
+async def counter_view(s: AsyncSession, number: str, today: date) -> CounterAccount:
     acct = await account(s, number)
     bills = await repo.open_bills(s, acct.id)
+    held = await returns.account_state(s, acct.id, today)
     return CounterAccount(id=acct.id, number=acct.number, name=acct.name, status=acct.status,
-                          cash_only=acct.cash_only, balance=acct.balance,
+                          cash_only=acct.cash_only or held.cash_only,
+                          cash_only_reason=held.reason if held.cash_only else (
+                              "accounts" if acct.cash_only else None),
+                          cash_only_since=held.since, cash_only_until=held.until,
+                          balance=acct.balance,
                           open_bills=[OpenBillOut(id=b.id, bill_date=b.bill_date,
                                                   due_date=b.due_date, total=b.total)
                                       for b in bills])

@@ -21,6 +21,7 @@ from services.payments.posting import domain
 from services.payments.posting import repository as repo
 from services.payments.posting.domain import LockboxLine, Payment, TenderTotal
 from services.payments.posting.repository import NewPayment
+from services.payments.returns import standing as returns
 
 
 def require_key(key: str | None) -> str:
@@ -42,7 +43,8 @@ async def take(s: AsyncSession, *, who: str, key: str, account_number: str, amou
     acct = await copy.account(s, account_number)
     # A processor's success reports money already taken: it posts (the refusal belongs to
     # whoever starts a bank debit, before the money moves).
-    refused = acct.cash_only and tender.kind in ("check", "bank") and channel != "processor"
+    refused = (tender.kind in ("check", "bank") and channel != "processor"
+               and (acct.cash_only or await returns.holds_cash_only(s, acct.id, received_on)))
     new = NewPayment(
         account_id=acct.id, account_number=acct.number, amount=amount, tender=tender.kind,
         check_number=tender.check_number, bank=tender.bank,
@@ -73,6 +75,13 @@ async def announce(s: AsyncSession, posted: list[Payment], who: str) -> None:
     """`payments.PaymentPosted` per payment, keyed by its account (billing credits it)."""
     await publish(s, [Event("payments.PaymentPosted", f"account:{p.account_id}",
                             domain.posted_payload(p)) for p in posted], actor=who)
+
+
+async def payment(s: AsyncSession, payment_id: uuid.UUID) -> Payment:
+    p = await repo.get(s, payment_id)
+    if p is None:
+        raise NotFound("No payment with this id", field="payment_id")
+    return p
 
 
 async def by_receipt(s: AsyncSession, receipt_number: int) -> Payment:

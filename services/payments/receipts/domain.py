@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fpdf import FPDF
 
 from kernel.checkdigit import printed
@@ -24,7 +26,11 @@ def tender_line(p: Payment) -> str:
     return name
 
 
-def render(utility: str, p: Payment, name: str) -> bytes:
+def returned_line(returned_on: date, return_code: str) -> str:
+    return f"RETURNED by the bank on {returned_on.isoformat()} ({return_code})"
+
+
+def render(utility: str, p: Payment, name: str, returned: str | None = None) -> bytes:
     pdf = FPDF(format=(90, 140))
     pdf.set_margins(6, 6, 6)
     pdf.set_auto_page_break(auto=True, margin=6)
@@ -45,6 +51,9 @@ def render(utility: str, p: Payment, name: str) -> bytes:
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(22, 7, "Amount")
     pdf.cell(0, 7, f"${p.amount:,.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
+    if returned is not None:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.multi_cell(0, 5, latin1(returned), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 8)
     pdf.ln(2)
     pdf.multi_cell(0, 4, "Thank you. Keep this receipt; quote its number with any question.",

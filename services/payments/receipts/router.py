@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, Path, Response
 from kernel.auth import Principal, require_roles
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
-from services.payments.posting.convert import payment_out
-from services.payments.posting.schemas import PaymentOut
 from services.payments.receipts import service
+from services.payments.receipts.schemas import ReceiptOut
 
 router = APIRouter(prefix="/api/payments/receipts", tags=["payments-receipts"],
                    route_class=TxRoute)
@@ -20,12 +19,12 @@ Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech
 ReceiptNumber = Annotated[int, Path(ge=1, le=9_223_372_036_854_775_807)]
 
 
-@router.get("/{receipt_number}", response_model=PaymentOut,
+@router.get("/{receipt_number}", response_model=ReceiptOut,
             responses=problem_responses(401, 403, 404, 422))
 async def get_receipt(receipt_number: ReceiptNumber, session: SessionDep,
-                      _: Staff) -> PaymentOut:
-    """The payment a receipt number was given to."""
-    return payment_out(await service.receipt(session, receipt_number))
+                      _: Staff) -> ReceiptOut:
+    """The payment a receipt number was given to (`returned` when the bank sent it back)."""
+    return await service.receipt(session, receipt_number)
 
 
 @router.get("/{receipt_number}/pdf", response_class=Response,
