@@ -43,8 +43,8 @@ def copy_sql(source: str, subscriber: str) -> str:
     ), batch AS (
         SELECT o.id, o.txid, o.event_id, o.type, o.version, o.key, o.key_seq, o.payload,
                o.occurred_at
-        FROM {src}.outbox o, cur
-        WHERE (o.txid, o.id) > (cur.last_txid, cur.last_id)
+        FROM {src}.outbox o
+        WHERE (o.txid, o.id) > ((SELECT last_txid FROM cur), (SELECT last_id FROM cur))
           AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY o.txid, o.id
         LIMIT $3
@@ -154,11 +154,14 @@ class LagReport:
         return f"{waiting}: the relay is behind"
 
 
-# Every copy is planned for its own cursor (never a generic plan cached while the outbox was
-# empty) and reads the outbox in index order, stopping at the batch: the planner otherwise
-# bitmap-scans and sorts everything past the cursor for every batch (quadratic in a burst).
+# Every copy is planned for its own call (never a generic plan cached while the outbox was
+# empty) and reads the outbox in index order from the cursor (the cursor's values are scalars
+# of the statement, so they bound the index scan), stopping at the batch: the planner otherwise
+# bitmap-scans or seq-scans and sorts everything past the cursor for every batch, or scans the
+# outbox from its start: quadratic in a burst of 100,000 events, and the outbox is kept forever.
 _PLAN = ("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-         "set_config('enable_bitmapscan', 'off', true)")
+         "set_config('enable_bitmapscan', 'off', true), "
+         "set_config('enable_seqscan', 'off', true)")
 
 
 @dataclass

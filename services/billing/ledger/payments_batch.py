@@ -50,9 +50,10 @@ _POST = publishing_after("""
         FROM e ORDER BY ord
         ON CONFLICT (kind, reference) WHERE reference IS NOT NULL DO NOTHING
         RETURNING id, amount
-    ), before AS (
-        SELECT l.account_id, sum(l.amount) AS amount FROM ledger_entries l
-        WHERE l.account_id IN (SELECT account_id FROM e) GROUP BY l.account_id
+    ), before AS (  -- an index lookup per account, never a scan of the whole ledger per wave
+        SELECT a.account_id, (SELECT sum(l.amount) FROM ledger_entries l
+                              WHERE l.account_id = a.account_id) AS amount
+        FROM (SELECT DISTINCT account_id FROM e) a
     ), posted AS (
         SELECT e.id, e.account_id, ins.amount, e.posted_on, e.reference, e.ord,
                coalesce(b.amount, 0)
