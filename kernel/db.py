@@ -8,7 +8,6 @@ Anything else rolls back, so a client never sees a half-write.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, get_origin
@@ -134,10 +133,8 @@ class TxRoute(APIRoute):
                 idem: idempotency.Claim | Response | None = None
                 if key and request.method in MUTATING:
                     body = await request.body()
-                    fingerprint = hashlib.sha256(
-                        request.method.encode() + b" " + request.url.path.encode() + b"\n"
-                        + str(request.url.query).encode() + b"\n" + body
-                    ).hexdigest()
+                    fingerprint = idempotency.fingerprint(
+                        request.method, request.url.path, str(request.url.query), body)
                     idem = await idempotency.claim(session, request, key, fingerprint)
                     if isinstance(idem, Response):
                         await session.rollback()

@@ -7,7 +7,11 @@ transaction, so it exists exactly when the change it describes does.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from fastapi import Request, Response
 from sqlalchemy import text
@@ -15,7 +19,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.auth import principal_from_request
 from kernel.errors import problem_response
+from kernel.keys import local_secret
 from kernel.settings import get_settings
+
+
+@lru_cache(maxsize=4)
+def _secret(keys_dir: Path) -> bytes:
+    return local_secret(get_settings(), "idempotency-secret")
+
+
+def fingerprint(method: str, path: str, query: str, body: bytes) -> str:
+    """What identifies a request under its key: a keyed hash (HMAC-SHA256 with a secret of this
+    installation), since a plain hash of a body that holds a bank account number would let
+    anyone reading the table recover the number by trying every one."""
+    message = method.encode() + b" " + path.encode() + b"\n" + query.encode() + b"\n" + body
+    return hmac.new(_secret(get_settings().keys_dir), message, hashlib.sha256).hexdigest()
 
 
 @dataclass

@@ -7,12 +7,31 @@ In production both come from the environment or mounted secrets.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from kernel.settings import Settings
+
+
+def local_secret(settings: Settings, name: str) -> bytes:
+    """A secret of this installation kept in a file under the keys directory, generated on first
+    use atomically and never replaced, so processes starting at once agree on one value."""
+    path = settings.keys_dir / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
+        tmp.write_text(secrets.token_urlsafe(32))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip().encode()
 
 
 def ensure_keys(settings: Settings) -> None:

@@ -111,6 +111,61 @@ class Settings(BaseSettings):
     #: a secret is rotated): `whsec_…`. Unset with the sandbox: one is generated per process.
     payments_webhook_secrets: SecretStr | None = None
 
+    # -- The SMS gateway (kernel/sms) and text-to-pay (payments/texttopay): pay-text --------
+    #: Who carries texts: `sandbox` (an in-process outbox, for the demo and tests) or `twilio`.
+    sms_provider: Literal["sandbox", "twilio"] = "sandbox"
+    #: Twilio's account SID (`AC…`), needed with twilio.
+    sms_account_sid: str | None = None
+    #: The provider's auth token; comma-separated, at most two while it is rotated (the first
+    #: signs API calls, webhooks verify against either). Sandbox: generated per process.
+    sms_auth_token: SecretStr | None = None
+    #: The number texts come from (E.164), or instead a Twilio messaging service (`MG…`).
+    sms_from: str | None = None
+    sms_messaging_service_sid: str | None = None
+    #: The public URL the provider posts webhooks to (the gateway's); the signature covers it,
+    #: so it must be exactly what is configured at the provider, scheme and host included.
+    sms_public_url: str = "http://127.0.0.1:8000"
+    #: What a HELP text answers with: the district's customer-service phone.
+    district_phone: str = "(555) 010-0100"
+    #: A balance message's PAY is honoured through this many days after the day it was sent.
+    texttopay_reply_days: int = 3
+    #: Minutes a text-to-pay confirmation code (or a YES reply) stays valid.
+    texttopay_confirm_minutes: int = 60
+    # ---- autopay (services/payments/autopay): the district's ACH origination, as its bank
+    # set it up, and when debits are scheduled. The demo values are a valid layout, no real bank.
+    #: The district's name and the 10-character company id the bank assigned ('1' + its EIN).
+    autopay_company_name: str = "Demo Water Dist"
+    autopay_company_id: str = "1953123456"
+    #: What the customer's statement shows beside the name (10 characters).
+    autopay_entry_description: str = "WATER BILL"
+    #: The originating bank (ODFI): its routing number starts every trace number.
+    autopay_odfi_routing: str = "122000247"
+    #: The file header's destination (the bank's routing number) and origin (9-10 characters).
+    autopay_immediate_destination: str = "122000247"
+    autopay_immediate_destination_name: str = "Demo District Bank"
+    autopay_immediate_origin: str = "1953123456"
+    autopay_immediate_origin_name: str = "Tapline Demo Water Dist"
+    #: A debit is scheduled (and `AutopayDebitScheduled` sent for the pre-notice) this many days
+    #: before its debit date.
+    autopay_lead_days: int = Field(default=10, ge=1, le=60)
+    #: Banking days after a prenote's settlement before live debits (NACHA: at least 3).
+    autopay_prenote_days: int = Field(default=3, ge=3, le=30)
+    # -- payments: customer portal payments (pay-portal) --
+    #: Where the sandbox processor delivers its webhooks (the demo's stand-in for a processor
+    #: calling us). Unset: this payments process's own webhook endpoint.
+    payments_sandbox_webhook_url: str | None = None
+    #: Days the daily recurring run still charges an occurrence it missed (the job did not run
+    #: on the day); older ones are not charged.
+    payments_recurring_catch_up_days: int = Field(default=5, ge=0, le=27)
+    #: The address customers reach Tapline at (`https://pay.example-water.org`): a processor's
+    #: own hosted page (Stripe Checkout) returns the customer to a portal path under it. Unset:
+    #: the gateway's local address.
+    payments_portal_public_url: str | None = None
+
+    #: The collections delinquency policy (TOML); unset: services/collections/config/policy.toml.
+    #: Checked against SB 998's floors when loaded: collections refuses to start on a breach.
+    collections_policy: Path | None = None
+
     # ---- payments: returned payments and cash-only (pay-returns) ----
     #: The returned-payment fee assessed with a returned check or ACH return (0 disables it).
     payments_returned_fee: Decimal = Field(default=Decimal("25.00"), ge=0, max_digits=14,

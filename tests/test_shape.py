@@ -50,7 +50,21 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "batches": {"batches"},
         "webhooks": {"processor_deliveries", "processor_payments", "processor_reversals"},
         "lockbox": {"lockbox_imports", "lockbox_suspense"},
+        "texttopay": {"texttopay_enrolments", "texttopay_messages", "texttopay_inbound"},
+        "portal": {"portal_payments"},
+        "methods": {"saved_methods"},
+        "recurring": {"recurring_schedules", "recurring_charges"},
         "returns": {"payment_returns", "cash_only_accounts"},
+        "autopay": {"autopay_enrolments", "autopay_debits", "autopay_files",
+                    "autopay_return_imports", "autopay_returns"},
+        "transfers": {"transfers"},
+        "refunds": {"refunds", "check_requests", "deposit_releases"},
+    },
+    "collections": {
+        # the copy's tables are written only from events
+        "copy": {"accounts", "customers", "premises", "service_agreements", "bills",
+                 "ledger_entries", "balances", "appeals"},
+        "aging": set(),
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

@@ -133,6 +133,12 @@ async def test_cancel_and_rebill_reverses_the_old_bill_and_issues_a_new_one(
         "SELECT type FROM outbox WHERE key = :k ORDER BY key_seq"),
         {"k": f"account:{s.account_id}"})).scalars().all()
     assert types == ["billing.BillIssued", "billing.BillCancelled", "billing.BillIssued"]
+    payloads = (await feed.bound["billing"].execute(text(
+        "SELECT payload FROM outbox WHERE key = :k ORDER BY key_seq"),
+        {"k": f"account:{s.account_id}"})).scalars().all()
+    cancel_entry = next(e for e in led["entries"] if e["kind"] == "bill_cancel")
+    assert payloads[1]["cancelled_on"] == cancel_entry["posted_on"]  # dated as the ledger
+    assert payloads[0]["budget_deferral"] is None  # not on budget billing
     rec = (await client.get("/api/billing/ledger/reconciliation", headers=tech)).json()
     assert rec["ok"] is True
 
@@ -261,4 +267,5 @@ async def test_bill_issued_carries_the_balance_after_the_bill_its_deferral_and_e
         "SELECT payload FROM outbox WHERE type = 'billing.BillIssued'"))).scalar_one()
     assert issued["bill"]["total"] == "50.00"
     assert issued["balance"] == "25.00"  # -15.00 + 50.00 - 10.00 deferred
+    assert issued["budget_deferral"] == "-10.00"  # collections ages it with the bill
     assert (await _ledger(client, tech, s.account_id))["balance"] == "25.00"

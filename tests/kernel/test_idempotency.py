@@ -92,3 +92,15 @@ async def test_an_expired_key_is_a_new_request_and_is_purged(client, auth, bound
 
     async with AsyncSession(bind=bound["gateway"]) as s:
         assert await purge_expired(s, 24) == 1
+
+
+def test_the_remembered_fingerprint_is_a_keyed_hash_so_a_body_cannot_be_guessed_from_it():
+    """A body with a bank account number must not be recoverable by hashing candidates."""
+    import hashlib
+
+    body = b'{"routing_number": "122000247", "account_number": "000123456789"}'
+    plain = hashlib.sha256(b"POST /api/payments/x\n\n" + body).hexdigest()
+    keyed = idempotency.fingerprint("POST", "/api/payments/x", "", body)
+    assert keyed != plain
+    assert keyed == idempotency.fingerprint("POST", "/api/payments/x", "", body)
+    assert keyed != idempotency.fingerprint("POST", "/api/payments/x", "", body + b" ")

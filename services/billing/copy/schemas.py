@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel
 
+from kernel.copy import RebuildRequest, RebuildResult
 
-class RebuildRequest(BaseModel):
-    mode: Literal["local", "relay"] = "local"
-
-
-class RebuildResult(BaseModel):
-    mode: str
-    events_requeued: int
-    events_deleted: int
+__all__ = ["CheckResult", "RebuildRequest", "RebuildResult", "TableFingerprint"]
 
 
 class TableFingerprint(BaseModel):

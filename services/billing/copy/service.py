@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel import audit, events_admin
+from kernel import copy
 from kernel.auth import Principal
 from services.billing.copy import repository as repo
 from services.billing.copy.schemas import CheckResult, RebuildResult, TableFingerprint
 
 
 async def rebuild(session: AsyncSession, who: Principal, mode: str) -> RebuildResult:
-    """Clear the copy and the inbox progress for `accounts`, then let the events apply again.
+    """Clear the copy and the inbox progress for `accounts`, then let the events apply again
+    (`kernel.copy.rebuild`, shared with collections' copy).
 
     `mode="local"` puts billing's own stored accounts events back in line (no relay needed);
     `mode="relay"` deletes them too, and the operator rewinds the relay cursor
     (`relay.core.Relay.rewind("accounts", "billing")`) so the relay copies the whole history.
     """
-    await repo.clear_copy(session)
-    n = await events_admin.reset_source(session, "accounts", keep_rows=(mode == "local"))
-    await audit.record(session, who, "rebuild-copy", "copy", "accounts",
-                       after={"mode": mode, "events": n})
-    return RebuildResult(mode=mode, events_requeued=n if mode == "local" else 0,
-                         events_deleted=0 if mode == "local" else n)
+    return await copy.rebuild(session, who, ("accounts",), repo.clear_copy, mode)
 
 
 async def check(session: AsyncSession) -> CheckResult:

@@ -63,3 +63,37 @@ async def late_charge_assessed(s: AsyncSession, e: InboxEvent) -> None:
     await service.post(s, uuid.UUID(str(p["account_id"])), "late_charge",
                        Decimal(str(p["amount"])), date.fromisoformat(str(p["assessed_on"])),
                        reference, "collections")
+
+
+@handlers.on("payments.PaymentTransferred")
+async def payment_transferred(s: AsyncSession, e: InboxEvent) -> None:
+    """A misapplied payment moved: the account it was applied to owes it again
+    (`transfer_out`), the account it was meant for is credited (`transfer_in`). Both entries
+    are posted by the transfer's references, so a redelivery posts nothing."""
+    p = e.payload
+    on = date.fromisoformat(str(p["date"]))
+    amount = Decimal(str(p["amount"]))
+    await service.post(s, uuid.UUID(str(p["from_account_id"])), "transfer_out", amount, on,
+                       f"transfer:{p['transfer_id']}:out", "payments")
+    await service.post(s, uuid.UUID(str(p["to_account_id"])), "transfer_in", -amount, on,
+                       f"transfer:{p['transfer_id']}:in", "payments")
+
+
+@handlers.on("payments.RefundIssued")
+async def refund_issued(s: AsyncSession, e: InboxEvent) -> None:
+    """Credit paid back by check: a `refund` debit, reference `refund:<refund_id>`."""
+    p = e.payload
+    await service.post(s, uuid.UUID(str(p["account_id"])), "refund", Decimal(str(p["amount"])),
+                       date.fromisoformat(str(p["date"])), f"refund:{p['refund_id']}",
+                       "payments")
+
+
+@handlers.on("payments.RefundVoided")
+async def refund_voided(s: AsyncSession, e: InboxEvent) -> None:
+    """A check request voided before the check was cut: the refund is reversed by a new
+    `refund` credit pointing at the first (reference `refund-void:<refund_id>`)."""
+    p = e.payload
+    original = await repo.by_reference(s, "refund", f"refund:{p['refund_id']}")
+    await service.post(s, uuid.UUID(str(p["account_id"])), "refund", -Decimal(str(p["amount"])),
+                       date.fromisoformat(str(p["date"])), f"refund-void:{p['refund_id']}",
+                       "payments", corrects=original.id if original else None)

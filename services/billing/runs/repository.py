@@ -406,8 +406,9 @@ async def finalise_bills(s: AsyncSession, run_id: uuid.UUID) -> list[FinalBill]:
 
 
 # `billing.BillIssued` for every final bill of the run (with the account's balance after it,
-# from the ledger) and `billing.EBillReady` right after it for paperless accounts: events built
-# by SQL from 100k bills, numbered by the kernel's one publishing statement.
+# from the ledger, and the budget deferral posted with it, null when none) and
+# `billing.EBillReady` right after it for paperless accounts: events built by SQL from 100k
+# bills, numbered by the kernel's one publishing statement.
 BILL_EVENTS = publishing("""
         WITH fb AS (
             SELECT b.id, b.account_id, b.bill_date, b.due_date, b.period_start, b.period_end,
@@ -426,7 +427,10 @@ BILL_EVENTS = publishing("""
                    'due_date', fb.due_date, 'period_start', fb.period_start,
                    'period_end', fb.period_end, 'total', fb.total::text,
                    'replaces', fb.replaces, 'segments', fb.segments),
-                   'balance', coalesce(fb.balance, 0)::text) AS payload,
+                   'balance', coalesce(fb.balance, 0)::text,
+                   'budget_deferral', (SELECT e.amount::text FROM ledger_entries e
+                                       WHERE e.kind = 'budget_deferral'
+                                         AND e.reference = fb.id::text)) AS payload,
                fb.n * 2 AS ord
         FROM fb
         UNION ALL

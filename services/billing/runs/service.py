@@ -168,7 +168,7 @@ async def finalise(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut
         await ledger.reverse_bills(s, [old.id], r.bill_date, who.sub)
         await publish(s, [Event("billing.BillCancelled", f"account:{old.account_id}",
                                 {"bill_id": str(old.id), "account_id": str(old.account_id),
-                                 "reason": "rebill",
+                                 "reason": "rebill", "cancelled_on": r.bill_date.isoformat(),
                                  "replaced_by": str(new_id) if new_id else None})],
                       actor=who.sub)
     finals = await repo.finalise_bills(s, run_id)

@@ -12,8 +12,8 @@ the bill's due date, the enrolment); "today" is always a parameter.
 - A new or changed bank account is prenoted (a zero-dollar entry) and live debits wait at least
   three banking days after the prenote settles (NACHA).
 
-Wired next: the autopay run (payments service) calls `plan_debit` for each enrolment with an
-issued bill due soon, stores the planned debit, and writes the day's NACHA file (nacha.py).
+Wired: the autopay run (service.py) prices each bill due soon with `debit_amount` and dates it
+with `schedule_debit`; the file cut and the card charge look again with `review_debit`.
 """
 
 from __future__ import annotations
@@ -123,9 +123,11 @@ def needs_prenote(
     return prenote_sent_on is None or bank_details_changed_since_prenote
 
 
-def earliest_live_debit(prenote_settles_on: date, calendar: BankingCalendar) -> date:
-    """The first settlement date a live debit may have after a prenote (3 banking days later)."""
-    return calendar.add_banking_days(prenote_settles_on, PRENOTE_WAIT_BANKING_DAYS)
+def earliest_live_debit(prenote_settles_on: date, calendar: BankingCalendar,
+                        wait: int = PRENOTE_WAIT_BANKING_DAYS) -> date:
+    """The first settlement date a live debit may have after a prenote (`wait` banking days
+    later, 3 by NACHA; a district may configure more)."""
+    return calendar.add_banking_days(prenote_settles_on, wait)
 
 
 def first_possible_settlement(today: date, calendar: BankingCalendar) -> date:
@@ -166,3 +168,69 @@ def schedule_debit(
         send_on=calendar.previous_banking_day(settle),
         after_due_date=settle > due_date,
     )
+
+
+def live_debits_from(
+    *, live_from: date | None, prenote_required: bool, today: date,
+    calendar: BankingCalendar, wait: int = PRENOTE_WAIT_BANKING_DAYS,
+) -> date | None:
+    """The earliest settlement of a live debit for an enrolment, as known `today`.
+
+    Known once its prenote is in a file (`live_from`); before that, estimated as if the prenote
+    went in today's file. None: no prenote, no wait.
+    """
+    if live_from is not None:
+        return live_from
+    if not prenote_required:
+        return None
+    return earliest_live_debit(first_possible_settlement(today, calendar), calendar, wait)
+
+
+class Verdict(StrEnum):
+    SEND = "send"
+    HOLD = "hold"
+    DROP = "drop"
+
+
+@dataclass(frozen=True)
+class Review:
+    verdict: Verdict
+    amount: Decimal | None = None
+    reason: str | None = None
+
+
+def review_debit(
+    *,
+    scheduled: Decimal,
+    enrolment_active: bool,
+    bill_open: bool,
+    balance: Decimal | None,
+    other_scheduled: Decimal = Decimal("0"),
+    cash_only: bool = False,
+    settles_on: date | None = None,
+    live_from: date | None = None,
+    prenote_required: bool = False,
+) -> Review:
+    """A scheduled debit looked at again when the money is about to move (file cut, card
+    charge): the copy may have learnt of a payment, an adjustment or a cancelled bill since.
+
+    It is dropped when its enrolment or bill is gone, the account became cash-only (a bank
+    debit), or nothing is due any more; it goes for the smaller of what the customer was told
+    and what is due now (never more than the pre-notice said). A bank debit whose prenote has
+    not aged by `settles_on` is held for a later file.
+    """
+    if not enrolment_active:
+        return Review(Verdict.DROP, reason="enrolment_cancelled")
+    if not bill_open:
+        return Review(Verdict.DROP, reason="bill_cancelled")
+    if cash_only:
+        return Review(Verdict.DROP, reason="cash_only")
+    if balance is None:
+        return Review(Verdict.HOLD, reason="balance_unknown")
+    owed = debit_amount(balance_due=balance - other_scheduled)
+    if owed.amount is None:
+        return Review(Verdict.DROP, reason=str(owed.reason))
+    if settles_on is not None and prenote_required and (
+            live_from is None or live_from > settles_on):
+        return Review(Verdict.HOLD, reason="prenote_waiting")
+    return Review(Verdict.SEND, amount=min(scheduled, owed.amount))

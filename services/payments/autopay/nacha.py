@@ -11,10 +11,10 @@ Each entry's trace number (ODFI routing prefix + a 7-digit sequence) is returned
 autopay service stores it on the debit, because a return or a notification of change names the
 original entry only by that trace number.
 
-Wired next: the autopay run (payments service) decrypts each enrolment's account number with
-kernel.bankaccount, builds `Debit`s from the scheduled debits of the day, writes the file into the
-document store, and keeps the trace numbers; the district's bank parameters (`Originator`) come
-from the district's configuration.
+Wired: the file cut (service.py `cut_file`) decrypts each enrolment's account number with
+kernel.bankaccount, builds `Debit`s from the prenotes and the debits due, keeps the file sealed
+with its hash and each debit's trace number; the district's bank parameters (`Originator`) come
+from configuration (`TAPLINE_AUTOPAY_*`).
 """
 
 from __future__ import annotations

@@ -12,10 +12,11 @@ Rules (NACHA, and the district's policy):
   can act on; unauthorised and revoked debits (R05, R07, R10, R29, R51) are never presented again.
 - A notification of change updates the enrolment's bank details before the next debit.
 
-Wired next: the payments service matches each `ReturnedEntry` and `ChangeNotice` to its debit by
-`original_trace`, posts the reversal (`payments.PaymentReturned`, idempotent on the trace and
-code), ends or keeps the enrolment per `classify_return`, and re-encrypts corrected numbers with
-kernel.bankaccount. Processor ACH returns (Stripe's failure codes) map onto the same R-codes.
+Wired: returnfile.py matches each `ReturnedEntry` and `ChangeNotice` to its debit (or prenote)
+by `original_trace`, reverses the payment through the returns feature (`payments.PaymentReturned`,
+once per original trace), ends or keeps the enrolment per `classify_return`, and re-encrypts
+corrected numbers with kernel.bankaccount. Not yet: presenting R01/R09 debits again; processor
+ACH returns (Stripe's failure codes) are reversed by the webhooks, not mapped here.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ class AccountRow:
     customer_id: str | None
     status: str
     cash_only: bool
+    mailing_address: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +34,28 @@ class BillRow:
 
 
 def account_row(a: dict[str, Any]) -> AccountRow:
-    """`cash_only` is optional in `AccountChanged` (absent means false)."""
+    """`cash_only` is optional in `AccountChanged` (absent means false). `mailing_address` is
+    the account's effective address (its own, else its customer's), where refund checks go."""
     return AccountRow(id=str(a["id"]), number=str(a["number"]).replace("-", "").strip(),
                       customer_id=str(a["customer_id"]) if a.get("customer_id") else None,
                       status=str(a.get("status") or "active"),
-                      cash_only=a.get("cash_only") is True)
+                      cash_only=a.get("cash_only") is True,
+                      mailing_address=mailing_address(a.get("mailing_address")))
 
 
 def customer_name(c: dict[str, Any]) -> tuple[str, str]:
     return str(c["id"]), str(c.get("name") or "")
+
+
+ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code")
+
+
+def mailing_address(v: Any) -> dict[str, str] | None:
+    """Accounts' address shape `{line1, line2, city, state, postal_code}`, kept as text (None
+    when the event carries none)."""
+    if not isinstance(v, dict):
+        return None
+    return {k: str(v.get(k) or "") for k in ADDRESS_FIELDS}
 
 
 def bill_row(b: dict[str, Any]) -> BillRow:

@@ -21,7 +21,9 @@ async def account_changed(s: AsyncSession, e: InboxEvent) -> None:
 
 @handlers.on("accounts.CustomerChanged")
 async def customer_changed(s: AsyncSession, e: InboxEvent) -> None:
-    await repo.upsert_customer(s, *domain.customer_name(e.payload["customer"]))
+    c = e.payload["customer"]
+    await repo.upsert_customer(s, *domain.customer_name(c),
+                               address=domain.mailing_address(c.get("mailing_address")))
 
 
 @handlers.on("billing.BillIssued")

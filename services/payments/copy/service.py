@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,7 +14,8 @@ from kernel.checkdigit import is_valid
 from kernel.errors import NotFound, Unprocessable
 from kernel.events_admin import reset_source
 from services.payments.copy import repository as repo
-from services.payments.copy.repository import Account
+from services.payments.copy.repository import Account as Account  # re-exported for features
+from services.payments.copy.repository import Payee
 from services.payments.copy.schemas import CounterAccount, OpenBillOut, RebuildResult
 from services.payments.returns import standing as returns
 
@@ -78,3 +80,23 @@ async def open_accounts(s: AsyncSession, numbers: list[str]) -> dict[str, str]:
     """Which of these numbers (nine digits, check digit passed) are open accounts, by id: one
     query for a whole lockbox file."""
     return await repo.open_by_numbers(s, numbers)
+
+
+async def account_by_id(s: AsyncSession, account_id: uuid.UUID) -> Account | None:
+    """The account and its balance as the copy has them (None when not heard of)."""
+    return await repo.account_by_id(s, account_id)
+
+
+async def balances(s: AsyncSession, account_ids: list[uuid.UUID]) -> dict[str, Decimal]:
+    """Billing's last announced balance by account id (absent: none announced yet)."""
+    return await repo.balances_of(s, account_ids)
+
+
+async def payees(s: AsyncSession, account_ids: list[uuid.UUID]) -> dict[str, Payee]:
+    """Name, number and mailing address by account id, for refund checks."""
+    return await repo.payees(s, account_ids)
+
+
+async def balances_due(s: AsyncSession, account_ids: list[str]) -> list[repo.BalanceDue]:
+    """Open accounts among these with a balance due and their latest open bill."""
+    return await repo.balances_due(s, account_ids)

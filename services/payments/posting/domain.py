@@ -140,3 +140,15 @@ def posted_payload(p: Payment) -> dict[str, Any]:
         "drawer_id": str(p.drawer_id) if p.drawer_id else None,
         "batch_id": str(p.batch_id) if p.batch_id else None,
         "idempotency_key": p.idempotency_key, "taken_by": p.taken_by}}
+
+
+@dataclass(frozen=True, slots=True)
+class BankDebitLine:
+    """An autopay debit in the district's NACHA file, to post as a `bank` payment on the
+    `autopay` channel; `key` (`autopay:{debit id}`) is its idempotency key."""
+
+    key: str
+    account_id: str
+    account_number: str
+    amount: Decimal
+    received_on: date

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.outbox import publish_batch, publishing
 from kernel.outbox_after import publishing_after
-from services.payments.posting.domain import LockboxLine, Payment, TenderTotal
+from services.payments.posting.domain import BankDebitLine, LockboxLine, Payment, TenderTotal
 
 _COLUMNS = ("id, receipt_number, account_id, account_number, amount, tender, check_number, "
             "bank, money_order_number, processor_token, received_on, channel, drawer_id, "
@@ -195,3 +195,31 @@ async def by_lockbox_key(s: AsyncSession, key: str) -> Payment | None:
         f"SELECT {_COLUMNS} FROM payments WHERE channel = 'lockbox' AND idempotency_key = :k"),
         {"k": key})).first()
     return None if r is None else Payment(*r)
+
+
+_INSERT_AUTOPAY = text(
+    "INSERT INTO payments (id, account_id, account_number, amount, tender, received_on, "
+    "channel, status, taken_by, idempotency_key, posted_at) "
+    "SELECT gen_random_uuid(), l.account_id, l.account_number, l.amount, 'bank', l.received_on, "
+    "'autopay', 'posted', :who, l.key, now() "
+    "FROM unnest(CAST(:keys AS text[]), CAST(:accounts AS uuid[]), CAST(:numbers AS text[]), "
+    "CAST(:amounts AS numeric[]), CAST(:dates AS date[])) "
+    "WITH ORDINALITY AS l(key, account_id, account_number, amount, received_on, ord) "
+    "ORDER BY l.ord ON CONFLICT (taken_by, idempotency_key) DO NOTHING RETURNING id")
+
+
+async def insert_autopay(s: AsyncSession, who: str, lines: list[BankDebitLine]
+                         ) -> tuple[list[uuid.UUID], dict[str, uuid.UUID]]:
+    """All debits in one INSERT (a key already taken is skipped). Returns the ids inserted now
+    and every line's payment id by key."""
+    if not lines:
+        return [], {}
+    keys = [x.key for x in lines]
+    inserted = [r[0] for r in (await s.execute(_INSERT_AUTOPAY, {
+        "who": who, "keys": keys, "accounts": [x.account_id for x in lines],
+        "numbers": [x.account_number for x in lines], "amounts": [x.amount for x in lines],
+        "dates": [x.received_on for x in lines]})).all()]
+    by_key = {r.idempotency_key: r.id for r in (await s.execute(text(
+        "SELECT idempotency_key, id FROM payments WHERE taken_by = :w "
+        "AND idempotency_key = ANY(CAST(:k AS text[]))"), {"w": who, "k": keys})).all()}
+    return inserted, by_key

@@ -19,7 +19,7 @@ from kernel.outbox import Event, publish
 from services.payments.copy import service as copy
 from services.payments.posting import domain
 from services.payments.posting import repository as repo
-from services.payments.posting.domain import LockboxLine, Payment, TenderTotal
+from services.payments.posting.domain import BankDebitLine, LockboxLine, Payment, TenderTotal
 from services.payments.posting.repository import NewPayment
 from services.payments.returns import standing as returns
 
@@ -129,3 +129,13 @@ async def post_lockbox_file(s: AsyncSession, who: str, lines: list[LockboxLine])
 
 async def by_lockbox_key(s: AsyncSession, key: str) -> Payment | None:
     return await repo.by_lockbox_key(s, key)
+
+
+async def post_autopay(s: AsyncSession, who: str,
+                       lines: list[BankDebitLine]) -> dict[str, uuid.UUID]:
+    """An autopay file's live debits, posted set-based (one INSERT, one publish of their
+    `payments.PaymentPosted`), each once under its key. The caller has refused cash-only
+    accounts before the file was written. Returns each line's payment id by key."""
+    inserted, by_key = await repo.insert_autopay(s, who, lines)
+    await repo.publish_posted(s, inserted, who)
+    return by_key

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import string
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,12 @@ from services.payments.processors.base import (
 
 NAME = "sandbox"
 
+
+
+def sandbox_id() -> str:
+    """A sandbox object's id: letters only, since a run of digits in a token or on a page reads
+    as a card or account number (and is refused or flagged as one)."""
+    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(24))
 
 @dataclass(frozen=True)
 class _TestMethod:
@@ -141,7 +148,8 @@ class SandboxProcessor:
         the last four digits ever reach us."""
         if len(last4) != 4 or not last4.isdigit():
             raise ValueError("last4 is four digits")
-        token = "pm_sbx_" + secrets.token_hex(12)
+        # letters only: a run of seven digits reads as a card or account number and is refused
+        token = "pm_sbx_" + sandbox_id()
         maker = _card(token, "visa", last4, outcome) if kind is MethodKind.CARD else _bank(
             token, last4, outcome)
         with self._lock:
@@ -159,7 +167,7 @@ class SandboxProcessor:
         success_url: str, cancel_url: str,
     ) -> HostedSession:
         amount = money(amount)
-        session_id = "cs_sbx_" + secrets.token_hex(12)
+        session_id = "cs_sbx_" + sandbox_id()
         session = HostedSession(session_id, f"{self.base_url}/pay/{session_id}", amount,
                                 account_ref, idempotency_key)
         with self._lock:
@@ -188,7 +196,7 @@ class SandboxProcessor:
                 if earlier[0] != request:
                     raise IdempotencyKeyReused(field="idempotency_key")
                 return earlier[1]
-            payment_id = "pi_sbx_" + secrets.token_hex(12)
+            payment_id = "pi_sbx_" + sandbox_id()
             card = request.kind is MethodKind.CARD
             declined = card and test.outcome is not None
             status = (ChargeStatus.FAILED if declined else
@@ -242,7 +250,7 @@ class SandboxProcessor:
                 raise RefundNotAllowed("only a succeeded, undisputed payment is refunded")
             if amount > left:
                 raise RefundNotAllowed(f"{left} is left to refund", field="amount")
-            refund = Refund("re_sbx_" + secrets.token_hex(12), payment_id, amount, True)
+            refund = Refund("re_sbx_" + sandbox_id(), payment_id, amount, True)
             payment.refunded += amount
             payment.refunds[refund.refund_id] = refund
             self._refunds_by_key[idempotency_key] = ((payment_id, amount), refund)
@@ -257,7 +265,7 @@ class SandboxProcessor:
             if payment.charge.status is not ChargeStatus.SUCCEEDED or payment.disputed:
                 raise Conflict("only a succeeded payment is disputed, once")
             payment.disputed = True
-            dispute_id = "dp_sbx_" + secrets.token_hex(12)
+            dispute_id = "dp_sbx_" + sandbox_id()
             self._emit("payment.disputed", payment.charge, f"{NAME}:{dispute_id}",
                        amount=payment.charge.amount - payment.refunded,
                        dispute_id=dispute_id, reason=reason)
@@ -282,7 +290,7 @@ class SandboxProcessor:
         }
         body = {"type": event_type, "timestamp": self._clock().isoformat(), "data": data}
         self.messages.append(WebhookMessage(
-            "msg_sbx_" + secrets.token_hex(12), event_type,
+            "msg_sbx_" + sandbox_id(), event_type,
             json.dumps(body, separators=(",", ":")).encode()))
 
     # -- webhooks ---------------------------------------------------------------------------

@@ -30,7 +30,9 @@ def returned_line(returned_on: date, return_code: str) -> str:
     return f"RETURNED by the bank on {returned_on.isoformat()} ({return_code})"
 
 
-def render(utility: str, p: Payment, name: str, returned: str | None = None) -> bytes:
+def render(utility: str, p: Payment, name: str, returned: str | None = None,
+           transfers: list[str] | None = None) -> bytes:
+    """`transfers`: one line per applied transfer of this payment to another account."""
     pdf = FPDF(format=(90, 140))
     pdf.set_margins(6, 6, 6)
     pdf.set_auto_page_break(auto=True, margin=6)
@@ -55,6 +57,8 @@ def render(utility: str, p: Payment, name: str, returned: str | None = None) -> 
         pdf.set_font("Helvetica", "B", 10)
         pdf.multi_cell(0, 5, latin1(returned), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 8)
+    for line in transfers or []:
+        pdf.multi_cell(0, 4, latin1(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.multi_cell(0, 4, "Thank you. Keep this receipt; quote its number with any question.",
                    new_x="LMARGIN", new_y="NEXT")

@@ -21,7 +21,19 @@ class ReturnedNote(BaseModel):
     fee: Decimal | None
 
 
+class TransferredNote(BaseModel):
+    """Part or all of the payment moved to another account (see `GET /transfers/{id}`)."""
+
+    transfer_id: uuid.UUID
+    to_account_number: str
+    amount: Decimal
+    transferred_on: date | None
+    reason: str
+
+
 class ReceiptOut(PaymentOut):
-    """The payment a receipt was given to; `returned` when the bank sent it back."""
+    """The payment a receipt was given to; `returned` when the bank sent it back,
+    `transferred` for each transfer of it to another account."""
 
     returned: ReturnedNote | None = None
+    transferred: list[TransferredNote] = []

@@ -33,6 +33,7 @@ from services.payments.returns.domain import CashOnly, Returnable
 from services.payments.returns.repository import NewReturn, Return
 from services.payments.returns.schemas import CashOnlyIn, CashOnlyOut, ReturnIn, ReturnOut
 from services.payments.returns.standing import account_state, state
+from services.payments.transfers import service as transfers
 
 
 async def return_payment(session: AsyncSession, who: Principal, payment_id: uuid.UUID, *,
@@ -101,6 +102,7 @@ async def _return(s: AsyncSession, who: Principal, payment_id: uuid.UUID, *, rea
         return_code=code, returned_on=returned_on, return_key=return_key, note=note, fee=fee,
         fee_waived_by=waiver[0] if waiver else None,
         fee_waived_reason=waiver[1] if waiver else None, returned_by=who.sub))
+    await transfers.take_back_on_return(s, who, p, code, returned_on)
     await publish(s, [Event("payments.PaymentReturned", f"account:{r.account_id}",
                             returned_payload(r))], actor=who.sub)
     await audit.record(s, who, "return-payment", "payment", str(p.id),

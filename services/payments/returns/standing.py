@@ -1,4 +1,5 @@
-"""Whether payments holds an account cash-only on a day (after returns, or a supervisor's flag).
+"""What other features ask of returns: whether payments holds an account cash-only on a day
+(after returns, or a supervisor's flag), and whether a payment was returned.
 
 Kept apart from the return use cases so the counter, mail batches and the account view can ask
 it without depending on the returns workflow (which itself posts through them)."""
@@ -14,7 +15,7 @@ from kernel.settings import get_settings
 from services.payments.returns import domain
 from services.payments.returns import repository as repo
 from services.payments.returns.domain import CashOnly, ManualFlag, Rules
-from services.payments.returns.repository import CashOnlyRow
+from services.payments.returns.repository import CashOnlyRow, Return
 
 
 def rules() -> Rules:
@@ -42,3 +43,8 @@ async def holds_cash_only(s: AsyncSession, account_id: uuid.UUID | str, today: d
     """Whether payments holds the account cash-only on `today` (after returns, or a
     supervisor's flag); the counter and mail batches OR it with accounts' flag."""
     return (await account_state(s, account_id, today)).cash_only
+
+
+async def of_payment(s: AsyncSession, payment_id: uuid.UUID) -> Return | None:
+    """The payment's return, if the bank returned it (what is left of it to transfer)."""
+    return await repo.by_payment(s, payment_id)

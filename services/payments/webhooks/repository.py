@@ -69,3 +69,12 @@ async def apply_pending(s: AsyncSession, processor: str, payment_ref: str) -> li
         {"p": processor, "r": payment_ref})).all()
     return sorted((Reversal(r[0], r[1], r[2], r[3], Decimal(r[4]), dict(r[5]), r[6])
                    for r in rows), key=lambda x: (x.occurred_at, x.idempotency_key))
+
+
+async def reversed_amount(s: AsyncSession, payment_id: uuid.UUID) -> Decimal:
+    """What refunds, chargebacks and ACH returns have taken back of our payment (applied)."""
+    return Decimal((await s.execute(text(
+        "SELECT coalesce(sum(r.amount), 0) FROM processor_payments p "
+        "JOIN processor_reversals r ON r.processor = p.processor "
+        "AND r.payment_ref = p.payment_ref WHERE p.payment_id = :i AND r.applied_at IS NOT NULL"),
+        {"i": payment_id})).scalar_one())

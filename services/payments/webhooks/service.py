@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
+from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -79,3 +80,9 @@ async def _reverse(s: AsyncSession, processor: str, payment_ref: str, payment_id
                                 on=domain.local_date(r.occurred_at, zone)))
                       for r in pending], actor=processor)
     return len(pending)
+
+
+async def reversed_amount(s: AsyncSession, payment_id: uuid.UUID) -> Decimal:
+    """What the processor has taken back of one of our payments (refunds, chargebacks, ACH
+    returns applied so far): transfers move only what is left."""
+    return await repo.reversed_amount(s, payment_id)

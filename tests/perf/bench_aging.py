@@ -1,0 +1,116 @@
+"""Benchmark: the monthly aging report over N accounts from collections' copy.
+
+    python -m tests.perf.bench_aging --accounts 100000
+
+Same harness as bench_bill_run (an embedded PostgreSQL of its own, or TAPLINE_DATABASE_URL, a
+scratch database's admin URL; every service migrated). Collections' copy is seeded with N
+accounts, each with a year of monthly bills and a payment after each, 20% of them leaving the
+last six unpaid (and one in ten of those paying part), so every bucket has money in it. Then
+the report is built as `GET /api/collections/reports/aging` builds it (one read of the
+receivable, every account aged by the domain rule), and rendered as CSV and, at `--pdf-limit`
+rows, as a PDF. Figures: seconds per step and accounts per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import time
+from datetime import date
+from typing import Any
+
+from tests.perf.bench_bill_run import RESULTS, _database
+
+SEED = [
+    """INSERT INTO customers (id, name) SELECT md5('c' || g)::uuid, 'Customer ' || g
+       FROM generate_series(1, :n) g""",
+    """INSERT INTO accounts (id, number, customer_id, status)
+       SELECT md5('a' || g)::uuid, lpad((100000000 + g)::text, 9, '0'), md5('c' || g)::uuid,
+              'active' FROM generate_series(1, :n) g""",
+    """INSERT INTO bills (id, account_id, bill_date, due_date, total, status)
+       SELECT md5('b' || g || '-' || m)::uuid, md5('a' || g)::uuid,
+              (date '2026-03-01' + make_interval(months => m - 11))::date,
+              (date '2026-03-22' + make_interval(months => m - 11))::date,
+              40 + (g % 50) + m / 4.0, 'open'
+       FROM generate_series(1, :n) g, generate_series(0, 11) m""",
+    """INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference)
+       SELECT md5('p' || g || '-' || m)::uuid, md5('a' || g)::uuid, 'payment',
+              -(CASE WHEN g % 5 = 0 AND m >= 6 THEN
+                       CASE WHEN g % 50 = 0 THEN round((40 + (g % 50) + m / 4.0) / 2, 2)
+                            ELSE 0 END
+                     ELSE 40 + (g % 50) + m / 4.0 END),
+              (date '2026-03-18' + make_interval(months => m - 11))::date, 'p' || g || '-' || m
+       FROM generate_series(1, :n) g, generate_series(0, 11) m""",
+    "DELETE FROM ledger_entries WHERE amount = 0",
+]
+
+
+async def bench(n: int, pdf_limit: int) -> dict[str, Any]:
+    from sqlalchemy import text
+
+    from kernel.db import Database
+    from kernel.settings import get_settings, service_role
+    from services.collections.aging import report, service
+
+    settings = get_settings()
+    db = Database(settings.role_dsn(service_role("collections")), "collections", settings,
+                  "bench")
+    figures: dict[str, Any] = {"accounts": n}
+    t0 = time.perf_counter()
+    async with db.session() as s:
+        for stmt in SEED:
+            await s.execute(text(stmt), {"n": n})
+        await s.commit()
+        await s.execute(text("ANALYZE"))
+        entries = (await s.execute(text("SELECT count(*) FROM receivable"))).scalar_one()
+    figures.update({"entries": entries, "seed_s": round(time.perf_counter() - t0, 2)})
+    as_of = date(2026, 3, 20)
+    async with db.session() as s:
+        t0 = time.perf_counter()
+        rep = await service.aging_report(s, as_of)
+        figures["report_s"] = round(time.perf_counter() - t0, 2)
+        ledger = (await s.execute(text("SELECT sum(amount) FROM receivable"))).scalar_one()
+    assert rep.totals.balance == ledger, (rep.totals.balance, ledger)
+    figures.update({"accounts_per_s": round(n / figures["report_s"]),
+                    "rows_with_balance": len(rep.rows), "total_balance": str(ledger),
+                    "buckets": {k: str(v) for k, v in rep.totals.buckets.model_dump().items()}})
+    t0 = time.perf_counter()
+    size = sum(len(c) for c in report.csv_chunks(rep))
+    figures.update({"csv_s": round(time.perf_counter() - t0, 2), "csv_bytes": size})
+    few = rep.model_copy(update={"rows": rep.rows[:pdf_limit]})
+    t0 = time.perf_counter()
+    pdf = report.pdf("Bench Water District", few)
+    figures.update({"pdf_rows": len(few.rows), "pdf_s": round(time.perf_counter() - t0, 2),
+                    "pdf_bytes": len(pdf)})
+    await db.dispose()
+    return figures
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--accounts", type=int, default=100_000)
+    ap.add_argument("--pdf-limit", type=int, default=20_000)
+    args = ap.parse_args()
+    url, pg = _database()
+    os.environ["TAPLINE_DATABASE_URL"] = url
+    from kernel.settings import get_settings
+    from tapline.bootstrap import migrate_all
+
+    get_settings.cache_clear()
+    try:
+        migrate_all(get_settings())
+        figures = asyncio.run(bench(args.accounts, args.pdf_limit))
+    finally:
+        if pg is not None:
+            pg.stop()
+    print(json.dumps(figures, indent=2))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"aging_{args.accounts}.json"
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()
