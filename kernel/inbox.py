@@ -129,7 +129,9 @@ _LOCK = text(
     "AND set_config('plan_cache_mode', 'force_custom_plan', true) IS NOT NULL "
     "AND set_config('enable_bitmapscan', 'off', true) IS NOT NULL"
 )
-_HANDLERS_PLAN = text("SELECT set_config('enable_bitmapscan', 'on', true)")
+_HANDLERS_PLAN = text(
+    "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = 'enable_bitmapscan'"
+)
 
 _CANDIDATES = text(
     """
