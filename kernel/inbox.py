@@ -58,6 +58,14 @@ class Handlers:
     def add_batch(self, event_type: str, fn: BatchHandler) -> None:
         self._batch[event_type] = fn
 
+    def on_batch(self, event_type: str) -> Callable[[BatchHandler], BatchHandler]:
+        """Register `fn` as the batch form for `event_type` (see `add_batch`)."""
+        def register(fn: BatchHandler) -> BatchHandler:
+            self._batch[event_type] = fn
+            return fn
+
+        return register
+
     def get_batch(self, event_type: str) -> BatchHandler | None:
         return self._batch.get(event_type)
 
@@ -108,6 +116,22 @@ def _chain_batch(first: BatchHandler, second: BatchHandler) -> BatchHandler:
 
     return both
 
+
+# The inbox's transaction plans every statement for its parameters (`plan_cache_mode`, local to
+# the transaction). A worker polls an empty inbox for hours, so a cached generic plan is one made
+# for empty tables: a burst of 100,000 events then met a nested loop over `inbox_progress` per
+# candidate and a sequential scan of the inbox per batch (quadratic: 641 events/s at 100,000).
+# The candidates are read in `position` order from the pending index, stopping at the batch
+# (no bitmap scan: with statistics taken while few events were pending, one read and sorted
+# every pending event for every batch of a burst); the handlers then plan as usual.
+_LOCK = text(
+    "SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 11)) "
+    "AND set_config('plan_cache_mode', 'force_custom_plan', true) IS NOT NULL "
+    "AND set_config('enable_bitmapscan', 'off', true) IS NOT NULL"
+)
+_HANDLERS_PLAN = text(
+    "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = 'enable_bitmapscan'"
+)
 
 _CANDIDATES = text(
     """
@@ -196,14 +220,12 @@ class InboxProcessor:
         async with self.db.session() as session:
             if self.reactions is not None:
                 attach(session, self.reactions)
-            lock = await session.execute(
-                text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 11))"),
-                {"k": f"tapline-inbox-{self.db.schema}"},
-            )
+            lock = await session.execute(_LOCK, {"k": f"tapline-inbox-{self.db.schema}"})
             if not lock.scalar_one():
                 await session.rollback()
                 return 0  # another replica holds the inbox
             rows = (await session.execute(_CANDIDATES, {"n": self.batch})).all()
+            await session.execute(_HANDLERS_PLAN)
             done = await self._apply(session, rows)
             if not done and rows:
                 rows = (await session.execute(_HEADS, {"n": self.batch})).all()

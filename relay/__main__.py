@@ -17,7 +17,7 @@ async def main() -> None:
     settings = get_settings()
     configure_logging("relay", settings.log_level)
     dsn = settings.role_dsn(service_role("relay"))
-    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)  # pairs copy at once
     relay = Relay(pool, batch=settings.relay_batch)
     await relay.ensure_cursors()
     stop = asyncio.Event()

@@ -4,7 +4,7 @@ cores it measures.
 On a 2-core machine the load generator shares the CPU with the gateway, the service and
 PostgreSQL. httpx costs about as much CPU per request as the gateway itself, so at 200 req/s it
 would take a large share of the machine and the figures would measure the client. This client
-does only what the benchmark needs: keep-alive HTTP/1.1 GETs over a pool of loopback
+does only what the benchmark needs: keep-alive HTTP/1.1 GETs (and POSTs) over a pool of loopback
 connections, requests encoded once up front, responses framed by Content-Length. Latency is
 measured from each request's scheduled start, so a stalled server cannot hide behind a
 stalled client (no coordinated omission).
@@ -41,6 +41,12 @@ class LoadClient:
 
     def request(self, path: str, params: dict[str, str]) -> bytes:
         return (f"GET {path}?{urlencode(params)} HTTP/1.1\r\n".encode() + self.head + b"\r\n")
+
+    def post(self, path: str, body: bytes, headers: dict[str, str]) -> bytes:
+        """A POST with its body and its own headers (a signed webhook delivery), encoded once."""
+        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        return (f"POST {path} HTTP/1.1\r\n".encode() + self.head + extra.encode()
+                + f"content-length: {len(body)}\r\n\r\n".encode() + body)
 
     async def send(self, raw: bytes) -> int:
         while self.idle:  # a kept connection the server has since closed is tried once

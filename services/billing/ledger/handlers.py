@@ -10,18 +10,20 @@ from decimal import Decimal
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.inbox import Handlers, InboxEvent
+from services.billing.ledger import payments_batch, service
 from services.billing.ledger import repository as repo
-from services.billing.ledger import service
 
 handlers = Handlers()
 
 
-@handlers.on("payments.PaymentPosted")
-async def payment_posted(s: AsyncSession, e: InboxEvent) -> None:
-    p = e.payload["payment"]
-    await service.post(s, uuid.UUID(str(p["account_id"])), "payment",
-                       -Decimal(str(p["amount"])), date.fromisoformat(str(p["received_on"])),
-                       str(p["id"]), "payments")
+@handlers.on_batch("payments.PaymentPosted")
+async def payment_posted(s: AsyncSession, events: list[InboxEvent]) -> None:
+    """A `payment` credit per payment (reference = payment id, so a redelivery credits once)
+    and its `LedgerEntryPosted`: a whole wave set-based (a lock box file brings thousands)."""
+    await payments_batch.post_payments(s, [
+        payments_batch.PaymentCredit(str(p["id"]), str(p["account_id"]), str(p["amount"]),
+                                     str(p["received_on"]))
+        for p in (e.payload["payment"] for e in events)], "payments")
 
 
 @handlers.on("payments.PaymentReturned")

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.outbox import publish_batch, publishing
+from kernel.outbox_after import publishing_after
 from services.payments.posting.domain import BankDebitLine, LockboxLine, Payment, TenderTotal
 
 _COLUMNS = ("id, receipt_number, account_id, account_number, amount, tender, check_number, "
@@ -54,6 +55,22 @@ async def insert(s: AsyncSession, p: NewPayment) -> Payment:
         f":idempotency_key, CASE WHEN :status = 'posted' THEN now() END) RETURNING {_COLUMNS}"),
         _params(p))).one()
     return Payment(*r)
+
+
+async def insert_unless_taken(s: AsyncSession, p: NewPayment) -> Payment | None:
+    """`insert`, or None when this person's key already names a payment (read it then)."""
+    r = (await s.execute(_INSERT_UNLESS_TAKEN, _params(p))).first()
+    return None if r is None else Payment(*r)
+
+
+_INSERT_UNLESS_TAKEN = text(
+    f"INSERT INTO payments (id, account_id, account_number, amount, tender, check_number, "
+    f"bank, money_order_number, processor_token, received_on, channel, drawer_id, batch_id, "
+    f"status, taken_by, idempotency_key, posted_at) VALUES (gen_random_uuid(), :account_id, "
+    f":account_number, :amount, :tender, :check_number, :bank, :money_order_number, "
+    f":processor_token, :received_on, :channel, :drawer_id, :batch_id, :status, :taken_by, "
+    f":idempotency_key, CASE WHEN :status = 'posted' THEN now() END) "
+    f"ON CONFLICT (taken_by, idempotency_key) DO NOTHING RETURNING {_COLUMNS}")
 
 
 def _params(p: NewPayment) -> dict[str, object]:
@@ -111,14 +128,14 @@ _INSERT_LOCKBOX = text(
     "SELECT gen_random_uuid(), l.account_id, l.account_number, l.amount, 'check', "
     "nullif(l.check_number, ''), l.received_on, 'lockbox', 'posted', :who, l.key, now() "
     "FROM unnest(CAST(:keys AS text[]), CAST(:accounts AS uuid[]), CAST(:numbers AS text[]), "
-    "CAST(:amounts AS numeric[]), CAST(:checks AS text[]), CAST(:dates AS date[])) "
+    "CAST(:amounts AS text[])::numeric[], CAST(:checks AS text[]), CAST(:dates AS date[])) "
     "WITH ORDINALITY AS l(key, account_id, account_number, amount, check_number, received_on, "
     "ord) ORDER BY l.ord "
     "ON CONFLICT (idempotency_key) WHERE channel = 'lockbox' DO NOTHING RETURNING id")
 
 # `payments.PaymentPosted` for every payment just inserted, built by SQL in the shape of
 # `domain.posted_payload`, numbered per account by the kernel's one publishing statement.
-_POSTED_EVENTS = publishing("""
+_POSTED_EVENTS_SOURCE = """
         SELECT gen_random_uuid() AS event_id, 'payments.PaymentPosted' AS type, 1 AS version,
                'account:' || p.account_id AS key,
                jsonb_build_object('payment', jsonb_build_object(
@@ -128,8 +145,34 @@ _POSTED_EVENTS = publishing("""
                    'channel', p.channel, 'drawer_id', p.drawer_id, 'batch_id', p.batch_id,
                    'idempotency_key', p.idempotency_key, 'taken_by', p.taken_by)) AS payload,
                p.receipt_number AS ord
-        FROM payments p WHERE p.id = ANY(CAST(:ids AS uuid[]))
-""")
+        FROM unnest(CAST(:ids AS uuid[])) AS x(id) JOIN payments p ON p.id = x.id
+"""
+_POSTED_EVENTS = publishing(_POSTED_EVENTS_SOURCE)
+
+
+# A whole file in one statement: the INSERT above as a CTE, and its `payments.PaymentPosted`
+# events from its RETURNING rows (nothing comes back but how many were published).
+_POST_LOCKBOX_FILE = publishing_after(
+    "ins AS (" + _INSERT_LOCKBOX.text.replace(
+        "RETURNING id", "RETURNING " + _COLUMNS) + ")",
+    _POSTED_EVENTS_SOURCE.replace(
+        "FROM unnest(CAST(:ids AS uuid[])) AS x(id) JOIN payments p ON p.id = x.id", "FROM ins p"))
+
+
+def _lockbox_columns(who: str, lines: list[LockboxLine]) -> dict[str, object]:
+    # Columns by transposing the tuples; amounts travel as text (a fraction of the encoding
+    # cost of Decimals) and become numeric in the statement, exactly.
+    keys, accounts, numbers, amounts, checks, dates = zip(*lines, strict=True)
+    return {"who": who, "keys": list(keys), "accounts": list(accounts),
+            "numbers": list(numbers), "amounts": [str(a) for a in amounts],
+            "checks": [c or "" for c in checks], "dates": list(dates)}
+
+
+async def post_lockbox_file(s: AsyncSession, who: str, lines: list[LockboxLine]) -> int:
+    """`insert_lockbox` and `publish_posted` in one statement; returns how many posted now."""
+    if not lines:
+        return 0
+    return await publish_batch(s, _POST_LOCKBOX_FILE, _lockbox_columns(who, lines), actor=who)
 
 
 async def insert_lockbox(s: AsyncSession, who: str, lines: list[LockboxLine]) -> list[uuid.UUID]:
@@ -137,12 +180,7 @@ async def insert_lockbox(s: AsyncSession, who: str, lines: list[LockboxLine]) ->
     of the payments this call inserted."""
     if not lines:
         return []
-    rows = (await s.execute(_INSERT_LOCKBOX, {
-        "who": who, "keys": [x.key for x in lines],
-        "accounts": [x.account_id for x in lines],
-        "numbers": [x.account_number for x in lines], "amounts": [x.amount for x in lines],
-        "checks": [x.check_number or "" for x in lines],
-        "dates": [x.received_on for x in lines]})).all()
+    rows = (await s.execute(_INSERT_LOCKBOX, _lockbox_columns(who, lines))).all()
     return [r[0] for r in rows]
 
 

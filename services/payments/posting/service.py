@@ -41,25 +41,31 @@ async def take(s: AsyncSession, *, who: str, key: str, account_number: str, amou
     announce it. The same key again returns the payment it took, if it was the same payment."""
     amount = domain.money(amount)
     acct = await copy.account(s, account_number)
-    same = await repo.by_key(s, who, key)
-    if same is not None:
-        if ((str(same.account_id), same.amount, same.tender, same.drawer_id, same.batch_id)
-                != (acct.id, amount, tender.kind, drawer_id, batch_id)):
-            raise Unprocessable("This Idempotency-Key was used for another payment",
-                                field="Idempotency-Key")
-        return same
     # A processor's success reports money already taken: it posts (the refusal belongs to
     # whoever starts a bank debit, before the money moves).
-    if (tender.kind in ("check", "bank") and channel != "processor"
-            and (acct.cash_only or await returns.holds_cash_only(s, acct.id, received_on))):
-        raise Unprocessable("The account is cash-only (returned payments): no checks or bank "
-                            "payments", field="tender", reason="cash_only")
-    p = await repo.insert(s, NewPayment(
+    refused = (tender.kind in ("check", "bank") and channel != "processor"
+               and (acct.cash_only or await returns.holds_cash_only(s, acct.id, received_on)))
+    new = NewPayment(
         account_id=acct.id, account_number=acct.number, amount=amount, tender=tender.kind,
         check_number=tender.check_number, bank=tender.bank,
         money_order_number=tender.money_order_number, processor_token=tender.processor_token,
         received_on=received_on, channel=channel, drawer_id=drawer_id, batch_id=batch_id,
-        status="posted" if post else "keyed", taken_by=who, idempotency_key=key))
+        status="posted" if post else "keyed", taken_by=who, idempotency_key=key)
+    # The usual case, a new key, in one statement; the key's earlier payment is read only when
+    # the insert met it (or before a refusal, which a retry of an earlier payment never gets).
+    p = None if refused else await repo.insert_unless_taken(s, new)
+    if p is None:
+        same = await repo.by_key(s, who, key)
+        if same is not None:
+            if ((str(same.account_id), same.amount, same.tender, same.drawer_id, same.batch_id)
+                    != (acct.id, amount, tender.kind, drawer_id, batch_id)):
+                raise Unprocessable("This Idempotency-Key was used for another payment",
+                                    field="Idempotency-Key")
+            return same
+        if refused:
+            raise Unprocessable("The account is cash-only (returned payments): no checks or "
+                                "bank payments", field="tender", reason="cash_only")
+        p = await repo.insert(s, new)  # the key's keyed payment was removed meanwhile
     if post:
         await announce(s, [p], who)
     return p
@@ -113,6 +119,12 @@ async def post_lockbox(s: AsyncSession, who: str, lines: list[LockboxLine]) -> l
     ids = await repo.insert_lockbox(s, who, lines)
     await repo.publish_posted(s, ids, who)
     return ids
+
+
+async def post_lockbox_file(s: AsyncSession, who: str, lines: list[LockboxLine]) -> int:
+    """`post_lockbox` for a whole file, in one statement (the payments and their events);
+    returns how many posted now instead of their ids."""
+    return await repo.post_lockbox_file(s, who, lines)
 
 
 async def by_lockbox_key(s: AsyncSession, key: str) -> Payment | None:
