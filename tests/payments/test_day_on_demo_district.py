@@ -214,10 +214,13 @@ async def bill_one_account(day: Day) -> str:
 
 
 async def open_bill_heard(day: Day, number: str, seconds: float = 60.0) -> dict[str, Any]:
+    """Payments has heard `billing.BillIssued`: the open bill and the balance with it. (The
+    lookup reads the account and its bills in two statements, so one answer may show the bill
+    before the balance that came in the same event.)"""
     deadline = time.monotonic() + seconds
     while True:
         acct = await day.call("GET", f"{API}/accounts/{number}", "csr1")
-        if acct["open_bills"]:
+        if acct["open_bills"] and acct["balance"] is not None:
             return dict(acct)
         assert time.monotonic() < deadline, f"payments never heard the bill of {number}"
         await asyncio.sleep(0.5)
