@@ -14,14 +14,11 @@ rows, as a PDF. Figures: seconds per step and accounts per second.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import os
 import time
 from datetime import date
 from typing import Any
 
-from tests.perf.bench_bill_run import RESULTS, _database
+from tests.perf.harness import run_on_fresh_database
 
 SEED = [
     """INSERT INTO customers (id, name) SELECT md5('c' || g)::uuid, 'Customer ' || g
@@ -93,23 +90,7 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=100_000)
     ap.add_argument("--pdf-limit", type=int, default=20_000)
     args = ap.parse_args()
-    url, pg = _database()
-    os.environ["TAPLINE_DATABASE_URL"] = url
-    from kernel.settings import get_settings
-    from tapline.bootstrap import migrate_all
-
-    get_settings.cache_clear()
-    try:
-        migrate_all(get_settings())
-        figures = asyncio.run(bench(args.accounts, args.pdf_limit))
-    finally:
-        if pg is not None:
-            pg.stop()
-    print(json.dumps(figures, indent=2))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"aging_{args.accounts}.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
-    print(f"written {out}")
+    run_on_fresh_database(f"aging_{args.accounts}", lambda: bench(args.accounts, args.pdf_limit))
 
 
 if __name__ == "__main__":

@@ -17,14 +17,11 @@ same N enrolments as new bank accounts: the next day's file of N prenotes, timed
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import os
 import time
 from datetime import date, timedelta
 from typing import Any
 
-from tests.perf.bench_bill_run import RESULTS, _database
+from tests.perf.harness import run_on_fresh_database
 
 TODAY = date(2026, 12, 1)
 
@@ -123,23 +120,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--accounts", type=int, default=5_000)
     args = ap.parse_args()
-    url, pg = _database()
-    os.environ["TAPLINE_DATABASE_URL"] = url
-    from kernel.settings import get_settings
-    from tapline.bootstrap import migrate_all
-
-    get_settings.cache_clear()
-    try:
-        migrate_all(get_settings())
-        figures = asyncio.run(bench(args.accounts))
-    finally:
-        if pg is not None:
-            pg.stop()
-    print(json.dumps(figures, indent=2))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"autopay_{args.accounts}.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
-    print(f"written {out}")
+    run_on_fresh_database(f"autopay_{args.accounts}", lambda: bench(args.accounts))
 
 
 if __name__ == "__main__":

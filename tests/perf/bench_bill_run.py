@@ -13,14 +13,12 @@ figures and writes JSON to tests/perf/results/.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import os
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from tests.perf.harness import embedded_database, run_on_fresh_database
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -81,19 +79,7 @@ REFERENCE = """
 """
 
 
-def _database() -> tuple[str, Any]:
-    url = os.environ.get("TAPLINE_DATABASE_URL")
-    if url:
-        return url, None
-    from tapline.pgserver import EmbeddedPostgres, free_port
-
-    tmp = Path(tempfile.mkdtemp(prefix="tapline-bench-"))
-    os.environ["TAPLINE_DATA_DIR"] = str(tmp)
-    pg = EmbeddedPostgres(tmp / "pg", free_port(), settings={
-        "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-        "work_mem": "64MB", "maintenance_work_mem": "256MB"})
-    pg.start()
-    return pg.admin_url("tapline"), pg
+_database = embedded_database  # the other benchmarks of this family import it
 
 
 async def bench(n: int) -> dict[str, Any]:
@@ -164,23 +150,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--accounts", type=int, default=100_000)
     args = ap.parse_args()
-    url, pg = _database()
-    os.environ["TAPLINE_DATABASE_URL"] = url
-    from kernel.settings import get_settings
-    from tapline.bootstrap import migrate_all
-
-    get_settings.cache_clear()
-    try:
-        migrate_all(get_settings())
-        figures = asyncio.run(bench(args.accounts))
-    finally:
-        if pg is not None:
-            pg.stop()
-    print(json.dumps(figures, indent=2))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"bill_run_{args.accounts}.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
-    print(f"written {out}")
+    run_on_fresh_database(f"bill_run_{args.accounts}", lambda: bench(args.accounts))
 
 
 if __name__ == "__main__":

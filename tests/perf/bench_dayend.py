@@ -13,13 +13,10 @@ measured figure is the report (JSON, PDF and CSV apart).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import os
 import time
 from typing import Any
 
-from tests.perf.bench_bill_run import RESULTS, _database
+from tests.perf.harness import run_on_fresh_database
 
 _RELAY = ("INSERT INTO {dst}.inbox (event_id, source, type, version, key, key_seq, payload, "
           "occurred_at) SELECT event_id, '{src}', type, version, key, key_seq, payload, "
@@ -96,23 +93,7 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=20_000)
     ap.add_argument("--accounts", type=int, default=5_000)
     args = ap.parse_args()
-    url, pg = _database()
-    os.environ["TAPLINE_DATABASE_URL"] = url
-    from kernel.settings import get_settings
-    from tapline.bootstrap import migrate_all
-
-    get_settings.cache_clear()
-    try:
-        migrate_all(get_settings())
-        figures = asyncio.run(bench(args.lines, args.accounts))
-    finally:
-        if pg is not None:
-            pg.stop()
-    print(json.dumps(figures, indent=2))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"dayend_{args.lines}.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
-    print(f"written {out}")
+    run_on_fresh_database(f"dayend_{args.lines}", lambda: bench(args.lines, args.accounts))
 
 
 if __name__ == "__main__":

@@ -13,14 +13,11 @@ charge nothing: every occurrence is settled).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import os
 import time
 from datetime import date
 from typing import Any
 
-from tests.perf.bench_bill_run import RESULTS, _database
+from tests.perf.harness import run_on_fresh_database
 
 DAY = date(2027, 3, 5)
 
@@ -90,23 +87,8 @@ def main() -> None:
     ap.add_argument("--schedules", type=int, default=5000)
     ap.add_argument("--latency", type=float, default=0.2)
     args = ap.parse_args()
-    url, pg = _database()
-    os.environ["TAPLINE_DATABASE_URL"] = url
-    from kernel.settings import get_settings
-    from tapline.bootstrap import migrate_all
-
-    get_settings.cache_clear()
-    try:
-        migrate_all(get_settings())
-        figures = asyncio.run(bench(args.schedules, args.latency))
-    finally:
-        if pg is not None:
-            pg.stop()
-    print(json.dumps(figures, indent=2))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"recurring_{args.schedules}.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
-    print(f"written {out}")
+    run_on_fresh_database(f"recurring_{args.schedules}",
+                          lambda: bench(args.schedules, args.latency))
 
 
 if __name__ == "__main__":

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import time
 from datetime import date
 from typing import Any
 
-from tests.perf.bench_bill_run import RESULTS, _database
+from tests.perf.harness import run_on_fresh_database
 
 SEED = [
     """INSERT INTO accounts (id, number, customer_id, status, cash_only, name)
@@ -95,23 +93,8 @@ def main() -> None:
     ap.add_argument("--phones", type=int, default=20_000)
     ap.add_argument("--latency-ms", type=int, default=100)
     args = ap.parse_args()
-    url, pg = _database()
-    os.environ["TAPLINE_DATABASE_URL"] = url
-    from kernel.settings import get_settings
-    from tapline.bootstrap import migrate_all
-
-    get_settings.cache_clear()
-    try:
-        migrate_all(get_settings())
-        figures = asyncio.run(bench(args.phones, args.latency_ms))
-    finally:
-        if pg is not None:
-            pg.stop()
-    print(json.dumps(figures, indent=2))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"texttopay_{args.phones}_{args.latency_ms}ms.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
-    print(f"written {out}")
+    run_on_fresh_database(f"texttopay_{args.phones}_{args.latency_ms}ms",
+                          lambda: bench(args.phones, args.latency_ms))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import os
 import platform
 import statistics
 import tempfile
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,3 +67,46 @@ def write_result(name: str, figures: dict[str, Any]) -> Path:
     path.write_text(json.dumps(doc, indent=2, default=str))
     print(json.dumps(doc, indent=2, default=str))
     return path
+
+
+def run_on_fresh_database(name: str, bench: Callable[[], Awaitable[dict[str, Any]]]) -> Path:
+    """Run one benchmark on a database of its own (an embedded server tuned for throughput
+    unless `TAPLINE_DATABASE_URL` names one), migrated first; print its figures and write them
+    to `results/<name>.json`. The server is stopped whatever happens."""
+    import asyncio
+
+    url, pg = embedded_database()
+    os.environ["TAPLINE_DATABASE_URL"] = url
+    from kernel.settings import get_settings
+    from tapline.bootstrap import migrate_all
+
+    get_settings.cache_clear()
+    try:
+        migrate_all(get_settings())
+        figures = asyncio.run(bench())
+    finally:
+        if pg is not None:
+            pg.stop()
+    print(json.dumps(figures, indent=2))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{name}.json"
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"written {out}")
+    return out
+
+
+def embedded_database() -> tuple[str, Any]:
+    """`TAPLINE_DATABASE_URL` if set, else a fresh embedded server without durability (a
+    benchmark's data is thrown away) and its admin URL."""
+    url = os.environ.get("TAPLINE_DATABASE_URL")
+    if url:
+        return url, None
+    from tapline.pgserver import EmbeddedPostgres, free_port
+
+    tmp = Path(tempfile.mkdtemp(prefix="tapline-bench-"))
+    os.environ["TAPLINE_DATA_DIR"] = str(tmp)
+    pg = EmbeddedPostgres(tmp / "pg", free_port(), settings={
+        "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
+        "work_mem": "64MB", "maintenance_work_mem": "256MB"})
+    pg.start()
+    return pg.admin_url("tapline"), pg

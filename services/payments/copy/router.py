@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends
 
 from kernel.auth import Principal, require_roles
 from kernel.clock import utility_today
+from kernel.copy import RebuildResult
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.payments.copy import service
-from services.payments.copy.schemas import CounterAccount, RebuildRequest, RebuildResult
+from services.payments.copy.schemas import CounterAccount, RebuildRequest
 
 router = APIRouter(prefix="/api/payments", tags=["payments-accounts"], route_class=TxRoute)
 Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech",

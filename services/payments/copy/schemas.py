@@ -42,7 +42,3 @@ class RebuildRequest(BaseModel):
     mode: Literal["local", "relay"] = "local"
 
 
-class RebuildResult(BaseModel):
-    mode: str
-    events_requeued: int
-    events_deleted: int

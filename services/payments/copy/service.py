@@ -8,15 +8,15 @@ from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel import audit
+from kernel import copy as kernel_copy
 from kernel.auth import Principal
 from kernel.checkdigit import is_valid
+from kernel.copy import RebuildResult
 from kernel.errors import NotFound, Unprocessable
-from kernel.events_admin import reset_source
 from services.payments.copy import repository as repo
 from services.payments.copy.repository import Account as Account  # re-exported for features
 from services.payments.copy.repository import Payee
-from services.payments.copy.schemas import CounterAccount, OpenBillOut, RebuildResult
+from services.payments.copy.schemas import CounterAccount, OpenBillOut
 from services.payments.returns import standing as returns
 
 SOURCES = ("accounts", "billing")
@@ -60,15 +60,9 @@ async def counter_view(s: AsyncSession, number: str, today: date) -> CounterAcco
 
 
 async def rebuild(s: AsyncSession, who: Principal, mode: str) -> RebuildResult:
-    """Clear the copy and the inbox progress for its sources; their events apply again."""
-    await repo.clear_copy(s)
-    n = 0
-    for source in SOURCES:
-        n += await reset_source(s, source, keep_rows=(mode == "local"))
-    await audit.record(s, who, "rebuild-copy", "copy", ",".join(SOURCES),
-                       after={"mode": mode, "events": n})
-    return RebuildResult(mode=mode, events_requeued=n if mode == "local" else 0,
-                         events_deleted=0 if mode == "local" else n)
+    """Clear the copy and the inbox progress for its sources; their events apply again
+    (`kernel.copy.rebuild`, as billing's and collections' copies do)."""
+    return await kernel_copy.rebuild(s, who, SOURCES, repo.clear_copy, mode)
 
 
 async def holder_name(s: AsyncSession, account_id: uuid.UUID) -> str:
