@@ -7,10 +7,11 @@ demo district. Staff log in with the demo logins and work only through the gatew
     open a drawer -> take cash and a check -> post a mail batch -> import a lockbox file whose
     one unmatched check is resolved to its account -> close the drawer and sign it off ->
     prepare the deposit and sign it off (the bank's reference recorded) -> the bank returns
-    one mailed check (NSF)
+    one mailed check (NSF) -> bill one account, enrol it in autopay with a bank account, cut
+    the prenote file -> (three weeks on) run autopay and cut the file that debits it
 
 then, once the relay has delivered, the end-of-day report, the deposit and billing's ledger
-(read through billing's API) agree to the cent.
+(read through billing's API) agree to the cent, for the day and for the debit's effective date.
 
 The demo district is loaded as `make run` loads it, with fewer accounts (`DAY_TEST_ACCOUNTS`,
 default 150; the demo's own `count`): its 3,000 accounts are 18,000 events that billing applies
