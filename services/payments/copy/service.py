@@ -45,8 +45,11 @@ async def account(s: AsyncSession, number: str, field: str = "account_number") -
 
 
 async def counter_view(s: AsyncSession, number: str, today: date) -> CounterAccount:
+    first = await account(s, number)
+    bills = await repo.open_bills(s, first.id)
+    # The balance is read after the bills: a bill and the balance it brought commit together,
+    # so a bill shown is never newer than the balance shown (two reads, no snapshot between).
     acct = await account(s, number)
-    bills = await repo.open_bills(s, acct.id)
     held = await returns.account_state(s, acct.id, today)
     return CounterAccount(id=acct.id, number=acct.number, name=acct.name, status=acct.status,
                           cash_only=acct.cash_only or held.cash_only,
