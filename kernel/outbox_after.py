@@ -28,3 +28,21 @@ def publishing_after(ctes: str, source: str) -> TextClause:
     head, _, tail = _BASE.partition(_OPENING)
     return text(head + "WITH " + ctes + ", " + _OPENING.removeprefix("WITH ")
                 + tail.replace("{source}", source))
+
+
+_INSERT = "INSERT INTO outbox ("
+if _INSERT not in _BASE:  # pragma: no cover - guards the kernel's template shape at import
+    raise RuntimeError("kernel.outbox's publishing statement no longer ends in its INSERT")
+
+
+def publishing_within(ctes: str, source: str, result: str) -> TextClause:
+    """`publishing_after`, but the outbox INSERT becomes the CTE `published` (its RETURNING is
+    the events' ids) and the statement answers with `result`, a SELECT that may read every CTE:
+    a use case that must learn what its writing CTEs did (a duplicate, a missing row) and
+    publish in the same statement, one round trip in all. Bind `request_id` and `actor` as
+    `publish_batch` does. Build it once, at import time."""
+    head, _, tail = _BASE.partition(_OPENING)
+    events, _, insert = tail.replace("{source}", source).partition(_INSERT)
+    return text(head + "WITH " + ctes + ", " + _OPENING.removeprefix("WITH ") + events.rstrip()
+                + ", published AS (" + _INSERT + insert.rstrip() + " RETURNING event_id) "
+                + result)

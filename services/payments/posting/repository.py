@@ -159,6 +159,24 @@ _POST_LOCKBOX_FILE = publishing_after(
         "FROM unnest(CAST(:ids AS uuid[])) AS x(id) JOIN payments p ON p.id = x.id", "FROM ins p"))
 
 
+# A processor's success taken inside its delivery's one statement (webhooks): `acct` is the
+# account by number as payments' copy has it (`copy.account_by_number`), only where `{guard}`
+# holds; `taken` inserts its posted payment unless the processor's key is taken already (then
+# nothing: the caller reads the key's payment as `take` does) and returns `_COLUMNS`.
+# `TAKEN_EVENTS_SOURCE` is its `payments.PaymentPosted`, for `kernel.outbox_after`.
+PROCESSOR_TAKE_CTES = (
+    "acct AS (SELECT a.id, a.number FROM accounts a WHERE a.number = CAST(:account_number AS "
+    "text) AND {guard}), "
+    "taken AS (INSERT INTO payments (id, account_id, account_number, amount, tender, "
+    "received_on, channel, status, taken_by, idempotency_key, posted_at) "
+    "SELECT gen_random_uuid(), acct.id, acct.number, CAST(:amount AS numeric), "
+    "CAST(:tender AS text), CAST(:received_on AS date), 'processor', 'posted', "
+    "CAST(:taken_by AS text), CAST(:idempotency_key AS text), now() FROM acct "
+    "ON CONFLICT (taken_by, idempotency_key) DO NOTHING RETURNING " + _COLUMNS + ")")
+TAKEN_EVENTS_SOURCE = _POSTED_EVENTS_SOURCE.replace(
+    "FROM unnest(CAST(:ids AS uuid[])) AS x(id) JOIN payments p ON p.id = x.id", "FROM taken p")
+
+
 def _lockbox_columns(who: str, lines: list[LockboxLine]) -> dict[str, object]:
     # Columns by transposing the tuples; amounts travel as text (a fraction of the encoding
     # cost of Decimals) and become numeric in the statement, exactly.

@@ -71,6 +71,12 @@ async def take(s: AsyncSession, *, who: str, key: str, account_number: str, amou
     return p
 
 
+#: A processor's success as CTEs of its delivery's one statement, and its events' source
+#: (`repository.PROCESSOR_TAKE_CTES`): the same payment `take` stores, in no extra round trip.
+PROCESSOR_TAKE_CTES = repo.PROCESSOR_TAKE_CTES
+TAKEN_EVENTS_SOURCE = repo.TAKEN_EVENTS_SOURCE
+
+
 async def announce(s: AsyncSession, posted: list[Payment], who: str) -> None:
     """`payments.PaymentPosted` per payment, keyed by its account (billing credits it)."""
     await publish(s, [Event("payments.PaymentPosted", f"account:{p.account_id}",

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.logs import request_id_var
+from kernel.outbox_after import publishing_within
+from services.payments.posting import service as posting
 from services.payments.webhooks.domain import Reversal
 
 
@@ -30,6 +35,67 @@ async def record_delivery(s: AsyncSession, processor: str, event_id: str, event_
         "VALUES (:p, :e, :t, :r) ON CONFLICT DO NOTHING RETURNING event_id"),
         {"p": processor, "e": event_id, "t": event_type, "r": payment_ref})
     return r.first() is not None
+
+
+_LOCK_AND_RECORD = text(
+    "WITH locked AS (SELECT pg_advisory_xact_lock(hashtextextended(CAST(:k AS text), 7))) "
+    "INSERT INTO processor_deliveries (processor, event_id, event_type, payment_ref) "
+    "SELECT CAST(:p AS text), CAST(:e AS text), CAST(:t AS text), CAST(:r AS text) FROM locked "
+    "ON CONFLICT DO NOTHING RETURNING event_id")
+
+
+async def lock_and_record(s: AsyncSession, processor: str, event_id: str, event_type: str,
+                          payment_ref: str) -> bool:
+    """`lock_payment` then `record_delivery` in one round trip: the lock is taken before the
+    INSERT runs (it selects from the lock), and it is this statement's only effect on later
+    ones, which take their snapshots after it, so they see what the lock waited for."""
+    r = await s.execute(_LOCK_AND_RECORD, {
+        "k": f"processor-payment:{processor}:{payment_ref}", "p": processor, "e": event_id,
+        "t": event_type, "r": payment_ref})
+    return r.first() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Success:
+    """What `post_success` did: `seen` (the processor payment had posted before: nothing
+    done), `known` (payments' copy has the account), the payment posted now (None: not
+    posted, e.g. the key was taken already), and whether reversals wait for it."""
+
+    seen: bool
+    known: bool
+    payment_id: uuid.UUID | None
+    account_id: uuid.UUID | None
+    pending: bool
+
+
+# A success in one statement, after `lock_and_record` (so its snapshot sees every event of
+# this processor payment committed before): not posted before -> the account -> the payment
+# (posting's CTEs) -> its processor payment row -> `payments.PaymentPosted` through the
+# kernel's publishing SQL; answers what happened and whether reversals are pending.
+_POST_SUCCESS = publishing_within(
+    "seen AS (SELECT payment_id FROM processor_payments WHERE processor = CAST(:p AS text) "
+    "AND payment_ref = CAST(:r AS text)), "
+    + posting.PROCESSOR_TAKE_CTES.replace("{guard}", "NOT EXISTS (SELECT 1 FROM seen)")
+    + ", rec AS (INSERT INTO processor_payments (processor, payment_ref, payment_id, "
+    "account_id, amount) SELECT CAST(:p AS text), CAST(:r AS text), id, account_id, amount "
+    "FROM taken ON CONFLICT DO NOTHING RETURNING payment_id)",
+    posting.TAKEN_EVENTS_SOURCE,
+    "SELECT EXISTS (SELECT 1 FROM seen) AS seen, EXISTS (SELECT 1 FROM acct) AS known, "
+    "(SELECT id FROM taken) AS payment_id, (SELECT account_id FROM taken) AS account_id, "
+    "EXISTS (SELECT 1 FROM processor_reversals WHERE processor = CAST(:p AS text) "
+    "AND payment_ref = CAST(:r AS text) AND applied_at IS NULL) AS pending, "
+    "(SELECT count(*) FROM rec) + (SELECT count(*) FROM published) AS written")
+
+
+async def post_success(s: AsyncSession, *, processor: str, payment_ref: str,
+                       account_number: str, amount: Decimal, tender: str, received_on: date,
+                       key: str) -> Success:
+    r = (await s.execute(_POST_SUCCESS, {
+        "p": processor, "r": payment_ref, "account_number": account_number, "amount": amount,
+        "tender": tender, "received_on": received_on, "taken_by": processor,
+        "idempotency_key": key, "request_id": request_id_var.get(), "actor": processor,
+    })).one()
+    return Success(r.seen, r.known, r.payment_id, r.account_id, r.pending)
 
 
 async def posted(s: AsyncSession, processor: str, payment_ref: str) -> tuple[uuid.UUID,

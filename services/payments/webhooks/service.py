@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.errors import Unprocessable
 from kernel.outbox import Event, publish
+from services.payments.copy import service as copy
 from services.payments.posting import domain as posting_domain
 from services.payments.posting import service as posting
 from services.payments.processors.base import PaymentEvent, PaymentSucceeded, Processor
@@ -37,12 +38,11 @@ async def receive(s: AsyncSession, processor: Processor, body: bytes,
 
 
 async def apply(s: AsyncSession, event: PaymentEvent, *, zone: tzinfo) -> str:
-    await repo.lock_payment(s, event.processor, event.payment_id)
-    if not await repo.record_delivery(s, event.processor, event.event_id,
+    if not await repo.lock_and_record(s, event.processor, event.event_id,
                                       type(event).__name__, event.payment_id):
-        return "duplicate"
+        return "duplicate"  # answered from the first statement: a replay costs one
     if isinstance(event, PaymentSucceeded):
-        return await _succeeded(s, event, zone)
+        return await _succeeded_at_once(s, event, zone)
     rev = domain.reversal(event)
     if rev is None:
         return "recorded"  # a declined card: nothing was taken
@@ -53,6 +53,30 @@ async def apply(s: AsyncSession, event: PaymentEvent, *, zone: tzinfo) -> str:
         return "pending"  # applied when the payment's success arrives
     await _reverse(s, event.processor, event.payment_id, *found, zone)
     return "reversed"
+
+
+async def _succeeded_at_once(s: AsyncSession, event: PaymentSucceeded, zone: tzinfo) -> str:
+    """The usual success (a known account, a new key) in one statement that does what
+    `_succeeded` does; any other case writes nothing there and takes `_succeeded`'s path, so
+    each refusal and each answer stays the one rule `posting.take` keeps."""
+    try:
+        number = copy.normalise_number(event.account_ref or "")
+        amount = posting_domain.money(event.amount)
+    except Unprocessable:
+        return await _succeeded(s, event, zone)  # refused there, after its own checks
+    done = await repo.post_success(
+        s, processor=event.processor, payment_ref=event.payment_id, account_number=number,
+        amount=amount, tender=domain.tender_of(event.method),
+        received_on=domain.local_date(event.occurred_at, zone), key=event.idempotency_key)
+    if done.seen:
+        return "duplicate"  # another event about the same success
+    if done.payment_id is None or done.account_id is None:
+        return await _succeeded(s, event, zone)  # an unknown account (404), a key taken
+    if not done.pending:
+        return "posted"
+    reversed_ = await _reverse(s, event.processor, event.payment_id, done.payment_id,
+                               done.account_id, zone)
+    return "posted" if not reversed_ else "posted-and-reversed"
 
 
 async def _succeeded(s: AsyncSession, event: PaymentSucceeded, zone: tzinfo) -> str:
