@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kernel.errors import Unprocessable
+from kernel.keys import local_secret_file
 from kernel.settings import Settings
 
 #: ABA weights 3-7-1 over the nine digits; the weighted sum is a multiple of ten.
@@ -252,16 +252,5 @@ def bank_keyring(settings: Settings) -> BankKeyring:
     """
     if settings.bank_keys:
         return BankKeyring.parse(settings.bank_keys.get_secret_value())
-    path = bank_keys_file(settings)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".bank-keys.{os.getpid()}.{secrets.token_hex(4)}")
-        tmp.write_text(f"k1:{BankKeyring.generate_key()}\n")
-        tmp.chmod(0o600)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return BankKeyring.parse(path.read_text())
+    return BankKeyring.parse(local_secret_file(
+        settings, bank_keys_file(settings).name, lambda: f"k1:{BankKeyring.generate_key()}\n"))

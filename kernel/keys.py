@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -16,14 +17,15 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from kernel.settings import Settings
 
 
-def local_secret(settings: Settings, name: str) -> bytes:
-    """A secret of this installation kept in a file under the keys directory, generated on first
-    use atomically and never replaced, so processes starting at once agree on one value."""
+def local_secret_file(settings: Settings, name: str, make: Callable[[], str]) -> str:
+    """The text of a secret of this installation kept in a file under the keys directory,
+    written by `make` on first use, atomically and never replaced, so processes starting at
+    once agree on one value (the loser of the race reads the winner's file)."""
     path = settings.keys_dir / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
-        tmp.write_text(secrets.token_urlsafe(32))
+        tmp.write_text(make())
         tmp.chmod(0o600)
         try:
             os.link(tmp, path)
@@ -31,7 +33,12 @@ def local_secret(settings: Settings, name: str) -> bytes:
             pass
         finally:
             tmp.unlink()
-    return path.read_text().strip().encode()
+    return path.read_text()
+
+
+def local_secret(settings: Settings, name: str) -> bytes:
+    """A random secret of this installation (`local_secret_file`)."""
+    return local_secret_file(settings, name, lambda: secrets.token_urlsafe(32)).strip().encode()
 
 
 def ensure_keys(settings: Settings) -> None:
