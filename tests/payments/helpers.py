@@ -81,6 +81,12 @@ async def issue_bill(f: Feeder, a: Acct, total: str, balance: str, *,
     return bill
 
 
+async def outbox(bound: dict[str, Any], type_: str) -> list[dict[str, Any]]:
+    """The payloads payments published of one type, in order."""
+    return [r[0] for r in (await bound["payments"].execute(text(
+        "SELECT payload FROM outbox WHERE type = :t ORDER BY id"), {"t": type_})).all()]
+
+
 async def table_count(bound: dict[str, Any], table: str, where: str = "true") -> int:
     return int((await bound["payments"].execute(
         text(f"SELECT count(*) FROM {table} WHERE {where}"))).scalar_one())

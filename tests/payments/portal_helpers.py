@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 from kernel.webhooks import WebhookSecret
 from services.payments.processors.sandbox import SandboxProcessor
@@ -39,11 +38,6 @@ def customer(auth: Any, *account_ids: str, sub: str = "cust-1") -> dict[str, str
 
 def charges(sandbox: SandboxProcessor, event_type: str = "payment.succeeded") -> list[Any]:
     return [json.loads(m.body)["data"] for m in sandbox.messages if m.event_type == event_type]
-
-
-async def outbox(bound: dict[str, Any], type_: str) -> list[dict[str, Any]]:
-    return [r[0] for r in (await bound["payments"].execute(text(
-        "SELECT payload FROM outbox WHERE type = :t ORDER BY id"), {"t": type_})).all()]
 
 
 async def ledger(client: Any, auth: Any, account_id: str) -> list[tuple[str, str]]:

@@ -65,11 +65,3 @@ def balance(entries: list[dict[str, Any]]) -> Decimal:
     return sum((Decimal(e["amount"]) for e in entries), Decimal("0.00"))
 
 
-async def outbox(bound: dict[str, Any], type_: str) -> list[dict[str, Any]]:
-    return [r[0] for r in (await bound["payments"].execute(text(
-        "SELECT payload FROM outbox WHERE type = :t ORDER BY id"), {"t": type_})).all()]
-
-
-async def count(bound: dict[str, Any], table: str) -> int:
-    return int((await bound["payments"].execute(text(f"SELECT count(*) FROM {table}")))
-               .scalar_one())

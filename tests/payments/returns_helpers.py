@@ -52,11 +52,6 @@ async def return_check(client: Any, h: dict[str, str], payment_id: str | None, *
                              json=body)
 
 
-async def outbox(bound: dict[str, Any], type_: str) -> list[dict[str, Any]]:
-    return [r[0] for r in (await bound["payments"].execute(text(
-        "SELECT payload FROM outbox WHERE type = :t ORDER BY id"), {"t": type_})).all()]
-
-
 async def ledger(client: Any, h: dict[str, str], account_id: str) -> list[tuple[str, str]]:
     r = await client.get(f"/api/billing/ledger/accounts/{account_id}", headers=h)
     assert r.status_code == 200, r.text

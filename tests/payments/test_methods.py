@@ -9,15 +9,8 @@ from sqlalchemy import text
 
 from kernel.clock import utility_today
 from services.payments.processors.sandbox import SandboxProcessor
-from tests.payments.helpers import make_account, table_count
-from tests.payments.portal_helpers import (
-    P,
-    charges,
-    customer,
-    outbox,
-    sandbox,
-    save_method,
-)
+from tests.payments.helpers import make_account, outbox, table_count
+from tests.payments.portal_helpers import P, charges, customer, sandbox, save_method
 
 __all__ = ["sandbox"]
 CARD = "4242424242424242"

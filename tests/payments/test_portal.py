@@ -10,8 +10,8 @@ from decimal import Decimal
 from kernel.clock import utc_now
 from services.payments.processors.sandbox import SandboxProcessor
 from services.payments.processors.sandbox_courier import courier_of
-from tests.payments.helpers import issue_bill, make_account, table_count
-from tests.payments.portal_helpers import P, charges, customer, ledger, outbox, sandbox
+from tests.payments.helpers import issue_bill, make_account, outbox, table_count
+from tests.payments.portal_helpers import P, charges, customer, ledger, sandbox
 
 __all__ = ["sandbox"]
 

@@ -20,16 +20,8 @@ from services.payments.processors.base import MethodKind
 from services.payments.processors.sandbox import SandboxProcessor
 from services.payments.recurring import service as recurring
 from tests.events.helpers import database
-from tests.payments.helpers import issue_bill, make_account, table_count
-from tests.payments.portal_helpers import (
-    P,
-    charges,
-    customer,
-    ledger,
-    outbox,
-    sandbox,
-    save_method,
-)
+from tests.payments.helpers import issue_bill, make_account, outbox, table_count
+from tests.payments.portal_helpers import P, charges, customer, ledger, sandbox, save_method
 
 __all__ = ["sandbox"]
 RUN = "/api/payments/recurring/run"

@@ -7,17 +7,9 @@ import csv
 import io
 from decimal import Decimal
 
-from tests.payments.helpers import make_account
-from tests.payments.refunds_helpers import (
-    ADDRESS,
-    balance,
-    count,
-    key,
-    ledger,
-    make_payee,
-    outbox,
-    take_cash,
-)
+from tests.payments.helpers import make_account, outbox
+from tests.payments.helpers import table_count as count
+from tests.payments.refunds_helpers import ADDRESS, balance, key, ledger, make_payee, take_cash
 
 URL = "/api/payments/refunds"
 EXPORT = f"{URL}/check-requests"

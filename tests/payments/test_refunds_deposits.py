@@ -7,16 +7,9 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from tests.payments.helpers import Feeder
-from tests.payments.refunds_helpers import (
-    balance,
-    count,
-    key,
-    ledger,
-    make_payee,
-    outbox,
-    to_inbox,
-)
+from tests.payments.helpers import Feeder, outbox
+from tests.payments.helpers import table_count as count
+from tests.payments.refunds_helpers import balance, key, ledger, make_payee, to_inbox
 
 URL = "/api/payments/refunds"
 

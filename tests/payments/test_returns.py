@@ -10,13 +10,12 @@ from decimal import Decimal
 from kernel.auth import Principal
 from kernel.clock import utility_today
 from services.payments.returns import service as returns
-from tests.payments.helpers import make_account, pdf_text, posted_events, table_count
+from tests.payments.helpers import make_account, outbox, pdf_text, posted_events, table_count
 from tests.payments.returns_helpers import (
     audit_rows,
     counter_check,
     ledger,
     mail_check,
-    outbox,
     return_check,
 )
 

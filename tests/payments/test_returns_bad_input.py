@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from kernel.clock import utility_today
-from tests.payments.helpers import make_account, table_count
-from tests.payments.returns_helpers import audit_rows, counter_check, outbox, return_check
+from tests.payments.helpers import make_account, outbox, table_count
+from tests.payments.returns_helpers import audit_rows, counter_check, return_check
 
 PROBLEM = "application/problem+json"
 

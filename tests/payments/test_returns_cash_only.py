@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from kernel.clock import utility_today
 from services.payments.returns.domain import add_months
-from tests.payments.helpers import make_account, table_count
+from tests.payments.helpers import make_account, outbox, table_count
 from tests.payments.returns_helpers import (
     audit_rows,
     counter_check,
     ledger,
     mail_check,
-    outbox,
     return_check,
 )
 

@@ -16,6 +16,7 @@ from kernel.sms.sandbox import SandboxSms
 from kernel.webhooks import WebhookSecret
 from services.payments.processors.sandbox import SandboxProcessor
 from tests.payments.helpers import issue_bill, make_account
+from tests.payments.helpers import outbox as events
 from tests.payments.texttopay_helpers import (
     ENROL,
     INBOUND,
@@ -23,7 +24,6 @@ from tests.payments.texttopay_helpers import (
     code_of,
     count,
     enrol,
-    events,
     inbound_url,
     last_text,
     new_phone,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.payments.helpers import make_account, pdf_text
-from tests.payments.refunds_helpers import balance, count, key, ledger, outbox, take_cash
+from tests.payments.helpers import make_account, outbox, pdf_text
+from tests.payments.helpers import table_count as count
+from tests.payments.refunds_helpers import balance, key, ledger, take_cash
 from tests.payments.returns_helpers import counter_check, return_check
 
 URL = "/api/payments/transfers"

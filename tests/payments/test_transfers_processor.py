@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from tests.payments.helpers import make_account
-from tests.payments.refunds_helpers import count, key
+from tests.payments.helpers import table_count as count
+from tests.payments.refunds_helpers import key
 from tests.payments.test_webhooks import deliver, pay, sandbox
 
 __all__ = ["sandbox"]  # the fixture, used by name

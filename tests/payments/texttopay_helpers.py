@@ -89,11 +89,6 @@ async def count(bound: dict[str, Any], sql: str, **params: Any) -> int:
     return int((await bound["payments"].execute(text(sql), params)).scalar_one())
 
 
-async def events(bound: dict[str, Any], type_: str) -> list[dict[str, Any]]:
-    return [r[0] for r in (await bound["payments"].execute(text(
-        "SELECT payload FROM outbox WHERE type = :t ORDER BY id"), {"t": type_})).all()]
-
-
 async def set_balance(feed: Any, a: Acct, balance: str) -> None:
     """Billing announces a ledger entry (a payment elsewhere) leaving `balance`."""
     await feed.send("billing.LedgerEntryPosted", f"account:{a.id}", {
