@@ -5,6 +5,11 @@ and advances the per-key progress, so its effect and its "done" mark commit toge
 any point either keeps both or neither, and a redelivered event id is ignored at insert time.
 A key's events apply strictly in `key_seq` order. A failing event is retried with backoff and,
 after `max_attempts`, parked with its error; only its own key waits, others keep flowing.
+
+The relay copies a service only the event types it declared (`declare_types`, when the
+processor starts), so a key's sequence in the inbox has gaps: each row carries `prev_seq`, the
+key's previous sequence number among the events the relay copies this service, and waits until
+the key's progress has reached it (docs/events.md, "Delivery").
 """
 
 from __future__ import annotations
@@ -72,6 +77,10 @@ class Handlers:
     def handles(self, event_type: str) -> bool:
         return event_type in self._by_type or event_type in self._batch
 
+    def types(self) -> frozenset[str]:
+        """Every type handled, single or batch: what the service declares to the relay."""
+        return frozenset(self._by_type) | frozenset(self._batch)
+
     def on(self, event_type: str) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             self._by_type[event_type] = fn
@@ -136,7 +145,8 @@ _HANDLERS_PLAN = text(
 _CANDIDATES = text(
     """
     SELECT i.event_id, i.source, i.type, i.version, i.key, i.key_seq, i.payload, i.occurred_at,
-           i.attempts, coalesce(p.last_seq, 0) AS last_seq
+           i.attempts, coalesce(p.last_seq, 0) AS last_seq,
+           coalesce(i.prev_seq, i.key_seq - 1) AS prev_seq
     FROM (SELECT * FROM inbox WHERE status = 'pending' AND next_attempt_at <= now()
           ORDER BY position LIMIT :n) i
     LEFT JOIN inbox_progress p ON p.source = i.source AND p.key = i.key
@@ -144,14 +154,16 @@ _CANDIDATES = text(
     """
 )
 
-# When every candidate waits on a predecessor that arrived later, look only at key heads.
+# When every candidate waits on a predecessor that arrived later, look only at events whose
+# predecessor has applied (key heads).
 _HEADS = text(
     """
     SELECT i.event_id, i.source, i.type, i.version, i.key, i.key_seq, i.payload, i.occurred_at,
-           i.attempts, coalesce(p.last_seq, 0) AS last_seq
+           i.attempts, coalesce(p.last_seq, 0) AS last_seq,
+           coalesce(i.prev_seq, i.key_seq - 1) AS prev_seq
     FROM inbox i LEFT JOIN inbox_progress p ON p.source = i.source AND p.key = i.key
     WHERE i.status = 'pending' AND i.next_attempt_at <= now()
-      AND i.key_seq = coalesce(p.last_seq, 0) + 1
+      AND coalesce(i.prev_seq, i.key_seq - 1) <= coalesce(p.last_seq, 0)
       AND (p.blocked_until IS NULL OR p.blocked_until <= now())
     LIMIT :n
     """
@@ -197,6 +209,27 @@ _BLOCK = text(
 )
 
 
+_DECLARE = text(
+    "INSERT INTO inbox_types (type) SELECT unnest(CAST(:types AS text[])) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+async def declare_types(db: Database, handlers: Handlers) -> None:
+    """Tell the relay which types this service handles, before it applies anything.
+
+    The set only grows (a type a deploy stops handling is still copied, then skipped): the
+    relay copies a declared type from the moment it reads the declaration on, and a service
+    that declared nothing is copied everything. Past events of a type declared later are the
+    copy's rebuild (`tapline events rewind`, docs/events.md)."""
+    types = sorted(handlers.types())
+    if not types:
+        return
+    async with db.session() as session:
+        await session.execute(_DECLARE, {"types": types})
+        await session.commit()
+
+
 def backoff_seconds(attempts: int) -> float:
     """Exponential backoff, capped at five minutes: 0.5, 1, 2, 4 ... seconds."""
     return float(min(300.0, 0.5 * (2 ** max(0, attempts - 1))))
@@ -234,16 +267,26 @@ class InboxProcessor:
             return done
 
     @staticmethod
-    def _plan(rows: Sequence[Any]) -> list[list[Any]]:
+    def _plan(rows: Sequence[Any]) -> tuple[list[list[Any]], list[Any]]:
         """Ready events in waves: wave n holds the n-th ready event of each key, so a wave never
-        holds two events of one key and waves in order keep every key's order."""
+        holds two events of one key and waves in order keep every key's order.
+
+        An event is ready when its key has applied up to its `prev_seq` (the previous event
+        the relay copies this service; `key_seq - 1` when it copies everything). An event
+        older than what its key has applied (one a rewind brought after the key had moved on:
+        a type handled since) is never applied out of order: it comes back apart, to be marked
+        skipped."""
         waves: list[list[Any]] = []
+        stale: list[Any] = []
         last: dict[tuple[str, str], int] = {}
         depth: dict[tuple[str, str], int] = {}
         for r in sorted(rows, key=lambda r: (r.source, r.key, r.key_seq)):
             k = (r.source, r.key)
-            expected = last.get(k, r.last_seq) + 1
-            if r.key_seq != expected:
+            if r.key_seq <= r.last_seq:
+                stale.append(r)
+                continue
+            applied = last.get(k, r.last_seq)
+            if applied < 0 or r.prev_seq > applied:
                 last[k] = -1  # predecessor not here yet (or not applied): nothing more for k
                 continue
             last[k] = r.key_seq
@@ -252,7 +295,7 @@ class InboxProcessor:
             if n == len(waves):
                 waves.append([])
             waves[n].append(r)
-        return waves
+        return waves, stale
 
     async def _run(self, session: AsyncSession, rows: list[Any]) -> None:
         by_type: dict[str, list[Any]] = {}
@@ -272,25 +315,29 @@ class InboxProcessor:
         await settle(session)  # what follows from the effects, in their savepoint
 
     async def _apply(self, session: AsyncSession, rows: Sequence[Any]) -> int:
-        waves = self._plan(rows)
-        if not waves:
+        waves, stale = self._plan(rows)
+        if not waves and not stale:
             return 0
-        try:
-            async with session.begin_nested():  # optimistic: the whole batch at once
-                for wave in waves:
-                    await self._run(session, wave)
-            done = [r for wave in waves for r in wave]
-        except Exception:  # noqa: BLE001 - isolate the failing event one by one, below
-            discard(session)
-            done = await self._apply_one_by_one(session, [r for w in waves for r in w])
+        done: list[Any] = []
+        if waves:
+            try:
+                async with session.begin_nested():  # optimistic: the whole batch at once
+                    for wave in waves:
+                        await self._run(session, wave)
+                done = [r for wave in waves for r in wave]
+            except Exception:  # noqa: BLE001 - isolate the failing event one by one, below
+                discard(session)
+                done = await self._apply_one_by_one(session, [r for w in waves for r in w])
+        skipped = {r.event_id for r in stale}
+        done += stale
         if done:
             last: dict[tuple[str, str], int] = {}
             for r in done:
                 last[(r.source, r.key)] = max(last.get((r.source, r.key), 0), r.key_seq)
             await session.execute(_MARK_DONE, {
                 "ids": [str(r.event_id) for r in done],
-                "statuses": ["applied" if self.handlers.handles(r.type) else "skipped"
-                             for r in done]})
+                "statuses": ["applied" if self.handlers.handles(r.type)
+                             and r.event_id not in skipped else "skipped" for r in done]})
             keys = list(last)
             await session.execute(
                 _PROGRESS,
@@ -348,8 +395,12 @@ class InboxProcessor:
         """Apply as events arrive (LISTEN/NOTIFY), polling too for retries and missed wakeups."""
         wake = asyncio.Event()
         conn: asyncpg.Connection | None = None
+        declared = False
         while not stop.is_set():
             try:
+                if not declared:  # before anything is applied: the relay copies them from now
+                    await declare_types(self.db, self.handlers)
+                    declared = True
                 if conn is None or conn.is_closed():
                     conn = await asyncpg.connect(self.db.dsn)
                     await conn.add_listener(

@@ -107,6 +107,24 @@ CREATE INDEX audit_log_entity_ix ON audit_log (entity, entity_id, at);
 COMMENT ON TABLE audit_log IS 'append-only: who changed what, before and after';
 """
 
+#: What the relay needs to copy a subscriber only the types it handles (docs/events.md,
+#: "Delivery"): the types the service declares at start-up (`kernel.inbox.declare_types`; the
+#: relay may read them, nothing else here), and per inbox row the key's previous sequence
+#: number among the events the relay copies this subscriber, which the inbox waits for
+#: (NULL on rows copied before: every event of the key was copied, so `key_seq - 1`).
+INBOX_FILTER_DDL = r"""
+CREATE TABLE inbox_types (
+    type        text PRIMARY KEY,
+    declared_at timestamptz NOT NULL DEFAULT now()
+);
+ALTER TABLE inbox ADD COLUMN prev_seq bigint;
+"""
+
+INBOX_FILTER_DROP = """
+ALTER TABLE inbox DROP COLUMN prev_seq;
+DROP TABLE inbox_types;
+"""
+
 KERNEL_DROP = """
 DROP TABLE IF EXISTS audit_log, idempotency_keys, inbox_progress, inbox, outbox_key, outbox;
 DROP FUNCTION IF EXISTS inbox_notify(), outbox_notify();
@@ -119,3 +137,11 @@ def kernel_tables_up(op: Any) -> None:
 
 def kernel_tables_down(op: Any) -> None:
     op.execute(KERNEL_DROP)
+
+
+def inbox_filter_up(op: Any) -> None:
+    op.execute(INBOX_FILTER_DDL)
+
+
+def inbox_filter_down(op: Any) -> None:
+    op.execute(INBOX_FILTER_DROP)

@@ -6,6 +6,9 @@ It reads only rows whose transaction id is below the oldest transaction still ru
 and copies them with `INSERT ... ON CONFLICT DO NOTHING` in the same transaction that advances the
 cursor. A relay killed at any instant therefore either copied a batch and moved the cursor, or did
 neither; a replayed batch is ignored by the inbox's event-id key.
+
+A subscriber is copied only the event types it handles, once it has declared them (its
+`inbox_types`, written when its inbox processor starts); until then, everything (`copy_sql`).
 """
 
 from __future__ import annotations
@@ -34,12 +37,44 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
+LOCK_SQL = ("SELECT 1 FROM relay.cursors WHERE source = $1 AND subscriber = $2 FOR UPDATE")
+
+
 def copy_sql(source: str, subscriber: str) -> str:
+    """One batch for a pair, in one statement (one snapshot), run with the cursor row locked.
+
+    Filtering (docs/events.md, "Delivery"): an event is copied when the subscriber has declared
+    no types yet (`filter` NULL: everything is copied, as before), or when its type is among
+    the declared ones. A type newly declared is adopted here at the cursor (`relay.filters`,
+    `since`), and the cursor's `filter` position is set when the first types are seen, so which
+    events were copied to a subscriber is a function of the outbox alone: before `filter`,
+    every event; after it, those whose type was adopted before their position. From that the
+    relay gives each copy the key's previous sequence number among the copied events
+    (`prev_seq`), which the inbox waits for: every event counted there is copied, now or later.
+    """
     src, dst = _ident(source), _ident(subscriber)
     return f"""
     WITH cur AS (
-        SELECT last_txid, last_id FROM relay.cursors WHERE source = $1 AND subscriber = $2
-        FOR UPDATE
+        SELECT last_txid, last_id, filter_txid, filter_id
+        FROM relay.cursors WHERE source = $1 AND subscriber = $2
+    ), declared AS (
+        SELECT type FROM {dst}.inbox_types
+    ), adopted AS (
+        INSERT INTO relay.filters (source, subscriber, type, since_txid, since_id)
+        SELECT $1, $2, d.type, cur.last_txid, cur.last_id FROM declared d, cur
+        ON CONFLICT DO NOTHING
+        RETURNING type, since_txid, since_id
+    ), filt AS MATERIALIZED (
+        SELECT type, since_txid, since_id FROM relay.filters
+        WHERE source = $1 AND subscriber = $2
+        UNION ALL
+        SELECT type, since_txid, since_id FROM adopted
+    ), mode AS (
+        SELECT coalesce(cur.filter_txid, CASE WHEN EXISTS (SELECT FROM declared)
+                                              THEN cur.last_txid END) AS f_txid,
+               coalesce(cur.filter_id, CASE WHEN EXISTS (SELECT FROM declared)
+                                            THEN cur.last_id END) AS f_id
+        FROM cur
     ), batch AS (
         SELECT o.id, o.txid, o.event_id, o.type, o.version, o.key, o.key_seq, o.payload,
                o.occurred_at
@@ -48,19 +83,34 @@ def copy_sql(source: str, subscriber: str) -> str:
           AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY o.txid, o.id
         LIMIT $3
+    ), copy AS (
+        SELECT b.*, CASE WHEN m.f_txid IS NULL THEN b.key_seq - 1
+                         ELSE coalesce(p.key_seq, 0) END AS prev_seq
+        FROM batch b CROSS JOIN mode m
+        LEFT JOIN LATERAL (
+            SELECT x.key_seq FROM {src}.outbox x
+            WHERE x.key = b.key AND x.key_seq < b.key_seq
+              AND ((x.txid, x.id) <= (m.f_txid, m.f_id)
+                   OR EXISTS (SELECT FROM filt f WHERE f.type = x.type
+                              AND (x.txid, x.id) > (f.since_txid, f.since_id)))
+            ORDER BY x.key_seq DESC
+            LIMIT 1
+        ) p ON m.f_txid IS NOT NULL
+        WHERE m.f_txid IS NULL OR b.type IN (SELECT type FROM filt)
     ), ins AS (
-        INSERT INTO {dst}.inbox (event_id, source, type, version, key, key_seq, payload,
-                                 occurred_at)
-        SELECT event_id, $1, type, version, key, key_seq, payload, occurred_at
-        FROM batch ORDER BY txid, id
+        INSERT INTO {dst}.inbox (event_id, source, type, version, key, key_seq, prev_seq,
+                                 payload, occurred_at)
+        SELECT event_id, $1, type, version, key, key_seq, prev_seq, payload, occurred_at
+        FROM copy ORDER BY txid, id
         ON CONFLICT DO NOTHING
         RETURNING 1
     ), last AS (
         SELECT txid, id FROM batch ORDER BY txid DESC, id DESC LIMIT 1
     ), moved AS (
         UPDATE relay.cursors c SET last_txid = last.txid, last_id = last.id,
+               filter_txid = m.f_txid, filter_id = m.f_id,
                copied = c.copied + (SELECT count(*) FROM batch), updated_at = now()
-        FROM last WHERE c.source = $1 AND c.subscriber = $2
+        FROM last, mode m WHERE c.source = $1 AND c.subscriber = $2
         RETURNING 1
     )
     SELECT (SELECT count(*) FROM batch) AS read, (SELECT count(*) FROM ins) AS inserted,
@@ -182,6 +232,9 @@ class Relay:
     async def copy_once(self, source: str, subscriber: str) -> int:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(_PLAN)
+            # The lock first, then the batch in a statement of its own: its snapshot then
+            # holds whatever a relay that held the lock before us committed (its filters too).
+            await conn.execute(LOCK_SQL, source, subscriber)
             row = await conn.fetchrow(copy_sql(source, subscriber), source, subscriber,
                                       self.batch)
         n = int(row["read"]) if row else 0
@@ -233,10 +286,19 @@ class Relay:
         return LagReport(await self.lag(), await self.oldest_transaction(), threshold)
 
     async def rewind(self, source: str, subscriber: str) -> None:
-        """Feed `subscriber` the whole history of `source` again (for a rebuilt copy)."""
-        async with self.pool.acquire() as conn:
+        """Feed `subscriber` the whole history of `source` again (for a rebuilt copy): every
+        event of a type it handles now, from the start, types it began to handle later
+        included (their filters then start at the beginning too)."""
+        async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(
-                "UPDATE relay.cursors SET last_txid = '0', last_id = 0, copied = 0 "
+                "UPDATE relay.cursors SET last_txid = '0', last_id = 0, copied = 0, "
+                "filter_txid = CASE WHEN filter_txid IS NOT NULL THEN '0'::xid8 END, "
+                "filter_id = CASE WHEN filter_id IS NOT NULL THEN 0 END "
+                "WHERE source = $1 AND subscriber = $2",
+                source, subscriber,
+            )
+            await conn.execute(
+                "UPDATE relay.filters SET since_txid = '0', since_id = 0 "
                 "WHERE source = $1 AND subscriber = $2",
                 source, subscriber,
             )

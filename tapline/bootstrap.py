@@ -2,9 +2,9 @@
 
 Each component gets a NOLOGIN owner role (owns its schema objects; migrations run as it) and a
 LOGIN role its process uses, which can touch only its own schema. The relay's role may read
-outboxes, append to inboxes and see the server's activity statistics, nothing else. Tables
-commented `append-only` (the audit trail, the outbox, ledgers) lose UPDATE, DELETE and TRUNCATE
-for the login role.
+outboxes and the event types each service handles, append to inboxes and see the server's
+activity statistics, nothing else. Tables commented `append-only` (the audit trail, the outbox,
+ledgers) lose UPDATE, DELETE and TRUNCATE for the login role.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ def apply_grants(settings: Settings) -> None:
             s = sql.Identifier(svc)
             conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, relay))
             conn.execute(sql.SQL("GRANT SELECT ON {}.outbox TO {}").format(s, relay))
+            conn.execute(sql.SQL("GRANT SELECT ON {}.inbox_types TO {}").format(s, relay))
             conn.execute(sql.SQL("GRANT INSERT ON {}.inbox TO {}").format(s, relay))
             conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE {}.inbox_position_seq TO {}").format(
                 s, relay))

@@ -5,6 +5,7 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
@@ -49,13 +50,20 @@ async def applied_events(url: str) -> list[tuple[str, int]]:
         await conn.close()
 
 
-async def writer(accounts, keys: list[str], total: int, rng: random.Random) -> None:
+async def writer(accounts, keys: list[str], total: int, rng: random.Random,
+                 kind: Callable[[random.Random, str], str] | None = None) -> None:
+    """`total` events over `keys` in transactions of 1 to 25; `kind(rng, key)` picks each
+    event's type (`test.Counted` unless given)."""
     written = 0
     while written < total:
         n = min(total - written, rng.randint(1, 25))
         async with accounts.session() as s:
-            await publish(s, [Event("test.Counted", rng.choice(keys), {"i": written + i})
-                              for i in range(n)])
+            events = []
+            for i in range(n):
+                key = rng.choice(keys)
+                kind_ = kind(rng, key) if kind else "test.Counted"
+                events.append(Event(kind_, key, {"i": written + i}))
+            await publish(s, events)
             await s.commit()
         written += n
         await asyncio.sleep(0)
