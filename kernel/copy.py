@@ -24,7 +24,9 @@ from kernel.events_admin import reset_source
 class RebuildRequest(BaseModel):
     """`local`: the service's stored events are applied again (no relay needed); `relay`:
     they are deleted too, and the operator rewinds the relay
-    (`tapline events rewind <service> --source <source>` for each source)."""
+    (`tapline events rewind <service> --source <source>` for each source), which also brings
+    the past events of types the service began to handle after they were published (the relay
+    copies a service only the types it handles: docs/events.md, "Delivery")."""
 
     mode: Literal["local", "relay"] = "local"
 

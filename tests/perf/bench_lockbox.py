@@ -8,7 +8,9 @@ accounts, a valid fixed-width file of N checks is rendered over them (1 in 200 m
 suspense is exercised). Then, end to end, as in production:
 
 - the relay (`python -m relay`) and billing's inbox worker (`python -m tapline.worker billing`)
-  run as processes of their own, idle and listening;
+  run as processes of their own, idle and listening; every service has declared the event types
+  it handles, as its inbox processor does when it starts, so the relay copies each only those
+  (the other services' inboxes fill and are counted, `inbox_rows`, but nobody applies them);
 - the import runs as `POST /api/payments/lockbox/imports` does it (read and classify in a worker
   thread, one INSERT of the payments, one set-based publish of their `payments.PaymentPosted`,
   the suspense lines, one commit): the **payments side**;
@@ -83,6 +85,42 @@ async def _statements(conn: Any, schema_like: str, top: int = 8) -> list[dict[st
     return [dict(r) for r in rows]
 
 
+async def _declare_types(settings: Any) -> None:
+    """What every service's inbox processor does when it starts (billing's worker does it
+    itself here): declare the types it handles, so the relay copies each only those."""
+    import importlib
+
+    from kernel.db import Database
+    from kernel.inbox import declare_types
+    from kernel.settings import SERVICES, service_role
+
+    for svc in SERVICES:
+        db = Database(settings.role_dsn(service_role(svc)), svc, settings, "bench")
+        try:
+            await declare_types(db, importlib.import_module(f"services.{svc}.app").handlers())
+        finally:
+            await db.dispose()
+
+
+async def _inbox_rows(admin: Any) -> dict[str, int]:
+    """Rows the relay wrote into each service's inbox for the run (every inbox starts empty),
+    counted once the relay has read every outbox to its end (after the timings)."""
+    from kernel.settings import SERVICES
+
+    deadline = time.perf_counter() + 600
+    while time.perf_counter() < deadline:
+        behind = 0
+        for src in SERVICES:
+            behind += await admin.fetchval(
+                f'SELECT count(*) FROM relay.cursors c JOIN "{src}".outbox o '
+                "ON (o.txid, o.id) > (c.last_txid, c.last_id) WHERE c.source = $1", src)
+        if not behind:
+            break
+        await asyncio.sleep(0.2)
+    return {svc: int(await admin.fetchval(f'SELECT count(*) FROM "{svc}".inbox'))
+            for svc in SERVICES}
+
+
 async def bench(n: int, accounts: int, profile: bool) -> dict[str, Any]:
     import asyncpg
     from sqlalchemy import text
@@ -115,6 +153,7 @@ async def bench(n: int, accounts: int, profile: bool) -> dict[str, Any]:
     figures["parse_only_s"] = round(time.perf_counter() - t0, 3)
     del parsed
 
+    await _declare_types(settings)
     procs = [_start(["relay"], "relay"), _start(["tapline.worker", "billing"], "billing")]
     try:
         await asyncio.sleep(4)  # both connected and listening (their startup is not measured)
@@ -143,6 +182,7 @@ async def bench(n: int, accounts: int, profile: bool) -> dict[str, Any]:
             figures["statements_payments"] = await _statements(admin, "%payments%")
             figures["statements_billing"] = await _statements(admin, "%billing%")
             figures["statements_relay"] = await _statements(admin, "%relay%", 4)
+        figures["inbox_rows"] = await _inbox_rows(admin)  # not timed: the relay finishes
     finally:
         for p in procs:
             p.terminate()
