@@ -50,6 +50,7 @@ async def test_the_relay_reads_outboxes_but_not_business_tables(admin_url):
     conn = await asyncpg.connect(role_url(admin_url, "relay"))
     try:
         await conn.fetch("SELECT event_id FROM accounts.outbox LIMIT 1")
+        await conn.fetch("SELECT type FROM billing.inbox_types")  # what billing handles
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await conn.fetch("SELECT * FROM accounts.audit_log")
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
