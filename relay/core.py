@@ -37,7 +37,7 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
-LOCK_SQL = ("SELECT 1 FROM relay.cursors WHERE source = $1 AND subscriber = $2 FOR UPDATE")
+LOCK_SQL = "SELECT 1 FROM relay.cursors WHERE source = $1 AND subscriber = $2 FOR UPDATE"
 
 
 def copy_sql(source: str, subscriber: str) -> str:
@@ -46,10 +46,10 @@ def copy_sql(source: str, subscriber: str) -> str:
     Filtering (docs/events.md, "Delivery"): an event is copied when the subscriber has declared
     no types yet (`filter` NULL: everything is copied, as before), or when its type is among
     the declared ones. A type newly declared is adopted here at the cursor (`relay.filters`,
-    `since`), and the cursor's `filter` position is set when the first types are seen, so which
-    events were copied to a subscriber is a function of the outbox alone: before `filter`,
-    every event; after it, those whose type was adopted before their position. From that the
-    relay gives each copy the key's previous sequence number among the copied events
+    `since`), and the cursor's `filter` position is set when the first types are seen, so
+    which events a subscriber is copied follows from the outbox and those two records: before
+    `filter`, every event; after it, those whose type was adopted before their position. From
+    that the relay gives each copy the key's previous sequence number among the copied events
     (`prev_seq`), which the inbox waits for: every event counted there is copied, now or later.
     """
     src, dst = _ident(source), _ident(subscriber)

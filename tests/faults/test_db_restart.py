@@ -238,10 +238,22 @@ async def test_restart_during_an_event_drain_loses_nothing_and_posts_each_paymen
         for subscriber in ("billing", "accounts", "collections"):
             assert await conn.fetchval(
                 f"SELECT count(*) FROM {subscriber}.inbox WHERE status = 'parked'") == 0
-            assert await conn.fetchval(
-                f"SELECT count(DISTINCT payload->'payment'->>'id') FROM {subscriber}.inbox "
-                "WHERE type = 'payments.PaymentPosted' AND source = 'payments' "
-                "AND (payload->'payment'->>'received_on') = '2026-03-05'") == total
+            # every payment reached each service that handles it; the relay copied none to
+            # a service that does not, once that service had declared what it handles
+            handles = await conn.fetchval(
+                f"SELECT count(*) FROM {subscriber}.inbox_types "
+                "WHERE type = 'payments.PaymentPosted'")
+            copied = await conn.fetchval(
+                f"SELECT count(DISTINCT i.payload->'payment'->>'id') FROM {subscriber}.inbox i "
+                "JOIN payments.outbox o USING (event_id) JOIN relay.cursors c "
+                f"ON c.source = 'payments' AND c.subscriber = '{subscriber}' "
+                "WHERE i.type = 'payments.PaymentPosted' AND i.source = 'payments' "
+                "AND (i.payload->'payment'->>'received_on') = '2026-03-05' "
+                "AND (NOT $1 OR (o.txid, o.id) > (c.filter_txid, c.filter_id))", not handles)
+            assert copied == (total if handles else 0), (subscriber, handles, copied)
+            assert handles or await conn.fetchval(
+                "SELECT filter_txid IS NOT NULL FROM relay.cursors WHERE source = 'payments' "
+                "AND subscriber = $1", subscriber)
     finally:
         await conn.close()
     assert green["database"] == "ok"

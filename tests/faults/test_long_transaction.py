@@ -13,7 +13,9 @@ import asyncpg
 import httpx
 import pytest
 
+from kernel.inbox import declare_types
 from kernel.outbox import Event, publish
+from tests.events.consumer import handlers
 from tests.events.helpers import database, role_url
 from tests.faults.stack import Stack, running_stack
 
@@ -67,6 +69,14 @@ async def _hold_open_transaction(url: str, threshold: float, hold: float) -> dic
     the transaction ends and every event is delivered. Returns figures."""
     with running_stack(url, {"TAPLINE_RELAY_LAG_ALARM_SECONDS": f"{threshold:g}"}) as stack:
         relay = stack.url("relay")
+        # The subscribers declare the test's type, as a version that handled it would: the
+        # relay copies it to each of them (their processors, with no handler for it, skip it).
+        for s in SUBSCRIBERS:
+            db = database(url, s)
+            try:
+                await declare_types(db, handlers())
+            finally:
+                await db.dispose()
         # A report or bulk load, as the accounts role, that has written something: it holds
         # a transaction id, so the relay's horizon cannot move past it.
         long_tx = await asyncpg.connect(role_url(url, "accounts"))
