@@ -39,7 +39,10 @@ export const idempotency: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: "", fetch: authFetch });
+/** Same origin as the page: the gateway serves both (the dev server proxies /api to it). */
+const ORIGIN = globalThis.location?.origin ?? "";
+
+export const api = createClient<paths>({ baseUrl: ORIGIN, fetch: authFetch });
 api.use(idempotency);
 
 interface Answer<T> {
@@ -59,7 +62,7 @@ export function unwrap<T>(answer: Answer<T>): T {
 
 /** A PDF (statement, receipt) fetched with the token and opened in a new tab. */
 export async function openPdf(path: string): Promise<void> {
-  const response = await authFetch(new Request(path, { headers: { Accept: "application/pdf" } }));
+  const response = await authFetch(new Request(ORIGIN + path, { headers: { Accept: "application/pdf" } }));
   if (!response.ok) {
     let body: unknown = null;
     try {
