@@ -14,9 +14,10 @@ import { notifyProblem } from "@/lib/queryClient";
 import { useCounterAccount, useTakePayment, type Payment, type PaymentIn } from "../api/queries";
 
 type Tender = PaymentIn["tender"];
+// Cards are taken only through the processor (a token), never keyed in at the counter.
 const TENDERS: { value: Tender; label: string }[] = [
   { value: "cash", label: "Cash" }, { value: "check", label: "Check" },
-  { value: "money_order", label: "Money order" }, { value: "card", label: "Card" },
+  { value: "money_order", label: "Money order" },
 ];
 
 function receipt(number: number) {
