@@ -1,4 +1,4 @@
-"""A live stack with the demo district loaded, for the staff app's browser tests."""
+"""A live stack with a staff login, for the staff app's browser tests."""
 
 from __future__ import annotations
 
@@ -7,18 +7,31 @@ from collections.abc import Iterator
 
 import pytest
 
-from kernel.settings import Settings, get_settings
-from tapline.demo import load_demo
+from gateway.auth.schemas import UserCreate
+from gateway.auth.service import create_user
+from kernel.db import Database
+from kernel.settings import Settings, get_settings, service_role
 from tests.contract.conftest import running_stack
 
+#: The browser logs in as this CSR I (a real login through the gateway, not a minted token).
+CSR = "csr_browser"
+PASSWORD = "browser-test-password"
 
-def _load_demo(database_url: str) -> None:
+
+async def _create_login(database_url: str) -> None:
     settings = Settings(database_url=database_url, data_dir=get_settings().data_dir)
-    assert asyncio.run(load_demo(settings)) is True
+    db = Database(settings.role_dsn(service_role("gateway")), "gateway", settings, "test-login")
+    try:
+        async with db.session() as s:
+            await create_user(s, None, UserCreate(username=CSR, display_name="Casey Browser",
+                                                  role="csr1", password=PASSWORD))
+            await s.commit()
+    finally:
+        await db.dispose()
 
 
 @pytest.fixture(scope="module")
-def demo_stack() -> Iterator[str]:
-    """Every process as `make run` starts them, on a database of its own with the demo data."""
-    with running_stack(prepare=_load_demo) as base:
+def staff_stack() -> Iterator[str]:
+    """Every process as `make run` starts them, on a database of its own, with one CSR login."""
+    with running_stack(prepare=lambda url: asyncio.run(_create_login(url))) as base:
         yield base

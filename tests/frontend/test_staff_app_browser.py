@@ -10,19 +10,19 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from kernel.settings import REPO_ROOT
-from tapline.demo import DEMO_PASSWORD
+from tests.conftest import mint_token
+from tests.frontend.conftest import CSR, PASSWORD
 
 pytestmark = pytest.mark.slow
-
-#: Seconds for the demo district's events (some 15,000) to reach the other services' copies.
-COPY_WAIT = 180
 
 DIST = REPO_ROOT / "frontend" / "dist" / "index.html"
 
@@ -40,67 +40,62 @@ def money(amount: Decimal) -> str:
     return f"{sign}${abs(amount):,.2f}"
 
 
-def _token(base: str, username: str) -> dict[str, str]:
-    r = httpx.post(f"{base}/api/auth/token",
-                   data={"username": username, "password": DEMO_PASSWORD})
-    r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+def _ok(r: httpx.Response, status: int = 200) -> Any:
+    assert r.status_code == status, (r.request.url, r.status_code, r.text)
+    return r.json()
 
 
-def _pay_at_counter(base: str, auth: dict[str, str], number: str, amount: str) -> None:
-    drawer = httpx.post(f"{base}/api/payments/drawers", json={"float_amount": "50.00"},
-                        headers=auth)
-    drawer.raise_for_status()
-    paid = httpx.post(
-        f"{base}/api/payments/drawers/{drawer.json()['id']}/payments",
-        headers={**auth, "Idempotency-Key": f"browser-test-{number}"},
-        json={"account_number": number, "amount": amount, "tender": "cash"})
-    paid.raise_for_status()
-
-
-def _ledger_balance(base: str, auth: dict[str, str], account_id: str,
-                    until: Decimal | None = None) -> Decimal:
-    deadline = time.monotonic() + COPY_WAIT
-    while True:
-        r = httpx.get(f"{base}/api/billing/ledger/accounts/{account_id}", headers=auth)
-        balance = Decimal(r.json()["balance"]) if r.status_code == 200 else None
-        if balance is not None and (until is None or balance == until):
-            return balance
+def _eventually(what: str, fn: Callable[[], Any], seconds: float = 60.0) -> Any:
+    deadline = time.monotonic() + seconds
+    while (result := fn()) is None:
         if time.monotonic() > deadline:
-            raise AssertionError(f"ledger balance {balance}, waited for {until}")
-        time.sleep(0.3)
+            raise AssertionError(f"waited {seconds} s for {what}")
+        time.sleep(0.2)
+    return result
 
 
-def _counter_account(base: str, auth: dict[str, str], number: str) -> None:
-    """Payments learns of accounts through events; wait until its copy has this one."""
-    deadline = time.monotonic() + COPY_WAIT
-    while httpx.get(f"{base}/api/payments/accounts/{number}", headers=auth).status_code != 200:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"payments never heard of account {number}")
-        time.sleep(0.3)
+def _customer_paid_at_counter(api: httpx.Client) -> tuple[str, str, Decimal]:
+    """A customer who started service and paid $12.34 at the counter: (name, account number,
+    ledger balance). Payments and billing learn of the account through events."""
+    csr = {"Authorization": f"Bearer {mint_token('csr1')}"}
+    address = {"line1": "17 Magnolia Way", "city": "Riverbend", "state": "CA",
+               "postal_code": "93650"}
+    premise = _ok(api.post("/api/accounts/premises", headers=csr, json={
+        "address": address, "apn": "410-017-01", "kind": "single_family", "dwelling_units": 1,
+        "cycle": "C1", "route": "C1-R01"}), 201)
+    started = _ok(api.post("/api/accounts/agreements/start", headers=csr, json={
+        "start_date": "2026-02-01", "premise_id": premise["id"],
+        "customer": {"kind": "person", "name": "Guadalupe Okafor", "mailing_address": address,
+                     "phones": ["(559) 555-0142"], "emails": [], "language": "en",
+                     "paperless": False, "text_messages": False}}), 201)
+    account = started["account"]
+    number = account["number"]
+    _eventually("payments' copy of the account", lambda: api.get(
+        f"/api/payments/accounts/{number}", headers=csr).status_code == 200 or None)
+    drawer = _ok(api.post("/api/payments/drawers", headers=csr,
+                          json={"float_amount": "50.00"}), 201)
+    _ok(api.post(f"/api/payments/drawers/{drawer['id']}/payments",
+                 headers={**csr, "Idempotency-Key": f"browser-{number}"},
+                 json={"account_number": number, "amount": "12.34", "tender": "cash"}), 201)
+
+    def credited() -> Decimal | None:
+        r = api.get(f"/api/billing/ledger/accounts/{account['id']}", headers=csr)
+        return Decimal(r.json()["balance"]) if r.status_code == 200 and any(
+            e["kind"] == "payment" for e in r.json()["entries"]) else None
+
+    return "Guadalupe Okafor", number, _eventually("the payment in billing's ledger", credited)
 
 
-def test_csr_finds_an_account_with_slash_search_and_sees_its_balance(demo_stack, tmp_path):
+def test_csr_finds_an_account_with_slash_search_and_sees_its_balance(staff_stack, tmp_path):
     chromium = shutil.which("chromium")
     _require(chromium is not None, "Debian's chromium is not installed (make test installs it)")
     _require(DIST.exists(), "frontend/dist is not built (make frontend)")
     from playwright.sync_api import expect, sync_playwright
 
-    base = demo_stack
-    auth = _token(base, "csr1")
-    hit = next(h for h in httpx.get(f"{base}/api/accounts/search", headers=auth,
-                                    params={"q": "Magnolia", "entity": "account"}).json()
-               if h["account_number"])
-    number = hit["account_number"]
-    account_id = httpx.get(f"{base}/api/accounts/accounts/by-number/{number}",
-                           headers=auth).json()["id"]
-    started = time.monotonic()
-    before = _ledger_balance(base, auth, account_id)
-    print(f"billing's copy had the account after {time.monotonic() - started:.1f} s")
-    _counter_account(base, auth, number)
-    _pay_at_counter(base, auth, number, "12.34")
-    after = _ledger_balance(base, auth, account_id, until=before - Decimal("12.34"))
-    print(f"payment in billing's ledger after {time.monotonic() - started:.1f} s")
+    base = staff_stack
+    with httpx.Client(base_url=base, timeout=30) as api:
+        name, number, balance = _customer_paid_at_counter(api)
+    assert balance == Decimal("-12.34")
     started = time.monotonic()
 
     with sync_playwright() as p:
@@ -109,22 +104,23 @@ def test_csr_finds_an_account_with_slash_search_and_sees_its_balance(demo_stack,
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(f"{base}/")
-            page.get_by_label("Username").fill("csr1")
-            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_label("Username").fill(CSR)
+            page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Log in").click()
-            expect(page.get_by_role("heading", name="Welcome, csr1")).to_be_visible()
+            expect(page.get_by_role("heading", name=f"Welcome, {CSR}")).to_be_visible()
             # Navigation by role: a CSR I has the counter, no approvals.
             expect(page.get_by_role("link", name="Counter")).to_be_visible()
 
             page.keyboard.press("/")
             search = page.get_by_role("textbox", name="Search accounts")
             expect(search).to_be_focused()
-            search.press_sequentially(hit["title"][:12], delay=30)
+            search.press_sequentially("guadalupe okafor", delay=30)
             page.get_by_role("option").filter(has_text=number).first.click()
 
             expect(page).to_have_url(f"{base}/accounts/{number}")
+            expect(page.get_by_role("heading", name=name)).to_be_visible()
             expect(page.get_by_text(number).first).to_be_visible()
-            expect(page.get_by_test_id("account-balance")).to_have_text(money(after))
+            expect(page.get_by_test_id("account-balance")).to_have_text(money(balance))
             page.get_by_role("tab", name="Payments").click()
             expect(page.get_by_role("table", name="Payments")).to_contain_text("-$12.34")
             page.screenshot(path=str(_results(tmp_path) / "account-360.png"), full_page=True)
