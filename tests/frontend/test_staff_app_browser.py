@@ -1,22 +1,24 @@
 """The staff app in Debian's headless Chromium, driven by Playwright, against the live system.
 
 Playwright's own browser download is not reachable from our machines, so it drives the system
-`chromium` (`make test` installs it with apt). Without a browser or a built app the test is
-skipped on a developer's machine and fails in CI, where `make test` provides both.
+`chromium` (`make test` installs it with apt). Without a browser or a built app the tests are
+skipped on a developer's machine and fail in CI, where `make test` provides both.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from kernel.settings import REPO_ROOT
 from tests.conftest import mint_token
@@ -25,6 +27,7 @@ from tests.frontend.conftest import CSR, PASSWORD
 pytestmark = pytest.mark.slow
 
 DIST = REPO_ROOT / "frontend" / "dist" / "index.html"
+NAME = "Guadalupe Okafor"
 
 
 def _require(ok: bool, why: str) -> None:
@@ -54,83 +57,124 @@ def _eventually(what: str, fn: Callable[[], Any], seconds: float = 60.0) -> Any:
     return result
 
 
-def _customer_paid_at_counter(api: httpx.Client) -> tuple[str, str, Decimal]:
-    """A customer who started service and paid $12.34 at the counter: (name, account number,
-    ledger balance). Payments and billing learn of the account through events."""
+def _ledger(api: httpx.Client, account_id: str, payments: int) -> Decimal | None:
+    """Billing's balance once its ledger holds `payments` payments (they arrive by events)."""
+    r = api.get(f"/api/billing/ledger/accounts/{account_id}",
+                headers={"Authorization": f"Bearer {mint_token('csr1')}"})
+    if r.status_code != 200:
+        return None
+    if sum(e["kind"] == "payment" for e in r.json()["entries"]) != payments:
+        return None
+    return Decimal(r.json()["balance"])
+
+
+@pytest.fixture(scope="module")
+def customer(staff_stack: str) -> dict[str, Any]:
+    """A customer who started service and paid $12.34 at the counter (through the API)."""
     csr = {"Authorization": f"Bearer {mint_token('csr1')}"}
     address = {"line1": "17 Magnolia Way", "city": "Riverbend", "state": "CA",
                "postal_code": "93650"}
-    premise = _ok(api.post("/api/accounts/premises", headers=csr, json={
-        "address": address, "apn": "410-017-01", "kind": "single_family", "dwelling_units": 1,
-        "cycle": "C1", "route": "C1-R01"}), 201)
-    started = _ok(api.post("/api/accounts/agreements/start", headers=csr, json={
-        "start_date": "2026-02-01", "premise_id": premise["id"],
-        "customer": {"kind": "person", "name": "Guadalupe Okafor", "mailing_address": address,
-                     "phones": ["(559) 555-0142"], "emails": [], "language": "en",
-                     "paperless": False, "text_messages": False}}), 201)
-    account = started["account"]
-    number = account["number"]
-    _eventually("payments' copy of the account", lambda: api.get(
-        f"/api/payments/accounts/{number}", headers=csr).status_code == 200 or None)
-    drawer = _ok(api.post("/api/payments/drawers", headers=csr,
-                          json={"float_amount": "50.00"}), 201)
-    _ok(api.post(f"/api/payments/drawers/{drawer['id']}/payments",
-                 headers={**csr, "Idempotency-Key": f"browser-{number}"},
-                 json={"account_number": number, "amount": "12.34", "tender": "cash"}), 201)
-
-    def credited() -> Decimal | None:
-        r = api.get(f"/api/billing/ledger/accounts/{account['id']}", headers=csr)
-        return Decimal(r.json()["balance"]) if r.status_code == 200 and any(
-            e["kind"] == "payment" for e in r.json()["entries"]) else None
-
-    return "Guadalupe Okafor", number, _eventually("the payment in billing's ledger", credited)
+    with httpx.Client(base_url=staff_stack, timeout=30) as api:
+        premise = _ok(api.post("/api/accounts/premises", headers=csr, json={
+            "address": address, "apn": "410-017-01", "kind": "single_family",
+            "dwelling_units": 1, "cycle": "C1", "route": "C1-R01"}), 201)
+        account = _ok(api.post("/api/accounts/agreements/start", headers=csr, json={
+            "start_date": "2026-02-01", "premise_id": premise["id"],
+            "customer": {"kind": "person", "name": NAME, "mailing_address": address,
+                         "phones": ["(559) 555-0142"], "emails": [], "language": "en",
+                         "paperless": False, "text_messages": False}}), 201)["account"]
+        number = account["number"]
+        _eventually("payments' copy of the account", lambda: api.get(
+            f"/api/payments/accounts/{number}", headers=csr).status_code == 200 or None)
+        drawer = _ok(api.post("/api/payments/drawers", headers=csr,
+                              json={"float_amount": "50.00"}), 201)
+        _ok(api.post(f"/api/payments/drawers/{drawer['id']}/payments",
+                     headers={**csr, "Idempotency-Key": f"browser-{number}"},
+                     json={"account_number": number, "amount": "12.34", "tender": "cash"}), 201)
+        balance = _eventually("the payment in billing's ledger",
+                              lambda: _ledger(api, account["id"], payments=1))
+    assert balance == Decimal("-12.34")
+    return {"id": account["id"], "number": number, "balance": balance}
 
 
-def test_csr_finds_an_account_with_slash_search_and_sees_its_balance(staff_stack, tmp_path):
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
     chromium = shutil.which("chromium")
     _require(chromium is not None, "Debian's chromium is not installed (make test installs it)")
     _require(DIST.exists(), "frontend/dist is not built (make frontend)")
-    from playwright.sync_api import expect, sync_playwright
-
-    base = staff_stack
-    with httpx.Client(base_url=base, timeout=30) as api:
-        name, number, balance = _customer_paid_at_counter(api)
-    assert balance == Decimal("-12.34")
-    started = time.monotonic()
-
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True,
-                                    args=["--no-sandbox", "--disable-dev-shm-usage"])
+        b = p.chromium.launch(executable_path=chromium, headless=True,
+                              args=["--no-sandbox", "--disable-dev-shm-usage"])
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{base}/")
-            page.get_by_label("Username").fill(CSR)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            expect(page.get_by_role("heading", name=f"Welcome, {CSR}")).to_be_visible()
-            # Navigation by role: a CSR I has the counter, no approvals.
-            expect(page.get_by_role("link", name="Counter")).to_be_visible()
-
-            page.keyboard.press("/")
-            search = page.get_by_role("textbox", name="Search accounts")
-            expect(search).to_be_focused()
-            search.press_sequentially("guadalupe okafor", delay=30)
-            page.get_by_role("option").filter(has_text=number).first.click()
-
-            expect(page).to_have_url(f"{base}/accounts/{number}")
-            expect(page.get_by_role("heading", name=name)).to_be_visible()
-            expect(page.get_by_text(number).first).to_be_visible()
-            expect(page.get_by_test_id("account-balance")).to_have_text(money(balance))
-            page.get_by_role("tab", name="Payments").click()
-            expect(page.get_by_role("table", name="Payments")).to_contain_text("-$12.34")
-            page.screenshot(path=str(_results(tmp_path) / "account-360.png"), full_page=True)
+            yield b
         finally:
-            browser.close()
-    print(f"browser steps took {time.monotonic() - started:.1f} s")
+            b.close()
 
 
-def _results(tmp_path: Path) -> Path:
-    """Screenshots of each flow's last step, kept with the run's logs."""
-    folder = Path(os.environ.get("TAPLINE_DATA_DIR", tmp_path)) / "browser"
+def _log_in(browser: Browser, base: str) -> Page:
+    """A new tab, logged in as the CSR: tokens live in a tab's memory, so each flow logs in."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{base}/")
+    page.get_by_label("Username").fill(CSR)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=f"Welcome, {CSR}")).to_be_visible()
+    return page
+
+
+def _results() -> Path:
+    """Screenshots of each flow's last step, kept with the run's data (kept when it fails)."""
+    folder = Path(os.environ["TAPLINE_DATA_DIR"]) / "browser"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def test_csr_finds_an_account_with_slash_search_and_sees_its_balance(staff_stack, customer,
+                                                                      browser):
+    started = time.monotonic()
+    page = _log_in(browser, staff_stack)
+    expect(page.get_by_role("link", name="Counter")).to_be_visible()  # a CSR I is a cashier
+
+    page.keyboard.press("/")
+    search = page.get_by_role("textbox", name="Search accounts")
+    expect(search).to_be_focused()
+    search.press_sequentially("guadalupe okafor", delay=30)
+    page.get_by_role("option").filter(has_text=customer["number"]).first.click()
+
+    expect(page).to_have_url(f"{staff_stack}/accounts/{customer['number']}")
+    expect(page.get_by_role("heading", name=NAME)).to_be_visible()
+    expect(page.get_by_test_id("account-balance")).to_have_text(money(customer["balance"]))
+    page.get_by_role("tab", name="Payments").click()
+    expect(page.get_by_role("table", name="Payments")).to_contain_text("-$12.34")
+    page.screenshot(path=str(_results() / "account-360.png"), full_page=True)
+    page.close()
+    print(f"search to balance in the browser: {time.monotonic() - started:.1f} s")
+
+
+def test_cashier_takes_cash_at_the_counter_and_the_balance_drops_by_it(staff_stack, customer,
+                                                                       browser):
+    page = _log_in(browser, staff_stack)
+    page.get_by_role("link", name="Counter").click()
+    page.get_by_label("Starting float ($)").fill("75.00")
+    page.get_by_role("button", name="Open drawer").click()
+
+    page.get_by_role("textbox", name=re.compile(r"^Account number")).fill(customer["number"])
+    expect(page.get_by_text(NAME)).to_be_visible()
+    page.get_by_label("Amount ($)").fill("20.00")
+    page.get_by_label("Amount ($)").press("Enter")  # every form submits with Enter
+    receipt = page.get_by_role("alert", name=re.compile(r"^Receipt \d+"))
+    expect(receipt).to_contain_text("$20.00")
+    with page.expect_popup() as popup:
+        receipt.get_by_role("button", name="Receipt PDF").click()
+    assert popup.value.url.startswith("blob:")
+    page.screenshot(path=str(_results() / "counter.png"), full_page=True)
+
+    with httpx.Client(base_url=staff_stack, timeout=30) as api:
+        after = _eventually("the counter payment in billing's ledger",
+                            lambda: _ledger(api, customer["id"], payments=2))
+    assert after == customer["balance"] - Decimal("20.00")
+    page.keyboard.press("/")
+    page.keyboard.type(customer["number"])
+    page.get_by_role("option").filter(has_text=customer["number"]).first.click()
+    expect(page.get_by_test_id("account-balance")).to_have_text(money(after))
+    page.close()

@@ -26,7 +26,7 @@ export function CloseDrawer({ drawer }: { drawer: Drawer }) {
 
   if (closed) {
     return (
-      <Alert color="blue" title="Drawer closed" role="status">
+      <Alert color="blue" title="Drawer closed">
         Counted <Money value={closed.counted_cash} />, expected{" "}
         <Money value={closed.expected_cash} />, over/short <Money value={closed.over_short} />.
         A supervisor signs it off.

@@ -98,7 +98,7 @@ export function TakePayment({ drawerId }: { drawerId: string }) {
         </Group>
       </Stack>
       {last && (
-        <Alert color="green" mt="md" title={`Receipt ${last.receipt_number}`} role="status">
+        <Alert color="green" mt="md" title={`Receipt ${last.receipt_number}`}>
           <Group justify="space-between">
             <Text size="sm">
               <Money value={last.amount} /> {last.tender.replace("_", " ")} on account{" "}
