@@ -7,6 +7,7 @@ skipped on a developer's machine and fail in CI, where `make test` provides both
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -167,6 +168,13 @@ def test_cashier_takes_cash_at_the_counter_and_the_balance_drops_by_it(staff_sta
     with page.expect_popup() as popup:
         receipt.get_by_role("button", name="Receipt PDF").click()
     assert popup.value.url.startswith("blob:")
+
+    # Close with the count: the $75.00 float and the $20.00 taken, in four twenties, a ten, a five.
+    for denomination, pieces in (("$20", "4"), ("$10", "1"), ("$5", "1")):
+        page.get_by_role("textbox", name=denomination, exact=True).fill(pieces)
+    expect(page.get_by_text("Cash counted")).to_contain_text("$95.00")
+    page.get_by_role("button", name="Close drawer").click()
+    expect(page.get_by_role("alert", name="Drawer closed")).to_contain_text("over/short $0.00")
     page.screenshot(path=str(_results() / "counter.png"), full_page=True)
 
     with httpx.Client(base_url=staff_stack, timeout=30) as api:
@@ -178,3 +186,11 @@ def test_cashier_takes_cash_at_the_counter_and_the_balance_drops_by_it(staff_sta
     page.get_by_role("option").filter(has_text=customer["number"]).first.click()
     expect(page.get_by_test_id("account-balance")).to_have_text(money(after))
     page.close()
+
+
+def test_the_committed_openapi_document_is_the_one_the_gateway_serves(staff_stack):
+    """The client is generated from an in-process dump (no server); it must equal the live one."""
+    live = httpx.get(f"{staff_stack}/api/openapi.json", timeout=30).json()
+    committed = json.loads((REPO_ROOT / "frontend" / "openapi.json").read_text())
+    assert "x-unavailable-services" not in live.get("info", {})
+    assert live == committed

@@ -11,28 +11,31 @@ function label(d: string): string {
   return d.includes(".") ? `${Math.round(Number(d) * 100)}¢` : `$${d}`;
 }
 
+/** What the count came to, after the drawer is closed (shown above the next "Open"). */
+export function ClosedDrawer({ drawer }: { drawer: Drawer }) {
+  return (
+    <Alert color="blue" title="Drawer closed">
+      Counted <Money value={drawer.counted_cash} />, expected{" "}
+      <Money value={drawer.expected_cash} />, over/short <Money value={drawer.over_short} />.
+      A supervisor signs it off.
+    </Alert>
+  );
+}
+
 /** Close the drawer with a count by denomination; the server works out over or short. */
-export function CloseDrawer({ drawer }: { drawer: Drawer }) {
+export function CloseDrawer({ drawer, onClosed }: {
+  drawer: Drawer; onClosed: (closed: Drawer) => void;
+}) {
   const [counts, setCounts] = useState<Record<string, number>>({});
   const [key] = useIdempotencyKey();
   const close = useCloseDrawer(drawer.id);
-  const [closed, setClosed] = useState<Drawer | null>(null);
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const nonZero = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
-    close.mutate({ counts: nonZero, key }, { onSuccess: setClosed });
+    close.mutate({ counts: nonZero, key }, { onSuccess: onClosed });
   }
 
-  if (closed) {
-    return (
-      <Alert color="blue" title="Drawer closed">
-        Counted <Money value={closed.counted_cash} />, expected{" "}
-        <Money value={closed.expected_cash} />, over/short <Money value={closed.over_short} />.
-        A supervisor signs it off.
-      </Alert>
-    );
-  }
   return (
     <Card withBorder component="form" onSubmit={submit} aria-label="Close the drawer">
       <Title order={2} size="h4" mb="sm">Close with a count</Title>

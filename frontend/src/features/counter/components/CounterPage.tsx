@@ -1,10 +1,11 @@
 import { Card, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import { useState } from "react";
 
 import { Money } from "@/components/Money";
 import { useSession } from "@/lib/auth";
 
-import { useMyDrawer } from "../api/queries";
-import { CloseDrawer } from "./CloseDrawer";
+import { useMyDrawer, type Drawer } from "../api/queries";
+import { ClosedDrawer, CloseDrawer } from "./CloseDrawer";
 import { OpenDrawer } from "./OpenDrawer";
 import { TakePayment } from "./TakePayment";
 
@@ -12,8 +13,16 @@ import { TakePayment } from "./TakePayment";
 export function CounterPage() {
   const username = useSession()?.username ?? "";
   const drawer = useMyDrawer(username);
+  const [closed, setClosed] = useState<Drawer | null>(null);
   if (drawer.isLoading) return <Loader aria-label="Loading drawer" />;
-  if (!drawer.data) return <OpenDrawer />;
+  if (!drawer.data) {
+    return (
+      <Stack>
+        {closed && <ClosedDrawer drawer={closed} />}
+        <OpenDrawer />
+      </Stack>
+    );
+  }
   const d = drawer.data;
   return (
     <Stack>
@@ -37,7 +46,7 @@ export function CounterPage() {
         )}
       </Card>
       <TakePayment drawerId={d.id} />
-      <CloseDrawer drawer={d} />
+      <CloseDrawer drawer={d} onClosed={setClosed} />
     </Stack>
   );
 }
