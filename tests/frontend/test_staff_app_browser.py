@@ -148,6 +148,15 @@ def test_csr_finds_an_account_with_slash_search_and_sees_its_balance(staff_stack
     page.get_by_role("tab", name="Payments").click()
     expect(page.get_by_role("table", name="Payments")).to_contain_text("-$12.34")
     page.screenshot(path=str(_results() / "account-360.png"), full_page=True)
+
+    page.get_by_role("tab", name="Contacts").click()
+    page.get_by_role("textbox", name=re.compile(r"^Category")).fill("payment")
+    note = page.get_by_role("textbox", name=re.compile(r"^Note"))
+    note.fill("Asked whether the counter payment arrived")
+    note.press("Control+Enter")
+    expect(page.get_by_role("table", name="Contact log")).to_contain_text(
+        "Asked whether the counter payment arrived")
+    expect(note).to_have_value("")  # saved, so leaving asks nothing
     page.close()
     print(f"search to balance in the browser: {time.monotonic() - started:.1f} s")
 
