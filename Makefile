@@ -22,7 +22,16 @@ define WHEELCHECK
 	done
 endef
 
-.PHONY: install run test lint typecheck pytest soak bench audit lock upgrade clean-data
+.PHONY: install run test lint typecheck pytest soak bench audit lock upgrade clean-data \
+	frontend client frontend-check chromium
+
+# The staff app (frontend/, Node 20): `npm ci` when package-lock.json changes, `vite build` when
+# a source changes; both remembered by stamps named after a checksum of what they depend on.
+FE := frontend
+FE_SOURCES := $(shell find $(FE)/src $(FE)/index.html $(FE)/vite.config.ts $(FE)/tsconfig.json \
+	$(FE)/package-lock.json -type f 2>/dev/null | LC_ALL=C sort)
+FE_DEPS := $(FE)/node_modules/.installed-$(shell cksum < $(FE)/package-lock.json | cut -d' ' -f1)
+FE_BUILD := $(FE)/dist/.built-$(shell cat $(FE_SOURCES) | cksum | cut -d' ' -f1)
 
 $(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,7 +44,36 @@ $(STAMP): $(LOCK) pyproject.toml
 
 install: $(STAMP)
 
-run: install
+$(FE_DEPS): $(FE)/package-lock.json
+	cd $(FE) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(FE_BUILD): $(FE_DEPS)
+	cd $(FE) && npx vite build --logLevel warn
+	@touch $@
+
+frontend: $(FE_BUILD)
+
+# The typed client is generated from the merged OpenAPI document (dumped in-process, no server);
+# the committed one must match it, so an API change without a regenerated client fails here.
+client: install $(FE_DEPS)
+	$(BIN)/python -m gateway.openapi_dump $(FE)/openapi.json
+	cd $(FE) && npx openapi-typescript openapi.json -o src/api/schema.d.ts --silent
+	@git diff --quiet -- $(FE)/openapi.json $(FE)/src/api/schema.d.ts || { \
+		git --no-pager diff --stat -- $(FE)/openapi.json $(FE)/src/api/schema.d.ts; \
+		echo "The API changed: commit the regenerated frontend/openapi.json and"; \
+		echo "frontend/src/api/schema.d.ts (written just now by 'make client')."; exit 1; }
+
+frontend-check: client
+	cd $(FE) && npx tsc --noEmit -p . && npx vitest run
+
+# Debian's Chromium for the browser tests (Playwright drives it; its own download is not used).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+		>/dev/null; } || echo "chromium could not be installed: browser tests will fail in CI"
+
+run: install frontend
 	TAPLINE_DEMO=$${TAPLINE_DEMO:-1} $(BIN)/tapline run
 
 lint: install
@@ -44,10 +82,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy kernel gateway relay services tapline
 
-pytest: install
+pytest: install frontend chromium
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: lint typecheck frontend-check pytest
 
 # Long fault tests (marker `soak`, which `make test` leaves out); they print their figures.
 soak: install

@@ -96,12 +96,22 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
 
 
 class SPAStaticFiles(StaticFiles):
-    """The built frontend; unknown paths fall back to index.html for client-side routes."""
+    """The built frontend; unknown paths fall back to index.html for client-side routes.
+
+    Vite names every built asset by its content hash (`assets/index-3f9a….js`), so browsers may
+    keep those for a year; index.html is revalidated each time, so a release shows at once.
+    """
 
     async def get_response(self, path: str, scope: Scope) -> StarletteResponse:
         try:
-            return await super().get_response(path, scope)
+            response = await super().get_response(path, scope)
         except StarletteHTTPException as exc:
             if exc.status_code != 404 or path.startswith("api/"):
                 raise
-            return await super().get_response("index.html", scope)
+            response = await super().get_response("index.html", scope)
+            path = "index.html"
+        if path.startswith("assets/"):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        else:
+            response.headers["Cache-Control"] = "no-cache"
+        return response

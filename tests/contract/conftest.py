@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,9 +35,12 @@ def fresh_stack() -> Iterator[str]:
 
 
 @contextmanager
-def running_stack() -> Iterator[str]:
+def running_stack(prepare: Callable[[str], None] | None = None) -> Iterator[str]:
+    """`prepare` gets the new database's admin URL before any process starts (demo data)."""
     name = f"live_{uuid.uuid4().hex[:8]}"
     url = clone_database(name)
+    if prepare is not None:
+        prepare(url)
     ports = {c: free_port() for c in (*SERVICES, "relay", "gateway")}
     env = {
         **os.environ,

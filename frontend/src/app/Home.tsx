@@ -1,0 +1,22 @@
+import { Kbd, Stack, Text, Title } from "@mantine/core";
+
+import { useSession } from "@/lib/auth";
+import { can, ROLE_NAMES } from "@/lib/permissions";
+
+export function Home() {
+  const session = useSession();
+  return (
+    <Stack maw={640}>
+      <Title order={1} size="h3">Welcome, {session?.username}</Title>
+      <Text c="dimmed">{ROLE_NAMES[session?.role ?? ""] ?? session?.role}</Text>
+      {can(session?.role, "accounts.read") ? (
+        <Text>
+          Press <Kbd>/</Kbd> to search for a customer by name, address, account number, phone,
+          meter serial or APN.
+        </Text>
+      ) : (
+        <Text>There is no screen for your role in the staff app yet.</Text>
+      )}
+    </Stack>
+  );
+}

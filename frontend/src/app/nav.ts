@@ -1,0 +1,17 @@
+import { can, type Capability } from "@/lib/permissions";
+
+export interface NavItem {
+  to: string;
+  label: string;
+  needs: Capability;
+}
+
+/** Every screen of the staff app; a role sees the ones it may use. */
+export const NAV: NavItem[] = [
+  { to: "/", label: "Accounts", needs: "accounts.read" },
+  { to: "/counter", label: "Counter", needs: "counter.take" },
+];
+
+export function navFor(role: string | null | undefined): NavItem[] {
+  return NAV.filter((item) => can(role, item.needs));
+}

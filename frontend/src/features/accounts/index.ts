@@ -1,0 +1,1 @@
+export { Account360Page } from "./components/Account360Page";

@@ -1,0 +1,2 @@
+export { GlobalSearch } from "./components/GlobalSearch";
+export type { SearchHit } from "./api/useSearch";

@@ -1,0 +1,37 @@
+"""A live stack with a staff login, for the staff app's browser tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from gateway.auth.schemas import UserCreate
+from gateway.auth.service import create_user
+from kernel.db import Database
+from kernel.settings import Settings, get_settings, service_role
+from tests.contract.conftest import running_stack
+
+#: The browser logs in as this CSR I (a real login through the gateway, not a minted token).
+CSR = "csr_browser"
+PASSWORD = "browser-test-password"
+
+
+async def _create_login(database_url: str) -> None:
+    settings = Settings(database_url=database_url, data_dir=get_settings().data_dir)
+    db = Database(settings.role_dsn(service_role("gateway")), "gateway", settings, "test-login")
+    try:
+        async with db.session() as s:
+            await create_user(s, None, UserCreate(username=CSR, display_name="Casey Browser",
+                                                  role="csr1", password=PASSWORD))
+            await s.commit()
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture(scope="module")
+def staff_stack() -> Iterator[str]:
+    """Every process as `make run` starts them, on a database of its own, with one CSR login."""
+    with running_stack(prepare=lambda url: asyncio.run(_create_login(url))) as base:
+        yield base
