@@ -137,3 +137,24 @@ async def test_the_shutoff_notice_names_a_date_60_days_delinquent_and_7_business
     # 10 business days after Tue 2026-11-10, skipping Wed 11-11 (Veterans Day): Wed 11-25;
     # due + 75 = 2026-12-05, a Saturday: the next business day, Mon 2026-12-07.
     assert disconnect_on == date(2026, 12, 7)
+
+
+async def test_each_step_queues_its_letter_once_naming_the_amount_charge_and_disconnect_date(
+        client, feed, bound, admin):
+    from sqlalchemy import text
+
+    a, bill = await billed(feed, "100.00", DUE)  # mailed to a PO box, served at 12 Oak St
+    for n in (5, 20, 35, 35, 50, 51):
+        await run_day(client, admin, days_after(DUE, n))
+    rows = (await bound["collections"].execute(text(
+        "SELECT kind, addressee, reference, amount, action_on, details FROM notices "
+        "WHERE account_id = :a ORDER BY created_on, addressee"), {"a": a.id})).all()
+    disconnect = (await steps(bound, a.id))[-1][3]
+    ref = f"bill:{bill}"
+    assert [(r.kind, r.addressee, r.reference, str(r.amount), r.action_on) for r in rows] == [
+        ("reminder", "customer", ref, "100.00", None),
+        ("first_notice", "customer", ref, "100.00", None),
+        ("second_notice", "customer", ref, "100.00", None),
+        ("shutoff_notice", "customer", ref, "100.00", disconnect),
+        ("shutoff_notice", "occupant", f"{ref}@{a.premise_id}", "100.00", disconnect)]
+    assert "late_charge" in str(rows[2].details) and "5.00" in str(rows[2].details)

@@ -18,7 +18,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
+from services.collections.notices.domain import NoticeRequest
 from services.collections.policy.calendar import BusinessCalendar
 from services.collections.policy.domain import Ladder
 
@@ -82,3 +84,14 @@ def business_days(cal: BusinessCalendar, p: Ladder, today: date
     span = max(p.disconnect_after_days - p.shutoff_notice_days, 0) + 40
     days = [first + timedelta(days=i) for i in range(span)]
     return first, days, [cal.next_business_day(d) for d in days]
+
+
+def letter(account_id: uuid.UUID, bill_id: uuid.UUID, step: str, past_due: Decimal,
+           disconnect: date | None, late_charge: Decimal | None) -> NoticeRequest:
+    """The letter a step sends (the kind is the step's name): the amount past due, the
+    disconnect date a shut-off notice names, the late charge a step assessed (a `late_charge`
+    detail row). Referenced by the bill, so each bill gets each letter once."""
+    return NoticeRequest(
+        account_id=account_id, kind=step, reference=f"bill:{bill_id}", amount=past_due,
+        action_on=disconnect, bill_id=bill_id,
+        details=(("late_charge", str(late_charge)),) if late_charge else ())

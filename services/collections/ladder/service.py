@@ -2,9 +2,9 @@
 
 `advance` is set-based, one statement per part: what is past due today (a temporary table),
 cures, restarts, holds, then the next step of every bill that has one due, its late charge
-(latecharges) and its letter (notices), events included. It takes no step twice (a step is
-unique per bill) and none sooner than the policy spaces them, so running it again on the same
-day finds nothing new.
+(latecharges) and its letter (notices.queue, one statement for all), events included. It
+takes no step twice (a step is unique per bill) and none sooner than the policy spaces them,
+so running it again on the same day finds nothing new.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from services.collections.ladder import repository as repo
 from services.collections.ladder.schemas import AccountLadder, HoldsOut, StepOut
 from services.collections.latecharges import service as latecharges
 from services.collections.latecharges.domain import StepFacts
+from services.collections.notices import service as notices
 from services.collections.policy import service as policy
 
 
@@ -37,12 +38,19 @@ async def advance(session: AsyncSession, today: date, actor: str = "system") -> 
         "steps": [s for s, _ in sched], "days": [d for _, d in sched], "bd_days": days,
         "bd_next": next_days, "first": first, "disconnect_after": p.disconnect_after_days,
     }, actor)
-    charges = await latecharges.assess(session, [
+    charges = latecharges.charges_for([
         StepFacts(t.account_id, t.bill_id, t.step, t.open_amount, t.prior) for t in taken],
-        today, actor)
+        today)
+    assessed = await latecharges.assess(session, charges, actor)
+    charged = {(c.bill_id, c.step): c.amount for c in charges}
+    letters = await notices.queue(session, [
+        domain.letter(t.account_id, t.bill_id, t.step, t.amount_past_due, t.disconnect_on,
+                      charged.get((t.bill_id, t.step))) for t in taken],
+        today=today, requested_by=actor)
     by_step = Counter(t.step for t in taken)
     return {"cured": cured, "resumed": resumed, "held_changed": held,
-            **{s: by_step.get(s, 0) for s in domain.STEPS}, "late_charges": charges}
+            **{s: by_step.get(s, 0) for s in domain.STEPS}, "late_charges": assessed,
+            "letters": letters}
 
 
 async def cured(session: AsyncSession, today: date) -> list[uuid.UUID]:

@@ -25,12 +25,15 @@ from services.collections.latecharges.schemas import ChargeOut, ReversalOut
 from services.collections.policy import service as policy
 
 
-async def assess(s: AsyncSession, steps: list[domain.StepFacts], today: date,
-                 actor: str) -> int:
-    """The late charges of these steps (the policy's `at_steps` and formula), each once, with
-    `collections.LateChargeAssessed`, in one statement; returns how many are new."""
-    return await repo.assess(s, domain.charges(policy.policy().late_charge, steps, today),
-                             actor)
+def charges_for(steps: list[domain.StepFacts], today: date) -> list[domain.Charge]:
+    """The late charges these steps assess (the policy's `at_steps` and formula)."""
+    return domain.charges(policy.policy().late_charge, steps, today)
+
+
+async def assess(s: AsyncSession, charges: list[domain.Charge], actor: str) -> int:
+    """Record the charges, each once (by its notice id), with `collections.LateChargeAssessed`,
+    in one statement; returns how many are new."""
+    return await repo.assess(s, charges, actor)
 
 
 async def charges_of(s: AsyncSession, account_id: uuid.UUID) -> list[ChargeOut]:
