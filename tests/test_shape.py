@@ -69,6 +69,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "aging": set(),
         "arrangements": {"arrangements", "arrangement_instalments"},
         "worklists": {"call_outcomes", "promises", "premise_cycles"},
+        "notices": {"notices", "notice_batches"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")
