@@ -124,37 +124,42 @@ _SWEEP_CTES = """
         WHERE status = 'active' AND (CAST(:acct AS uuid) IS NULL OR account_id = :acct)
         FOR UPDATE
     ), pay AS (
-        SELECT a.id, least(a.total, greatest(0.00,
-                   coalesce(-sum(r.amount) FILTER (WHERE r.amount < 0
-                                                   AND r.posted_on >= a.made_on), 0)
-                   - coalesce(sum(r.amount) FILTER (
+        SELECT a.id, a.total,
+               least(a.total, greatest(0.00, x.credits - x.due)) AS paid
+        FROM a CROSS JOIN LATERAL (
+            SELECT coalesce(-sum(r.amount) FILTER (WHERE r.amount < 0
+                                                   AND r.posted_on >= a.made_on), 0) AS credits,
+                   coalesce(sum(r.amount) FILTER (
                        WHERE r.amount > 0 AND coalesce(r.due_date, r.posted_on)
-                             BETWEEN a.made_on AND CAST(:d AS date)), 0))) AS paid
-        FROM a LEFT JOIN receivable r ON r.account_id = a.account_id
-                                     AND r.posted_on <= CAST(:d AS date)
-        GROUP BY a.id, a.total
+                             BETWEEN a.made_on AND CAST(:d AS date)), 0) AS due
+            FROM receivable r
+            WHERE r.account_id = a.account_id AND r.posted_on <= CAST(:d AS date)
+        ) x
     ), inst AS (
         SELECT i.arrangement_id, i.seq, i.due_on, i.amount,
                greatest(0.00, least(i.amount, pay.paid - (sum(i.amount) OVER w - i.amount)))
                    AS part
         FROM arrangement_instalments i JOIN pay ON pay.id = i.arrangement_id
         WINDOW w AS (PARTITION BY i.arrangement_id ORDER BY i.seq)
+    ), agg AS (
+        SELECT arrangement_id, min(due_on) FILTER (WHERE part < amount) AS short_due,
+               jsonb_agg(jsonb_build_object('due_on', due_on, 'amount', amount::text,
+                                            'paid', part::text) ORDER BY seq) AS instalments
+        FROM inst GROUP BY arrangement_id
     ), verdict AS (
-        SELECT a.id, pay.paid,
-               CASE WHEN pay.paid >= a.total THEN 'completed'
-                    WHEN CAST(:may_break AS boolean) AND EXISTS (
-                        SELECT 1 FROM inst WHERE inst.arrangement_id = a.id
-                        AND inst.part < inst.amount
-                        AND inst.due_on + CAST(:broken AS integer) <= CAST(:d AS date))
+        SELECT pay.id, pay.paid, agg.instalments,
+               CASE WHEN pay.paid >= pay.total THEN 'completed'
+                    WHEN CAST(:may_break AS boolean)
+                         AND agg.short_due + CAST(:broken AS integer) <= CAST(:d AS date)
                     THEN 'broken' ELSE 'active' END AS status
-        FROM a JOIN pay USING (id)
+        FROM pay JOIN agg ON agg.arrangement_id = pay.id
     ), ch AS (
         UPDATE arrangements t SET status = v.status,
                completed_on = CASE WHEN v.status = 'completed' THEN CAST(:d AS date) END,
                broken_on = CASE WHEN v.status = 'broken' THEN CAST(:d AS date) END,
                changed_by = CAST(:who AS text)
         FROM verdict v WHERE t.id = v.id AND v.status <> 'active'
-        RETURNING t.id, t.account_id, t.kind, t.total, t.status, v.paid
+        RETURNING t.id, t.account_id, t.kind, t.total, t.status, v.paid, v.instalments
     )"""
 
 _SWEEP_EVENTS = """
@@ -162,11 +167,7 @@ _SWEEP_EVENTS = """
            1 AS version, 'account:' || ch.account_id AS key,
            jsonb_build_object(
                'arrangement_id', ch.id, 'account_id', ch.account_id, 'status', ch.status,
-               'kind', ch.kind, 'total', ch.total::text,
-               'instalments', (SELECT jsonb_agg(jsonb_build_object(
-                                   'due_on', inst.due_on, 'amount', inst.amount::text,
-                                   'paid', inst.part::text) ORDER BY inst.seq)
-                               FROM inst WHERE inst.arrangement_id = ch.id),
+               'kind', ch.kind, 'total', ch.total::text, 'instalments', ch.instalments,
                'changed_on', CAST(:d AS date)) AS payload,
            ch.account_id::text || ch.id::text AS ord
     FROM ch"""

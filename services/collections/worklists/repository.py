@@ -57,51 +57,53 @@ class CallListRow:
 # every account at once; then the account's phones, cycle, last call, open promise and active
 # arrangement, filtered and paged in the same statement.
 CALL_LIST = text("""
-    WITH e AS (
-        SELECT account_id, amount, coalesce(due_date, posted_on) AS due
-        FROM receivable WHERE posted_on <= :d
-    ), cr AS (
+    WITH agg AS (
         SELECT account_id, coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS credit,
-               sum(amount) AS balance
-        FROM e GROUP BY account_id
-    ), pd AS (
-        SELECT account_id, due,
-               sum(amount) OVER (PARTITION BY account_id ORDER BY due, amount
-                                 ROWS UNBOUNDED PRECEDING) AS cum
-        FROM e WHERE amount > 0 AND due < :d
+               sum(amount) AS balance,
+               coalesce(sum(amount) FILTER (WHERE amount > 0
+                                            AND coalesce(due_date, posted_on) < :d), 0)
+                   AS past_debits
+        FROM receivable WHERE posted_on <= :d GROUP BY account_id
     ), past AS (
-        SELECT pd.account_id, greatest(0, max(pd.cum) - cr.credit) AS past_due, cr.balance,
-               min(pd.due) FILTER (WHERE pd.cum > cr.credit) AS oldest_due
-        FROM pd JOIN cr USING (account_id)
-        GROUP BY pd.account_id, cr.credit, cr.balance
+        SELECT account_id, past_debits - credit AS past_due, balance, credit
+        FROM agg WHERE past_debits > credit
+    ), pd AS (
+        SELECT r.account_id, coalesce(r.due_date, r.posted_on) AS due, p.credit,
+               sum(r.amount) OVER (PARTITION BY r.account_id
+                                   ORDER BY coalesce(r.due_date, r.posted_on), r.amount
+                                   ROWS UNBOUNDED PRECEDING) AS cum
+        FROM receivable r JOIN past p USING (account_id)
+        WHERE r.posted_on <= :d AND r.amount > 0 AND coalesce(r.due_date, r.posted_on) < :d
+    ), oldest AS (
+        SELECT account_id, min(due) AS oldest_due FROM pd WHERE cum > credit
+        GROUP BY account_id
     ), listed AS (
         SELECT past.account_id, a.number, c.name,
                coalesce(a.language, c.language) AS language,
                (SELECT array_agg(x) FROM jsonb_array_elements_text(
                     CASE WHEN jsonb_typeof(c.phones) = 'array' THEN c.phones
                          ELSE '[]'::jsonb END) AS x) AS phones,
-               cyc.cycle, past.past_due, past.balance, past.oldest_due,
-               CAST(:d AS date) - past.oldest_due AS days_past_due,
+               pc.cycle, past.past_due, past.balance, o.oldest_due,
+               CAST(:d AS date) - o.oldest_due AS days_past_due,
                lc.outcome AS last_outcome, lc.called_at AS last_called_at,
                lc.called_by AS last_called_by,
                pr.id AS promise_id, pr.promised_on, pr.amount AS promise_amount,
                ar.id AS arrangement_id
-        FROM past
+        FROM past JOIN oldest o USING (account_id)
         LEFT JOIN accounts a ON a.id = past.account_id
         LEFT JOIN customers c ON c.id = a.customer_id
         LEFT JOIN LATERAL (
-            SELECT pc.cycle FROM service_agreements sa
-            JOIN premise_cycles pc ON pc.premise_id = sa.premise_id
+            SELECT sa.premise_id FROM service_agreements sa
             WHERE sa.account_id = past.account_id
             ORDER BY (sa.status = 'active') DESC, sa.start_date DESC NULLS LAST LIMIT 1
-        ) cyc ON true
+        ) sp ON true
+        LEFT JOIN premise_cycles pc ON pc.premise_id = sp.premise_id
         LEFT JOIN LATERAL (
             SELECT outcome, called_at, called_by FROM call_outcomes co
             WHERE co.account_id = past.account_id ORDER BY called_at DESC LIMIT 1
         ) lc ON true
         LEFT JOIN promises pr ON pr.account_id = past.account_id AND pr.status = 'open'
         LEFT JOIN arrangements ar ON ar.account_id = past.account_id AND ar.status = 'active'
-        WHERE past.past_due > 0
     )
     SELECT *, count(*) OVER () AS total FROM listed
     WHERE (CAST(:min_days AS integer) IS NULL OR days_past_due >= :min_days)
