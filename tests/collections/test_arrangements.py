@@ -51,6 +51,13 @@ async def test_a_12_month_arrangement_of_1000_has_instalments_that_sum_to_the_ce
     letters = await notices(bound, a.id)
     assert [(n[0], n[3], n[4]) for n in letters] == [
         ("arrangement_confirmed", Decimal("1000.00"), date(2026, 3, 2))]
+    details, nid = (await bound["collections"].execute(text(
+        "SELECT details, id FROM notices WHERE account_id = :a"), {"a": a.id})).one()
+    assert [tuple(d) for d in details][:2] == [("instalment", "2026-03-02: $83.34"),
+                                              ("instalment", "2026-04-02: $83.34")]
+    assert len(details) == 12
+    r = await client.get(f"/api/collections/notices/{nid}.pdf", headers=csr)
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
 
 
 async def test_more_months_than_the_policy_allows_is_refused(client, feed, csr):
