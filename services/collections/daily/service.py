@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.collections.arrangements import service as arrangements
 from services.collections.daily import repository as repo
 from services.collections.ladder import service as ladder
 
@@ -28,5 +29,6 @@ async def run(session: AsyncSession, today: date, actor: str = "system") -> dict
     result: dict[str, Any] = {"ladder": await ladder.advance(session, today, actor)}
     cured = await ladder.cured(session, today)
     result["cured_accounts"] = len(cured)
+    result["arrangements"] = await arrangements.run_daily(session, today)
     await repo.record(session, today, actor, result)
     return {"run_on": today.isoformat(), "ran": True, **result}
