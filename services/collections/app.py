@@ -12,17 +12,23 @@ from kernel.inbox import Handlers
 from services.collections.aging.router import router as aging_router
 from services.collections.copy.handlers import handlers as copy_handlers
 from services.collections.copy.router import router as copy_router
+from services.collections.field.handlers import handlers as field_handlers
+from services.collections.field.router import router as field_router
+from services.collections.guardrails.router import router as guardrails_router
 from services.collections.policy import service as policy
 from services.collections.policy.router import router as policy_router
+from services.collections.protections.router import router as protections_router
 
 NAME = "collections"
 
 
 def handlers() -> Handlers:
-    return Handlers().merge(copy_handlers)
+    return (Handlers().merge(copy_handlers)
+            .merge(field_handlers))  # col-field
 
 
 def create_app() -> FastAPI:
     policy.policy()  # a policy that breaks an SB 998 floor refuses to start, naming the rule
-    return create_service_app(NAME, routers=[copy_router, aging_router, policy_router],
-                              handlers=handlers())
+    routers = [copy_router, aging_router, policy_router]
+    routers += [protections_router, guardrails_router, field_router]  # col-field
+    return create_service_app(NAME, routers=routers, handlers=handlers())
