@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from kernel.clock import Day, Instant
 from services.collections.guardrails.schemas import RefusalOut
@@ -68,7 +68,7 @@ class CompleteIn(BaseModel):
 class ReconnectIn(BaseModel):
     account_id: uuid.UUID
     #: The customer asked to be reconnected outside office hours (the after-hours fee).
-    after_hours: bool = False
+    after_hours: StrictBool = False
     today: Day | None = None
 
 

@@ -5,8 +5,9 @@ order (`collections.ServiceOrderRequested` creates its `disconnect_nonpayment` o
 not let a person complete it there (`services/accounts/orders/service.py`); the technician
 completes it through collections (`complete`), which checks the guardrails on that day and, when
 no rule forbids it, records the disconnection and tells accounts (`collections.
-ServiceOrderCompleted`), whose order follows. Door tags and reconnects are completed in
-accounts; collections learns of it from `accounts.ServiceOrderCompleted`.
+ServiceOrderCompleted`), whose order follows. Door tags and reconnects may be completed either
+way: through collections (with the instant the tag was left), or in accounts, which collections
+learns of from `accounts.ServiceOrderCompleted`.
 """
 
 from __future__ import annotations
@@ -198,34 +199,56 @@ async def release(s: AsyncSession, who: Principal, order_id: uuid.UUID,
 
 async def complete(s: AsyncSession, who: Principal, order_id: uuid.UUID, body: CompleteIn,
                    today: date) -> FieldOrderOut:
-    """The technician disconnects: allowed only when no SB 998 rule forbids it today. The
-    disconnection is recorded (`collections.DisconnectionRecorded`, the annual report) and
-    accounts' order completed by event."""
+    """The technician reports the order done: a door tag left, service disconnected or
+    reconnected. A disconnect only when no SB 998 rule forbids it today (refused with the rule
+    and the day it next allows it); the disconnection is recorded
+    (`collections.DisconnectionRecorded`, the annual report). Accounts' order follows by event
+    (`collections.ServiceOrderCompleted`)."""
     o = await get(s, order_id, lock=True)
-    if o.kind != "disconnect":
-        raise Conflict("Door tags and reconnects are completed in accounts' service orders",
-                       field="order_id")
     if o.status != "released":
-        raise Conflict(f"The disconnect order is {o.status}", field="order_id")
-    await guardrails.ensure_allowed(s, o.account_id, "complete", today)
+        raise Conflict(f"The {o.kind} order is {o.status}", field="order_id")
+    if o.kind == "disconnect":
+        await guardrails.ensure_allowed(s, o.account_id, "complete", today)
     at = body.completed_at or utc_now()
-    await repo.update(s, o.id, {"status": "completed", "completed_at": at,
-                                "completed_on": today, "completed_by": who.sub,
-                                "notes": body.notes})
+    events = await _completed(s, o, at, today, who.sub, body.notes)
     after = await get(s, o.id)
-    await publish(s, [
-        Event("collections.ServiceOrderCompleted", _key(o.account_id), {
-            "reference": domain.reference(o.id), "account_id": str(o.account_id),
-            "kind": "disconnect_nonpayment", "field_order_id": str(o.id),
-            "completed_at": at.isoformat(), "completed_by": who.sub, "notes": body.notes}),
-        Event("collections.DisconnectionRecorded", _key(o.account_id), {
-            "field_order_id": str(o.id), "account_id": str(o.account_id),
-            "premise_id": str(o.premise_id) if o.premise_id else None,
-            "disconnected_on": today.isoformat()}),
-    ], actor=who.sub)
+    events.insert(0, Event("collections.ServiceOrderCompleted", _key(o.account_id), {
+        "reference": domain.reference(o.id), "account_id": str(o.account_id),
+        "kind": domain.ACCOUNTS_KIND[o.kind], "field_order_id": str(o.id),
+        "completed_at": at.isoformat(), "completed_by": who.sub, "notes": body.notes}))
+    await publish(s, events, actor=who.sub)
     await audit.record(s, who, "field_order.complete", "field_order", str(o.id),
                        before=out(o), after=out(after))
     return out(after)
+
+
+async def _completed(s: AsyncSession, o: repo.OrderRow, at: datetime, on: date,
+                     by: str | None, notes: str | None) -> list[Event]:
+    """Record the order done and what follows: a disconnection recorded; service restored with
+    the reconnection fee (the district's, capped for a low-income household)."""
+    values: dict[str, object] = {"status": "completed", "completed_at": at, "completed_on": on,
+                                 "completed_by": by, "notes": notes}
+    events: list[Event] = []
+    if o.kind == "disconnect":
+        events.append(Event("collections.DisconnectionRecorded", _key(o.account_id), {
+            "field_order_id": str(o.id), "account_id": str(o.account_id),
+            "premise_id": str(o.premise_id) if o.premise_id else None,
+            "disconnected_on": on.isoformat()}))
+    elif o.kind == "reconnect":
+        low = await protections.low_income(s, o.account_id, on)
+        fee = domain.reconnection_fee(policy.policy().reconnection, low, o.after_hours)
+        values.update(low_income=low, fee=fee)
+        events.append(Event("collections.ServiceRestored", _key(o.account_id), {
+            "field_order_id": str(o.id), "account_id": str(o.account_id),
+            "premise_id": str(o.premise_id) if o.premise_id else None,
+            "restored_on": on.isoformat(), "reconnects": str(o.reconnects)}))
+        if fee > 0:
+            events.append(Event("collections.ReconnectionFeeAssessed", _key(o.account_id), {
+                "account_id": str(o.account_id), "amount": str(fee),
+                "assessed_on": on.isoformat(), "field_order_id": str(o.id),
+                "low_income": low, "after_hours": o.after_hours}))
+    await repo.update(s, o.id, values)
+    return events
 
 
 # ---- cure and reconnect -----------------------------------------------------------------------
@@ -293,30 +316,16 @@ async def from_accounts(s: AsyncSession, event_type: str, order: dict[str, Any])
         await repo.update(s, o.id, {"status": "cancelled",
                                     "cancelled_on": _local_day(utc_now()),
                                     "cancel_reason": "Cancelled in accounts"})
-    elif event_type == "accounts.ServiceOrderCompleted" and o.status in domain.OPEN:
+    elif event_type == "accounts.ServiceOrderCompleted" and o.status == "released":
+        if o.kind == "disconnect":
+            return  # never completed in accounts (its service refuses): nothing to follow
         raw = order.get("completed_at")
         at = datetime.fromisoformat(str(raw)) if raw else utc_now()
         if at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
-        on = _local_day(at)
-        values: dict[str, object] = {"status": "completed", "completed_at": at,
-                                     "completed_on": on, "completed_by": order.get("technician")}
-        events: list[Event] = []
-        if o.kind == "reconnect":
-            low = await protections.low_income(s, o.account_id, on)
-            fee = domain.reconnection_fee(policy.policy().reconnection, low, o.after_hours)
-            values.update(low_income=low, fee=fee)
-            events.append(Event("collections.ServiceRestored", _key(o.account_id), {
-                "field_order_id": str(o.id), "account_id": str(o.account_id),
-                "premise_id": str(o.premise_id) if o.premise_id else None,
-                "restored_on": on.isoformat(), "reconnects": str(o.reconnects)}))
-            if fee > 0:
-                events.append(Event("collections.ReconnectionFeeAssessed", _key(o.account_id), {
-                    "account_id": str(o.account_id), "amount": str(fee),
-                    "assessed_on": on.isoformat(), "field_order_id": str(o.id),
-                    "low_income": low, "after_hours": o.after_hours}))
-        await repo.update(s, o.id, values)
-        await publish(s, events)
+        by = order.get("technician")
+        await publish(s, await _completed(s, o, at, _local_day(at),
+                                          str(by) if by else None, order.get("notes")))
 
 
 # ---- lists and reports ------------------------------------------------------------------------
