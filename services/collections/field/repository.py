@@ -114,11 +114,13 @@ _DOOR_TAGS = text(f"""
     INSERT INTO field_orders (id, account_id, premise_id, kind, status, scheduled_on,
                               disconnect_on, step_id, created_on, requested_by)
     SELECT gen_random_uuid(), ls.account_id, {_PREMISE.format(a="ls.account_id")}, 'door_tag',
-           'awaiting_approval', greatest(ls.disconnect_on - :tag_days, :today), ls.disconnect_on,
-           ls.id, :today, :who
+           'awaiting_approval',
+           greatest(ls.disconnect_on - CAST(:tag_days AS int), CAST(:today AS date)),
+           ls.disconnect_on, ls.id, CAST(:today AS date), :who
     FROM ladder_steps ls
     WHERE ls.step = 'shutoff_notice' AND ls.status = 'taken' AND ls.disconnect_on IS NOT NULL
-      AND ls.disconnect_on - :tag_days - :lead <= :today AND ls.disconnect_on >= :today
+      AND ls.disconnect_on - CAST(:tag_days AS int) - CAST(:lead AS int) <= CAST(:today AS date)
+      AND ls.disconnect_on >= CAST(:today AS date)
       AND NOT EXISTS (SELECT 1 FROM field_orders f WHERE f.step_id = ls.id
                       AND f.kind = 'door_tag' AND f.status <> 'cancelled')
     ON CONFLICT DO NOTHING
@@ -146,7 +148,8 @@ _CANDIDATES = text(f"""
     SELECT DISTINCT ON (ls.account_id) ls.account_id, ls.id AS step_id, ls.disconnect_on,
            {_PREMISE.format(a="ls.account_id")} AS premise_id
     FROM ladder_steps ls
-    WHERE ls.step = 'shutoff_notice' AND ls.status = 'taken' AND ls.disconnect_on <= :d
+    WHERE ls.step = 'shutoff_notice' AND ls.status = 'taken'
+      AND ls.disconnect_on <= CAST(:d AS date)
       AND NOT EXISTS (SELECT 1 FROM field_orders f WHERE f.account_id = ls.account_id
                       AND f.kind = 'disconnect'
                       AND (f.status IN ('created', 'released')
@@ -168,7 +171,7 @@ _REQUESTED_SOURCE = """
                'kind', CASE ins.kind WHEN 'disconnect' THEN 'disconnect_nonpayment'
                        ELSE ins.kind END,
                'account_id', ins.account_id, 'premise_id', ins.premise_id,
-               'scheduled_date', ins.scheduled_on, 'reason', :reason,
+               'scheduled_date', ins.scheduled_on, 'reason', CAST(:reason AS text),
                'reference', 'collections:' || ins.id, 'field_order_id', ins.id) AS payload,
            ins.id AS ord
     FROM ins
@@ -178,8 +181,9 @@ _INSERT_RELEASED = publishing_after("""
     ins AS (
         INSERT INTO field_orders (id, account_id, premise_id, kind, status, scheduled_on,
                                   disconnect_on, step_id, created_on, requested_by, released_on)
-        SELECT gen_random_uuid(), t.account_id, t.premise_id, 'disconnect', 'released', :today,
-               t.disconnect_on, t.step_id, :today, :who, :today
+        SELECT gen_random_uuid(), t.account_id, t.premise_id, 'disconnect', 'released',
+               CAST(:today AS date), t.disconnect_on, t.step_id, CAST(:today AS date), :who,
+               CAST(:today AS date)
         FROM unnest(CAST(:accounts AS uuid[]), CAST(:premises AS uuid[]),
                     CAST(:steps AS uuid[]), CAST(:dates AS date[]))
              AS t(account_id, premise_id, step_id, disconnect_on)
