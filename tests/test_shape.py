@@ -67,6 +67,10 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "copy": {"accounts", "customers", "premises", "service_agreements", "bills",
                  "ledger_entries", "balances", "appeals"},
         "aging": set(),
+        # col-field
+        "protections": {"protections"},
+        "guardrails": set(),
+        "field": {"field_orders"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")
