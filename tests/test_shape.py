@@ -67,6 +67,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "copy": {"accounts", "customers", "premises", "service_agreements", "bills",
                  "ledger_entries", "balances", "appeals"},
         "aging": set(),
+        "notices": {"notices", "notice_batches"},
         # col-field
         "protections": {"protections"},
         "guardrails": set(),

@@ -12,9 +12,16 @@ from kernel.inbox import Handlers
 from services.collections.aging.router import router as aging_router
 from services.collections.copy.handlers import handlers as copy_handlers
 from services.collections.copy.router import router as copy_router
+
+# col-ladder: the delinquency ladder, late charges and the daily job
+from services.collections.daily.router import router as daily_router
+
+# col-field: protections, SB 998 guardrails, field orders
 from services.collections.field.handlers import handlers as field_handlers
 from services.collections.field.router import router as field_router
 from services.collections.guardrails.router import router as guardrails_router
+from services.collections.ladder.router import router as ladder_router
+from services.collections.latecharges.router import router as latecharges_router
 from services.collections.policy import service as policy
 from services.collections.policy.router import router as policy_router
 from services.collections.protections.router import router as protections_router
@@ -29,6 +36,7 @@ def handlers() -> Handlers:
 
 def create_app() -> FastAPI:
     policy.policy()  # a policy that breaks an SB 998 floor refuses to start, naming the rule
-    routers = [copy_router, aging_router, policy_router]
+    routers = [copy_router, aging_router, policy_router, ladder_router, latecharges_router,
+               daily_router]
     routers += [protections_router, guardrails_router, field_router]  # col-field
     return create_service_app(NAME, routers=routers, handlers=handlers())
