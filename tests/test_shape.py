@@ -67,6 +67,8 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "copy": {"accounts", "customers", "premises", "service_agreements", "bills",
                  "ledger_entries", "balances", "appeals"},
         "aging": set(),
+        "arrangements": {"arrangements", "arrangement_instalments"},
+        "worklists": {"call_outcomes", "promises", "premise_cycles"},
         "notices": {"notices", "notice_batches"},
         # col-field
         "protections": {"protections"},
