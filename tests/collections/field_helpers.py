@@ -61,10 +61,10 @@ async def released_notice(bound, account_id: str, *, released_on: date,
     """A letter released to the mail, as `notices` holds it."""
     await bound["collections"].execute(text(
         "INSERT INTO notices (id, account_id, kind, addressee, reference, status, created_on, "
-        "released_on, amount, action_on) VALUES (:id, :a, :k, :ad, :ref, 'released', :on, :on, "
-        "120.00, :act)"), {"id": str(uuid.uuid4()), "a": account_id, "k": kind,
-                           "ad": addressee, "ref": str(uuid.uuid4()), "on": released_on,
-                           "act": action_on})
+        "released_on, amount, action_on, language, preferred_language, requested_by) VALUES "
+        "(:id, :a, :k, :ad, :ref, 'released', :on, :on, 120.00, :act, 'en', 'en', 'test')"),
+        {"id": str(uuid.uuid4()), "a": account_id, "k": kind, "ad": addressee,
+         "ref": str(uuid.uuid4()), "on": released_on, "act": action_on})
 
 
 async def outbox(bound, service: str, type_: str) -> list[dict[str, Any]]:
@@ -72,22 +72,3 @@ async def outbox(bound, service: str, type_: str) -> list[dict[str, Any]]:
         "SELECT payload FROM outbox WHERE type = :t ORDER BY id"), {"t": type_})).all()
     return [dict(r.payload) for r in rows]
 
-
-_STAND_INS = {
-    "ladder_steps": "CREATE TEMP TABLE ladder_steps (id uuid PRIMARY KEY, account_id uuid, "
-                    "bill_id uuid, step text, taken_on date, status text, "
-                    "amount_past_due numeric(14,2), disconnect_on date)",
-    "notices": "CREATE TEMP TABLE notices (id uuid PRIMARY KEY, account_id uuid, kind text, "
-               "addressee text, reference text, status text, created_on date, "
-               "released_on date, amount numeric(14,2), action_on date)",
-}
-
-
-async def stand_ins(bound) -> None:
-    """Until col-ladder's and col-notices' tables are merged: their contract's columns, created
-    inside the test's transaction (rolled back with it)."""
-    for table, ddl in _STAND_INS.items():
-        there = (await bound["collections"].execute(
-            text("SELECT to_regclass(:t) IS NOT NULL"), {"t": table})).scalar_one()
-        if not there:
-            await bound["collections"].execute(text(ddl))

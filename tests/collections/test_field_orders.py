@@ -16,7 +16,6 @@ from tests.collections.field_helpers import (
     released_notice,
     served,
     shutoff_step,
-    stand_ins,
 )
 from tests.collections.helpers import entry_posted
 
@@ -40,7 +39,6 @@ async def daily(client, h, day):
 
 
 async def noticed(client, auth, pump, feed, bound, **kw):
-    await stand_ins(bound)
     s = await served(client, auth, pump, feed, **kw)
     await shutoff_step(bound, s.account_id, taken_on=date(2026, 3, 2), disconnect_on=DAY)
     await released_notice(bound, s.account_id, released_on=date(2026, 3, 2), action_on=DAY)

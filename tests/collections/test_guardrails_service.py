@@ -13,7 +13,6 @@ from tests.collections.field_helpers import (
     released_notice,
     served,
     shutoff_step,
-    stand_ins,
 )
 
 DAY = date(2026, 3, 17)  # Tuesday; the bill fell due 2026-01-01: 75 days
@@ -27,7 +26,6 @@ def ft(auth):
 async def ready(client, auth, pump, feed, bound, **kw):
     """An account every rule allows disconnecting on DAY: 75 days past due, the shut-off notice
     released 11 business days before naming DAY, a door tag left 03-14 10:00 local."""
-    await stand_ins(bound)
     s = await served(client, auth, pump, feed, **kw)
     await shutoff_step(bound, s.account_id, taken_on=date(2026, 3, 2), disconnect_on=DAY)
     await released_notice(bound, s.account_id, released_on=date(2026, 3, 2), action_on=DAY)
@@ -76,7 +74,6 @@ async def test_under_60_days_delinquent_is_refused(client, auth, pump, feed, bou
 
 async def test_a_notice_released_under_7_business_days_before_is_refused(
         client, auth, pump, feed, bound, sup):
-    await stand_ins(bound)
     s = await served(client, auth, pump, feed)
     await shutoff_step(bound, s.account_id, taken_on=date(2026, 3, 10), disconnect_on=DAY)
     await released_notice(bound, s.account_id, released_on=date(2026, 3, 10))
@@ -87,7 +84,6 @@ async def test_a_notice_released_under_7_business_days_before_is_refused(
 
 async def test_no_door_tag_for_a_customer_not_reached_is_refused_until_one_is_left(
         client, auth, pump, feed, bound, sup, csr):
-    await stand_ins(bound)
     s = await served(client, auth, pump, feed)
     await shutoff_step(bound, s.account_id, taken_on=date(2026, 3, 2), disconnect_on=DAY)
     await released_notice(bound, s.account_id, released_on=date(2026, 3, 2))
@@ -173,3 +169,27 @@ async def test_protections_refuse_a_certification_dated_after_today(client, auth
         "today": "2026-03-17"}, headers=csr)
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["field"] == "medical"
+
+
+async def test_an_arrangement_being_kept_is_refused_a_broken_one_after_its_final_notice(
+        client, auth, pump, feed, bound, sup, csr):
+    s = await ready(client, auth, pump, feed, bound)
+    r = await client.post(f"/api/collections/accounts/{s.account_id}/arrangements",
+                          params={"today": "2026-03-10"},
+                          json={"kind": "deferral", "defer_to": "2026-03-20"},
+                          headers={**csr, "Idempotency-Key": str(uuid.uuid4())})
+    assert r.status_code == 201, r.text
+    p = await refused(client, sup, s.account_id)
+    assert (p["rule"], p["next_on"]) == ("sb998.arrangement_kept", None)
+    # the deferred amount unpaid 60 days: the arrangement breaks
+    r = await client.post("/api/collections/arrangements/run-daily",
+                          params={"today": "2026-05-20"}, headers=auth("admin"))
+    assert r.status_code == 200, r.text
+    p = await refused(client, sup, s.account_id, date(2026, 5, 20))
+    assert (p["rule"], p["next_on"]) == ("sb998.broken_arrangement_final_notice", None)
+    # the final notice posted at the premise on Wed 05-20: five business days, Memorial Day not
+    await released_notice(bound, s.account_id, released_on=date(2026, 5, 20),
+                          kind="final_notice")
+    p = await refused(client, sup, s.account_id, date(2026, 5, 22))
+    assert (p["rule"], p["next_on"]) == ("sb998.broken_arrangement_final_notice", "2026-05-28")
+    assert (await status(client, sup, s.account_id, date(2026, 5, 28)))["allowed"] is True

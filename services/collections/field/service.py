@@ -88,9 +88,6 @@ async def run_daily(s: AsyncSession, today: date) -> dict[str, int]:
     no rule forbids them today), and released disconnects a rule now stops for good cancelled.
     Set-based: one statement for the door tags, one for the disconnects with their events; the
     guardrails' facts are gathered for all candidates at once. Twice on a day adds nothing."""
-    if not await guardrails.has_table(s, "ladder_steps"):
-        return DailyOut(door_tags=0, disconnects=0, disconnects_refused=0,
-                        disconnects_cancelled=0).model_dump()
     ladder = policy.policy().ladder
     tags = await repo.insert_door_tags_due(
         s, today, domain.door_tag_days(ladder.door_tag_hours), domain.DOOR_TAG_APPROVAL_DAYS,
@@ -344,9 +341,8 @@ async def tomorrow(s: AsyncSession, today: date) -> Tomorrow:
     with its guardrail status for tomorrow."""
     day = today + timedelta(days=1)
     rows: dict[uuid.UUID, tuple[date | None, repo.OrderRow | None]] = {}
-    if await guardrails.has_table(s, "ladder_steps"):
-        for c in await repo.disconnect_candidates(s, day):
-            rows[c.account_id] = (c.disconnect_on, None)
+    for c in await repo.disconnect_candidates(s, day):
+        rows[c.account_id] = (c.disconnect_on, None)
     for o in await repo.open_disconnects(s, day):
         rows[o.account_id] = (o.disconnect_on, o)
     ids = list(rows)

@@ -121,8 +121,3 @@ async def with_arrangements(s: AsyncSession,
     return list((await s.execute(text(
         "SELECT DISTINCT account_id FROM arrangements WHERE status IN ('active', 'broken') "
         "AND account_id = ANY(CAST(:ids AS uuid[]))"), {"ids": _ids(account_ids)})).scalars())
-
-
-async def exists(s: AsyncSession, table: str) -> bool:
-    return (await s.execute(text("SELECT to_regclass(:t) IS NOT NULL"),
-                            {"t": table})).scalar_one() is True

@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kernel.errors import Conflict, Unprocessable
 from kernel.settings import get_settings
 from services.collections.aging import domain as aging
+from services.collections.arrangements import service as arrangements
 from services.collections.guardrails import domain
 from services.collections.guardrails import repository as repo
 from services.collections.guardrails.domain import Facts, Household, Refusal
@@ -29,11 +30,6 @@ from services.collections.guardrails.schemas import GuardrailStatus, RefusalOut
 from services.collections.policy import service as policy
 from services.collections.protections import domain as protection
 from services.collections.protections import service as protections
-
-try:  # col-arrange's feature; merged into this branch once its core exists
-    from services.collections.arrangements import service as arrangements
-except ImportError:  # pragma: no cover
-    arrangements = None
 
 
 async def gather(s: AsyncSession, account_ids: Sequence[uuid.UUID],
@@ -52,20 +48,14 @@ async def gather(s: AsyncSession, account_ids: Sequence[uuid.UUID],
                               residential=p.kind in ("single_family", "multi_family"))
         if t is not None and tenants.get(p.account_id) != "multi_unit":
             tenants[p.account_id] = t
-    notices: dict[tuple[uuid.UUID, str], date] = {}
-    if await repo.exists(s, "notices"):
-        notices = {(r.account_id, r.addressee): r.released_on
-                   for r in await repo.shutoff_notices(s, ids, today)}
-    named: dict[uuid.UUID, date | None] = {}
-    if await repo.exists(s, "ladder_steps"):
-        named = {r.account_id: r.disconnect_on for r in await repo.disconnect_dates(s, ids, today)}
+    notices = {(r.account_id, r.addressee): r.released_on
+               for r in await repo.shutoff_notices(s, ids, today)}
+    named = {r.account_id: r.disconnect_on for r in await repo.disconnect_dates(s, ids, today)}
     left = {r.account_id: r.completed_at.astimezone(zone)
             for r in await repo.door_tags_left(s, ids)}
     held = await protections.facts(s, ids)
-    standing = {}
-    if arrangements is not None and await repo.exists(s, "arrangements"):
-        for a in await repo.with_arrangements(s, ids):
-            standing[a] = await arrangements.standing(s, a, today)
+    standing = {a: await arrangements.standing(s, a, today)
+                for a in await repo.with_arrangements(s, ids)}
     out: dict[uuid.UUID, Facts] = {}
     for a in ids:
         ag = aging.aging(entries.get(a, []), today)
@@ -152,8 +142,3 @@ async def ensure_allowed(s: AsyncSession, account_id: uuid.UUID, action: str,
     found = await check(s, account_id, action, today)
     if found:
         raise refused(found, action, today)
-
-
-async def has_table(s: AsyncSession, table: str) -> bool:
-    """Whether another feature's table is there (until every branch of the wave is merged)."""
-    return await repo.exists(s, table)
