@@ -20,6 +20,7 @@ from services.collections.field.router import router as field_router
 from services.collections.guardrails.router import router as guardrails_router
 from services.collections.ladder.router import router as ladder_router
 from services.collections.latecharges.router import router as latecharges_router
+from services.collections.notices.router import router as notices_router
 from services.collections.policy import service as policy
 from services.collections.policy.router import router as policy_router
 from services.collections.protections.router import router as protections_router
@@ -39,6 +40,6 @@ def handlers() -> Handlers:
 def create_app() -> FastAPI:
     policy.policy()  # a policy that breaks an SB 998 floor refuses to start, naming the rule
     routers = [copy_router, aging_router, policy_router, ladder_router, latecharges_router,
-               daily_router, arrangements_router, worklists_router]
+               daily_router, arrangements_router, worklists_router, notices_router]
     routers += [protections_router, guardrails_router, field_router]  # col-field
     return create_service_app(NAME, routers=routers, handlers=handlers())
