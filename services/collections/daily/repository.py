@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,13 +17,13 @@ async def lock(s: AsyncSession) -> None:
     await s.execute(LOCK)
 
 
-async def result_of(s: AsyncSession, day: date) -> dict[str, Any] | None:
+async def result_of(s: AsyncSession, day: date) -> dict[str, object] | None:
     r = (await s.execute(text("SELECT result FROM daily_runs WHERE run_on = :d"),
                          {"d": day})).scalar_one_or_none()
     return None if r is None else dict(r)
 
 
-async def record(s: AsyncSession, day: date, who: str, result: dict[str, Any]) -> None:
+async def record(s: AsyncSession, day: date, who: str, result: dict[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO daily_runs (run_on, run_by, result) VALUES (:d, :w, CAST(:r AS jsonb))"),
         {"d": day, "w": who, "r": json.dumps(result)})

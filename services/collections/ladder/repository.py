@@ -17,11 +17,13 @@ from functools import lru_cache
 from sqlalchemy import TextClause, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.logs import request_id_var
 from kernel.outbox import publish_batch
 from kernel.outbox_after import publishing_after, publishing_within
 from kernel.rows import all_as
 
-# What is past due today, once per run, in a temporary table the statements below read: every
+# What is past due today, once per run, in the scratch table `ladder_open` (rows of this run
+# only, deleted before it commits) the statements below read: every
 # open debit due before today (bills by id; a cancelled bill's and other debits without one)
 # with what the account's credits leave open of it, oldest due first (the aging rule of
 # aging/domain.py, here only for the accounts whose debits due before today exceed their
@@ -31,9 +33,9 @@ from kernel.rows import all_as
 # open again and its ladder takes up where it was. `past_due` is the account's total open past
 # due, `prior` what is open of its debits older than this one.
 UNDO_KINDS = ("payment_reversal", "transfer_out", "refund")
-OPEN_DROP = text("DROP TABLE IF EXISTS pg_temp.ladder_open")
+OPEN_DONE = text("DELETE FROM ladder_open WHERE run = :run")
 OPEN = text("""
-    CREATE TEMP TABLE ladder_open AS
+    INSERT INTO ladder_open (run, account_id, bill_id, due_date, open_amount, past_due, prior)
     WITH acct AS (
         SELECT account_id, coalesce(-sum(amount) FILTER (
                    WHERE amount < 0 OR kind IN ('payment_reversal', 'transfer_out', 'refund')),
@@ -66,14 +68,12 @@ OPEN = text("""
                greatest(0, least(c.amount, c.cum - a.credit)) AS open_amount
         FROM cum c JOIN acct a USING (account_id)
     )
-    SELECT account_id, bill_id, due AS due_date, open_amount,
+    SELECT CAST(:run AS uuid), account_id, bill_id, due AS due_date, open_amount,
            sum(open_amount) OVER (PARTITION BY account_id) AS past_due,
            coalesce(sum(open_amount) OVER (PARTITION BY account_id ORDER BY due, amount,
                     bill_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS prior
     FROM open WHERE open_amount > 0
 """)
-OPEN_INDEX = text("CREATE INDEX ON ladder_open (bill_id)")
-OPEN_ANALYZE = text("ANALYZE ladder_open")
 
 
 @lru_cache(maxsize=8)
@@ -110,7 +110,7 @@ def cure_statement(arrangements: bool, promises: bool) -> TextClause:
     return publishing_after(
         "cured AS (UPDATE ladder_steps s SET status = 'cured', cured_on = CAST(:d AS date) "
         "WHERE s.status <> 'cured' AND (NOT EXISTS (SELECT 1 FROM ladder_open o "
-        "WHERE o.bill_id = s.bill_id) OR " + arr.format(a="s.account_id") + ") "
+        "WHERE o.run = :run AND o.bill_id = s.bill_id) OR " + arr.format(a="s.account_id") + ") "
         "RETURNING s.id, s.account_id), "
         "stopped AS (SELECT DISTINCT c.account_id FROM cured c WHERE NOT EXISTS ("
         "SELECT 1 FROM ladder_steps l WHERE l.account_id = c.account_id "
@@ -127,7 +127,8 @@ def resume_statement(arrangements: bool, promises: bool) -> TextClause:
     arr, _ = _holds(arrangements, promises)
     return publishing_after(
         "resumed AS (UPDATE ladder_steps s SET status = 'taken', cured_on = NULL, "
-        "resumed_on = CAST(:d AS date) FROM ladder_open o WHERE o.bill_id = s.bill_id "
+        "resumed_on = CAST(:d AS date) FROM ladder_open o WHERE o.run = :run "
+        "AND o.bill_id = s.bill_id "
         "AND s.status = 'cured' AND NOT " + arr.format(a="s.account_id") + " "
         "RETURNING s.account_id), "
         "accts AS (SELECT DISTINCT account_id FROM resumed)",
@@ -162,7 +163,8 @@ def advance_statement(arrangements: bool, promises: bool) -> TextClause:
             SELECT l.bill_id, max(st.k) AS k, max(l.taken_on) AS taken_on,
                    bool_and(l.status = 'taken') AS standing
             FROM ladder_steps l JOIN st USING (step)
-            WHERE l.bill_id IN (SELECT bill_id FROM ladder_open WHERE bill_id IS NOT NULL)
+            WHERE l.bill_id IN (SELECT bill_id FROM ladder_open
+                                WHERE run = :run AND bill_id IS NOT NULL)
             GROUP BY l.bill_id
         ),
         cand AS MATERIALIZED (
@@ -175,7 +177,7 @@ def advance_statement(arrangements: bool, promises: bool) -> TextClause:
             LEFT JOIN bd ON nx.step = 'shutoff_notice'
                 AND bd.day = greatest(o.due_date + CAST(:disconnect_after AS int),
                                       CAST(:first AS date))
-            WHERE o.bill_id IS NOT NULL
+            WHERE o.run = :run AND o.bill_id IS NOT NULL
               AND coalesce(last.standing, true)
               AND CAST(:d AS date) >= o.due_date + nx.days
               AND (last.k IS NULL OR CAST(:d AS date) >= last.taken_on + (nx.days - pv.days))
@@ -217,19 +219,31 @@ class StepTaken:
     prior: Decimal
 
 
-async def build_open(s: AsyncSession, today: date) -> None:
-    await s.execute(OPEN_DROP)
-    await s.execute(OPEN, {"d": today})
-    await s.execute(OPEN_INDEX)
-    await s.execute(OPEN_ANALYZE)
+async def hash_joins(s: AsyncSession, only: bool) -> None:
+    """The day's statements join their own CTEs and the scratch table (tens of thousands of
+    rows whose sizes the planner cannot know, the service cannot ANALYZE a table it does not
+    own); a nested loop between two of them is quadratic. Hash joins only while the ladder
+    runs (SET LOCAL lasts to the end of the transaction, so it is switched back), as billing's
+    run calculation does."""
+    await s.execute(text(f"SET LOCAL enable_nestloop = {'off' if only else 'on'}"))
 
 
-async def cure(s: AsyncSession, today: date, present: tuple[bool, bool], actor: str) -> int:
-    return await publish_batch(s, cure_statement(*present), {"d": today}, actor)
+async def build_open(s: AsyncSession, run: uuid.UUID, today: date) -> None:
+    await s.execute(OPEN, {"run": run, "d": today})
 
 
-async def resume(s: AsyncSession, today: date, present: tuple[bool, bool], actor: str) -> int:
-    return await publish_batch(s, resume_statement(*present), {"d": today}, actor)
+async def drop_open(s: AsyncSession, run: uuid.UUID) -> None:
+    await s.execute(OPEN_DONE, {"run": run})
+
+
+async def cure(s: AsyncSession, run: uuid.UUID, today: date, present: tuple[bool, bool],
+               actor: str) -> int:
+    return await publish_batch(s, cure_statement(*present), {"run": run, "d": today}, actor)
+
+
+async def resume(s: AsyncSession, run: uuid.UUID, today: date, present: tuple[bool, bool],
+                 actor: str) -> int:
+    return await publish_batch(s, resume_statement(*present), {"run": run, "d": today}, actor)
 
 
 async def hold(s: AsyncSession, today: date, present: tuple[bool, bool]) -> int:
@@ -239,12 +253,10 @@ async def hold(s: AsyncSession, today: date, present: tuple[bool, bool]) -> int:
     return int(res.rowcount)  # type: ignore[attr-defined]
 
 
-async def advance(s: AsyncSession, today: date, present: tuple[bool, bool],
+async def advance(s: AsyncSession, run: uuid.UUID, today: date, present: tuple[bool, bool],
                   params: dict[str, object], actor: str) -> list[StepTaken]:
-    from kernel.logs import request_id_var
-
     return all_as(StepTaken, await s.execute(advance_statement(*present), {
-        **params, "d": today, "request_id": request_id_var.get(), "actor": actor}))
+        **params, "run": run, "d": today, "request_id": request_id_var.get(), "actor": actor}))
 
 
 async def cured_accounts(s: AsyncSession, today: date) -> list[uuid.UUID]:

@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -90,7 +89,7 @@ class Reversal:
     decision_note: str | None
 
 
-async def insert_reversal(s: AsyncSession, r: dict[str, Any]) -> None:
+async def insert_reversal(s: AsyncSession, r: dict[str, object]) -> None:
     await s.execute(text(
         "INSERT INTO late_charge_reversals (id, notice_id, account_id, amount, reason, status, "
         "requested_by, requested_role, requested_on) VALUES (:id, :notice_id, :account_id, "

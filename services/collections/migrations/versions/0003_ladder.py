@@ -68,6 +68,19 @@ CREATE UNIQUE INDEX late_charge_reversals_once_ix ON late_charge_reversals (noti
 CREATE INDEX late_charge_reversals_pending_ix ON late_charge_reversals (status)
     WHERE status = 'pending';
 
+-- The ladder's scratch table: what is past due on the day of one run (`run`), written and
+-- read by that run's statements and deleted before it commits (services have no TEMP right).
+CREATE UNLOGGED TABLE ladder_open (
+    run         uuid NOT NULL,
+    account_id  uuid NOT NULL,
+    bill_id     uuid,
+    due_date    date NOT NULL,
+    open_amount numeric(14,2) NOT NULL,
+    past_due    numeric(14,2) NOT NULL,
+    prior       numeric(14,2) NOT NULL
+);
+CREATE INDEX ladder_open_bill_ix ON ladder_open (run, bill_id);
+
 -- The daily job: one row per day it has run; a second run that day answers with this one.
 CREATE TABLE daily_runs (
     run_on      date PRIMARY KEY,
@@ -83,5 +96,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE IF EXISTS daily_runs, late_charge_reversals, late_charges, "
-               "ladder_steps")
+    op.execute("DROP TABLE IF EXISTS daily_runs, ladder_open, late_charge_reversals, "
+               "late_charges, ladder_steps")
