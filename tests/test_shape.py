@@ -73,8 +73,6 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "ladder": {"ladder_steps", "ladder_open"},
         "latecharges": {"late_charges", "late_charge_reversals"},
         "daily": {"daily_runs"},
-        "arrangements": {"arrangements", "arrangement_instalments"},
-        "worklists": {"call_outcomes", "promises", "premise_cycles"},
         "notices": {"notices", "notice_batches"},
         # col-field
         "protections": {"protections"},

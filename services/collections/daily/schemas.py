@@ -18,3 +18,5 @@ class DailyOut(BaseModel):
     cured_accounts: int
     #: Arrangements' daily step: completed, broken (with final notices), promises kept/broken.
     arrangements: dict[str, int] = {}
+    #: The field's daily step: door tags and disconnect orders due, disconnects cancelled.
+    field: dict[str, int] = {}

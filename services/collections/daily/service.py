@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.collections.arrangements import service as arrangements
 from services.collections.daily import repository as repo
+from services.collections.field import service as field
 from services.collections.ladder import service as ladder
 
 
@@ -30,5 +31,8 @@ async def run(session: AsyncSession, today: date, actor: str = "system") -> dict
     cured = await ladder.cured(session, today)
     result["cured_accounts"] = len(cured)
     result["arrangements"] = await arrangements.run_daily(session, today)
+    result["field"] = await field.run_daily(session, today)
+    for account_id in cured:  # the few accounts whose ladder stopped today
+        await field.on_cured(session, account_id, today)
     await repo.record(session, today, actor, result)
     return {"run_on": today.isoformat(), "ran": True, **result}
