@@ -13,7 +13,7 @@ import pytest
 from services.collections.ladder.domain import Taken, disconnect_on, next_step, notice_id
 from services.collections.latecharges.domain import StepFacts, charges, reversal_amount
 from services.collections.policy.calendar import BusinessCalendar
-from services.collections.policy.domain import LateCharge, Ladder
+from services.collections.policy.domain import Ladder, LateCharge
 
 DUE = date(2026, 3, 2)
 P = Ladder()

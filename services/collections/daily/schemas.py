@@ -20,3 +20,5 @@ class DailyOut(BaseModel):
     arrangements: dict[str, int] = {}
     #: The field's daily step: door tags and disconnect orders due, disconnects cancelled.
     field: dict[str, int] = {}
+    #: How long each feature's step took in the run (seconds).
+    seconds: dict[str, float] = {}
