@@ -177,3 +177,21 @@ async def test_a_voided_shutoff_notice_takes_its_copies_with_it_and_is_not_print
                              json={"reason": "too late"}, headers=tech)
     assert late.status_code == 409
     assert len(await _released_events(bound)) == 1
+
+
+async def test_a_customer_who_moved_before_the_batch_gets_the_letter_at_the_new_address(
+        client, feed, bound, auth):
+    tech = auth("billing_tech", "bea")
+    a = await account(feed, name="Rosa Diaz", mailing=PREMISE)
+    await queue(bound, [shutoff(a)], TODAY)
+    assert (await notices_of(bound, a))[0].address["line1"] == "12 Oak St"
+    moved = {"line1": "9 Elm Ave", "city": "Town", "state": "CA", "postal_code": "95001"}
+    await feed.send("accounts.AccountChanged", f"account:{a.id}", {"account": {
+        "id": a.id, "number": a.number, "customer_id": a.customer_id, "status": "active",
+        "mailing_address": moved, "language": "es", "paperless": False,
+        "deposit_held": "0.00", "opened_on": "2025-01-02"}})
+    await feed.drain()
+    b = await _batch(client, tech)
+    assert b["notices"] == 2  # and the Occupant copy: 12 Oak St is no longer the mailing address
+    n = [x for x in await notices_of(bound, a) if x.addressee == "customer"][0]
+    assert (n.address["line1"], n.language, n.name) == ("9 Elm Ave", "es", "Rosa Diaz")

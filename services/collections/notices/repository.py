@@ -200,6 +200,10 @@ class Batch:
 
 # The day's queued notices (and earlier days' left over) into one new batch, in one statement.
 # SKIP LOCKED: two clerks batching at once split the queue rather than wait or double-batch.
+# The letter's facts about the addressee (name, mailing address, language, the premise's
+# address) are taken again from the copy as they are now: a customer who moved since the notice
+# was queued gets it at the new address, an account the copy learnt of late gets its name.
+# From here on the letter does not change: what the supervisor approves is what is printed.
 _BATCH = text("""
 WITH q AS (
     SELECT id FROM notices WHERE status = 'queued' AND batch_id IS NULL
@@ -211,15 +215,36 @@ WITH q AS (
     HAVING count(*) > 0
     RETURNING id
 ), u AS (
-    UPDATE notices n SET batch_id = b.id FROM b, q WHERE n.id = q.id RETURNING 1
+    UPDATE notices n SET batch_id = b.id,
+        account_number = coalesce(f.number, n.account_number),
+        name = CASE WHEN n.addressee = 'customer' THEN coalesce(f.holder, n.name)
+                    ELSE n.name END,
+        address = CASE WHEN n.addressee = 'customer' AND f.mailing <> '{}'::jsonb
+                       THEN f.mailing
+                       WHEN n.addressee <> 'customer' AND p.address <> '{}'::jsonb
+                       THEN p.address ELSE n.address END,
+        service_address = coalesce(p.address, n.service_address),
+        preferred_language = coalesce(f.preferred, n.preferred_language),
+        language = CASE WHEN coalesce(f.preferred, n.preferred_language)
+                             = ANY(CAST(:languages AS text[]))
+                        THEN coalesce(f.preferred, n.preferred_language) ELSE 'en' END
+    FROM b, q JOIN notices x ON x.id = q.id
+    LEFT JOIN (SELECT a.id, a.number, c.name AS holder, a.mailing,
+                      coalesce(nullif(a.language, ''), nullif(c.language, ''), 'en')
+                          AS preferred
+               FROM accounts a LEFT JOIN customers c ON c.id = a.customer_id) f
+           ON f.id = x.account_id
+    LEFT JOIN premises p ON p.id = x.premise_id
+    WHERE n.id = q.id
+    RETURNING 1
 )
 SELECT count(*) FROM u
 """)
 
 
 async def create_batch(s: AsyncSession, batch_id: uuid.UUID, today: date, who: str) -> int:
-    return int((await s.execute(_BATCH, {"id": batch_id, "today": today, "who": who}))
-               .scalar_one())
+    return int((await s.execute(_BATCH, {"id": batch_id, "today": today, "who": who,
+                                          "languages": list(domain.LANGUAGES)})).scalar_one())
 
 
 async def batch(s: AsyncSession, batch_id: uuid.UUID, *, lock: bool = False) -> Batch | None:
@@ -303,3 +328,29 @@ async def void(s: AsyncSession, notice_id: uuid.UUID, reason: str, who: str,
         "WHERE (id = :i OR parent_id = :i) AND status IN ('queued', 'approved')"),
         {"i": notice_id, "r": reason, "w": who, "d": today})
     return int(res.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class _Parent:
+    account_id: uuid.UUID
+    kind: str
+    reference: str
+    amount: Decimal | None
+    action_on: date | None
+    bill_id: uuid.UUID | None
+    details: list[list[str]]
+
+
+async def unbatched_parents(s: AsyncSession, today: date) -> list[NoticeRequest]:
+    """The customer notices about to be batched whose kind carries SB 998's copies: asked
+    again, the queue derives a copy the copy's data did not call for when they were queued
+    (the customer has since moved away from the premise, the premise reached the copy late)."""
+    kinds = sorted({*domain.OCCUPANT_COPY_KINDS, *domain.TENANT_COPY_KINDS})
+    return [NoticeRequest(account_id=p.account_id, kind=p.kind, reference=p.reference,
+                          amount=p.amount, action_on=p.action_on, bill_id=p.bill_id,
+                          details=tuple((str(d[0]), str(d[1])) for d in p.details))
+            for p in all_as(_Parent, await s.execute(text(
+                "SELECT account_id, kind, reference, amount, action_on, bill_id, details "
+                "FROM notices WHERE status = 'queued' AND batch_id IS NULL "
+                "AND addressee = 'customer' AND created_on <= :d AND kind = ANY(:k)"),
+                {"d": today, "k": kinds}))]

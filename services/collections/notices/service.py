@@ -116,7 +116,11 @@ async def pdf(s: AsyncSession, notice_id: uuid.UUID) -> bytes:
 
 
 async def create_batch(s: AsyncSession, who: Principal, today: date) -> BatchOut:
-    """The day's queued notices into one print batch, awaiting a supervisor's approval."""
+    """The day's queued notices into one print batch, awaiting a supervisor's approval. The
+    Occupant and tenant copies are derived again first, on the copy as it is now."""
+    parents = await repo.unbatched_parents(s, today)
+    if parents:
+        await queue(s, parents, today=today, requested_by=who.sub)
     batch_id = uuid.uuid4()
     n = await repo.create_batch(s, batch_id, today, who.sub)
     if n == 0:
