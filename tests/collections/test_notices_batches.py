@@ -195,3 +195,25 @@ async def test_a_customer_who_moved_before_the_batch_gets_the_letter_at_the_new_
     assert b["notices"] == 2  # and the Occupant copy: 12 Oak St is no longer the mailing address
     n = [x for x in await notices_of(bound, a) if x.addressee == "customer"][0]
     assert (n.address["line1"], n.language, n.name) == ("9 Elm Ave", "es", "Rosa Diaz")
+
+
+async def test_a_notice_to_an_account_the_copy_does_not_know_yet_waits_for_it(client, feed,
+                                                                              bound, auth):
+    tech = auth("billing_tech", "bea")
+    unknown = await account(feed)
+    await bound["collections"].execute(text(
+        "DELETE FROM accounts WHERE id = :a"), {"a": unknown.id})  # as if not arrived yet
+    await queue(bound, [shutoff(unknown, kind="reminder")], TODAY)
+    (n,) = await notices_of(bound, unknown)
+    assert (n.name, n.address) == ("", {})
+    r = await client.post("/api/collections/notices/batches", json={"today": str(TODAY)},
+                          headers=tech)
+    assert r.status_code == 409  # nothing to print: it has nowhere to go yet
+    await feed.send("accounts.AccountChanged", f"account:{unknown.id}", {"account": {
+        "id": unknown.id, "number": unknown.number, "customer_id": unknown.customer_id,
+        "status": "active", "mailing_address": PREMISE, "language": None, "paperless": False,
+        "deposit_held": "0.00", "opened_on": "2025-01-02"}})
+    await feed.drain()
+    b = await _batch(client, tech)
+    (n,) = await notices_of(bound, unknown)
+    assert (b["notices"], n.name, n.address["line1"]) == (1, "Rosa Diaz", "12 Oak St")

@@ -206,11 +206,14 @@ class Batch:
 # address) are taken again from the copy as they are now: a customer who moved since the notice
 # was queued gets it at the new address, an account the copy learnt of late gets its name.
 # From here on the letter does not change: what the supervisor approves is what is printed.
+# A notice of an account the copy does not know yet (accounts' events not arrived) waits: it
+# has nowhere to go.
 _BATCH = text("""
 WITH q AS (
     SELECT id FROM notices WHERE status = 'queued' AND batch_id IS NULL
       AND created_on <= CAST(:today AS date)
-    FOR UPDATE SKIP LOCKED
+      AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = notices.account_id)
+    FOR UPDATE OF notices SKIP LOCKED
 ), b AS (
     INSERT INTO notice_batches (id, batch_on, notices, created_by)
     SELECT CAST(:id AS uuid), CAST(:today AS date), count(*), CAST(:who AS text) FROM q
