@@ -160,3 +160,12 @@ def test_every_kind_has_its_own_wording_in_english_and_spanish():
                            service_address="", amount=None, action_on=None, deliver_by=None,
                            created_on=TODAY, details=()), d, "en").title for k in KINDS}
     assert len(titles) == len(KINDS)
+
+
+async def test_the_tenants_are_not_told_the_landlords_debt(client, feed, bound, csr):
+    a = await account(feed, premise_kind="multi_family", units=4, landlord=True,
+                      mailing=PREMISE)
+    await queue(bound, [shutoff(a, amount="4321.00")], TODAY)
+    tenant = [n for n in await notices_of(bound, a) if n.addressee == "tenant"][0]
+    body = pdf_text(await _pdf(client, csr, tenant.id))
+    assert "4,321.00" not in body and "May 20, 2026" in body

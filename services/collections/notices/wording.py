@@ -170,7 +170,7 @@ def letter(f: Facts, d: District, lang: str) -> Letter:
     if f.service_address:
         facts.append(("Dirección del servicio" if es else "Service address", f.service_address))
     title, body = _body(f, d, lang, amt, when, where)
-    if f.amount is not None:
+    if f.amount is not None and f.addressee != "tenant":  # the landlord's debt is theirs
         facts.append((_amount_label(f.kind, lang), amt))
     if f.action_on is not None:
         facts.append((_date_label(f.kind, lang), when))
@@ -333,6 +333,13 @@ def _shutoff(f: Facts, d: District, lang: str, amt: str, when: str,
         if final:
             opening = ("The payment arrangement on this account has not been kept for more "
                        "than 60 days. " + opening)
+    if f.addressee == "tenant":  # the landlord's debt is not told to the tenants
+        opening = (f"La cuenta del servicio de agua en {where} está atrasada. Si no se paga, o "
+                   f"no se acuerda un plan de pagos, antes del {when}, el servicio de agua en "
+                   f"{where} se desconectará ese día o después." if es else
+                   f"The water account at {where} is past due. Unless it is paid, or a payment "
+                   f"arrangement is made, by {when}, water service at {where} will be shut "
+                   "off on or after that date.")
     paragraphs: list[str] = [opening]
     if f.addressee == "occupant":
         paragraphs.append(
