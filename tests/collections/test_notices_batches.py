@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -115,6 +116,8 @@ async def test_a_released_batch_gives_each_notice_once_and_prints_them_all(clien
         ("Ann Lee", "customer", "12 Oak St"), ("OCUPANTE", "occupant", "12 Oak St"),
         ("Rosa Diaz", "customer", "PO Box 12")]
     assert [x["sequence"] for x in rows] == ["1", "2", "3"]
+    printed = re.findall(r"Notice ([0-9a-f-]{36}) ", body)  # each page's footer
+    assert list(dict.fromkeys(printed)) == [x["notice_id"] for x in rows]
 
 
 async def test_nothing_queued_makes_no_batch_and_a_batch_takes_each_notice_once(
@@ -167,6 +170,10 @@ async def test_a_voided_shutoff_notice_takes_its_copies_with_it_and_is_not_print
     assert r.status_code == 200 and r.json()["voided"] == 3  # customer, occupant, tenants
     assert {(n.status, n.void_reason) for n in await notices_of(bound, a)} == {
         ("void", "paid at the counter")}
+    audit = (await bound["collections"].execute(text(
+        "SELECT actor, reason FROM audit_log WHERE action = 'notices.voided' "
+        "AND entity_id = :n"), {"n": str(customer.id)})).one()
+    assert tuple(audit) == ("bea", "paid at the counter")
     b = await _batch(client, tech)
     assert b["notices"] == 1
     await client.post(f"/api/collections/notices/batches/{b['id']}/approve", headers=sup)
