@@ -55,7 +55,8 @@ WITH req AS (
     SELECT w.account_id, w.kind, w.reference, w.addressee, w.amount, w.action_on,
            NULL::date AS deliver_by, w.bill_id, w.details, NULL::uuid AS parent_id,
            s.premise_id, w.preferred, w.number, w.holder AS name,
-           CASE WHEN w.addressee = 'customer' THEN w.mailing
+           CASE WHEN w.addressee = 'customer' AND w.kind <> ALL(CAST(:posted AS text[]))
+                THEN w.mailing
                 ELSE coalesce(s.premise_address, w.mailing) END AS address,
            s.premise_address AS service_address,
            CASE WHEN w.kind = ANY(CAST(:posted AS text[])) THEN 'post' ELSE 'mail' END
@@ -224,10 +225,11 @@ WITH q AS (
         account_number = coalesce(f.number, n.account_number),
         name = CASE WHEN n.addressee = 'customer' THEN coalesce(f.holder, n.name)
                     ELSE n.name END,
-        address = CASE WHEN n.addressee = 'customer' AND f.mailing <> '{}'::jsonb
-                       THEN f.mailing
-                       WHEN n.addressee <> 'customer' AND p.address <> '{}'::jsonb
-                       THEN p.address ELSE n.address END,
+        address = CASE WHEN n.delivery = 'mail' AND n.addressee = 'customer'
+                            AND f.mailing <> '{}'::jsonb THEN f.mailing
+                       WHEN (n.delivery = 'post' OR n.addressee <> 'customer')
+                            AND p.address <> '{}'::jsonb THEN p.address
+                       ELSE n.address END,
         service_address = coalesce(p.address, n.service_address),
         preferred_language = coalesce(f.preferred, n.preferred_language),
         language = CASE WHEN coalesce(f.preferred, n.preferred_language)
