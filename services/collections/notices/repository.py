@@ -199,6 +199,8 @@ class Batch:
     approved_by: str | None
     released_by: str | None
     released_on: date | None
+    rejected_by: str | None
+    reason: str | None
 
 
 # The day's queued notices (and earlier days' left over) into one new batch, in one statement.
@@ -266,6 +268,17 @@ async def approve_batch(s: AsyncSession, batch_id: uuid.UUID, who: str) -> None:
         "WHERE id = :b"), {"b": batch_id, "w": who})
     await s.execute(text(
         "UPDATE notices SET status = 'approved' WHERE batch_id = :b AND status = 'queued'"),
+        {"b": batch_id})
+
+
+async def reject_batch(s: AsyncSession, batch_id: uuid.UUID, who: str, reason: str) -> None:
+    """The supervisor sends the batch back: its notices return to the queue (to be voided or
+    left for the next batch), the batch stays as the record of what was refused and why."""
+    await s.execute(text(
+        "UPDATE notice_batches SET status = 'rejected', rejected_by = :w, reason = :r "
+        "WHERE id = :b"), {"b": batch_id, "w": who, "r": reason})
+    await s.execute(text(
+        "UPDATE notices SET batch_id = NULL WHERE batch_id = :b AND status = 'queued'"),
         {"b": batch_id})
 
 
