@@ -107,6 +107,8 @@ async def test_a_released_batch_gives_each_notice_once_and_prints_them_all(clien
     pdf = await client.get(f"/api/collections/notices/batches/{b['id']}/print.pdf",
                            headers=tech)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert (await client.get(f"/api/collections/notices/batches/{b['id']}/print.pdf",
+                             headers=tech)).content == pdf.content  # the same file again
     body = pdf_text(pdf.content)
     assert "Rosa Diaz" in body and "Ann Lee" in body and "OCUPANTE" in body
     manifest = await client.get(f"/api/collections/notices/batches/{b['id']}/manifest.csv",

@@ -131,7 +131,7 @@ async def test_the_second_notice_names_the_late_charge(client, feed, bound, csr)
     assert "A late charge of $5.00 has been added" in body and "Late charge added" in body
 
 
-async def test_an_accounts_notices_are_listed_with_their_pdfs(client, feed, bound, csr):
+async def test_an_accounts_notices_are_listed_with_their_pdfs(client, feed, bound, csr, auth):
     a = await account(feed)
     await queue(bound, [shutoff(a)], TODAY)
     r = await client.get(f"/api/collections/accounts/{a.id}/notices", headers=csr)
@@ -141,9 +141,12 @@ async def test_an_accounts_notices_are_listed_with_their_pdfs(client, feed, boun
     assert all(x["pdf"].endswith(f"{x['id']}.pdf") for x in r.json())
     missing = await client.get(f"/api/collections/notices/{uuid.uuid4()}.pdf", headers=csr)
     assert missing.status_code == 404
+    nobody = await client.get(f"/api/collections/accounts/{a.id}/notices",
+                              headers={"Authorization": "Bearer nope"})
+    assert nobody.status_code == 401
     customer = await client.get(f"/api/collections/accounts/{a.id}/notices",
-                                headers={"Authorization": "Bearer nope"})
-    assert customer.status_code == 401
+                                headers=auth("customer", "rosa", accounts=(a.id,)))
+    assert customer.status_code == 403  # no collections routes for customers in this wave
 
 
 def test_every_kind_has_its_own_wording_in_english_and_spanish():
