@@ -67,6 +67,22 @@ async def test_more_months_than_the_policy_allows_is_refused(client, feed, csr):
     assert r.json()["errors"][0]["field"] == "months"
 
 
+async def test_an_arrangement_ends_within_the_policys_months(client, feed, csr):
+    a = await owing(feed, "1000.00", "2026-01-20")
+    r = await _make(client, csr, a.id, {"kind": "amortised", "first_due_on": "2026-04-01"},
+                    "2026-02-02")  # 12 instalments from April would end in March 2027
+    assert r.status_code == 422 and "2027-02-02" in r.text
+    r = await _make(client, csr, a.id, {"kind": "amortised", "months": 10,
+                                        "first_due_on": "2026-04-01"}, "2026-02-02")
+    assert r.status_code == 201, r.text
+
+
+async def test_an_unknown_account_has_no_arrangement(client, csr):
+    r = await _make(client, csr, "6f1c4a36-0000-4000-8000-000000000001", {"kind": "amortised"},
+                    "2026-02-02")
+    assert r.status_code == 404
+
+
 async def test_an_alternative_schedule_must_sum_to_the_total(client, feed, csr):
     a = await owing(feed, "500.00", "2026-01-20")
     bad = {"kind": "alternative", "instalments": [

@@ -77,7 +77,8 @@ def _schedule(body: ArrangementIn, total: Decimal, today: date) -> list[Instalme
             if first < today:
                 raise ScheduleError("The first instalment cannot be due before today",
                                     "first_due_on")
-            return domain.amortised(total, n, first)
+            return domain.checked_schedule("amortised", total,
+                                           domain.amortised(total, n, first), today, latest)
         if body.kind == "deferral":
             if body.defer_to is None:
                 raise ScheduleError("A deferral names the day it is due (defer_to)",
