@@ -14,6 +14,11 @@ from services.collections.arrangements.handlers import handlers as arrangement_h
 from services.collections.arrangements.router import router as arrangements_router
 from services.collections.copy.handlers import handlers as copy_handlers
 from services.collections.copy.router import router as copy_router
+
+# col-ladder: the delinquency ladder, late charges and the daily job
+from services.collections.daily.router import router as daily_router
+from services.collections.ladder.router import router as ladder_router
+from services.collections.latecharges.router import router as latecharges_router
 from services.collections.notices.router import router as notices_router
 from services.collections.policy import service as policy
 from services.collections.policy.router import router as policy_router
@@ -32,6 +37,7 @@ def handlers() -> Handlers:
 def create_app() -> FastAPI:
     policy.policy()  # a policy that breaks an SB 998 floor refuses to start, naming the rule
     return create_service_app(NAME, routers=[copy_router, aging_router, policy_router,
-                                                notices_router, arrangements_router,
-                                                worklists_router],
+                                             notices_router, arrangements_router,
+                                             worklists_router, ladder_router,
+                                             latecharges_router, daily_router],
                               handlers=handlers())

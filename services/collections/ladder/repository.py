@@ -1,0 +1,307 @@
+"""All SQL of the ladder: set-based over the whole district, one statement per step of the
+daily run (what is past due; cures; restarts; holds; the next step of every bill with its
+events), never a loop per account.
+
+Arrangements and promises are col-arrange's tables, read here and never written; on a database
+where they do not exist yet (`to_regclass`), nothing is held or cured by them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from sqlalchemy import TextClause, text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.logs import request_id_var
+from kernel.outbox import publish_batch
+from kernel.outbox_after import publishing_after, publishing_within
+from kernel.rows import all_as
+
+# What is past due today, once per run, in the scratch table `ladder_open` (rows of this run
+# only, deleted before it commits) the statements below read: every
+# open debit due before today (bills by id; a cancelled bill's and other debits without one)
+# with what the account's credits leave open of it, oldest due first (the aging rule of
+# aging/domain.py, here only for the accounts whose debits due before today exceed their
+# credits: the others owe nothing past due). One difference: an entry that undoes a credit
+# (`UNDO_KINDS`: a returned payment, a misapplied payment moved away, a refund of a credit)
+# lowers the credits instead of being a debit of its own, so the bill the payment had paid is
+# open again and its ladder takes up where it was. `past_due` is the account's total open past
+# due, `prior` what is open of its debits older than this one.
+UNDO_KINDS = ("payment_reversal", "transfer_out", "refund")
+OPEN_DONE = text("DELETE FROM ladder_open WHERE run = :run")
+OPEN = text("""
+    INSERT INTO ladder_open (run, account_id, bill_id, due_date, open_amount, past_due, prior)
+    WITH acct AS (
+        SELECT account_id, coalesce(-sum(amount) FILTER (
+                   WHERE amount < 0 OR kind IN ('payment_reversal', 'transfer_out', 'refund')),
+                   0) AS credit
+        FROM receivable WHERE posted_on <= :d
+        GROUP BY account_id
+        HAVING coalesce(sum(amount) FILTER (
+                   WHERE amount > 0 AND coalesce(due_date, posted_on) < :d
+                   AND kind NOT IN ('payment_reversal', 'transfer_out', 'refund')), 0)
+               > coalesce(-sum(amount) FILTER (
+                   WHERE amount < 0 OR kind IN ('payment_reversal', 'transfer_out', 'refund')),
+                   0)
+    ), debits AS (
+        SELECT b.account_id, CASE WHEN b.status = 'open' THEN b.id END AS bill_id,
+               b.total AS amount, b.due_date AS due
+        FROM bills b JOIN acct USING (account_id)
+        WHERE b.total > 0 AND b.bill_date <= :d AND b.due_date < :d
+        UNION ALL
+        SELECT r.account_id, NULL, r.amount, coalesce(r.due_date, r.posted_on)
+        FROM receivable r JOIN acct USING (account_id)
+        WHERE r.kind NOT IN ('bill', 'payment_reversal', 'transfer_out', 'refund')
+          AND r.amount > 0 AND r.posted_on <= :d
+          AND coalesce(r.due_date, r.posted_on) < :d
+    ), cum AS (
+        SELECT d.*, sum(d.amount) OVER (PARTITION BY d.account_id ORDER BY d.due, d.amount,
+                                        d.bill_id ROWS UNBOUNDED PRECEDING) AS cum
+        FROM debits d
+    ), open AS (
+        SELECT c.account_id, c.bill_id, c.due, c.amount,
+               greatest(0, least(c.amount, c.cum - a.credit)) AS open_amount
+        FROM cum c JOIN acct a USING (account_id)
+    )
+    SELECT CAST(:run AS uuid), account_id, bill_id, due AS due_date, open_amount,
+           sum(open_amount) OVER (PARTITION BY account_id) AS past_due,
+           coalesce(sum(open_amount) OVER (PARTITION BY account_id ORDER BY due, amount,
+                    bill_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS prior
+    FROM open WHERE open_amount > 0
+""")
+
+
+@lru_cache(maxsize=8)
+def _holds(arrangements: bool, promises: bool) -> tuple[str, str]:
+    """SQL templates (with `{a}` for the account id column) for "an arrangement is being kept"
+    and "a promise to pay holds the ladder", or `false` where col-arrange's table is absent."""
+    arr = ("EXISTS (SELECT 1 FROM arrangements ar WHERE ar.account_id = {a} "
+           "AND ar.status = 'active')") if arrangements else "false"
+    prom = ("EXISTS (SELECT 1 FROM promises pr WHERE pr.account_id = {a} "
+            "AND pr.status = 'open' AND pr.promised_on >= CAST(:d AS date))"
+            ) if promises else "false"
+    return arr, prom
+
+
+async def tables_present(s: AsyncSession) -> tuple[bool, bool]:
+    r = (await s.execute(text(
+        "SELECT to_regclass('arrangements') IS NOT NULL AS a, "
+        "to_regclass('promises') IS NOT NULL AS p"))).one()
+    return bool(r.a), bool(r.p)
+
+
+def _event(type_: str, payload: str, source: str, ord_: str) -> str:
+    return (f"SELECT gen_random_uuid() AS event_id, '{type_}' AS type, 1 AS version, "
+            f"'account:' || x.account_id AS key, {payload} AS payload, {ord_} AS ord "
+            f"FROM {source} x")
+
+
+@lru_cache(maxsize=8)
+def cure_statement(arrangements: bool, promises: bool) -> TextClause:
+    """Steps of bills no longer past due (paid, credited, cancelled) or of accounts with an
+    arrangement being kept are cured today; an account none of whose steps still stands gets
+    `collections.DelinquencyCured`."""
+    arr, _ = _holds(arrangements, promises)
+    return publishing_after(
+        "cured AS (UPDATE ladder_steps s SET status = 'cured', cured_on = CAST(:d AS date) "
+        "WHERE s.status <> 'cured' AND (NOT EXISTS (SELECT 1 FROM ladder_open o "
+        "WHERE o.run = :run AND o.bill_id = s.bill_id) OR " + arr.format(a="s.account_id") + ") "
+        "RETURNING s.id, s.account_id), "
+        "stopped AS (SELECT DISTINCT c.account_id FROM cured c WHERE NOT EXISTS ("
+        "SELECT 1 FROM ladder_steps l WHERE l.account_id = c.account_id "
+        "AND l.status <> 'cured' AND NOT EXISTS (SELECT 1 FROM cured y WHERE y.id = l.id)))",
+        _event("collections.DelinquencyCured",
+               "jsonb_build_object('account_id', x.account_id, 'cured_on', CAST(:d AS date))",
+               "stopped", "x.account_id::text"))
+
+
+@lru_cache(maxsize=8)
+def resume_statement(arrangements: bool, promises: bool) -> TextClause:
+    """A cured bill past due again (a returned payment) takes up the ladder where it was: its
+    steps stand again, none is taken twice; `collections.DelinquencyResumed` per account."""
+    arr, _ = _holds(arrangements, promises)
+    return publishing_after(
+        "resumed AS (UPDATE ladder_steps s SET status = 'taken', cured_on = NULL, "
+        "resumed_on = CAST(:d AS date) FROM ladder_open o WHERE o.run = :run "
+        "AND o.bill_id = s.bill_id "
+        "AND s.status = 'cured' AND NOT " + arr.format(a="s.account_id") + " "
+        "RETURNING s.account_id), "
+        "accts AS (SELECT DISTINCT account_id FROM resumed)",
+        _event("collections.DelinquencyResumed",
+               "jsonb_build_object('account_id', x.account_id, 'resumed_on', CAST(:d AS date))",
+               "accts", "x.account_id::text"))
+
+
+@lru_cache(maxsize=8)
+def hold_statement(arrangements: bool, promises: bool) -> TextClause:
+    """Standing steps of an account with an open promise to pay are `held` until its date;
+    held steps with no such promise stand (`taken`) again."""
+    _, prom = _holds(arrangements, promises)
+    want = "CASE WHEN " + prom.format(a="s.account_id") + " THEN 'held' ELSE 'taken' END"
+    return text("UPDATE ladder_steps s SET status = " + want + " WHERE s.status <> 'cured' "
+                "AND s.status <> " + want)
+
+
+@lru_cache(maxsize=8)
+def advance_statement(arrangements: bool, promises: bool) -> TextClause:
+    """Every past-due bill whose next step is due today takes it (one step a day at most, in
+    order, spaced as the policy spaces them; none while an arrangement or a promise holds the
+    account; no shut-off notice while an appeal is open), with its
+    `collections.LadderStepTaken`, in one statement; answers with the steps taken."""
+    arr, prom = _holds(arrangements, promises)
+    ctes = f"""
+        st AS (SELECT * FROM unnest(CAST(:steps AS text[]), CAST(:days AS int[]))
+               WITH ORDINALITY AS t(step, days, k)),
+        bd AS (SELECT * FROM unnest(CAST(:bd_days AS date[]), CAST(:bd_next AS date[]))
+               AS t(day, next_day)),
+        last AS (
+            SELECT l.bill_id, max(st.k) AS k, max(l.taken_on) AS taken_on,
+                   bool_and(l.status = 'taken') AS standing
+            FROM ladder_steps l JOIN st USING (step)
+            WHERE l.bill_id IN (SELECT bill_id FROM ladder_open
+                                WHERE run = :run AND bill_id IS NOT NULL)
+            GROUP BY l.bill_id
+        ),
+        cand AS MATERIALIZED (
+            SELECT o.account_id, o.bill_id, o.due_date, o.open_amount, o.past_due, o.prior,
+                   nx.step, nx.k, bd.next_day AS disconnect_on
+            FROM ladder_open o
+            LEFT JOIN last ON last.bill_id = o.bill_id
+            JOIN st nx ON nx.k = coalesce(last.k, 0) + 1
+            LEFT JOIN st pv ON pv.k = last.k
+            LEFT JOIN bd ON nx.step = 'shutoff_notice'
+                AND bd.day = greatest(o.due_date + CAST(:disconnect_after AS int),
+                                      CAST(:first AS date))
+            WHERE o.run = :run AND o.bill_id IS NOT NULL
+              AND coalesce(last.standing, true)
+              AND CAST(:d AS date) >= o.due_date + nx.days
+              AND (last.k IS NULL OR CAST(:d AS date) >= last.taken_on + (nx.days - pv.days))
+              AND NOT {arr.format(a="o.account_id")}
+              AND NOT {prom.format(a="o.account_id")}
+              AND (nx.step <> 'shutoff_notice' OR NOT EXISTS (
+                   SELECT 1 FROM appeals ap WHERE ap.account_id = o.account_id
+                   AND ap.status <> 'decided'))
+        ),
+        ins AS (
+            INSERT INTO ladder_steps (id, account_id, bill_id, step, taken_on, status,
+                                      amount_past_due, disconnect_on)
+            SELECT gen_random_uuid(), account_id, bill_id, step, CAST(:d AS date), 'taken',
+                   past_due, disconnect_on
+            FROM cand ORDER BY account_id, bill_id
+            ON CONFLICT (bill_id, step) DO NOTHING
+            RETURNING id, account_id, bill_id, step, amount_past_due, disconnect_on
+        )"""
+    source = _event(
+        "collections.LadderStepTaken",
+        "jsonb_build_object('account_id', x.account_id, 'bill_id', x.bill_id, 'step', x.step, "
+        "'taken_on', CAST(:d AS date), 'amount_past_due', x.amount_past_due::text, "
+        "'disconnect_on', x.disconnect_on)", "ins", "x.bill_id::text")
+    result = ("SELECT i.account_id, i.bill_id, i.step, i.amount_past_due, i.disconnect_on, "
+              "c.due_date, c.open_amount, c.prior FROM ins i JOIN cand c ON c.bill_id = i.bill_id "
+              "ORDER BY i.account_id, i.bill_id")
+    return publishing_within(ctes, source, result)
+
+
+@dataclass(frozen=True, slots=True)
+class StepTaken:
+    account_id: uuid.UUID
+    bill_id: uuid.UUID
+    step: str
+    amount_past_due: Decimal
+    disconnect_on: date | None
+    due_date: date
+    open_amount: Decimal
+    prior: Decimal
+
+
+async def hash_joins(s: AsyncSession, only: bool) -> None:
+    """The day's statements join their own CTEs and the scratch table (tens of thousands of
+    rows whose sizes the planner cannot know, the service cannot ANALYZE a table it does not
+    own); a nested loop between two of them is quadratic. Hash joins only while the ladder
+    runs (SET LOCAL lasts to the end of the transaction, so it is switched back), as billing's
+    run calculation does."""
+    await s.execute(text(f"SET LOCAL enable_nestloop = {'off' if only else 'on'}"))
+
+
+async def build_open(s: AsyncSession, run: uuid.UUID, today: date) -> None:
+    await s.execute(OPEN, {"run": run, "d": today})
+
+
+async def drop_open(s: AsyncSession, run: uuid.UUID) -> None:
+    await s.execute(OPEN_DONE, {"run": run})
+
+
+async def cure(s: AsyncSession, run: uuid.UUID, today: date, present: tuple[bool, bool],
+               actor: str) -> int:
+    return await publish_batch(s, cure_statement(*present), {"run": run, "d": today}, actor)
+
+
+async def resume(s: AsyncSession, run: uuid.UUID, today: date, present: tuple[bool, bool],
+                 actor: str) -> int:
+    return await publish_batch(s, resume_statement(*present), {"run": run, "d": today}, actor)
+
+
+async def hold(s: AsyncSession, today: date, present: tuple[bool, bool]) -> int:
+    if not present[1]:
+        return 0
+    res = await s.execute(hold_statement(*present), {"d": today})
+    return int(res.rowcount)  # type: ignore[attr-defined]
+
+
+async def advance(s: AsyncSession, run: uuid.UUID, today: date, present: tuple[bool, bool],
+                  params: dict[str, object], actor: str) -> list[StepTaken]:
+    return all_as(StepTaken, await s.execute(advance_statement(*present), {
+        **params, "run": run, "d": today, "request_id": request_id_var.get(), "actor": actor}))
+
+
+async def cured_accounts(s: AsyncSession, today: date) -> list[uuid.UUID]:
+    """Accounts whose ladder stopped today: a step cured today and none standing."""
+    return list((await s.execute(text(
+        "SELECT DISTINCT c.account_id FROM ladder_steps c WHERE c.cured_on = :d "
+        "AND NOT EXISTS (SELECT 1 FROM ladder_steps l WHERE l.account_id = c.account_id "
+        "AND l.status <> 'cured') ORDER BY 1"), {"d": today})).scalars())
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    bill_id: uuid.UUID
+    step: str
+    taken_on: date
+    status: str
+    amount_past_due: Decimal
+    disconnect_on: date | None
+    cured_on: date | None
+    resumed_on: date | None
+
+
+async def steps_of(s: AsyncSession, account_id: uuid.UUID) -> list[StepRow]:
+    return all_as(StepRow, await s.execute(text(
+        "SELECT id, account_id, bill_id, step, taken_on, status, amount_past_due, "
+        "disconnect_on, cured_on, resumed_on FROM ladder_steps WHERE account_id = :a "
+        "ORDER BY taken_on, bill_id, array_position(ARRAY['reminder', 'first_notice', "
+        "'second_notice', 'shutoff_notice'], step)"), {"a": account_id}))
+
+
+@dataclass(frozen=True, slots=True)
+class Holds:
+    appeals: int
+    arrangement: bool
+    promise: bool
+
+
+async def holds(s: AsyncSession, account_id: uuid.UUID, today: date,
+                present: tuple[bool, bool]) -> Holds:
+    arr, prom = _holds(*present)
+    r = (await s.execute(text(
+        "SELECT (SELECT count(*) FROM appeals ap WHERE ap.account_id = CAST(:a AS uuid) "
+        "AND ap.status <> 'decided') AS appeals, " + arr.format(a="CAST(:a AS uuid)")
+        + " AS arrangement, " + prom.format(a="CAST(:a AS uuid)") + " AS promise"),
+        {"a": account_id, "d": today})).one()
+    return Holds(int(r.appeals), bool(r.arrangement), bool(r.promise))
