@@ -188,3 +188,19 @@ async def test_an_account_keeping_an_arrangement_is_left_off_the_list_unless_ask
     assert a.id not in _mine(await _list(client, csr, "2026-02-03"), a)
     shown = _mine(await _list(client, csr, "2026-02-03", include_arranged="true"), a)
     assert shown[a.id]["arrangement_id"] == r.json()["id"]
+
+
+async def test_an_arrangement_takes_the_place_of_the_open_promise(client, feed, bound, csr):
+    a = await owing(feed, "300.00", "2026-01-10")
+    await _call(client, csr, a.id, {"outcome": "promise_made", "promise": {
+        "promised_on": "2026-02-12", "amount": "50.00"}}, "2026-02-05")
+    r = await client.post(f"/api/collections/accounts/{a.id}/arrangements",
+                          json={"kind": "amortised", "months": 3},
+                          params={"today": "2026-02-06"},
+                          headers={**csr, "Idempotency-Key": key()})
+    assert r.status_code == 201, r.text
+    got = (await client.get(f"/api/collections/accounts/{a.id}/promises", headers=csr)).json()
+    assert [(p["status"], p["cancel_reason"]) for p in got] == [
+        ("cancelled", f"arrangement {r.json()['id']} made")]
+    assert [e["status"] for e in await events(bound, "collections.PromiseChanged", a.id)] == [
+        "open", "cancelled"]

@@ -124,6 +124,8 @@ async def create(s: AsyncSession, who: Principal, account_id: uuid.UUID, body: A
     await publish(s, [Event("collections.ArrangementChanged", f"account:{account_id}",
                             domain.payload(a.id, account_id, "active", a.kind, total, xs,
                                            Decimal("0.00"), today))], actor=who.sub)
+    await worklists.replace_open_promise(s, who, account_id, f"arrangement {a.id} made",
+                                         today)
     await notices.queue(s, [NoticeRequest(
         account_id=account_id, kind="arrangement_confirmed", reference=f"arrangement:{a.id}",
         amount=total, action_on=xs[0].due_on, details=domain.schedule_details(xs))],
