@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.collections.arrange_helpers import bill, daily, events, key, notices, owing, pay
+from tests.collections.helpers import make_account
 
 
 @pytest.fixture
@@ -250,3 +251,23 @@ async def test_the_final_notice_once_released_is_the_day_standing_counts_from(
                          params={"today": "2026-05-05"}, headers=csr)
     assert r.json() == {"status": "broken", "arrangement_id": arr["id"],
                         "broken_on": "2026-05-01", "final_notice_on": "2026-05-04"}
+
+
+async def test_a_rebill_of_the_arranged_bill_is_not_a_payment(client, feed, bound, csr, admin):
+    from tests.collections.helpers import bill_issued
+    a = await make_account(feed)
+    old = bill_issued(a, "300.00", "300.00", due="2026-01-20", bill_date="2026-01-01")
+    await feed.send("billing.BillIssued", f"account:{a.id}", old)
+    await feed.drain()
+    arr = (await _make(client, csr, a.id, {"kind": "deferral", "defer_to": "2026-03-02"},
+                       "2026-02-01")).json()
+    await feed.send("billing.BillCancelled", f"account:{a.id}", {
+        "bill_id": old["bill"]["id"], "account_id": a.id, "reason": "rebill",
+        "cancelled_on": "2026-02-10", "replaced_by": None})
+    await feed.send("billing.BillIssued", f"account:{a.id}", bill_issued(
+        a, "280.00", "280.00", due="2026-01-20", bill_date="2026-02-10",
+        replaces=old["bill"]["id"]))
+    await feed.drain()
+    got = await _get(client, csr, arr["id"], "2026-02-11")
+    assert (got["status"], got["paid"]) == ("active", "20.00")
+    assert (await daily(client, admin, "2026-02-11"))["arrangements_completed"] == 0

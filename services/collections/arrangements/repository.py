@@ -130,8 +130,10 @@ _SWEEP_CTES = """
             SELECT coalesce(-sum(r.amount) FILTER (WHERE r.amount < 0
                                                    AND r.posted_on >= a.made_on), 0) AS credits,
                    coalesce(sum(r.amount) FILTER (
-                       WHERE r.amount > 0 AND coalesce(r.due_date, r.posted_on)
-                             BETWEEN a.made_on AND CAST(:d AS date)), 0) AS due
+                       WHERE r.amount > 0
+                         AND coalesce(r.due_date, r.posted_on) <= CAST(:d AS date)
+                         AND (coalesce(r.due_date, r.posted_on) >= a.made_on
+                              OR r.posted_on >= a.made_on)), 0) AS due
             FROM receivable r
             WHERE r.account_id = a.account_id AND r.posted_on <= CAST(:d AS date)
         ) x
