@@ -107,6 +107,10 @@ async def test_a_deferral_is_the_whole_amount_on_one_later_day(client, feed, csr
         ("2026-03-20", "240.00")]
     assert (await _make(client, csr, a.id, {"kind": "deferral", "defer_to": "2026-03-20"},
                         "2026-02-02")).status_code == 409  # one active arrangement at a time
+    b = await owing(feed, "240.00", "2026-01-20")
+    r = await _make(client, csr, b.id, {"kind": "deferral", "defer_to": "2026-03-20",
+                                        "months": 3}, "2026-02-02")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "months"
 
 
 async def test_a_retry_with_the_same_key_makes_one_arrangement(client, feed, bound, csr):

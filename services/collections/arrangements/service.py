@@ -67,6 +67,12 @@ async def _out(s: AsyncSession, a: repo.Arrangement, today: date) -> Arrangement
 def _schedule(body: ArrangementIn, total: Decimal, today: date) -> list[Instalment]:
     months = policy.policy().arrangements.default_months
     latest = domain.add_months(today, months)
+    foreign = {"amortised": ("instalments", "defer_to"),
+               "alternative": ("months", "first_due_on", "defer_to"),
+               "deferral": ("months", "first_due_on", "instalments")}[body.kind]
+    for name in foreign:
+        if getattr(body, name) is not None:
+            raise Unprocessable(f"{name} is not part of a {body.kind} arrangement", field=name)
     try:
         if body.kind == "amortised":
             n = body.months or months
