@@ -275,3 +275,26 @@ async def test_a_rebill_of_the_arranged_bill_is_not_a_payment(client, feed, boun
     got = await _get(client, csr, arr["id"], "2026-02-11")
     assert (got["status"], got["paid"]) == ("active", "20.00")
     assert (await daily(client, admin, "2026-02-11"))["arrangements_completed"] == 0
+
+
+async def test_the_arrangements_falling_behind_are_listed_first(client, feed, csr):
+    kept = await owing(feed, "300.00", "2026-01-20")
+    short = await owing(feed, "300.00", "2026-01-20")
+    ids = {}
+    for a in (kept, short):
+        r = await _make(client, csr, a.id, {"kind": "amortised", "months": 3,
+                                            "first_due_on": "2026-03-01"}, "2026-02-01")
+        ids[a.id] = r.json()["id"]
+    await pay(feed, kept, "100.00", "2026-02-27")
+    await pay(feed, short, "30.00", "2026-02-27")
+    r = await client.get("/api/collections/arrangements",
+                         params={"today": "2026-03-11", "behind": "true", "limit": 500},
+                         headers=csr)
+    assert r.status_code == 200, r.text
+    mine = [i for i in r.json()["items"] if i["id"] in ids.values()]
+    assert [(i["id"], i["paid"], i["behind"], i["behind_since"], i["days_behind"])
+            for i in mine] == [(ids[short.id], "30.00", "70.00", "2026-03-01", 10)]
+    r = await client.get("/api/collections/arrangements",
+                         params={"today": "2026-03-11", "limit": 500}, headers=csr)
+    mine = [i["id"] for i in r.json()["items"] if i["id"] in ids.values()]
+    assert mine == [ids[short.id], ids[kept.id]]

@@ -30,6 +30,8 @@ from services.collections.arrangements.schemas import (
     ArrangementIn,
     ArrangementOut,
     InstalmentOut,
+    ListedOut,
+    Listing,
 )
 from services.collections.notices import service as notices
 from services.collections.notices.domain import NoticeRequest
@@ -149,6 +151,21 @@ async def get(s: AsyncSession, arrangement_id: uuid.UUID, today: date) -> Arrang
 async def of_account(s: AsyncSession, account_id: uuid.UUID,
                      today: date) -> list[ArrangementOut]:
     return [await _out(s, a, today) for a in await repo.of_account(s, account_id)]
+
+
+async def listing(s: AsyncSession, today: date, *, status: str = "active",
+                  behind: bool = False, limit: int = 100, offset: int = 0) -> Listing:
+    """The arrangements of a status, the ones falling behind first (oldest short instalment
+    first), each with what is paid and what is short: one statement, paged."""
+    rows = await repo.listing(s, today, status=status, behind=behind, limit=limit,
+                              offset=offset)
+    return Listing(as_of=today, total=rows[0].total_rows if rows else 0, limit=limit,
+                   offset=offset, items=[ListedOut(
+                       id=r.id, account_id=r.account_id, account_number=r.number, name=r.name,
+                       kind=r.kind, status=r.status, total=r.total, made_on=r.made_on,
+                       paid=r.paid, behind_since=r.short_due, behind=r.short_amount,
+                       days_behind=(today - r.short_due).days if r.short_due else 0)
+                       for r in rows])
 
 
 async def cancel(s: AsyncSession, who: Principal, arrangement_id: uuid.UUID, reason: str,
