@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -17,3 +18,7 @@ class DailyOut(BaseModel):
     cured_accounts: int
     #: Arrangements' daily step: completed, broken (with final notices), promises kept/broken.
     arrangements: dict[str, int] = {}
+    #: The field's daily step: door tags and disconnect orders due, disconnects cancelled.
+    field: dict[str, int] = {}
+    #: How long each feature's step took in the run (seconds).
+    seconds: dict[str, float] = {}

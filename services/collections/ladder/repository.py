@@ -53,12 +53,16 @@ OPEN = text("""
                b.total AS amount, b.due_date AS due
         FROM bills b JOIN acct USING (account_id)
         WHERE b.total > 0 AND b.bill_date <= :d AND b.due_date < :d
-        UNION ALL
-        SELECT r.account_id, NULL, r.amount, coalesce(r.due_date, r.posted_on)
-        FROM receivable r JOIN acct USING (account_id)
-        WHERE r.kind NOT IN ('bill', 'payment_reversal', 'transfer_out', 'refund')
-          AND r.amount > 0 AND r.posted_on <= :d
-          AND coalesce(r.due_date, r.posted_on) < :d
+        UNION ALL  -- the receivable's other debits: a budget deferral due with its bill
+        SELECT b.account_id, NULL, b.budget_deferral, b.due_date
+        FROM bills b JOIN acct USING (account_id)
+        WHERE b.total IS NOT NULL AND b.budget_deferral > 0 AND b.bill_date <= :d
+          AND b.due_date < :d
+        UNION ALL  -- and every ledger debit, due when posted
+        SELECT r.account_id, NULL, r.amount, r.posted_on
+        FROM ledger_entries r JOIN acct USING (account_id)
+        WHERE r.kind NOT IN ('payment_reversal', 'transfer_out', 'refund')
+          AND r.amount > 0 AND r.posted_on < :d
     ), cum AS (
         SELECT d.*, sum(d.amount) OVER (PARTITION BY d.account_id ORDER BY d.due, d.amount,
                                         d.bill_id ROWS UNBOUNDED PRECEDING) AS cum

@@ -270,10 +270,12 @@ def _body(f: Facts, d: District, lang: str, amt: str, when: str,
                    "cobranza.") if second else ""
         warn_en = (f" Unless it is paid by {when}, your account will be referred to a "
                    "collection agency.") if second else ""
-        return (("Saldo pendiente de una cuenta cerrada", (
+        return (("Segundo aviso: saldo pendiente de una cuenta cerrada" if second
+                 else "Saldo pendiente de una cuenta cerrada", (
             f"Su cuenta cerrada tiene un saldo de {amt}. Pague antes del {when} o llámenos "
             f"para acordar un plan de pagos.{warn_es}", _help(d, lang))) if es else (
-            "Balance owing on a closed account", (
+            "Second notice: balance owing on a closed account" if second
+            else "Balance owing on a closed account", (
                 f"Your closed account has a balance of {amt}. Please pay by {when} or call "
                 f"us to arrange payment.{warn_en}", _help(d, lang))))
     if k == "agency_referral":
