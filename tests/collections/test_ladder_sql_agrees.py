@@ -65,3 +65,54 @@ async def test_the_daily_statement_takes_the_step_and_names_the_date_the_rule_gi
         checked += len(got)
         day += timedelta(days=rnd.choice((1, 2, 3, 5)))
     assert checked > 250  # every bill climbed the whole ladder on some day
+
+
+async def test_what_the_ladder_keeps_past_due_equals_a_recomputation_of_the_district(
+        bound, service_apps, feed):
+    """Runs after events (payments in full and in part, a return, a cancelled bill, a payment
+    dated ahead) recompute only the accounts marked or falling due; what they leave must be
+    what recomputing every account from scratch gives."""
+    from tests.collections.helpers import bill_issued, entry_posted, make_account
+
+    c = bound["collections"]
+    accts = [await make_account(feed) for _ in range(6)]
+    due = date(2026, 3, 2)
+    for i, a in enumerate(accts):
+        for m in range(3):
+            d = due + timedelta(days=30 * m + i)
+            b = bill_issued(a, f"{100 + 10 * i}.00", "0", due=str(d),
+                            bill_date=str(d - timedelta(days=20)))
+            await feed.send("billing.BillIssued", f"account:{a.id}", b)
+            if i == 3 and m == 1:
+                await feed.send("billing.BillCancelled", f"account:{a.id}", {
+                    "bill_id": b["bill"]["id"], "account_id": a.id, "reason": "rebill",
+                    "cancelled_on": str(d + timedelta(days=3)), "replaced_by": None})
+    await feed.drain()
+    entries = [(0, "payment", "-110.00", 12), (1, "payment", "-60.00", 20),
+               (2, "payment", "-120.00", 25), (2, "payment_reversal", "120.00", 45),
+               (4, "payment", "-500.00", 70), (5, "late_charge", "5.00", 40)]
+
+    async def run(day: date) -> None:
+        async with service_apps["collections"].state.db.session() as s:
+            await ladder.advance(s, day)
+            await s.commit()
+
+    for n in range(0, 95, 4):
+        day = due + timedelta(days=n)
+        for i, kind, amount, on in entries:
+            if on in (n - 3, n - 2, n - 1, n):  # delivered on the day it is dated, or ahead
+                await feed.send("billing.LedgerEntryPosted", f"account:{accts[i].id}",
+                                entry_posted(accts[i], kind, amount,
+                                             str(due + timedelta(days=on + 2)), "0"))
+        await feed.drain()
+        await run(day)
+    kept = sorted(tuple(r) for r in (await c.execute(text(
+        "SELECT account_id::text, coalesce(bill_id::text, ''), due_date, open_amount, "
+        "past_due, prior FROM ladder_open"))).all())
+    await c.execute(text("DELETE FROM ladder_computed"))
+    await run(due + timedelta(days=92))
+    again = sorted(tuple(r) for r in (await c.execute(text(
+        "SELECT account_id::text, coalesce(bill_id::text, ''), due_date, open_amount, "
+        "past_due, prior FROM ladder_open"))).all())
+    assert kept == again
+    assert len({r[0] for r in kept}) >= 4
