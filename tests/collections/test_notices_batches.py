@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -106,6 +107,8 @@ async def test_a_released_batch_gives_each_notice_once_and_prints_them_all(clien
     pdf = await client.get(f"/api/collections/notices/batches/{b['id']}/print.pdf",
                            headers=tech)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert (await client.get(f"/api/collections/notices/batches/{b['id']}/print.pdf",
+                             headers=tech)).content == pdf.content  # the same file again
     body = pdf_text(pdf.content)
     assert "Rosa Diaz" in body and "Ann Lee" in body and "OCUPANTE" in body
     manifest = await client.get(f"/api/collections/notices/batches/{b['id']}/manifest.csv",
@@ -115,6 +118,8 @@ async def test_a_released_batch_gives_each_notice_once_and_prints_them_all(clien
         ("Ann Lee", "customer", "12 Oak St"), ("OCUPANTE", "occupant", "12 Oak St"),
         ("Rosa Diaz", "customer", "PO Box 12")]
     assert [x["sequence"] for x in rows] == ["1", "2", "3"]
+    printed = re.findall(r"Notice ([0-9a-f-]{36}) ", body)  # each page's footer
+    assert list(dict.fromkeys(printed)) == [x["notice_id"] for x in rows]
 
 
 async def test_nothing_queued_makes_no_batch_and_a_batch_takes_each_notice_once(
@@ -167,6 +172,10 @@ async def test_a_voided_shutoff_notice_takes_its_copies_with_it_and_is_not_print
     assert r.status_code == 200 and r.json()["voided"] == 3  # customer, occupant, tenants
     assert {(n.status, n.void_reason) for n in await notices_of(bound, a)} == {
         ("void", "paid at the counter")}
+    audit = (await bound["collections"].execute(text(
+        "SELECT actor, reason FROM audit_log WHERE action = 'notices.voided' "
+        "AND entity_id = :n"), {"n": str(customer.id)})).one()
+    assert tuple(audit) == ("bea", "paid at the counter")
     b = await _batch(client, tech)
     assert b["notices"] == 1
     await client.post(f"/api/collections/notices/batches/{b['id']}/approve", headers=sup)
@@ -177,3 +186,63 @@ async def test_a_voided_shutoff_notice_takes_its_copies_with_it_and_is_not_print
                              json={"reason": "too late"}, headers=tech)
     assert late.status_code == 409
     assert len(await _released_events(bound)) == 1
+
+
+async def test_a_customer_who_moved_before_the_batch_gets_the_letter_at_the_new_address(
+        client, feed, bound, auth):
+    tech = auth("billing_tech", "bea")
+    a = await account(feed, name="Rosa Diaz", mailing=PREMISE)
+    await queue(bound, [shutoff(a)], TODAY)
+    assert (await notices_of(bound, a))[0].address["line1"] == "12 Oak St"
+    moved = {"line1": "9 Elm Ave", "city": "Town", "state": "CA", "postal_code": "95001"}
+    await feed.send("accounts.AccountChanged", f"account:{a.id}", {"account": {
+        "id": a.id, "number": a.number, "customer_id": a.customer_id, "status": "active",
+        "mailing_address": moved, "language": "es", "paperless": False,
+        "deposit_held": "0.00", "opened_on": "2025-01-02"}})
+    await feed.drain()
+    b = await _batch(client, tech)
+    assert b["notices"] == 2  # and the Occupant copy: 12 Oak St is no longer the mailing address
+    n = [x for x in await notices_of(bound, a) if x.addressee == "customer"][0]
+    assert (n.address["line1"], n.language, n.name) == ("9 Elm Ave", "es", "Rosa Diaz")
+
+
+async def test_a_notice_to_an_account_the_copy_does_not_know_yet_waits_for_it(client, feed,
+                                                                              bound, auth):
+    tech = auth("billing_tech", "bea")
+    unknown = await account(feed)
+    await bound["collections"].execute(text(
+        "DELETE FROM accounts WHERE id = :a"), {"a": unknown.id})  # as if not arrived yet
+    await queue(bound, [shutoff(unknown, kind="reminder")], TODAY)
+    (n,) = await notices_of(bound, unknown)
+    assert (n.name, n.address) == ("", {})
+    r = await client.post("/api/collections/notices/batches", json={"today": str(TODAY)},
+                          headers=tech)
+    assert r.status_code == 409  # nothing to print: it has nowhere to go yet
+    await feed.send("accounts.AccountChanged", f"account:{unknown.id}", {"account": {
+        "id": unknown.id, "number": unknown.number, "customer_id": unknown.customer_id,
+        "status": "active", "mailing_address": PREMISE, "language": None, "paperless": False,
+        "deposit_held": "0.00", "opened_on": "2025-01-02"}})
+    await feed.drain()
+    b = await _batch(client, tech)
+    (n,) = await notices_of(bound, unknown)
+    assert (b["notices"], n.name, n.address["line1"]) == (1, "Rosa Diaz", "12 Oak St")
+
+
+async def test_a_rejected_batch_sends_its_notices_back_to_the_queue(client, feed, bound, auth,
+                                                                   sup):
+    tech = auth("billing_tech", "bea")
+    a = await account(feed, mailing=PREMISE)
+    await queue(bound, [shutoff(a)], TODAY)
+    b = await _batch(client, tech)
+    r = await client.post(f"/api/collections/notices/batches/{b['id']}/reject",
+                          json={"reason": "wrong disconnect dates"}, headers=sup)
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["rejected_by"], r.json()["reason"]) == (
+        "rejected", "sam", "wrong disconnect dates")
+    (n,) = await notices_of(bound, a)
+    assert (n.status, n.batch_id) == ("queued", None)
+    approve = await client.post(f"/api/collections/notices/batches/{b['id']}/approve",
+                                headers=auth("supervisor", "sue"))
+    assert approve.status_code == 409
+    again = await _batch(client, tech)
+    assert again["notices"] == 1 and again["id"] != b["id"]
