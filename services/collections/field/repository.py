@@ -233,10 +233,29 @@ async def cancel_stale_door_tags(s: AsyncSession, today: date, who: str) -> int:
 
 
 async def open_disconnects(s: AsyncSession, through: date) -> list[OrderRow]:
+    """Disconnect orders open and scheduled by `through`."""
     return all_as(OrderRow, await s.execute(text(
         "SELECT * FROM field_orders WHERE kind = 'disconnect' "
         "AND status IN ('created', 'released') AND scheduled_on <= :d "
         "ORDER BY scheduled_on, id"), {"d": through}))
+
+
+async def open_disconnects_changed(s: AsyncSession, today: date) -> list[OrderRow]:
+    """Disconnect orders made before today whose account has a fact that may now stop them
+    for good: an open appeal, an arrangement, protections recorded, or no shut-off step
+    standing any more (cured or held). Only these are checked again (the rules decide); the
+    others are unchanged since they were allowed."""
+    return all_as(OrderRow, await s.execute(text(
+        "SELECT f.* FROM field_orders f WHERE f.kind = 'disconnect' "
+        "AND f.status IN ('created', 'released') AND f.created_on < :d AND ("
+        " EXISTS (SELECT 1 FROM appeals ap WHERE ap.account_id = f.account_id "
+        "         AND ap.status <> 'decided')"
+        " OR EXISTS (SELECT 1 FROM arrangements ar WHERE ar.account_id = f.account_id "
+        "            AND ar.status IN ('active', 'broken'))"
+        " OR EXISTS (SELECT 1 FROM protections p WHERE p.account_id = f.account_id)"
+        " OR NOT EXISTS (SELECT 1 FROM ladder_steps ls WHERE ls.account_id = f.account_id "
+        "                AND ls.step = 'shutoff_notice' AND ls.status = 'taken')) "
+        "ORDER BY f.scheduled_on, f.id"), {"d": today}))
 
 
 # ---- the annual SB 998 report --------------------------------------------------------------------

@@ -109,7 +109,7 @@ async def _recheck(s: AsyncSession, today: date) -> int:
     """Open disconnects that a rule now forbids until some fact changes (an appeal opened, an
     arrangement made, the household protected, nothing past due) are cancelled; those a date
     will lift (a holiday) stay for that day."""
-    open_ = await repo.open_disconnects(s, today)
+    open_ = await repo.open_disconnects_changed(s, today)
     found = await guardrails.refusals_of(s, [o.account_id for o in open_], today)
     n = 0
     for o in open_:
@@ -349,7 +349,7 @@ async def tomorrow(s: AsyncSession, today: date) -> Tomorrow:
         rows[o.account_id] = (o.disconnect_on, o)
     ids = list(rows)
     facts = await guardrails.gather(s, ids, day)
-    found = await guardrails.refusals_of(s, ids, day)
+    found = guardrails.refusals_from(facts, day)
     named = {n.id: n for n in await repo.names(s, ids)}
     out_rows = []
     for a in sorted(ids, key=lambda i: (named[i].number or "") if i in named else ""):
