@@ -18,6 +18,7 @@ from services.collections.daily.router import router as daily_router
 from services.collections.field.handlers import handlers as field_handlers
 from services.collections.field.router import router as field_router
 from services.collections.guardrails.router import router as guardrails_router
+from services.collections.ladder.handlers import handlers as ladder_handlers
 from services.collections.ladder.router import router as ladder_router
 from services.collections.latecharges.router import router as latecharges_router
 from services.collections.notices.router import router as notices_router
@@ -34,7 +35,8 @@ def handlers() -> Handlers:
     return (Handlers().merge(copy_handlers)
             # col-arrange: after the copy, so a credit is in the copy when it is applied
             .merge(arrangement_handlers).merge(worklist_handlers)
-            .merge(field_handlers))  # col-field
+            .merge(field_handlers)  # col-field
+            .merge(ladder_handlers))  # col-ladder: marks the accounts whose entries changed
 
 
 def create_app() -> FastAPI:

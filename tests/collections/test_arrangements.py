@@ -51,6 +51,13 @@ async def test_a_12_month_arrangement_of_1000_has_instalments_that_sum_to_the_ce
     letters = await notices(bound, a.id)
     assert [(n[0], n[3], n[4]) for n in letters] == [
         ("arrangement_confirmed", Decimal("1000.00"), date(2026, 3, 2))]
+    details, nid = (await bound["collections"].execute(text(
+        "SELECT details, id FROM notices WHERE account_id = :a"), {"a": a.id})).one()
+    assert [tuple(d) for d in details][:2] == [("instalment", "2026-03-02: $83.34"),
+                                              ("instalment", "2026-04-02: $83.34")]
+    assert len(details) == 12
+    r = await client.get(f"/api/collections/notices/{nid}.pdf", headers=csr)
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
 
 
 async def test_more_months_than_the_policy_allows_is_refused(client, feed, csr):
@@ -206,3 +213,24 @@ async def test_a_customer_cannot_make_or_see_arrangements(client, feed, auth):
     cust = auth("customer", "c1", (a.id,))
     r = await _make(client, cust, a.id, {"kind": "amortised"}, "2026-02-01")
     assert r.status_code == 403
+
+
+async def test_the_final_notice_once_released_is_the_day_standing_counts_from(
+        client, feed, bound, csr, sup, admin):
+    a = await owing(feed, "300.00", "2026-01-20")
+    arr = (await _make(client, csr, a.id, {"kind": "deferral", "defer_to": "2026-03-02"},
+                       "2026-02-01")).json()
+    assert (await daily(client, admin, "2026-05-01"))["arrangements_broken"] == 1  # 60 days
+    r = await client.post("/api/collections/notices/batches", json={"today": "2026-05-01"},
+                          headers=csr)
+    assert r.status_code == 201, r.text
+    batch = r.json()["id"]
+    r = await client.post(f"/api/collections/notices/batches/{batch}/approve", headers=sup)
+    assert r.status_code == 200, r.text
+    r = await client.post(f"/api/collections/notices/batches/{batch}/release",
+                          json={"today": "2026-05-04"}, headers=sup)
+    assert r.status_code == 200, r.text
+    r = await client.get(f"/api/collections/accounts/{a.id}/arrangements/standing",
+                         params={"today": "2026-05-05"}, headers=csr)
+    assert r.json() == {"status": "broken", "arrangement_id": arr["id"],
+                        "broken_on": "2026-05-01", "final_notice_on": "2026-05-04"}

@@ -175,3 +175,16 @@ async def test_a_retried_call_is_recorded_once_and_audited(client, feed, bound, 
 async def test_a_field_technician_cannot_see_the_call_list(client, auth):
     r = await client.get("/api/collections/worklists/calls", headers=auth("field_tech", "f"))
     assert r.status_code == 403
+
+
+async def test_an_account_keeping_an_arrangement_is_left_off_the_list_unless_asked(
+        client, feed, csr):
+    a = await owing(feed, "300.00", "2026-01-10")
+    r = await client.post(f"/api/collections/accounts/{a.id}/arrangements",
+                          json={"kind": "amortised", "months": 3},
+                          params={"today": "2026-02-01"},
+                          headers={**csr, "Idempotency-Key": key()})
+    assert r.status_code == 201, r.text
+    assert a.id not in _mine(await _list(client, csr, "2026-02-03"), a)
+    shown = _mine(await _list(client, csr, "2026-02-03", include_arranged="true"), a)
+    assert shown[a.id]["arrangement_id"] == r.json()["id"]

@@ -172,5 +172,7 @@ def payload(arrangement_id: uuid.UUID, account_id: uuid.UUID, status: str, kind:
 
 
 def schedule_details(instalments: Sequence[Instalment]) -> tuple[tuple[str, str], ...]:
-    """The schedule as label/value rows for the confirmation letter."""
-    return tuple((x.due_on.isoformat(), f"{x.amount:,.2f}") for x in instalments)
+    """The schedule as label/value rows for the confirmation letter (notices prints the
+    `instalment` label in the letter's language)."""
+    return tuple(("instalment", f"{x.due_on.isoformat()}: ${x.amount:,.2f}")
+                 for x in instalments)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,5 +16,9 @@ class DailyOut(BaseModel):
     #: What the ladder did: accounts cured and resumed, steps taken by kind, late charges.
     ladder: dict[str, int]
     cured_accounts: int
-    #: Other features' daily steps, when wired (arrangements, field).
-    extra: dict[str, Any] = {}
+    #: Arrangements' daily step: completed, broken (with final notices), promises kept/broken.
+    arrangements: dict[str, int] = {}
+    #: The field's daily step: door tags and disconnect orders due, disconnects cancelled.
+    field: dict[str, int] = {}
+    #: How long each feature's step took in the run (seconds).
+    seconds: dict[str, float] = {}

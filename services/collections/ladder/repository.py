@@ -22,44 +22,38 @@ from kernel.outbox import publish_batch
 from kernel.outbox_after import publishing_after, publishing_within
 from kernel.rows import all_as
 
-# What is past due today, once per run, in the scratch table `ladder_open` (rows of this run
-# only, deleted before it commits) the statements below read: every
-# open debit due before today (bills by id; a cancelled bill's and other debits without one)
-# with what the account's credits leave open of it, oldest due first (the aging rule of
-# aging/domain.py, here only for the accounts whose debits due before today exceed their
-# credits: the others owe nothing past due). One difference: an entry that undoes a credit
-# (`UNDO_KINDS`: a returned payment, a misapplied payment moved away, a refund of a credit)
-# lowers the credits instead of being a debit of its own, so the bill the payment had paid is
-# open again and its ladder takes up where it was. `past_due` is the account's total open past
-# due, `prior` what is open of its debits older than this one.
-UNDO_KINDS = ("payment_reversal", "transfer_out", "refund")
-OPEN_DONE = text("DELETE FROM ladder_open WHERE run = :run")
-OPEN = text("""
-    INSERT INTO ladder_open (run, account_id, bill_id, due_date, open_amount, past_due, prior)
-    WITH acct AS (
-        SELECT account_id, coalesce(-sum(amount) FILTER (
-                   WHERE amount < 0 OR kind IN ('payment_reversal', 'transfer_out', 'refund')),
-                   0) AS credit
-        FROM receivable WHERE posted_on <= :d
-        GROUP BY account_id
-        HAVING coalesce(sum(amount) FILTER (
-                   WHERE amount > 0 AND coalesce(due_date, posted_on) < :d
-                   AND kind NOT IN ('payment_reversal', 'transfer_out', 'refund')), 0)
-               > coalesce(-sum(amount) FILTER (
-                   WHERE amount < 0 OR kind IN ('payment_reversal', 'transfer_out', 'refund')),
-                   0)
-    ), debits AS (
-        SELECT b.account_id, CASE WHEN b.status = 'open' THEN b.id END AS bill_id,
-               b.total AS amount, b.due_date AS due
-        FROM bills b JOIN acct USING (account_id)
-        WHERE b.total > 0 AND b.bill_date <= :d AND b.due_date < :d
-        UNION ALL
-        SELECT r.account_id, NULL, r.amount, coalesce(r.due_date, r.posted_on)
-        FROM receivable r JOIN acct USING (account_id)
-        WHERE r.kind NOT IN ('bill', 'payment_reversal', 'transfer_out', 'refund')
-          AND r.amount > 0 AND r.posted_on <= :d
-          AND coalesce(r.due_date, r.posted_on) < :d
-    ), cum AS (
+# What is past due, kept in `ladder_open` between runs: every open debit due before the day of
+# every past-due account (bills by id; a cancelled bill's and other debits without one) with
+# what the account's credits leave open of it, oldest due first (the aging rule of
+# aging/domain.py). One difference: an entry that undoes a credit (`UNDO`: a returned payment,
+# a misapplied payment moved away, a refund of a credit) lowers the credits instead of being a
+# debit of its own, so the bill the payment had paid is open again and its ladder takes up where
+# it was. `past_due` is the account's total open past due, `prior` what is open of its debits
+# older than this one.
+#
+# An account's rows change only when its entries change (the ladder's handlers mark it in
+# `ladder_dirty`) or one of its debits falls due, so a run recomputes those accounts alone
+# (`OPEN_CHANGED`, index lookups per account); the first run, or one on an earlier day than
+# the last, recomputes the district (`OPEN_ALL`, one pass over the receivable).
+UNDO = "('payment_reversal', 'transfer_out', 'refund')"
+_CREDIT = f"amount < 0 OR kind IN {UNDO}"
+_DEBIT_DUE = f"amount > 0 AND coalesce(due_date, posted_on) < :d AND kind NOT IN {UNDO}"
+_DEBITS = f"""
+        SELECT CASE WHEN b.status = 'open' THEN b.id END AS bill_id, b.total AS amount,
+               b.due_date AS due
+        FROM bills b WHERE b.account_id = {{a}}
+          AND b.total > 0 AND b.bill_date <= :d AND b.due_date < :d
+        UNION ALL  -- the receivable's other debits: a budget deferral due with its bill
+        SELECT NULL, b.budget_deferral, b.due_date
+        FROM bills b WHERE b.account_id = {{a}}
+          AND b.total IS NOT NULL AND b.budget_deferral > 0 AND b.bill_date <= :d
+          AND b.due_date < :d
+        UNION ALL  -- and every ledger debit, due when posted
+        SELECT NULL, r.amount, r.posted_on
+        FROM ledger_entries r WHERE r.account_id = {{a}}
+          AND r.kind NOT IN {UNDO} AND r.amount > 0 AND r.posted_on < :d"""
+_ROWS = """
+    , cum AS (
         SELECT d.*, sum(d.amount) OVER (PARTITION BY d.account_id ORDER BY d.due, d.amount,
                                         d.bill_id ROWS UNBOUNDED PRECEDING) AS cum
         FROM debits d
@@ -68,12 +62,71 @@ OPEN = text("""
                greatest(0, least(c.amount, c.cum - a.credit)) AS open_amount
         FROM cum c JOIN acct a USING (account_id)
     )
-    SELECT CAST(:run AS uuid), account_id, bill_id, due AS due_date, open_amount,
+    INSERT INTO ladder_open (account_id, bill_id, due_date, open_amount, past_due, prior)
+    SELECT account_id, bill_id, due AS due_date, open_amount,
            sum(open_amount) OVER (PARTITION BY account_id) AS past_due,
            coalesce(sum(open_amount) OVER (PARTITION BY account_id ORDER BY due, amount,
                     bill_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS prior
     FROM open WHERE open_amount > 0
-""")
+"""
+OPEN_ALL = text(f"""
+    WITH gone AS (DELETE FROM ladder_open), seen AS (DELETE FROM ladder_dirty WHERE until <= :d),
+    acct AS (
+        SELECT account_id, coalesce(-sum(amount) FILTER (WHERE {_CREDIT}), 0) AS credit
+        FROM receivable WHERE posted_on <= :d
+        GROUP BY account_id
+        HAVING coalesce(sum(amount) FILTER (WHERE {_DEBIT_DUE}), 0)
+               > coalesce(-sum(amount) FILTER (WHERE {_CREDIT}), 0)
+    ), debits AS (
+        SELECT a.account_id, x.* FROM acct a JOIN LATERAL ({_DEBITS.format(a="a.account_id")}
+        ) x ON true
+    )""" + _ROWS)
+OPEN_CHANGED = text(f"""
+    WITH seen AS (DELETE FROM ladder_dirty WHERE until <= :d RETURNING account_id),
+    cands AS (
+        SELECT account_id FROM seen
+        UNION SELECT account_id FROM ladder_dirty  -- a change that counts from a later day
+        UNION SELECT account_id FROM bills WHERE due_date >= :since AND due_date < :d
+    ), gone AS (
+        DELETE FROM ladder_open o USING cands c WHERE o.account_id = c.account_id
+    ), e AS MATERIALIZED (  -- the receivable view's rows of these accounts: bills read once
+        SELECT c.account_id, x.* FROM cands c CROSS JOIN LATERAL (
+            SELECT v.kind, v.amount, v.posted_on, coalesce(v.due, v.posted_on) AS due,
+                   v.bill_id
+            FROM bills b CROSS JOIN LATERAL (VALUES
+                ('bill', b.total, b.bill_date, b.due_date,
+                 CASE WHEN b.status = 'open' THEN b.id END),
+                ('budget_deferral', b.budget_deferral, b.bill_date, b.due_date, NULL),
+                ('bill_cancel', CASE WHEN b.status = 'cancelled' THEN -b.total END,
+                 coalesce(b.cancelled_on, b.bill_date), NULL, NULL),
+                ('budget_deferral', CASE WHEN b.status = 'cancelled'
+                                         THEN -b.budget_deferral END,
+                 coalesce(b.cancelled_on, b.bill_date), NULL, NULL)
+            ) AS v(kind, amount, posted_on, due, bill_id)
+            WHERE b.account_id = c.account_id AND b.total IS NOT NULL AND v.amount IS NOT NULL
+            UNION ALL
+            SELECT r.kind, r.amount, r.posted_on, r.posted_on, NULL
+            FROM ledger_entries r WHERE r.account_id = c.account_id
+        ) x WHERE x.posted_on <= :d
+    ), acct AS (
+        SELECT account_id, coalesce(-sum(amount) FILTER (WHERE {_CREDIT}), 0) AS credit
+        FROM e GROUP BY account_id
+        HAVING coalesce(sum(amount) FILTER (
+                   WHERE amount > 0 AND due < :d AND kind NOT IN {UNDO}), 0)
+               > coalesce(-sum(amount) FILTER (WHERE {_CREDIT}), 0)
+    ), debits AS (
+        SELECT e.account_id, e.bill_id, e.amount, e.due FROM e JOIN acct USING (account_id)
+        WHERE e.amount > 0 AND e.due < :d AND e.kind NOT IN {UNDO}
+    )""" + _ROWS)
+COMPUTED_ON = text("SELECT computed_on FROM ladder_computed")
+COMPUTED = text("INSERT INTO ladder_computed (computed_on) VALUES (:d) ON CONFLICT (one) DO "
+                "UPDATE SET computed_on = excluded.computed_on")
+#: One ladder at a time (transaction-scoped; the daily job holds its own lock around it too).
+LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended('collections.ladder', 0))")
+#: The ladder's handlers: an account whose entries changed is recomputed at the next run on or
+#: after the day the change counts from.
+MARK = text("INSERT INTO ladder_dirty (account_id, until) VALUES (:a, :u) ON CONFLICT "
+            "(account_id) DO UPDATE SET until = greatest(ladder_dirty.until, excluded.until)")
 
 
 @lru_cache(maxsize=8)
@@ -110,7 +163,7 @@ def cure_statement(arrangements: bool, promises: bool) -> TextClause:
     return publishing_after(
         "cured AS (UPDATE ladder_steps s SET status = 'cured', cured_on = CAST(:d AS date) "
         "WHERE s.status <> 'cured' AND (NOT EXISTS (SELECT 1 FROM ladder_open o "
-        "WHERE o.run = :run AND o.bill_id = s.bill_id) OR " + arr.format(a="s.account_id") + ") "
+        "WHERE o.bill_id = s.bill_id) OR " + arr.format(a="s.account_id") + ") "
         "RETURNING s.id, s.account_id), "
         "stopped AS (SELECT DISTINCT c.account_id FROM cured c WHERE NOT EXISTS ("
         "SELECT 1 FROM ladder_steps l WHERE l.account_id = c.account_id "
@@ -127,8 +180,7 @@ def resume_statement(arrangements: bool, promises: bool) -> TextClause:
     arr, _ = _holds(arrangements, promises)
     return publishing_after(
         "resumed AS (UPDATE ladder_steps s SET status = 'taken', cured_on = NULL, "
-        "resumed_on = CAST(:d AS date) FROM ladder_open o WHERE o.run = :run "
-        "AND o.bill_id = s.bill_id "
+        "resumed_on = CAST(:d AS date) FROM ladder_open o WHERE o.bill_id = s.bill_id "
         "AND s.status = 'cured' AND NOT " + arr.format(a="s.account_id") + " "
         "RETURNING s.account_id), "
         "accts AS (SELECT DISTINCT account_id FROM resumed)",
@@ -163,8 +215,7 @@ def advance_statement(arrangements: bool, promises: bool) -> TextClause:
             SELECT l.bill_id, max(st.k) AS k, max(l.taken_on) AS taken_on,
                    bool_and(l.status = 'taken') AS standing
             FROM ladder_steps l JOIN st USING (step)
-            WHERE l.bill_id IN (SELECT bill_id FROM ladder_open
-                                WHERE run = :run AND bill_id IS NOT NULL)
+            WHERE l.bill_id IN (SELECT bill_id FROM ladder_open WHERE bill_id IS NOT NULL)
             GROUP BY l.bill_id
         ),
         cand AS MATERIALIZED (
@@ -177,7 +228,7 @@ def advance_statement(arrangements: bool, promises: bool) -> TextClause:
             LEFT JOIN bd ON nx.step = 'shutoff_notice'
                 AND bd.day = greatest(o.due_date + CAST(:disconnect_after AS int),
                                       CAST(:first AS date))
-            WHERE o.run = :run AND o.bill_id IS NOT NULL
+            WHERE o.bill_id IS NOT NULL
               AND coalesce(last.standing, true)
               AND CAST(:d AS date) >= o.due_date + nx.days
               AND (last.k IS NULL OR CAST(:d AS date) >= last.taken_on + (nx.days - pv.days))
@@ -228,22 +279,33 @@ async def hash_joins(s: AsyncSession, only: bool) -> None:
     await s.execute(text(f"SET LOCAL enable_nestloop = {'off' if only else 'on'}"))
 
 
-async def build_open(s: AsyncSession, run: uuid.UUID, today: date) -> None:
-    await s.execute(OPEN, {"run": run, "d": today})
+async def lock(s: AsyncSession) -> None:
+    await s.execute(LOCK)
 
 
-async def drop_open(s: AsyncSession, run: uuid.UUID) -> None:
-    await s.execute(OPEN_DONE, {"run": run})
+async def mark(s: AsyncSession, account_id: uuid.UUID | str, until: date) -> None:
+    await s.execute(MARK, {"a": account_id, "u": until})
 
 
-async def cure(s: AsyncSession, run: uuid.UUID, today: date, present: tuple[bool, bool],
-               actor: str) -> int:
-    return await publish_batch(s, cure_statement(*present), {"run": run, "d": today}, actor)
+async def build_open(s: AsyncSession, today: date) -> bool:
+    """Bring `ladder_open` to `today`: the changed accounts, or the district when it was never
+    computed or was computed for a later day. Returns whether it recomputed the district."""
+    since = (await s.execute(COMPUTED_ON)).scalar_one_or_none()
+    everything = since is None or since > today
+    if everything:
+        await s.execute(OPEN_ALL, {"d": today})
+    else:
+        await s.execute(OPEN_CHANGED, {"d": today, "since": since})
+    await s.execute(COMPUTED, {"d": today})
+    return everything
 
 
-async def resume(s: AsyncSession, run: uuid.UUID, today: date, present: tuple[bool, bool],
-                 actor: str) -> int:
-    return await publish_batch(s, resume_statement(*present), {"run": run, "d": today}, actor)
+async def cure(s: AsyncSession, today: date, present: tuple[bool, bool], actor: str) -> int:
+    return await publish_batch(s, cure_statement(*present), {"d": today}, actor)
+
+
+async def resume(s: AsyncSession, today: date, present: tuple[bool, bool], actor: str) -> int:
+    return await publish_batch(s, resume_statement(*present), {"d": today}, actor)
 
 
 async def hold(s: AsyncSession, today: date, present: tuple[bool, bool]) -> int:
@@ -253,10 +315,10 @@ async def hold(s: AsyncSession, today: date, present: tuple[bool, bool]) -> int:
     return int(res.rowcount)  # type: ignore[attr-defined]
 
 
-async def advance(s: AsyncSession, run: uuid.UUID, today: date, present: tuple[bool, bool],
+async def advance(s: AsyncSession, today: date, present: tuple[bool, bool],
                   params: dict[str, object], actor: str) -> list[StepTaken]:
     return all_as(StepTaken, await s.execute(advance_statement(*present), {
-        **params, "run": run, "d": today, "request_id": request_id_var.get(), "actor": actor}))
+        **params, "d": today, "request_id": request_id_var.get(), "actor": actor}))
 
 
 async def cured_accounts(s: AsyncSession, today: date) -> list[uuid.UUID]:

@@ -1,10 +1,10 @@
 """Use cases of the ladder: the daily advance over the whole district, and an account's ladder.
 
-`advance` is set-based, one statement per part: what is past due today (a scratch table),
-cures, restarts, holds, then the next step of every bill that has one due, its late charge
-(latecharges) and its letter (notices.queue, one statement for all), events included. It
-takes no step twice (a step is unique per bill) and none sooner than the policy spaces them,
-so running it again on the same day finds nothing new.
+`advance` is set-based, one statement per part: what is past due today (`ladder_open`,
+recomputed for the accounts that changed), cures, restarts, holds, then the next step of every
+bill that has one due, its late charge (latecharges) and its letter (notices), events
+included. It takes no step twice (a step is unique per bill) and none sooner than the policy
+spaces them, so running it again on the same day finds nothing new.
 """
 
 from __future__ import annotations
@@ -34,19 +34,18 @@ async def advance(session: AsyncSession, today: date, actor: str = "system") -> 
     """Take the ladder one day forward for every account; returns what it did, by kind."""
     p = policy.policy().ladder
     present = await repo.tables_present(session)
-    run = uuid.uuid4()
+    await repo.lock(session)
     await repo.hash_joins(session, True)
-    await repo.build_open(session, run, today)
-    cured = await repo.cure(session, run, today, present, actor)
-    resumed = await repo.resume(session, run, today, present, actor)
+    district = await repo.build_open(session, today)
+    cured = await repo.cure(session, today, present, actor)
+    resumed = await repo.resume(session, today, present, actor)
     held = await repo.hold(session, today, present)
     first, days, next_days = domain.business_days(policy.calendar(), p, today)
     sched = domain.schedule(p)
-    taken = await repo.advance(session, run, today, present, {
+    taken = await repo.advance(session, today, present, {
         "steps": [s for s, _ in sched], "days": [d for _, d in sched], "bd_days": days,
         "bd_next": next_days, "first": first, "disconnect_after": p.disconnect_after_days,
     }, actor)
-    await repo.drop_open(session, run)
     charges = latecharges.charges_for([
         StepFacts(t.account_id, t.bill_id, t.step, t.open_amount, t.prior) for t in taken],
         today)
@@ -60,7 +59,8 @@ async def advance(session: AsyncSession, today: date, actor: str = "system") -> 
                                        today=today, requested_by=actor)
     await repo.hash_joins(session, False)
     by_step = Counter(t.step for t in taken)
-    return {"cured": cured, "resumed": resumed, "held_changed": held,
+    return {"recomputed_district": int(district), "cured": cured, "resumed": resumed,
+            "held_changed": held,
             **{s: by_step.get(s, 0) for s in domain.STEPS}, "late_charges": assessed,
             "letters": letters}
 

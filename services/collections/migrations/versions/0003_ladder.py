@@ -3,13 +3,12 @@ notice) as taken, cured or held; the late charges assessed at those steps (once 
 step, by a deterministic notice id) and their reversals; the daily job's runs.
 
 Revision ID: collections_0003_ladder
-Revises: collections_0003_notices (chained after notices' on this branch, which merges it; the
-DDL assumes no order among the 0003s and the integrator re-chains them)
+Revises: collections_0002 (collections' 0003s branch from it and apply in any order)
 """
 from alembic import op
 
 revision = "collections_0003_ladder"
-down_revision = "collections_0003_notices"
+down_revision = "collections_0002"
 branch_labels = None
 depends_on = None
 
@@ -68,10 +67,11 @@ CREATE UNIQUE INDEX late_charge_reversals_once_ix ON late_charge_reversals (noti
 CREATE INDEX late_charge_reversals_pending_ix ON late_charge_reversals (status)
     WHERE status = 'pending';
 
--- The ladder's scratch table: what is past due on the day of one run (`run`), written and
--- read by that run's statements and deleted before it commits (services have no TEMP right).
-CREATE UNLOGGED TABLE ladder_open (
-    run         uuid NOT NULL,
+-- What is past due, kept between runs: every open debit due before `ladder_computed.computed_on`
+-- of every past-due account (bills by id), with what the account's credits leave open of it.
+-- A run recomputes only the accounts that changed since (`ladder_dirty`: a bill or an entry
+-- arrived; or a bill of theirs fell due), so a day costs what changed, not the district.
+CREATE TABLE ladder_open (
     account_id  uuid NOT NULL,
     bill_id     uuid,
     due_date    date NOT NULL,
@@ -79,7 +79,24 @@ CREATE UNLOGGED TABLE ladder_open (
     past_due    numeric(14,2) NOT NULL,
     prior       numeric(14,2) NOT NULL
 );
-CREATE INDEX ladder_open_bill_ix ON ladder_open (run, bill_id);
+CREATE INDEX ladder_open_account_ix ON ladder_open (account_id);
+CREATE INDEX ladder_open_bill_ix ON ladder_open (bill_id);
+
+-- Accounts whose entries changed since the last run (the ladder's handlers mark them with the
+-- date the change counts from, `until`: kept until a run on or after that date).
+CREATE TABLE ladder_dirty (
+    account_id uuid PRIMARY KEY,
+    until      date NOT NULL
+);
+
+-- The day `ladder_open` was computed for (one row).
+CREATE TABLE ladder_computed (
+    one         boolean PRIMARY KEY DEFAULT true CHECK (one),
+    computed_on date NOT NULL
+);
+
+-- The bills that fell due since the last run, found by their due date (the copy's table).
+CREATE INDEX ladder_bills_due_ix ON bills (due_date);
 
 -- The daily job: one row per day it has run; a second run that day answers with this one.
 CREATE TABLE daily_runs (
@@ -96,5 +113,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE IF EXISTS daily_runs, ladder_open, late_charge_reversals, "
-               "late_charges, ladder_steps")
+    op.execute("DROP INDEX IF EXISTS ladder_bills_due_ix")
+    op.execute("DROP TABLE IF EXISTS daily_runs, ladder_computed, ladder_dirty, ladder_open, "
+               "late_charge_reversals, late_charges, ladder_steps")
