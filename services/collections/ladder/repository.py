@@ -89,15 +89,34 @@ OPEN_CHANGED = text(f"""
         UNION SELECT account_id FROM bills WHERE due_date >= :since AND due_date < :d
     ), gone AS (
         DELETE FROM ladder_open o USING cands c WHERE o.account_id = c.account_id
+    ), e AS MATERIALIZED (  -- the receivable view's rows of these accounts: bills read once
+        SELECT c.account_id, x.* FROM cands c CROSS JOIN LATERAL (
+            SELECT v.kind, v.amount, v.posted_on, coalesce(v.due, v.posted_on) AS due,
+                   v.bill_id
+            FROM bills b CROSS JOIN LATERAL (VALUES
+                ('bill', b.total, b.bill_date, b.due_date,
+                 CASE WHEN b.status = 'open' THEN b.id END),
+                ('budget_deferral', b.budget_deferral, b.bill_date, b.due_date, NULL),
+                ('bill_cancel', CASE WHEN b.status = 'cancelled' THEN -b.total END,
+                 coalesce(b.cancelled_on, b.bill_date), NULL, NULL),
+                ('budget_deferral', CASE WHEN b.status = 'cancelled'
+                                         THEN -b.budget_deferral END,
+                 coalesce(b.cancelled_on, b.bill_date), NULL, NULL)
+            ) AS v(kind, amount, posted_on, due, bill_id)
+            WHERE b.account_id = c.account_id AND b.total IS NOT NULL AND v.amount IS NOT NULL
+            UNION ALL
+            SELECT r.kind, r.amount, r.posted_on, r.posted_on, NULL
+            FROM ledger_entries r WHERE r.account_id = c.account_id
+        ) x WHERE x.posted_on <= :d
     ), acct AS (
-        SELECT c.account_id, x.credit FROM cands c CROSS JOIN LATERAL (
-            SELECT coalesce(-sum(amount) FILTER (WHERE {_CREDIT}), 0) AS credit,
-                   coalesce(sum(amount) FILTER (WHERE {_DEBIT_DUE}), 0) AS debit
-            FROM receivable r WHERE r.account_id = c.account_id AND r.posted_on <= :d) x
-        WHERE x.debit > x.credit
+        SELECT account_id, coalesce(-sum(amount) FILTER (WHERE {_CREDIT}), 0) AS credit
+        FROM e GROUP BY account_id
+        HAVING coalesce(sum(amount) FILTER (
+                   WHERE amount > 0 AND due < :d AND kind NOT IN {UNDO}), 0)
+               > coalesce(-sum(amount) FILTER (WHERE {_CREDIT}), 0)
     ), debits AS (
-        SELECT a.account_id, x.* FROM acct a CROSS JOIN LATERAL (
-            {_DEBITS.format(a="a.account_id")}) x
+        SELECT e.account_id, e.bill_id, e.amount, e.due FROM e JOIN acct USING (account_id)
+        WHERE e.amount > 0 AND e.due < :d AND e.kind NOT IN {UNDO}
     )""" + _ROWS)
 COMPUTED_ON = text("SELECT computed_on FROM ladder_computed")
 COMPUTED = text("INSERT INTO ladder_computed (computed_on) VALUES (:d) ON CONFLICT (one) DO "
