@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.collections.arrange_helpers import bill, daily, events, key, notices, owing, pay
+from tests.collections.helpers import make_account
 
 
 @pytest.fixture
@@ -67,6 +68,22 @@ async def test_more_months_than_the_policy_allows_is_refused(client, feed, csr):
     assert r.json()["errors"][0]["field"] == "months"
 
 
+async def test_an_arrangement_ends_within_the_policys_months(client, feed, csr):
+    a = await owing(feed, "1000.00", "2026-01-20")
+    r = await _make(client, csr, a.id, {"kind": "amortised", "first_due_on": "2026-04-01"},
+                    "2026-02-02")  # 12 instalments from April would end in March 2027
+    assert r.status_code == 422 and "2027-02-02" in r.text
+    r = await _make(client, csr, a.id, {"kind": "amortised", "months": 10,
+                                        "first_due_on": "2026-04-01"}, "2026-02-02")
+    assert r.status_code == 201, r.text
+
+
+async def test_an_unknown_account_has_no_arrangement(client, csr):
+    r = await _make(client, csr, "6f1c4a36-0000-4000-8000-000000000001", {"kind": "amortised"},
+                    "2026-02-02")
+    assert r.status_code == 404
+
+
 async def test_an_alternative_schedule_must_sum_to_the_total(client, feed, csr):
     a = await owing(feed, "500.00", "2026-01-20")
     bad = {"kind": "alternative", "instalments": [
@@ -90,6 +107,10 @@ async def test_a_deferral_is_the_whole_amount_on_one_later_day(client, feed, csr
         ("2026-03-20", "240.00")]
     assert (await _make(client, csr, a.id, {"kind": "deferral", "defer_to": "2026-03-20"},
                         "2026-02-02")).status_code == 409  # one active arrangement at a time
+    b = await owing(feed, "240.00", "2026-01-20")
+    r = await _make(client, csr, b.id, {"kind": "deferral", "defer_to": "2026-03-20",
+                                        "months": 3}, "2026-02-02")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "months"
 
 
 async def test_a_retry_with_the_same_key_makes_one_arrangement(client, feed, bound, csr):
@@ -234,3 +255,46 @@ async def test_the_final_notice_once_released_is_the_day_standing_counts_from(
                          params={"today": "2026-05-05"}, headers=csr)
     assert r.json() == {"status": "broken", "arrangement_id": arr["id"],
                         "broken_on": "2026-05-01", "final_notice_on": "2026-05-04"}
+
+
+async def test_a_rebill_of_the_arranged_bill_is_not_a_payment(client, feed, bound, csr, admin):
+    from tests.collections.helpers import bill_issued
+    a = await make_account(feed)
+    old = bill_issued(a, "300.00", "300.00", due="2026-01-20", bill_date="2026-01-01")
+    await feed.send("billing.BillIssued", f"account:{a.id}", old)
+    await feed.drain()
+    arr = (await _make(client, csr, a.id, {"kind": "deferral", "defer_to": "2026-03-02"},
+                       "2026-02-01")).json()
+    await feed.send("billing.BillCancelled", f"account:{a.id}", {
+        "bill_id": old["bill"]["id"], "account_id": a.id, "reason": "rebill",
+        "cancelled_on": "2026-02-10", "replaced_by": None})
+    await feed.send("billing.BillIssued", f"account:{a.id}", bill_issued(
+        a, "280.00", "280.00", due="2026-01-20", bill_date="2026-02-10",
+        replaces=old["bill"]["id"]))
+    await feed.drain()
+    got = await _get(client, csr, arr["id"], "2026-02-11")
+    assert (got["status"], got["paid"]) == ("active", "20.00")
+    assert (await daily(client, admin, "2026-02-11"))["arrangements_completed"] == 0
+
+
+async def test_the_arrangements_falling_behind_are_listed_first(client, feed, csr):
+    kept = await owing(feed, "300.00", "2026-01-20")
+    short = await owing(feed, "300.00", "2026-01-20")
+    ids = {}
+    for a in (kept, short):
+        r = await _make(client, csr, a.id, {"kind": "amortised", "months": 3,
+                                            "first_due_on": "2026-03-01"}, "2026-02-01")
+        ids[a.id] = r.json()["id"]
+    await pay(feed, kept, "100.00", "2026-02-27")
+    await pay(feed, short, "30.00", "2026-02-27")
+    r = await client.get("/api/collections/arrangements",
+                         params={"today": "2026-03-11", "behind": "true", "limit": 500},
+                         headers=csr)
+    assert r.status_code == 200, r.text
+    mine = [i for i in r.json()["items"] if i["id"] in ids.values()]
+    assert [(i["id"], i["paid"], i["behind"], i["behind_since"], i["days_behind"])
+            for i in mine] == [(ids[short.id], "30.00", "70.00", "2026-03-01", 10)]
+    r = await client.get("/api/collections/arrangements",
+                         params={"today": "2026-03-11", "limit": 500}, headers=csr)
+    mine = [i["id"] for i in r.json()["items"] if i["id"] in ids.values()]
+    assert mine == [ids[short.id], ids[kept.id]]

@@ -79,3 +79,13 @@ def test_completed_broken_or_active():
     assert domain.decide(D("200.00"), D("100.00"), xs, date(2026, 5, 30), 60) == "active"
     assert domain.decide(D("200.00"), D("100.00"), xs, date(2026, 5, 31), 60) == "broken"
     assert domain.allocate(D("150.00"), xs) == [D("100.00"), D("50.00")]
+
+
+def test_a_rebill_of_an_old_bill_does_not_pay_the_arrangement():
+    """The old bill's cancellation is a credit posted after the arrangement; the rebill that
+    replaces it keeps the old due date, and counts against that credit once posted."""
+    made = date(2026, 2, 1)
+    entries = [Entry(D("300.00"), date(2026, 1, 1), date(2026, 1, 20)),
+               Entry(D("-300.00"), date(2026, 2, 10), None),               # cancelled
+               Entry(D("280.00"), date(2026, 2, 10), date(2026, 1, 20))]   # rebilled
+    assert domain.paid_toward(entries, made, date(2026, 2, 11), D("300.00")) == D("20.00")

@@ -290,3 +290,25 @@ async def test_the_annual_report_counts_disconnections_and_restorations_by_month
     lines = r.text.splitlines()
     assert lines[0] == "year,month,disconnections_for_nonpayment,restorations"
     assert len(lines) == 14 and lines[-1].startswith("2026,TOTAL,")
+
+
+async def test_a_door_tag_whose_shut_off_step_was_cured_is_cancelled_by_the_daily_job(
+        client, auth, pump, feed, bound, admin, sup):
+    s = await noticed(client, auth, pump, feed, bound)
+    await daily(client, admin, "2026-03-12")
+    [tag] = await orders(client, sup, s.account_id)
+    await client.post("/api/collections/field/door-tags/approve",
+                      json={"order_ids": [tag["id"]], "today": "2026-03-12"}, headers=sup)
+    await pump("collections", "accounts")
+    await bound["collections"].execute(text(
+        "UPDATE ladder_steps SET status = 'cured', cured_on = '2026-03-13' "
+        "WHERE account_id = :a"), {"a": s.account_id})
+    got = await daily(client, admin, "2026-03-13")
+    assert got["door_tags"] == 0
+    [tag] = await orders(client, sup, s.account_id)
+    assert tag["status"] == "cancelled"
+    [c] = await outbox(bound, "collections", "collections.ServiceOrderCancelled")
+    assert c["reference"] == f"collections:{tag['id']}"
+    await pump("collections", "accounts")
+    [order] = await accounts_orders(client, sup, s.account_id, "door_tag")
+    assert order["status"] == "cancelled"

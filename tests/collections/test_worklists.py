@@ -4,6 +4,7 @@ payments that arrive by their date, broken after it."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -49,7 +50,15 @@ async def test_the_call_list_shows_each_past_due_account_once_with_its_last_outc
     r = await _call(client, other, late.id, {"outcome": "left_message", "note": "voicemail",
                                              "phone": "+15305550100"}, "2026-02-02")
     assert r.status_code == 201, r.text
-    got = _mine(await _list(client, csr, "2026-02-03"), late, later, current, paid)
+    # a second premise served on the same account does not list it twice
+    await feed.send("accounts.ServiceStarted", f"account:{late.id}", {"service_agreement": {
+        "id": str(uuid.uuid4()), "account_id": late.id, "premise_id": str(uuid.uuid4()),
+        "service": "irrigation", "rate_class": "RES", "meter_id": None,
+        "start_date": "2025-06-01", "stop_date": None, "status": "active"}})
+    await feed.drain()
+    listing = await _list(client, csr, "2026-02-03")
+    assert [i["account_id"] for i in listing["items"]].count(late.id) == 1
+    got = _mine(listing, late, later, current, paid)
     assert set(got) == {late.id, later.id}
     assert (got[late.id]["past_due"], got[late.id]["days_past_due"]) == ("120.00", 24)
     assert (got[late.id]["last_outcome"], got[late.id]["last_called_by"]) == (
@@ -188,3 +197,19 @@ async def test_an_account_keeping_an_arrangement_is_left_off_the_list_unless_ask
     assert a.id not in _mine(await _list(client, csr, "2026-02-03"), a)
     shown = _mine(await _list(client, csr, "2026-02-03", include_arranged="true"), a)
     assert shown[a.id]["arrangement_id"] == r.json()["id"]
+
+
+async def test_an_arrangement_takes_the_place_of_the_open_promise(client, feed, bound, csr):
+    a = await owing(feed, "300.00", "2026-01-10")
+    await _call(client, csr, a.id, {"outcome": "promise_made", "promise": {
+        "promised_on": "2026-02-12", "amount": "50.00"}}, "2026-02-05")
+    r = await client.post(f"/api/collections/accounts/{a.id}/arrangements",
+                          json={"kind": "amortised", "months": 3},
+                          params={"today": "2026-02-06"},
+                          headers={**csr, "Idempotency-Key": key()})
+    assert r.status_code == 201, r.text
+    got = (await client.get(f"/api/collections/accounts/{a.id}/promises", headers=csr)).json()
+    assert [(p["status"], p["cancel_reason"]) for p in got] == [
+        ("cancelled", f"arrangement {r.json()['id']} made")]
+    assert [e["status"] for e in await events(bound, "collections.PromiseChanged", a.id)] == [
+        "open", "cancelled"]

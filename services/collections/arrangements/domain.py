@@ -13,7 +13,8 @@ come due since that day (the current bills, a returned payment), and only what i
 pays the instalments, oldest first. So a customer who pays the new bill and the instalment keeps
 the arrangement; one who pays only the instalment has paid the new bill with it and falls behind
 on the arrangement. In figures, on day `d` (`paid_toward`):
-`paid = clamp(credits posted in [made_on, d] - debits due in [made_on, d], 0, total)`.
+`paid = clamp(credits posted in [made_on, d] - debits due in [made_on, d], 0, total)`, where a
+debit posted from `made_on` counts once due even if its due date is older (a rebill).
 
 **States.** `active` until the credits cover the total (`completed`) or an instalment is still
 not fully paid `broken_after_days` (SB 998: 60) days after its due date (`broken`: the final
@@ -125,13 +126,15 @@ def checked_schedule(kind: str, total: Decimal, instalments: Sequence[Instalment
 def paid_toward(entries: Sequence[Entry], made_on: date, today: date,
                 total: Decimal) -> Decimal:
     """What the account's credits have paid of the arrangement by `today`: credits posted from
-    `made_on` less the debits that have come due from `made_on` (they stay due as usual),
-    between nothing and the total."""
+    `made_on` less the debits that have come due from `made_on` (they stay due as usual) or
+    were posted from then and are due (a rebill of an old bill, whose cancellation is one of
+    those credits), between nothing and the total."""
     credits = -sum((e.amount for e in entries
                     if e.amount < 0 and made_on <= e.posted_on <= today), Decimal("0"))
     due = sum((e.amount for e in entries
-               if e.amount > 0 and e.posted_on <= today
-               and made_on <= (e.due_on or e.posted_on) <= today), Decimal("0"))
+               if e.amount > 0 and e.posted_on <= today and (e.due_on or e.posted_on) <= today
+               and (made_on <= (e.due_on or e.posted_on) or made_on <= e.posted_on)),
+              Decimal("0"))
     return max(Decimal("0.00"), min(total, credits - due))
 
 

@@ -130,8 +130,10 @@ _SWEEP_CTES = """
             SELECT coalesce(-sum(r.amount) FILTER (WHERE r.amount < 0
                                                    AND r.posted_on >= a.made_on), 0) AS credits,
                    coalesce(sum(r.amount) FILTER (
-                       WHERE r.amount > 0 AND coalesce(r.due_date, r.posted_on)
-                             BETWEEN a.made_on AND CAST(:d AS date)), 0) AS due
+                       WHERE r.amount > 0
+                         AND coalesce(r.due_date, r.posted_on) <= CAST(:d AS date)
+                         AND (coalesce(r.due_date, r.posted_on) >= a.made_on
+                              OR r.posted_on >= a.made_on)), 0) AS due
             FROM receivable r
             WHERE r.account_id = a.account_id AND r.posted_on <= CAST(:d AS date)
         ) x
@@ -192,3 +194,70 @@ async def sweep(s: AsyncSession, today: date, *, broken_after_days: int, may_bre
     return all_as(Changed, await s.execute(SWEEP, {
         "d": today, "acct": account_id, "broken": broken_after_days, "may_break": may_break,
         "who": who, "request_id": request_id_var.get(), "actor": who}))
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    number: str | None
+    name: str | None
+    kind: str
+    status: str
+    total: Decimal
+    made_on: date
+    paid: Decimal
+    short_due: date | None
+    short_amount: Decimal
+    total_rows: int
+
+
+# The arrangements of one status with what the credits have paid of each (the sweep's rule,
+# read-only) and the oldest instalment still short: the staff's list of arrangements to watch.
+LISTING = text("""
+    WITH a AS (
+        SELECT id, account_id, kind, status, total, made_on FROM arrangements
+        WHERE status = :status
+    ), pay AS (
+        SELECT a.id, CASE WHEN a.status = 'completed' THEN a.total
+                          ELSE least(a.total, greatest(0.00, x.credits - x.due)) END AS paid
+        FROM a CROSS JOIN LATERAL (
+            SELECT coalesce(-sum(r.amount) FILTER (WHERE r.amount < 0
+                                                   AND r.posted_on >= a.made_on), 0) AS credits,
+                   coalesce(sum(r.amount) FILTER (
+                       WHERE r.amount > 0
+                         AND coalesce(r.due_date, r.posted_on) <= CAST(:d AS date)
+                         AND (coalesce(r.due_date, r.posted_on) >= a.made_on
+                              OR r.posted_on >= a.made_on)), 0) AS due
+            FROM receivable r
+            WHERE r.account_id = a.account_id AND r.posted_on <= CAST(:d AS date)
+        ) x
+    ), inst AS (
+        SELECT i.arrangement_id, i.due_on, i.amount,
+               greatest(0.00, least(i.amount, pay.paid - (sum(i.amount) OVER w - i.amount)))
+                   AS part
+        FROM arrangement_instalments i JOIN pay ON pay.id = i.arrangement_id
+        WINDOW w AS (PARTITION BY i.arrangement_id ORDER BY i.seq)
+    ), short AS (
+        SELECT arrangement_id,
+               min(due_on) FILTER (WHERE part < amount AND due_on < CAST(:d AS date))
+                   AS short_due,
+               coalesce(sum(amount - part) FILTER (WHERE due_on < CAST(:d AS date)), 0)
+                   AS short_amount
+        FROM inst GROUP BY arrangement_id
+    )
+    SELECT a.id, a.account_id, ac.number, c.name, a.kind, a.status, a.total, a.made_on,
+           pay.paid, short.short_due, short.short_amount, count(*) OVER () AS total_rows
+    FROM a JOIN pay USING (id) JOIN short ON short.arrangement_id = a.id
+    LEFT JOIN accounts ac ON ac.id = a.account_id
+    LEFT JOIN customers c ON c.id = ac.customer_id
+    WHERE NOT CAST(:behind AS boolean) OR short.short_due IS NOT NULL
+    ORDER BY short.short_due NULLS LAST, a.made_on, a.id
+    LIMIT :limit OFFSET :offset
+""")
+
+
+async def listing(s: AsyncSession, today: date, *, status: str, behind: bool, limit: int,
+                  offset: int) -> list[Listed]:
+    return all_as(Listed, await s.execute(LISTING, {
+        "d": today, "status": status, "behind": behind, "limit": limit, "offset": offset}))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
 
@@ -17,6 +17,7 @@ from services.collections.arrangements.schemas import (
     ArrangementOut,
     Cancellation,
     DailyOut,
+    Listing,
     StandingOut,
 )
 
@@ -57,6 +58,21 @@ async def arrangement_standing(account_id: uuid.UUID, session: SessionDep, _: St
     s = await service.standing(session, account_id, today or utility_today())
     return StandingOut(status=s.status, arrangement_id=s.arrangement_id,
                        broken_on=s.broken_on, final_notice_on=s.final_notice_on)
+
+
+@router.get("/arrangements", response_model=Listing,
+            responses=problem_responses(401, 403, 422))
+async def list_arrangements(
+    session: SessionDep, _: Staff, today: Today = None,
+    status: Literal["active", "completed", "broken", "cancelled"] = "active",
+    behind: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Listing:
+    """Arrangements to watch: those of a status (default active), the ones with an instalment
+    short the longest first (`behind=true`: only those), with what is paid and short."""
+    return await service.listing(session, today or utility_today(), status=status,
+                                 behind=behind, limit=limit, offset=offset)
 
 
 @router.post("/arrangements/run-daily", response_model=DailyOut,

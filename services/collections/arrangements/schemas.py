@@ -77,3 +77,29 @@ class DailyOut(BaseModel):
     counts: dict[str, int]
 
 
+
+
+class ListedOut(BaseModel):
+    """`behind_since`: the due date of the oldest instalment still short (null when none is);
+    `behind`: what is short of the instalments due before the day."""
+
+    id: uuid.UUID
+    account_id: uuid.UUID
+    account_number: str | None
+    name: str | None
+    kind: str
+    status: str
+    total: Decimal
+    made_on: date
+    paid: Decimal
+    behind_since: date | None
+    behind: Decimal
+    days_behind: int
+
+
+class Listing(BaseModel):
+    as_of: date
+    total: int
+    limit: int
+    offset: int
+    items: list[ListedOut]

@@ -30,6 +30,8 @@ from services.collections.arrangements.schemas import (
     ArrangementIn,
     ArrangementOut,
     InstalmentOut,
+    ListedOut,
+    Listing,
 )
 from services.collections.notices import service as notices
 from services.collections.notices.domain import NoticeRequest
@@ -67,6 +69,12 @@ async def _out(s: AsyncSession, a: repo.Arrangement, today: date) -> Arrangement
 def _schedule(body: ArrangementIn, total: Decimal, today: date) -> list[Instalment]:
     months = policy.policy().arrangements.default_months
     latest = domain.add_months(today, months)
+    foreign = {"amortised": ("instalments", "defer_to"),
+               "alternative": ("months", "first_due_on", "defer_to"),
+               "deferral": ("months", "first_due_on", "instalments")}[body.kind]
+    for name in foreign:
+        if getattr(body, name) is not None:
+            raise Unprocessable(f"{name} is not part of a {body.kind} arrangement", field=name)
     try:
         if body.kind == "amortised":
             n = body.months or months
@@ -77,7 +85,8 @@ def _schedule(body: ArrangementIn, total: Decimal, today: date) -> list[Instalme
             if first < today:
                 raise ScheduleError("The first instalment cannot be due before today",
                                     "first_due_on")
-            return domain.amortised(total, n, first)
+            return domain.checked_schedule("amortised", total,
+                                           domain.amortised(total, n, first), today, latest)
         if body.kind == "deferral":
             if body.defer_to is None:
                 raise ScheduleError("A deferral names the day it is due (defer_to)",
@@ -123,6 +132,8 @@ async def create(s: AsyncSession, who: Principal, account_id: uuid.UUID, body: A
     await publish(s, [Event("collections.ArrangementChanged", f"account:{account_id}",
                             domain.payload(a.id, account_id, "active", a.kind, total, xs,
                                            Decimal("0.00"), today))], actor=who.sub)
+    await worklists.replace_open_promise(s, who, account_id, f"arrangement {a.id} made",
+                                         today)
     await notices.queue(s, [NoticeRequest(
         account_id=account_id, kind="arrangement_confirmed", reference=f"arrangement:{a.id}",
         amount=total, action_on=xs[0].due_on, details=domain.schedule_details(xs))],
@@ -140,6 +151,21 @@ async def get(s: AsyncSession, arrangement_id: uuid.UUID, today: date) -> Arrang
 async def of_account(s: AsyncSession, account_id: uuid.UUID,
                      today: date) -> list[ArrangementOut]:
     return [await _out(s, a, today) for a in await repo.of_account(s, account_id)]
+
+
+async def listing(s: AsyncSession, today: date, *, status: str = "active",
+                  behind: bool = False, limit: int = 100, offset: int = 0) -> Listing:
+    """The arrangements of a status, the ones falling behind first (oldest short instalment
+    first), each with what is paid and what is short: one statement, paged."""
+    rows = await repo.listing(s, today, status=status, behind=behind, limit=limit,
+                              offset=offset)
+    return Listing(as_of=today, total=rows[0].total_rows if rows else 0, limit=limit,
+                   offset=offset, items=[ListedOut(
+                       id=r.id, account_id=r.account_id, account_number=r.number, name=r.name,
+                       kind=r.kind, status=r.status, total=r.total, made_on=r.made_on,
+                       paid=r.paid, behind_since=r.short_due, behind=r.short_amount,
+                       days_behind=(today - r.short_due).days if r.short_due else 0)
+                       for r in rows])
 
 
 async def cancel(s: AsyncSession, who: Principal, arrangement_id: uuid.UUID, reason: str,

@@ -206,11 +206,56 @@ async def insert_released_disconnects(s: AsyncSession, rows: Sequence[Candidate]
         "reason": reason}, actor=who)
 
 
+_CANCEL_STALE_TAGS = publishing_after("""
+    gone AS (
+        UPDATE field_orders f SET status = 'cancelled', cancelled_on = CAST(:today AS date),
+               cancel_reason = 'The shut-off notice no longer stands (cured or held)'
+        FROM ladder_steps ls
+        WHERE f.step_id = ls.id AND ls.status <> 'taken' AND f.kind = 'door_tag'
+          AND f.status IN ('awaiting_approval', 'released')
+        RETURNING f.id, f.account_id, f.released_on IS NOT NULL AS sent
+    )""", """
+    SELECT gen_random_uuid() AS event_id, 'collections.ServiceOrderCancelled' AS type,
+           1 AS version, 'account:' || gone.account_id AS key,
+           jsonb_build_object('reference', 'collections:' || gone.id,
+                              'account_id', gone.account_id, 'kind', 'door_tag',
+                              'field_order_id', gone.id,
+                              'reason', 'The shut-off notice no longer stands') AS payload,
+           gone.id AS ord
+    FROM gone WHERE gone.sent
+""")
+
+
+async def cancel_stale_door_tags(s: AsyncSession, today: date, who: str) -> int:
+    """Door tags whose shut-off step was cured or held are cancelled (and accounts' orders of
+    those already released), in one statement; returns the events published."""
+    return await publish_batch(s, _CANCEL_STALE_TAGS, {"today": today}, actor=who)
+
+
 async def open_disconnects(s: AsyncSession, through: date) -> list[OrderRow]:
+    """Disconnect orders open and scheduled by `through`."""
     return all_as(OrderRow, await s.execute(text(
         "SELECT * FROM field_orders WHERE kind = 'disconnect' "
         "AND status IN ('created', 'released') AND scheduled_on <= :d "
         "ORDER BY scheduled_on, id"), {"d": through}))
+
+
+async def open_disconnects_changed(s: AsyncSession, today: date) -> list[OrderRow]:
+    """Disconnect orders made before today whose account has a fact that may now stop them
+    for good: an open appeal, an arrangement, protections recorded, or no shut-off step
+    standing any more (cured or held). Only these are checked again (the rules decide); the
+    others are unchanged since they were allowed."""
+    return all_as(OrderRow, await s.execute(text(
+        "SELECT f.* FROM field_orders f WHERE f.kind = 'disconnect' "
+        "AND f.status IN ('created', 'released') AND f.created_on < :d AND ("
+        " EXISTS (SELECT 1 FROM appeals ap WHERE ap.account_id = f.account_id "
+        "         AND ap.status <> 'decided')"
+        " OR EXISTS (SELECT 1 FROM arrangements ar WHERE ar.account_id = f.account_id "
+        "            AND ar.status IN ('active', 'broken'))"
+        " OR EXISTS (SELECT 1 FROM protections p WHERE p.account_id = f.account_id)"
+        " OR NOT EXISTS (SELECT 1 FROM ladder_steps ls WHERE ls.account_id = f.account_id "
+        "                AND ls.step = 'shutoff_notice' AND ls.status = 'taken')) "
+        "ORDER BY f.scheduled_on, f.id"), {"d": today}))
 
 
 # ---- the annual SB 998 report --------------------------------------------------------------------

@@ -86,8 +86,9 @@ async def release_order(order_id: uuid.UUID, body: TodayIn, session: SessionDep,
              responses=problem_responses(401, 403, 404, 409, 422))
 async def complete_order(order_id: uuid.UUID, body: CompleteIn, session: SessionDep,
                          who: Field) -> FieldOrderOut:
-    """The technician disconnects: refused (409, `rule`, `next_on`) when SB 998 forbids it
-    today; accounts' order is completed by event."""
+    """The technician reports a door tag left, a disconnection or a reconnection; a disconnect
+    is refused (409, `rule`, `next_on`) when SB 998 forbids it today. Accounts' order is
+    completed by event."""
     return await service.complete(session, who, order_id, body, body.today or utility_today())
 
 

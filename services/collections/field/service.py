@@ -84,11 +84,13 @@ def cancelled(o: repo.OrderRow, reason: str) -> Event:
 # ---- the daily job ----------------------------------------------------------------------------
 
 async def run_daily(s: AsyncSession, today: date) -> dict[str, int]:
-    """Door tags due (awaiting a supervisor), disconnect orders due (created and released when
-    no rule forbids them today), and released disconnects a rule now stops for good cancelled.
+    """Door tags due (awaiting a supervisor; those of a shut-off step cured or held since are
+    cancelled), disconnect orders due (created and released when no rule forbids them today),
+    and released disconnects a rule now stops for good cancelled.
     Set-based: one statement for the door tags, one for the disconnects with their events; the
     guardrails' facts are gathered for all candidates at once. Twice on a day adds nothing."""
     ladder = policy.policy().ladder
+    await repo.cancel_stale_door_tags(s, today, DAILY.sub)
     tags = await repo.insert_door_tags_due(
         s, today, domain.door_tag_days(ladder.door_tag_hours), domain.DOOR_TAG_APPROVAL_DAYS,
         DAILY.sub)
@@ -107,7 +109,7 @@ async def _recheck(s: AsyncSession, today: date) -> int:
     """Open disconnects that a rule now forbids until some fact changes (an appeal opened, an
     arrangement made, the household protected, nothing past due) are cancelled; those a date
     will lift (a holiday) stay for that day."""
-    open_ = await repo.open_disconnects(s, today)
+    open_ = await repo.open_disconnects_changed(s, today)
     found = await guardrails.refusals_of(s, [o.account_id for o in open_], today)
     n = 0
     for o in open_:
@@ -347,7 +349,7 @@ async def tomorrow(s: AsyncSession, today: date) -> Tomorrow:
         rows[o.account_id] = (o.disconnect_on, o)
     ids = list(rows)
     facts = await guardrails.gather(s, ids, day)
-    found = await guardrails.refusals_of(s, ids, day)
+    found = guardrails.refusals_from(facts, day)
     named = {n.id: n for n in await repo.names(s, ids)}
     out_rows = []
     for a in sorted(ids, key=lambda i: (named[i].number or "") if i in named else ""):

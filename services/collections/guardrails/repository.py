@@ -1,6 +1,6 @@
 """The SQL the guardrails gather their facts with, for many accounts at once. Reads only: the
-copy (receivable, appeals, premises), the ladder's shut-off steps, the released notices, the
-arrangements and collections' own field orders; writes nothing."""
+copy's appeals and premises (the receivable is aged by `aging`), the ladder's shut-off steps,
+the released notices, the arrangements and collections' own field orders; writes nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,22 +17,6 @@ from kernel.rows import all_as
 
 def _ids(account_ids: Sequence[uuid.UUID]) -> list[str]:
     return [str(i) for i in account_ids]
-
-
-@dataclass(frozen=True, slots=True)
-class Receivable:
-    account_id: uuid.UUID
-    amount: Decimal
-    posted_on: date
-    due_date: date | None
-
-
-async def receivable(s: AsyncSession, account_ids: Sequence[uuid.UUID],
-                     today: date) -> list[Receivable]:
-    return all_as(Receivable, await s.execute(text(
-        "SELECT account_id, amount, posted_on, due_date FROM receivable "
-        "WHERE account_id = ANY(CAST(:ids AS uuid[])) AND posted_on <= :d"),
-        {"ids": _ids(account_ids), "d": today}))
 
 
 @dataclass(frozen=True, slots=True)

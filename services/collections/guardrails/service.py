@@ -11,7 +11,6 @@ their standing, one by one: there are few).
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -22,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kernel.errors import Conflict, Unprocessable
 from kernel.settings import get_settings
 from services.collections.aging import domain as aging
+from services.collections.aging import service as aging_service
 from services.collections.arrangements import service as arrangements
 from services.collections.guardrails import domain
 from services.collections.guardrails import repository as repo
@@ -38,9 +38,7 @@ async def gather(s: AsyncSession, account_ids: Sequence[uuid.UUID],
     if not ids:
         return {}
     zone = ZoneInfo(get_settings().timezone)
-    entries: dict[uuid.UUID, list[aging.Entry]] = defaultdict(list)
-    for r in await repo.receivable(s, ids, today):
-        entries[r.account_id].append(aging.Entry(r.amount, r.posted_on, r.due_date))
+    aged = await aging_service.aged(s, ids, today)
     appeals = {r.account_id: r.n for r in await repo.open_appeals(s, ids)}
     tenants: dict[uuid.UUID, str] = {}
     for p in await repo.landlord_premises(s, ids):
@@ -58,7 +56,7 @@ async def gather(s: AsyncSession, account_ids: Sequence[uuid.UUID],
                 for a in await repo.with_arrangements(s, ids)}
     out: dict[uuid.UUID, Facts] = {}
     for a in ids:
-        ag = aging.aging(entries.get(a, []), today)
+        ag = aged.get(a) or aging.Aging(as_of=today)
         h = held.get(a, protection.Facts())
         notice_on = notices.get((a, "customer"))
         since = ag.oldest_due
@@ -85,12 +83,15 @@ async def gather(s: AsyncSession, account_ids: Sequence[uuid.UUID],
     return out
 
 
+def refusals_from(facts: dict[uuid.UUID, Facts], today: date) -> dict[uuid.UUID, list[Refusal]]:
+    cal = policy.calendar()
+    return {a: domain.refusals(f, today, cal) for a, f in facts.items()}
+
+
 async def refusals_of(s: AsyncSession, account_ids: Sequence[uuid.UUID],
                       today: date) -> dict[uuid.UUID, list[Refusal]]:
     """Each account's refusals on `today` (an empty list: the disconnection is allowed)."""
-    cal = policy.calendar()
-    return {a: domain.refusals(f, today, cal)
-            for a, f in (await gather(s, account_ids, today)).items()}
+    return refusals_from(await gather(s, account_ids, today), today)
 
 
 async def check(s: AsyncSession, account_id: uuid.UUID, action: str,

@@ -141,6 +141,17 @@ async def cancel_promise(s: AsyncSession, who: Principal, promise_id: uuid.UUID,
     return _promise_out(got)
 
 
+async def replace_open_promise(s: AsyncSession, who: Principal, account_id: uuid.UUID,
+                               reason: str, today: date) -> None:
+    """An arrangement made on the account takes the place of its open promise, if any."""
+    old = await repo.open_promise(s, account_id)
+    if old is None:
+        return
+    await repo.cancel_promise(s, old.id, today, reason, who.sub)
+    await audit.record(s, who, "cancel", "promise", str(old.id), reason=reason)
+    await _changed(s, old, "cancelled", today, who.sub)
+
+
 async def sweep_promises(s: AsyncSession, today: date, *, account_id: uuid.UUID | None = None,
                          may_break: bool = True, who: str = SYSTEM) -> dict[str, int]:
     """Open promises the credits have covered become `kept`; those whose day has passed
