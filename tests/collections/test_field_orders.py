@@ -312,3 +312,22 @@ async def test_a_door_tag_whose_shut_off_step_was_cured_is_cancelled_by_the_dail
     await pump("collections", "accounts")
     [order] = await accounts_orders(client, sup, s.account_id, "door_tag")
     assert order["status"] == "cancelled"
+
+
+async def test_a_released_disconnect_whose_step_is_held_by_a_promise_is_cancelled(
+        client, auth, pump, feed, bound, admin, sup, ft):
+    s = await noticed(client, auth, pump, feed, bound)
+    await tag_left(client, auth, pump, admin, sup, ft, s)
+    await daily(client, admin, "2026-03-17")
+    await pump("collections", "accounts")
+    await bound["collections"].execute(text(
+        "UPDATE ladder_steps SET status = 'held' WHERE account_id = :a"), {"a": s.account_id})
+    got = await daily(client, admin, "2026-03-18")
+    assert got["disconnects"] == 0
+    cut = [o for o in await orders(client, sup, s.account_id) if o["kind"] == "disconnect"][0]
+    assert cut["status"] == "cancelled"
+    [c] = await outbox(bound, "collections", "collections.ServiceOrderCancelled")
+    assert c["kind"] == "disconnect_nonpayment"
+    await pump("collections", "accounts")
+    [order] = await accounts_orders(client, sup, s.account_id, "disconnect_nonpayment")
+    assert order["status"] == "cancelled"

@@ -206,19 +206,21 @@ async def insert_released_disconnects(s: AsyncSession, rows: Sequence[Candidate]
         "reason": reason}, actor=who)
 
 
-_CANCEL_STALE_TAGS = publishing_after("""
+_CANCEL_STALE = publishing_after("""
     gone AS (
         UPDATE field_orders f SET status = 'cancelled', cancelled_on = CAST(:today AS date),
                cancel_reason = 'The shut-off notice no longer stands (cured or held)'
         FROM ladder_steps ls
-        WHERE f.step_id = ls.id AND ls.status <> 'taken' AND f.kind = 'door_tag'
-          AND f.status IN ('awaiting_approval', 'released')
-        RETURNING f.id, f.account_id, f.released_on IS NOT NULL AS sent
+        WHERE f.step_id = ls.id AND ls.status <> 'taken' AND f.kind IN ('door_tag', 'disconnect')
+          AND f.status IN ('awaiting_approval', 'created', 'released')
+        RETURNING f.id, f.account_id, f.kind, f.released_on IS NOT NULL AS sent
     )""", """
     SELECT gen_random_uuid() AS event_id, 'collections.ServiceOrderCancelled' AS type,
            1 AS version, 'account:' || gone.account_id AS key,
            jsonb_build_object('reference', 'collections:' || gone.id,
-                              'account_id', gone.account_id, 'kind', 'door_tag',
+                              'account_id', gone.account_id,
+                              'kind', CASE gone.kind WHEN 'disconnect'
+                                      THEN 'disconnect_nonpayment' ELSE gone.kind END,
                               'field_order_id', gone.id,
                               'reason', 'The shut-off notice no longer stands') AS payload,
            gone.id AS ord
@@ -226,10 +228,11 @@ _CANCEL_STALE_TAGS = publishing_after("""
 """)
 
 
-async def cancel_stale_door_tags(s: AsyncSession, today: date, who: str) -> int:
-    """Door tags whose shut-off step was cured or held are cancelled (and accounts' orders of
-    those already released), in one statement; returns the events published."""
-    return await publish_batch(s, _CANCEL_STALE_TAGS, {"today": today}, actor=who)
+async def cancel_stale(s: AsyncSession, today: date, who: str) -> int:
+    """Door tags and disconnects whose shut-off step was cured or held (a promise to pay) are
+    cancelled, and accounts' orders of those already released, in one statement; returns the
+    events published."""
+    return await publish_batch(s, _CANCEL_STALE, {"today": today}, actor=who)
 
 
 async def open_disconnects(s: AsyncSession, through: date) -> list[OrderRow]:

@@ -84,13 +84,13 @@ def cancelled(o: repo.OrderRow, reason: str) -> Event:
 # ---- the daily job ----------------------------------------------------------------------------
 
 async def run_daily(s: AsyncSession, today: date) -> dict[str, int]:
-    """Door tags due (awaiting a supervisor; those of a shut-off step cured or held since are
-    cancelled), disconnect orders due (created and released when no rule forbids them today),
-    and released disconnects a rule now stops for good cancelled.
+    """Door tags due (awaiting a supervisor), disconnect orders due (created and released when
+    no rule forbids them today); door tags and disconnects whose shut-off step was cured or
+    held since, and released disconnects a rule now stops for good, cancelled.
     Set-based: one statement for the door tags, one for the disconnects with their events; the
     guardrails' facts are gathered for all candidates at once. Twice on a day adds nothing."""
     ladder = policy.policy().ladder
-    await repo.cancel_stale_door_tags(s, today, DAILY.sub)
+    await repo.cancel_stale(s, today, DAILY.sub)
     tags = await repo.insert_door_tags_due(
         s, today, domain.door_tag_days(ladder.door_tag_hours), domain.DOOR_TAG_APPROVAL_DAYS,
         DAILY.sub)
