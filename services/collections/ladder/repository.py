@@ -271,9 +271,10 @@ class StepTaken:
 
 
 async def hash_joins(s: AsyncSession, only: bool) -> None:
-    """The day's statements join their own CTEs and the scratch table (tens of thousands of
-    rows whose sizes the planner cannot know, the service cannot ANALYZE a table it does not
-    own); a nested loop between two of them is quadratic. Hash joins only while the ladder
+    """The day's statements join their own CTEs and `ladder_open` (tens of thousands of rows
+    whose sizes the planner cannot know: data-modifying CTEs are estimated at one row, and the
+    service cannot ANALYZE a table it does not own); a nested loop between two of them is
+    quadratic. Hash joins only while the ladder
     runs (SET LOCAL lasts to the end of the transaction, so it is switched back), as billing's
     run calculation does."""
     await s.execute(text(f"SET LOCAL enable_nestloop = {'off' if only else 'on'}"))
