@@ -27,8 +27,10 @@ def alembic_config(component: str) -> Config:
     return cfg
 
 
-def upgrade(admin_dsn: str, component: str, revision: str = "head") -> None:
-    """Run `component`'s migrations in one transaction, creating objects owned by its owner."""
+def upgrade(admin_dsn: str, component: str, revision: str = "heads") -> None:
+    """Run `component`'s migrations in one transaction, creating objects owned by its owner.
+    `heads`: features of one service that branch from the same revision (collections' 0003s)
+    all apply, in no order among themselves, until someone chains them."""
     engine = create_engine(sync_url(admin_dsn), isolation_level="READ COMMITTED")
     try:
         with engine.begin() as conn:

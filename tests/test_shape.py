@@ -67,6 +67,17 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "copy": {"accounts", "customers", "premises", "service_agreements", "bills",
                  "ledger_entries", "balances", "appeals"},
         "aging": set(),
+        "arrangements": {"arrangements", "arrangement_instalments"},
+        "worklists": {"call_outcomes", "promises", "premise_cycles"},
+        # col-ladder: the ladder (its scratch table of a run), late charges, the daily job
+        "ladder": {"ladder_steps", "ladder_open", "ladder_dirty", "ladder_computed"},
+        "latecharges": {"late_charges", "late_charge_reversals"},
+        "daily": {"daily_runs"},
+        "notices": {"notices", "notice_batches"},
+        # col-field
+        "protections": {"protections"},
+        "guardrails": set(),
+        "field": {"field_orders"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

@@ -11,6 +11,10 @@ from services.billing.appeals.router import router as appeals_router
 from services.billing.bills.router import router as bills_router
 from services.billing.copy.handlers import handlers as copy_handlers
 from services.billing.copy.router import router as copy_router
+from services.billing.ledger.collections_field import handlers as collections_field_handlers
+from services.billing.ledger.collections_latecharges import (
+    handlers as collections_latecharges_handlers,
+)
 from services.billing.ledger.handlers import handlers as ledger_handlers
 from services.billing.ledger.router import router as ledger_router
 from services.billing.rates.router import router as rates_router
@@ -24,7 +28,8 @@ NAME = "billing"
 
 def handlers() -> Handlers:
     return (Handlers().merge(copy_handlers).merge(reads_handlers).merge(runs_handlers)
-            .merge(ledger_handlers))
+            .merge(ledger_handlers).merge(collections_latecharges_handlers)
+            .merge(collections_field_handlers))  # col-field
 
 
 def create_app() -> FastAPI:

@@ -28,3 +28,16 @@ def may_cancel(status: str) -> bool:
 
 def needs_read(kind: str, has_meter: bool, final: bool) -> bool:
     return has_meter and (kind in NEEDS_READ or final)
+
+#: Orders collections may ask for through `collections.ServiceOrderRequested`.
+COLLECTIONS_MAY_REQUEST = frozenset({"door_tag", "disconnect_nonpayment", "reconnect"})
+#: The process that completes collections' disconnects (after SB 998's guardrails passed).
+COLLECTIONS_SUB = "collections-events"
+
+
+def guarded_by_collections(kind: str, reference: str | None) -> bool:
+    """A disconnect for non-payment that collections asked for is completed through collections
+    (`POST /api/collections/field/orders/{id}/complete`), which refuses it on a day SB 998
+    forbids; its completion then reaches this order by event. Nobody completes it here."""
+    return kind == "disconnect_nonpayment" and bool(reference) and str(reference).startswith(
+        "collections:")

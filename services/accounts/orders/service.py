@@ -89,6 +89,13 @@ async def complete(session: AsyncSession, who: Principal, order_id: uuid.UUID,
         raise Forbidden("This order is dispatched to another technician")
     if not domain.may_complete(before.status):
         raise Conflict(f"Order is {before.status}", field="order_id")
+    if (domain.guarded_by_collections(before.kind, before.reference)
+            and who.sub != domain.COLLECTIONS_SUB):
+        field_order = str(before.reference).removeprefix("collections:")
+        raise Conflict("A disconnect for non-payment is completed through collections, which "
+                       "checks SB 998's guardrails that day: POST /api/collections/field/"
+                       f"orders/{field_order}/complete", field="order_id",
+                       rule="sb998.guarded_disconnect")
     final = bool(before.final_for_sa_ids)
     has_meter = before.meter_id is not None
     if body.read is None and domain.needs_read(before.kind, has_meter, final):
@@ -164,3 +171,46 @@ async def from_billing(session: AsyncSession, who: Principal, payload: dict[str,
         meter_id=meter_id, scheduled_date=today, reason=reason,
     )
     return await create(session, who, body, reference=str(reference) if reference else None)
+
+
+async def from_collections(session: AsyncSession, who: Principal, payload: dict[str, Any],
+                           today: date) -> OrderOut | None:
+    """Collections asked for a door tag, a disconnect for non-payment or a reconnect; created
+    once per `reference`, on the day collections scheduled it."""
+    kind = str(payload.get("kind"))
+    if kind not in domain.COLLECTIONS_MAY_REQUEST:
+        raise ValueError(f"collections may not request a '{kind}' order")
+    reference = str(payload["reference"])
+    if await repository.by_reference(session, reference) is not None:
+        return None
+    scheduled = payload.get("scheduled_date")
+    body = OrderIn(
+        kind=kind, premise_id=uuid.UUID(str(payload["premise_id"])),
+        account_id=uuid.UUID(str(payload["account_id"])) if payload.get("account_id") else None,
+        scheduled_date=date.fromisoformat(str(scheduled)) if scheduled else today,
+        reason=str(payload["reason"])[:500] if payload.get("reason") else None,
+    )
+    return await create(session, who, body, reference=reference)
+
+
+async def collections_cancelled(session: AsyncSession, who: Principal,
+                                payload: dict[str, Any]) -> OrderOut | None:
+    """Collections stopped its order (a cure, a guardrail): the open order is cancelled."""
+    found = await repository.by_reference(session, str(payload["reference"]))
+    if found is None or not domain.may_cancel(found.status):
+        return None
+    return await cancel(session, who, found.id, str(payload.get("reason") or "Collections")[:500])
+
+
+async def collections_completed(session: AsyncSession, who: Principal,
+                                payload: dict[str, Any]) -> OrderOut | None:
+    """Collections completed its disconnect (its guardrails allowed it that day): the order
+    that carries it out is completed with the technician's notes."""
+    found = await repository.by_reference(session, str(payload["reference"]))
+    if found is None or not domain.may_complete(found.status):
+        return None
+    notes = payload.get("notes")
+    done_by = payload.get("completed_by")
+    text_notes = " ".join(x for x in (str(notes or ""), f"(completed by {done_by})"
+                                      if done_by else "") if x).strip() or None
+    return await complete(session, who, found.id, CompleteIn(notes=text_notes))

@@ -8,6 +8,7 @@ same aging on every replay.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -41,6 +42,14 @@ async def account_aging(s: AsyncSession, account_id: uuid.UUID, today: date) -> 
 def _aged(r: repo.AccountAged, as_of: date) -> domain.Aging:
     return domain.Aging(as_of=as_of, buckets={k: getattr(r, k) for k in domain.BUCKETS},
                         unapplied_credit=r.unapplied_credit, oldest_due=r.oldest_due)
+
+
+async def aged(s: AsyncSession, account_ids: Sequence[uuid.UUID],
+               as_of: date) -> dict[uuid.UUID, domain.Aging]:
+    """Many accounts' aging at once, set-based (the report's statement, for those accounts):
+    what the SB 998 guardrails ask for every disconnect candidate of a day."""
+    return {r.account_id: _aged(r, as_of)
+            for r in await repo.aged_some(s, account_ids, as_of)}
 
 
 async def aging_report(s: AsyncSession, as_of: date) -> AgingReport:

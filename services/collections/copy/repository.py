@@ -130,7 +130,7 @@ class AccountFacts:
     number: str
     status: str
     language: str | None
-    mailing: dict[str, str]
+    mailing: dict[str, str | None]
     customer_id: uuid.UUID | None
     customer_name: str | None
     customer_kind: str | None
@@ -144,7 +144,7 @@ class ServedPremise:
     id: uuid.UUID
     kind: str | None
     dwelling_units: int | None
-    address: dict[str, str] | None
+    address: dict[str, str | None] | None
     apn: str | None
     owner_account_id: uuid.UUID | None
     active: bool

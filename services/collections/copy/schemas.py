@@ -20,7 +20,7 @@ class PremiseOut(BaseModel):
     id: uuid.UUID
     kind: str | None
     dwelling_units: int | None
-    service_address: dict[str, str] | None
+    service_address: dict[str, str | None] | None
     apn: str | None
     owner_account_id: uuid.UUID | None
     active: bool
@@ -38,7 +38,7 @@ class AccountOut(BaseModel):
     customer_name: str | None
     customer_kind: str | None
     language: str
-    mailing_address: dict[str, str]
+    mailing_address: dict[str, str | None]
     phones: list[str]
     emails: list[str]
     premises: list[PremiseOut]

@@ -1,0 +1,24 @@
+"""API models of the daily job."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+
+class DailyOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    run_on: date
+    #: False when the day had already run: the first run's result is repeated, nothing is done.
+    ran: bool
+    #: What the ladder did: accounts cured and resumed, steps taken by kind, late charges.
+    ladder: dict[str, int]
+    cured_accounts: int
+    #: Arrangements' daily step: completed, broken (with final notices), promises kept/broken.
+    arrangements: dict[str, int] = {}
+    #: The field's daily step: door tags and disconnect orders due, disconnects cancelled.
+    field: dict[str, int] = {}
+    #: How long each feature's step took in the run (seconds).
+    seconds: dict[str, float] = {}
