@@ -67,6 +67,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "copy": {"accounts", "customers", "premises", "service_agreements", "bills",
                  "ledger_entries", "balances", "appeals"},
         "aging": set(),
+        "notices": {"notices", "notice_batches"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")
