@@ -68,6 +68,9 @@ OWNERS: dict[str, dict[str, set[str]]] = {
                  "ledger_entries", "balances", "appeals"},
         "aging": set(),
         "notices": {"notices", "notice_batches"},
+        "closed": {"closed_cases", "balance_transfers", "agency_referrals", "agency_payments",
+                   "write_offs"},
+        "liens": {"liens", "lien_lists"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

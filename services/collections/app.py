@@ -10,8 +10,10 @@ from fastapi import FastAPI
 from kernel.app import create_service_app
 from kernel.inbox import Handlers
 from services.collections.aging.router import router as aging_router
+from services.collections.closed.router import router as closed_router
 from services.collections.copy.handlers import handlers as copy_handlers
 from services.collections.copy.router import router as copy_router
+from services.collections.liens.router import router as liens_router
 from services.collections.policy import service as policy
 from services.collections.policy.router import router as policy_router
 
@@ -24,5 +26,6 @@ def handlers() -> Handlers:
 
 def create_app() -> FastAPI:
     policy.policy()  # a policy that breaks an SB 998 floor refuses to start, naming the rule
-    return create_service_app(NAME, routers=[copy_router, aging_router, policy_router],
+    return create_service_app(NAME, routers=[copy_router, aging_router, policy_router,
+                                       closed_router, liens_router],
                               handlers=handlers())

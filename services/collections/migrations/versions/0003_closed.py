@@ -3,12 +3,15 @@ collection letters, agency referrals, the agency's payments, write-offs) and tax
 (lien notices, the certified lists sent to the county, recording and release).
 
 Revision ID: collections_0003_closed
-Revises: collections_0002
+Revises: collections_0003_notices
+
+(The wave's contract says collections_0002; on this branch it follows notices, whose letters
+closed accounts and liens queue, so that one head migrates. The DDL assumes no order.)
 """
 from alembic import op
 
 revision = "collections_0003_closed"
-down_revision = "collections_0002"
+down_revision = "collections_0003_notices"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,533 @@
+"""All SQL of closed accounts: the cases, balance transfers, agency referrals and payments, and
+write-offs. It reads collections' copy (accounts, customers, the receivable) and writes only its
+own tables. The daily step is set-based: one statement per step whatever the number of cases."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kernel.outbox import publish_batch
+from kernel.outbox_after import publishing_after
+from kernel.rows import all_as, first_as, one_as
+
+#: Each open case's balance as of :d, as billing's ledger has it (the copy's receivable).
+_BALANCES = """
+    bal AS (
+        SELECT c.id AS case_id, coalesce(sum(r.amount), 0.00) AS balance
+        FROM closed_cases c
+        LEFT JOIN receivable r ON r.account_id = c.account_id AND r.posted_on <= :d
+        WHERE c.status IN ('transfer_offered', 'letters', 'referred', 'paid')
+        GROUP BY c.id
+    )"""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    customer_id: uuid.UUID | None
+    closed_on: date | None
+    opened_on: date
+    opening_balance: Decimal
+    status: str
+    transfer_to: uuid.UUID | None
+    offer_declined_by: str | None
+    offer_declined_at: datetime | None
+    letter_1_on: date | None
+    letter_2_on: date | None
+    referral_id: uuid.UUID | None
+    referred_on: date | None
+    referred_amount: Decimal | None
+    recalled_on: date | None
+    ended_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow(Case):
+    """A case with what the worklist shows beside it."""
+
+    number: str | None
+    name: str | None
+    balance: Decimal
+    transfer_to_number: str | None
+
+
+async def open_cases(s: AsyncSession, today: date, grace_days: int,
+                     minimum: Decimal) -> int:
+    """Closed accounts owing at least `minimum` `grace_days` after their closing bill's due
+    date become cases; the customer's active account (the latest opened), when there is one,
+    is offered for a transfer first. A case that was paid and owes again is worked again
+    where it stood."""
+    opened = await s.execute(text("""
+        INSERT INTO closed_cases (id, account_id, customer_id, closed_on, opened_on,
+                                  opening_balance, status, transfer_to)
+        SELECT gen_random_uuid(), a.id, a.customer_id, a.closed_on, :d, b.balance,
+               CASE WHEN t.id IS NULL THEN 'letters' ELSE 'transfer_offered' END, t.id
+        FROM accounts a
+        JOIN LATERAL (SELECT max(due_date) AS due FROM bills
+                      WHERE account_id = a.id AND status = 'open' AND total IS NOT NULL
+                        AND bill_date <= :d
+                        AND (a.closed_on IS NULL OR bill_date >= a.closed_on)) cb
+             ON cb.due IS NOT NULL
+        JOIN LATERAL (SELECT coalesce(sum(amount), 0.00) AS balance FROM receivable r
+                      WHERE r.account_id = a.id AND r.posted_on <= :d) b ON true
+        LEFT JOIN LATERAL (SELECT o.id FROM accounts o
+                           WHERE o.customer_id = a.customer_id AND o.status = 'active'
+                             AND o.id <> a.id
+                           ORDER BY o.opened_on DESC NULLS LAST, o.id LIMIT 1) t ON true
+        WHERE a.status = 'closed' AND b.balance >= :minimum
+          AND cb.due + CAST(:grace AS integer) <= :d
+          AND NOT EXISTS (SELECT 1 FROM closed_cases c WHERE c.account_id = a.id)
+        ON CONFLICT (account_id) DO NOTHING"""),
+        {"d": today, "grace": grace_days, "minimum": minimum})
+    await s.execute(text(f"""
+        WITH {_BALANCES}
+        UPDATE closed_cases c
+        SET status = CASE WHEN c.referral_id IS NULL THEN 'letters' ELSE 'referred' END,
+            ended_on = NULL, recalled_on = NULL
+        FROM bal WHERE bal.case_id = c.id AND c.status = 'paid' AND bal.balance >= :minimum"""),
+        {"d": today, "minimum": minimum})
+    return int(opened.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    referral_id: uuid.UUID | None
+    recalled: bool
+
+
+async def settle_paid(s: AsyncSession, today: date) -> list[Settled]:
+    """Open cases whose balance is paid end as `paid`; a referred one is recalled from the
+    agency the same day."""
+    return all_as(Settled, await s.execute(text(f"""
+        WITH {_BALANCES}, old AS (SELECT id, status FROM closed_cases
+                                  WHERE status IN ('transfer_offered', 'letters', 'referred')
+                                  FOR UPDATE)
+        UPDATE closed_cases c
+        SET status = 'paid', ended_on = :d,
+            recalled_on = CASE WHEN old.status = 'referred' THEN :d ELSE c.recalled_on END
+        FROM bal, old
+        WHERE bal.case_id = c.id AND old.id = c.id AND bal.balance <= 0
+        RETURNING c.id, c.account_id, c.referral_id, old.status = 'referred' AS recalled"""),
+        {"d": today}))
+
+
+@dataclass(frozen=True, slots=True)
+class Lettered:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    balance: Decimal
+
+
+async def take_letter_1(s: AsyncSession, today: date, offer_days: int) -> list[Lettered]:
+    """Letter 1 for every case with no transfer to offer, or whose offer was declined or has
+    waited `offer_days`."""
+    return all_as(Lettered, await s.execute(text(f"""
+        WITH {_BALANCES}
+        UPDATE closed_cases c SET status = 'letters', letter_1_on = :d
+        FROM bal
+        WHERE bal.case_id = c.id AND c.letter_1_on IS NULL AND bal.balance > 0
+          AND (c.status = 'letters'
+               OR (c.status = 'transfer_offered'
+                   AND (c.offer_declined_at IS NOT NULL
+                        OR c.opened_on + CAST(:offer AS integer) <= :d)))
+        RETURNING c.id, c.account_id, bal.balance"""), {"d": today, "offer": offer_days}))
+
+
+async def take_letter_2(s: AsyncSession, today: date, after_days: int) -> list[Lettered]:
+    return all_as(Lettered, await s.execute(text(f"""
+        WITH {_BALANCES}
+        UPDATE closed_cases c SET letter_2_on = :d
+        FROM bal
+        WHERE bal.case_id = c.id AND c.status = 'letters' AND c.letter_2_on IS NULL
+          AND c.letter_1_on + CAST(:after AS integer) <= :d AND bal.balance > 0
+        RETURNING c.id, c.account_id, bal.balance"""), {"d": today, "after": after_days}))
+
+
+_CASE_ROWS = f"""
+    WITH {_BALANCES}
+    SELECT c.*, a.number, cu.name, coalesce(bal.balance, 0.00) AS balance,
+           t.number AS transfer_to_number
+    FROM closed_cases c
+    LEFT JOIN bal ON bal.case_id = c.id
+    LEFT JOIN accounts a ON a.id = c.account_id
+    LEFT JOIN customers cu ON cu.id = a.customer_id
+    LEFT JOIN accounts t ON t.id = c.transfer_to
+"""
+
+
+async def worklist(s: AsyncSession, today: date, statuses: tuple[str, ...],
+                   limit: int) -> list[CaseRow]:
+    return all_as(CaseRow, await s.execute(text(
+        _CASE_ROWS + " WHERE c.status = ANY(:st) ORDER BY c.opened_on, a.number LIMIT :n"),
+        {"d": today, "st": list(statuses), "n": limit}))
+
+
+async def case_row(s: AsyncSession, account_id: uuid.UUID, today: date) -> CaseRow | None:
+    return first_as(CaseRow, await s.execute(text(_CASE_ROWS + " WHERE c.account_id = :a"),
+                                             {"d": today, "a": account_id}))
+
+
+async def lock_case(s: AsyncSession, account_id: uuid.UUID) -> Case | None:
+    return first_as(Case, await s.execute(text(
+        "SELECT * FROM closed_cases WHERE account_id = :a FOR UPDATE"), {"a": account_id}))
+
+
+async def case_by_id(s: AsyncSession, case_id: uuid.UUID, lock: bool = False) -> Case | None:
+    return first_as(Case, await s.execute(text(
+        "SELECT * FROM closed_cases WHERE id = :c" + (" FOR UPDATE" if lock else "")),
+        {"c": case_id}))
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    balance: Decimal
+    all_entries: Decimal
+    announced: Decimal | None
+
+
+async def balance(s: AsyncSession, account_id: uuid.UUID, today: date) -> Balance:
+    """The account's balance as of `today` in the copy, the sum of all its entries, and the
+    balance billing last announced (to see a copy that is behind)."""
+    return one_as(Balance, await s.execute(text(
+        "SELECT coalesce(sum(amount) FILTER (WHERE posted_on <= :d), 0.00) AS balance, "
+        "coalesce(sum(amount), 0.00) AS all_entries, "
+        "(SELECT balance FROM balances WHERE account_id = :a) AS announced "
+        "FROM receivable WHERE account_id = :a"), {"a": account_id, "d": today}))
+
+
+@dataclass(frozen=True, slots=True)
+class AccountBrief:
+    id: uuid.UUID
+    number: str
+    customer_id: uuid.UUID | None
+    status: str
+
+
+async def account(s: AsyncSession, account_id: uuid.UUID) -> AccountBrief | None:
+    return first_as(AccountBrief, await s.execute(text(
+        "SELECT id, number, customer_id, status FROM accounts WHERE id = :a"),
+        {"a": account_id}))
+
+
+async def account_by_number(s: AsyncSession, number: str) -> AccountBrief | None:
+    return first_as(AccountBrief, await s.execute(text(
+        "SELECT id, number, customer_id, status FROM accounts WHERE number = :n"),
+        {"n": number}))
+
+
+async def decline_offer(s: AsyncSession, case_id: uuid.UUID, who: str) -> None:
+    await s.execute(text(
+        "UPDATE closed_cases SET offer_declined_by = :w, offer_declined_at = now() "
+        "WHERE id = :c"), {"c": case_id, "w": who})
+
+
+async def end_case(s: AsyncSession, case_id: uuid.UUID, status: str, today: date) -> None:
+    """The case ends (transferred or written off); a referred one is recalled that day."""
+    await s.execute(text(
+        "UPDATE closed_cases SET status = :st, ended_on = :d, recalled_on = CASE "
+        "WHEN status = 'referred' THEN :d ELSE recalled_on END WHERE id = :c"),
+        {"c": case_id, "st": status, "d": today})
+
+
+# ---- balance transfers -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    from_account_id: uuid.UUID
+    to_account_id: uuid.UUID
+    amount: Decimal
+    transferred_on: date
+    confirmed_by: str
+    reason: str | None
+
+
+async def insert_transfer(s: AsyncSession, t: Transfer) -> None:
+    await s.execute(text(
+        "INSERT INTO balance_transfers (id, case_id, from_account_id, to_account_id, amount, "
+        "transferred_on, confirmed_by, reason) VALUES (:id, :case_id, :from_account_id, "
+        ":to_account_id, :amount, :transferred_on, :confirmed_by, :reason)"),
+        {"id": t.id, "case_id": t.case_id, "from_account_id": t.from_account_id,
+         "to_account_id": t.to_account_id, "amount": t.amount,
+         "transferred_on": t.transferred_on, "confirmed_by": t.confirmed_by,
+         "reason": t.reason})
+
+
+async def transfer_of(s: AsyncSession, case_id: uuid.UUID) -> Transfer | None:
+    return first_as(Transfer, await s.execute(text(
+        "SELECT * FROM balance_transfers WHERE case_id = :c"), {"c": case_id}))
+
+
+# ---- agency referrals ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    id: uuid.UUID
+    agency: str
+    referred_on: date
+    accounts: int
+    total: Decimal
+    created_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReferredCase:
+    account_id: uuid.UUID
+    referred_amount: Decimal
+
+
+async def refer_due(s: AsyncSession, referral: Referral, after_days: int,
+                    minimum: Decimal) -> list[ReferredCase]:
+    """Every case whose letter 2 is `after_days` old and still owes at least `minimum` joins
+    the referral (one statement); the referral row is written with its count and total."""
+    await s.execute(text(
+        "INSERT INTO agency_referrals (id, agency, referred_on, accounts, total, created_by) "
+        "VALUES (:id, :agency, :d, 0, 0, :who)"),
+        {"id": referral.id, "agency": referral.agency, "d": referral.referred_on,
+         "who": referral.created_by})
+    rows = all_as(ReferredCase, await s.execute(text(f"""
+        WITH {_BALANCES}
+        UPDATE closed_cases c SET status = 'referred', referral_id = :rid, referred_on = :d,
+               referred_amount = bal.balance
+        FROM bal
+        WHERE bal.case_id = c.id AND c.status = 'letters' AND c.letter_2_on IS NOT NULL
+          AND c.letter_2_on + CAST(:after AS integer) <= :d AND bal.balance >= :minimum
+        RETURNING c.account_id, c.referred_amount"""),
+        {"d": referral.referred_on, "rid": referral.id, "after": after_days,
+         "minimum": minimum}))
+    await s.execute(text(
+        "UPDATE agency_referrals SET accounts = :n, total = :t WHERE id = :id"),
+        {"id": referral.id, "n": len(rows),
+         "t": sum((r.referred_amount for r in rows), Decimal("0.00"))})
+    return rows
+
+
+async def referral(s: AsyncSession, referral_id: uuid.UUID) -> Referral | None:
+    return first_as(Referral, await s.execute(text(
+        "SELECT * FROM agency_referrals WHERE id = :r"), {"r": referral_id}))
+
+
+async def referrals(s: AsyncSession, limit: int) -> list[Referral]:
+    return all_as(Referral, await s.execute(text(
+        "SELECT * FROM agency_referrals ORDER BY referred_on DESC, created_at DESC LIMIT :n"),
+        {"n": limit}))
+
+
+@dataclass(frozen=True, slots=True)
+class ReferredAccount:
+    number: str
+    name: str | None
+    account_mailing: str
+    customer_mailing: str | None
+    phones: str
+    emails: str
+    language: str
+    referred_amount: Decimal
+    last_payment_on: date | None
+    closed_on: date | None
+    referred_on: date
+
+
+async def referred_accounts(s: AsyncSession, referral_id: uuid.UUID) -> list[ReferredAccount]:
+    """What the agency's file says about each account of a referral."""
+    return all_as(ReferredAccount, await s.execute(text("""
+        SELECT a.number, cu.name, CAST(a.mailing AS text) AS account_mailing,
+               CAST(cu.mailing AS text) AS customer_mailing,
+               CAST(coalesce(cu.phones, '[]'::jsonb) AS text) AS phones,
+               CAST(coalesce(cu.emails, '[]'::jsonb) AS text) AS emails,
+               coalesce(a.language, cu.language, 'en') AS language, c.referred_amount,
+               (SELECT max(e.posted_on) FROM ledger_entries e
+                WHERE e.account_id = c.account_id AND e.kind = 'payment' AND e.amount < 0)
+                   AS last_payment_on,
+               c.closed_on, c.referred_on
+        FROM closed_cases c JOIN accounts a ON a.id = c.account_id
+        LEFT JOIN customers cu ON cu.id = a.customer_id
+        WHERE c.referral_id = :r ORDER BY a.number"""), {"r": referral_id}))
+
+
+@dataclass(frozen=True, slots=True)
+class Recall:
+    number: str
+    name: str | None
+    referral_id: uuid.UUID
+    referred_on: date
+    recalled_on: date
+    status: str
+
+
+async def recalls(s: AsyncSession, since: date, until: date) -> list[Recall]:
+    return all_as(Recall, await s.execute(text(
+        "SELECT a.number, cu.name, c.referral_id, c.referred_on, c.recalled_on, c.status "
+        "FROM closed_cases c JOIN accounts a ON a.id = c.account_id "
+        "LEFT JOIN customers cu ON cu.id = a.customer_id "
+        "WHERE c.recalled_on BETWEEN :s AND :u ORDER BY c.recalled_on, a.number"),
+        {"s": since, "u": until}))
+
+
+# ---- the agency's payments -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class AgencyPayment:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    account_id: uuid.UUID
+    agency_reference: str
+    amount: Decimal
+    fee: Decimal
+    fee_added: bool
+    received_on: date
+    recorded_by: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    agency_reference: str
+    number: str | None
+    amount: Decimal
+    fee: Decimal
+    received_on: date
+
+
+async def known_references(s: AsyncSession, refs: list[str]) -> list[Known]:
+    return all_as(Known, await s.execute(text(
+        "SELECT p.agency_reference, a.number, p.amount, p.fee, p.received_on "
+        "FROM agency_payments p LEFT JOIN accounts a ON a.id = p.account_id "
+        "WHERE p.agency_reference = ANY(:r)"), {"r": refs}))
+
+
+@dataclass(frozen=True, slots=True)
+class ReferredNumber:
+    number: str
+    account_id: uuid.UUID
+
+
+async def referred_numbers(s: AsyncSession, numbers: list[str]) -> list[ReferredNumber]:
+    """Which of these account numbers were referred to the agency."""
+    return all_as(ReferredNumber, await s.execute(text(
+        "SELECT a.number, a.id AS account_id FROM accounts a "
+        "JOIN closed_cases c ON c.account_id = a.id AND c.referral_id IS NOT NULL "
+        "WHERE a.number = ANY(:n)"), {"n": numbers}))
+
+
+# One statement for any number of payments: each is recorded once by the agency's reference (a
+# file sent twice records nothing new) and announced with `collections.AgencyPaymentRecorded`
+# in the same statement.
+_RECORD = publishing_after(
+    """
+    ln AS (
+        SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:numbers AS text[]),
+                             CAST(:amounts AS numeric[]), CAST(:fees AS numeric[]),
+                             CAST(:dates AS date[]), CAST(:refs AS text[]))
+               AS t(id, number, amount, fee, received_on, reference)
+    ), ins AS (
+        INSERT INTO agency_payments (id, case_id, account_id, agency_reference, amount, fee,
+                                     fee_added, received_on, recorded_by, source)
+        SELECT ln.id, c.id, c.account_id, ln.reference, ln.amount, ln.fee, :fee_added,
+               ln.received_on, :who, :source
+        FROM ln JOIN accounts a ON a.number = ln.number
+        JOIN closed_cases c ON c.account_id = a.id AND c.referral_id IS NOT NULL
+        ON CONFLICT DO NOTHING
+        RETURNING id, account_id, amount, fee, fee_added, received_on, agency_reference
+    )""",
+    """
+    SELECT gen_random_uuid() AS event_id, 'collections.AgencyPaymentRecorded' AS type,
+           1 AS version, 'account:' || account_id AS key,
+           jsonb_build_object('payment_id', id, 'account_id', account_id,
+                              'amount', amount::text, 'fee', fee::text,
+                              'fee_added_to_debt', fee_added,
+                              'received_on', received_on::text,
+                              'agency_reference', agency_reference) AS payload,
+           agency_reference AS ord
+    FROM ins""")
+
+
+async def record_payments(s: AsyncSession, ids: list[uuid.UUID], numbers: list[str],
+                          amounts: list[Decimal], fees: list[Decimal], dates: list[date],
+                          refs: list[str], fee_added: bool, who: str, source: str) -> int:
+    """Records the payments not yet recorded and announces each; returns how many were new."""
+    return await publish_batch(s, _RECORD, {
+        "ids": ids, "numbers": numbers, "amounts": amounts, "fees": fees, "dates": dates,
+        "refs": refs, "fee_added": fee_added, "who": who, "source": source}, actor=who)
+
+
+async def payments_of(s: AsyncSession, account_id: uuid.UUID) -> list[AgencyPayment]:
+    return all_as(AgencyPayment, await s.execute(text(
+        "SELECT * FROM agency_payments WHERE account_id = :a ORDER BY received_on, created_at"),
+        {"a": account_id}))
+
+
+async def payment(s: AsyncSession, payment_id: uuid.UUID) -> AgencyPayment | None:
+    return first_as(AgencyPayment, await s.execute(text(
+        "SELECT * FROM agency_payments WHERE id = :p"), {"p": payment_id}))
+
+
+# ---- write-offs ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class WriteOff:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    account_id: uuid.UUID
+    amount: Decimal
+    reason: str
+    status: str
+    requested_by: str
+    requested_role: str
+    requested_on: date
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    written_off_on: date | None
+
+
+async def insert_write_off(s: AsyncSession, w: WriteOff) -> None:
+    await s.execute(text(
+        "INSERT INTO write_offs (id, case_id, account_id, amount, reason, status, requested_by, "
+        "requested_role, requested_on) VALUES (:id, :c, :a, :amt, :r, 'pending', :by, :role, "
+        ":on)"), {"id": w.id, "c": w.case_id, "a": w.account_id, "amt": w.amount,
+                  "r": w.reason, "by": w.requested_by, "role": w.requested_role,
+                  "on": w.requested_on})
+
+
+async def open_write_off(s: AsyncSession, case_id: uuid.UUID) -> WriteOff | None:
+    return first_as(WriteOff, await s.execute(text(
+        "SELECT * FROM write_offs WHERE case_id = :c AND status <> 'rejected'"),
+        {"c": case_id}))
+
+
+async def write_off(s: AsyncSession, write_off_id: uuid.UUID,
+                    lock: bool = False) -> WriteOff | None:
+    return first_as(WriteOff, await s.execute(text(
+        "SELECT * FROM write_offs WHERE id = :w" + (" FOR UPDATE" if lock else "")),
+        {"w": write_off_id}))
+
+
+async def decide_write_off(s: AsyncSession, write_off_id: uuid.UUID, status: str, who: str,
+                           note: str | None, on: date | None) -> WriteOff:
+    return one_as(WriteOff, await s.execute(text(
+        "UPDATE write_offs SET status = :st, decided_by = :w, decided_at = now(), "
+        "decision_note = :n, written_off_on = :on WHERE id = :id RETURNING *"),
+        {"id": write_off_id, "st": status, "w": who, "n": note, "on": on}))
+
+
+async def write_offs(s: AsyncSession, status: str | None, limit: int) -> list[WriteOff]:
+    return all_as(WriteOff, await s.execute(text(
+        "SELECT * FROM write_offs WHERE (CAST(:st AS text) IS NULL OR status = :st) "
+        "ORDER BY requested_on, id LIMIT :n"), {"st": status, "n": limit}))
+
+
+async def write_offs_of(s: AsyncSession, case_id: uuid.UUID) -> list[WriteOff]:
+    return all_as(WriteOff, await s.execute(text(
+        "SELECT * FROM write_offs WHERE case_id = :c ORDER BY requested_on, id"),
+        {"c": case_id}))
