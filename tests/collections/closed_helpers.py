@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
@@ -73,10 +74,12 @@ async def owner_account(f: Feeder, *, apn: str, owner: bool = True, name: str = 
         "id": str(uuid.uuid4()), "account_id": acct, "premise_id": prem, "service": "water",
         "rate_class": "RES", "meter_id": None, "start_date": "2025-01-02", "stop_date": None,
         "status": "active"}})
+    balance = Decimal("0.00")
     for amount, due in bills:
         billed = (date.fromisoformat(due) - timedelta(days=20)).isoformat()
+        balance += Decimal(amount)
         await f.send("billing.BillIssued", f"account:{acct}",
-                     bill_issued(a, amount, amount, due=due, bill_date=billed))
+                     bill_issued(a, amount, str(balance), due=due, bill_date=billed))
     await f.drain()
     return a
 

@@ -103,6 +103,18 @@ async def notice(s: AsyncSession, today: date, tax_year: int, minimum: Decimal,
         {"d": today, "y": tax_year, "minimum": minimum, "days": days}))
 
 
+async def behind(s: AsyncSession, tax_year: int) -> list[str]:
+    """Numbers of the year's noticed accounts whose entries in the copy do not sum to the
+    balance billing last announced (an entry not yet delivered)."""
+    return [str(r) for r in (await s.execute(text("""
+        SELECT a.number FROM liens l JOIN accounts a ON a.id = l.account_id
+        JOIN balances b ON b.account_id = l.account_id
+        WHERE l.tax_year = :y AND l.status = 'noticed'
+          AND b.balance <> (SELECT coalesce(sum(amount), 0) FROM receivable r
+                            WHERE r.account_id = l.account_id)
+        ORDER BY a.number"""), {"y": tax_year})).scalars().all()]
+
+
 async def certify(s: AsyncSession, list_id: uuid.UUID, tax_year: int, today: date,
                   notice_days: int, who: str) -> int:
     """The noticed liens of the year whose notice is `notice_days` old and still owed go on

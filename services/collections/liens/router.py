@@ -55,7 +55,7 @@ async def lien_notices(body: StepIn, session: SessionDep, who: Worker,
 
 
 @router.post("/lists", response_model=ListOut, status_code=201,
-             responses=problem_responses(401, 403, 422))
+             responses=problem_responses(401, 403, 409, 422))
 async def certify_list(body: StepIn, session: SessionDep, who: Supervisor,
                        idempotency_key: IdempotencyKey = None) -> ListOut:
     """Certify the year's list for the county (a supervisor). Takes an Idempotency-Key."""

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel import audit
 from kernel.auth import Principal
-from kernel.errors import NotFound, Unprocessable
+from kernel.errors import Conflict, NotFound, Unprocessable
 from kernel.outbox import Event, publish
 from kernel.settings import get_settings
 from services.collections.liens import document, domain
@@ -78,9 +78,16 @@ def _list_out(x: repo.LienList) -> ListOut:
 async def certify(s: AsyncSession, who: Principal, today: date,
                   tax_year: int | None) -> ListOut:
     """The certified list for the county: the year's noticed liens whose notice is at least
-    `notice_days` old, at what is still owed (those paid meanwhile are cancelled)."""
+    `notice_days` old, at what is still owed (those paid meanwhile are cancelled). Refused
+    while collections' copy lacks an entry billing announced on one of them: a payment not
+    yet delivered must not be listed as owed."""
     p = policy.policy().liens
     y = _year(today, tax_year)
+    late = await repo.behind(s, y)
+    if late:
+        raise Conflict("Collections has not yet received every entry billing posted on "
+                       f"{len(late)} of these accounts; certify once it has",
+                       accounts=late[:20])
     list_id = uuid.uuid4()
     n = await repo.certify(s, list_id, y, today, p.notice_days, who.sub)
     if n == 0:
