@@ -16,15 +16,24 @@ from kernel.outbox import publish_batch
 from kernel.outbox_after import publishing_after
 from kernel.rows import all_as, first_as, one_as
 
-#: Each open case's balance as of :d, as billing's ledger has it (the copy's receivable).
+#: A CTE `bal` (account_id, balance): the balance as of :d (the copy's receivable, as billing's
+#: ledger has it) of the accounts in the array :accts (`_accounts`, a statement before). The
+#: receivable is a view of a UNION ALL that PostgreSQL cannot join to by index, but an array
+#: restriction is pushed into each of its branches, so only those accounts' rows are read, by
+#: index; the statements then join `bal` to closed_cases by its unique account_id, an index
+#: lookup per account whatever the planner guesses of a young closed_cases.
 _BALANCES = """
-    bal AS (
-        SELECT c.id AS case_id, coalesce(sum(r.amount), 0.00) AS balance
-        FROM closed_cases c
-        LEFT JOIN receivable r ON r.account_id = c.account_id AND r.posted_on <= :d
-        WHERE c.status IN ('transfer_offered', 'letters', 'referred', 'paid')
-        GROUP BY c.id
+    bal AS MATERIALIZED (
+        SELECT account_id, sum(amount) AS balance FROM receivable
+        WHERE account_id = ANY(CAST(:accts AS uuid[])) AND posted_on <= :d
+        GROUP BY account_id
     )"""
+
+
+async def _accounts(s: AsyncSession, where: str, params: dict[str, object]) -> list[uuid.UUID]:
+    """The accounts of the cases `where` selects (the array `_BALANCES` reads)."""
+    return [uuid.UUID(str(x)) for x in (await s.execute(text(
+        f"SELECT c.account_id FROM closed_cases c WHERE {where}"), params)).scalars().all()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,36 +73,44 @@ async def open_cases(s: AsyncSession, today: date, grace_days: int,
     date become cases; the customer's active account (the latest opened), when there is one,
     is offered for a transfer first. A case that was paid and owes again is worked again
     where it stood."""
-    opened = await s.execute(text("""
-        INSERT INTO closed_cases (id, account_id, customer_id, closed_on, opened_on,
-                                  opening_balance, status, transfer_to)
-        SELECT gen_random_uuid(), a.id, a.customer_id, a.closed_on, :d, b.balance,
-               CASE WHEN t.id IS NULL THEN 'letters' ELSE 'transfer_offered' END, t.id
-        FROM accounts a
+    accts = [uuid.UUID(str(x)) for x in (await s.execute(text("""
+        SELECT a.id FROM accounts a
         JOIN LATERAL (SELECT max(due_date) AS due FROM bills
                       WHERE account_id = a.id AND status = 'open' AND total IS NOT NULL
                         AND bill_date <= :d
                         AND (a.closed_on IS NULL OR bill_date >= a.closed_on)) cb
              ON cb.due IS NOT NULL
-        JOIN LATERAL (SELECT coalesce(sum(amount), 0.00) AS balance FROM receivable r
-                      WHERE r.account_id = a.id AND r.posted_on <= :d) b ON true
-        LEFT JOIN LATERAL (SELECT o.id FROM accounts o
-                           WHERE o.customer_id = a.customer_id AND o.status = 'active'
-                             AND o.id <> a.id
-                           ORDER BY o.opened_on DESC NULLS LAST, o.id LIMIT 1) t ON true
-        WHERE a.status = 'closed' AND b.balance >= :minimum
-          AND cb.due + CAST(:grace AS integer) <= :d
-          AND NOT EXISTS (SELECT 1 FROM closed_cases c WHERE c.account_id = a.id)
-        ON CONFLICT (account_id) DO NOTHING"""),
-        {"d": today, "grace": grace_days, "minimum": minimum})
-    await s.execute(text(f"""
-        WITH {_BALANCES}
-        UPDATE closed_cases c
-        SET status = CASE WHEN c.referral_id IS NULL THEN 'letters' ELSE 'referred' END,
-            ended_on = NULL, recalled_on = NULL
-        FROM bal WHERE bal.case_id = c.id AND c.status = 'paid' AND bal.balance >= :minimum"""),
-        {"d": today, "minimum": minimum})
-    return int(opened.rowcount)  # type: ignore[attr-defined]
+        WHERE a.status = 'closed' AND cb.due + CAST(:grace AS integer) <= :d
+          AND NOT EXISTS (SELECT 1 FROM closed_cases c WHERE c.account_id = a.id)"""),
+        {"d": today, "grace": grace_days})).scalars().all()]
+    opened = 0
+    if accts:
+        opened = int(getattr(await s.execute(text(f"""
+            WITH {_BALANCES}
+            INSERT INTO closed_cases (id, account_id, customer_id, closed_on, opened_on,
+                                      opening_balance, status, transfer_to)
+            SELECT gen_random_uuid(), a.id, a.customer_id, a.closed_on, :d, bal.balance,
+                   CASE WHEN t.id IS NULL THEN 'letters' ELSE 'transfer_offered' END, t.id
+            FROM bal JOIN accounts a ON a.id = bal.account_id
+            LEFT JOIN LATERAL (SELECT o.id FROM accounts o
+                               WHERE o.customer_id = a.customer_id AND o.status = 'active'
+                                 AND o.id <> a.id
+                               ORDER BY o.opened_on DESC NULLS LAST, o.id LIMIT 1) t ON true
+            WHERE bal.balance >= :minimum
+            ON CONFLICT (account_id) DO NOTHING"""),
+            {"d": today, "minimum": minimum, "accts": accts}), "rowcount", 0))
+    paid = "c.status = 'paid'"
+    accts = await _accounts(s, paid, {})
+    if accts:
+        await s.execute(text(f"""
+            WITH {_BALANCES}
+            UPDATE closed_cases c
+            SET status = CASE WHEN c.referral_id IS NULL THEN 'letters' ELSE 'referred' END,
+                ended_on = NULL, recalled_on = NULL
+            FROM bal WHERE c.account_id = bal.account_id AND bal.balance >= :minimum
+              AND {paid}"""),
+            {"d": today, "minimum": minimum, "accts": accts})
+    return opened
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +124,19 @@ class Settled:
 async def settle_paid(s: AsyncSession, today: date) -> list[Settled]:
     """Open cases whose balance is paid end as `paid`; a referred one is recalled from the
     agency the same day."""
+    open_ = "c.status IN ('transfer_offered', 'letters', 'referred')"
+    accts = await _accounts(s, open_, {})
+    if not accts:
+        return []
     return all_as(Settled, await s.execute(text(f"""
-        WITH {_BALANCES}, old AS (SELECT id, status FROM closed_cases
-                                  WHERE status IN ('transfer_offered', 'letters', 'referred')
-                                  FOR UPDATE)
+        WITH {_BALANCES}
         UPDATE closed_cases c
         SET status = 'paid', ended_on = :d,
-            recalled_on = CASE WHEN old.status = 'referred' THEN :d ELSE c.recalled_on END
-        FROM bal, old
-        WHERE bal.case_id = c.id AND old.id = c.id AND bal.balance <= 0
-        RETURNING c.id, c.account_id, c.referral_id, old.status = 'referred' AS recalled"""),
-        {"d": today}))
+            recalled_on = CASE WHEN c.status = 'referred' THEN :d ELSE c.recalled_on END
+        FROM bal
+        WHERE c.account_id = bal.account_id AND bal.balance <= 0 AND {open_}
+        RETURNING c.id, c.account_id, c.referral_id, c.recalled_on = :d AS recalled"""),
+        {"d": today, "accts": accts}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,29 +146,43 @@ class Lettered:
     balance: Decimal
 
 
+_LETTER_1 = """c.letter_1_on IS NULL
+          AND (c.status = 'letters'
+               OR (c.status = 'transfer_offered'
+                   AND (c.offer_declined_at IS NOT NULL
+                        OR c.opened_on + CAST(:offer AS integer) <= :d)))"""
+
+
 async def take_letter_1(s: AsyncSession, today: date, offer_days: int) -> list[Lettered]:
     """Letter 1 for every case with no transfer to offer, or whose offer was declined or has
     waited `offer_days`."""
+    params: dict[str, object] = {"d": today, "offer": offer_days}
+    accts = await _accounts(s, _LETTER_1, params)
+    if not accts:
+        return []
     return all_as(Lettered, await s.execute(text(f"""
         WITH {_BALANCES}
         UPDATE closed_cases c SET status = 'letters', letter_1_on = :d
         FROM bal
-        WHERE bal.case_id = c.id AND c.letter_1_on IS NULL AND bal.balance > 0
-          AND (c.status = 'letters'
-               OR (c.status = 'transfer_offered'
-                   AND (c.offer_declined_at IS NOT NULL
-                        OR c.opened_on + CAST(:offer AS integer) <= :d)))
-        RETURNING c.id, c.account_id, bal.balance"""), {"d": today, "offer": offer_days}))
+        WHERE c.account_id = bal.account_id AND bal.balance > 0 AND {_LETTER_1}
+        RETURNING c.id, c.account_id, bal.balance"""), {**params, "accts": accts}))
+
+
+_LETTER_2 = """c.status = 'letters' AND c.letter_2_on IS NULL
+          AND c.letter_1_on + CAST(:after AS integer) <= :d"""
 
 
 async def take_letter_2(s: AsyncSession, today: date, after_days: int) -> list[Lettered]:
+    params: dict[str, object] = {"d": today, "after": after_days}
+    accts = await _accounts(s, _LETTER_2, params)
+    if not accts:
+        return []
     return all_as(Lettered, await s.execute(text(f"""
         WITH {_BALANCES}
         UPDATE closed_cases c SET letter_2_on = :d
         FROM bal
-        WHERE bal.case_id = c.id AND c.status = 'letters' AND c.letter_2_on IS NULL
-          AND c.letter_1_on + CAST(:after AS integer) <= :d AND bal.balance > 0
-        RETURNING c.id, c.account_id, bal.balance"""), {"d": today, "after": after_days}))
+        WHERE c.account_id = bal.account_id AND bal.balance > 0 AND {_LETTER_2}
+        RETURNING c.id, c.account_id, bal.balance"""), {**params, "accts": accts}))
 
 
 _CASE_ROWS = f"""
@@ -157,23 +190,30 @@ _CASE_ROWS = f"""
     SELECT c.*, a.number, cu.name, coalesce(bal.balance, 0.00) AS balance,
            t.number AS transfer_to_number
     FROM closed_cases c
-    LEFT JOIN bal ON bal.case_id = c.id
+    LEFT JOIN bal ON bal.account_id = c.account_id
     LEFT JOIN accounts a ON a.id = c.account_id
     LEFT JOIN customers cu ON cu.id = a.customer_id
     LEFT JOIN accounts t ON t.id = c.transfer_to
+    WHERE c.account_id = ANY(CAST(:accts AS uuid[]))
+    ORDER BY c.opened_on, a.number
 """
 
 
 async def worklist(s: AsyncSession, today: date, statuses: tuple[str, ...],
                    limit: int) -> list[CaseRow]:
-    return all_as(CaseRow, await s.execute(text(
-        _CASE_ROWS + " WHERE c.status = ANY(:st) ORDER BY c.opened_on, a.number LIMIT :n"),
-        {"d": today, "st": list(statuses), "n": limit}))
+    """A page of cases (oldest first), their balances read for that page only."""
+    accts = [uuid.UUID(str(x)) for x in (await s.execute(text(
+        "SELECT c.account_id FROM closed_cases c LEFT JOIN accounts a ON a.id = c.account_id "
+        "WHERE c.status = ANY(:st) ORDER BY c.opened_on, a.number LIMIT :n"),
+        {"st": list(statuses), "n": limit})).scalars().all()]
+    if not accts:
+        return []
+    return all_as(CaseRow, await s.execute(text(_CASE_ROWS), {"d": today, "accts": accts}))
 
 
 async def case_row(s: AsyncSession, account_id: uuid.UUID, today: date) -> CaseRow | None:
-    return first_as(CaseRow, await s.execute(text(_CASE_ROWS + " WHERE c.account_id = :a"),
-                                             {"d": today, "a": account_id}))
+    return first_as(CaseRow, await s.execute(text(_CASE_ROWS),
+                                             {"d": today, "accts": [account_id]}))
 
 
 async def lock_case(s: AsyncSession, account_id: uuid.UUID) -> Case | None:
@@ -286,6 +326,10 @@ class ReferredCase:
     referred_amount: Decimal
 
 
+_REFERRAL = """c.status = 'letters' AND c.letter_2_on IS NOT NULL
+          AND c.letter_2_on + CAST(:after AS integer) <= :d"""
+
+
 async def refer_due(s: AsyncSession, referral: Referral, after_days: int,
                     minimum: Decimal) -> list[ReferredCase]:
     """Every case whose letter 2 is `after_days` old and still owes at least `minimum` joins
@@ -295,16 +339,16 @@ async def refer_due(s: AsyncSession, referral: Referral, after_days: int,
         "VALUES (:id, :agency, :d, 0, 0, :who)"),
         {"id": referral.id, "agency": referral.agency, "d": referral.referred_on,
          "who": referral.created_by})
-    rows = all_as(ReferredCase, await s.execute(text(f"""
+    params: dict[str, object] = {"d": referral.referred_on, "after": after_days}
+    accts = await _accounts(s, _REFERRAL, params)
+    rows = [] if not accts else all_as(ReferredCase, await s.execute(text(f"""
         WITH {_BALANCES}
         UPDATE closed_cases c SET status = 'referred', referral_id = :rid, referred_on = :d,
                referred_amount = bal.balance
         FROM bal
-        WHERE bal.case_id = c.id AND c.status = 'letters' AND c.letter_2_on IS NOT NULL
-          AND c.letter_2_on + CAST(:after AS integer) <= :d AND bal.balance >= :minimum
+        WHERE c.account_id = bal.account_id AND bal.balance >= :minimum AND {_REFERRAL}
         RETURNING c.account_id, c.referred_amount"""),
-        {"d": referral.referred_on, "rid": referral.id, "after": after_days,
-         "minimum": minimum}))
+        {**params, "rid": referral.id, "minimum": minimum, "accts": accts}))
     await s.execute(text(
         "UPDATE agency_referrals SET accounts = :n, total = :t WHERE id = :id"),
         {"id": referral.id, "n": len(rows),

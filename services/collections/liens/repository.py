@@ -50,17 +50,32 @@ _CANDIDATES = """
     )"""
 
 # What is still owed of each lien on :d: its debits (due before its `as_of`) less every credit
-# up to :d, at most the lien's amount.
+# up to :d, at most the lien's amount. The liens' accounts come as the array :accts (`_accounts`,
+# a statement before): the receivable is a view of a UNION ALL that cannot be joined to by
+# index, but an array restriction reaches each of its branches, so only those accounts' rows
+# are read, and they are joined to the liens by hash.
 _OWED = """
-    owed AS (
-        SELECT l.id, greatest(0.00, least(l.amount, coalesce(sum(r.amount) FILTER (
-                   WHERE r.amount > 0 AND coalesce(r.due_date, r.posted_on) < l.as_of), 0)
+    rows AS MATERIALIZED (
+        SELECT account_id, amount, coalesce(due_date, posted_on) AS due FROM receivable
+        WHERE account_id = ANY(CAST(:accts AS uuid[])) AND posted_on <= :d
+    ), owed AS (
+        SELECT l.id, greatest(0.00, least(l.amount,
+                   coalesce(sum(r.amount) FILTER (WHERE r.amount > 0 AND r.due < l.as_of), 0)
                    - coalesce(-sum(r.amount) FILTER (WHERE r.amount < 0), 0))) AS owed
-        FROM liens l LEFT JOIN receivable r ON r.account_id = l.account_id
-                                           AND r.posted_on <= :d
-        WHERE l.status = ANY(:st)
+        FROM liens l LEFT JOIN rows r ON r.account_id = l.account_id
+        WHERE l.status = ANY(:st) AND l.account_id = ANY(CAST(:accts AS uuid[]))
         GROUP BY l.id
     )"""
+
+
+async def _accounts(s: AsyncSession, statuses: list[str], tax_year: int | None = None,
+                    account_id: uuid.UUID | None = None) -> list[uuid.UUID]:
+    """The accounts of the liens in these statuses (of a year, of an account)."""
+    return [uuid.UUID(str(x)) for x in (await s.execute(text(
+        "SELECT DISTINCT account_id FROM liens WHERE status = ANY(:st) "
+        "AND (CAST(:y AS integer) IS NULL OR tax_year = :y) "
+        "AND (CAST(:a AS uuid) IS NULL OR account_id = :a)"),
+        {"st": statuses, "y": tax_year, "a": account_id})).scalars().all()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +121,19 @@ async def notice(s: AsyncSession, today: date, tax_year: int, minimum: Decimal,
 async def behind(s: AsyncSession, tax_year: int) -> list[str]:
     """Numbers of the year's noticed accounts whose entries in the copy do not sum to the
     balance billing last announced (an entry not yet delivered)."""
+    accts = await _accounts(s, ["noticed"], tax_year)
+    if not accts:
+        return []
     return [str(r) for r in (await s.execute(text("""
+        WITH mine AS MATERIALIZED (
+            SELECT account_id, sum(amount) AS total FROM receivable
+            WHERE account_id = ANY(CAST(:accts AS uuid[])) GROUP BY account_id)
         SELECT a.number FROM liens l JOIN accounts a ON a.id = l.account_id
         JOIN balances b ON b.account_id = l.account_id
+        LEFT JOIN mine ON mine.account_id = l.account_id
         WHERE l.tax_year = :y AND l.status = 'noticed'
-          AND b.balance <> (SELECT coalesce(sum(amount), 0) FROM receivable r
-                            WHERE r.account_id = l.account_id)
-        ORDER BY a.number"""), {"y": tax_year})).scalars().all()]
+          AND b.balance <> coalesce(mine.total, 0)
+        ORDER BY a.number"""), {"y": tax_year, "accts": accts})).scalars().all()]
 
 
 async def certify(s: AsyncSession, list_id: uuid.UUID, tax_year: int, today: date,
@@ -123,17 +144,18 @@ async def certify(s: AsyncSession, list_id: uuid.UUID, tax_year: int, today: dat
         "INSERT INTO lien_lists (id, tax_year, certified_on, certified_by, parcels, total) "
         "VALUES (:id, :y, :d, :who, 0, 0)"),
         {"id": list_id, "y": tax_year, "d": today, "who": who})
+    accts = await _accounts(s, ["noticed"], tax_year)
+    params: dict[str, object] = {"d": today, "y": tax_year, "st": ["noticed"], "accts": accts}
     await s.execute(text(f"""
         WITH {_OWED}
         UPDATE liens l SET status = 'cancelled'
-        FROM owed WHERE owed.id = l.id AND l.tax_year = :y AND owed.owed = 0"""),
-        {"d": today, "y": tax_year, "st": ["noticed"]})
+        FROM owed WHERE owed.id = l.id AND l.tax_year = :y AND owed.owed = 0"""), params)
     listed = await s.execute(text(f"""
         WITH {_OWED}
         UPDATE liens l SET status = 'listed', list_id = :list, listed_amount = owed.owed
         FROM owed WHERE owed.id = l.id AND l.tax_year = :y AND owed.owed > 0
           AND l.noticed_on + CAST(:nd AS integer) <= :d"""),
-        {"d": today, "y": tax_year, "st": ["noticed"], "list": list_id, "nd": notice_days})
+        {**params, "list": list_id, "nd": notice_days})
     await s.execute(text(
         "UPDATE lien_lists SET parcels = t.n, total = t.total FROM (SELECT count(*) AS n, "
         "coalesce(sum(listed_amount), 0) AS total FROM liens WHERE list_id = :id) t "
@@ -218,17 +240,22 @@ class Released:
 async def release_paid(s: AsyncSession, today: date) -> list[Released]:
     """Listed or recorded liens now paid are released; noticed ones paid before the list are
     cancelled (nothing was filed). One statement each."""
-    await s.execute(text(f"""
-        WITH {_OWED}
-        UPDATE liens l SET status = 'cancelled'
-        FROM owed WHERE owed.id = l.id AND owed.owed = 0"""),
-        {"d": today, "st": ["noticed"]})
+    noticed = await _accounts(s, ["noticed"])
+    if noticed:
+        await s.execute(text(f"""
+            WITH {_OWED}
+            UPDATE liens l SET status = 'cancelled'
+            FROM owed WHERE owed.id = l.id AND owed.owed = 0"""),
+            {"d": today, "st": ["noticed"], "accts": noticed})
+    filed = await _accounts(s, ["listed", "recorded"])
+    if not filed:
+        return []
     return all_as(Released, await s.execute(text(f"""
         WITH {_OWED}
         UPDATE liens l SET status = 'released', released_on = :d
         FROM owed WHERE owed.id = l.id AND owed.owed = 0
         RETURNING l.id, l.account_id, l.apn, coalesce(l.listed_amount, l.amount) AS amount,
-                  l.tax_year"""), {"d": today, "st": ["listed", "recorded"]}))
+                  l.tax_year"""), {"d": today, "st": ["listed", "recorded"], "accts": filed}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +280,8 @@ class Lien:
 
 async def liens(s: AsyncSession, today: date, tax_year: int | None, status: str | None,
                 account_id: uuid.UUID | None, limit: int) -> list[Lien]:
+    every = ["noticed", "listed", "recorded", "released", "cancelled"]
+    accts = await _accounts(s, [status] if status else every, tax_year, account_id)
     return all_as(Lien, await s.execute(text(f"""
         WITH {_OWED}
         SELECT l.*, a.number, coalesce(owed.owed, 0.00) AS owed
@@ -262,8 +291,8 @@ async def liens(s: AsyncSession, today: date, tax_year: int | None, status: str 
           AND (CAST(:status AS text) IS NULL OR l.status = :status)
           AND (CAST(:a AS uuid) IS NULL OR l.account_id = :a)
         ORDER BY l.tax_year DESC, l.apn LIMIT :n"""),
-        {"d": today, "st": ["noticed", "listed", "recorded", "released", "cancelled"],
-         "y": tax_year, "status": status, "a": account_id, "n": limit}))
+        {"d": today, "st": every, "accts": accts, "y": tax_year, "status": status,
+         "a": account_id, "n": limit}))
 
 
 async def lists(s: AsyncSession, limit: int) -> list[LienList]:
