@@ -171,6 +171,16 @@ class Settings(BaseSettings):
     #: Checked against SB 998's floors when loaded: collections refuses to start on a breach.
     collections_policy: Path | None = None
 
+    # ---- collections notices (services/collections/notices): the letterhead ----
+    #: The return address printed in the envelope's upper window (lines; JSON list in the
+    #: environment). The name is `utility_name`, the phone `district_phone`.
+    notices_return_address: list[str] = ["100 Reservoir Road", "Riverbend, CA 95000"]
+    #: Office hours printed with the phone number, in English and in Spanish.
+    notices_hours_en: str = "Monday to Friday, 8 a.m. to 5 p.m."
+    notices_hours_es: str = "lunes a viernes, de 8 a.m. a 5 p.m."
+    #: Where the district's policy on discontinuation of residential service is published.
+    notices_website: str = "www.example.org/water"
+
     # ---- payments: returned payments and cash-only (pay-returns) ----
     #: The returned-payment fee assessed with a returned check or ACH return (0 disables it).
     payments_returned_fee: Decimal = Field(default=Decimal("25.00"), ge=0, max_digits=14,

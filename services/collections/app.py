@@ -14,6 +14,7 @@ from services.collections.closed.router import router as closed_router
 from services.collections.copy.handlers import handlers as copy_handlers
 from services.collections.copy.router import router as copy_router
 from services.collections.liens.router import router as liens_router
+from services.collections.notices.router import router as notices_router
 from services.collections.policy import service as policy
 from services.collections.policy.router import router as policy_router
 
@@ -27,5 +28,5 @@ def handlers() -> Handlers:
 def create_app() -> FastAPI:
     policy.policy()  # a policy that breaks an SB 998 floor refuses to start, naming the rule
     return create_service_app(NAME, routers=[copy_router, aging_router, policy_router,
-                                       closed_router, liens_router],
+                                       notices_router, closed_router, liens_router],
                               handlers=handlers())

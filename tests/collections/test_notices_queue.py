@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.collections.notices import service
-from services.collections.notices.domain import NoticeRequest, notice_id
+from services.collections.notices.domain import NoticeRequest, derived_reference, notice_id
 from tests.collections.notices_helpers import PREMISE, account, notices_of, queue, shutoff
 
 TODAY = date(2026, 5, 1)
@@ -38,6 +38,7 @@ async def test_a_shutoff_notice_to_an_account_mailed_elsewhere_also_goes_to_the_
             occupant.action_on) == ("occupant", "12 Oak St", Decimal("182.40"),
                                     date(2026, 5, 20))
     assert occupant.parent_id == customer.id
+    assert occupant.reference == derived_reference(customer.reference, uuid.UUID(a.premise_id))
     assert await queue(bound, [shutoff(a)], TODAY) == 0  # the copy too, once
 
 
@@ -125,3 +126,40 @@ async def test_given_on_is_the_latest_release_of_those_kinds(feed, bound):
         assert await service.given_on(s, a_id, ["reminder"]) is None
         assert await service.given_on(s, a_id, ["shutoff_notice"],
                                       since=TODAY + timedelta(days=3)) is None
+
+
+async def test_a_days_notices_are_queued_in_one_statement_however_many(feed, bound):
+    from sqlalchemy import event
+
+    accounts = [await account(feed) for _ in range(4)]
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sync = bound["collections"].sync_connection
+    event.listen(sync, "before_cursor_execute", count)
+    try:
+        assert await queue(bound, [shutoff(x) for x in accounts], TODAY) == 8
+    finally:
+        event.remove(sync, "before_cursor_execute", count)
+    assert len([s for s in seen if "INSERT INTO notices" in s]) == 1
+    assert len(seen) == 1
+
+
+def test_unknown_kinds_and_addressees_are_refused_before_anything_is_written():
+    import pytest
+
+    from services.collections.notices.domain import BadRequest, checked
+
+    ok = NoticeRequest(account_id=uuid.uuid4(), kind="reminder", reference="r", amount=None,
+                       action_on=None)
+    assert checked(ok) is ok
+    for bad in (dict(kind="shutoff"), dict(addressee="landlord"), dict(reference="")):
+        with pytest.raises(BadRequest):
+            checked(NoticeRequest(**{**ok.__dict__, **bad}))
+
+
+async def test_a_landlords_commercial_premise_gets_no_tenant_notice(feed, bound):
+    a = await account(feed, premise_kind="commercial", landlord=True, mailing=PREMISE)
+    assert await queue(bound, [shutoff(a)], TODAY) == 1

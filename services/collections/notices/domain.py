@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 #: Every kind of letter notices words (in English and Spanish).
@@ -76,26 +76,3 @@ def derived_reference(reference: str, premise_id: uuid.UUID) -> str:
     """An Occupant or tenant copy's reference: its customer notice's and the premise (an
     account served at two premises gets a copy at each)."""
     return f"{reference}@{premise_id}"
-
-
-def written_in(preferred: str | None) -> str:
-    """The language the letter is written in: the preferred one when notices words it."""
-    return preferred if preferred in LANGUAGES else "en"
-
-
-def tenant_notice_days(premise_kind: str | None, dwelling_units: int | None,
-                       multi_unit_days: int, detached_days: int) -> int | None:
-    """SB 998 §116918: tenants of a landlord customer get notice 10 days before on a multi-unit
-    premise, 7 on a detached single-family house; None where no tenant notice applies."""
-    if premise_kind == "multi_family" or (dwelling_units or 1) > 1:
-        return multi_unit_days
-    if premise_kind == "single_family":
-        return detached_days
-    return None
-
-
-def tenant_action_on(action_on: date | None, today: date, days: int) -> date:
-    """The disconnect date a tenant notice names: the customer's, but never fewer than `days`
-    after the notice is queued (the field work waits for it)."""
-    floor = today + timedelta(days=days)
-    return floor if action_on is None or action_on < floor else action_on
