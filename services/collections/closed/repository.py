@@ -4,6 +4,7 @@ own tables. The daily step is set-based: one statement per step whatever the num
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,24 +17,31 @@ from kernel.outbox import publish_batch
 from kernel.outbox_after import publishing_after
 from kernel.rows import all_as, first_as, one_as
 
-#: A CTE `bal` (account_id, balance): the balance as of :d (the copy's receivable, as billing's
-#: ledger has it) of the accounts in the array :accts (`_accounts`, a statement before). The
-#: receivable is a view of a UNION ALL that PostgreSQL cannot join to by index, but an array
-#: restriction is pushed into each of its branches, so only those accounts' rows are read, by
-#: index; the statements then join `bal` to closed_cases by its unique account_id, an index
-#: lookup per account whatever the planner guesses of a young closed_cases.
-_BALANCES = """
-    bal AS MATERIALIZED (
-        SELECT account_id, sum(amount) AS balance FROM receivable
-        WHERE account_id = ANY(CAST(:accts AS uuid[])) AND posted_on <= :d
-        GROUP BY account_id
-    )"""
+# How the steps read balances. The receivable is a view of a UNION ALL that PostgreSQL cannot
+# join to by index: joined to a young closed_cases (which the planner takes for one row) it is
+# scanned once per case, quadratic over a district. So each step takes three set-based
+# statements instead: the accounts of the cases it looks at (`_accounts`), their balances in
+# one aggregate restricted by that array (a restriction reaches every branch of the view, read
+# by index: `balances_of`), and the change restricted by the array of accounts the rule picks.
 
 
 async def _accounts(s: AsyncSession, where: str, params: dict[str, object]) -> list[uuid.UUID]:
-    """The accounts of the cases `where` selects (the array `_BALANCES` reads)."""
+    """The accounts of the cases `where` (on `c`, closed_cases) selects."""
     return [uuid.UUID(str(x)) for x in (await s.execute(text(
         f"SELECT c.account_id FROM closed_cases c WHERE {where}"), params)).scalars().all()]
+
+
+async def balances_of(s: AsyncSession, accounts: list[uuid.UUID],
+                      today: date) -> dict[uuid.UUID, Decimal]:
+    """Each account's balance as of `today` (the copy's receivable, as billing's ledger has
+    it), in one statement; an account with no entry owes nothing."""
+    if not accounts:
+        return {}
+    got = {uuid.UUID(str(r[0])): Decimal(r[1]) for r in (await s.execute(text(
+        "SELECT account_id, sum(amount) FROM receivable "
+        "WHERE account_id = ANY(CAST(:accts AS uuid[])) AND posted_on <= :d "
+        "GROUP BY account_id"), {"accts": accounts, "d": today})).all()}
+    return {a: got.get(a, Decimal("0.00")) for a in accounts}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,33 +91,34 @@ async def open_cases(s: AsyncSession, today: date, grace_days: int,
         WHERE a.status = 'closed' AND cb.due + CAST(:grace AS integer) <= :d
           AND NOT EXISTS (SELECT 1 FROM closed_cases c WHERE c.account_id = a.id)"""),
         {"d": today, "grace": grace_days})).scalars().all()]
+    bal = await balances_of(s, accts, today)
+    owing = [a for a in accts if bal[a] >= minimum]
     opened = 0
-    if accts:
-        opened = int(getattr(await s.execute(text(f"""
-            WITH {_BALANCES}
+    if owing:
+        opened = int(getattr(await s.execute(text("""
             INSERT INTO closed_cases (id, account_id, customer_id, closed_on, opened_on,
                                       opening_balance, status, transfer_to)
-            SELECT gen_random_uuid(), a.id, a.customer_id, a.closed_on, :d, bal.balance,
+            SELECT gen_random_uuid(), a.id, a.customer_id, a.closed_on, :d, v.balance,
                    CASE WHEN t.id IS NULL THEN 'letters' ELSE 'transfer_offered' END, t.id
-            FROM bal JOIN accounts a ON a.id = bal.account_id
+            FROM unnest(CAST(:accts AS uuid[]), CAST(:bals AS numeric[])) AS v(id, balance)
+            JOIN accounts a ON a.id = v.id
             LEFT JOIN LATERAL (SELECT o.id FROM accounts o
                                WHERE o.customer_id = a.customer_id AND o.status = 'active'
                                  AND o.id <> a.id
                                ORDER BY o.opened_on DESC NULLS LAST, o.id LIMIT 1) t ON true
-            WHERE bal.balance >= :minimum
             ON CONFLICT (account_id) DO NOTHING"""),
-            {"d": today, "minimum": minimum, "accts": accts}), "rowcount", 0))
+            {"d": today, "accts": owing, "bals": [bal[a] for a in owing]}), "rowcount", 0))
     paid = "c.status = 'paid'"
-    accts = await _accounts(s, paid, {})
-    if accts:
+    again = await _accounts(s, paid, {})
+    bal = await balances_of(s, again, today)
+    owe_again = [a for a in again if bal[a] >= minimum]
+    if owe_again:
         await s.execute(text(f"""
-            WITH {_BALANCES}
             UPDATE closed_cases c
             SET status = CASE WHEN c.referral_id IS NULL THEN 'letters' ELSE 'referred' END,
                 ended_on = NULL, recalled_on = NULL
-            FROM bal WHERE c.account_id = bal.account_id AND bal.balance >= :minimum
-              AND {paid}"""),
-            {"d": today, "minimum": minimum, "accts": accts})
+            WHERE c.account_id = ANY(CAST(:accts AS uuid[])) AND {paid}"""),
+            {"accts": owe_again})
     return opened
 
 
@@ -126,17 +135,17 @@ async def settle_paid(s: AsyncSession, today: date) -> list[Settled]:
     agency the same day."""
     open_ = "c.status IN ('transfer_offered', 'letters', 'referred')"
     accts = await _accounts(s, open_, {})
-    if not accts:
+    bal = await balances_of(s, accts, today)
+    paid = [a for a in accts if bal[a] <= 0]
+    if not paid:
         return []
     return all_as(Settled, await s.execute(text(f"""
-        WITH {_BALANCES}
         UPDATE closed_cases c
         SET status = 'paid', ended_on = :d,
             recalled_on = CASE WHEN c.status = 'referred' THEN :d ELSE c.recalled_on END
-        FROM bal
-        WHERE c.account_id = bal.account_id AND bal.balance <= 0 AND {open_}
+        WHERE c.account_id = ANY(CAST(:accts AS uuid[])) AND {open_}
         RETURNING c.id, c.account_id, c.referral_id, c.recalled_on = :d AS recalled"""),
-        {"d": today, "accts": accts}))
+        {"d": today, "accts": paid}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,19 +162,26 @@ _LETTER_1 = """c.letter_1_on IS NULL
                         OR c.opened_on + CAST(:offer AS integer) <= :d)))"""
 
 
+async def _take_letter(s: AsyncSession, today: date, where: str, params: dict[str, object],
+                       change: str) -> list[Lettered]:
+    accts = await _accounts(s, where, params)
+    bal = await balances_of(s, accts, today)
+    owing = [a for a in accts if bal[a] > 0]
+    if not owing:
+        return []
+    rows = (await s.execute(text(f"""
+        UPDATE closed_cases c SET {change}
+        WHERE c.account_id = ANY(CAST(:accts AS uuid[])) AND {where}
+        RETURNING c.id, c.account_id"""), {**params, "accts": owing})).all()
+    return [Lettered(uuid.UUID(str(r[0])), uuid.UUID(str(r[1])), bal[uuid.UUID(str(r[1]))])
+            for r in rows]
+
+
 async def take_letter_1(s: AsyncSession, today: date, offer_days: int) -> list[Lettered]:
     """Letter 1 for every case with no transfer to offer, or whose offer was declined or has
-    waited `offer_days`."""
-    params: dict[str, object] = {"d": today, "offer": offer_days}
-    accts = await _accounts(s, _LETTER_1, params)
-    if not accts:
-        return []
-    return all_as(Lettered, await s.execute(text(f"""
-        WITH {_BALANCES}
-        UPDATE closed_cases c SET status = 'letters', letter_1_on = :d
-        FROM bal
-        WHERE c.account_id = bal.account_id AND bal.balance > 0 AND {_LETTER_1}
-        RETURNING c.id, c.account_id, bal.balance"""), {**params, "accts": accts}))
+    waited `offer_days`, still owing."""
+    return await _take_letter(s, today, _LETTER_1, {"d": today, "offer": offer_days},
+                              "status = 'letters', letter_1_on = :d")
 
 
 _LETTER_2 = """c.status = 'letters' AND c.letter_2_on IS NULL
@@ -173,30 +189,27 @@ _LETTER_2 = """c.status = 'letters' AND c.letter_2_on IS NULL
 
 
 async def take_letter_2(s: AsyncSession, today: date, after_days: int) -> list[Lettered]:
-    params: dict[str, object] = {"d": today, "after": after_days}
-    accts = await _accounts(s, _LETTER_2, params)
-    if not accts:
-        return []
-    return all_as(Lettered, await s.execute(text(f"""
-        WITH {_BALANCES}
-        UPDATE closed_cases c SET letter_2_on = :d
-        FROM bal
-        WHERE c.account_id = bal.account_id AND bal.balance > 0 AND {_LETTER_2}
-        RETURNING c.id, c.account_id, bal.balance"""), {**params, "accts": accts}))
+    return await _take_letter(s, today, _LETTER_2, {"d": today, "after": after_days},
+                              "letter_2_on = :d")
 
 
-_CASE_ROWS = f"""
-    WITH {_BALANCES}
-    SELECT c.*, a.number, cu.name, coalesce(bal.balance, 0.00) AS balance,
-           t.number AS transfer_to_number
+_CASE_ROWS = """
+    SELECT c.*, a.number, cu.name, 0.00 AS balance, t.number AS transfer_to_number
     FROM closed_cases c
-    LEFT JOIN bal ON bal.account_id = c.account_id
     LEFT JOIN accounts a ON a.id = c.account_id
     LEFT JOIN customers cu ON cu.id = a.customer_id
     LEFT JOIN accounts t ON t.id = c.transfer_to
     WHERE c.account_id = ANY(CAST(:accts AS uuid[]))
     ORDER BY c.opened_on, a.number
 """
+
+
+async def _case_rows(s: AsyncSession, accts: list[uuid.UUID], today: date) -> list[CaseRow]:
+    if not accts:
+        return []
+    bal = await balances_of(s, accts, today)
+    return [dataclasses.replace(r, balance=bal[r.account_id]) for r in all_as(
+        CaseRow, await s.execute(text(_CASE_ROWS), {"accts": accts}))]
 
 
 async def worklist(s: AsyncSession, today: date, statuses: tuple[str, ...],
@@ -206,14 +219,12 @@ async def worklist(s: AsyncSession, today: date, statuses: tuple[str, ...],
         "SELECT c.account_id FROM closed_cases c LEFT JOIN accounts a ON a.id = c.account_id "
         "WHERE c.status = ANY(:st) ORDER BY c.opened_on, a.number LIMIT :n"),
         {"st": list(statuses), "n": limit})).scalars().all()]
-    if not accts:
-        return []
-    return all_as(CaseRow, await s.execute(text(_CASE_ROWS), {"d": today, "accts": accts}))
+    return await _case_rows(s, accts, today)
 
 
 async def case_row(s: AsyncSession, account_id: uuid.UUID, today: date) -> CaseRow | None:
-    return first_as(CaseRow, await s.execute(text(_CASE_ROWS),
-                                             {"d": today, "accts": [account_id]}))
+    rows = await _case_rows(s, [account_id], today)
+    return rows[0] if rows else None
 
 
 async def lock_case(s: AsyncSession, account_id: uuid.UUID) -> Case | None:
@@ -341,14 +352,15 @@ async def refer_due(s: AsyncSession, referral: Referral, after_days: int,
          "who": referral.created_by})
     params: dict[str, object] = {"d": referral.referred_on, "after": after_days}
     accts = await _accounts(s, _REFERRAL, params)
-    rows = [] if not accts else all_as(ReferredCase, await s.execute(text(f"""
-        WITH {_BALANCES}
+    bal = await balances_of(s, accts, referral.referred_on)
+    due = [a for a in accts if bal[a] >= minimum]
+    rows = [] if not due else all_as(ReferredCase, await s.execute(text(f"""
         UPDATE closed_cases c SET status = 'referred', referral_id = :rid, referred_on = :d,
-               referred_amount = bal.balance
-        FROM bal
-        WHERE c.account_id = bal.account_id AND bal.balance >= :minimum AND {_REFERRAL}
+               referred_amount = v.amount
+        FROM unnest(CAST(:accts AS uuid[]), CAST(:amounts AS numeric[])) AS v(id, amount)
+        WHERE c.account_id = v.id AND {_REFERRAL}
         RETURNING c.account_id, c.referred_amount"""),
-        {**params, "rid": referral.id, "minimum": minimum, "accts": accts}))
+        {**params, "rid": referral.id, "accts": due, "amounts": [bal[a] for a in due]}))
     await s.execute(text(
         "UPDATE agency_referrals SET accounts = :n, total = :t WHERE id = :id"),
         {"id": referral.id, "n": len(rows),
