@@ -72,3 +72,20 @@ def test_the_certification_names_the_parcels_the_total_the_notice_and_the_roll()
     text = liens.list_csv([liens.Listed("001", "1", "Ana", "1 Elm", D("0.10")),
                            liens.Listed("002", "2", "Ben", "", D("0.20"))], 2026)
     assert text.splitlines()[-1] == "TOTAL,2 parcels,,,0.30,2026"
+
+
+def test_a_lien_takes_the_past_due_part_only_when_some_of_it_is_old_enough():
+    # 150.00 due before the day, 100.00 of it 90 days old, 40.00 paid: 110.00 goes on the roll
+    assert liens.delinquent(D("150.00"), D("100.00"), D("40.00"), D("100.00")) == D("110.00")
+    # what is 90 days old is paid (credits pay the oldest first): not yet
+    assert liens.delinquent(D("150.00"), D("100.00"), D("100.00"), D("10.00")) is None
+    assert liens.delinquent(D("150.00"), D("100.00"), D("50.01"), D("100.00")) is None
+
+
+def test_a_liens_amount_never_grows_with_later_bills_and_falls_with_payments():
+    debits = [(date(2026, 1, 15), D("123.45")), (date(2026, 6, 10), D("40.00"))]
+    as_of = date(2026, 6, 1)
+    assert liens.owed(D("123.45"), as_of, debits, D("0.00")) == D("123.45")
+    assert liens.owed(D("123.45"), as_of, debits, D("23.45")) == D("100.00")
+    assert liens.owed(D("100.00"), as_of, debits, D("0.00")) == D("100.00")  # the listed part
+    assert liens.owed(D("123.45"), as_of, debits, D("200.00")) == D("0.00")

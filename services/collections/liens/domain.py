@@ -76,3 +76,21 @@ def certification(utility: str, county: str, title: str, tax_year: int, parcels:
             f"least {notice_days} days before this list was certified; and that these amounts "
             f"are to be placed on the {tax_year}-{(tax_year + 1) % 100:02d} secured property "
             f"tax roll of the {county} as liens on the parcels listed.")
+
+
+def delinquent(due: Decimal, old: Decimal, credit: Decimal,
+               minimum: Decimal) -> Decimal | None:
+    """What an owner's account puts on the roll, or None: the debits due before the day less
+    every credit (credits pay the oldest first, so this is the past-due part, aging's rule),
+    when some of the debits `minimum_days_past_due` old are still unpaid and the past-due part
+    is at least `minimum`."""
+    amount = due - credit
+    return amount if old - credit > 0 and amount >= minimum else None
+
+
+def owed(amount: Decimal, as_of: date, debits: Iterable[tuple[date, Decimal]],
+         credit: Decimal) -> Decimal:
+    """What is still owed of a lien: its debits (due before its `as_of`) less every credit so
+    far, at most its amount (later bills never enlarge it), never below nothing."""
+    covered = sum((d for due, d in debits if due < as_of), Decimal("0.00"))
+    return max(Decimal("0.00"), min(amount, covered - credit))

@@ -37,18 +37,32 @@ def _year(today: date, tax_year: int | None) -> int:
     return tax_year if tax_year is not None else domain.default_tax_year(today)
 
 
+async def _candidates(s: AsyncSession, today: date,
+                      y: int) -> list[tuple[repo.Owner, Decimal]]:
+    p = policy.policy().liens
+    owners = await repo.owners(s, y)
+    sums = await repo.past_due_sums(s, [o.account_id for o in owners], today,
+                                    p.minimum_days_past_due)
+    out = []
+    for o in owners:
+        x = sums.get(o.account_id)
+        amount = x and domain.delinquent(x.due, x.old, x.credit, p.minimum_amount)
+        if amount:
+            out.append((o, amount))
+    return sorted(out, key=lambda c: (c[0].apn, c[0].number))
+
+
 async def candidates(s: AsyncSession, today: date, tax_year: int | None) -> Candidates:
     """Owners' accounts with at least `minimum_amount` past due, some of it
     `minimum_days_past_due`, not yet noticed for the year: one row per parcel (APN)."""
-    p = policy.policy().liens
     y = _year(today, tax_year)
-    rows = await repo.candidates(s, today, y, p.minimum_amount, p.minimum_days_past_due)
+    rows = await _candidates(s, today, y)
     return Candidates(as_of=today, tax_year=y, parcels=len(rows),
-                      total=sum((r.amount for r in rows), Decimal("0.00")),
-                      candidates=[CandidateOut(account_id=r.account_id, account_number=r.number,
-                                               owner_name=r.owner_name, apn=r.apn,
-                                               premise_id=r.premise_id, amount=r.amount)
-                                  for r in rows])
+                      total=sum((a for _, a in rows), Decimal("0.00")),
+                      candidates=[CandidateOut(account_id=o.account_id, account_number=o.number,
+                                               owner_name=o.owner_name, apn=o.apn,
+                                               premise_id=o.premise_id, amount=a)
+                                  for o, a in rows])
 
 
 async def send_notices(s: AsyncSession, who: Principal, today: date,
@@ -57,7 +71,8 @@ async def send_notices(s: AsyncSession, who: Principal, today: date,
     day the list goes to the county (`notice_days` later)."""
     p = policy.policy().liens
     y = _year(today, tax_year)
-    rows = await repo.notice(s, today, y, p.minimum_amount, p.minimum_days_past_due)
+    cands = await _candidates(s, today, y)
+    rows = await repo.insert_liens(s, y, today, [o for o, _ in cands], [a for _, a in cands])
     list_on = today + timedelta(days=p.notice_days)
     await notices.queue(s, [NoticeRequest(account_id=r.account_id, kind="lien_notice",
                                           reference=f"lien:{r.id}", amount=r.amount,
@@ -68,6 +83,15 @@ async def send_notices(s: AsyncSession, who: Principal, today: date,
     await audit.record(s, who, "lien_notices", "liens", str(y),
                        after={"noticed": len(rows), "total": total})
     return NoticesOut(tax_year=y, noticed=len(rows), total=total, list_on_or_after=list_on)
+
+
+async def _owed(s: AsyncSession, liens: list[repo.LienKey],
+                today: date) -> dict[uuid.UUID, Decimal]:
+    """What is still owed of each lien today (`domain.owed`), reading the receivable once."""
+    rec = await repo.receivable(s, sorted({x.account_id for x in liens}), today)
+    return {x.id: domain.owed(x.listed_amount or x.amount, x.as_of,
+                              rec[x.account_id].debits, rec[x.account_id].credit)
+            for x in liens}
 
 
 def _list_out(x: repo.LienList) -> ListOut:
@@ -83,18 +107,26 @@ async def certify(s: AsyncSession, who: Principal, today: date,
     yet delivered must not be listed as owed."""
     p = policy.policy().liens
     y = _year(today, tax_year)
-    late = await repo.behind(s, y)
+    noticed = await repo.lien_keys(s, ["noticed"], y)
+    accts = sorted({x.account_id for x in noticed})
+    mine, billing = await repo.totals(s, accts), await repo.announced(s, accts)
+    late = sorted(billing[a].number for a in accts
+                  if billing[a].announced is not None and billing[a].announced != mine[a])
     if late:
         raise Conflict("Collections has not yet received every entry billing posted on "
                        f"{len(late)} of these accounts; certify once it has",
                        accounts=late[:20])
-    list_id = uuid.uuid4()
-    n = await repo.certify(s, list_id, y, today, p.notice_days, who.sub)
-    if n == 0:
-        await repo.delete_list(s, list_id)
+    owed = await _owed(s, noticed, today)
+    await repo.cancel(s, [x.id for x in noticed if owed[x.id] == 0])
+    due = [x for x in noticed if owed[x.id] > 0
+           and x.noticed_on + timedelta(days=p.notice_days) <= today]
+    if not due:
         raise Unprocessable(f"No lien is due to be listed for {y} (each needs a notice at "
                             f"least {p.notice_days} days old and an amount still owed)",
                             field="today")
+    list_id = uuid.uuid4()
+    await repo.new_list(s, list_id, y, today, who.sub)
+    await repo.put_on_list(s, list_id, [x.id for x in due], [owed[x.id] for x in due])
     x = await repo.lien_list(s, list_id)
     assert x is not None
     await audit.record(s, who, "certify", "lien_list", str(list_id),
@@ -148,7 +180,11 @@ async def record(s: AsyncSession, who: Principal, list_id: uuid.UUID, on: date,
 async def release_daily(s: AsyncSession, today: date, who: str = SYSTEM) -> list[repo.Released]:
     """Liens paid by today are released, each with a `lien_release` letter and
     `collections.LienReleased`, set-based (the daily job calls it)."""
-    done = await repo.release_paid(s, today)
+    open_ = await repo.lien_keys(s, ["noticed", "listed", "recorded"])
+    owed = await _owed(s, open_, today)
+    paid = {x.id for x in open_ if owed[x.id] == 0}
+    await repo.cancel(s, [x.id for x in open_ if x.id in paid])  # only noticed ones change
+    done = await repo.release(s, [x.id for x in open_ if x.id in paid], today)
     await publish(s, [Event("collections.LienReleased", f"account:{r.account_id}", {
         "lien_id": str(r.id), "account_id": str(r.account_id), "apn": r.apn,
         "amount": f"{r.amount:.2f}", "tax_year": r.tax_year, "released_on": today.isoformat()})
@@ -175,13 +211,18 @@ async def releases(s: AsyncSession, who: Principal, today: date) -> ReleasesOut:
 
 async def liens(s: AsyncSession, today: date, tax_year: int | None, status: str | None,
                 account_id: uuid.UUID | None, limit: int) -> list[LienOut]:
+    rows = await repo.liens(s, tax_year, status, account_id, limit)
+    owed = await _owed(s, [repo.LienKey(r.id, r.account_id, r.apn, r.tax_year, r.amount,
+                                        r.listed_amount, r.as_of, r.noticed_on) for r in rows],
+                       today)
     return [LienOut(lien_id=r.id, tax_year=r.tax_year, apn=r.apn, account_id=r.account_id,
                     account_number=r.number, owner_name=r.owner_name, amount=r.amount,
                     as_of=r.as_of, status=r.status, noticed_on=r.noticed_on, list_id=r.list_id,
                     listed_amount=r.listed_amount, recorded_on=r.recorded_on,
                     document_number=r.document_number, released_on=r.released_on,
-                    owed=r.owed)
-            for r in await repo.liens(s, today, tax_year, status, account_id, limit)]
+                    owed=owed[r.id] if r.status in ("noticed", "listed", "recorded")
+                    else Decimal("0.00"))
+            for r in rows]
 
 
 async def lists(s: AsyncSession, limit: int) -> list[ListOut]:
