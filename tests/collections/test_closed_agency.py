@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal as D
 
 from sqlalchemy import text
 
@@ -187,3 +188,23 @@ async def test_a_write_off_is_not_approved_once_a_payment_changed_the_balance(
     refused = await client.post(f"/api/collections/write-offs/{r.json()['write_off_id']}"
                                 "/approve", json={"today": "2026-05-08"}, headers=sup)
     assert refused.status_code == 409 and refused.json()["balance"] == "50.00"
+
+
+async def test_when_the_policy_adds_the_agencys_fee_billing_debits_it_with_the_payment(
+        client, feed, bound, pump, auth, sup, csr, monkeypatch):
+    from services.collections.policy import service as policy_service
+
+    shipped = policy_service.policy()
+    adds = shipped.model_copy(update={"agency": shipped.agency.model_copy(
+        update={"fee_added_to_debt": True, "commission_percent": D("30")})})
+    monkeypatch.setattr(policy_service, "policy", lambda: adds)
+    a, _ = await _referred(client, feed, sup, csr)
+    r = await client.post("/api/collections/agency/payments", headers=csr, json={
+        "account_number": a.number, "amount": "50.00", "received_on": "2026-07-01",
+        "agency_reference": "VRS-3001"})
+    assert r.status_code == 201 and r.json()["fee"] == "15.00", r.text
+    await pump("collections", "billing")
+    led = (await client.get(f"/api/billing/ledger/accounts/{a.id}",
+                            headers=auth("billing_tech", "tina"))).json()
+    assert sorted((e["kind"], e["amount"]) for e in led["entries"]) == [
+        ("agency_payment", "-50.00"), ("collection_fee", "15.00")]
