@@ -150,3 +150,25 @@ async def test_a_transfer_waits_while_collections_copy_is_behind_billing(
     r = await client.post(f"/api/collections/closed/{a.id}/transfer",
                           json={"today": "2026-04-06"}, headers=csr)
     assert r.status_code == 409 and r.json()["announced"] == "30.00", r.text
+
+
+async def test_a_balance_moves_only_to_the_same_customers_active_account(
+        client, feed, bound, auth, sup, csr):
+    a = await closed_account(feed, owes="80.00")
+    stranger = await closed_account(feed, owes="10.00")
+    other = await active_account_of(feed, stranger)  # active, but another customer's
+    await run(client, sup, "2026-04-05")
+    assert (await case(client, csr, a.id, "2026-04-05"))["transfer_to_account_id"] is None
+    r = await client.post(f"/api/collections/closed/{a.id}/transfer", headers=csr,
+                          json={"today": "2026-04-06"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "to_account_id"
+    r = await client.post(f"/api/collections/closed/{a.id}/transfer", headers=csr,
+                          json={"today": "2026-04-06", "to_account_id": other.id})
+    assert r.status_code == 422, r.text
+    r = await client.post(f"/api/collections/closed/{a.id}/transfer", headers=csr,
+                          json={"today": "2026-04-06", "to_account_id": stranger.id})
+    assert r.status_code == 422, r.text
+    by_csr1 = await client.post(f"/api/collections/closed/{a.id}/transfer",
+                                headers=auth("csr1", "cleo"), json={})
+    assert by_csr1.status_code == 403  # a CSR I views; CSR II and up move balances
+    assert await events(bound, "collections.BalanceTransferred") == []
