@@ -208,3 +208,22 @@ async def test_when_the_policy_adds_the_agencys_fee_billing_debits_it_with_the_p
                             headers=auth("billing_tech", "tina"))).json()
     assert sorted((e["kind"], e["amount"]) for e in led["entries"]) == [
         ("agency_payment", "-50.00"), ("collection_fee", "15.00")]
+
+
+async def test_a_referred_account_written_off_is_recalled_from_the_agency(
+        client, feed, bound, sup, csr):
+    a, ref = await _referred(client, feed, sup, csr, owes="300.00")
+    r = await client.post(f"/api/collections/closed/{a.id}/write-off", headers=csr,
+                          json={"reason": "Agency returned it as uncollectable",
+                                "today": "2026-09-01"})
+    assert r.status_code == 201, r.text
+    ok = await client.post(f"/api/collections/write-offs/{r.json()['write_off_id']}/approve",
+                           json={"today": "2026-09-02"}, headers=sup)
+    assert ok.status_code == 200, ok.text
+    assert [(e["amount"], e["approved_by"]) for e in
+            await events(bound, "collections.WrittenOff")] == [("300.00", "sam")]
+    assert await events(bound, "collections.AgencyRecalled") == [{
+        "account_id": a.id, "referral_id": ref["referral_id"], "recalled_on": "2026-09-02",
+        "reason": "written_off"}]
+    c = await case(client, csr, a.id, "2026-09-02")
+    assert (c["status"], c["recalled_on"]) == ("written_off", "2026-09-02")
