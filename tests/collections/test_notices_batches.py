@@ -107,6 +107,8 @@ async def test_a_released_batch_gives_each_notice_once_and_prints_them_all(clien
     pdf = await client.get(f"/api/collections/notices/batches/{b['id']}/print.pdf",
                            headers=tech)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert (await client.get(f"/api/collections/notices/batches/{b['id']}/print.pdf",
+                             headers=tech)).content == pdf.content  # the same file again
     body = pdf_text(pdf.content)
     assert "Rosa Diaz" in body and "Ann Lee" in body and "OCUPANTE" in body
     manifest = await client.get(f"/api/collections/notices/batches/{b['id']}/manifest.csv",
@@ -224,3 +226,23 @@ async def test_a_notice_to_an_account_the_copy_does_not_know_yet_waits_for_it(cl
     b = await _batch(client, tech)
     (n,) = await notices_of(bound, unknown)
     assert (b["notices"], n.name, n.address["line1"]) == (1, "Rosa Diaz", "12 Oak St")
+
+
+async def test_a_rejected_batch_sends_its_notices_back_to_the_queue(client, feed, bound, auth,
+                                                                   sup):
+    tech = auth("billing_tech", "bea")
+    a = await account(feed, mailing=PREMISE)
+    await queue(bound, [shutoff(a)], TODAY)
+    b = await _batch(client, tech)
+    r = await client.post(f"/api/collections/notices/batches/{b['id']}/reject",
+                          json={"reason": "wrong disconnect dates"}, headers=sup)
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["rejected_by"], r.json()["reason"]) == (
+        "rejected", "sam", "wrong disconnect dates")
+    (n,) = await notices_of(bound, a)
+    assert (n.status, n.batch_id) == ("queued", None)
+    approve = await client.post(f"/api/collections/notices/batches/{b['id']}/approve",
+                                headers=auth("supervisor", "sue"))
+    assert approve.status_code == 409
+    again = await _batch(client, tech)
+    assert again["notices"] == 1 and again["id"] != b["id"]

@@ -125,13 +125,13 @@ async def test_the_second_notice_names_the_late_charge(client, feed, bound, csr)
     await queue(bound, [NoticeRequest(
         account_id=uuid.UUID(a.id), kind="second_notice", reference=f"bill:{a.id}:second",
         amount=Decimal("80.00"), action_on=TODAY + timedelta(days=10),
-        details=(("late_charge", "$5.00"),))], TODAY)
+        details=(("late_charge", "5.00"),))], TODAY)  # as the ladder passes it
     (n,) = await notices_of(bound, a)
     body = pdf_text(await _pdf(client, csr, n.id))
     assert "A late charge of $5.00 has been added" in body and "Late charge added" in body
 
 
-async def test_an_accounts_notices_are_listed_with_their_pdfs(client, feed, bound, csr):
+async def test_an_accounts_notices_are_listed_with_their_pdfs(client, feed, bound, csr, auth):
     a = await account(feed)
     await queue(bound, [shutoff(a)], TODAY)
     r = await client.get(f"/api/collections/accounts/{a.id}/notices", headers=csr)
@@ -141,9 +141,12 @@ async def test_an_accounts_notices_are_listed_with_their_pdfs(client, feed, boun
     assert all(x["pdf"].endswith(f"{x['id']}.pdf") for x in r.json())
     missing = await client.get(f"/api/collections/notices/{uuid.uuid4()}.pdf", headers=csr)
     assert missing.status_code == 404
+    nobody = await client.get(f"/api/collections/accounts/{a.id}/notices",
+                              headers={"Authorization": "Bearer nope"})
+    assert nobody.status_code == 401
     customer = await client.get(f"/api/collections/accounts/{a.id}/notices",
-                                headers={"Authorization": "Bearer nope"})
-    assert customer.status_code == 401
+                                headers=auth("customer", "rosa", accounts=(a.id,)))
+    assert customer.status_code == 403  # no collections routes for customers in this wave
 
 
 def test_every_kind_has_its_own_wording_in_english_and_spanish():
@@ -169,3 +172,13 @@ async def test_the_tenants_are_not_told_the_landlords_debt(client, feed, bound, 
     tenant = [n for n in await notices_of(bound, a) if n.addressee == "tenant"][0]
     body = pdf_text(await _pdf(client, csr, tenant.id))
     assert "4,321.00" not in body and "May 20, 2026" in body
+
+
+def test_detail_values_print_as_money_and_dates_in_the_letters_language():
+    from services.collections.notices.wording import value
+
+    assert value("late_charge", "5.00", "en") == "$5.00"
+    assert value("late_charge", "$5.00", "es") == "$5.00"
+    assert value("instalment", "2026-06-01: $50.00", "es") == "1 de junio de 2026: $50.00"
+    assert value("instalment", "2026-06-01: $50.00", "en") == "June 1, 2026: $50.00"
+    assert value("Tax year", "2026-27", "en") == "2026-27"

@@ -163,3 +163,10 @@ def test_unknown_kinds_and_addressees_are_refused_before_anything_is_written():
 async def test_a_landlords_commercial_premise_gets_no_tenant_notice(feed, bound):
     a = await account(feed, premise_kind="commercial", landlord=True, mailing=PREMISE)
     assert await queue(bound, [shutoff(a)], TODAY) == 1
+
+
+async def test_a_broken_arrangements_final_notice_is_posted_at_the_premise(feed, bound):
+    a = await account(feed)  # mailed to a PO box
+    assert await queue(bound, [shutoff(a, kind="final_notice")], TODAY) == 1
+    (n,) = await notices_of(bound, a)
+    assert (n.delivery, n.address["line1"]) == ("post", "12 Oak St")

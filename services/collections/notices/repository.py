@@ -55,7 +55,8 @@ WITH req AS (
     SELECT w.account_id, w.kind, w.reference, w.addressee, w.amount, w.action_on,
            NULL::date AS deliver_by, w.bill_id, w.details, NULL::uuid AS parent_id,
            s.premise_id, w.preferred, w.number, w.holder AS name,
-           CASE WHEN w.addressee = 'customer' THEN w.mailing
+           CASE WHEN w.addressee = 'customer' AND w.kind <> ALL(CAST(:posted AS text[]))
+                THEN w.mailing
                 ELSE coalesce(s.premise_address, w.mailing) END AS address,
            s.premise_address AS service_address,
            CASE WHEN w.kind = ANY(CAST(:posted AS text[])) THEN 'post' ELSE 'mail' END
@@ -198,6 +199,8 @@ class Batch:
     approved_by: str | None
     released_by: str | None
     released_on: date | None
+    rejected_by: str | None
+    reason: str | None
 
 
 # The day's queued notices (and earlier days' left over) into one new batch, in one statement.
@@ -224,10 +227,11 @@ WITH q AS (
         account_number = coalesce(f.number, n.account_number),
         name = CASE WHEN n.addressee = 'customer' THEN coalesce(f.holder, n.name)
                     ELSE n.name END,
-        address = CASE WHEN n.addressee = 'customer' AND f.mailing <> '{}'::jsonb
-                       THEN f.mailing
-                       WHEN n.addressee <> 'customer' AND p.address <> '{}'::jsonb
-                       THEN p.address ELSE n.address END,
+        address = CASE WHEN n.delivery = 'mail' AND n.addressee = 'customer'
+                            AND f.mailing <> '{}'::jsonb THEN f.mailing
+                       WHEN (n.delivery = 'post' OR n.addressee <> 'customer')
+                            AND p.address <> '{}'::jsonb THEN p.address
+                       ELSE n.address END,
         service_address = coalesce(p.address, n.service_address),
         preferred_language = coalesce(f.preferred, n.preferred_language),
         language = CASE WHEN coalesce(f.preferred, n.preferred_language)
@@ -264,6 +268,17 @@ async def approve_batch(s: AsyncSession, batch_id: uuid.UUID, who: str) -> None:
         "WHERE id = :b"), {"b": batch_id, "w": who})
     await s.execute(text(
         "UPDATE notices SET status = 'approved' WHERE batch_id = :b AND status = 'queued'"),
+        {"b": batch_id})
+
+
+async def reject_batch(s: AsyncSession, batch_id: uuid.UUID, who: str, reason: str) -> None:
+    """The supervisor sends the batch back: its notices return to the queue (to be voided or
+    left for the next batch), the batch stays as the record of what was refused and why."""
+    await s.execute(text(
+        "UPDATE notice_batches SET status = 'rejected', rejected_by = :w, reason = :r "
+        "WHERE id = :b"), {"b": batch_id, "w": who, "r": reason})
+    await s.execute(text(
+        "UPDATE notices SET batch_id = NULL WHERE batch_id = :b AND status = 'queued'"),
         {"b": batch_id})
 
 

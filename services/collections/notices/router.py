@@ -20,6 +20,7 @@ from services.collections.notices.schemas import (
     BatchIn,
     BatchOut,
     NoticeOut,
+    RejectIn,
     ReleaseIn,
     VoidIn,
     VoidOut,
@@ -95,6 +96,14 @@ async def approve_batch(batch_id: uuid.UUID, session: SessionDep,
                         who: Supervisor) -> BatchOut:
     """A supervisor approves a batch; never the one who created it."""
     return await service.approve(session, who, batch_id)
+
+
+@router.post("/notices/batches/{batch_id}/reject", response_model=BatchOut,
+             responses=problem_responses(401, 403, 404, 409, 422))
+async def reject_batch(batch_id: uuid.UUID, body: RejectIn, session: SessionDep,
+                       who: Supervisor) -> BatchOut:
+    """A supervisor sends a batch back with a reason; its notices return to the queue."""
+    return await service.reject(session, who, batch_id, body.reason)
 
 
 @router.post("/notices/batches/{batch_id}/release", response_model=BatchOut,

@@ -45,6 +45,10 @@ class ReleaseIn(BaseModel):
     today: Day | None = Field(None, description="The release day (default: today)")
 
 
+class RejectIn(BaseModel):
+    reason: str = Field(min_length=3, max_length=500)
+
+
 class VoidIn(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
     today: Day | None = None
@@ -65,6 +69,8 @@ class BatchOut(BaseModel):
     approved_by: str | None
     released_by: str | None
     released_on: date | None
+    rejected_by: str | None
+    reason: str | None
     print_pdf: str
     manifest_csv: str
     by_kind: list[KindCountOut] = []

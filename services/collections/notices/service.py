@@ -92,6 +92,7 @@ def _batch_out(b: repo.Batch, counts: Sequence[repo.KindCount] = ()) -> BatchOut
     return BatchOut(id=b.id, batch_on=b.batch_on, status=b.status, notices=b.notices,
                     created_by=b.created_by, approved_by=b.approved_by,
                     released_by=b.released_by, released_on=b.released_on,
+                    rejected_by=b.rejected_by, reason=b.reason,
                     print_pdf=f"{base}/print.pdf", manifest_csv=f"{base}/manifest.csv",
                     by_kind=[KindCountOut(kind=c.kind, addressee=c.addressee, notices=c.n)
                              for c in counts if c.batch_id == b.id])
@@ -152,6 +153,25 @@ async def approve(s: AsyncSession, who: Principal, batch_id: uuid.UUID) -> Batch
     await audit.record(s, who, "notices.batch_approved", "notice_batch", str(batch_id),
                        before={"status": b.status}, after={"status": "approved"},
                        approver=who.sub)
+    return await batch(s, batch_id)
+
+
+async def reject(s: AsyncSession, who: Principal, batch_id: uuid.UUID,
+                 reason: str) -> BatchOut:
+    """A supervisor sends a batch back with a reason; its notices return to the queue. Like
+    approving, never the batch's own creator."""
+    b = await repo.batch(s, batch_id, lock=True)
+    if b is None:
+        raise NotFound("No such notice batch", field="batch_id")
+    if b.status != "awaiting_approval":
+        raise Conflict(f"The batch is {b.status.replace('_', ' ')}", field="batch_id")
+    if b.created_by == who.sub:
+        raise OwnBatch("You created this batch: another supervisor reviews it",
+                       rule="approval.not_own")
+    await repo.reject_batch(s, batch_id, who.sub, reason)
+    await audit.record(s, who, "notices.batch_rejected", "notice_batch", str(batch_id),
+                       before={"status": b.status}, after={"status": "rejected"},
+                       reason=reason)
     return await batch(s, batch_id)
 
 

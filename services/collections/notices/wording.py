@@ -11,6 +11,7 @@ customers without paying the landlord's debt. The district's own policy is on it
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -85,6 +86,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "apn": ("Assessor's parcel number", "Número de parcela (APN)"),
     "recorded_on": ("Recorded on", "Registrado el"),
 }
+
+
+#: Detail keys whose value is an amount: a bare number ("5.00") prints as money ("$5.00").
+MONEY_KEYS = frozenset({"late_charge", "past_due", "monthly", "total", "reconnection_fee"})
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_LEADING_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})(.*)", re.S)
+
+
+def value(key: str, v: str, lang: str) -> str:
+    """A detail's value as the letter prints it: amounts as money, a leading ISO date (an
+    instalment's "2026-06-01: $50.00") in the letter's language."""
+    if key in MONEY_KEYS and _NUMBER.fullmatch(v):
+        return money(Decimal(v))
+    m = _LEADING_DAY.fullmatch(v)
+    if m:
+        try:
+            return day(date.fromisoformat(m.group(1)), lang) + m.group(2)
+        except ValueError:
+            return v
+    return v
 
 
 def label(key: str, lang: str) -> str:
@@ -174,7 +195,7 @@ def letter(f: Facts, d: District, lang: str) -> Letter:
         facts.append((_amount_label(f.kind, lang), amt))
     if f.action_on is not None:
         facts.append((_date_label(f.kind, lang), when))
-    facts.extend((label(k, lang), v) for k, v in f.details)
+    facts.extend((label(k, lang), value(k, v, lang)) for k, v in f.details)
     return Letter(title=title, greeting=greeting, paragraphs=body, facts=tuple(facts),
                   tagline=_tagline(d, lang))
 
@@ -227,6 +248,7 @@ def _body(f: Facts, d: District, lang: str, amt: str, when: str,
                 "a payment plan.", _help(d, lang))))
     if k == "second_notice":
         late = dict(f.details).get("late_charge")
+        late = None if late is None else value("late_charge", late, lang)
         charge_es = (f"Se agregó a su cuenta un cargo por pago tardío de {late}, según la "
                      "política del distrito. ") if late else ""
         charge_en = (f"A late charge of {late} has been added to your account, as the "
