@@ -81,6 +81,7 @@ async def bench(n: int) -> dict[str, Any]:
             out = await fn(s)
             await s.commit()
             figures[f"{name}_s"] = round(time.perf_counter() - t, 2)
+            print(f"{name}: {figures[f'{name}_s']} s", flush=True)
             figures[name] = out
             return out
 
