@@ -78,6 +78,9 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "protections": {"protections"},
         "guardrails": set(),
         "field": {"field_orders"},
+        "closed": {"closed_cases", "balance_transfers", "agency_referrals", "agency_payments",
+                   "write_offs"},
+        "liens": {"liens", "lien_lists"},
     },
 }
 _WRITE = re.compile(r"\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+([a-z_]+)")

@@ -11,6 +11,7 @@ from services.billing.appeals.router import router as appeals_router
 from services.billing.bills.router import router as bills_router
 from services.billing.copy.handlers import handlers as copy_handlers
 from services.billing.copy.router import router as copy_router
+from services.billing.ledger.collections_closed import handlers as collections_closed_handlers
 from services.billing.ledger.collections_field import handlers as collections_field_handlers
 from services.billing.ledger.collections_latecharges import (
     handlers as collections_latecharges_handlers,
@@ -29,7 +30,7 @@ NAME = "billing"
 def handlers() -> Handlers:
     return (Handlers().merge(copy_handlers).merge(reads_handlers).merge(runs_handlers)
             .merge(ledger_handlers).merge(collections_latecharges_handlers)
-            .merge(collections_field_handlers))  # col-field
+            .merge(collections_field_handlers).merge(collections_closed_handlers))
 
 
 def create_app() -> FastAPI:

@@ -12,6 +12,7 @@ from kernel.inbox import Handlers
 from services.collections.aging.router import router as aging_router
 from services.collections.arrangements.handlers import handlers as arrangement_handlers
 from services.collections.arrangements.router import router as arrangements_router
+from services.collections.closed.router import router as closed_router
 from services.collections.copy.handlers import handlers as copy_handlers
 from services.collections.copy.router import router as copy_router
 from services.collections.daily.router import router as daily_router
@@ -21,6 +22,7 @@ from services.collections.guardrails.router import router as guardrails_router
 from services.collections.ladder.handlers import handlers as ladder_handlers
 from services.collections.ladder.router import router as ladder_router
 from services.collections.latecharges.router import router as latecharges_router
+from services.collections.liens.router import router as liens_router
 from services.collections.notices.router import router as notices_router
 from services.collections.policy import service as policy
 from services.collections.policy.router import router as policy_router
@@ -44,4 +46,5 @@ def create_app() -> FastAPI:
     routers = [copy_router, aging_router, policy_router, ladder_router, latecharges_router,
                daily_router, arrangements_router, worklists_router, notices_router]
     routers += [protections_router, guardrails_router, field_router]  # col-field
+    routers += [closed_router, liens_router]  # col-closed
     return create_service_app(NAME, routers=routers, handlers=handlers())

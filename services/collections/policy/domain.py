@@ -104,6 +104,50 @@ class Calendar(_Section):
     closures: tuple[date, ...] = ()
 
 
+class ClosedAccounts(_Section):
+    """Closed accounts still owing after the closing bill (`closed/`), in days."""
+
+    #: Days after the closing bill's due date before a closed account's balance is worked.
+    grace_days: int = Field(10, ge=0)
+    #: Smaller balances are not worked (no letters, no agency).
+    minimum_balance: Money = Decimal("5.00")
+    #: A transfer to the customer's active account is offered first; the letters wait this
+    #: long for staff to confirm or decline it.
+    transfer_offer_days: int = Field(14, ge=0)
+    #: Collection letter 2 this many days after letter 1, the referral to the agency this many
+    #: days after letter 2; each letter asks for payment within `pay_within_days`.
+    letter_2_days: int = Field(30, ge=1)
+    referral_days: int = Field(30, ge=1)
+    pay_within_days: int = Field(15, ge=1)
+
+
+class Agency(_Section):
+    """The collection agency closed accounts are referred to."""
+
+    name: str = Field("Collection agency", min_length=1)
+    #: The agency's commission on what it collects (when its file does not state it).
+    commission_percent: Percent = Decimal("25")
+    #: True: the agency's fee is added to the customer's debt (a `collection_fee` entry with
+    #: each payment the agency reports); false: the district bears it.
+    fee_added_to_debt: bool = False
+    #: Balances below this are not referred (the agency will not take them).
+    minimum_referral: Money = Decimal("25.00")
+
+
+class Liens(_Section):
+    """Delinquent amounts listed on the county's property tax roll (`liens/`)."""
+
+    #: An owner's account is listed when at least this much is past due,
+    minimum_amount: Money = Decimal("100.00")
+    #: some of it at least this many days.
+    minimum_days_past_due: int = Field(90, ge=1)
+    #: The lien notice goes out at least this many days before the list is certified.
+    notice_days: int = Field(30, ge=0)
+    county: str = Field("County", min_length=1)
+    #: Who certifies the list (title printed under the certification statement).
+    certified_by_title: str = Field("General Manager", min_length=1)
+
+
 class Policy(_Section):
     ladder: Ladder = Ladder()
     late_charge: LateCharge = LateCharge()
@@ -111,6 +155,9 @@ class Policy(_Section):
     tenants: Tenants = Tenants()
     arrangements: Arrangements = Arrangements()
     calendar: Calendar = Calendar()
+    closed_accounts: ClosedAccounts = ClosedAccounts()
+    agency: Agency = Agency()
+    liens: Liens = Liens()
 
 
 # ---- the floors -------------------------------------------------------------------------------
@@ -153,8 +200,12 @@ FLOORS: tuple[tuple[str, str, str, int, str], ...] = (
 RULES: tuple[str, ...] = (
     *(f[0] for f in FLOORS), "sb998.low_income_reconnection_office_hours",
     "sb998.low_income_reconnection_after_hours", "policy.ladder_order",
-    "policy.late_charge_range",
+    "policy.late_charge_range", "policy.lien_notice_10_days", "policy.agency_minimum",
 )
+
+#: The owner is told of the lien at least 10 days before the list goes to the county (the
+#: hearing notice of Government Code §54354.5 / Health and Safety Code §5473.1).
+LIEN_NOTICE_DAYS = 10
 
 
 def capped(cap: Decimal, index: Decimal) -> Decimal:
@@ -194,6 +245,15 @@ def breaches(p: Policy) -> list[Breach]:
         out.append(Breach("policy.late_charge_range",
                           f"late_charge.minimum ({lc.minimum}) is above its maximum "
                           f"({lc.maximum})"))
+    if p.liens.notice_days < LIEN_NOTICE_DAYS:
+        out.append(Breach("policy.lien_notice_10_days",
+                          f"liens.notice_days is {p.liens.notice_days}; the owner must be told "
+                          f"at least {LIEN_NOTICE_DAYS} days before the list"))
+    if p.agency.minimum_referral < p.closed_accounts.minimum_balance:
+        out.append(Breach("policy.agency_minimum",
+                          f"agency.minimum_referral ({p.agency.minimum_referral}) is below "
+                          f"closed_accounts.minimum_balance ({p.closed_accounts.minimum_balance})"
+                          ": an account too small to work would be referred"))
     return out
 
 
