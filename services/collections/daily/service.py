@@ -3,7 +3,8 @@ under one advisory lock, once per day.
 
 Order (docs/collections.md): the ladder (cures first, then each bill's next step with its late
 charge, letter and events), then arrangements' daily step, then the field's (door tags and
-disconnect orders due; reconnects or cancellations for the accounts cured today). A second run
+disconnect orders due; reconnects or cancellations for the accounts cured today), then closed
+accounts' (cases, collection letters) and liens' (releases of paid liens). A second run
 on a day already run (another process, a retry) waits for the lock, then answers with the
 first run's result and does nothing.
 """
@@ -17,9 +18,11 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.collections.arrangements import service as arrangements
+from services.collections.closed import service as closed
 from services.collections.daily import repository as repo
 from services.collections.field import service as field
 from services.collections.ladder import service as ladder
+from services.collections.liens import service as liens
 
 
 async def run(session: AsyncSession, today: date, actor: str = "system") -> dict[str, Any]:
@@ -39,7 +42,11 @@ async def run(session: AsyncSession, today: date, actor: str = "system") -> dict
     result["field"] = await field.run_daily(session, today)
     for account_id in cured:  # the few accounts whose ladder stopped today
         await field.on_cured(session, account_id, today)
-    took["field"] = time.perf_counter() - t0
+    took["field"], t0 = time.perf_counter() - t0, time.perf_counter()
+    result["closed"] = await closed.run_daily(session, today)
+    took["closed"], t0 = time.perf_counter() - t0, time.perf_counter()
+    result["liens"] = await liens.run_daily(session, today)
+    took["liens"] = time.perf_counter() - t0
     result["seconds"] = {k: round(v, 2) for k, v in took.items()}
     await repo.record(session, today, actor, result)
     return {"run_on": today.isoformat(), "ran": True, **result}
