@@ -116,11 +116,9 @@ async def accounts_order(s: Staff, account_id: str, kind: str,
 
 
 async def daily(s: Staff, day: date) -> dict[str, Any]:
-    """The daily job; the field's step too, if the daily job does not run it yet."""
+    """The daily job: the ladder, arrangements, the field (and the field's cures)."""
     got = dict(await s.call("POST", f"{C}/daily", "admin", params={"today": day.isoformat()}))
-    if "field" not in str(got.get("extra", {})) and "field" not in got:
-        got["field"] = await s.call("POST", f"{C}/field/daily", "admin",
-                                    json={"today": day.isoformat()})
+    assert "field" in got, got
     return got
 
 
@@ -216,11 +214,11 @@ async def test_a_full_ladder_on_a_live_stack_charges_the_late_charge_and_the_fee
                                  params={"today": cured_on.isoformat()})
                 return Decimal(r["balance"]) == 0
             await until("collections hears the payment", paid_up)
-            await daily(s, cured_on)
-            if not [o for o in await field_orders(s, account_id) if o["kind"] == "reconnect"]:
-                # the daily job does not call field.on_cured yet: staff ask for it
-                await s.call("POST", f"{C}/field/reconnects", "csr1", 201, json={
-                    "account_id": account_id, "today": cured_on.isoformat()})
+            got = await daily(s, cured_on)
+            assert got["cured_accounts"] == 1, got
+            [reconnect] = [o for o in await field_orders(s, account_id)
+                           if o["kind"] == "reconnect"]
+            assert reconnect["reconnects"] == cut["id"]
             back = await until("accounts has the reconnect order", lambda: accounts_order(
                 s, account_id, "reconnect"))
             await s.call("POST", f"/api/accounts/orders/{back['id']}/complete", "field_tech",
@@ -232,7 +230,7 @@ async def test_a_full_ladder_on_a_live_stack_charges_the_late_charge_and_the_fee
             entries = await until("billing posts the reconnection fee", fee_posted)
 
             # ---- once, whatever runs again ---------------------------------------------------
-            await daily(s, cured_on)
+            assert (await daily(s, cured_on))["ran"] is False
             await asyncio.sleep(3)  # the relay's next rounds
             entries = await ledger(s, account_id)
             late = [e for e in entries if e["kind"] == "late_charge"]

@@ -58,6 +58,7 @@ async def test_the_call_list_shows_each_past_due_account_once_with_its_last_outc
     await feed.drain()
     listing = await _list(client, csr, "2026-02-03")
     assert [i["account_id"] for i in listing["items"]].count(late.id) == 1
+    assert _mine(listing, late)[late.id]["cycle"] == "C1"  # the premise whose cycle is known
     got = _mine(listing, late, later, current, paid)
     assert set(got) == {late.id, later.id}
     assert (got[late.id]["past_due"], got[late.id]["days_past_due"]) == ("120.00", 24)

@@ -93,11 +93,16 @@ CALL_LIST = text("""
         LEFT JOIN accounts a ON a.id = past.account_id
         LEFT JOIN customers c ON c.id = a.customer_id
         LEFT JOIN LATERAL (
-            SELECT sa.premise_id FROM service_agreements sa
-            WHERE sa.account_id = past.account_id
-            ORDER BY (sa.status = 'active') DESC, sa.start_date DESC NULLS LAST LIMIT 1
-        ) sp ON true
-        LEFT JOIN premise_cycles pc ON pc.premise_id = sp.premise_id
+            SELECT x.cycle FROM (
+                SELECT (SELECT pc.cycle FROM premise_cycles pc
+                        WHERE pc.premise_id = sa.premise_id) AS cycle,
+                       sa.status, sa.start_date
+                FROM service_agreements sa WHERE sa.account_id = past.account_id
+            ) x
+            ORDER BY (x.cycle IS NULL), (x.status = 'active') DESC,
+                     x.start_date DESC NULLS LAST
+            LIMIT 1
+        ) pc ON true
         LEFT JOIN LATERAL (
             SELECT outcome, called_at, called_by FROM call_outcomes co
             WHERE co.account_id = past.account_id ORDER BY called_at DESC LIMIT 1
