@@ -3,12 +3,12 @@ the CSR II call list's call outcomes and promises to pay, and each premise's bil
 filter the call list by cycle).
 
 Revision ID: collections_0003_arrange
-Revises: collections_0002
+Revises: collections_0003_closed
 """
 from alembic import op
 
 revision = "collections_0003_arrange"
-down_revision = "collections_0002"
+down_revision = "collections_0003_closed"
 branch_labels = None
 depends_on = None
 

@@ -7,12 +7,12 @@ No foreign key to another helper's table: the 0003 migrations of the second wave
 at the merge and assume no order among themselves.
 
 Revision ID: collections_0003_field
-Revises: collections_0002
+Revises: collections_0003_ladder
 """
 from alembic import op
 
 revision = "collections_0003_field"
-down_revision = "collections_0002"
+down_revision = "collections_0003_ladder"
 branch_labels = None
 depends_on = None
 

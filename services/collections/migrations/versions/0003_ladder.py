@@ -3,12 +3,12 @@ notice) as taken, cured or held; the late charges assessed at those steps (once 
 step, by a deterministic notice id) and their reversals; the daily job's runs.
 
 Revision ID: collections_0003_ladder
-Revises: collections_0002 (collections' 0003s branch from it and apply in any order)
+Revises: collections_0003_arrange
 """
 from alembic import op
 
 revision = "collections_0003_ladder"
-down_revision = "collections_0002"
+down_revision = "collections_0003_arrange"
 branch_labels = None
 depends_on = None
 

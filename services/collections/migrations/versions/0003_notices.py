@@ -4,12 +4,12 @@ of the copy's address rule (`notice_same_address`, property-tested against
 `copy.domain.same_address`).
 
 Revision ID: collections_0003_notices
-Revises: collections_0002
+Revises: collections_0003
 """
 from alembic import op
 
 revision = "collections_0003_notices"
-down_revision = "collections_0002"
+down_revision = "collections_0003"
 branch_labels = None
 depends_on = None
 
