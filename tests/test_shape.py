@@ -69,12 +69,11 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "aging": set(),
         "arrangements": {"arrangements", "arrangement_instalments"},
         "worklists": {"call_outcomes", "promises", "premise_cycles"},
-        # col-ladder: the ladder (its scratch table of a run), late charges, the daily job
+        # the ladder (with its scratch table of a run), late charges, the daily job
         "ladder": {"ladder_steps", "ladder_open", "ladder_dirty", "ladder_computed"},
         "latecharges": {"late_charges", "late_charge_reversals"},
         "daily": {"daily_runs"},
         "notices": {"notices", "notice_batches"},
-        # col-field
         "protections": {"protections"},
         "guardrails": set(),
         "field": {"field_orders"},

@@ -35,16 +35,16 @@ NAME = "collections"
 
 def handlers() -> Handlers:
     return (Handlers().merge(copy_handlers)
-            # col-arrange: after the copy, so a credit is in the copy when it is applied
+            # after the copy, so a credit is in the copy when it is applied
             .merge(arrangement_handlers).merge(worklist_handlers)
-            .merge(field_handlers)  # col-field
-            .merge(ladder_handlers))  # col-ladder: marks the accounts whose entries changed
+            .merge(field_handlers)
+            .merge(ladder_handlers))  # the ladder marks the accounts whose entries changed
 
 
 def create_app() -> FastAPI:
     policy.policy()  # a policy that breaks an SB 998 floor refuses to start, naming the rule
     routers = [copy_router, aging_router, policy_router, ladder_router, latecharges_router,
                daily_router, arrangements_router, worklists_router, notices_router]
-    routers += [protections_router, guardrails_router, field_router]  # col-field
-    routers += [closed_router, liens_router]  # col-closed
+    routers += [protections_router, guardrails_router, field_router]
+    routers += [closed_router, liens_router]
     return create_service_app(NAME, routers=routers, handlers=handlers())

@@ -2,7 +2,7 @@
 daily run (what is past due; cures; restarts; holds; the next step of every bill with its
 events), never a loop per account.
 
-Arrangements and promises are col-arrange's tables, read here and never written; on a database
+Arrangements and promises are their features' tables, read here and never written; on a database
 where they do not exist yet (`to_regclass`), nothing is held or cured by them.
 """
 
@@ -132,7 +132,7 @@ MARK = text("INSERT INTO ladder_dirty (account_id, until) VALUES (:a, :u) ON CON
 @lru_cache(maxsize=8)
 def _holds(arrangements: bool, promises: bool) -> tuple[str, str]:
     """SQL templates (with `{a}` for the account id column) for "an arrangement is being kept"
-    and "a promise to pay holds the ladder", or `false` where col-arrange's table is absent."""
+    and "a promise to pay holds the ladder", or `false` where the table is absent."""
     arr = ("EXISTS (SELECT 1 FROM arrangements ar WHERE ar.account_id = {a} "
            "AND ar.status = 'active')") if arrangements else "false"
     prom = ("EXISTS (SELECT 1 FROM promises pr WHERE pr.account_id = {a} "
