@@ -112,6 +112,22 @@ async def cancel(s: AsyncSession, arrangement_id: uuid.UUID, today: date, reason
         {"i": arrangement_id, "d": today, "r": reason, "w": who})
 
 
+# What an arrangement `a` has been paid by day :d (docs/collections.md): the credits posted since
+# it was made, less the debits that came due since then. The sweep and the listing both use it.
+_CREDITS_AND_DUE = """
+        FROM a CROSS JOIN LATERAL (
+            SELECT coalesce(-sum(r.amount) FILTER (WHERE r.amount < 0
+                                                   AND r.posted_on >= a.made_on), 0) AS credits,
+                   coalesce(sum(r.amount) FILTER (
+                       WHERE r.amount > 0
+                         AND coalesce(r.due_date, r.posted_on) <= CAST(:d AS date)
+                         AND (coalesce(r.due_date, r.posted_on) >= a.made_on
+                              OR r.posted_on >= a.made_on)), 0) AS due
+            FROM receivable r
+            WHERE r.account_id = a.account_id AND r.posted_on <= CAST(:d AS date)
+        ) x
+"""
+
 # The daily sweep, set-based (`domain.paid_toward`, `allocate` and `decide` in SQL): each active
 # arrangement (of one account, or all) gets what the credits posted since it was made have paid
 # beyond the debits due since then; it is completed when that covers the total, broken when
@@ -126,18 +142,7 @@ _SWEEP_CTES = """
     ), pay AS (
         SELECT a.id, a.total,
                least(a.total, greatest(0.00, x.credits - x.due)) AS paid
-        FROM a CROSS JOIN LATERAL (
-            SELECT coalesce(-sum(r.amount) FILTER (WHERE r.amount < 0
-                                                   AND r.posted_on >= a.made_on), 0) AS credits,
-                   coalesce(sum(r.amount) FILTER (
-                       WHERE r.amount > 0
-                         AND coalesce(r.due_date, r.posted_on) <= CAST(:d AS date)
-                         AND (coalesce(r.due_date, r.posted_on) >= a.made_on
-                              OR r.posted_on >= a.made_on)), 0) AS due
-            FROM receivable r
-            WHERE r.account_id = a.account_id AND r.posted_on <= CAST(:d AS date)
-        ) x
-    ), inst AS (
+""" + _CREDITS_AND_DUE + """    ), inst AS (
         SELECT i.arrangement_id, i.seq, i.due_on, i.amount,
                greatest(0.00, least(i.amount, pay.paid - (sum(i.amount) OVER w - i.amount)))
                    AS part
@@ -221,18 +226,7 @@ LISTING = text("""
     ), pay AS (
         SELECT a.id, CASE WHEN a.status = 'completed' THEN a.total
                           ELSE least(a.total, greatest(0.00, x.credits - x.due)) END AS paid
-        FROM a CROSS JOIN LATERAL (
-            SELECT coalesce(-sum(r.amount) FILTER (WHERE r.amount < 0
-                                                   AND r.posted_on >= a.made_on), 0) AS credits,
-                   coalesce(sum(r.amount) FILTER (
-                       WHERE r.amount > 0
-                         AND coalesce(r.due_date, r.posted_on) <= CAST(:d AS date)
-                         AND (coalesce(r.due_date, r.posted_on) >= a.made_on
-                              OR r.posted_on >= a.made_on)), 0) AS due
-            FROM receivable r
-            WHERE r.account_id = a.account_id AND r.posted_on <= CAST(:d AS date)
-        ) x
-    ), inst AS (
+""" + _CREDITS_AND_DUE + """    ), inst AS (
         SELECT i.arrangement_id, i.due_on, i.amount,
                greatest(0.00, least(i.amount, pay.paid - (sum(i.amount) OVER w - i.amount)))
                    AS part
