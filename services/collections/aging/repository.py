@@ -102,10 +102,12 @@ AGING = text("""
 """)
 
 
+_ALL_ENTRIES = "FROM receivable WHERE posted_on <= :d"
+if AGING.text.count(_ALL_ENTRIES) != 1:  # an edit of AGING must keep AGING_OF filtering
+    raise RuntimeError("aging: AGING no longer reads the receivable in one place")
 #: `AGING` for some accounts only (the same statement, the receivable filtered first).
 AGING_OF = text(AGING.text.replace(
-    "FROM receivable WHERE posted_on <= :d",
-    "FROM receivable WHERE posted_on <= :d AND account_id = ANY(CAST(:ids AS uuid[]))"))
+    _ALL_ENTRIES, _ALL_ENTRIES + " AND account_id = ANY(CAST(:ids AS uuid[]))"))
 
 
 async def aged_some(s: AsyncSession, account_ids: Sequence[uuid.UUID],
