@@ -39,6 +39,9 @@ COMMENT ON TABLE leak_alerts IS
     'One suspected leak episode: the hours of AMI data over the threshold that triggered it '
     '(hours: [{at, gallons}]); extended while the flow continues, ended when it stops.';
 
+-- the nightly leak detection starts from the meters with data on one day
+CREATE INDEX ami_days_day_ix ON ami_days (day);
+
 CREATE TABLE usage_alert_prefs (
     account_id uuid PRIMARY KEY,
     email      boolean NOT NULL DEFAULT true,
@@ -52,4 +55,4 @@ CREATE TABLE usage_alert_prefs (
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE usage_alert_prefs, leak_alerts")
+    op.execute("DROP TABLE usage_alert_prefs, leak_alerts; DROP INDEX ami_days_day_ix")
