@@ -180,7 +180,7 @@ DETECT = text("""
                min(at) AS first_hour, max(at) AS last_hour, round(max(gallons), 3) AS peak,
                jsonb_agg(jsonb_build_object(
                    'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                   'gallons', round(gallons, 3)) ORDER BY idx) AS hours
+                   'gallons', round(gallons, 3)::text) ORDER BY idx) AS hours
         FROM flagged GROUP BY meter_id, kind, grp
         HAVING count(*) >= min(min_hours) AND max(idx) >= :first_idx
     ), owners AS (
@@ -222,7 +222,7 @@ DETECT = text("""
     ), ended AS (
         UPDATE leak_alerts a SET status = 'ended'
         WHERE a.status = 'open' AND a.meter_id IN (SELECT meter_id FROM today)
-          AND a.last_hour < CAST(:day_start AS timestamptz) - interval '1 hour'
+          AND a.last_hour < CAST(:day_start AS timestamptz)
           AND a.id NOT IN (SELECT id FROM ext)
         RETURNING a.id
     )
