@@ -16,16 +16,27 @@ from kernel.outbox import publish_batch, publishing
 from kernel.rows import all_as, first_as
 
 # The meters an account holds or held: an agreement's own meter, else every meter at its
-# premise (as the bill run measures it); two plain joins, each on an index, never an OR join.
+# premise (as the bill run measures it). Each branch starts from the account's few agreements
+# (`sa_account_ix`) and looks its meters up by index (primary key, `meters_premise_ix`); no OR
+# join, and no join against `meters` after an aggregate (whose row estimate once chose a
+# sequential scan of every meter).
 _HELD = """
     held AS (
-        SELECT sa.meter_id, sa.service, sa.start_date, sa.stop_date
-        FROM service_agreements sa
-        WHERE sa.account_id = :a AND sa.status <> 'pending' AND sa.meter_id IS NOT NULL
+        SELECT m.id AS meter_id, m.serial, m.size, m.unit, m.premise_id, sa.service,
+               sa.start_date, sa.stop_date
+        FROM service_agreements sa JOIN meters m ON m.id = sa.meter_id
+        WHERE sa.account_id = :a AND sa.status <> 'pending'
         UNION ALL
-        SELECT m.id, sa.service, sa.start_date, sa.stop_date
+        SELECT m.id, m.serial, m.size, m.unit, m.premise_id, sa.service, sa.start_date,
+               sa.stop_date
         FROM service_agreements sa JOIN meters m ON m.premise_id = sa.premise_id
         WHERE sa.account_id = :a AND sa.status <> 'pending' AND sa.meter_id IS NULL
+    ), by_meter AS (
+        SELECT meter_id, serial, size, unit, premise_id, min(start_date) AS held_from,
+               CASE WHEN bool_or(stop_date IS NULL) THEN NULL ELSE max(stop_date) END AS held_to,
+               bool_or(service = 'water') AS water,
+               EXISTS (SELECT 1 FROM ami_days a WHERE a.meter_id = held.meter_id) AS has_data
+        FROM held GROUP BY meter_id, serial, size, unit, premise_id
     )"""
 
 
@@ -46,17 +57,12 @@ async def account_meters(s: AsyncSession, account_id: uuid.UUID) -> list[HeldMet
     """Water meters first, then the most recently started."""
     return all_as(HeldMeter, await s.execute(text(
         "WITH " + _HELD + """
-        SELECT m.id AS meter_id, m.serial, m.size, m.unit, m.premise_id,
-               coalesce(p.address, '{}'::jsonb) AS address, h.held_from, h.held_to,
-               EXISTS (SELECT 1 FROM ami_days a WHERE a.meter_id = m.id) AS has_interval_data
-        FROM (SELECT meter_id, min(start_date) AS held_from,
-                     CASE WHEN bool_or(stop_date IS NULL) THEN NULL
-                          ELSE max(stop_date) END AS held_to,
-                     bool_or(service = 'water') AS water
-              FROM held GROUP BY meter_id) h
-        JOIN meters m ON m.id = h.meter_id
-        LEFT JOIN premises p ON p.id = m.premise_id
-        ORDER BY h.water DESC, h.held_from DESC, m.serial
+        SELECT h.meter_id, h.serial, h.size, h.unit, h.premise_id,
+               coalesce((SELECT p.address FROM premises p WHERE p.id = h.premise_id),
+                        '{}'::jsonb) AS address,
+               h.held_from, h.held_to, h.has_data AS has_interval_data
+        FROM by_meter h
+        ORDER BY h.water DESC, h.held_from DESC, h.serial
         """), {"a": account_id}))
 
 
@@ -78,6 +84,42 @@ async def ami_days(s: AsyncSession, meter_id: uuid.UUID, start: date, end: date
     return all_as(AmiDay, await s.execute(text(
         "SELECT day, hourly, total FROM ami_days WHERE meter_id = :m AND day BETWEEN :s AND :e "
         "ORDER BY day"), {"m": meter_id, "s": start, "e": end}))
+
+
+@dataclass(frozen=True)
+class MeterDay:
+    """The chosen meter (repeated on each row) and one of its days (None: no day in range)."""
+
+    meter_id: uuid.UUID
+    serial: str
+    unit: str
+    day: date | None
+    hourly: list[Decimal | None] | None
+    total: Decimal | None
+
+
+# The portal's chart in one round trip: the account's meter `:m` (else the one
+# `account_meters` lists first among those with AMI data, else first) and its days in
+# [:s, :e] that the account held it. No rows: the account holds no such meter.
+METER_DAYS = text("WITH " + _HELD + """,
+        chosen AS (
+            SELECT * FROM by_meter WHERE CAST(:m AS uuid) IS NULL OR meter_id = :m
+            ORDER BY has_data DESC, water DESC, held_from DESC, serial
+            LIMIT 1
+        )
+        SELECT c.meter_id, c.serial, c.unit, a.day, a.hourly, a.total
+        FROM chosen c LEFT JOIN ami_days a ON a.meter_id = c.meter_id
+             AND a.day BETWEEN greatest(CAST(:s AS date), c.held_from)
+                           AND least(CAST(:e AS date), coalesce(c.held_to, CAST(:e AS date)))
+        ORDER BY a.day
+    """)
+
+
+async def meter_days(s: AsyncSession, account_id: uuid.UUID, meter_id: uuid.UUID | None,
+                     start: date, end: date) -> list[MeterDay]:
+    """See `METER_DAYS`."""
+    return all_as(MeterDay, await s.execute(
+        METER_DAYS, {"a": account_id, "m": meter_id, "s": start, "e": end}))
 
 
 # ---- what a projection needs -----------------------------------------------------------------
