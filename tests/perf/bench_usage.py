@@ -58,6 +58,10 @@ SEED = [
               (SELECT sum(x) FROM unnest(s.hourly) x)
        FROM generate_series(1, :k) g CROSS JOIN generate_series(0, :days - 1) d
        JOIN shapes s ON s.k = (g * 31 + d) % 64""",
+    # one meter in 50 drips (0.005 HCF = 3.74 gallons an hour) for its last three days
+    """UPDATE ami_days SET hourly = array_fill(0.005::numeric(12,3), ARRAY[24]), total = 0.12
+       WHERE day >= CAST(:last AS date) - 2
+         AND meter_id IN (SELECT md5('m' || g)::uuid FROM generate_series(50, :k, 50) g)""",
 ]
 
 async def bench(n: int, k: int, days: int, requests: int) -> dict[str, Any]:
@@ -118,6 +122,16 @@ async def bench(n: int, k: int, days: int, requests: int) -> dict[str, Any]:
             db_ms.append((time.perf_counter() - t) * 1000)
             assert len(rows) == 30
         figures["database_only_ms"] = _summary(db_ms)
+
+    # the nightly leak detection over every meter with data on the last day
+    from services.billing.usage.service import detect_leaks
+
+    async with db.session() as s:
+        t = time.perf_counter()
+        opened = await detect_leaks(s, LAST_DAY)
+        figures["detect_leaks"] = {"meters": k, "seconds": round(time.perf_counter() - t, 3),
+                                   "alerts_opened": opened}
+        await s.rollback()
 
     app = billing()
     gw = gateway(transports={"billing": httpx.ASGITransport(app=app)})

@@ -202,29 +202,43 @@ DETECT = text("""
         SELECT * FROM jsonb_to_recordset(CAST(:rules AS jsonb))
             AS r(kind text, gph numeric, hours int, residential_only boolean)
     ), today AS (
-        SELECT meter_id FROM ami_days WHERE day = :day
+        -- the meters that may have a run reaching into the day: for a rule longer than a day
+        -- the run holds the day's first hour; for a shorter one, some hour of the day
+        SELECT a.meter_id,
+               coalesce((CAST(:units AS jsonb) ->> upper(m.unit))::numeric, 1) AS factor
+        FROM ami_days a JOIN meters m ON m.id = a.meter_id
+        WHERE a.day = :day AND EXISTS (
+            SELECT 1 FROM rules r
+            WHERE (CASE WHEN r.hours > 24 THEN a.hourly[1]
+                        ELSE (SELECT max(v) FROM unnest(a.hourly) v) END)
+                  * coalesce((CAST(:units AS jsonb) ->> upper(m.unit))::numeric, 1) > r.gph)
     ), hrs AS (
         SELECT a.meter_id, (a.day - CAST(:d0 AS date)) * 24 + (u.h - 1)::int AS idx,
-               (a.day + make_interval(hours => (u.h - 1)::int)) AT TIME ZONE :tz AS at,
-               u.v * coalesce((CAST(:units AS jsonb) ->> upper(m.unit))::numeric, 1) AS gallons
+               u.v * t.factor AS gallons
         FROM today t JOIN ami_days a ON a.meter_id = t.meter_id
              AND a.day BETWEEN CAST(:d0 AS date) AND CAST(:day AS date)
-        JOIN meters m ON m.id = a.meter_id
         CROSS JOIN LATERAL unnest(a.hourly) WITH ORDINALITY AS u(v, h)
         WHERE u.v IS NOT NULL
     ), flagged AS (
         SELECT h.*, r.kind, r.gph, r.hours AS min_hours, r.residential_only,
                h.idx - row_number() OVER (PARTITION BY h.meter_id, r.kind ORDER BY h.idx) AS grp
         FROM hrs h JOIN rules r ON h.gallons > r.gph
-    ), runs AS (
-        SELECT meter_id, kind, min(gph) AS gph, min(min_hours) AS min_hours,
-               bool_and(residential_only) AS residential_only,
-               min(at) AS first_hour, max(at) AS last_hour, round(max(gallons), 3) AS peak,
-               jsonb_agg(jsonb_build_object(
-                   'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                   'gallons', round(gallons, 3)::text) ORDER BY idx) AS hours
-        FROM flagged GROUP BY meter_id, kind, grp
+    ), long_runs AS (
+        SELECT meter_id, kind, grp FROM flagged GROUP BY meter_id, kind, grp
         HAVING count(*) >= min(min_hours) AND max(idx) >= :first_idx
+    ), runs AS (
+        -- the hours of the runs kept, as instants: the window's local wall clock in the zone
+        SELECT f.meter_id, f.kind, min(f.gph) AS gph, min(f.min_hours) AS min_hours,
+               bool_and(f.residential_only) AS residential_only,
+               min(x.at) AS first_hour, max(x.at) AS last_hour,
+               round(max(f.gallons), 3) AS peak,
+               jsonb_agg(jsonb_build_object(
+                   'at', to_char(x.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   'gallons', round(f.gallons, 3)::text) ORDER BY f.idx) AS hours
+        FROM flagged f JOIN long_runs l USING (meter_id, kind, grp)
+        CROSS JOIN LATERAL (SELECT (CAST(:d0 AS date) + make_interval(hours => f.idx::int))
+                                   AT TIME ZONE :tz AS at) x
+        GROUP BY f.meter_id, f.kind, f.grp
     ), owners AS (
         SELECT DISTINCT ON (r.meter_id, r.kind, r.first_hour) r.*, sa.account_id
         FROM runs r JOIN meters m ON m.id = r.meter_id
@@ -263,7 +277,8 @@ DETECT = text("""
         RETURNING id
     ), ended AS (
         UPDATE leak_alerts a SET status = 'ended'
-        WHERE a.status = 'open' AND a.meter_id IN (SELECT meter_id FROM today)
+        WHERE a.status = 'open'
+          AND EXISTS (SELECT 1 FROM ami_days x WHERE x.meter_id = a.meter_id AND x.day = :day)
           AND a.last_hour < CAST(:day_start AS timestamptz)
           AND a.id NOT IN (SELECT id FROM ext)
         RETURNING a.id
