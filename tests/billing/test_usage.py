@@ -171,3 +171,18 @@ def test_the_current_period_runs_from_the_last_bill_as_long_as_it_was():
     assert late.end == date(2026, 3, 9)
     first = domain.current_period(None, None, date(2026, 2, 5), date(2026, 2, 10))
     assert (first.start, first.days) == (date(2026, 2, 5), 30)
+    unbilled = domain.current_period(None, None, date(2019, 5, 1), date(2026, 2, 10))
+    assert (unbilled.start, unbilled.end) == (date(2026, 1, 12), date(2026, 2, 10))
+    forgotten = domain.current_period(date(2020, 1, 31), 31, date(2019, 1, 1), date(2026, 2, 10))
+    assert forgotten.days == 400 and forgotten.end == date(2026, 2, 10)
+
+
+async def test_the_default_comparison_is_the_current_period_so_far(client, feed, tech, auth):
+    site = await make_site(feed, start=date(2019, 5, 1))
+    r = await client.get(f"/api/billing/usage/accounts/{site.account_id}/comparison",
+                         headers=customer(auth, site))
+    assert r.status_code == 200, r.text
+    c = r.json()
+    assert (date.fromisoformat(c["current"]["end"])
+            - date.fromisoformat(c["current"]["start"])).days == 29
+    assert len(c["days"]) == 30 and c["change_percent"] is None
