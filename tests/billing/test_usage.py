@@ -213,3 +213,12 @@ async def test_after_moving_out_a_customer_sees_none_of_the_next_occupants_use(
         params={"start": "2026-03-01", "end": "2026-03-31"}, headers=me)).text
     starts = [line.split(",")[1] for line in csv_text.splitlines()[1:]]
     assert len(starts) == 24 and all(s.startswith("2026-03-05T") for s in starts)
+
+
+async def test_another_customers_account_is_404_even_with_a_range_that_is_refused(
+        client, feed, auth):
+    mine, theirs = await make_site(feed), await make_site(feed)
+    r = await client.get(f"/api/billing/usage/accounts/{theirs.account_id}/hourly",
+                         params={"start": "2026-03-02", "end": "2026-03-01"},
+                         headers=customer(auth, mine))
+    assert r.status_code == 404
