@@ -1,4 +1,5 @@
 import { Button, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import { lazy, Suspense } from "react";
 
 import { Money } from "@/components/Money";
 import { downloadFile } from "@/lib/download";
@@ -6,7 +7,10 @@ import { notifyProblem } from "@/lib/queryClient";
 
 import { useConsumption, useRegister, type Run } from "../api/runs";
 import { registerCsv } from "../registerCsv";
-import { RunTotalsChart } from "./RunTotalsChart";
+
+// The chart library is the biggest part of billing's screens: loaded when a chart is shown.
+const RunTotalsChart = lazy(() =>
+  import("./RunTotalsChart").then((m) => ({ default: m.RunTotalsChart })));
 
 /** Consumption and charges by service and rate class, with the chart. */
 export function RunConsumption({ run }: { run: Run }) {
@@ -15,7 +19,9 @@ export function RunConsumption({ run }: { run: Run }) {
   if (!rows.data) return null;
   return (
     <Stack>
-      <RunTotalsChart rows={rows.data} />
+      <Suspense fallback={<Loader size="sm" aria-label="Loading chart" />}>
+        <RunTotalsChart rows={rows.data} />
+      </Suspense>
       <Table aria-label="Consumption by class" striped>
         <Table.Thead>
           <Table.Tr>
