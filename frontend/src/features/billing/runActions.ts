@@ -60,13 +60,17 @@ export const STEP_LABELS: Record<RunStep, string> = {
   discard: "Discard run",
 };
 
+/** Filled badges in the darkest shades: white text on them passes WCAG AA contrast. */
 export const STATUS_COLORS: Record<string, string> = {
-  preview: "blue",
-  prepared: "yellow",
-  approved: "teal",
-  finalised: "green",
-  discarded: "gray",
+  preview: "blue.9",
+  prepared: "grape.9",
+  approved: "teal.9",
+  finalised: "dark.6",
+  discarded: "gray.7",
 };
+
+/** Review flags: outlined in a dark red that reads on white. */
+export const FLAG_COLOR = "red.9";
 
 /** A review flag's code in a clerk's words. */
 export function flagLabel(flag: string): string {

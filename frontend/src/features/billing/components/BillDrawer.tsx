@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Drawer, Group, List, Loader, Stack, Table, Text, TextInput, Title }
+import { Badge, Button, Drawer, Group, List, Loader, Stack, Table, Text, TextInput, Title }
   from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
@@ -9,7 +9,8 @@ import { openPdf } from "@/lib/api";
 import { notifyProblem } from "@/lib/queryClient";
 
 import { useBill, useExplain, useHoldBill } from "../api/runs";
-import { flagLabel } from "../runActions";
+import { flagLabel, FLAG_COLOR } from "../runActions";
+import { Notice } from "./Notice";
 
 /** One bill of a run: its lines, how it was computed in plain words, its statement; hold it. */
 export function BillDrawer({ runId, billId, canHold, onClose }: {
@@ -25,8 +26,8 @@ export function BillDrawer({ runId, billId, canHold, onClose }: {
       {b && (
         <Stack>
           <Group>
-            <Badge variant="light">{b.status}</Badge>
-            {b.flags.map((f) => <Badge key={f} color="orange" variant="light">{flagLabel(f)}</Badge>)}
+            <Badge variant="outline" color="dark.6">{b.status}</Badge>
+            {b.flags.map((f) => <Badge key={f} color={FLAG_COLOR} variant="outline">{flagLabel(f)}</Badge>)}
             <Text>{b.period_start} – {b.period_end}</Text>
             <Text fw={700}>Total <Money value={b.total} /></Text>
           </Group>
@@ -94,8 +95,8 @@ function HoldForm({ runId, billId }: { runId: string; billId: string }) {
           onChange={(e) => setReason(e.currentTarget.value)} />
         <Button type="submit" color="orange" loading={hold.isPending}>Hold out of run</Button>
       </Group>
-      {hold.isSuccess && <Alert mt="xs" color="orange" role="status">Held: this bill is not
-        finalised with the run.</Alert>}
+      {hold.isSuccess && <Notice mt="xs" color="orange">Held: this bill is not
+        finalised with the run.</Notice>}
     </form>
   );
 }

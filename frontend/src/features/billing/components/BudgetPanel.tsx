@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Loader, Modal, Stack, Text, Title } from "@mantine/core";
+import { Button, Card, Group, Loader, Modal, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 
 import { Money } from "@/components/Money";
@@ -7,6 +7,7 @@ import { useSession } from "@/lib/auth";
 import { can } from "@/lib/permissions";
 
 import { useBudget, useEnrolBudget, useSettleBudget } from "../api/budget";
+import { Notice } from "./Notice";
 
 /**
  * Budget billing on one account, for Account 360: the plan and what it has deferred; enrol
@@ -44,13 +45,13 @@ export function BudgetPanel({ accountId }: { accountId: string }) {
       {budget.data && (
         <Stack gap="xs">
           <Group gap="xl">
-            <div><Text size="xs" c="dimmed">Monthly amount</Text>
+            <div><Text size="xs" c="gray.7">Monthly amount</Text>
               <Money value={budget.data.monthly_amount} fw={700} /></div>
-            <div><Text size="xs" c="dimmed">Deferred since last true-up</Text>
+            <div><Text size="xs" c="gray.7">Deferred since last true-up</Text>
               <Money value={budget.data.deferred} fw={700} /></div>
-            <div><Text size="xs" c="dimmed">Enrolled</Text>
+            <div><Text size="xs" c="gray.7">Enrolled</Text>
               <Text fw={700}>{budget.data.enrolled_on}</Text></div>
-            <div><Text size="xs" c="dimmed">Status</Text>
+            <div><Text size="xs" c="gray.7">Status</Text>
               <Text fw={700}>{budget.data.status}</Text></div>
           </Group>
           {may && budget.data.status === "active" && (
@@ -60,10 +61,10 @@ export function BudgetPanel({ accountId }: { accountId: string }) {
             </Group>
           )}
           {settle.data && (
-            <Alert color="green" role="status">
+            <Notice color="green">
               Settled <Money value={settle.data.settled} />; the balance is now{" "}
               <Money value={settle.data.balance} />.
-            </Alert>
+            </Notice>
           )}
         </Stack>
       )}

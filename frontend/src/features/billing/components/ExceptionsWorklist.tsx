@@ -28,7 +28,7 @@ export function ExceptionsWorklist() {
         </Group>
       </Group>
       {list.isLoading && <Loader aria-label="Loading exceptions" />}
-      {list.data && list.data.length === 0 && <Text c="dimmed">Nothing to work.</Text>}
+      {list.data && list.data.length === 0 && <Text c="gray.7">Nothing to work.</Text>}
       {list.data && list.data.length > 0 && (
         <Table.ScrollContainer minWidth={760}>
           <Table striped aria-label="Read exceptions">
@@ -45,7 +45,7 @@ export function ExceptionsWorklist() {
                   <Table.Td>{item.route ?? "—"}</Table.Td>
                   <Table.Td ff="monospace">{item.serial ?? "(unknown meter)"}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color="orange" mr="xs">{item.code}</Badge>
+                    <Badge variant="outline" color="red.9" mr="xs">{item.code}</Badge>
                     <Text span size="sm">{item.detail}</Text>
                   </Table.Td>
                   <Table.Td>{item.read_on ?? "—"}</Table.Td>

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, FileInput, Group, Progress, SegmentedControl, Stack, Table, Text,
+import { Button, Card, FileInput, Group, Progress, SegmentedControl, Stack, Table, Text,
   Title } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 
@@ -6,6 +6,7 @@ import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 
 import { useImportReads, type ImportResult, type ReadFileKind } from "../api/reads";
 import { importSummary } from "../importSummary";
+import { Notice } from "./Notice";
 
 /** Upload a route (handheld) or AMI file; progress while it goes, then what became of it. */
 export function ImportReads() {
@@ -33,7 +34,7 @@ export function ImportReads() {
     <Stack>
       <Card withBorder component="form" onSubmit={submit} aria-label="Import reads">
         <Title order={2} size="h4" mb="xs">Import a read file</Title>
-        <Text size="sm" c="dimmed" mb="sm">
+        <Text size="sm" c="gray.7" mb="sm">
           Route files: <code>meter_serial,read_date,reading</code>. AMI files:{" "}
           <code>meter_serial,interval_start,usage[,register]</code>. The same file imported twice
           changes nothing.
@@ -44,7 +45,7 @@ export function ImportReads() {
             data={[{ value: "handheld", label: "Route (handheld)" },
               { value: "ami", label: "AMI intervals" }]} w="fit-content" />
           <Group align="flex-end">
-            <FileInput label="Read file" placeholder="Choose a CSV file" accept=".csv,text/csv"
+            <FileInput label="Read file" accept=".csv,text/csv"
               value={file} onChange={setFile} clearable required w={320} />
             <Button type="submit" disabled={!file} loading={upload.isPending}>Import</Button>
           </Group>
@@ -67,7 +68,7 @@ export function ImportReads() {
 export function ImportOutcome({ result }: { result: ImportResult }) {
   const summary = importSummary(result);
   return (
-    <Alert color={summary.color} title="Import finished" role="status">
+    <Notice color={summary.color} title="Import finished">
       <Text>{summary.text}</Text>
       {result.errors.length > 0 && (
         <Table mt="sm" aria-label="Rejected lines">
@@ -83,6 +84,6 @@ export function ImportOutcome({ result }: { result: ImportResult }) {
           </Table.Tbody>
         </Table>
       )}
-    </Alert>
+    </Notice>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, NumberInput, SimpleGrid, Stack, Text, TextInput, Title }
+import { Button, Card, Group, NumberInput, SimpleGrid, Stack, Text, TextInput, Title }
   from "@mantine/core";
 import { useMemo, useState, type FormEvent } from "react";
 
@@ -8,6 +8,7 @@ import { useUnsavedChangesGuard } from "@/hooks/useUnsavedChangesGuard";
 
 import { useCreateRateVersion, type RateVersion } from "../api/rates";
 import { changedPrices, nextVersion, priceFields, priceProblem } from "../rateFields";
+import { Notice } from "./Notice";
 
 /** The next schedule: the latest's structure, new prices, a name and the day it takes effect. */
 export function NextRateVersion({ base, onDone }: {
@@ -38,7 +39,7 @@ export function NextRateVersion({ base, onDone }: {
   return (
     <Card withBorder component="form" onSubmit={submit} aria-label="Next rate schedule version">
       <Title order={2} size="h4">Next version after “{base.name}”</Title>
-      <Text size="sm" c="dimmed" mb="sm">Same services, classes and blocks; change the prices.
+      <Text size="sm" c="gray.7" mb="sm">Same services, classes and blocks; change the prices.
         A bill period spanning the effective date is split by days.</Text>
       <Stack>
         <Group align="flex-end">
@@ -66,8 +67,8 @@ export function NextRateVersion({ base, onDone }: {
           </fieldset>
         ))}
         {changed.length > 0 && (
-          <Alert color="blue" role="status">{changed.length} price{changed.length === 1 ? "" : "s"}
-            {" "}changed from “{base.name}”.</Alert>
+          <Notice color="blue">{changed.length} price{changed.length === 1 ? "" : "s"}
+            {" "}changed from “{base.name}”.</Notice>
         )}
         <Group>
           <Button type="submit" disabled={!valid} loading={create.isPending}>Create version</Button>

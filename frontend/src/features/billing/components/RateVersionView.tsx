@@ -10,7 +10,7 @@ export function RateVersionView({ version }: { version: RateVersion }) {
   return (
     <Card withBorder>
       <Title order={2} size="h4">{version.name}</Title>
-      <Text size="sm" c="dimmed" mb="sm">Effective {version.effective_date}
+      <Text size="sm" c="gray.7" mb="sm">Effective {version.effective_date}
         {version.drought_stage ? ` · drought stage ${version.drought_stage}` : ""}</Text>
       <Stack gap="md">
         {version.classes.length > 0 && (

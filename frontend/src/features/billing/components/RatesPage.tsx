@@ -27,7 +27,7 @@ export function RatesPage() {
       </Group>
       {versions.isLoading && <Loader aria-label="Loading rate schedules" />}
       {versions.data && list.length === 0 && (
-        <Text c="dimmed">No rate schedule yet: the first is entered through the API
+        <Text c="gray.7">No rate schedule yet: the first is entered through the API
           (<code>POST /api/billing/rates/versions</code>).</Text>
       )}
       {creating && latest && (
@@ -47,7 +47,7 @@ export function RatesPage() {
                   <Table.Td>
                     <Button variant="subtle" size="compact-sm" onClick={() => setShown(v.id)}>
                       {v.name}</Button>
-                    {v.id === latest?.id && <Badge ml="xs" variant="light">latest</Badge>}
+                    {v.id === latest?.id && <Badge ml="xs" variant="outline" color="blue.9">latest</Badge>}
                   </Table.Td>
                   <Table.Td>{v.drought_stage ?? 0}</Table.Td>
                   <Table.Td>{v.classes.length}</Table.Td>

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Progress, Stack, Text } from "@mantine/core";
+import { Button, Group, Modal, Progress, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 
 import { Money } from "@/components/Money";
@@ -8,6 +8,7 @@ import { can } from "@/lib/permissions";
 
 import { useRunStep, type Run, type RunStep } from "../api/runs";
 import { approvalRefused, runSteps, STEP_LABELS } from "../runActions";
+import { Notice } from "./Notice";
 
 const CONFIRM: Partial<Record<RunStep, string>> = {
   finalise: "Every bill is posted to the ledger and announced to customers. This cannot be undone "
@@ -47,7 +48,7 @@ export function RunActions({ run }: { run: Run }) {
           </Button>
         ))}
       </Group>
-      {refused && <Text size="sm" c="dimmed">Approval: {refused}.</Text>}
+      {refused && <Text size="sm" c="gray.7">Approval: {refused}.</Text>}
       {running === "finalise" && (
         <Stack gap={4} aria-live="polite">
           <Progress value={100} striped animated aria-label="Finalise progress" />
@@ -61,10 +62,10 @@ export function RunActions({ run }: { run: Run }) {
         </Stack>
       )}
       {step.isSuccess && step.variables?.step === "finalise" && (
-        <Alert color="green" title="Run finalised" role="status">
+        <Notice color="green" title="Run finalised">
           {run.bills - run.held} bills posted, <Money value={run.total} /> in total, by{" "}
           {run.finalised_by}.
-        </Alert>
+        </Notice>
       )}
       <Modal opened={asking !== null} onClose={() => setAsking(null)}
         title={asking ? `${STEP_LABELS[asking]}?` : ""} centered>

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Money } from "@/components/Money";
 
 import { BILLS_PAGE, useRunBills, type Run } from "../api/runs";
-import { flagLabel } from "../runActions";
+import { flagLabel, FLAG_COLOR } from "../runActions";
 import { BillDrawer } from "./BillDrawer";
 
 /** The run's bills, flagged ones first to review; any bill opens with its explanation. */
@@ -25,7 +25,7 @@ export function RunBills({ run, canHold }: { run: Run; canHold: boolean }) {
           aria-label="Bill pages" />}
       </Group>
       {bills.isLoading && <Loader aria-label="Loading bills" />}
-      {bills.data?.length === 0 && <Text c="dimmed">No bills.</Text>}
+      {bills.data?.length === 0 && <Text c="gray.7">No bills.</Text>}
       {bills.data && bills.data.length > 0 && (
         <Table striped highlightOnHover aria-label="Bills of the run">
           <Table.Thead>
@@ -41,7 +41,7 @@ export function RunBills({ run, canHold }: { run: Run; canHold: boolean }) {
                 <Table.Td ff="monospace">{b.number ?? b.account_id}</Table.Td>
                 <Table.Td>
                   {b.flags.map((f) => (
-                    <Badge key={f} color="orange" variant="light" mr={4}>{flagLabel(f)}</Badge>
+                    <Badge key={f} color={FLAG_COLOR} variant="outline" mr={4}>{flagLabel(f)}</Badge>
                   ))}
                 </Table.Td>
                 <Table.Td>{b.status}</Table.Td>

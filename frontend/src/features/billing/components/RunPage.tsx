@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Card, Group, Loader, SimpleGrid, Stack, Tabs, Text, Title }
+import { Anchor, Badge, Card, Group, Loader, SimpleGrid, Stack, Tabs, Text, Title }
   from "@mantine/core";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 
@@ -6,10 +6,11 @@ import { Money } from "@/components/Money";
 import { useSession } from "@/lib/auth";
 
 import { useRun, type Run } from "../api/runs";
-import { canHold, flagLabel, STATUS_COLORS } from "../runActions";
+import { canHold, flagLabel, STATUS_COLORS, FLAG_COLOR } from "../runActions";
 import { RunActions } from "./RunActions";
 import { RunBills } from "./RunBills";
 import { RunConsumption, RunRegister } from "./RunReports";
+import { Notice } from "./Notice";
 
 const TABS = ["bills", "register", "classes"] as const;
 
@@ -21,21 +22,21 @@ export function RunPage() {
   const [params, setParams] = useSearchParams();
   const tab = TABS.find((t) => t === params.get("tab")) ?? "bills";
   if (run.isLoading) return <Loader aria-label="Loading run" />;
-  if (!run.data) return <Alert color="gray" title="No such run">This run does not exist.</Alert>;
+  if (!run.data) return <Notice color="gray" title="No such run">This run does not exist.</Notice>;
   const r = run.data;
   return (
     <Stack>
-      <Anchor component={Link} to="/billing/runs" size="sm">← Bill runs</Anchor>
+      <Anchor component={Link} to="/billing/runs" size="sm" c="blue.9">← Bill runs</Anchor>
       <Group justify="space-between" align="flex-start">
         <div>
           <Title order={1} size="h3">Run of cycle {r.cycle}, {r.period_start} – {r.period_end}</Title>
-          <Text size="sm" c="dimmed">{r.kind} run · bill date {r.bill_date} · due {r.due_date}
+          <Text size="sm" c="gray.7">{r.kind} run · bill date {r.bill_date} · due {r.due_date}
             {" "}· created by {r.created_by}
             {r.prepared_by ? ` · prepared by ${r.prepared_by}` : ""}
             {r.approved_by ? ` · approved by ${r.approved_by}` : ""}
             {r.finalised_by ? ` · finalised by ${r.finalised_by}` : ""}</Text>
         </div>
-        <Badge size="lg" color={STATUS_COLORS[r.status] ?? "gray"} data-testid="run-status">
+        <Badge size="lg" color={STATUS_COLORS[r.status] ?? "gray.7"} data-testid="run-status">
           {r.status}</Badge>
       </Group>
       <RunTotals run={r} />
@@ -62,7 +63,7 @@ function Figure({ label, children, testId }: {
 }) {
   return (
     <Card withBorder padding="sm">
-      <Text size="xs" c="dimmed">{label}</Text>
+      <Text size="xs" c="gray.7">{label}</Text>
       <Text size="lg" fw={700} data-testid={testId}>{children}</Text>
     </Card>
   );
@@ -82,7 +83,7 @@ function RunTotals({ run }: { run: Run }) {
       {flags.length > 0 && (
         <Group gap="xs">
           {flags.map(([flag, n]) => (
-            <Badge key={flag} color="orange" variant="light">{flagLabel(flag)}: {n}</Badge>
+            <Badge key={flag} color={FLAG_COLOR} variant="outline">{flagLabel(flag)}: {n}</Badge>
           ))}
         </Group>
       )}

@@ -62,7 +62,7 @@ export function RunRegister({ run }: { run: Run }) {
         </Button>
       </Group>
       {rows.isLoading && <Loader aria-label="Loading register" />}
-      {rows.data?.length === 0 && <Text c="dimmed">No bills.</Text>}
+      {rows.data?.length === 0 && <Text c="gray.7">No bills.</Text>}
       {rows.data && rows.data.length > 0 && (
         <Table.ScrollContainer minWidth={720}>
           <Table aria-label="Billing register" striped>
@@ -88,7 +88,7 @@ export function RunRegister({ run }: { run: Run }) {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Title order={3} size="h6" c="dimmed">Totals: {run.bills} bills, <Money value={run.total} />
+      <Title order={3} size="h6" c="gray.7">Totals: {run.bills} bills, <Money value={run.total} />
       </Title>
     </Stack>
   );

@@ -19,12 +19,12 @@ function dollars(value: number): string {
 /** Run totals by class, a bar per class and a colour per service. */
 export function RunTotalsChart({ rows }: { rows: ConsumptionRow[] }) {
   const { data, services } = classBars(rows);
-  if (data.length === 0) return <Text c="dimmed">No charges to draw.</Text>;
+  if (data.length === 0) return <Text c="gray.7">No charges to draw.</Text>;
   return (
     <figure aria-label="Run totals by class" style={{ margin: 0 }}>
       <BarChart h={280} data={data} dataKey="rate_class" series={seriesColors(services)}
         type="stacked" withLegend valueFormatter={dollars} tickLine="y" />
-      <figcaption><Text size="xs" c="dimmed">Charges by rate class and service (the table
+      <figcaption><Text size="xs" c="gray.7">Charges by rate class and service (the table
         below holds the exact figures).</Text></figcaption>
     </figure>
   );

@@ -33,7 +33,7 @@ export function RunsPage() {
               { value: "approved", label: "Approved" }, { value: "finalised", label: "Final" }]} />
         </Group>
         {runs.isLoading && <Loader aria-label="Loading runs" />}
-        {runs.data?.length === 0 && <Text c="dimmed">No runs.</Text>}
+        {runs.data?.length === 0 && <Text c="gray.7">No runs.</Text>}
         {runs.data && runs.data.length > 0 && (
           <Table.ScrollContainer minWidth={720}>
             <Table striped highlightOnHover aria-label="Bill runs">
@@ -52,7 +52,7 @@ export function RunsPage() {
                         {r.cycle}, {r.period_start} – {r.period_end}</Link>
                     </Table.Td>
                     <Table.Td>{r.kind}</Table.Td>
-                    <Table.Td><Badge color={STATUS_COLORS[r.status] ?? "gray"} variant="light">
+                    <Table.Td><Badge color={STATUS_COLORS[r.status] ?? "gray.7"}>
                       {r.status}</Badge></Table.Td>
                     <Table.Td ta="right">{r.bills}</Table.Td>
                     <Table.Td ta="right">{r.flagged}</Table.Td>

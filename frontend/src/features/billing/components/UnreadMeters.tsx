@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Loader, Stack, Table, Text, TextInput, Title }
+import { Button, Card, Group, Loader, Stack, Table, Text, TextInput, Title }
   from "@mantine/core";
 import { useState, type FormEvent } from "react";
 
@@ -7,6 +7,7 @@ import { useSession } from "@/lib/auth";
 import { can } from "@/lib/permissions";
 
 import { useOpenMissingExceptions, useUnreadReport, type UnreadQuery } from "../api/reads";
+import { Notice } from "./Notice";
 
 /** Meters of a cycle with no read in the period, by route; at cycle time, open exceptions. */
 export function UnreadMeters() {
@@ -53,10 +54,10 @@ export function UnreadMeters() {
             )}
           </Group>
           {open.data && (
-            <Alert color="yellow" mb="sm" role="status">
+            <Notice color="yellow" mb="sm">
               {open.data.exceptions_opened} missing-read exception
               {open.data.exceptions_opened === 1 ? "" : "s"} opened.
-            </Alert>
+            </Notice>
           )}
           <Table aria-label="Unread by route" mb="md" maw={360}>
             <Table.Thead>

@@ -18,7 +18,7 @@ function ReportCard({ title, about, children }: { title: string; about: string;
   return (
     <Card withBorder component="section" aria-label={title}>
       <Title order={2} size="h4">{title}</Title>
-      <Text size="sm" c="dimmed" mb="sm">{about}</Text>
+      <Text size="sm" c="gray.7" mb="sm">{about}</Text>
       {children}
     </Card>
   );
@@ -41,7 +41,7 @@ export function ReportsPage() {
         {can(role, "runs.work") && <RunReportsCard />}
         {can(role, "reads.work") && (
           <ReportCard title="Unread meters" about="Meters of a cycle with no read in a period.">
-            <Anchor component={Link} to="/billing/reads?tab=unread">Open the unread-meter
+            <Anchor component={Link} to="/billing/reads?tab=unread" c="blue.9">Open the unread-meter
               report</Anchor>
           </ReportCard>
         )}
