@@ -133,3 +133,16 @@ export function useConsumption(runId: string, enabled = true) {
       { params: { path: { run_id: runId } } })),
   });
 }
+
+/** Recalculate a final bill's period in a one-account run (finalising it replaces the bill). */
+export function useRebill() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ billId, reason, key }: { billId: string; reason: string; key: string }) =>
+      unwrap(await api.POST("/api/billing/runs/rebill/{bill_id}", {
+        params: { path: { bill_id: billId } }, body: { reason },
+        headers: { "Idempotency-Key": key },
+      })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["runs", "list"] }),
+  });
+}

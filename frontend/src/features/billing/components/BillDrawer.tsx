@@ -8,13 +8,14 @@ import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { openPdf } from "@/lib/api";
 import { notifyProblem } from "@/lib/queryClient";
 
-import { useBill, useExplain, useHoldBill } from "../api/runs";
+import { useBill, useExplain, useHoldBill, useRebill } from "../api/runs";
 import { flagLabel, FLAG_COLOR } from "../runActions";
 import { Notice } from "./Notice";
 
 /** One bill of a run: its lines, how it was computed in plain words, its statement; hold it. */
-export function BillDrawer({ runId, billId, canHold, onClose }: {
-  runId: string; billId: string | null; canHold: boolean; onClose: () => void;
+export function BillDrawer({ runId, billId, canHold, canRebill, onClose }: {
+  runId: string; billId: string | null; canHold: boolean; canRebill: boolean;
+  onClose: () => void;
 }) {
   const bill = useBill(billId);
   const explain = useExplain(billId);
@@ -27,7 +28,9 @@ export function BillDrawer({ runId, billId, canHold, onClose }: {
         <Stack>
           <Group>
             <Badge variant="outline" color="dark.6">{b.status}</Badge>
-            {b.flags.map((f) => <Badge key={f} color={FLAG_COLOR} variant="outline">{flagLabel(f)}</Badge>)}
+            {b.flags.map((f) => (
+              <Badge key={f} color={FLAG_COLOR} variant="outline">{flagLabel(f)}</Badge>
+            ))}
             <Text>{b.period_start} – {b.period_end}</Text>
             <Text fw={700}>Total <Money value={b.total} /></Text>
           </Group>
@@ -74,6 +77,7 @@ export function BillDrawer({ runId, billId, canHold, onClose }: {
             </Table>
           </Table.ScrollContainer>
           {canHold && b.status === "draft" && <HoldForm runId={runId} billId={b.id} />}
+          {canRebill && b.status === "final" && <RebillForm billId={b.id} />}
         </Stack>
       )}
     </Drawer>
@@ -86,7 +90,12 @@ function HoldForm({ runId, billId }: { runId: string; billId: string }) {
   const hold = useHoldBill(runId);
   function submit(event: FormEvent) {
     event.preventDefault();
-    hold.mutate({ billId, reason: reason.trim(), key }, { onSuccess: () => { renew(); setReason(""); } });
+    hold.mutate({ billId, reason: reason.trim(), key }, {
+      onSuccess: () => {
+        renew();
+        setReason("");
+      },
+    });
   }
   return (
     <form onSubmit={submit} aria-label="Hold this bill">
@@ -97,6 +106,40 @@ function HoldForm({ runId, billId }: { runId: string; billId: string }) {
       </Group>
       {hold.isSuccess && <Notice mt="xs" color="orange">Held: this bill is not
         finalised with the run.</Notice>}
+    </form>
+  );
+}
+
+/** A wrong final bill: a one-account run recalculates its period; finalising it replaces it. */
+function RebillForm({ billId }: { billId: string }) {
+  const [reason, setReason] = useState("");
+  const [key, renew] = useIdempotencyKey();
+  const rebill = useRebill();
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    rebill.mutate({ billId, reason: reason.trim(), key }, {
+      onSuccess: () => {
+        renew();
+        setReason("");
+      },
+    });
+  }
+  return (
+    <form onSubmit={submit} aria-label="Cancel and rebill">
+      <Group align="flex-end">
+        <TextInput label="Reason to rebill" required value={reason} maxLength={500} w={320}
+          onChange={(e) => setReason(e.currentTarget.value)} />
+        <Button type="submit" variant="default" loading={rebill.isPending}>
+          Cancel and rebill
+        </Button>
+      </Group>
+      {rebill.data && (
+        <Notice mt="xs" color="blue">
+          A rebill run is in preview:{" "}
+          <Link to={`/billing/runs/${rebill.data.id}`}>review it</Link>. The old bill is
+          cancelled when that run is finalised.
+        </Notice>
+      )}
     </form>
   );
 }

@@ -9,7 +9,9 @@ import { flagLabel, FLAG_COLOR } from "../runActions";
 import { BillDrawer } from "./BillDrawer";
 
 /** The run's bills, flagged ones first to review; any bill opens with its explanation. */
-export function RunBills({ run, canHold }: { run: Run; canHold: boolean }) {
+export function RunBills({ run, canHold, canRebill }: {
+  run: Run; canHold: boolean; canRebill: boolean;
+}) {
   const [flagged, setFlagged] = useState(run.flagged > 0);
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<string | null>(null);
@@ -57,7 +59,8 @@ export function RunBills({ run, canHold }: { run: Run; canHold: boolean }) {
           </Table.Tbody>
         </Table>
       )}
-      <BillDrawer runId={run.id} billId={open} canHold={canHold} onClose={() => setOpen(null)} />
+      <BillDrawer runId={run.id} billId={open} canHold={canHold}
+        canRebill={canRebill} onClose={() => setOpen(null)} />
     </>
   );
 }

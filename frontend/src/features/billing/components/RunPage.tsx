@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from "react-router-dom";
 
 import { Money } from "@/components/Money";
 import { useSession } from "@/lib/auth";
+import { can } from "@/lib/permissions";
 
 import { useRun, type Run } from "../api/runs";
 import { canHold, flagLabel, STATUS_COLORS, FLAG_COLOR } from "../runActions";
@@ -48,7 +49,8 @@ export function RunPage() {
             <Tabs.Tab value="register">Register</Tabs.Tab>
             <Tabs.Tab value="classes">Totals by class</Tabs.Tab>
           </Tabs.List>
-          <Tabs.Panel value="bills" pt="md"><RunBills run={r} canHold={canHold(r, role)} />
+          <Tabs.Panel value="bills" pt="md"><RunBills run={r} canHold={canHold(r, role)}
+            canRebill={can(role, "runs.work")} />
           </Tabs.Panel>
           <Tabs.Panel value="register" pt="md"><RunRegister run={r} /></Tabs.Panel>
           <Tabs.Panel value="classes" pt="md"><RunConsumption run={r} /></Tabs.Panel>
