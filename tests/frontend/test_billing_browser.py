@@ -12,7 +12,6 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -120,12 +119,6 @@ def _log_in(browser: Browser, base: str, username: str) -> Page:
     return page
 
 
-def _results() -> Path:
-    folder = Path(os.environ["TAPLINE_DATA_DIR"]) / "browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def test_technician_imports_and_previews_supervisor_approves_and_finalises(
         billing_stack, district, browser):
     started = time.monotonic()
@@ -161,11 +154,21 @@ def test_technician_imports_and_previews_supervisor_approves_and_finalises(
     expect(drawer.get_by_role("table", name="Bill lines")).to_contain_text("RES-SF")
     expect(drawer.get_by_role("list", name="Explanation")).not_to_be_empty()
     expect(drawer).to_contain_text(total)
+    assert_accessible(page, "billing-bill-explain")
     page.keyboard.press("Escape")
 
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_test_id("run-status")).to_have_text("prepared")
     expect(page.get_by_role("button", name="Approve run")).to_have_count(0)  # not their own
+    assert_accessible(page, "billing-run-prepared")
+
+    # The rates in force, and the form for the next version (prices offered for editing).
+    page.get_by_role("link", name="Rates").click()
+    expect(page.get_by_role("table", name="Rate schedule versions")).to_contain_text("FY2026")
+    page.get_by_role("button", name="Create next version").click()
+    expect(page.get_by_role("form", name="Next rate schedule version")).to_be_visible()
+    assert_accessible(page, "billing-rates-next")
+    page.get_by_role("button", name="Cancel").click()
     page.get_by_role("button", name="Log out").click()
     page.close()
 
@@ -187,7 +190,6 @@ def test_technician_imports_and_previews_supervisor_approves_and_finalises(
     expect(page.get_by_role("table", name="Consumption by class")).to_contain_text("RES-SF")
     expect(page.get_by_role("figure", name="Run totals by class").locator(
         ".recharts-bar-rectangle").first).to_be_visible()
-    page.screenshot(path=str(_results() / "billing-run.png"), full_page=True)
     print(f"import to finalised run in the browser: {time.monotonic() - started:.1f} s")
 
     with httpx.Client(base_url=billing_stack, timeout=30) as api:
@@ -199,4 +201,11 @@ def test_technician_imports_and_previews_supervisor_approves_and_finalises(
     assert money(Decimal(run["total"])) == total
     assert Decimal(ledger["balance"]) == Decimal(run["total"]) > 0
     assert_accessible(page, "billing-run-finalised")
+
+    page.get_by_role("link", name="Reports").click()
+    reports = page.get_by_role("region", name="Bill run reports")
+    reports.get_by_label("Run").click()
+    page.get_by_role("option", name=re.compile(rf"^{CYCLE}, 2026-02-01")).click()
+    expect(reports.get_by_role("table", name="Consumption by class")).to_contain_text("RES-SF")
+    assert_accessible(page, "billing-reports")
     page.close()

@@ -22,6 +22,7 @@ export function BillDrawer({ runId, billId, canHold, canRebill, onClose }: {
   const b = bill.data;
   return (
     <Drawer opened={billId !== null} onClose={onClose} position="right" size="xl"
+      closeButtonProps={{ "aria-label": "Close bill" }}
       title={b ? `Bill for account ${b.account_number ?? b.account_id}` : "Bill"}>
       {bill.isLoading && <Loader aria-label="Loading bill" />}
       {b && (

@@ -69,6 +69,7 @@ export function BudgetPanel({ accountId }: { accountId: string }) {
         </Stack>
       )}
       <Modal opened={asking} onClose={() => setAsking(false)} title="Settle budget billing?"
+        closeButtonProps={{ "aria-label": "Close" }}
         centered>
         <Text size="sm">The deferred difference
           {budget.data ? <> (<Money value={budget.data.deferred} />)</> : null} is posted to the

@@ -36,7 +36,8 @@ export function ResolveModal({ item, how, onClose }: {
   }
 
   return (
-    <Modal opened onClose={onClose} title={`${RESOLUTION_LABELS[how]}: meter ${item.serial ?? "?"}`}>
+    <Modal opened onClose={onClose} closeButtonProps={{ "aria-label": "Close" }}
+      title={`${RESOLUTION_LABELS[how]}: meter ${item.serial ?? "?"}`}>
       <form onSubmit={submit} aria-label={RESOLUTION_LABELS[how]}>
         <Stack gap="sm">
           <Text size="sm">{item.code}: {item.detail}</Text>

@@ -68,6 +68,7 @@ export function RunActions({ run }: { run: Run }) {
         </Notice>
       )}
       <Modal opened={asking !== null} onClose={() => setAsking(null)}
+        closeButtonProps={{ "aria-label": "Close" }}
         title={asking ? `${STEP_LABELS[asking]}?` : ""} centered>
         <Text size="sm">{asking ? CONFIRM[asking] : ""}</Text>
         <Text size="sm" mt="xs">Cycle {run.cycle}, {run.period_start} – {run.period_end}:{" "}
