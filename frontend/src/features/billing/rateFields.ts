@@ -38,7 +38,8 @@ export function priceFields(v: RateVersion): PriceField[] {
     }
   });
   v.surcharges?.forEach((s, i) => out.push({ key: `surcharges.${i}.price`,
-    group: "Drought surcharges", label: `${s.service}, stage ${s.stage}`, value: String(s.price) }));
+    group: "Drought surcharges", label: `${s.service}, stage ${s.stage}`,
+    value: String(s.price) }));
   v.fees?.forEach((f, i) => out.push({ key: `fees.${i}.amount`, group: "Fees",
     label: `${f.service}: ${f.name}`, value: String(f.amount) }));
   return out;

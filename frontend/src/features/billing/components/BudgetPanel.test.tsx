@@ -10,7 +10,7 @@ const PLAN = { account_id: "a1", monthly_amount: "64.20", enrolled_on: "2026-03-
 describe("budget billing on Account 360", () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it("offers a CSR II enrolment when the account is not on a plan, then shows the plan", async () => {
+  it("offers a CSR II enrolment off a plan, then shows the plan", async () => {
     logInAs("csr2", "cora");
     let enrolled = false;
     const calls = stubApi((method) => {

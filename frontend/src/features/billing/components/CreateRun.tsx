@@ -53,7 +53,9 @@ export function CreateRun() {
         <Textarea label="Messages on every statement" description="One per line, at most five"
           autosize minRows={1} maxRows={5} value={form.messages} onChange={set("messages")}
           onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) e.currentTarget.form?.requestSubmit();
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+              e.currentTarget.form?.requestSubmit();
+            }
           }} />
         <Group>
           <Button type="submit" loading={create.isPending}>Preview run</Button>

@@ -36,7 +36,8 @@ export function ExceptionsWorklist() {
               <Table.Tr>
                 <Table.Th>Route</Table.Th><Table.Th>Meter</Table.Th><Table.Th>Exception</Table.Th>
                 <Table.Th>Read on</Table.Th><Table.Th ta="right">Reading</Table.Th>
-                <Table.Th>Status</Table.Th><Table.Th><VisuallyHidden>Work</VisuallyHidden></Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th><VisuallyHidden>Work</VisuallyHidden></Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

@@ -23,7 +23,8 @@ export function NextRateVersion({ base, onDone }: {
   const [key] = useIdempotencyKey();
   const create = useCreateRateVersion();
   const changed = changedPrices(fields, prices);
-  const problems = Object.fromEntries(fields.map((f) => [f.key, priceProblem(prices[f.key] ?? "")]));
+  const problems = Object.fromEntries(
+    fields.map((f) => [f.key, priceProblem(prices[f.key] ?? "")]));
   const valid = Object.values(problems).every((p) => p === null);
   const dirty = !create.isSuccess && (name !== "" || effective !== "" || changed.length > 0);
   const blocker = useUnsavedChangesGuard(dirty);
@@ -57,7 +58,8 @@ export function NextRateVersion({ base, onDone }: {
               {fields.filter((f) => f.group === g).map((f) => (
                 <TextInput key={f.key} label={`${f.label} ($)`} inputMode="decimal"
                   value={prices[f.key]} error={problems[f.key]}
-                  description={(prices[f.key] ?? "").trim() !== f.value ? `was ${f.value}` : undefined}
+                  description={(prices[f.key] ?? "").trim() !== f.value
+                    ? `was ${f.value}` : undefined}
                   onChange={(e) => {
                     const value = e.currentTarget.value;
                     setPrices((p) => ({ ...p, [f.key]: value }));

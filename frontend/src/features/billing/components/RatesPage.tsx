@@ -31,7 +31,10 @@ export function RatesPage() {
           (<code>POST /api/billing/rates/versions</code>).</Text>
       )}
       {creating && latest && (
-        <NextRateVersion base={latest} onDone={(id) => { setCreating(false); if (id) setShown(id); }} />
+        <NextRateVersion base={latest} onDone={(id) => {
+          setCreating(false);
+          if (id) setShown(id);
+        }} />
       )}
       {list.length > 0 && (
         <Card withBorder>
@@ -47,7 +50,9 @@ export function RatesPage() {
                   <Table.Td>
                     <Button variant="subtle" size="compact-sm" onClick={() => setShown(v.id)}>
                       {v.name}</Button>
-                    {v.id === latest?.id && <Badge ml="xs" variant="outline" color="blue.9">latest</Badge>}
+                    {v.id === latest?.id && (
+                      <Badge ml="xs" variant="outline" color="blue.9">latest</Badge>
+                    )}
                   </Table.Td>
                   <Table.Td>{v.drought_stage ?? 0}</Table.Td>
                   <Table.Td>{v.classes.length}</Table.Td>

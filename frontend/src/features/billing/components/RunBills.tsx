@@ -43,7 +43,9 @@ export function RunBills({ run, canHold, canRebill }: {
                 <Table.Td ff="monospace">{b.number ?? b.account_id}</Table.Td>
                 <Table.Td>
                   {b.flags.map((f) => (
-                    <Badge key={f} color={FLAG_COLOR} variant="outline" mr={4}>{flagLabel(f)}</Badge>
+                    <Badge key={f} color={FLAG_COLOR} variant="outline" mr={4}>
+                      {flagLabel(f)}
+                    </Badge>
                   ))}
                 </Table.Td>
                 <Table.Td>{b.status}</Table.Td>

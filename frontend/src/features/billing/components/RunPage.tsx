@@ -30,7 +30,9 @@ export function RunPage() {
       <Anchor component={Link} to="/billing/runs" size="sm" c="blue.9">← Bill runs</Anchor>
       <Group justify="space-between" align="flex-start">
         <div>
-          <Title order={1} size="h3">Run of cycle {r.cycle}, {r.period_start} – {r.period_end}</Title>
+          <Title order={1} size="h3">
+            Run of cycle {r.cycle}, {r.period_start} – {r.period_end}
+          </Title>
           <Text size="sm" c="gray.7">{r.kind} run · bill date {r.bill_date} · due {r.due_date}
             {" "}· created by {r.created_by}
             {r.prepared_by ? ` · prepared by ${r.prepared_by}` : ""}

@@ -54,14 +54,16 @@ function AgingCard() {
   const [asOf, setAsOf] = useState("");
   const [shown, setShown] = useState<string | null>(null);
   const report = useAgingReport(shown);
-  const path = (ext: string) => `/api/collections/reports/aging${ext}${reportQuery({ as_of: asOf })}`;
+  const path = (ext: string) =>
+    `/api/collections/reports/aging${ext}${reportQuery({ as_of: asOf })}`;
   function submit(e: FormEvent) {
     e.preventDefault();
     setShown(asOf);
   }
   const b = report.data?.totals.buckets;
   return (
-    <ReportCard title="Aging" about="What every account owes by days past due; ties to billing's ledger.">
+    <ReportCard title="Aging"
+      about="What every account owes by days past due; ties to billing's ledger.">
       <form onSubmit={submit} aria-label="Aging report">
         <Group align="flex-end">
           <TextInput type="date" label="As of" description="Empty: today" value={asOf}
@@ -93,15 +95,22 @@ function AgingCard() {
 function DayEndCard() {
   const [day, setDay] = useState("");
   const path = (ext: string) => `/api/payments/dayend${ext}${reportQuery({ date: day })}`;
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    pdf(path(".pdf"))();
+  }
   return (
     <ReportCard title="Receipts (end of day)"
-      about="The day's payments by channel, tender, drawer and batch, returns, deposits, and the tie-out to the ledger.">
-      <Group align="flex-end">
-        <TextInput type="date" label="Day" description="Empty: today" value={day}
-          onChange={(e) => setDay(e.currentTarget.value)} />
-        <Button variant="default" onClick={pdf(path(".pdf"))}>PDF</Button>
-        <Button variant="default" onClick={csv(path(".csv"), "dayend.csv")}>CSV</Button>
-      </Group>
+      about={"The day's payments by channel, tender, drawer and batch, returns, deposits, "
+        + "and the tie-out to the ledger."}>
+      <form onSubmit={submit} aria-label="End-of-day report">
+        <Group align="flex-end">
+          <TextInput type="date" label="Day" description="Empty: today" value={day}
+            onChange={(e) => setDay(e.currentTarget.value)} />
+          <Button type="submit" variant="default">PDF</Button>
+          <Button variant="default" onClick={csv(path(".csv"), "dayend.csv")}>CSV</Button>
+        </Group>
+      </form>
     </ReportCard>
   );
 }
@@ -157,7 +166,8 @@ function RunReportsCard() {
     label: `${r.cycle}, ${r.period_start} – ${r.period_end} (${r.kind})` }));
   return (
     <ReportCard title="Bill run reports"
-      about="The billing register, consumption by class and the print-vendor file of a finalised run.">
+      about={"The billing register, consumption by class and the print-vendor file of a "
+        + "finalised run."}>
       <Group align="flex-end">
         <Select label="Run" placeholder={runs.isLoading ? "Loading…" : "Pick a finalised run"}
           data={data} value={runId} onChange={setRunId} searchable w={320}
