@@ -10,6 +10,7 @@ import { notifyProblem } from "@/lib/queryClient";
 
 import { useBill, useExplain, useHoldBill, useRebill } from "../api/runs";
 import { flagLabel, FLAG_COLOR } from "../runActions";
+import { BudgetPanel } from "./BudgetPanel";
 import { Notice } from "./Notice";
 
 /** One bill of a run: its lines, how it was computed in plain words, its statement; hold it. */
@@ -79,6 +80,7 @@ export function BillDrawer({ runId, billId, canHold, canRebill, onClose }: {
           </Table.ScrollContainer>
           {canHold && b.status === "draft" && <HoldForm runId={runId} billId={b.id} />}
           {canRebill && b.status === "final" && <RebillForm billId={b.id} />}
+          <BudgetPanel accountId={b.account_id} />
         </Stack>
       )}
     </Drawer>
