@@ -24,3 +24,13 @@ export function useCreateRateVersion() {
     onSuccess: () => client.invalidateQueries({ queryKey: ["rate-versions"] }),
   });
 }
+
+/** Each premise's wastewater basis from its water use in the winter window. */
+export function useWinterAverages() {
+  return useMutation({
+    mutationFn: async ({ start, end, key }: { start: string; end: string; key: string }) =>
+      unwrap(await api.POST("/api/billing/rates/winter-averages", {
+        body: { winter_start: start, winter_end: end }, headers: { "Idempotency-Key": key },
+      })),
+  });
+}

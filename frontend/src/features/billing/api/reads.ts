@@ -101,3 +101,30 @@ export function useOpenMissingExceptions() {
     },
   });
 }
+
+/** Route-file reads kept for a meter serial billing has not heard of yet. */
+export function useAwaitingMeter() {
+  return useQuery({
+    queryKey: ["read-exceptions", "awaiting-meter"],
+    queryFn: async () => unwrap(await api.GET("/api/billing/reads/awaiting-meter")),
+  });
+}
+
+export type ReadThresholds = S["ThresholdsIO-Output"];
+
+export function useReadThresholds() {
+  return useQuery({
+    queryKey: ["read-thresholds"],
+    queryFn: async () => unwrap(await api.GET("/api/billing/reads/thresholds")),
+  });
+}
+
+export function useSetReadThresholds() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ body, key }: { body: S["ThresholdsIO-Input"]; key: string }) =>
+      unwrap(await api.PUT("/api/billing/reads/thresholds",
+        { body, headers: { "Idempotency-Key": key } })),
+    onSuccess: (t) => client.setQueryData(["read-thresholds"], t),
+  });
+}

@@ -146,3 +146,22 @@ export function useRebill() {
     onSuccess: () => client.invalidateQueries({ queryKey: ["runs", "list"] }),
   });
 }
+
+export type ReviewThresholds = S["ReviewThresholdsIO-Output"];
+
+export function useReviewThresholds() {
+  return useQuery({
+    queryKey: ["review-thresholds"],
+    queryFn: async () => unwrap(await api.GET("/api/billing/runs/config/thresholds")),
+  });
+}
+
+export function useSetReviewThresholds() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ body, key }: { body: S["ReviewThresholdsIO-Input"]; key: string }) =>
+      unwrap(await api.PUT("/api/billing/runs/config/thresholds",
+        { body, headers: { "Idempotency-Key": key } })),
+    onSuccess: (t) => client.setQueryData(["review-thresholds"], t),
+  });
+}

@@ -7,6 +7,7 @@ import { can } from "@/lib/permissions";
 import { useRateVersions } from "../api/rates";
 import { NextRateVersion } from "./NextRateVersion";
 import { RateVersionView } from "./RateVersionView";
+import { WinterAverages } from "./WinterAverages";
 
 /** Rate schedule versions by effective date; the next one starts from the latest. */
 export function RatesPage() {
@@ -63,6 +64,7 @@ export function RatesPage() {
         </Card>
       )}
       {current && <RateVersionView version={current} />}
+      {can(role, "rates.write") && <WinterAverages />}
     </Stack>
   );
 }

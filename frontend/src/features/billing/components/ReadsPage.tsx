@@ -1,6 +1,8 @@
 import { Stack, Tabs, Title } from "@mantine/core";
 import { useSearchParams } from "react-router-dom";
 
+import { AwaitingMeter } from "./AwaitingMeter";
+import { ReadThresholdsCard } from "./BillingSettings";
 import { ExceptionsWorklist } from "./ExceptionsWorklist";
 import { ImportReads } from "./ImportReads";
 import { UnreadMeters } from "./UnreadMeters";
@@ -20,8 +22,12 @@ export function ReadsPage() {
           <Tabs.Tab value="exceptions">Exceptions</Tabs.Tab>
           <Tabs.Tab value="unread">Unread meters</Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="import" pt="md"><ImportReads /></Tabs.Panel>
-        <Tabs.Panel value="exceptions" pt="md"><ExceptionsWorklist /></Tabs.Panel>
+        <Tabs.Panel value="import" pt="md">
+          <Stack><ImportReads /><AwaitingMeter /></Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="exceptions" pt="md">
+          <Stack><ExceptionsWorklist /><ReadThresholdsCard /></Stack>
+        </Tabs.Panel>
         <Tabs.Panel value="unread" pt="md"><UnreadMeters /></Tabs.Panel>
       </Tabs>
     </Stack>

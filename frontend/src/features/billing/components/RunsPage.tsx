@@ -9,6 +9,7 @@ import { can } from "@/lib/permissions";
 
 import { useRuns, type RunStatus } from "../api/runs";
 import { STATUS_COLORS } from "../runActions";
+import { ReviewThresholdsCard } from "./BillingSettings";
 import { CreateRun } from "./CreateRun";
 
 type Filter = RunStatus | "all";
@@ -64,6 +65,7 @@ export function RunsPage() {
           </Table.ScrollContainer>
         )}
       </Card>
+      <ReviewThresholdsCard />
     </Stack>
   );
 }

@@ -3,7 +3,7 @@ import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
-import { MemoryRouter } from "react-router-dom";
+import { createMemoryRouter, RouterProvider } from "react-router-dom";
 
 import { resetAuthForTests } from "@/lib/auth";
 
@@ -39,7 +39,7 @@ export function renderWithProviders(ui: ReactNode) {
   return render(
     <MantineProvider>
       <QueryClientProvider client={client}>
-        <MemoryRouter>{ui}</MemoryRouter>
+        <RouterProvider router={createMemoryRouter([{ path: "*", element: ui }])} />
       </QueryClientProvider>
     </MantineProvider>,
   );
