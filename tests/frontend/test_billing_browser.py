@@ -132,6 +132,9 @@ def test_technician_imports_and_previews_supervisor_approves_and_finalises(
     expect(page.get_by_role("alert").filter(has_text="Import finished")).to_contain_text(
         "1 read accepted.")
     assert_accessible(page, "billing-read-import")
+    page.get_by_role("tab", name="Exceptions").click()
+    expect(page.get_by_role("form", name="Read validation thresholds")).to_be_visible()
+    assert_accessible(page, "billing-read-exceptions")
 
     # The preview: every bill of the cycle calculated, nothing posted.
     page.get_by_role("link", name="Bill runs").click()
@@ -176,6 +179,8 @@ def test_technician_imports_and_previews_supervisor_approves_and_finalises(
     page = _log_in(browser, billing_stack, SUPERVISOR)
     page.get_by_role("link", name="Bill runs").click()
     runs = page.get_by_role("table", name="Bill runs")
+    expect(runs).to_contain_text(CYCLE)
+    assert_accessible(page, "billing-runs-awaiting-approval")
     runs.get_by_role("link", name=re.compile(rf"^{CYCLE}, 2026-02-01")).click()
     expect(page).to_have_url(f"{billing_stack}/billing/runs/{run_id}")
     page.get_by_role("button", name="Approve run").click()
