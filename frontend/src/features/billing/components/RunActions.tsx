@@ -17,6 +17,10 @@ const CONFIRM: Partial<Record<RunStep, string>> = {
   approve: "You approve the run as reviewed by its preparer.",
 };
 
+function bills(n: number): string {
+  return `${n} bill${n === 1 ? "" : "s"}`;
+}
+
 /** The steps this user may take on the run; the heavy ones ask first and show progress. */
 export function RunActions({ run }: { run: Run }) {
   const session = useSession();
@@ -52,7 +56,7 @@ export function RunActions({ run }: { run: Run }) {
       {running === "finalise" && (
         <Stack gap={4} aria-live="polite">
           <Progress value={100} striped animated aria-label="Finalise progress" />
-          <Text size="sm">Posting {run.bills - run.held} bills to the ledger…</Text>
+          <Text size="sm">Posting {bills(run.bills - run.held)} to the ledger…</Text>
         </Stack>
       )}
       {running === "recalculate" && (
@@ -63,7 +67,7 @@ export function RunActions({ run }: { run: Run }) {
       )}
       {step.isSuccess && step.variables?.step === "finalise" && (
         <Notice color="green" title="Run finalised">
-          {run.bills - run.held} bills posted, <Money value={run.total} /> in total, by{" "}
+          {bills(run.bills - run.held)} posted, <Money value={run.total} /> in total, by{" "}
           {run.finalised_by}.
         </Notice>
       )}
@@ -72,7 +76,7 @@ export function RunActions({ run }: { run: Run }) {
         title={asking ? `${STEP_LABELS[asking]}?` : ""} centered>
         <Text size="sm">{asking ? CONFIRM[asking] : ""}</Text>
         <Text size="sm" mt="xs">Cycle {run.cycle}, {run.period_start} – {run.period_end}:{" "}
-          {run.bills} bills, <Money value={run.total} />.</Text>
+          {bills(run.bills)}, <Money value={run.total} />.</Text>
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={() => setAsking(null)}>Cancel</Button>
           <Button color={asking === "discard" ? "red" : undefined} data-autofocus
