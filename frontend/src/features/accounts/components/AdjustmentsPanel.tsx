@@ -27,7 +27,7 @@ const REASONS: { value: ReasonCode; label: string }[] = [
 function Outcome({ a }: { a: Adjustment }) {
   if (a.status === "pending") {
     return (
-      <Alert color="yellow" title="Sent for approval" role="status">
+      <Alert color="yellow" title="Sent for approval">
         {formatMoney(a.amount)} is above your dollar authority, so it was not posted. It is now a
         request in the supervisor's approvals queue; the balance changes only when someone with
         enough authority (not you) approves it.
@@ -35,7 +35,7 @@ function Outcome({ a }: { a: Adjustment }) {
     );
   }
   return (
-    <Alert color="green" title="Adjustment posted" role="status">
+    <Alert color="green" title="Adjustment posted">
       {formatMoney(a.amount)} posted to the account ({a.reason_code.replace(/_/g, " ")}).
     </Alert>
   );
@@ -132,7 +132,7 @@ function BalanceTransferForm({ account }: { account: Account }) {
           </Button>
         </Group>
         {transfer.data && (
-          <Alert color="green" role="status" title="Balance transferred">
+          <Alert color="green" title="Balance transferred">
             {formatMoney(transfer.data.amount)} moved.
           </Alert>
         )}

@@ -152,7 +152,7 @@ export function IdentityCheckForm({ customerId }: { customerId: string }) {
         <Button type="submit" loading={check.isPending}>Check identity</Button>
       </Group>
       {check.data && (
-        <Alert mt="xs" role="status" color={check.data.matches ? "green" : "red"}
+        <Alert mt="xs" color={check.data.matches ? "green" : "red"}
           title={check.data.matches ? "Identity confirmed" : "Does not match"}>
           {check.data.matches ? "The caller's ID matches the one on file."
             : "The digits do not match the ID on file: do not discuss the account."}

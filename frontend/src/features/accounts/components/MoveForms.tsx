@@ -39,7 +39,7 @@ export function StopServiceForm({ accountId, agreements, premises }: {
 
   if (stop.data) {
     return (
-      <Alert color="green" title="Service stopped" role="status">
+      <Alert color="green" title="Service stopped">
         {stop.data.stopped.length} agreement(s) stopped
         {stop.data.reverted_to_owner.length > 0
           && `, ${stop.data.reverted_to_owner.length} reverted to the owner's account`}.
@@ -90,7 +90,7 @@ export function TransferServiceForm({ accountId, agreements, premises }: {
 
   if (transfer.data) {
     return (
-      <Alert color="green" title="Service transferred" role="status">
+      <Alert color="green" title="Service transferred">
         Stopped {transfer.data.stopped.length}, started {transfer.data.started.length}{" "}
         agreement(s). Final read order(s){" "}
         {transfer.data.final_read_orders.map((o) => `#${o.number}`).join(", ")}; turn-on order

@@ -25,7 +25,7 @@ const EMPTY: NewCustomer = { name: "", line1: "", city: "", state: "CA", postal_
 /** The answer of a move-in, in the words a CSR reads back to the customer. */
 export function StartedSummary({ out }: { out: StartServiceOut }) {
   return (
-    <Alert color="green" title="Service started" role="status" aria-label="Service started">
+    <Alert color="green" title="Service started">
       <Stack gap={2}>
         <Text size="sm">
           Account {out.account.number} for {out.customer.name}:{" "}
