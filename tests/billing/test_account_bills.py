@@ -46,7 +46,8 @@ async def test_issued_bills_come_newest_first_with_their_water_use_and_never_a_d
     assert [b["period_end"] for b in await _bills(client, csr, s.account_id, "2026-02-01")] \
         == ["2026-02-28"]
     theirs = await _bills(client, csr, other.account_id, "2025-01-01")
-    assert (theirs[-1]["period_end"], Decimal(theirs[-1]["water_use"])) == ("2026-01-31", 7)
+    oldest = theirs[-1]
+    assert (oldest["period_end"], Decimal(oldest["water_use"])) == ("2026-01-31", Decimal(7))
     assert not {b["id"] for b in theirs} & {b["id"] for b in bills}
 
 
