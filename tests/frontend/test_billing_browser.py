@@ -133,7 +133,8 @@ def test_technician_imports_and_previews_supervisor_approves_and_finalises(
         "1 read accepted.")
     assert_accessible(page, "billing-read-import")
     page.get_by_role("tab", name="Exceptions").click()
-    expect(page.get_by_role("form", name="Read validation thresholds")).to_be_visible()
+    expect(page.get_by_text("Nothing to work.")).to_be_visible()  # the read was valid
+    expect(page.get_by_role("textbox", name=re.compile("^High use factor"))).to_have_value("2.5")
     assert_accessible(page, "billing-read-exceptions")
 
     # The preview: every bill of the cycle calculated, nothing posted.

@@ -25,7 +25,7 @@ export function BillDrawer({ runId, billId, canHold, canRebill, onClose }: {
     <Drawer opened={billId !== null} onClose={onClose} position="right" size="xl"
       closeButtonProps={{ "aria-label": "Close bill" }}
       title={b ? `Bill for account ${b.account_number ?? b.account_id}` : "Bill"}>
-      {bill.isLoading && <Loader aria-label="Loading bill" />}
+      {bill.isLoading && <Loader role="status" aria-label="Loading bill" />}
       {b && (
         <Stack>
           <Group>
@@ -48,7 +48,7 @@ export function BillDrawer({ runId, billId, canHold, canRebill, onClose }: {
             </Button>
           </Group>
           <Title order={3} size="h5">How it was computed</Title>
-          {explain.isLoading && <Loader size="sm" aria-label="Loading explanation" />}
+          {explain.isLoading && <Loader role="status" size="sm" aria-label="Loading explanation" />}
           {explain.data && (
             <List size="sm" spacing={2} aria-label="Explanation">
               {explain.data.text.map((line, i) => <List.Item key={i}>{line}</List.Item>)}

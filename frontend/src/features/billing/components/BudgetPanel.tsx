@@ -26,7 +26,7 @@ export function BudgetPanel({ accountId }: { accountId: string }) {
   return (
     <Card withBorder aria-label="Budget billing" component="section">
       <Title order={2} size="h4" mb="xs">Budget billing</Title>
-      {budget.isLoading && <Loader size="sm" aria-label="Loading budget billing" />}
+      {budget.isLoading && <Loader role="status" size="sm" aria-label="Loading budget billing" />}
       {budget.isError && <Text c="red" size="sm">{budget.error.message}</Text>}
       {budget.data === null && (
         <Stack gap="xs">

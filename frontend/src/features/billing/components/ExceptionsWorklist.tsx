@@ -27,7 +27,7 @@ export function ExceptionsWorklist() {
               { value: "resolved", label: "Resolved" }]} />
         </Group>
       </Group>
-      {list.isLoading && <Loader aria-label="Loading exceptions" />}
+      {list.isLoading && <Loader role="status" aria-label="Loading exceptions" />}
       {list.data && list.data.length === 0 && <Text c="gray.7">Nothing to work.</Text>}
       {list.data && list.data.length > 0 && (
         <Table.ScrollContainer minWidth={760}>

@@ -26,7 +26,7 @@ export function RatesPage() {
           <Button onClick={() => setCreating(true)}>Create next version</Button>
         )}
       </Group>
-      {versions.isLoading && <Loader aria-label="Loading rate schedules" />}
+      {versions.isLoading && <Loader role="status" aria-label="Loading rate schedules" />}
       {versions.data && list.length === 0 && (
         <Text c="gray.7">No rate schedule yet: the first is entered through the API
           (<code>POST /api/billing/rates/versions</code>).</Text>

@@ -26,7 +26,7 @@ export function RunBills({ run, canHold, canRebill }: {
         {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} size="sm"
           aria-label="Bill pages" />}
       </Group>
-      {bills.isLoading && <Loader aria-label="Loading bills" />}
+      {bills.isLoading && <Loader role="status" aria-label="Loading bills" />}
       {bills.data?.length === 0 && <Text c="gray.7">No bills.</Text>}
       {bills.data && bills.data.length > 0 && (
         <Table striped highlightOnHover aria-label="Bills of the run">

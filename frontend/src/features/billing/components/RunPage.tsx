@@ -22,7 +22,7 @@ export function RunPage() {
   const role = useSession()?.role;
   const [params, setParams] = useSearchParams();
   const tab = TABS.find((t) => t === params.get("tab")) ?? "bills";
-  if (run.isLoading) return <Loader aria-label="Loading run" />;
+  if (run.isLoading) return <Loader role="status" aria-label="Loading run" />;
   if (!run.data) return <Notice color="gray" title="No such run">This run does not exist.</Notice>;
   const r = run.data;
   return (

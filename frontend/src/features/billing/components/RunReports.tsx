@@ -15,11 +15,11 @@ const RunTotalsChart = lazy(() =>
 /** Consumption and charges by service and rate class, with the chart. */
 export function RunConsumption({ run }: { run: Run }) {
   const rows = useConsumption(run.id);
-  if (rows.isLoading) return <Loader aria-label="Loading consumption" />;
+  if (rows.isLoading) return <Loader role="status" aria-label="Loading consumption" />;
   if (!rows.data) return null;
   return (
     <Stack>
-      <Suspense fallback={<Loader size="sm" aria-label="Loading chart" />}>
+      <Suspense fallback={<Loader role="status" size="sm" aria-label="Loading chart" />}>
         <RunTotalsChart rows={rows.data} />
       </Suspense>
       <Table aria-label="Consumption by class" striped>
@@ -61,7 +61,7 @@ export function RunRegister({ run }: { run: Run }) {
           Print-vendor file
         </Button>
       </Group>
-      {rows.isLoading && <Loader aria-label="Loading register" />}
+      {rows.isLoading && <Loader role="status" aria-label="Loading register" />}
       {rows.data?.length === 0 && <Text c="gray.7">No bills.</Text>}
       {rows.data && rows.data.length > 0 && (
         <Table.ScrollContainer minWidth={720}>

@@ -33,7 +33,7 @@ export function RunsPage() {
               { value: "prepared", label: "Awaiting approval" },
               { value: "approved", label: "Approved" }, { value: "finalised", label: "Final" }]} />
         </Group>
-        {runs.isLoading && <Loader aria-label="Loading runs" />}
+        {runs.isLoading && <Loader role="status" aria-label="Loading runs" />}
         {runs.data?.length === 0 && <Text c="gray.7">No runs.</Text>}
         {runs.data && runs.data.length > 0 && (
           <Table.ScrollContainer minWidth={720}>

@@ -45,7 +45,7 @@ export function ThresholdsCard({ title, fields, values, loading, editable, savin
   return (
     <Card withBorder component="form" onSubmit={submit} aria-label={title}>
       <Title order={2} size="h5" mb="xs">{title}</Title>
-      {loading && <Loader size="sm" aria-label={`Loading ${title}`} />}
+      {loading && <Loader role="status" size="sm" aria-label={`Loading ${title}`} />}
       {values && (
         <SimpleGrid cols={{ base: 1, sm: fields.length }}>
           {fields.map((f) => (

@@ -40,7 +40,7 @@ export function UnreadMeters() {
           <Button type="submit">Show</Button>
         </Group>
       </Card>
-      {report.isLoading && <Loader aria-label="Loading unread meters" />}
+      {report.isLoading && <Loader role="status" aria-label="Loading unread meters" />}
       {report.data && (
         <Card withBorder>
           <Group justify="space-between" mb="sm">

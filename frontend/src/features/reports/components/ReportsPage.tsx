@@ -73,7 +73,7 @@ function AgingCard() {
           <Button variant="default" onClick={csv(path(".csv"), "aging.csv")}>CSV</Button>
         </Group>
       </form>
-      {report.isLoading && <Loader size="sm" mt="sm" aria-label="Loading aging" />}
+      {report.isLoading && <Loader role="status" size="sm" mt="sm" aria-label="Loading aging" />}
       {report.data && b && (
         <Table mt="sm" aria-label="Aging totals">
           <Table.Tbody>
