@@ -35,3 +35,32 @@ def staff_stack() -> Iterator[str]:
     """Every process as `make run` starts them, on a database of its own, with one CSR login."""
     with running_stack(prepare=lambda url: asyncio.run(_create_login(url))) as base:
         yield base
+
+
+# ---- billing screens (ui-billing): a technician and a supervisor log in -----------------------
+
+#: The billing browser test's logins: a technician prepares a run, a supervisor approves it.
+BILLING_TECH = "tech_browser"
+SUPERVISOR = "super_browser"
+
+
+async def _create_billing_logins(database_url: str) -> None:
+    settings = Settings(database_url=database_url, data_dir=get_settings().data_dir)
+    db = Database(settings.role_dsn(service_role("gateway")), "gateway", settings, "test-login")
+    try:
+        async with db.session() as s:
+            for username, name, role in ((BILLING_TECH, "Tess Browser", "billing_tech"),
+                                         (SUPERVISOR, "Sam Browser", "supervisor")):
+                await create_user(s, None, UserCreate(username=username, display_name=name,
+                                                      role=role, password=PASSWORD))
+            await s.commit()
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture(scope="module")
+def billing_stack() -> Iterator[str]:
+    """Every process as `make run` starts them, with a billing technician's and a supervisor's
+    logins (the password is `PASSWORD`)."""
+    with running_stack(prepare=lambda url: asyncio.run(_create_billing_logins(url))) as base:
+        yield base

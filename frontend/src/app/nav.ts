@@ -10,6 +10,11 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { to: "/", label: "Accounts", needs: "accounts.read" },
   { to: "/counter", label: "Counter", needs: "counter.take" },
+  // billing screens (ui-billing)
+  { to: "/billing/reads", label: "Meter reads", needs: "reads.work" },
+  { to: "/billing/runs", label: "Bill runs", needs: "runs.work" },
+  { to: "/billing/rates", label: "Rates", needs: "rates.write" },
+  { to: "/reports", label: "Reports", needs: "reports.read" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

@@ -11,8 +11,18 @@ import { Shell } from "./Shell";
 // Screens load when first opened: login and search stay small (issue 11: under 300 KB).
 const Account360Page = lazy(() =>
   import("@/features/accounts").then((m) => ({ default: m.Account360Page })));
+// ui-csr ↓
+const PremisePage = lazy(() =>
+  import("@/features/accounts").then((m) => ({ default: m.PremisePage })));
 const CounterPage = lazy(() =>
   import("@/features/counter").then((m) => ({ default: m.CounterPage })));
+// billing screens (ui-billing)
+const ReadsPage = lazy(() => import("@/features/billing").then((m) => ({ default: m.ReadsPage })));
+const RunsPage = lazy(() => import("@/features/billing").then((m) => ({ default: m.RunsPage })));
+const RunPage = lazy(() => import("@/features/billing").then((m) => ({ default: m.RunPage })));
+const RatesPage = lazy(() => import("@/features/billing").then((m) => ({ default: m.RatesPage })));
+const ReportsPage = lazy(() =>
+  import("@/features/reports").then((m) => ({ default: m.ReportsPage })));
 
 /** A screen the role may not use says so (the server would refuse its calls anyway). */
 function Allowed({ needs, children }: { needs: Capability; children: ReactNode }) {
@@ -31,7 +41,16 @@ export const routes: RouteObject[] = [
       { index: true, element: <Home /> },
       { path: "accounts/:number",
         element: <Allowed needs="accounts.read"><Account360Page /></Allowed> },
+      // ui-csr ↓
+      { path: "premises/:id",
+        element: <Allowed needs="accounts.read"><PremisePage /></Allowed> },
       { path: "counter", element: <Allowed needs="counter.take"><CounterPage /></Allowed> },
+      // billing screens (ui-billing)
+      { path: "billing/reads", element: <Allowed needs="reads.work"><ReadsPage /></Allowed> },
+      { path: "billing/runs", element: <Allowed needs="runs.work"><RunsPage /></Allowed> },
+      { path: "billing/runs/:runId", element: <Allowed needs="runs.work"><RunPage /></Allowed> },
+      { path: "billing/rates", element: <Allowed needs="rates.write"><RatesPage /></Allowed> },
+      { path: "reports", element: <Allowed needs="reports.read"><ReportsPage /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },

@@ -6,13 +6,39 @@ export type Capability =
   | "accounts.read" // customers, accounts, premises, meters, bills, ledger (services' READERS)
   | "contacts.write" // contact log entries (accounts' CSRS)
   | "counter.take" // open a drawer, take payments, close it (payments' Cashier)
-  | "drawers.review"; // see every drawer (payments' CashierOrSupervisor)
+  | "drawers.review" // see every drawer (payments' CashierOrSupervisor)
+  // billing screens (ui-billing): mirror billing's require_roles
+  | "reads.work" // read imports, exceptions worklist, unread meters (reads' Tech)
+  | "runs.work" // preview, hold, prepare, reopen, discard bill runs (runs' Tech)
+  | "runs.approve" // approve and finalise a bill run (runs' Supervisor)
+  | "rates.write" // create a rate schedule version (rates' Tech)
+  | "budget.enrol" // enrol in / settle budget billing (ledger's Senior)
+  | "reports.read" // aging, end of day, SB 998, run reports (each service's Staff)
+  // ui-csr (Account 360) ↓
+  | "customers.write" // customer and account edits, identity check, start/stop/transfer, letters
+  | "bills.read" // bills, explain, ledger (billing's Staff)
+  | "adjustments.request" // adjustments within authority, above it a request (billing's Staff)
+  | "appeals.work" // high-bill appeals and leak credits; balance transfers (billing's csr2+)
+  | "deposits.release"; // refund or credit a held deposit (accounts' Supervisor)
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
   "contacts.write": ["csr1", "csr2", "supervisor"],
   "counter.take": ["csr1", "csr2", "billing_tech"],
   "drawers.review": ["csr1", "csr2", "billing_tech", "supervisor"],
+  // billing screens (ui-billing)
+  "reads.work": ["billing_tech", "supervisor"],
+  "runs.work": ["billing_tech", "supervisor"],
+  "runs.approve": ["supervisor"],
+  "rates.write": ["billing_tech", "supervisor"],
+  "budget.enrol": ["csr2", "billing_tech", "supervisor"],
+  "reports.read": ["csr1", "csr2", "billing_tech", "supervisor"],
+  // ui-csr (Account 360) ↓
+  "customers.write": ["csr1", "csr2", "supervisor"],
+  "bills.read": ["csr1", "csr2", "billing_tech", "supervisor"],
+  "adjustments.request": ["csr1", "csr2", "billing_tech", "supervisor"],
+  "appeals.work": ["csr2", "billing_tech", "supervisor"],
+  "deposits.release": ["supervisor"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {
