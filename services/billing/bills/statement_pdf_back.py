@@ -43,7 +43,10 @@ def chart(k: Kit, c: Chart, x: float, y: float, w: float) -> float:
     for f in c.facts:
         k.font("B", 8)
         k.text(x + 1, y, f.label)
+        room = k.width(f.label) + 3
         k.font("", 8)
+        if room + k.width(f.value) > w - 2:
+            y += 3.8
         k.text(RIGHT - 1, y, f.value, "R")
         y += 4.2
     return y
