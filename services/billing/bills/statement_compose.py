@@ -43,6 +43,7 @@ from services.billing.config.statement import District
 
 CENT = Decimal("0.01")
 METERED = ("water", "irrigation", "recycled")
+_ORDER = {"fixed": 0, "volume": 1, "surcharge": 2, "fee": 3, "minimum": 4}
 
 
 def address_lines(a: dict[str, object] | None) -> list[str]:
@@ -95,7 +96,7 @@ def _line_row(ln: SLine, pdays: int, unit: str, lang: str) -> Row:
         label = tier_range(ln.tier or 1, ln.lower or Decimal(0), upper, scale, ln.unit_price,
                            unit, lang) if ln.lower is not None else \
             w("qty_at", lang, qty="", unit=unit, price=price(ln.unit_price)).strip()
-        if ln.basis == "winter_average":
+        if "winter average" in ln.description:
             label = f"{w('winter', lang)}: {label}"
         return Row(label, ln.amount, w("billed_qty", lang, qty=qty(ln.quantity), unit=unit))
     if ln.kind == "surcharge":
@@ -117,9 +118,8 @@ def _reads(d: BillData, ln: SLine, lang: str, pdays: int, volume: Decimal) -> li
     elif ln.install_read is not None and ln.installed_at is not None:
         prev = (ln.install_read, ln.installed_at, "actual")
     used = r.used if r is not None and r.used is not None else volume
-    days = (cur[1] - prev[1]).days if cur and prev and cur[1] > prev[1] else pdays
     return read_facts(lang, ln.serial or "", ln.size or "", ln.unit or "HCF", prev, cur, used,
-                      days)
+                      pdays)
 
 
 def _services(d: BillData, lang: str) -> tuple[list[ServiceBlock], bool]:
@@ -140,7 +140,7 @@ def _services(d: BillData, lang: str) -> tuple[list[ServiceBlock], bool]:
             seen_meters.add(first.meter_id)
             facts += _reads(d, first, lang, pdays, volume)
         segs: OrderedDict[tuple[date, date, str], list[SLine]] = OrderedDict()
-        for ln in lines:
+        for ln in sorted(lines, key=lambda x: (x.seg_start, _ORDER.get(x.kind, 9), x.tier or 0)):
             segs.setdefault((ln.seg_start, ln.seg_end, ln.version_name), []).append(ln)
         split = len(segs) > 1
         changed = changed or len({k[2] for k in segs}) > 1
@@ -205,6 +205,15 @@ def _district_messages(d: BillData, dist: District, lang: str) -> list[str]:
     return out
 
 
+def _scanline(number: str, due: Decimal) -> str:
+    """No scanline for a number that is not nine digits (an imported legacy number): the bank
+    keys such a stub by hand rather than reading a line that would not check."""
+    try:
+        return scanline(number, due)
+    except ValueError:
+        return ""
+
+
 def after_due(total_due: Decimal, dist: District) -> Decimal:
     """What is owed after the due date if nothing is paid: the late charge on all of it."""
     if total_due <= 0 or dist.late_charge.percent <= 0:
@@ -259,7 +268,7 @@ def compose(d: BillData, dist: District) -> Statement:
         amount_label=w("amount_due", lang), amount=money(due),
         after_label=w("after_due", lang, on=day(b.due_date, lang)), after=money(after),
         enclosed_label=w("enclosed", lang), remit_label=w("remit_to", lang),
-        remit_to=list(dist.remit_to), scanline=scanline(b.account_number or "", due),
+        remit_to=list(dist.remit_to), scanline=_scanline(b.account_number or "", due),
         autopay=w("stub_autopay", lang) if b.autopay and due > 0 else "")
     return Statement(
         lang=lang, title=w("title", lang),

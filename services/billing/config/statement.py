@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
+import io
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from PIL import Image
+from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.clock import Day
 from kernel.settings import get_settings
 from services.billing.config import service as config
 
@@ -38,8 +40,8 @@ class Message(BaseModel):
     kind: Literal["drought", "rate_change", "conservation", "general"] = "general"
     cycles: list[str] = []
     rate_classes: list[str] = []
-    starts: date | None = None
-    ends: date | None = None
+    starts: Day | None = None
+    ends: Day | None = None
 
 
 class LateCharge(BaseModel):
@@ -47,7 +49,7 @@ class LateCharge(BaseModel):
 
     percent: Decimal = Field(default=Decimal("10"), ge=0, le=100, decimal_places=2)
     minimum: Decimal = Field(default=Decimal("0"), ge=0, decimal_places=2)
-    grace_days: int = Field(default=0, ge=0, le=60)
+    grace_days: StrictInt = Field(default=0, ge=0, le=60)
 
 
 class District(BaseModel):
@@ -67,7 +69,7 @@ class District(BaseModel):
     late_charge: LateCharge = LateCharge()
     messages: list[Message] = []
     #: Account messages: shown when they apply (autopay, past due, paperless offer).
-    paperless_offer: bool = True
+    paperless_offer: StrictBool = True
 
     @field_validator("logo_base64")
     @classmethod
@@ -82,6 +84,11 @@ class District(BaseModel):
             raise ValueError(f"the logo is over {MAX_LOGO_BYTES // 1024} KB")
         if not (raw.startswith(b"\x89PNG\r\n\x1a\n") or raw.startswith(b"\xff\xd8\xff")):
             raise ValueError("the logo must be a PNG or JPEG image")
+        try:  # decoded once here, so a broken file is refused now, not at every statement
+            with Image.open(io.BytesIO(raw)) as im:
+                im.load()
+        except (OSError, SyntaxError, ValueError):
+            raise ValueError("the logo is not a readable PNG or JPEG image") from None
         return v
 
     def logo(self) -> bytes | None:
