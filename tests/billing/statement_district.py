@@ -115,12 +115,16 @@ async def build(client: Any, feed: Feeder, service_apps: dict[str, Any], bound: 
         await load_demo(s, date(2026, 1, 15))
         await load_rates(s, date(2024, 7, 1))
         await s.commit()
-    res = await customer(feed, "Alex Rivera", postal="95003")
+    opening = date(2026 - (months > 1) - (months > 13), (1 - months) % 12 + 1, 1)
+    installed = min(opening, date(2025, 12, 1)) - timedelta(days=61)
+    res = await customer(feed, "Alex Rivera", postal="95003", start=installed)
     mfr = await customer(feed, "Oakview Apartments LLC", rate_class="MFR", kind="multi_family",
-                         units=8, size="2", postal="95001")
-    es = await customer(feed, "Lucía Hernández", postal="95001", language="es")
+                         units=8, size="2", postal="95001",
+                         start=installed)
+    es = await customer(feed, "Lucía Hernández", postal="95001", language="es", start=installed)
     com = await customer(feed, "Riverbend Hardware", rate_class="COM", cycle="C2", size="2",
-                         sewer_class="COM", postal="95002")
+                         sewer_class="COM", postal="95002",
+                         start=installed)
     await feed.send("payments.AutopayEnrolled", f"account:{es.account_id}", {
         "account_id": es.account_id, "enrolment_id": str(uuid.uuid4()), "method": "bank",
         "display": "checking ****6789", "status": "active", "reason": None,
@@ -128,9 +132,8 @@ async def build(client: Any, feed: Feeder, service_apps: dict[str, Any], bound: 
     await feed.drain()
     runs = []
     first = date(2026, 1, 1)
-    opening = date(2026 - (months > 1) - (months > 13), (1 - months) % 12 + 1, 1)
-    for c in (res, mfr, es):  # the read that closed the period before the first bill
-        await read(client, tech, c, Decimal(500), opening - timedelta(days=1))
+    for c, use in ((res, 20), (mfr, 110), (es, 18)):  # the read before the first bill's
+        await read(client, tech, c, Decimal(use), opening - timedelta(days=1))
     for back in range(months - 1, -1, -1):
         y, m = (first.year, first.month - back)
         while m < 1:
@@ -138,6 +141,10 @@ async def build(client: Any, feed: Feeder, service_apps: dict[str, Any], bound: 
         start = date(y, m, 1)
         season = SEASON[start.month - 1]
         uses = {res.name: season + 2, mfr.name: season * 6, es.name: season - 1}
+        if back == 0 and months >= 13:  # a year of bills: the Spanish customer takes a budget
+            r = await client.post("/api/billing/ledger/budget", headers=tech,
+                                  json={"account_id": es.account_id})
+            assert r.status_code == 201, r.text
         runs.append(await run_month(client, [res, mfr, es], tech, sup, sup2, "C1", start,
                                     month_end(start), uses))
         if back == 1:  # a payment and an adjustment between the last two bills

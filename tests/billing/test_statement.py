@@ -109,8 +109,8 @@ async def test_units_used_are_converted_to_gallons_and_gallons_per_day(
     d = await demo.build(client, feed, service_apps, bound, tech, sup, sup2, months=1)
     text = await statement(client, tech, d.res.bills[-1])
     # January: 9 + 2 = 11 HCF, read Dec 31 -> Jan 31: 31 days
-    assert "Previous read 500 Dec 31, 2025 (actual)" in text
-    assert "Current read 511 Jan 31, 2026 (actual)" in text
+    assert "Previous read 20 Dec 31, 2025 (actual)" in text
+    assert "Current read 31 Jan 31, 2026 (actual)" in text
     assert "11 HCF = 8,228 gallons (1 HCF = 748 gallons)" in text
     assert "Days in period 31 Gallons per day 265" in text
 
