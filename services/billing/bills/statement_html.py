@@ -103,7 +103,8 @@ def render(st: Statement) -> str:
                 f'</strong>{"<p><strong>" + _e(s.autopay) + "</strong></p>" if s.autopay else ""}'
                 f'<div class=cols><table class=facts>'
                 + "".join(f"<tr><th>{_e(a)}</th><td class=n>{_e(b)}</td></tr>" for a, b in rows)
-                + f'<tr><th>{_e(s.enclosed_label)}</th><td class=n>$ ________</td></tr></table><div>{_e(s.remit_label)}:<br>'
+                + f'<tr><th>{_e(s.enclosed_label)}</th><td class=n>$ ________</td></tr>'
+                + f'</table><div>{_e(s.remit_label)}:<br>'
                 + "<br>".join(_e(x) for x in s.remit_to)
                 + f'</div></div><p class="scanline">{_e(s.scanline)}</p></section>')
     preview = f'<p class="preview">{_e(st.preview)}</p>' if st.preview else ""

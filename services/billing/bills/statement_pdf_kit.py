@@ -34,7 +34,7 @@ class Kit:
 
     def text(self, x: float, y: float, s: str, align: str = "L") -> None:
         """`y` is the top of the line; `align` R puts the text's end at `x`."""
-        s = latin1(s)
+        s = s if s.isascii() else latin1(s)
         if align == "R":
             x -= self.width(s)
         elif align == "C":
