@@ -123,8 +123,7 @@ async def build(client: Any, feed: Feeder, service_apps: dict[str, Any], bound: 
                          start=installed)
     es = await customer(feed, "Lucía Hernández", postal="95001", language="es", start=installed)
     com = await customer(feed, "Riverbend Hardware", rate_class="COM", cycle="C2", size="2",
-                         sewer_class="COM", postal="95002",
-                         start=installed)
+                         sewer_class="COM", postal="95002", start=date(2025, 12, 15))
     await feed.send("payments.AutopayEnrolled", f"account:{es.account_id}", {
         "account_id": es.account_id, "enrolment_id": str(uuid.uuid4()), "method": "bank",
         "display": "checking ****6789", "status": "active", "reason": None,

@@ -135,6 +135,9 @@ async def test_a_commercial_bill_across_a_rate_change_shows_both_segments(
     assert "Feb 1, 2026 to Feb 15, 2026 (15 of 31 days, rates 'Rates effective 2026-02-01')" \
         in text
     assert "All use at $4.21 per HCF" in text and "All use at $4.46 per HCF" in text
+    # 44 HCF split by days: 16/31 at the old rate, 15/31 at the new
+    assert "Units used 44 HCF = 32,912 gallons" in text
+    assert "22.71 HCF" in text and "21.29 HCF" in text
     assert "16 of 31 days" in text
 
 
