@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from kernel.checkdigit import printed
 from services.billing.bills.statement_scanline import scanline
 from services.payments.lockbox import csvlayout, fixedwidth
 from services.payments.lockbox import scanline as lockbox_scanline
+from services.payments.lockbox.reader import read_lockbox
 from tests.billing import statement_district as demo
 from tests.billing.test_statement import URL, pdf_pages
 from tests.payments.helpers import Feeder as PaymentsFeeder
@@ -107,12 +109,25 @@ def test_the_csv_layout_takes_the_scanline_in_its_own_column():
     body = "\n".join(csvlayout.render_lines(
         destination="T", origin="1", created=date(2026, 2, 10), file_id="F",
         batches=[(1, "L", date(2026, 2, 10), [(1, Decimal("123.45"), "", "", "", "9")])]))
-    head, h, dline, t = body.splitlines()
-    cols = head.split(",")
-    cells = dline.split(",")
-    cells[cols.index("scanline")] = line
-    parsed = csvlayout.parse(enumerate([head, h, ",".join(cells), t], 1), b"k")
+    parsed = csvlayout.parse(enumerate(_fix(body.splitlines(), line), 1), b"k")
+    assert not parsed.malformed.count
     assert [r.account_as_read for r in parsed.remittances] == [printed("100027457")]
+
+
+def _fix(lines: list[str], scan: str) -> list[str]:
+    """The bank's CSV with a `scanline` column: filled on the D row, blank on the others."""
+    return [lines[0] + ",scanline"] + [
+        x + ("," + scan if x.startswith("D,") else ",") for x in lines[1:]]
+
+
+def test_the_documented_scanline_example_reads_as_documented():
+    doc = (Path(__file__).parents[2] / "docs" / "lockbox.md").read_text()
+    example = re.search(r"scanline supplies `73000001-5`\):\n\n((?:    .*\n)+)", doc)
+    assert example is not None
+    text = "".join(line[4:] + "\n" for line in example.group(1).splitlines())
+    got = read_lockbox(text.encode(), secret=b"k")
+    assert [(r.account_as_read, r.amount) for r in got.remittances] == [
+        ("73000001-5", Decimal("140.47"))]
 
 
 def test_the_scanline_holds_account_amount_and_a_check_digit_over_both():

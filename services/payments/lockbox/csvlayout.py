@@ -32,7 +32,9 @@ from services.payments.lockbox.parsed import (
 
 COLUMNS = ("record_type", "file_id", "origin", "destination", "created", "lockbox", "batch",
            "item", "deposit_date", "account", "amount", "check_number", "routing",
-           "remitter_account", "count", "total", "scanline")
+           "remitter_account", "count", "total")
+#: Columns a bank may add: the stub's scanline as its reader captured it (scanline.py).
+OPTIONAL = ("scanline",)
 REQUIRED = ("record_type", "created", "batch", "item", "deposit_date", "account", "amount",
             "count", "total")
 
@@ -63,7 +65,7 @@ def parse(lines: Iterable[tuple[int, str]], secret: bytes,
         return out
     names = [c.strip().lower() for c in next(csv.reader([first[1].lstrip("\ufeff")]))]
     missing = [c for c in REQUIRED if c not in names]
-    unknown = [c for c in names if c not in COLUMNS]
+    unknown = [c for c in names if c not in COLUMNS and c not in OPTIONAL]
     if missing or unknown or len(set(names)) != len(names):
         bad(first[0], "column names: " + "; ".join(
             [f"missing {', '.join(missing)}"] * bool(missing)
