@@ -91,8 +91,8 @@ def test_district_messages_go_to_their_cycle_and_class_while_in_force():
 
 def test_autopay_replaces_the_request_to_pay():
     st = compose(bill_data(5, autopay="checking ****6789"), with_defaults(District()))
-    assert any("Autopay will draw $91.65 from checking ****6789 on Feb 23, 2026" in m
-               for m in st.messages)
+    assert st.alerts == ["Autopay will draw $91.65 from checking ****6789 on Feb 23, 2026. "
+                         "Do not send a payment."]
     assert st.stub is not None and st.stub.autopay == "AUTOPAY - do not pay"
 
 

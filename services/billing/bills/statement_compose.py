@@ -248,11 +248,12 @@ def compose(d: BillData, dist: District) -> Statement:
                         "A drought surcharge applies to water use while the drought stage is "
                         "in effect. Thank you for conserving.")
     past_due = previous + sum((e.amount for e in since), Decimal(0))
+    alerts = []
     if b.autopay and due > 0:
-        messages.append(w("msg_autopay", lang, amount=money(due), display=b.autopay,
-                          on=day(b.due_date, lang)))
+        alerts.append(w("msg_autopay", lang, amount=money(due), display=b.autopay,
+                        on=day(b.due_date, lang)))
     elif past_due > 0:
-        messages.append(w("msg_past_due", lang, amount=money(past_due)))
+        alerts.append(w("msg_past_due", lang, amount=money(past_due)))
     if not b.paperless and dist.paperless_offer:
         messages.append(w("msg_paperless", lang, portal=dist.portal))
     after = after_due(total_due, dist)
@@ -292,6 +293,7 @@ def compose(d: BillData, dist: District) -> Statement:
         services_title=w("service_details", lang), services=services,
         charges_title=w("charges", lang), budget=budget, budget_title=w("budget", lang),
         chart=_chart(d, lang), messages_title=w("messages", lang), messages=messages,
+        alerts=alerts,
         translation=w("translation", lang, phone=dist.phone),
         stub=stub, postal_code=str((b.mailing or {}).get("postal_code") or ""),
         account_number=number, bill_id=str(b.id), bill_date=b.bill_date, due_date=b.due_date,

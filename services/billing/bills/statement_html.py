@@ -26,6 +26,7 @@ vertical-align:top}td.n{text-align:right;white-space:nowrap}th{font-weight:600}
 .detail{color:#555}.preview{color:#b00;font-weight:700}.stub{border:2px dashed #777;
 padding:12px;margin-top:20px}.scanline{font-family:"OCR A Std","OCR-A",monospace;
 font-size:1.1rem;letter-spacing:.08em}.translation{font-weight:600}
+.alert{border:2px solid #1f4e79;padding:6px 8px;font-weight:600}
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:20px}
 @media (max-width:640px){.cols{grid-template-columns:1fr}main{padding:12px}}
 """
@@ -108,6 +109,7 @@ def render(st: Statement) -> str:
                 + "<br>".join(_e(x) for x in s.remit_to)
                 + f'</div></div><p class="scanline">{_e(s.scanline)}</p></section>')
     preview = f'<p class="preview">{_e(st.preview)}</p>' if st.preview else ""
+    alerts = "".join(f'<p class="alert" role="note">{_e(a)}</p>' for a in st.alerts)
     chart = _chart(st.chart) if st.chart is not None else ""
     return (f'<!doctype html><html lang="{st.lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -118,6 +120,6 @@ def render(st: Statement) -> str:
             f'<p class="translation" lang="{"en" if st.lang == "es" else "es"}">'
             f"{_e(st.translation)}</p><p>{'<br>'.join(_e(x) for x in st.mailing)}</p>"
             f"<div class=cols><section><h2>{_e(st.summary_title)}</h2><table>{summary}</table>"
-            f"<p>{_e(st.late_words)}</p></section><section>{chart}</section></div>"
+            f"<p>{_e(st.late_words)}</p>{alerts}</section><section>{chart}</section></div>"
             f"<h2>{_e(st.services_title)} / {_e(st.charges_title)}</h2>{''.join(services)}"
             f"{budget}{messages}{stub}</main></body></html>")

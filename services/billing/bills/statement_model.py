@@ -105,6 +105,8 @@ class Statement:
     chart: Chart | None = None
     messages_title: str = ""
     messages: list[str] = field(default_factory=list)
+    #: About this account and this bill (autopay, past due): on the front, under the summary.
+    alerts: list[str] = field(default_factory=list)
     translation: str = ""
     stub: Stub | None = None
     postal_code: str = ""

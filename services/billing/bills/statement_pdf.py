@@ -113,7 +113,17 @@ def _summary(k: Kit, st: Statement, x: float, y: float, w: float) -> float:
     k.text(x + w - 1, y, money(st.total_due.amount or Decimal(0)), "R")
     y += 7
     k.font("", 8.5)
-    return k.para(st.late_words, x + 1, y, w - 2, 4)
+    y = k.para(st.late_words, x + 1, y, w - 2, 4) + 3
+    for alert in st.alerts:  # autopay or past due: boxed, where the eye already is
+        lines = k.wrap(alert, w - 6)
+        k.pdf.set_draw_color(*ACCENT)
+        k.pdf.set_line_width(0.5)
+        k.pdf.rect(x, y, w, len(lines) * 4.2 + 3)
+        k.pdf.set_line_width(0.25)
+        k.pdf.set_draw_color(0)
+        k.font("B", 8.5)
+        y = k.para(alert, x + 3, y + 1.5, w - 6, 4.2) + 4
+    return y
 
 
 def _stub(k: Kit, st: Statement) -> None:

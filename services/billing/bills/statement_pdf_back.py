@@ -85,14 +85,17 @@ def _service(k: Kit, s: ServiceBlock, y: float) -> float:
     y += 7
     # the facts in two columns
     half = (len(s.facts) + 1) // 2
+    k.font("B", 7.8)
+    cols = [min(max((k.width(f.label) for f in part), default=0) + 3, 42)
+            for part in (s.facts[:half], s.facts[half:])]
     for i, f in enumerate(s.facts):
         col = 0 if i < half else 1
-        fx = LEFT + 2 + col * 96
+        fx = LEFT + 2 + col * 92
         fy = y + (i - col * half) * 4.2
         k.font("B", 7.8)
         k.text(fx, fy, f.label)
         k.font("", 7.8)
-        k.text(fx + 30, fy, f.value[:80])
+        k.text(fx + cols[col], fy, f.value[:80])
     y += half * 4.2 + 1.5
     for seg in s.segments:
         if seg.heading:
