@@ -107,6 +107,20 @@ def test_the_batch_is_presorted_by_zip_and_indexes_pages():
         ("1", "2", "95001"), ("3", "2", "95001"), ("5", "2", "95005"), ("7", "2", "95010")]
 
 
+def test_a_large_batch_is_drawn_by_several_processes_into_several_files_in_presort_order():
+    dist = with_defaults(District())
+    sts = [compose(bill_data(i, postal=str(95009 - i % 10)), dist) for i in range(10)]
+    z = zipfile.ZipFile(io.BytesIO(write_batch(sts, date(2026, 2, 2), d_uuid(), per_file=3,
+                                               workers=2)))
+    rows = [r.split(",") for r in z.read("index.csv").decode().splitlines()[1:]]
+    assert [r[1] for r in rows] == ["statements-001.pdf"] * 3 + ["statements-002.pdf"] * 3 \
+        + ["statements-003.pdf"] * 3 + ["statements-004.pdf"]
+    assert [r[4] for r in rows] == sorted(r[4] for r in rows)
+    assert [r[2] for r in rows[:4]] == ["1", "3", "5", "1"]  # pages restart in each file
+    assert '"pages": 20' in z.read("manifest.json").decode()
+    assert all(z.read(f"statements-00{n}.pdf").startswith(b"%PDF") for n in range(1, 5))
+
+
 def d_uuid():  # type: ignore[no-untyped-def]
     import uuid
 

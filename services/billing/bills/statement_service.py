@@ -7,8 +7,10 @@ import asyncio
 import csv
 import io
 import json
+import os
 import uuid
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -60,22 +62,37 @@ def presort(statements: list[Statement]) -> list[Statement]:
     return sorted(statements, key=lambda st: (st.postal_code or "99999", st.account_number))
 
 
-def write_batch(statements: list[Statement], on: date, run_id: uuid.UUID) -> bytes:
-    """The print vendor's batch: finished PDFs (PER_FILE statements each) and `index.csv`
-    naming, in presort order, each statement's file, first page and page count, plus a
-    `manifest.json` of totals the vendor reconciles against."""
+def _render_file(args: tuple[list[Statement], date, str]) -> tuple[bytes, list[tuple[int, int]]]:
+    """One PDF of the batch (in a worker process when there are several): its bytes and each
+    statement's (first page, pages)."""
+    statements, on, title = args
+    buf = io.BytesIO()
+    index = statement_pdf.render_batch(statements, on, buf, title)
+    return buf.getvalue(), [(first, count) for _, first, count in index]
+
+
+def write_batch(statements: list[Statement], on: date, run_id: uuid.UUID, *,
+                per_file: int = PER_FILE, workers: int = 1) -> bytes:
+    """The print vendor's batch: finished PDFs (`per_file` statements each, drawn by up to
+    `workers` processes at once) and `index.csv` naming, in presort order, each statement's
+    file, first page and page count, plus a `manifest.json` of totals to reconcile against."""
     out = io.BytesIO()
     ordered = presort(statements)
+    chunks = [ordered[i:i + per_file] for i in range(0, len(ordered), per_file)]
+    jobs = [(c, on, f"Run {run_id} file {n}") for n, c in enumerate(chunks, 1)]
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            rendered = list(pool.map(_render_file, jobs))
+    else:
+        rendered = [_render_file(j) for j in jobs]
     index = io.StringIO()
     wr = csv.writer(index, lineterminator="\n")
     wr.writerow(INDEX_COLUMNS)
     files, pages, seq = [], 0, 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, start in enumerate(range(0, len(ordered), PER_FILE), 1):
+        for n, (chunk, (pdf, placed)) in enumerate(zip(chunks, rendered, strict=True), 1):
             name = f"statements-{n:03d}.pdf"
-            buf = io.BytesIO()
-            for st, first, count in statement_pdf.render_batch(
-                    ordered[start:start + PER_FILE], on, buf, f"Run {run_id} file {n}"):
+            for st, (first, count) in zip(chunk, placed, strict=True):
                 seq += 1
                 pages += count
                 p = st.mailing_parts
@@ -83,7 +100,7 @@ def write_batch(statements: list[Statement], on: date, run_id: uuid.UUID) -> byt
                              st.mailing[0], p[0], p[1], p[2], p[3], st.bill_id, st.bill_date,
                              st.due_date, st.amount_due, st.lang,
                              st.stub.scanline if st.stub else ""])
-            z.writestr(name, buf.getvalue())
+            z.writestr(name, pdf)
             files.append(name)
         z.writestr("index.csv", index.getvalue())
         z.writestr("manifest.json", json.dumps({
@@ -98,7 +115,8 @@ async def print_batch(s: AsyncSession, run_id: uuid.UUID, on: date) -> bytes:
     dist = await district_config.effective(s)
     data = await repo.load(s, ids)
     statements = [compose(d, dist) for d in data.values()]
-    return await asyncio.to_thread(write_batch, statements, on, run_id)
+    return await asyncio.to_thread(write_batch, statements, on, run_id,
+                                   workers=os.cpu_count() or 1)
 
 
 async def get_config(s: AsyncSession) -> district_config.District:
