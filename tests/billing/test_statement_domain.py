@@ -66,6 +66,12 @@ def test_a_draft_is_a_preview_whose_total_adds_the_bill_to_the_balance_so_far():
     assert st.preview == "PREVIEW - NOT A BILL" and st.total_due.amount == D("91.65")
 
 
+def test_a_cancelled_bill_says_so_on_its_face():
+    d = bill_data(2, language="es")
+    d.bill = dataclasses.replace(d.bill, status="cancelled")
+    assert compose(d, with_defaults(District())).preview == "CANCELADA - NO PAGUE"
+
+
 def test_budget_billing_shows_budget_actual_and_running_difference():
     d = bill_data(3, budget=D("80.00"))
     d.entries.append(SEntry(d.bill.account_id, 5, "budget_deferral", D("-16.65"),

@@ -273,7 +273,8 @@ def compose(d: BillData, dist: District) -> Statement:
         autopay=w("stub_autopay", lang) if b.autopay and due > 0 else "")
     return Statement(
         lang=lang, title=w("title", lang),
-        preview=w("preview", lang) if b.status == "draft" else "",
+        preview=w("preview", lang) if b.status == "draft" else
+        w("cancelled", lang) if b.status == "cancelled" else "",
         district_name=dist.name,
         district_lines=[*dist.address, f"{w('phone', lang)}: {dist.phone}",
                         f"{w('hours', lang)}: {hours}", f"{w('web', lang)}: {dist.website}",

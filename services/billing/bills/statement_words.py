@@ -11,6 +11,7 @@ from decimal import Decimal
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("Water Service Statement", "Estado de cuenta del servicio de agua"),
     "preview": ("PREVIEW - NOT A BILL", "VISTA PREVIA - NO ES UNA FACTURA"),
+    "cancelled": ("CANCELLED - DO NOT PAY", "CANCELADA - NO PAGUE"),
     "account": ("Account number", "Número de cuenta"),
     "bill_date": ("Bill date", "Fecha de factura"),
     "due_date": ("Due date", "Fecha de vencimiento"),
