@@ -159,6 +159,8 @@ async def test_the_print_batch_is_presorted_by_zip_with_page_counts(
         first = pages[int(x[2]) - 1]
         assert x[5] in " ".join(first.split())
     assert "manifest.json" in z.namelist()
+    missing = await client.get(f"{URL}/runs/{d.res.account_id}/print-batch.zip", headers=tech)
+    assert missing.status_code == 404
     assert str(sum(int(x[3]) for x in body)) in z.read("manifest.json").decode()
 
 

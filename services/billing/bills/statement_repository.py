@@ -222,8 +222,12 @@ async def load(s: AsyncSession, bill_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID
     return out
 
 
-async def run_bill_ids(s: AsyncSession, run_id: uuid.UUID) -> list[uuid.UUID]:
-    """A run's final bills to print: paper customers only (paperless ones get the e-bill)."""
+async def run_bill_ids(s: AsyncSession, run_id: uuid.UUID) -> list[uuid.UUID] | None:
+    """A run's final bills to print: paper customers only (paperless ones get the e-bill);
+    None when there is no such run."""
+    if (await s.execute(text("SELECT 1 FROM bill_runs WHERE id = :r"),
+                        {"r": run_id})).first() is None:
+        return None
     return [r[0] for r in (await s.execute(text(
         "SELECT b.id FROM bills b JOIN accounts a ON a.id = b.account_id "
         "LEFT JOIN customers c ON c.id = a.customer_id WHERE b.run_id = :r "

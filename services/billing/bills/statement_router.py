@@ -61,7 +61,7 @@ async def statement_html(bill_id: uuid.UUID, session: SessionDep, who: Reader) -
 
 @router.get("/runs/{run_id}/print-batch.zip", response_class=Response,
             responses={200: {"content": {"application/zip": {}}},
-                       **problem_responses(401, 403)})
+                       **problem_responses(401, 403, 404)})
 async def print_batch(run_id: uuid.UUID, session: SessionDep, _: Tech) -> Response:
     """The run's paper statements for the print vendor: finished PDFs presorted by ZIP, with
     `index.csv` (file, first page, page count per statement) and `manifest.json`."""

@@ -112,6 +112,8 @@ def write_batch(statements: list[Statement], on: date, run_id: uuid.UUID, *,
 
 async def print_batch(s: AsyncSession, run_id: uuid.UUID, on: date) -> bytes:
     ids = await repo.run_bill_ids(s, run_id)
+    if ids is None:
+        raise NotFound("No such bill run", field="run_id")
     dist = await district_config.effective(s)
     data = await repo.load(s, ids)
     statements = [compose(d, dist) for d in data.values()]
