@@ -29,7 +29,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
     "billing": {
         "adjustments": {"adjustments"},
         "appeals": {"appeals"},
-        "bills": set(),
+        "bills": {"statement_autopay"},
         "config": {"config"},
         # the copy's tables are written only from events
         "copy": {"accounts", "customers", "meters", "premises", "service_agreements"},

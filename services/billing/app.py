@@ -8,7 +8,9 @@ from kernel.app import create_service_app
 from kernel.inbox import Handlers
 from services.billing.adjustments.router import router as adjustments_router
 from services.billing.appeals.router import router as appeals_router
+from services.billing.bills.handlers import handlers as bills_handlers
 from services.billing.bills.router import router as bills_router
+from services.billing.bills.statement_router import router as statements_router
 from services.billing.copy.handlers import handlers as copy_handlers
 from services.billing.copy.router import router as copy_router
 from services.billing.ledger.collections_closed import handlers as collections_closed_handlers
@@ -33,14 +35,14 @@ def handlers() -> Handlers:
     return (Handlers().merge(copy_handlers).merge(reads_handlers).merge(runs_handlers)
             .merge(ledger_handlers).merge(collections_latecharges_handlers)
             .merge(collections_field_handlers).merge(collections_closed_handlers)
-            .merge(usage_handlers))
+            .merge(usage_handlers).merge(bills_handlers))
 
 
 def create_app() -> FastAPI:
     return create_service_app(
         NAME,
         routers=[copy_router, reads_router, rates_router, runs_router, bills_router,
-                 ledger_router, adjustments_router, appeals_router,
-                 usage_router],
+                 ledger_router, adjustments_router, appeals_router, usage_router,
+                 statements_router],
         handlers=handlers(),
     )

@@ -2027,27 +2027,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/billing/bills/accounts/{account_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Account Bills
-         * @description An account's issued bills whose period ended on or after `since` (default: the last 24
-         *     months, so each month can sit beside the same month a year earlier), newest first.
-         */
-        get: operations["billing-bills-account_bills"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/billing/ledger/accounts/{account_id}": {
         parameters: {
             query?: never;
@@ -2259,11 +2238,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Account Appeals
-         * @description An account's appeals, newest first.
-         */
-        get: operations["billing-appeals-account_appeals"];
+        get?: never;
         put?: never;
         /**
          * Open Appeal
@@ -2337,7 +2312,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/billing/usage/accounts/{account_id}/meters": {
+    "/api/billing/statements/config": {
         parameters: {
             query?: never;
             header?: never;
@@ -2345,10 +2320,35 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Account Meters
-         * @description The meters the account holds or held, with the dates it held each.
+         * Get Statement Config
+         * @description What the district saved (blank fields print the letterhead settings).
          */
-        get: operations["billing-usage-account_meters"];
+        get: operations["billing-statements-get_statement_config"];
+        /**
+         * Put Statement Config
+         * @description Identity, logo (base64 PNG/JPEG), late-charge wording and messages (docs/statements.md).
+         *     Saving the same document again changes nothing, so a retry is safe.
+         */
+        put: operations["billing-statements-put_statement_config"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/statements/{bill_id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statement Pdf
+         * @description The statement a district mails (a customer sees only their own final bills).
+         */
+        get: operations["billing-statements-statement_pdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2357,7 +2357,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/billing/usage/accounts/{account_id}/daily": {
+    "/api/billing/statements/{bill_id}.html": {
         parameters: {
             query?: never;
             header?: never;
@@ -2365,10 +2365,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Daily Use
-         * @description Gallons a day over [start, end] (at most 400 days), only days the account held it.
+         * Statement Html
+         * @description The same statement as a web page (e-bill, portal).
          */
-        get: operations["billing-usage-daily_use"];
+        get: operations["billing-statements-statement_html"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2377,7 +2377,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/billing/usage/accounts/{account_id}/hourly": {
+    "/api/billing/statements/runs/{run_id}/print-batch.zip": {
         parameters: {
             query?: never;
             header?: never;
@@ -2385,180 +2385,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Hourly Use
-         * @description Gallons an hour over [start, end]: one row per day of 24 local hours.
+         * Print Batch
+         * @description The run's paper statements for the print vendor: finished PDFs presorted by ZIP, with
+         *     `index.csv` (file, first page, page count per statement) and `manifest.json`.
          */
-        get: operations["billing-usage-hourly_use"];
+        get: operations["billing-statements-print_batch"];
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/usage/accounts/{account_id}/comparison": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Compare Last Year
-         * @description This period (default: the current bill period so far) against the same days last year.
-         */
-        get: operations["billing-usage-compare_last_year"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/usage/accounts/{account_id}/projection": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Bill Projection
-         * @description The current period's bill projected from its AMI use so far, by the account's rates.
-         */
-        get: operations["billing-usage-bill_projection"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/usage/accounts/{account_id}/leaks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Leak Alerts
-         * @description Suspected leaks, newest first, each with the hours that triggered it.
-         */
-        get: operations["billing-usage-leak_alerts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/usage/accounts/{account_id}/alert-preferences": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Alert Preferences
-         * @description How the account hears of suspected leaks (defaults until saved).
-         */
-        get: operations["billing-usage-get_alert_preferences"];
-        /**
-         * Put Alert Preferences
-         * @description Choose e-mail and/or text, and which kinds of leak to hear of.
-         */
-        put: operations["billing-usage-put_alert_preferences"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/usage/accounts/{account_id}/green-button.xml": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Green Button Xml
-         * @description Green Button Download My Data: ESPI (UsagePoint, MeterReading, ReadingType,
-         *     IntervalBlock per day) of hourly water use.
-         */
-        get: operations["billing-usage-green_button_xml"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/usage/accounts/{account_id}/green-button.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Green Button Csv
-         * @description Green Button Download My Data as CSV.
-         */
-        get: operations["billing-usage-green_button_csv"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/usage/leaks/detect": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Detect Leaks
-         * @description Look for leaks in one day's AMI data (what the nightly job does); safe to repeat.
-         */
-        post: operations["billing-usage-detect_leaks"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/usage/leak-rules": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Leak Rules
-         * @description Leak thresholds in force.
-         */
-        get: operations["billing-usage-get_leak_rules"];
-        /**
-         * Put Leak Rules
-         * @description Change the leak thresholds (supervisors).
-         */
-        put: operations["billing-usage-put_leak_rules"];
         post?: never;
         delete?: never;
         options?: never;
@@ -7228,41 +7060,6 @@ export interface components {
             final_read_orders: components["schemas"]["OrderOut"][];
             turn_on_order: components["schemas"]["OrderOut"];
         };
-        /**
-         * AccountBill
-         * @description One bill in an account's history: what Account 360 lists and charts.
-         */
-        AccountBill: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Period Start
-             * Format: date
-             */
-            period_start: string;
-            /**
-             * Period End
-             * Format: date
-             */
-            period_end: string;
-            /** Bill Date */
-            bill_date: string | null;
-            /** Due Date */
-            due_date: string | null;
-            /** Status */
-            status: string;
-            /** Total */
-            total: string;
-            /** Replaces */
-            replaces: string | null;
-            /** Replaced By */
-            replaced_by: string | null;
-            /** Water Use */
-            water_use: string;
-        };
         /** AccountLedger */
         AccountLedger: {
             /**
@@ -7353,69 +7150,6 @@ export interface components {
             created_at: string;
             /** Decided At */
             decided_at: string | null;
-        };
-        /**
-         * AlertPreferences
-         * @description How an account hears of suspected leaks (alerts are recorded whatever is chosen).
-         */
-        AlertPreferences: {
-            /**
-             * Email
-             * @default true
-             */
-            email: boolean;
-            /**
-             * Text
-             * @default false
-             */
-            text: boolean;
-            /**
-             * Continuous
-             * @description continuous-flow leaks
-             * @default true
-             */
-            continuous: boolean;
-            /**
-             * Burst
-             * @description bursts (high flow for hours)
-             * @default true
-             */
-            burst: boolean;
-        };
-        /** AlertPreferencesOut */
-        AlertPreferencesOut: {
-            /**
-             * Email
-             * @default true
-             */
-            email: boolean;
-            /**
-             * Text
-             * @default false
-             */
-            text: boolean;
-            /**
-             * Continuous
-             * @description continuous-flow leaks
-             * @default true
-             */
-            continuous: boolean;
-            /**
-             * Burst
-             * @description bursts (high flow for hours)
-             * @default true
-             */
-            burst: boolean;
-            /**
-             * Account Id
-             * Format: uuid
-             */
-            account_id: string;
-            /**
-             * Saved
-             * @description false: nothing saved yet, these are the defaults
-             */
-            saved: boolean;
         };
         /** AmiDay */
         AmiDay: {
@@ -7582,48 +7316,6 @@ export interface components {
             /** Tables */
             tables: components["schemas"]["TableFingerprint"][];
         };
-        /** ComparedDay */
-        ComparedDay: {
-            /**
-             * Day
-             * Format: date
-             */
-            day: string;
-            /** Gallons */
-            gallons: string | null;
-            /**
-             * Last Year Day
-             * Format: date
-             */
-            last_year_day: string;
-            /** Last Year Gallons */
-            last_year_gallons: string | null;
-        };
-        /**
-         * Comparison
-         * @description This period against the same days a year earlier.
-         */
-        Comparison: {
-            /**
-             * Account Id
-             * Format: uuid
-             */
-            account_id: string;
-            /**
-             * Meter Id
-             * Format: uuid
-             */
-            meter_id: string;
-            current: components["schemas"]["PeriodUse"];
-            last_year: components["schemas"]["PeriodUse"];
-            /**
-             * Change Percent
-             * @description (this - last year) / last year x 100, on gallons per measured day; null when last year measured nothing
-             */
-            change_percent: string | null;
-            /** Days */
-            days: components["schemas"]["ComparedDay"][];
-        };
         /** ConsumptionRow */
         ConsumptionRow: {
             /** Service */
@@ -7644,54 +7336,6 @@ export interface components {
             /** Reason */
             reason: string;
         };
-        /** DailySeries */
-        DailySeries: {
-            /**
-             * Account Id
-             * Format: uuid
-             */
-            account_id: string;
-            /**
-             * Meter Id
-             * Format: uuid
-             */
-            meter_id: string;
-            /**
-             * Start
-             * Format: date
-             */
-            start: string;
-            /**
-             * End
-             * Format: date
-             */
-            end: string;
-            /**
-             * Unit
-             * @default gallons
-             * @constant
-             */
-            unit: "gallons";
-            /** Total Gallons */
-            total_gallons: string;
-            /** Days */
-            days: components["schemas"]["DailyUse"][];
-        };
-        /** DailyUse */
-        DailyUse: {
-            /**
-             * Day
-             * Format: date
-             */
-            day: string;
-            /** Gallons */
-            gallons: string;
-            /**
-             * Hours Measured
-             * @description hours of the day the AMI sent (24 = complete)
-             */
-            hours_measured: number;
-        };
         /** DecideIn */
         DecideIn: {
             /** Repaired */
@@ -7710,15 +7354,143 @@ export interface components {
              */
             reason: string;
         };
-        /** DetectResult */
-        DetectResult: {
+        /**
+         * District
+         * @description The statement's letterhead and everything around the charges.
+         */
+        "District-Input": {
             /**
-             * Day
-             * Format: date
+             * Name
+             * @default
              */
-            day: string;
-            /** Alerts Opened */
-            alerts_opened: number;
+            name: string;
+            /**
+             * Address
+             * @default []
+             */
+            address: string[];
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+            /**
+             * Hours En
+             * @default
+             */
+            hours_en: string;
+            /**
+             * Hours Es
+             * @default
+             */
+            hours_es: string;
+            /**
+             * Website
+             * @default
+             */
+            website: string;
+            /**
+             * Portal
+             * @default
+             */
+            portal: string;
+            /**
+             * Remit To
+             * @default []
+             */
+            remit_to: string[];
+            /**
+             * Logo Base64
+             * @default
+             */
+            logo_base64: string;
+            /**
+             * @default {
+             *       "percent": "10",
+             *       "minimum": "0",
+             *       "grace_days": 0
+             *     }
+             */
+            late_charge: components["schemas"]["LateCharge-Input"];
+            /**
+             * Messages
+             * @default []
+             */
+            messages: components["schemas"]["Message"][];
+            /**
+             * Paperless Offer
+             * @default true
+             */
+            paperless_offer: boolean;
+        };
+        /**
+         * District
+         * @description The statement's letterhead and everything around the charges.
+         */
+        "District-Output": {
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /**
+             * Address
+             * @default []
+             */
+            address: string[];
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+            /**
+             * Hours En
+             * @default
+             */
+            hours_en: string;
+            /**
+             * Hours Es
+             * @default
+             */
+            hours_es: string;
+            /**
+             * Website
+             * @default
+             */
+            website: string;
+            /**
+             * Portal
+             * @default
+             */
+            portal: string;
+            /**
+             * Remit To
+             * @default []
+             */
+            remit_to: string[];
+            /**
+             * Logo Base64
+             * @default
+             */
+            logo_base64: string;
+            /**
+             * @default {
+             *       "percent": "10",
+             *       "minimum": "0",
+             *       "grace_days": 0
+             *     }
+             */
+            late_charge: components["schemas"]["LateCharge-Output"];
+            /**
+             * Messages
+             * @default []
+             */
+            messages: components["schemas"]["Message"][];
+            /**
+             * Paperless Offer
+             * @default true
+             */
+            paperless_offer: boolean;
         };
         /** EntryOut */
         EntryOut: {
@@ -7862,52 +7634,6 @@ export interface components {
             /** Reason */
             reason: string;
         };
-        /** HourlyDay */
-        HourlyDay: {
-            /**
-             * Day
-             * Format: date
-             */
-            day: string;
-            /**
-             * Gallons
-             * @description 24 slots, the local hours 0-23 of the day; null = the AMI sent nothing
-             */
-            gallons: (string | null)[];
-        };
-        /** HourlySeries */
-        HourlySeries: {
-            /**
-             * Account Id
-             * Format: uuid
-             */
-            account_id: string;
-            /**
-             * Meter Id
-             * Format: uuid
-             */
-            meter_id: string;
-            /**
-             * Start
-             * Format: date
-             */
-            start: string;
-            /**
-             * End
-             * Format: date
-             */
-            end: string;
-            /** Timezone */
-            timezone: string;
-            /**
-             * Unit
-             * @default gallons
-             * @constant
-             */
-            unit: "gallons";
-            /** Days */
-            days: components["schemas"]["HourlyDay"][];
-        };
         /** ImportResult */
         ImportResult: {
             /**
@@ -7935,126 +7661,47 @@ export interface components {
             /** Errors */
             errors: components["schemas"]["RowErrorOut"][];
         };
-        /** LeakAlert */
-        LeakAlert: {
+        /**
+         * LateCharge
+         * @description What happens after the due date, as the statement says it (collections assesses it).
+         */
+        "LateCharge-Input": {
             /**
-             * Id
-             * Format: uuid
+             * Percent
+             * @default 10
              */
-            id: string;
+            percent: number | string;
             /**
-             * Account Id
-             * Format: uuid
+             * Minimum
+             * @default 0
              */
-            account_id: string;
+            minimum: number | string;
             /**
-             * Meter Id
-             * Format: uuid
+             * Grace Days
+             * @default 0
              */
-            meter_id: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "continuous" | "burst";
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "open" | "ended";
-            /**
-             * First Hour
-             * Format: date-time
-             */
-            first_hour: string;
-            /**
-             * Last Hour
-             * Format: date-time
-             */
-            last_hour: string;
-            /**
-             * Detected On
-             * Format: date
-             */
-            detected_on: string;
-            /**
-             * Last Seen On
-             * Format: date
-             */
-            last_seen_on: string;
-            /** Threshold Gph */
-            threshold_gph: string;
-            /** Min Hours */
-            min_hours: number;
-            /** Peak Gph */
-            peak_gph: string;
-            /**
-             * Hours
-             * @description the hours over the threshold that triggered it
-             */
-            hours: components["schemas"]["LeakHour"][];
-        };
-        /** LeakHour */
-        LeakHour: {
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            /** Gallons */
-            gallons: string;
+            grace_days: number;
         };
         /**
-         * LeakRulesIO
-         * @description Thresholds of the leak detection (DOMAIN.md defaults).
+         * LateCharge
+         * @description What happens after the due date, as the statement says it (collections assesses it).
          */
-        "LeakRulesIO-Input": {
+        "LateCharge-Output": {
             /**
-             * Continuous Gph
-             * @default 3
+             * Percent
+             * @default 10
              */
-            continuous_gph: number | string;
+            percent: string;
             /**
-             * Continuous Hours
-             * @default 48
+             * Minimum
+             * @default 0
              */
-            continuous_hours: number;
+            minimum: string;
             /**
-             * Burst Gph
-             * @default 30
+             * Grace Days
+             * @default 0
              */
-            burst_gph: number | string;
-            /**
-             * Burst Hours
-             * @default 8
-             */
-            burst_hours: number;
-        };
-        /**
-         * LeakRulesIO
-         * @description Thresholds of the leak detection (DOMAIN.md defaults).
-         */
-        "LeakRulesIO-Output": {
-            /**
-             * Continuous Gph
-             * @default 3
-             */
-            continuous_gph: string;
-            /**
-             * Continuous Hours
-             * @default 48
-             */
-            continuous_hours: number;
-            /**
-             * Burst Gph
-             * @default 30
-             */
-            burst_gph: string;
-            /**
-             * Burst Hours
-             * @default 8
-             */
-            burst_hours: number;
+            grace_days: number;
         };
         /** LineOut */
         LineOut: {
@@ -8092,86 +7739,41 @@ export interface components {
             /** Amount */
             amount: string;
         };
-        /** PeriodUse */
-        PeriodUse: {
-            /**
-             * Start
-             * Format: date
-             */
-            start: string;
-            /**
-             * End
-             * Format: date
-             */
-            end: string;
-            /** Gallons */
-            gallons: string;
-            /** Days Measured */
-            days_measured: number;
-            /** Gallons Per Day */
-            gallons_per_day: string;
-        };
-        /** ProjectedLine */
-        ProjectedLine: {
-            /** Service */
-            service: string;
-            /** Kind */
-            kind: string;
-            /** Description */
-            description: string;
-            /** Quantity */
-            quantity: string;
-            /** Unit Price */
-            unit_price: string;
-            /** Amount */
-            amount: string;
-        };
         /**
-         * Projection
-         * @description What the current period's bill will come to if the rest of it is like its days so far,
-         *     priced by the account's rate schedule exactly as a bill run prices it.
+         * Message
+         * @description A district message, printed on the statements it targets while it is in force.
+         *
+         *     `cycles` / `rate_classes` empty means every cycle / class; both set means both must hold.
+         *     The Spanish text is printed for Spanish-language customers (the English one if it is empty).
          */
-        Projection: {
+        Message: {
+            /** En */
+            en: string;
             /**
-             * Account Id
-             * Format: uuid
+             * Es
+             * @default
              */
-            account_id: string;
+            es: string;
             /**
-             * Period Start
-             * Format: date
+             * Kind
+             * @default general
+             * @enum {string}
              */
-            period_start: string;
+            kind: "drought" | "rate_change" | "conservation" | "general";
             /**
-             * Period End
-             * Format: date
-             * @description the period's expected last day
+             * Cycles
+             * @default []
              */
-            period_end: string;
+            cycles: string[];
             /**
-             * As Of
-             * Format: date
+             * Rate Classes
+             * @default []
              */
-            as_of: string;
-            /** Days In Period */
-            days_in_period: number;
-            /** Days Measured */
-            days_measured: number;
-            /**
-             * Use To Date
-             * @description in the meters' register unit (what bills price)
-             */
-            use_to_date: string;
-            /** Projected Use */
-            projected_use: string;
-            /** Projected Gallons */
-            projected_gallons: string;
-            /** Projected Total */
-            projected_total: string;
-            /** Lines */
-            lines: components["schemas"]["ProjectedLine"][];
-            /** Note */
-            note: string;
+            rate_classes: string[];
+            /** Starts */
+            starts?: string | null;
+            /** Ends */
+            ends?: string | null;
         };
         /** RateClassIn */
         "RateClassIn-Input": {
@@ -8734,44 +8336,6 @@ export interface components {
              * @default 0
              */
             exceptions_opened: number;
-        };
-        /**
-         * UsageMeter
-         * @description A meter an account holds (or held), and the dates it did.
-         */
-        UsageMeter: {
-            /**
-             * Meter Id
-             * Format: uuid
-             */
-            meter_id: string;
-            /** Serial */
-            serial: string;
-            /** Size */
-            size: string;
-            /**
-             * Unit
-             * @description the meter's register unit (HCF, GAL …); series are in gallons
-             */
-            unit: string;
-            /** Premise Id */
-            premise_id: string | null;
-            /** Address */
-            address: {
-                [key: string]: unknown;
-            };
-            /**
-             * Held From
-             * Format: date
-             */
-            held_from: string;
-            /**
-             * Held To
-             * @description null while the account still holds it
-             */
-            held_to: string | null;
-            /** Has Interval Data */
-            has_interval_data: boolean;
         };
         /** WinterAverageIn */
         WinterAverageIn: {
@@ -19314,66 +18878,6 @@ export interface operations {
             };
         };
     };
-    "billing-bills-account_bills": {
-        parameters: {
-            query?: {
-                since?: string | null;
-            };
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AccountBill"][];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
     "billing-ledger-account_ledger": {
         parameters: {
             query?: never;
@@ -20048,55 +19552,6 @@ export interface operations {
             };
         };
     };
-    "billing-appeals-account_appeals": {
-        parameters: {
-            query: {
-                account_id: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AppealOut"][];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
     "billing-appeals-open_appeal": {
         parameters: {
             query?: never;
@@ -20362,686 +19817,7 @@ export interface operations {
             };
         };
     };
-    "billing-usage-account_meters": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UsageMeter"][];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-daily_use": {
-        parameters: {
-            query: {
-                start: string;
-                end: string;
-                /** @description one of the account's meters (default: its water meter with AMI data) */
-                meter_id?: string | null;
-            };
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DailySeries"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-hourly_use": {
-        parameters: {
-            query: {
-                start: string;
-                end: string;
-                /** @description one of the account's meters (default: its water meter with AMI data) */
-                meter_id?: string | null;
-            };
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HourlySeries"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-compare_last_year": {
-        parameters: {
-            query?: {
-                start?: string | null;
-                end?: string | null;
-                /** @description one of the account's meters (default: its water meter with AMI data) */
-                meter_id?: string | null;
-            };
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Comparison"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-bill_projection": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Projection"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-leak_alerts": {
-        parameters: {
-            query?: {
-                status?: ("open" | "ended") | null;
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LeakAlert"][];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-get_alert_preferences": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AlertPreferencesOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-put_alert_preferences": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AlertPreferences"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AlertPreferencesOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-green_button_xml": {
-        parameters: {
-            query: {
-                start: string;
-                end: string;
-                /** @description one of the account's meters (default: its water meter with AMI data) */
-                meter_id?: string | null;
-            };
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description ESPI Atom feed */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/atom+xml": unknown;
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-green_button_csv": {
-        parameters: {
-            query: {
-                start: string;
-                end: string;
-                /** @description one of the account's meters (default: its water meter with AMI data) */
-                meter_id?: string | null;
-            };
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description one row per measured hour */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": unknown;
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-detect_leaks": {
-        parameters: {
-            query: {
-                day: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DetectResult"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-usage-get_leak_rules": {
+    "billing-statements-get_statement_config": {
         parameters: {
             query?: never;
             header?: never;
@@ -21056,7 +19832,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LeakRulesIO-Output"];
+                    "application/json": components["schemas"]["District-Output"];
                 };
             };
             /** @description Not authenticated */
@@ -21079,7 +19855,7 @@ export interface operations {
             };
         };
     };
-    "billing-usage-put_leak_rules": {
+    "billing-statements-put_statement_config": {
         parameters: {
             query?: never;
             header?: never;
@@ -21088,7 +19864,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LeakRulesIO-Input"];
+                "application/json": components["schemas"]["District-Input"];
             };
         };
         responses: {
@@ -21098,7 +19874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LeakRulesIO-Output"];
+                    "application/json": components["schemas"]["District-Output"];
                 };
             };
             /** @description Not authenticated */
@@ -21121,6 +19897,180 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-statements-statement_pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bill_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-statements-statement_html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bill_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-statements-print_batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

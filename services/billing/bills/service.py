@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.auth import Principal
 from kernel.errors import NotFound
-from kernel.settings import get_settings
-from services.billing.bills import domain, statement
+from services.billing.bills import domain
 from services.billing.bills import repository as repo
+from services.billing.bills import statement_service as statement
 from services.billing.bills.schemas import (
     AccountBill,
     BillOut,
@@ -22,8 +23,9 @@ from services.billing.bills.schemas import (
     LineOut,
     RegisterRow,
 )
-from services.billing.ledger import service as ledger
 
+#: The staff route already checked the caller's role; the statement needs no other authority.
+STAFF = Principal("billing", "billing_tech", "Statement")
 PRINT_COLUMNS = ("account_number", "name", "line1", "line2", "city", "state", "postal_code",
                  "bill_date", "due_date", "period_start", "period_end", "bill_total",
                  "bill_id", "print")
@@ -61,19 +63,9 @@ async def explain(s: AsyncSession, bill_id: uuid.UUID) -> Explanation:
 
 
 async def statement_pdf(s: AsyncSession, bill_id: uuid.UUID) -> bytes:
-    b = await repo.bill(s, bill_id)
-    if b is None:
-        raise NotFound("No such bill", field="bill_id")
-    ls = await repo.lines(s, bill_id)
-    history = await repo.usage_history(s, b.account_id, b.period_end)
-    balance = await ledger.balance(s, b.account_id)
-    messages = list(b.messages)
-    if any(ln.kind == "surcharge" for ln in ls):
-        messages.append("A drought surcharge applies to water use while the drought stage "
-                        "is in effect. Thank you for conserving.")
-    if b.status == "draft":
-        messages.append("PREVIEW - not a bill.")
-    return statement.render(get_settings().utility_name, b, ls, history, balance, messages)
+    """The statement PDF for staff (statement.py; the customer-facing routes are in
+    statement_router.py)."""
+    return await statement.pdf(s, STAFF, bill_id)
 
 
 async def print_file(s: AsyncSession, run_id: uuid.UUID) -> str:

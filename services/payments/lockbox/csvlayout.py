@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from services.payments.lockbox import scanline
 from services.payments.lockbox.domain import (
     MAX_DETAILS,
     BatchTotals,
@@ -32,6 +33,8 @@ from services.payments.lockbox.parsed import (
 COLUMNS = ("record_type", "file_id", "origin", "destination", "created", "lockbox", "batch",
            "item", "deposit_date", "account", "amount", "check_number", "routing",
            "remitter_account", "count", "total")
+#: Columns a bank may add: the stub's scanline as its reader captured it (scanline.py).
+OPTIONAL = ("scanline",)
 REQUIRED = ("record_type", "created", "batch", "item", "deposit_date", "account", "amount",
             "count", "total")
 
@@ -62,7 +65,7 @@ def parse(lines: Iterable[tuple[int, str]], secret: bytes,
         return out
     names = [c.strip().lower() for c in next(csv.reader([first[1].lstrip("\ufeff")]))]
     missing = [c for c in REQUIRED if c not in names]
-    unknown = [c for c in names if c not in COLUMNS]
+    unknown = [c for c in names if c not in COLUMNS and c not in OPTIONAL]
     if missing or unknown or len(set(names)) != len(names):
         bad(first[0], "column names: " + "; ".join(
             [f"missing {', '.join(missing)}"] * bool(missing)
@@ -84,6 +87,7 @@ def parse(lines: Iterable[tuple[int, str]], secret: bytes,
         col("check_number")
     i_routing, i_remitter, i_count, i_total = col("routing"), col("remitter_account"), \
         col("count"), col("total")
+    i_scan = col("scanline")
 
     numbers: list[int] = []
 
@@ -118,8 +122,9 @@ def parse(lines: Iterable[tuple[int, str]], secret: bytes,
                 deposit = read_date(row[i_date].strip(), "deposit_date")
                 amount = read_dollars(row[i_amount], "amount")
                 remitter = reduce_remitter(row[i_routing], row[i_remitter], secret)
+                account = scanline.account_for(row[i_account].strip(), row[i_scan])
                 out.remittances.append(Remittance(
-                    n, batch, item, deposit, row[i_account].strip(), amount,
+                    n, batch, item, deposit, account, amount,
                     row[i_check].strip(), remitter))
                 if len(out.remittances) > max_details:
                     raise LockboxTooLarge(

@@ -1,4 +1,4 @@
-"""The fixed-width lockbox layout (docs/lockbox.md): 80-column records 1, 5, 6, 7, 9.
+"""The fixed-width lockbox layout (docs/lockbox.md): 80-column records 1, 5, 6, (4,) 7, 9.
 
 Modelled on the BAI lockbox transmission most banks offer (file header, lockbox/batch header,
 detail, batch total, file trailer), with our own columns. `parse` reads numbered lines and
@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 
+from services.payments.lockbox import scanline
 from services.payments.lockbox.domain import (
     MAX_DETAILS,
     BatchTotals,
@@ -77,6 +78,8 @@ def parse(lines: Iterable[tuple[int, str]], secret: bytes,
                 if len(out.remittances) > max_details:
                     raise LockboxTooLarge(
                         f"more than {max_details} detail records; split the file")
+            elif kind == scanline.RECORD:
+                scanline.attach(out, line, batch)
             elif kind == BATCH:
                 if batch is not None:
                     bad(n, "batch header (5) before the previous batch's trailer (7)")
@@ -132,7 +135,7 @@ def parse(lines: Iterable[tuple[int, str]], secret: bytes,
                     out.mismatched.add(n, f"file trailer says {total}, "
                                           f"the items add up to {out.total}")
             else:
-                bad(n, "unknown record type (column 1 must be 1, 5, 6, 7 or 9)")
+                bad(n, "unknown record type (column 1 must be 1, 4, 5, 6, 7 or 9)")
         except FieldInvalid as e:
             bad(n, str(e))
     if not seen_trailer:
