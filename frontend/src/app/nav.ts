@@ -10,6 +10,10 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { to: "/", label: "Accounts", needs: "accounts.read" },
   { to: "/counter", label: "Counter", needs: "counter.take" },
+  // ui-cash
+  { to: "/cashiering", label: "Cashiering", needs: "cashiering.work" },
+  { to: "/approvals", label: "Approvals", needs: "approvals.inbox" },
+  { to: "/admin", label: "Admin", needs: "admin.manage" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

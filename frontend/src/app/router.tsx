@@ -13,6 +13,13 @@ const Account360Page = lazy(() =>
   import("@/features/accounts").then((m) => ({ default: m.Account360Page })));
 const CounterPage = lazy(() =>
   import("@/features/counter").then((m) => ({ default: m.CounterPage })));
+// ui-cash: cashiering's back office, the approvals inbox, admin
+const CashieringPage = lazy(() =>
+  import("@/features/cashiering").then((m) => ({ default: m.CashieringPage })));
+const ApprovalsPage = lazy(() =>
+  import("@/features/approvals").then((m) => ({ default: m.ApprovalsPage })));
+const AdminPage = lazy(() =>
+  import("@/features/admin").then((m) => ({ default: m.AdminPage })));
 
 /** A screen the role may not use says so (the server would refuse its calls anyway). */
 function Allowed({ needs, children }: { needs: Capability; children: ReactNode }) {
@@ -32,6 +39,12 @@ export const routes: RouteObject[] = [
       { path: "accounts/:number",
         element: <Allowed needs="accounts.read"><Account360Page /></Allowed> },
       { path: "counter", element: <Allowed needs="counter.take"><CounterPage /></Allowed> },
+      // ui-cash
+      { path: "cashiering",
+        element: <Allowed needs="cashiering.work"><CashieringPage /></Allowed> },
+      { path: "approvals",
+        element: <Allowed needs="approvals.inbox"><ApprovalsPage /></Allowed> },
+      { path: "admin", element: <Allowed needs="admin.manage"><AdminPage /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },

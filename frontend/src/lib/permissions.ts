@@ -6,13 +6,27 @@ export type Capability =
   | "accounts.read" // customers, accounts, premises, meters, bills, ledger (services' READERS)
   | "contacts.write" // contact log entries (accounts' CSRS)
   | "counter.take" // open a drawer, take payments, close it (payments' Cashier)
-  | "drawers.review"; // see every drawer (payments' CashierOrSupervisor)
+  | "drawers.review" // see every drawer (payments' CashierOrSupervisor)
+  // ui-cash: cashiering's back office, the approvals inbox, admin
+  | "cashiering.work" // batches, lockbox, returns, refunds, deposits, day end (payments' Staff)
+  | "batches.key" // open a mail batch, key checks into it (payments' Keyer)
+  | "refunds.decide" // approve, reject, void refunds; waive a returned-check fee (Supervisor)
+  | "refunds.export" // check-request exports (payments' Exporter)
+  | "approvals.inbox" // the one approvals inbox; drawer and deposit sign-off (Supervisor)
+  | "admin.manage"; // users and roles, dollar authority, parked events (gateway's Admin)
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
   "contacts.write": ["csr1", "csr2", "supervisor"],
   "counter.take": ["csr1", "csr2", "billing_tech"],
   "drawers.review": ["csr1", "csr2", "billing_tech", "supervisor"],
+  // ui-cash
+  "cashiering.work": ["csr1", "csr2", "billing_tech", "supervisor"],
+  "batches.key": ["csr1", "csr2", "billing_tech"],
+  "refunds.decide": ["supervisor"],
+  "refunds.export": ["billing_tech", "supervisor"],
+  "approvals.inbox": ["supervisor"],
+  "admin.manage": ["admin"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {
