@@ -254,13 +254,14 @@ export function useConfirmDeposit() {
 
 // ---- end of day ----------------------------------------------------------------------------
 
+/** The report of `day` (YYYY-MM-DD), or of the district's today when `day` is empty. */
 export function useDayEnd(day: string) {
   return useQuery({
     queryKey: ["dayend", day],
-    enabled: /^\d{4}-\d{2}-\d{2}$/.test(day),
+    enabled: day === "" || /^\d{4}-\d{2}-\d{2}$/.test(day),
     placeholderData: keepPreviousData,
     queryFn: async () => unwrap(await api.GET("/api/payments/dayend",
-      { params: { query: { date: day } } })),
+      { params: { query: { date: day || undefined } } })),
   });
 }
 

@@ -6,7 +6,6 @@ import { openPdf } from "@/lib/api";
 import { notifyProblem } from "@/lib/queryClient";
 
 import { download, useDayEnd } from "../api/queries";
-import { localToday } from "../logic";
 
 function Sums({ label, rows }: { label: string; rows: { name: string; count: number; total: string }[] }) {
   return (
@@ -28,18 +27,21 @@ function Sums({ label, rows }: { label: string; rows: { name: string; count: num
 
 /** The end-of-day report: the day by channel and tender, drawers, batches, deposits, tie-out. */
 export function DayEnd() {
-  const [day, setDay] = useState(localToday());
+  // Empty: the district's today (its time zone, not the browser's), shown once answered.
+  const [day, setDay] = useState("");
   const report = useDayEnd(day);
   const r = report.data;
+  const shown = day || r?.date || "";
   return (
     <Stack>
       <Group align="flex-end" justify="space-between">
-        <TextInput type="date" label="Day" value={day} onChange={(e) => setDay(e.currentTarget.value)} />
+        <TextInput type="date" label="Day" value={shown}
+          onChange={(e) => setDay(e.currentTarget.value)} />
         <Group>
-          <Button variant="light" onClick={() => openPdf(`/api/payments/dayend.pdf?date=${day}`)
+          <Button variant="light" onClick={() => openPdf(`/api/payments/dayend.pdf?date=${shown}`)
             .catch(notifyProblem)}>Report PDF</Button>
-          <Button variant="light" onClick={() => download(`/api/payments/dayend.csv?date=${day}`,
-            `dayend-${day}.csv`).catch(notifyProblem)}>Report CSV</Button>
+          <Button variant="light" onClick={() => download(`/api/payments/dayend.csv?date=${shown}`,
+            `dayend-${shown}.csv`).catch(notifyProblem)}>Report CSV</Button>
         </Group>
       </Group>
       {r && (
