@@ -32,10 +32,11 @@ export function ParkedEvents() {
       {services.map(({ service, events, loading, failed }) => (
         <Card withBorder key={service}>
           <Group justify="space-between" mb="xs">
-            <Title order={3} size="h5">
-              {service} <Badge color={events.length ? "red" : "green"} variant="light">
-                {loading ? "…" : events.length}</Badge>
-            </Title>
+            <Group gap="xs">
+              <Title order={3} size="h5">{service}</Title>
+              <Badge color={events.length ? "red" : "green"} variant="light"
+                aria-label={`${events.length} parked`}>{loading ? "…" : events.length}</Badge>
+            </Group>
             {events.length > 0 && (
               <Button size="xs" variant="light" loading={replay.isPending}
                 onClick={() => run(service, null)}>Replay all of {service}</Button>

@@ -92,7 +92,7 @@ describe("the approvals inbox", () => {
       expect(posts[0]!.path).toBe(`/api/billing/adjustments/${ADJ.id}/approve`);
       expect(posts[0]!.key).toBeTruthy();
       expect(await screen.findByText(/Approve: adjustment/)).toBeInTheDocument();
-    });
+    }, 20_000);
 
   it("signs off a short drawer only with the reason, which goes with the sign-off", async () => {
     setup();
@@ -107,5 +107,5 @@ describe("the approvals inbox", () => {
     const signOff = calls.find((c) => c.path.endsWith("/sign-off"))!;
     expect(signOff.path).toBe(`/api/payments/drawers/${DRAWER.id}/sign-off`);
     expect(signOff.body).toEqual({ note: "Quarter short: miscounted change" });
-  });
+  }, 20_000);
 });

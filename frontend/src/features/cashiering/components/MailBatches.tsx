@@ -62,10 +62,11 @@ function TapeFigures({ batch }: { batch: Batch }) {
       <Text size="sm">Control <Money value={batch.control_total} /> in {batch.control_count}</Text>
       <Text size="sm">Keyed <Money value={batch.keyed_total} /> in {batch.keyed_count}</Text>
       <Text size="sm">Left on the tape <Money value={remainingOnTape(batch)} /></Text>
-      <Text size="sm" data-testid="batch-difference">
-        {diff.balanced ? <Badge color="green">Balanced</Badge> : (
-          <>Difference <Money value={diff.total} /> and {diff.count} check(s)</>)}
-      </Text>
+      {diff.balanced ? <Badge color="green" data-testid="batch-difference">Balanced</Badge> : (
+        <Text size="sm" data-testid="batch-difference">
+          Difference <Money value={diff.total} /> and {diff.count} check(s)
+        </Text>
+      )}
     </SimpleGrid>
   );
 }
