@@ -151,7 +151,7 @@ def _credits(api: httpx.Client, account_id: str) -> list[dict[str, Any]] | None:
 def test_a_csr_i_has_no_approvals_inbox(staff_stack, day, browser):
     page = _log_in(browser, staff_stack, CSR, PASSWORD)
     expect(page.get_by_role("link", name="Cashiering")).to_be_visible()
-    expect(page.get_by_role("link", name="Approvals")).to_have_count(0)
+    expect(page.get_by_role("link", name="Approvals", exact=True)).to_have_count(0)
     # A deep link (tokens live in the tab, so in-app navigation) says the screen is not theirs.
     page.evaluate("() => { history.pushState({}, '', '/approvals');"
                   " dispatchEvent(new PopStateEvent('popstate')); }")
@@ -163,7 +163,7 @@ def test_supervisor_approves_the_csr_i_credit_and_signs_off_the_drawer(staff_sta
                                                                        browser):
     started = time.monotonic()
     page = _log_in(browser, staff_stack, SUPERVISOR, SUP_PASSWORD)
-    page.get_by_role("link", name="Approvals").click()
+    page.get_by_role("link", name="Approvals", exact=True).click()
     inbox = page.get_by_role("table", name="Waiting for your approval")
     row = inbox.get_by_role("row").filter(has_text="Leak under the slab, repaired")
     expect(row).to_contain_text("-$60.00")
@@ -200,7 +200,7 @@ def test_supervisor_approves_the_csr_i_credit_and_signs_off_the_drawer(staff_sta
     page.screenshot(path=str(_results() / "supervisor-approvals.png"), full_page=True)
     assert_accessible(page, "supervisor-approvals")
 
-    page.get_by_role("link", name="Cashiering").click()
+    page.get_by_role("link", name="Cashiering", exact=True).click()
     page.get_by_role("tab", name="End of day").click()
     expect(page.get_by_role("table", name="Drawers of the day")).to_contain_text(SUPERVISOR)
     assert_accessible(page, "cashiering-day-end")
