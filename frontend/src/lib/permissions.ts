@@ -13,7 +13,13 @@ export type Capability =
   | "refunds.decide" // approve, reject, void refunds; waive a returned-check fee (Supervisor)
   | "refunds.export" // check-request exports (payments' Exporter)
   | "approvals.inbox" // the one approvals inbox; drawer and deposit sign-off (Supervisor)
-  | "admin.manage"; // users and roles, dollar authority, parked events (gateway's Admin)
+  | "admin.manage" // users and roles, dollar authority, parked events (gateway's Admin)
+  // ui-csr (Account 360) ↓
+  | "customers.write" // customer and account edits, identity check, start/stop/transfer, letters
+  | "bills.read" // bills, explain, ledger (billing's Staff)
+  | "adjustments.request" // adjustments within authority, above it a request (billing's Staff)
+  | "appeals.work" // high-bill appeals and leak credits; balance transfers (billing's csr2+)
+  | "deposits.release"; // refund or credit a held deposit (accounts' Supervisor)
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
@@ -27,6 +33,12 @@ const RULES: Record<Capability, readonly string[]> = {
   "refunds.export": ["billing_tech", "supervisor"],
   "approvals.inbox": ["supervisor"],
   "admin.manage": ["admin"],
+  // ui-csr (Account 360) ↓
+  "customers.write": ["csr1", "csr2", "supervisor"],
+  "bills.read": ["csr1", "csr2", "billing_tech", "supervisor"],
+  "adjustments.request": ["csr1", "csr2", "billing_tech", "supervisor"],
+  "appeals.work": ["csr2", "billing_tech", "supervisor"],
+  "deposits.release": ["supervisor"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {
