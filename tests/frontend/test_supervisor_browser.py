@@ -12,7 +12,6 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,6 +28,8 @@ pytestmark = pytest.mark.slow
 DIST = REPO_ROOT / "frontend" / "dist" / "index.html"
 SUPERVISOR = "sup_browser"
 SUP_PASSWORD = "supervisor-browser-password"
+ADMIN = "admin_browser"
+ADMIN_PASSWORD = "administrator-browser-password"
 NAME = "Imelda Castellanos"
 CREDIT = Decimal("-60.00")  # above a CSR I's $25.00, within a supervisor's $1,000.00
 
@@ -62,12 +63,6 @@ def _login(api: httpx.Client, username: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
-def _results() -> Path:
-    folder = Path(os.environ["TAPLINE_DATA_DIR"]) / "browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @pytest.fixture(scope="module")
 def day(staff_stack: str) -> dict[str, Any]:
     """A supervisor login (made by an administrator), a customer, the CSR I's pending credit,
@@ -79,6 +74,9 @@ def day(staff_stack: str) -> dict[str, Any]:
         _ok(api.post("/api/auth/users", headers=admin, json={
             "username": SUPERVISOR, "display_name": "Sam Supervisor", "role": "supervisor",
             "password": SUP_PASSWORD}), 201)
+        _ok(api.post("/api/auth/users", headers=admin, json={
+            "username": ADMIN, "display_name": "Ada Admin", "role": "admin",
+            "password": ADMIN_PASSWORD}), 201)
         csr = _login(api, CSR, PASSWORD)
         premise = _ok(api.post("/api/accounts/premises", headers=csr, json={
             "address": address, "apn": "410-040-01", "kind": "single_family",
@@ -197,11 +195,43 @@ def test_supervisor_approves_the_csr_i_credit_and_signs_off_the_drawer(staff_sta
                              headers={"Authorization": f"Bearer {mint_token('supervisor')}"}))
     assert (signed["status"], signed["signed_off_by"]) == ("signed_off", SUPERVISOR)
     assert signed["sign_off_note"] == "Counted with the cashier: even"
-    page.screenshot(path=str(_results() / "supervisor-approvals.png"), full_page=True)
     assert_accessible(page, "supervisor-approvals")
 
     page.get_by_role("link", name="Cashiering", exact=True).click()
     page.get_by_role("tab", name="End of day").click()
     expect(page.get_by_role("table", name="Drawers of the day")).to_contain_text(SUPERVISOR)
     assert_accessible(page, "cashiering-day-end")
+    page.close()
+
+
+def test_every_cashiering_tab_is_accessible_to_the_supervisor(staff_stack, day, browser):
+    page = _log_in(browser, staff_stack, SUPERVISOR, SUP_PASSWORD)
+    page.get_by_role("link", name="Cashiering", exact=True).click()
+    for tab, shows in (("Mail batches", "Batches"), ("Lockbox", "Suspense queue"),
+                       ("Returns", "Returned payments"), ("Refunds", "Check requests"),
+                       ("Bank deposits", "Prepare a deposit"), ("End of day", "By tender")):
+        page.get_by_role("tab", name=tab).click()
+        expect(page.get_by_role("heading", name=shows)).to_be_visible()
+        assert_accessible(page, f"cashiering-{tab.lower().replace(' ', '-')}")
+    # The CSR's closed drawer waits in the bank deposit's worklist.
+    page.get_by_role("tab", name="Bank deposits").click()
+    expect(page.get_by_role("table", name="Ready for a deposit")).to_contain_text(CSR)
+    page.close()
+
+
+def test_an_administrator_sees_users_authority_and_parked_events(staff_stack, day, browser):
+    page = _log_in(browser, staff_stack, ADMIN, ADMIN_PASSWORD)
+    page.get_by_role("link", name="Admin", exact=True).click()
+    users = page.get_by_role("table", name="Users")
+    expect(users).to_contain_text(SUPERVISOR)
+    assert_accessible(page, "admin-users")
+    page.get_by_role("tab", name="Dollar authority").click()
+    row = page.get_by_role("table", name="Dollar authority").get_by_role("row").filter(
+        has_text="Customer Service Representative I").first
+    expect(row).to_contain_text("$25.00")
+    assert_accessible(page, "admin-authority")
+    page.get_by_role("tab", name="Parked events").click()
+    for service in ("accounts", "billing", "payments", "collections"):
+        expect(page.get_by_role("heading", name=service, exact=True)).to_be_visible()
+    assert_accessible(page, "admin-parked-events")
     page.close()
