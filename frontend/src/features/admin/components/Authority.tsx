@@ -1,6 +1,7 @@
-import { Alert, Table, Text, Title, Stack } from "@mantine/core";
+import { Table, Text, Title, Stack } from "@mantine/core";
 
 import { Money } from "@/components/Money";
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { ROLE_NAMES } from "@/lib/permissions";
 
 import { useRoles } from "../api/queries";
@@ -29,10 +30,10 @@ export function Authority() {
           ))}
         </Table.Tbody>
       </Table>
-      <Alert color="gray" title="Changing it">
+      <ReadableAlert color="gray" title="Changing it">
         Authority is configuration, not data: set <code>TAPLINE_AUTHORITY</code> (JSON, role to
         amount) for every service and restart them, so every service enforces the same limits.
-      </Alert>
+      </ReadableAlert>
     </Stack>
   );
 }

@@ -1,8 +1,7 @@
-import {
-  Alert, Badge, Button, Card, Code, Group, Modal, Stack, Table, Text, Title,
-} from "@mantine/core";
+import { Badge, Button, Card, Code, Group, Modal, Stack, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
 
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { newId } from "@/lib/ids";
 
 import { useParked, useReplay, type ParkedEvent, type Service } from "../api/queries";
@@ -28,13 +27,17 @@ export function ParkedEvents() {
   return (
     <Stack>
       <Title order={2} size="h4">Parked events</Title>
-      {done && <Alert color="green" withCloseButton onClose={() => setDone(null)}>{done}</Alert>}
+      {done && (
+        <ReadableAlert color="green" withCloseButton onClose={() => setDone(null)}>
+          {done}
+        </ReadableAlert>
+      )}
       {services.map(({ service, events, loading, failed }) => (
         <Card withBorder key={service}>
           <Group justify="space-between" mb="xs">
             <Group gap="xs">
               <Title order={3} size="h5">{service}</Title>
-              <Badge color={events.length ? "red" : "green"} variant="light"
+              <Badge color={events.length ? "red" : "green"}
                 aria-label={`${events.length} parked`}>{loading ? "…" : events.length}</Badge>
             </Group>
             {events.length > 0 && (
@@ -42,7 +45,7 @@ export function ParkedEvents() {
                 onClick={() => run(service, null)}>Replay all of {service}</Button>
             )}
           </Group>
-          {failed && <Text c="red" size="sm">Could not read {service}'s inbox.</Text>}
+          {failed && <Text c="red.9" size="sm">Could not read {service}'s inbox.</Text>}
           {!loading && !failed && events.length === 0 && (
             <Text size="sm" c="dimmed">Nothing parked.</Text>
           )}

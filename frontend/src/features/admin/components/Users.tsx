@@ -126,7 +126,7 @@ export function Users() {
               <Table.Td>{u.username}</Table.Td><Table.Td>{u.display_name}</Table.Td>
               <Table.Td>{ROLE_NAMES[u.role] ?? u.role}</Table.Td>
               <Table.Td>
-                <Badge color={u.active ? "green" : "gray"} variant="light">
+                <Badge color={u.active ? "green" : "gray"}>
                   {u.active ? "active" : "inactive"}
                 </Badge>
               </Table.Td>

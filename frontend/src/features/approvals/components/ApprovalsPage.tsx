@@ -1,10 +1,9 @@
-import {
-  Alert, Badge, Button, Chip, Group, Loader, Stack, Table, Text, Title,
-} from "@mantine/core";
+import { Badge, Button, Chip, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { useMemo, useState } from "react";
 import { Link } from "react-router-dom";
 
 import { Money } from "@/components/Money";
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { useSession } from "@/lib/auth";
 import { newId } from "@/lib/ids";
 import { formatMoney } from "@/lib/money";
@@ -50,7 +49,7 @@ function Row({ item, authority, actionable, onPick }: {
         {actionable ? (
           <Group gap="xs" wrap="nowrap">
             {above ? (
-              <Text size="xs" c="orange.9">Above your {formatMoney(authority)} authority</Text>
+              <Text size="xs" c="red.9">Above your {formatMoney(authority)} authority</Text>
             ) : (
               <Button size="xs" onClick={() => onPick(item, "approve")}
                 aria-label={`${info.approve} ${info.label} ${item.what}`}>{info.approve}</Button>
@@ -144,14 +143,14 @@ export function ApprovalsPage() {
         {authority && <Text size="sm">Your dollar authority <Money value={authority} /></Text>}
       </Group>
       {done && (
-        <Alert color="green" title="Done" withCloseButton onClose={() => setDone(null)}>
+        <ReadableAlert color="green" title="Done" withCloseButton onClose={() => setDone(null)}>
           {done}
-        </Alert>
+        </ReadableAlert>
       )}
       {inbox.failed.length > 0 && (
-        <Alert color="orange" title="Some lists did not load">
+        <ReadableAlert color="orange" title="Some lists did not load">
           {inbox.failed.map((k) => KINDS[k].label).join(", ")}: the rest are shown.
-        </Alert>
+        </ReadableAlert>
       )}
       <Chip.Group value={filter} onChange={(v) => setFilter(v as Kind | "all")}>
         <Group gap="xs" role="group" aria-label="Show">

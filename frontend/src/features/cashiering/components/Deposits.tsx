@@ -1,11 +1,11 @@
 import {
-  Alert, Badge, Button, Card, Checkbox, Group, Modal, SegmentedControl, Stack, Table, Text,
-  TextInput, Title,
+  Badge, Button, Card, Checkbox, Group, Modal, SegmentedControl, Stack, Table, Text, TextInput, Title,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 
 import { Money } from "@/components/Money";
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { openPdf } from "@/lib/api";
 import { useSession } from "@/lib/auth";
@@ -89,11 +89,11 @@ function Prepare() {
         </Group>
       </Group>
       {made && (
-        <Alert mt="sm" color="green" title={`Deposit ${made.number} prepared`}>
+        <ReadableAlert mt="sm" color="green" title={`Deposit ${made.number} prepared`}>
           Cash <Money value={made.cash_total} />, {made.checks_count} check(s){" "}
           <Money value={made.checks_total} />: total <Money value={made.total} />. A supervisor
           signs it off after its drawers.
-        </Alert>
+        </ReadableAlert>
       )}
     </Card>
   );

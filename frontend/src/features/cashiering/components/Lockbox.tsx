@@ -1,10 +1,10 @@
 import {
-  Alert, Button, Card, FileInput, Group, Modal, Progress, SegmentedControl, Stack, Table, Text,
-  TextInput, Title,
+  Button, Card, FileInput, Group, Modal, Progress, SegmentedControl, Stack, Table, Text, TextInput, Title,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 
 import { Money } from "@/components/Money";
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { newId } from "@/lib/ids";
 
@@ -15,14 +15,14 @@ import type { LockboxImport, SuspenseLine } from "../api/types";
 
 function ImportResult({ result }: { result: LockboxImport }) {
   return (
-    <Alert color={result.duplicate ? "yellow" : "green"}
+    <ReadableAlert color={result.duplicate ? "yellow" : "green"}
       title={result.duplicate ? `File ${result.file_id} was imported before`
         : `Imported file ${result.file_id}`}>
       {result.line_count} check(s) for <Money value={result.total} />: {result.posted_count}{" "}
       posted (<Money value={result.posted_total} />), {result.suspense_count} in suspense
       (<Money value={result.suspense_total} />).
       {result.duplicate && " Nothing was posted again."}
-    </Alert>
+    </ReadableAlert>
   );
 }
 
@@ -118,7 +118,7 @@ export function Lockbox() {
           data={[{ value: "open", label: "Open" }, { value: "resolved", label: "Applied" },
             { value: "returned", label: "Returned" }]} />
       </Group>
-      {lines.data?.length === 0 && <Alert color="gray">Nothing {status} in suspense.</Alert>}
+      {lines.data?.length === 0 && <ReadableAlert color="gray">Nothing {status} in suspense.</ReadableAlert>}
       {lines.data && lines.data.length > 0 && (
         <Table aria-label="Suspense" striped>
           <Table.Thead>

@@ -1,10 +1,10 @@
 import {
-  Alert, Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput,
-  Title,
+  Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 
 import { Money } from "@/components/Money";
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { UnsavedChangesModal } from "@/components/UnsavedChangesModal";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { useUnsavedChangesGuard } from "@/hooks/useUnsavedChangesGuard";
@@ -169,7 +169,7 @@ function BatchDetail({ batchId }: { batchId: string }) {
       {open && (
         <Group justify="flex-end" mt="md">
           {!diff.balanced && (
-            <Text size="sm" c="orange.9">Posts only when count and total match the tape.</Text>
+            <Text size="sm" c="red.9">Posts only when count and total match the tape.</Text>
           )}
           <Button color="green" disabled={!diff.balanced} loading={post.isPending}
             onClick={() => post.mutate(postKey)}>Post batch</Button>
@@ -194,7 +194,7 @@ export function MailBatches() {
           onChange={(v) => setStatus(v as "open" | "posted")}
           data={[{ value: "open", label: "Open" }, { value: "posted", label: "Posted" }]} />
       </Group>
-      {batches.data?.length === 0 && <Alert color="gray">No {status} batches.</Alert>}
+      {batches.data?.length === 0 && <ReadableAlert color="gray">No {status} batches.</ReadableAlert>}
       {batches.data && batches.data.length > 0 && (
         <Table aria-label={`${status} batches`} highlightOnHover>
           <Table.Thead>

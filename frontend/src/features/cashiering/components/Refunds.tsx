@@ -1,9 +1,10 @@
 import {
-  Alert, Badge, Button, Card, Group, Modal, SegmentedControl, Stack, Table, Text, TextInput, Title,
+  Badge, Button, Card, Group, Modal, SegmentedControl, Stack, Table, Text, TextInput, Title,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 
 import { Money } from "@/components/Money";
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { UnsavedChangesModal } from "@/components/UnsavedChangesModal";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { useUnsavedChangesGuard } from "@/hooks/useUnsavedChangesGuard";
@@ -52,10 +53,10 @@ function RequestRefund() {
         <Button type="submit" loading={request.isPending}>Request refund</Button>
       </Group>
       {asked && (
-        <Alert mt="sm" color="blue" title="Refund requested">
+        <ReadableAlert mt="sm" color="blue" title="Refund requested">
           <Money value={asked.amount} /> for account {asked.account_number}: it waits for a
           supervisor's approval.
-        </Alert>
+        </ReadableAlert>
       )}
     </Card>
   );

@@ -1,10 +1,11 @@
 import {
-  Alert, Badge, Button, Card, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title,
+  Badge, Button, Card, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState, type FormEvent } from "react";
 
 import { Money } from "@/components/Money";
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { UnsavedChangesModal } from "@/components/UnsavedChangesModal";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { useUnsavedChangesGuard } from "@/hooks/useUnsavedChangesGuard";
@@ -85,12 +86,12 @@ export function Returns() {
     <Stack>
       <RecordReturn onRecorded={setLast} />
       {last && (
-        <Alert color="orange" title={`Receipt ${last.receipt_number} returned`}
+        <ReadableAlert color="orange" title={`Receipt ${last.receipt_number} returned`}
           withCloseButton onClose={() => setLast(null)}>
           <Money value={last.amount} /> reversed on account {last.account_number}
           {last.fee ? <>; fee <Money value={last.fee} /></> : "; no fee"}
           {last.cash_only ? ". The account now pays cash only." : "."}
-        </Alert>
+        </ReadableAlert>
       )}
       <Group justify="space-between" align="flex-end">
         <Title order={2} size="h4">Returned payments</Title>

@@ -29,10 +29,10 @@ export function DrawerHistory({ username }: { username: string }) {
               <Table.Td>
                 {d.status === "signed_off" ? (
                   <Text size="sm">
-                    <Badge color="green" variant="light" component="span">signed off</Badge>{" "}
+                    <Badge color="green" component="span">signed off</Badge>{" "}
                     by {d.signed_off_by}{d.sign_off_note ? `: ${d.sign_off_note}` : ""}
                   </Text>
-                ) : <Badge color="yellow" variant="light">waiting for a supervisor</Badge>}
+                ) : <Badge color="blue" variant="light">waiting for a supervisor</Badge>}
               </Table.Td>
             </Table.Tr>
           ))}
