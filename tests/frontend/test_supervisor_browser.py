@@ -136,6 +136,12 @@ def _log_in(browser: Browser, base: str, username: str, password: str) -> Page:
     return page
 
 
+def _nav(page: Page, label: str) -> Any:
+    """A screen's link in the main navigation (the home page may link to it as well)."""
+    return page.get_by_role("navigation", name="Main").get_by_role("link", name=label,
+                                                                   exact=True)
+
+
 def _credits(api: httpx.Client, account_id: str) -> list[dict[str, Any]] | None:
     """The account's leak credits in billing's ledger (a leak adjustment posts as one)."""
     led = api.get(f"/api/billing/ledger/accounts/{account_id}",
@@ -148,8 +154,8 @@ def _credits(api: httpx.Client, account_id: str) -> list[dict[str, Any]] | None:
 
 def test_a_csr_i_has_no_approvals_inbox(staff_stack, day, browser):
     page = _log_in(browser, staff_stack, CSR, PASSWORD)
-    expect(page.get_by_role("link", name="Cashiering")).to_be_visible()
-    expect(page.get_by_role("link", name="Approvals", exact=True)).to_have_count(0)
+    expect(_nav(page, "Cashiering")).to_be_visible()
+    expect(_nav(page, "Approvals")).to_have_count(0)
     # A deep link (tokens live in the tab, so in-app navigation) says the screen is not theirs.
     page.evaluate("() => { history.pushState({}, '', '/approvals');"
                   " dispatchEvent(new PopStateEvent('popstate')); }")
@@ -161,7 +167,7 @@ def test_supervisor_approves_the_csr_i_credit_and_signs_off_the_drawer(staff_sta
                                                                        browser):
     started = time.monotonic()
     page = _log_in(browser, staff_stack, SUPERVISOR, SUP_PASSWORD)
-    page.get_by_role("link", name="Approvals", exact=True).click()
+    _nav(page, "Approvals").click()
     inbox = page.get_by_role("table", name="Waiting for your approval")
     row = inbox.get_by_role("row").filter(has_text="Leak under the slab, repaired")
     expect(row).to_contain_text("-$60.00")
@@ -197,7 +203,7 @@ def test_supervisor_approves_the_csr_i_credit_and_signs_off_the_drawer(staff_sta
     assert signed["sign_off_note"] == "Counted with the cashier: even"
     assert_accessible(page, "supervisor-approvals")
 
-    page.get_by_role("link", name="Cashiering", exact=True).click()
+    _nav(page, "Cashiering").click()
     page.get_by_role("tab", name="End of day").click()
     expect(page.get_by_role("table", name="Drawers of the day")).to_contain_text(SUPERVISOR)
     assert_accessible(page, "cashiering-day-end")
@@ -206,7 +212,7 @@ def test_supervisor_approves_the_csr_i_credit_and_signs_off_the_drawer(staff_sta
 
 def test_every_cashiering_tab_is_accessible_to_the_supervisor(staff_stack, day, browser):
     page = _log_in(browser, staff_stack, SUPERVISOR, SUP_PASSWORD)
-    page.get_by_role("link", name="Cashiering", exact=True).click()
+    _nav(page, "Cashiering").click()
     for tab, shows in (("Mail batches", "Batches"), ("Lockbox", "Suspense queue"),
                        ("Returns", "Returned payments"), ("Refunds", "Check requests"),
                        ("Bank deposits", "Prepare a deposit"), ("End of day", "By tender")):
@@ -221,7 +227,7 @@ def test_every_cashiering_tab_is_accessible_to_the_supervisor(staff_stack, day, 
 
 def test_an_administrator_sees_users_authority_and_parked_events(staff_stack, day, browser):
     page = _log_in(browser, staff_stack, ADMIN, ADMIN_PASSWORD)
-    page.get_by_role("link", name="Admin", exact=True).click()
+    _nav(page, "Admin").click()
     users = page.get_by_role("table", name="Users")
     expect(users).to_contain_text(SUPERVISOR)
     assert_accessible(page, "admin-users")

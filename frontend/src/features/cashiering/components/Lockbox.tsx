@@ -46,7 +46,7 @@ function ImportFile() {
     <Card withBorder component="form" onSubmit={submit} aria-label="Import a lockbox file">
       <Title order={2} size="h4" mb="sm">Import the bank's lockbox file</Title>
       <Group align="flex-end">
-        <FileInput label="Lockbox file" placeholder="Choose the file" required value={file}
+        <FileInput label="Lockbox file" required value={file}
           onChange={setFile} w={320} clearable />
         <Button type="submit" loading={imp.isPending} disabled={!file}>Import</Button>
       </Group>
