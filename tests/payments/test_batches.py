@@ -109,3 +109,26 @@ async def test_customers_and_field_staff_do_not_key_batches(client, auth):
         r = await client.post("/api/payments/batches", headers=auth(role), json={
             "received_on": "2026-02-12", "control_total": "10.00", "control_count": 1})
         assert r.status_code == 403, role
+
+
+async def test_the_keying_worklist_lists_open_batches_with_their_tape_and_what_was_keyed(
+        client, feed, cashier):
+    a = await make_account(feed)
+    open_one = await _batch(client, cashier, "80.00", 2)
+    await _key(client, cashier, open_one["id"], "w1", a.number, "30.00")
+    done = await _batch(client, cashier, "10.00", 1)
+    await _key(client, cashier, done["id"], "w2", a.number, "10.00")
+    assert (await client.post(f"/api/payments/batches/{done['id']}/post",
+                              headers=cashier)).status_code == 200
+    r = await client.get("/api/payments/batches", headers=cashier, params={"status": "open"})
+    assert r.status_code == 200, r.text
+    listed = {b["id"]: b for b in r.json()}
+    assert done["id"] not in listed and {b["status"] for b in r.json()} == {"open"}
+    mine = listed[open_one["id"]]
+    assert (mine["control_total"], mine["control_count"]) == ("80.00", 2)
+    assert (mine["keyed_total"], mine["keyed_count"]) == ("30.00", 1)
+    both = (await client.get("/api/payments/batches", headers=cashier)).json()
+    assert {open_one["id"], done["id"]} <= {b["id"] for b in both}
+    bad = await client.get("/api/payments/batches", headers=cashier,
+                           params={"status": "lost"})
+    assert bad.status_code == 422

@@ -1,4 +1,5 @@
-import { Kbd, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Kbd, Stack, Text, Title } from "@mantine/core";
+import { Link } from "react-router-dom";
 
 import { useSession } from "@/lib/auth";
 import { can, ROLE_NAMES } from "@/lib/permissions";
@@ -16,6 +17,19 @@ export function Home() {
         </Text>
       ) : (
         <Text>There is no screen for your role in the staff app yet.</Text>
+      )}
+      {/* ui-cash */}
+      {can(session?.role, "approvals.inbox") && (
+        <Text>
+          Requests waiting for a supervisor, from every service, are in the{" "}
+          <Anchor component={Link} to="/approvals">approvals inbox</Anchor>.
+        </Text>
+      )}
+      {can(session?.role, "admin.manage") && (
+        <Text>
+          Users, dollar authority and parked events are under{" "}
+          <Anchor component={Link} to="/admin">Admin</Anchor>.
+        </Text>
       )}
     </Stack>
   );

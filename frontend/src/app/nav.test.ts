@@ -1,5 +1,7 @@
 import { navFor } from "./nav";
 
+const labels = (role: string) => navFor(role).map((i) => i.label);
+
 describe("navigation by role", () => {
   it("gives a CSR accounts and the counter", () => {
     expect(navFor("csr1").map((i) => i.label)).toEqual(
@@ -20,6 +22,19 @@ describe("navigation by role", () => {
   });
 
   it("shows a field technician nothing they could not use", () => {
-    expect(navFor("field_tech")).toEqual([]);
+    expect(labels("field_tech")).not.toEqual(expect.arrayContaining(["Accounts"]));
+    expect(labels("field_tech")).not.toContain("Counter");
+  });
+
+  // ui-cash
+  it("gives the approvals inbox to a supervisor only, and admin to an administrator only", () => {
+    expect(labels("supervisor")).toEqual(expect.arrayContaining(["Cashiering", "Approvals"]));
+    for (const role of ["csr1", "csr2", "billing_tech", "admin", "field_tech"]) {
+      expect(labels(role)).not.toContain("Approvals");
+    }
+    expect(labels("admin")).toContain("Admin");
+    expect(labels("supervisor")).not.toContain("Admin");
+    expect(labels("csr1")).toContain("Cashiering");
+    expect(labels("field_tech")).not.toContain("Cashiering");
   });
 });

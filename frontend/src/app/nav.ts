@@ -15,6 +15,10 @@ export const NAV: NavItem[] = [
   { to: "/billing/runs", label: "Bill runs", needs: "runs.work" },
   { to: "/billing/rates", label: "Rates", needs: "rates.write" },
   { to: "/reports", label: "Reports", needs: "reports.read" },
+  // ui-cash
+  { to: "/cashiering", label: "Cashiering", needs: "cashiering.work" },
+  { to: "/approvals", label: "Approvals", needs: "approvals.inbox" },
+  { to: "/admin", label: "Admin", needs: "admin.manage" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

@@ -23,6 +23,13 @@ const RunPage = lazy(() => import("@/features/billing").then((m) => ({ default: 
 const RatesPage = lazy(() => import("@/features/billing").then((m) => ({ default: m.RatesPage })));
 const ReportsPage = lazy(() =>
   import("@/features/reports").then((m) => ({ default: m.ReportsPage })));
+// ui-cash: cashiering's back office, the approvals inbox, admin
+const CashieringPage = lazy(() =>
+  import("@/features/cashiering").then((m) => ({ default: m.CashieringPage })));
+const ApprovalsPage = lazy(() =>
+  import("@/features/approvals").then((m) => ({ default: m.ApprovalsPage })));
+const AdminPage = lazy(() =>
+  import("@/features/admin").then((m) => ({ default: m.AdminPage })));
 
 /** A screen the role may not use says so (the server would refuse its calls anyway). */
 function Allowed({ needs, children }: { needs: Capability; children: ReactNode }) {
@@ -51,6 +58,12 @@ export const routes: RouteObject[] = [
       { path: "billing/runs/:runId", element: <Allowed needs="runs.work"><RunPage /></Allowed> },
       { path: "billing/rates", element: <Allowed needs="rates.write"><RatesPage /></Allowed> },
       { path: "reports", element: <Allowed needs="reports.read"><ReportsPage /></Allowed> },
+      // ui-cash
+      { path: "cashiering",
+        element: <Allowed needs="cashiering.work"><CashieringPage /></Allowed> },
+      { path: "approvals",
+        element: <Allowed needs="approvals.inbox"><ApprovalsPage /></Allowed> },
+      { path: "admin", element: <Allowed needs="admin.manage"><AdminPage /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },

@@ -14,6 +14,13 @@ export type Capability =
   | "rates.write" // create a rate schedule version (rates' Tech)
   | "budget.enrol" // enrol in / settle budget billing (ledger's Senior)
   | "reports.read" // aging, end of day, SB 998, run reports (each service's Staff)
+  // ui-cash: cashiering's back office, the approvals inbox, admin
+  | "cashiering.work" // batches, lockbox, returns, refunds, deposits, day end (payments' Staff)
+  | "batches.key" // open a mail batch, key checks into it (payments' Keyer)
+  | "refunds.decide" // approve, reject, void refunds; waive a returned-check fee (Supervisor)
+  | "refunds.export" // check-request exports (payments' Exporter)
+  | "approvals.inbox" // the one approvals inbox; drawer and deposit sign-off (Supervisor)
+  | "admin.manage" // users and roles, dollar authority, parked events (gateway's Admin)
   // ui-csr (Account 360) ↓
   | "customers.write" // customer and account edits, identity check, start/stop/transfer, letters
   | "bills.read" // bills, explain, ledger (billing's Staff)
@@ -33,6 +40,13 @@ const RULES: Record<Capability, readonly string[]> = {
   "rates.write": ["billing_tech", "supervisor"],
   "budget.enrol": ["csr2", "billing_tech", "supervisor"],
   "reports.read": ["csr1", "csr2", "billing_tech", "supervisor"],
+  // ui-cash
+  "cashiering.work": ["csr1", "csr2", "billing_tech", "supervisor"],
+  "batches.key": ["csr1", "csr2", "billing_tech"],
+  "refunds.decide": ["supervisor"],
+  "refunds.export": ["billing_tech", "supervisor"],
+  "approvals.inbox": ["supervisor"],
+  "admin.manage": ["admin"],
   // ui-csr (Account 360) ↓
   "customers.write": ["csr1", "csr2", "supervisor"],
   "bills.read": ["csr1", "csr2", "billing_tech", "supervisor"],

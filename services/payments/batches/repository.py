@@ -49,3 +49,11 @@ async def mark_posted(s: AsyncSession, batch_id: uuid.UUID, who: str) -> Batch:
         f"WHERE id = :id AND status = 'open' RETURNING {_COLUMNS}"),
         {"id": batch_id, "w": who})).one()
     return Batch(*r)
+
+
+async def listing(s: AsyncSession, status: str | None, limit: int) -> list[Batch]:
+    """Batches by status, oldest received first (the keying worklist is `open`)."""
+    rows = (await s.execute(text(
+        f"SELECT {_COLUMNS} FROM batches WHERE (CAST(:st AS text) IS NULL OR status = :st) "
+        f"ORDER BY received_on, created_at LIMIT :n"), {"st": status, "n": limit})).all()
+    return [Batch(*r) for r in rows]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Query
 
 from kernel.auth import Principal, require_roles
 from kernel.db import SessionDep, TxRoute
@@ -29,6 +29,15 @@ async def open_batch(body: BatchIn, session: SessionDep, who: Keyer) -> BatchOut
     """Open a batch with the tape's control total and count."""
     return await service.create(session, who, body.received_on, body.control_total,
                                 body.control_count)
+
+
+@router.get("", response_model=list[BatchOut], responses=problem_responses(401, 403, 422))
+async def list_batches(session: SessionDep, _: Staff,
+                       status: Literal["open", "posted"] | None = None,
+                       limit: Annotated[int, Query(ge=1, le=100)] = 50) -> list[BatchOut]:
+    """Batches by status, oldest received first (`open`: still being keyed), each with what
+    was keyed against its control figures."""
+    return await service.batches(session, status, limit)
 
 
 @router.get("/{batch_id}", response_model=BatchOut,

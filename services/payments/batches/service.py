@@ -58,6 +58,11 @@ async def batch(s: AsyncSession, batch_id: uuid.UUID) -> BatchOut:
     return await _out(s, await _batch(s, batch_id))
 
 
+async def batches(s: AsyncSession, status: str | None, limit: int) -> list[BatchOut]:
+    """The worklist: each batch with what was keyed against its tape (a few dozen a day)."""
+    return [await _out(s, b) for b in await repo.listing(s, status, limit)]
+
+
 async def key_payment(s: AsyncSession, who: Principal, batch_id: uuid.UUID,
                       body: MailPaymentIn, key: str | None) -> Payment:
     """A mailed check keyed into an open batch: checked now, posted with the batch."""

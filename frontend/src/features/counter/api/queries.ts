@@ -71,3 +71,19 @@ export function useCloseDrawer(drawerId: string) {
     onSuccess: () => client.invalidateQueries({ queryKey: ["drawers"] }),
   });
 }
+
+/** The caller's closed drawers: waiting for a supervisor's sign-off, or signed off (newest first). */
+export function useMyClosedDrawers(username: string) {
+  return useQuery({
+    queryKey: ["drawers", "closed-of", username],
+    queryFn: async () => {
+      const [closed, signed] = await Promise.all((["closed", "signed_off"] as const).map(
+        async (status) => unwrap(await api.GET("/api/payments/drawers",
+          { params: { query: { status, limit: 500 } } }))));
+      return [...closed!, ...signed!]
+        .filter((d) => d.cashier === username)
+        .sort((a, b) => (b.closed_at ?? "").localeCompare(a.closed_at ?? ""))
+        .slice(0, 10);
+    },
+  });
+}

@@ -1,7 +1,8 @@
-import { Alert, Button, Card, Group, NumberInput, SimpleGrid, Text, Title } from "@mantine/core";
+import { Button, Card, Group, NumberInput, SimpleGrid, Text, Title } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 
 import { Money } from "@/components/Money";
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 
 import { DENOMINATIONS, useCloseDrawer, type Drawer } from "../api/queries";
@@ -14,11 +15,11 @@ function label(d: string): string {
 /** What the count came to, after the drawer is closed (shown above the next "Open"). */
 export function ClosedDrawer({ drawer }: { drawer: Drawer }) {
   return (
-    <Alert color="blue" title="Drawer closed">
+    <ReadableAlert color="blue" title="Drawer closed">
       Counted <Money value={drawer.counted_cash} />, expected{" "}
       <Money value={drawer.expected_cash} />, over/short <Money value={drawer.over_short} />.
       A supervisor signs it off.
-    </Alert>
+    </ReadableAlert>
   );
 }
 

@@ -6,6 +6,7 @@ import { useSession } from "@/lib/auth";
 
 import { useMyDrawer, type Drawer } from "../api/queries";
 import { ClosedDrawer, CloseDrawer } from "./CloseDrawer";
+import { DrawerHistory } from "./DrawerHistory";
 import { OpenDrawer } from "./OpenDrawer";
 import { TakePayment } from "./TakePayment";
 
@@ -20,6 +21,7 @@ export function CounterPage() {
       <Stack>
         {closed && <ClosedDrawer drawer={closed} />}
         <OpenDrawer />
+        <DrawerHistory username={username} />
       </Stack>
     );
   }

@@ -1,10 +1,11 @@
 import {
-  Alert, Button, Card, Group, SegmentedControl, Stack, Text, TextInput, Title,
+  Button, Card, Group, SegmentedControl, Stack, Text, TextInput, Title,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState, type FormEvent } from "react";
 
 import { Money } from "@/components/Money";
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { UnsavedChangesModal } from "@/components/UnsavedChangesModal";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { useUnsavedChangesGuard } from "@/hooks/useUnsavedChangesGuard";
@@ -72,11 +73,11 @@ export function TakePayment({ drawerId }: { drawerId: string }) {
           </Text>
         )}
         {account.data?.cash_only && (
-          <Alert color="orange" title="Cash only">
+          <ReadableAlert color="orange" title="Cash only">
             No checks from this account{account.data.cash_only_until
               ? ` until ${account.data.cash_only_until}` : ""}.
             {account.data.cash_only_reason ? ` ${account.data.cash_only_reason}` : ""}
-          </Alert>
+          </ReadableAlert>
         )}
         <TextInput label="Amount ($)" required inputMode="decimal" value={amount}
           onChange={(e) => setAmount(e.currentTarget.value)} />
@@ -98,7 +99,7 @@ export function TakePayment({ drawerId }: { drawerId: string }) {
         </Group>
       </Stack>
       {last && (
-        <Alert color="green" mt="md" title={`Receipt ${last.receipt_number}`}>
+        <ReadableAlert color="green" mt="md" title={`Receipt ${last.receipt_number}`}>
           <Group justify="space-between">
             <Text size="sm">
               <Money value={last.amount} /> {last.tender.replace("_", " ")} on account{" "}
@@ -108,7 +109,7 @@ export function TakePayment({ drawerId }: { drawerId: string }) {
               Receipt PDF
             </Button>
           </Group>
-        </Alert>
+        </ReadableAlert>
       )}
     </Card>
   );

@@ -1,0 +1,1 @@
+export { CashieringPage } from "./components/CashieringPage";
