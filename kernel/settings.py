@@ -192,6 +192,17 @@ class Settings(BaseSettings):
     #: ... for this many months after the last of them.
     payments_cash_only_months: int = Field(default=12, ge=1, le=120)
 
+    # ---- e-mail (kernel/mail.py): portal identity's links, later customer notifications ----
+    #: Where e-mail goes, as a URL: `smtp://user:password@host:587` (STARTTLS when the server
+    #: offers it), `smtp+starttls://…` (STARTTLS required), `smtps://…:465` (TLS from the
+    #: start). Unset in demo mode: mail is kept in the development inbox (data_dir/mail, listed
+    #: at `/api/mail/dev-inbox`); unset outside demo mode: sending is refused (503).
+    smtp_url: SecretStr | None = None
+    #: The From of every message Tapline sends.
+    mail_from: str = "Tapline Demo Water District <no-reply@example.org>"
+    #: Seconds for the SMTP connection and each command.
+    smtp_timeout: float = 10.0
+
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24
     inbox_max_attempts: int = 8
