@@ -203,6 +203,15 @@ class Settings(BaseSettings):
     #: Seconds for the SMTP connection and each command.
     smtp_timeout: float = 10.0
 
+    # ---- portal identity (gateway/portal): registration, verification, reset, TOTP ----
+    #: Failed registrations (or account links) per account number, and verification resends
+    #: or password resets per e-mail, allowed within the window; four times that per address.
+    portal_attempts_max: int = Field(default=5, ge=1)
+    portal_attempts_window_seconds: int = Field(default=3600, ge=60)
+    #: How long a verification link works (hours) and a password-reset link (minutes).
+    portal_verify_hours: int = Field(default=48, ge=1, le=24 * 14)
+    portal_reset_minutes: int = Field(default=60, ge=5, le=24 * 60)
+
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24
     inbox_max_attempts: int = 8

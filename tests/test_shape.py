@@ -25,6 +25,8 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "deposits": {"deposit_transactions", "deposit_marks"},
         "contacts": {"contact_log", "documents"},
         "search": {"search_index", "search_keys", "search_words"},
+        # portal identity's copy of bill totals, written only from billing's events
+        "portal": {"bill_facts"},
     },
     "billing": {
         "adjustments": {"adjustments"},
