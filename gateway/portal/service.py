@@ -295,7 +295,8 @@ async def totp_disable(session: AsyncSession, who: Principal, body: TotpDisable)
     user, login = await _customer(session, who)
     if login.totp_enabled_at is None or login.totp_secret is None:
         raise Conflict("No second factor is set up")
-    step = domain.accepted_step(login.totp_secret, body.code, utc_now(), login.totp_last_step)
+    # A current code (spent or not: the password is asked for too) shows the app is at hand.
+    step = domain.accepted_step(login.totp_secret, body.code, utc_now(), None)
     if not auth_service.verify_password(user.password_hash, body.password) or step is None:
         raise Unprocessable("The password or the code is not right", field="code")
     await repository.update_login(session, login.user_id, totp_secret=None, totp_pending=None,
