@@ -4,6 +4,8 @@ account; and the proofs accounts checks them against."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import jwt
 from sqlalchemy import text
 
@@ -22,7 +24,7 @@ from tests.portal.identity_helpers import (
 )
 
 
-def claims(token: str) -> dict:
+def claims(token: str) -> dict[str, Any]:
     return jwt.decode(token, options={"verify_signature": False})
 
 
