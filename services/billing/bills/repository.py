@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.rows import all_as, first_as
-from services.billing.bills.schemas import ConsumptionRow, RegisterRow
+from services.billing.bills.schemas import BillSummary, ConsumptionRow, RegisterRow
 
 #: A mailing address as accounts publishes it (line1, line2, city, state, postal_code).
 Address = dict[str, str | None]
@@ -83,6 +83,16 @@ async def bill(s: AsyncSession, bill_id: uuid.UUID) -> Bill | None:
         "SELECT b.*, a.number AS account_number, a.name, a.mailing, a.language "
         "FROM bills b LEFT JOIN accounts a ON a.id = b.account_id WHERE b.id = :b"),
         {"b": bill_id}))
+
+
+async def account_bills(s: AsyncSession, account_id: uuid.UUID) -> list[BillSummary]:
+    """An account's final and cancelled bills, newest first (drafts are not bills yet)."""
+    rows = (await s.execute(text(
+        "SELECT id, period_start, period_end, bill_date, due_date, status, total, replaced_by "
+        "FROM bills WHERE account_id = :a AND status <> 'draft' "
+        "ORDER BY bill_date DESC NULLS LAST, period_end DESC LIMIT 60"),
+        {"a": account_id})).mappings().all()
+    return [BillSummary.model_validate(dict(r)) for r in rows]
 
 
 async def lines(s: AsyncSession, bill_id: uuid.UUID) -> list[Line]:

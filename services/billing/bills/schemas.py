@@ -42,6 +42,19 @@ class BillOut(BaseModel):
     lines: list[LineOut]
 
 
+class BillSummary(BaseModel):
+    """One bill in an account's list: `status` `final`, or `cancelled` (see `replaced_by`)."""
+
+    id: uuid.UUID
+    period_start: date
+    period_end: date
+    bill_date: date | None
+    due_date: date | None
+    status: str
+    total: Decimal
+    replaced_by: uuid.UUID | None
+
+
 class Explanation(BaseModel):
     bill_id: uuid.UUID
     text: list[str]
