@@ -417,6 +417,26 @@ export interface paths {
         patch: operations["accounts-accounts-update_account"];
         trace?: never;
     };
+    "/api/accounts/accounts/{account_id}/paperless": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Paperless
+         * @description Bills by e-mail only (`paperless: true`) or on paper again.
+         */
+        put: operations["accounts-accounts-set_paperless"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/premises": {
         parameters: {
             query?: never;
@@ -1185,6 +1205,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/requests/accounts/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Account Requests
+         * @description The account's requests, newest first, with their status.
+         */
+        get: operations["accounts-requests-account_requests"];
+        put?: never;
+        /**
+         * File Request
+         * @description File a request (start, stop or transfer service, high-bill review, contact us); it
+         *     lands in staff's list as `received`. Send an Idempotency-Key: a retry files it once.
+         */
+        post: operations["accounts-requests-file_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Worklist
+         * @description Staff's list: open requests (received or in progress) oldest first, or one status.
+         */
+        get: operations["accounts-requests-worklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Request
+         * @description One request; a customer sees only their own accounts' (others: 404).
+         */
+        get: operations["accounts-requests-get_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/requests/{request_id}/work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Work Request
+         * @description Move a request on: `in_progress`, then `done` or `declined` with the resolution the
+         *     customer reads.
+         */
+        post: operations["accounts-requests-work_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/billing/health": {
         parameters: {
             query?: never;
@@ -1907,6 +2013,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/bills/accounts/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Account Bills
+         * @description The account's issued bills, newest first (the last 60).
+         */
+        get: operations["billing-bills-account_bills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/billing/bills/{bill_id}": {
         parameters: {
             query?: never;
@@ -2119,6 +2245,26 @@ export interface paths {
          * @description The account's budget plan and what it has deferred since the last true-up.
          */
         get: operations["billing-ledger-get_budget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/ledger/budget/{account_id}/offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Budget Offer
+         * @description Whether the account may enrol in budget billing today and for how much (or why not).
+         */
+        get: operations["billing-ledger-budget_offer"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6474,6 +6620,11 @@ export interface components {
             /** Owner Account Id */
             owner_account_id: string | null;
         };
+        /** PaperlessIn */
+        PaperlessIn: {
+            /** Paperless */
+            paperless: boolean;
+        };
         /** ParcelConnection */
         ParcelConnection: {
             /**
@@ -6664,6 +6815,84 @@ export interface components {
         ReplayResult: {
             /** Replayed */
             replayed: number;
+        };
+        /**
+         * RequestIn
+         * @description `start` and `transfer`: the service `address` and the `preferred_date`; `stop`: the
+         *     `preferred_date` (and a forwarding `address` for the final bill, if any);
+         *     `high_bill_review`: the `bill_id` (the portal opens billing's appeal first and passes its
+         *     `appeal_id`); `contact`: the `message`.
+         */
+        RequestIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "start" | "stop" | "transfer" | "high_bill_review" | "contact";
+            /** Preferred Date */
+            preferred_date?: string | null;
+            address?: components["schemas"]["Address"] | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Message
+             * @default
+             */
+            message: string;
+            /** Bill Id */
+            bill_id?: string | null;
+            /** Appeal Id */
+            appeal_id?: string | null;
+        };
+        /** RequestOut */
+        RequestOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "start" | "stop" | "transfer" | "high_bill_review" | "contact";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "received" | "in_progress" | "done" | "declined";
+            /** Preferred Date */
+            preferred_date: string | null;
+            address: components["schemas"]["Address"] | null;
+            /** Phone */
+            phone: string | null;
+            /** Message */
+            message: string;
+            /** Bill Id */
+            bill_id: string | null;
+            /** Appeal Id */
+            appeal_id: string | null;
+            /** Requested By */
+            requested_by: string;
+            /** Worked By */
+            worked_by: string | null;
+            /** Resolution */
+            resolution: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /**
          * ReviewOut
@@ -6974,6 +7203,22 @@ export interface components {
             final_read_orders: components["schemas"]["OrderOut"][];
             turn_on_order: components["schemas"]["OrderOut"];
         };
+        /**
+         * WorkIn
+         * @description Staff move a request on: `in_progress`, or `done` / `declined` with what was done.
+         */
+        WorkIn: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "in_progress" | "done" | "declined";
+            /**
+             * Resolution
+             * @default
+             */
+            resolution: string;
+        };
         /** AccountLedger */
         AccountLedger: {
             /**
@@ -7176,6 +7421,37 @@ export interface components {
             /** Lines */
             lines: components["schemas"]["LineOut"][];
         };
+        /**
+         * BillSummary
+         * @description One bill in an account's list: `status` `final`, or `cancelled` (see `replaced_by`).
+         */
+        BillSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /** Bill Date */
+            bill_date: string | null;
+            /** Due Date */
+            due_date: string | null;
+            /** Status */
+            status: string;
+            /** Total */
+            total: string;
+            /** Replaced By */
+            replaced_by: string | null;
+        };
         /** BlockIn */
         "BlockIn-Input": {
             /** Width */
@@ -7202,6 +7478,26 @@ export interface components {
              * Format: uuid
              */
             account_id: string;
+        };
+        /**
+         * BudgetOffer
+         * @description Budget billing for the account today: `eligible` with the `monthly_amount`, or the
+         *     `reason` it cannot enrol; `enrolled` when it is on budget billing already.
+         */
+        BudgetOffer: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Eligible */
+            eligible: boolean;
+            /** Enrolled */
+            enrolled: boolean;
+            /** Monthly Amount */
+            monthly_amount: string | null;
+            /** Reason */
+            reason: string | null;
         };
         /** BudgetOut */
         BudgetOut: {
@@ -13251,6 +13547,77 @@ export interface operations {
             };
         };
     };
+    "accounts-accounts-set_paperless": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaperlessIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     "accounts-premises-create_premise": {
         parameters: {
             query?: never;
@@ -15946,6 +16313,315 @@ export interface operations {
             };
         };
     };
+    "accounts-requests-account_requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-requests-file_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-requests-worklist": {
+        parameters: {
+            query?: {
+                status?: ("received" | "in_progress" | "done" | "declined") | null;
+                kind?: ("start" | "stop" | "transfer" | "high_bill_review" | "contact") | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-requests-get_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-requests-work_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     "billing-service_health": {
         parameters: {
             query?: never;
@@ -18233,6 +18909,64 @@ export interface operations {
             };
         };
     };
+    "billing-bills-account_bills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillSummary"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     "billing-bills-get_bill": {
         parameters: {
             query?: never;
@@ -18833,6 +19567,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BudgetOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-ledger-budget_offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetOffer"];
                 };
             };
             /** @description Not authenticated */
