@@ -3403,7 +3403,11 @@ export interface paths {
          */
         get: operations["payments-portal-my_enrolment"];
         put?: never;
-        /** Enrol Mine */
+        /**
+         * Enrol Mine
+         * @description Registers the customer's phone with a saved method (`method_id`) or a processor's
+         *     token; it is pending until the phone confirms the texted code.
+         */
         post: operations["payments-portal-enrol_mine"];
         /** Stop Mine */
         delete: operations["payments-portal-stop_mine"];
@@ -9542,19 +9546,6 @@ export interface components {
             /** Posted At */
             posted_at: string | null;
         };
-        /** PhoneAndMethod */
-        PhoneAndMethod: {
-            /**
-             * Phone
-             * @description The mobile number: E.164 (+15415550123) or a ten-digit North American number
-             */
-            phone: string;
-            /**
-             * Payment Method
-             * @description The processor's payment-method token (pm_...), never a card number
-             */
-            payment_method: string;
-        };
         /**
          * PortalPaymentOut
          * @description A payment the customer started. `status`: `open` (the hosted page not completed yet),
@@ -9586,6 +9577,22 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * PortalTextIn
+         * @description The customer's own phone, paying with one of the account's saved methods (`method_id`)
+         *     or a processor's token (`payment_method`): exactly one of them.
+         */
+        PortalTextIn: {
+            /**
+             * Phone
+             * @description The mobile number: E.164 or a ten-digit North American number
+             */
+            phone: string;
+            /** Method Id */
+            method_id?: string | null;
+            /** Payment Method */
+            payment_method?: string | null;
         };
         /**
          * ReadyOut
@@ -23609,7 +23616,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PhoneAndMethod"];
+                "application/json": components["schemas"]["PortalTextIn"];
             };
         };
         responses: {
