@@ -193,7 +193,7 @@ export function useTextToPay(accountId: string) {
 export function useTextToPayActions(accountId: string) {
   const done = useInvalidate("text-to-pay");
   const enrol = useMutation({
-    mutationFn: async (body: S["PhoneAndMethod"]) => unwrap(await portalApi.POST(
+    mutationFn: async (body: S["PortalTextIn"]) => unwrap(await portalApi.POST(
       "/api/payments/portal/accounts/{account_id}/text-to-pay", { ...path(accountId), body })),
     onSuccess: done,
   });

@@ -2,11 +2,10 @@ import { Alert, Badge, Button, Card, Group, SegmentedControl, Skeleton, Stack, T
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
-import { UnsavedChangesModal } from "@/components/UnsavedChangesModal";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
-import { useUnsavedChangesGuard } from "@/hooks/useUnsavedChangesGuard";
 
 import { useCurrentAccount } from "../app/account";
+import { LeaveGuard } from "../app/LeaveGuard";
 import { PageTitle } from "../app/PageTitle";
 import { useLocale } from "../i18n";
 import { formatDay } from "../lib/format";
@@ -26,7 +25,6 @@ export function AutopayPage() {
   const [type, setType] = useState<"checking" | "savings">("checking");
   const [holder, setHolder] = useState("");
   const dirty = !!(routing || number || holder) && !enrol.isSuccess;
-  const blocker = useUnsavedChangesGuard(dirty);
   const active = autopay.data && autopay.data.status !== "cancelled" ? autopay.data : null;
 
   const submit = async (e: FormEvent) => {
@@ -43,7 +41,7 @@ export function AutopayPage() {
   return (
     <Stack>
       <PageTitle>{t("autopay.title")}</PageTitle>
-      <UnsavedChangesModal blocker={blocker} />
+      <LeaveGuard dirty={dirty} />
       {autopay.isLoading ? <Skeleton h={120} /> : active ? (
         <Card withBorder>
           <Stack gap="xs">

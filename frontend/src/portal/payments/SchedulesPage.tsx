@@ -2,11 +2,10 @@ import { Badge, Button, Card, Group, NativeSelect, SegmentedControl, Stack, Text
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
-import { UnsavedChangesModal } from "@/components/UnsavedChangesModal";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
-import { useUnsavedChangesGuard } from "@/hooks/useUnsavedChangesGuard";
 
 import { useCurrentAccount } from "../app/account";
+import { LeaveGuard } from "../app/LeaveGuard";
 import { PageTitle } from "../app/PageTitle";
 import { useLocale } from "../i18n";
 import { formatAmount, formatDay } from "../lib/format";
@@ -28,7 +27,6 @@ export function SchedulesPage() {
   const [startOn, setStartOn] = useState("");
   const [day, setDay] = useState("15");
   const [amount, setAmount] = useState("");
-  const blocker = useUnsavedChangesGuard(!!(startOn || amount));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -46,7 +44,7 @@ export function SchedulesPage() {
   return (
     <Stack>
       <PageTitle>{t("schedules.title")}</PageTitle>
-      <UnsavedChangesModal blocker={blocker} />
+      <LeaveGuard dirty={!!(startOn || amount)} />
       {(schedules.data ?? []).map((s) => (
         <Card withBorder key={s.id}>
           <Group justify="space-between" wrap="nowrap">
