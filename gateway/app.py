@@ -17,7 +17,9 @@ from starlette.types import Scope
 
 from gateway.auth.router import router as auth_router
 from gateway.health.router import router as health_router
+from gateway.mail.router import router as mail_router
 from gateway.openapi import MergedOpenAPI
+from gateway.portal.router import router as portal_router
 from gateway.proxy import Upstreams, forward
 from kernel.app import freeze_startup_objects, install_routing_rules, operation_id
 from kernel.db import Database
@@ -70,6 +72,8 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     app.include_router(auth_router)
 
     app.include_router(health_router)
+    app.include_router(mail_router)
+    app.include_router(portal_router)
 
     @app.get("/api/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
