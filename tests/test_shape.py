@@ -45,6 +45,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
             "ami_days", "read_exceptions", "read_imports", "reads", "reads_awaiting_meter",
         },
         "runs": {"bill_lines", "bill_runs", "bills"},
+        "usage": {"leak_alerts", "usage_alert_prefs"},
     },
     "payments": {
         "copy": {"accounts", "customers", "bills", "balances", "ledger_payment_entries"},

@@ -2458,6 +2458,235 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/usage/accounts/{account_id}/meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Account Meters
+         * @description The meters the account holds or held, with the dates it held each.
+         */
+        get: operations["billing-usage-account_meters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/usage/accounts/{account_id}/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Daily Use
+         * @description Gallons a day over [start, end] (at most 400 days), only days the account held it.
+         */
+        get: operations["billing-usage-daily_use"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/usage/accounts/{account_id}/hourly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hourly Use
+         * @description Gallons an hour over [start, end]: one row per day of 24 local hours.
+         */
+        get: operations["billing-usage-hourly_use"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/usage/accounts/{account_id}/comparison": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare Last Year
+         * @description This period (default: the current bill period so far) against the same days last year.
+         */
+        get: operations["billing-usage-compare_last_year"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/usage/accounts/{account_id}/projection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bill Projection
+         * @description The current period's bill projected from its AMI use so far, by the account's rates.
+         */
+        get: operations["billing-usage-bill_projection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/usage/accounts/{account_id}/leaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leak Alerts
+         * @description Suspected leaks, newest first, each with the hours that triggered it.
+         */
+        get: operations["billing-usage-leak_alerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/usage/accounts/{account_id}/alert-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Alert Preferences
+         * @description How the account hears of suspected leaks (defaults until saved).
+         */
+        get: operations["billing-usage-get_alert_preferences"];
+        /**
+         * Put Alert Preferences
+         * @description Choose e-mail and/or text, and which kinds of leak to hear of.
+         */
+        put: operations["billing-usage-put_alert_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/usage/accounts/{account_id}/green-button.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Green Button Xml
+         * @description Green Button Download My Data: ESPI (UsagePoint, MeterReading, ReadingType,
+         *     IntervalBlock per day) of hourly water use.
+         */
+        get: operations["billing-usage-green_button_xml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/usage/accounts/{account_id}/green-button.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Green Button Csv
+         * @description Green Button Download My Data as CSV.
+         */
+        get: operations["billing-usage-green_button_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/usage/leaks/detect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Detect Leaks
+         * @description Look for leaks in one day's AMI data (what the nightly job does); safe to repeat.
+         */
+        post: operations["billing-usage-detect_leaks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/usage/leak-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Leak Rules
+         * @description Leak thresholds in force.
+         */
+        get: operations["billing-usage-get_leak_rules"];
+        /**
+         * Put Leak Rules
+         * @description Change the leak thresholds (supervisors).
+         */
+        put: operations["billing-usage-put_leak_rules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/health": {
         parameters: {
             query?: never;
@@ -7314,6 +7543,69 @@ export interface components {
             /** Decided At */
             decided_at: string | null;
         };
+        /**
+         * AlertPreferences
+         * @description How an account hears of suspected leaks (alerts are recorded whatever is chosen).
+         */
+        AlertPreferences: {
+            /**
+             * Email
+             * @default true
+             */
+            email: boolean;
+            /**
+             * Text
+             * @default false
+             */
+            text: boolean;
+            /**
+             * Continuous
+             * @description continuous-flow leaks
+             * @default true
+             */
+            continuous: boolean;
+            /**
+             * Burst
+             * @description bursts (high flow for hours)
+             * @default true
+             */
+            burst: boolean;
+        };
+        /** AlertPreferencesOut */
+        AlertPreferencesOut: {
+            /**
+             * Email
+             * @default true
+             */
+            email: boolean;
+            /**
+             * Text
+             * @default false
+             */
+            text: boolean;
+            /**
+             * Continuous
+             * @description continuous-flow leaks
+             * @default true
+             */
+            continuous: boolean;
+            /**
+             * Burst
+             * @description bursts (high flow for hours)
+             * @default true
+             */
+            burst: boolean;
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Saved
+             * @description false: nothing saved yet, these are the defaults
+             */
+            saved: boolean;
+        };
         /** AmiDay */
         AmiDay: {
             /**
@@ -7530,6 +7822,48 @@ export interface components {
             /** Tables */
             tables: components["schemas"]["TableFingerprint"][];
         };
+        /** ComparedDay */
+        ComparedDay: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Gallons */
+            gallons: string | null;
+            /**
+             * Last Year Day
+             * Format: date
+             */
+            last_year_day: string;
+            /** Last Year Gallons */
+            last_year_gallons: string | null;
+        };
+        /**
+         * Comparison
+         * @description This period against the same days a year earlier.
+         */
+        Comparison: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Meter Id
+             * Format: uuid
+             */
+            meter_id: string;
+            current: components["schemas"]["PeriodUse"];
+            last_year: components["schemas"]["PeriodUse"];
+            /**
+             * Change Percent
+             * @description (this - last year) / last year x 100, on gallons per measured day; null when last year measured nothing
+             */
+            change_percent: string | null;
+            /** Days */
+            days: components["schemas"]["ComparedDay"][];
+        };
         /** ConsumptionRow */
         ConsumptionRow: {
             /** Service */
@@ -7550,6 +7884,54 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** DailySeries */
+        DailySeries: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Meter Id
+             * Format: uuid
+             */
+            meter_id: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Unit
+             * @default gallons
+             * @constant
+             */
+            unit: "gallons";
+            /** Total Gallons */
+            total_gallons: string;
+            /** Days */
+            days: components["schemas"]["DailyUse"][];
+        };
+        /** DailyUse */
+        DailyUse: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Gallons */
+            gallons: string;
+            /**
+             * Hours Measured
+             * @description hours of the day the AMI sent (24 = complete)
+             */
+            hours_measured: number;
+        };
         /** DecideIn */
         DecideIn: {
             /** Repaired */
@@ -7567,6 +7949,16 @@ export interface components {
              * @default
              */
             reason: string;
+        };
+        /** DetectResult */
+        DetectResult: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Alerts Opened */
+            alerts_opened: number;
         };
         /** EntryOut */
         EntryOut: {
@@ -7710,6 +8102,52 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** HourlyDay */
+        HourlyDay: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Gallons
+             * @description 24 slots, the local hours 0-23 of the day; null = the AMI sent nothing
+             */
+            gallons: (string | null)[];
+        };
+        /** HourlySeries */
+        HourlySeries: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Meter Id
+             * Format: uuid
+             */
+            meter_id: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Timezone */
+            timezone: string;
+            /**
+             * Unit
+             * @default gallons
+             * @constant
+             */
+            unit: "gallons";
+            /** Days */
+            days: components["schemas"]["HourlyDay"][];
+        };
         /** ImportResult */
         ImportResult: {
             /**
@@ -7736,6 +8174,127 @@ export interface components {
             awaiting_copy: number;
             /** Errors */
             errors: components["schemas"]["RowErrorOut"][];
+        };
+        /** LeakAlert */
+        LeakAlert: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Meter Id
+             * Format: uuid
+             */
+            meter_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "continuous" | "burst";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "ended";
+            /**
+             * First Hour
+             * Format: date-time
+             */
+            first_hour: string;
+            /**
+             * Last Hour
+             * Format: date-time
+             */
+            last_hour: string;
+            /**
+             * Detected On
+             * Format: date
+             */
+            detected_on: string;
+            /**
+             * Last Seen On
+             * Format: date
+             */
+            last_seen_on: string;
+            /** Threshold Gph */
+            threshold_gph: string;
+            /** Min Hours */
+            min_hours: number;
+            /** Peak Gph */
+            peak_gph: string;
+            /**
+             * Hours
+             * @description the hours over the threshold that triggered it
+             */
+            hours: components["schemas"]["LeakHour"][];
+        };
+        /** LeakHour */
+        LeakHour: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Gallons */
+            gallons: string;
+        };
+        /**
+         * LeakRulesIO
+         * @description Thresholds of the leak detection (DOMAIN.md defaults).
+         */
+        "LeakRulesIO-Input": {
+            /**
+             * Continuous Gph
+             * @default 3
+             */
+            continuous_gph: number | string;
+            /**
+             * Continuous Hours
+             * @default 48
+             */
+            continuous_hours: number;
+            /**
+             * Burst Gph
+             * @default 30
+             */
+            burst_gph: number | string;
+            /**
+             * Burst Hours
+             * @default 8
+             */
+            burst_hours: number;
+        };
+        /**
+         * LeakRulesIO
+         * @description Thresholds of the leak detection (DOMAIN.md defaults).
+         */
+        "LeakRulesIO-Output": {
+            /**
+             * Continuous Gph
+             * @default 3
+             */
+            continuous_gph: string;
+            /**
+             * Continuous Hours
+             * @default 48
+             */
+            continuous_hours: number;
+            /**
+             * Burst Gph
+             * @default 30
+             */
+            burst_gph: string;
+            /**
+             * Burst Hours
+             * @default 8
+             */
+            burst_hours: number;
         };
         /** LineOut */
         LineOut: {
@@ -7772,6 +8331,87 @@ export interface components {
             rate_version_id: string | null;
             /** Amount */
             amount: string;
+        };
+        /** PeriodUse */
+        PeriodUse: {
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Gallons */
+            gallons: string;
+            /** Days Measured */
+            days_measured: number;
+            /** Gallons Per Day */
+            gallons_per_day: string;
+        };
+        /** ProjectedLine */
+        ProjectedLine: {
+            /** Service */
+            service: string;
+            /** Kind */
+            kind: string;
+            /** Description */
+            description: string;
+            /** Quantity */
+            quantity: string;
+            /** Unit Price */
+            unit_price: string;
+            /** Amount */
+            amount: string;
+        };
+        /**
+         * Projection
+         * @description What the current period's bill will come to if the rest of it is like its days so far,
+         *     priced by the account's rate schedule exactly as a bill run prices it.
+         */
+        Projection: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             * @description the period's expected last day
+             */
+            period_end: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Days In Period */
+            days_in_period: number;
+            /** Days Measured */
+            days_measured: number;
+            /**
+             * Use To Date
+             * @description in the meters' register unit (what bills price)
+             */
+            use_to_date: string;
+            /** Projected Use */
+            projected_use: string;
+            /** Projected Gallons */
+            projected_gallons: string;
+            /** Projected Total */
+            projected_total: string;
+            /** Lines */
+            lines: components["schemas"]["ProjectedLine"][];
+            /** Note */
+            note: string;
         };
         /** RateClassIn */
         "RateClassIn-Input": {
@@ -8334,6 +8974,44 @@ export interface components {
              * @default 0
              */
             exceptions_opened: number;
+        };
+        /**
+         * UsageMeter
+         * @description A meter an account holds (or held), and the dates it did.
+         */
+        UsageMeter: {
+            /**
+             * Meter Id
+             * Format: uuid
+             */
+            meter_id: string;
+            /** Serial */
+            serial: string;
+            /** Size */
+            size: string;
+            /**
+             * Unit
+             * @description the meter's register unit (HCF, GAL …); series are in gallons
+             */
+            unit: string;
+            /** Premise Id */
+            premise_id: string | null;
+            /** Address */
+            address: {
+                [key: string]: unknown;
+            };
+            /**
+             * Held From
+             * Format: date
+             */
+            held_from: string;
+            /**
+             * Held To
+             * @description null while the account still holds it
+             */
+            held_to: string | null;
+            /** Has Interval Data */
+            has_interval_data: boolean;
         };
         /** WinterAverageIn */
         WinterAverageIn: {
@@ -20292,6 +20970,783 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-account_meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageMeter"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-daily_use": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+                /** @description one of the account's meters (default: its water meter with AMI data) */
+                meter_id?: string | null;
+            };
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailySeries"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-hourly_use": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+                /** @description one of the account's meters (default: its water meter with AMI data) */
+                meter_id?: string | null;
+            };
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HourlySeries"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-compare_last_year": {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+                /** @description one of the account's meters (default: its water meter with AMI data) */
+                meter_id?: string | null;
+            };
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comparison"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-bill_projection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Projection"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-leak_alerts": {
+        parameters: {
+            query?: {
+                status?: ("open" | "ended") | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeakAlert"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-get_alert_preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPreferencesOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-put_alert_preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertPreferences"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPreferencesOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-green_button_xml": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+                /** @description one of the account's meters (default: its water meter with AMI data) */
+                meter_id?: string | null;
+            };
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ESPI Atom feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-green_button_csv": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+                /** @description one of the account's meters (default: its water meter with AMI data) */
+                meter_id?: string | null;
+            };
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one row per measured hour */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-detect_leaks": {
+        parameters: {
+            query: {
+                day: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetectResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-get_leak_rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeakRulesIO-Output"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-usage-put_leak_rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeakRulesIO-Input"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeakRulesIO-Output"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
