@@ -9,12 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from kernel.auth import Principal, require_roles
+from kernel.clock import Day, utility_today
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.billing.bills import service
 from services.billing.bills.schemas import (
+    AccountBill,
     BillOut,
-    BillSummary,
     ConsumptionRow,
     Explanation,
     RegisterRow,
@@ -26,14 +27,6 @@ Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech
 #: Staff, or a portal customer for the bills of their own accounts (others: 404).
 Reader = Annotated[Principal, Depends(require_roles("customer", "csr1", "csr2", "billing_tech",
                                                     "supervisor"))]
-
-
-@router.get("/accounts/{account_id}", response_model=list[BillSummary],
-            responses=problem_responses(401, 403, 404))
-async def account_bills(account_id: uuid.UUID, session: SessionDep,
-                        who: Reader) -> list[BillSummary]:
-    """The account's issued bills, newest first (the last 60)."""
-    return await service.account_bills(session, who, account_id)
 
 
 @router.get("/{bill_id}", response_model=BillOut, responses=problem_responses(401, 403, 404))
@@ -82,3 +75,13 @@ async def print_vendor_file(run_id: uuid.UUID, session: SessionDep, _: Staff) ->
     body = await service.print_file(session, run_id)
     return Response(body, media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="run-{run_id}.csv"'})
+
+
+@router.get("/accounts/{account_id}", response_model=list[AccountBill],
+            responses=problem_responses(401, 403, 404, 422))
+async def account_bills(account_id: uuid.UUID, session: SessionDep, who: Reader,
+                        since: Day | None = None) -> list[AccountBill]:
+    """An account's issued bills whose period ended on or after `since` (default: the last 24
+    months, so each month can sit beside the same month a year earlier), newest first. A
+    portal customer reads only their own accounts' (another: 404)."""
+    return await service.of_account(session, account_id, since, utility_today(), who)

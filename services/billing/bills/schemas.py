@@ -42,19 +42,6 @@ class BillOut(BaseModel):
     lines: list[LineOut]
 
 
-class BillSummary(BaseModel):
-    """One bill in an account's list: `status` `final`, or `cancelled` (see `replaced_by`)."""
-
-    id: uuid.UUID
-    period_start: date
-    period_end: date
-    bill_date: date | None
-    due_date: date | None
-    status: str
-    total: Decimal
-    replaced_by: uuid.UUID | None
-
-
 class Explanation(BaseModel):
     bill_id: uuid.UUID
     text: list[str]
@@ -77,3 +64,18 @@ class ConsumptionRow(BaseModel):
     accounts: int
     quantity: Decimal
     amount: Decimal
+
+
+class AccountBill(BaseModel):
+    """One bill in an account's history: what Account 360 lists and charts."""
+
+    id: uuid.UUID
+    period_start: date
+    period_end: date
+    bill_date: date | None
+    due_date: date | None
+    status: str
+    total: Decimal
+    replaces: uuid.UUID | None
+    replaced_by: uuid.UUID | None
+    water_use: Decimal

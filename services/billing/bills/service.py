@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,8 +16,8 @@ from kernel.settings import get_settings
 from services.billing.bills import domain, statement
 from services.billing.bills import repository as repo
 from services.billing.bills.schemas import (
+    AccountBill,
     BillOut,
-    BillSummary,
     ConsumptionRow,
     Explanation,
     LineOut,
@@ -36,14 +37,6 @@ def _visible(b: repo.Bill | None, who: Principal | None) -> repo.Bill:
             str(b.account_id) not in who.accounts or b.status == "draft")):
         raise NotFound("No such bill", field="bill_id")
     return b
-
-
-async def account_bills(s: AsyncSession, who: Principal,
-                        account_id: uuid.UUID) -> list[BillSummary]:
-    """The account's issued bills, newest first (what the portal lists with their PDFs)."""
-    if who.role == "customer" and str(account_id) not in who.accounts:
-        raise NotFound("No such account", field="account_id")
-    return await repo.account_bills(s, account_id)
 
 
 async def get(s: AsyncSession, bill_id: uuid.UUID, who: Principal | None = None) -> BillOut:
@@ -110,3 +103,18 @@ async def register(s: AsyncSession, run_id: uuid.UUID) -> list[RegisterRow]:
 
 async def consumption(s: AsyncSession, run_id: uuid.UUID) -> list[ConsumptionRow]:
     return await repo.consumption(s, run_id)
+
+
+#: How far back an account's bill history reaches by default: a year, and the year before it.
+HISTORY_MONTHS = 24
+
+
+async def of_account(s: AsyncSession, account_id: uuid.UUID, since: date | None,
+                     today: date, who: Principal | None = None) -> list[AccountBill]:
+    """The account's issued bills: Account 360 lists them and charts their water use, the
+    portal lists them with their statements."""
+    if who is not None and who.role == "customer" and str(account_id) not in who.accounts:
+        raise NotFound("No such account", field="account_id")
+    start = since or domain.months_before(today, HISTORY_MONTHS)
+    return [AccountBill.model_validate(r, from_attributes=True)
+            for r in await repo.of_account(s, account_id, start)]

@@ -8,7 +8,7 @@ import { portalApi, unwrap } from "./client";
 
 type S = components["schemas"];
 export type Summary = S["AccountSummary"];
-export type BillSummary = S["BillSummary"];
+export type BillSummary = S["AccountBill"];
 export type Method = S["MethodOut"];
 export type Schedule = S["ScheduleOut"];
 export type ScheduleIn = S["ScheduleIn"];
