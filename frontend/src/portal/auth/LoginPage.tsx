@@ -33,7 +33,7 @@ export function LoginPage() {
         setNeedsCode(true);
       } else if (problem?.status === 429) {
         setError(t("login.tooMany"));
-      } else if (problem?.code === "email-not-verified") {
+      } else if (problem?.code === "email-unverified") {
         setError(t("login.notVerified"));
       } else {
         setError(t("login.failed"));

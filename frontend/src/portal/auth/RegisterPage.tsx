@@ -68,7 +68,7 @@ export function RegisterPage() {
           <TextInput label={t("login.email")} type="email" autoComplete="email" required
             value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
           <PasswordInput label={t("register.password")} description={t("register.passwordHelp")}
-            autoComplete="new-password" required minLength={10}
+            autoComplete="new-password" required minLength={12}
             value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
           <Button type="submit" loading={busy}>{t("register.submit")}</Button>
           <Text size="sm"><Anchor component={Link} to="/login">{t("register.haveLogin")}</Anchor></Text>

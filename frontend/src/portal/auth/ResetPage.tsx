@@ -9,7 +9,7 @@ import { linkToken } from "./VerifyPage";
 
 /** Ask for a reset link: the answer is the same whether or not the address has a login. */
 export function ResetPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [email, setEmail] = useState("");
   const [sent, setSent] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -17,7 +17,7 @@ export function ResetPage() {
     e.preventDefault();
     setBusy(true);
     try {
-      await requestReset(email.trim());
+      await requestReset(email.trim(), i18n.language);
     } catch {
       // the same message either way: nothing tells whether the address has a login
     }
@@ -66,7 +66,7 @@ export function ResetConfirmPage() {
           <Stack>
             {state === "failed" && <Alert color="red" role="alert">{t("reset.failed")}</Alert>}
             <PasswordInput label={t("register.password")} description={t("register.passwordHelp")}
-              autoComplete="new-password" required minLength={10} autoFocus value={password}
+              autoComplete="new-password" required minLength={12} autoFocus value={password}
               onChange={(e) => setPassword(e.currentTarget.value)} />
             <Button type="submit" loading={busy}>{t("reset.save")}</Button>
           </Stack>

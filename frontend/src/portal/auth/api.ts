@@ -62,12 +62,12 @@ export function verifyEmail(token: string): Promise<unknown> {
   return send(`${IDENTITY}/verify`, { token });
 }
 
-export function requestReset(email: string): Promise<unknown> {
-  return send(`${IDENTITY}/password-reset`, { email });
+export function requestReset(email: string, language: string): Promise<unknown> {
+  return send(`${IDENTITY}/password/forgot`, { email, language });
 }
 
 export function confirmReset(token: string, password: string): Promise<unknown> {
-  return send(`${IDENTITY}/password-reset/confirm`, { token, password });
+  return send(`${IDENTITY}/password/reset`, { token, password });
 }
 
 export interface TotpSetup {
@@ -80,9 +80,9 @@ export function startTotp(): Promise<TotpSetup> {
 }
 
 export function confirmTotp(code: string): Promise<unknown> {
-  return send(`${IDENTITY}/totp/confirm`, { code }, true);
+  return send(`${IDENTITY}/totp/enable`, { code }, true);
 }
 
 export function linkAccount(body: Omit<Registration, "email" | "password">): Promise<Tokens> {
-  return send<Tokens>(`${IDENTITY}/accounts/link`, body, true);
+  return send<Tokens>(`${IDENTITY}/accounts`, body, true);
 }

@@ -22,7 +22,7 @@ export const en = {
     title: "Create your login", number: "Account number", numberHelp: "On the top of your bill",
     proof: "Prove the account is yours with", byAmount: "the amount of your last bill",
     byZip: "the ZIP code where you get water", amount: "Last bill amount", zip: "Service ZIP code",
-    password: "New password", passwordHelp: "At least 10 characters",
+    password: "New password", passwordHelp: "At least 12 characters",
     submit: "Create login", haveLogin: "I already have a login",
     failed: "We could not create the login. Check the account number and the bill fact.",
     checkEmail: "Check your e-mail", sent: "We sent a link to {{email}}. Open it to confirm your address, then sign in.",

@@ -26,7 +26,7 @@ export const es: Shape<Messages> = {
     title: "Cree su acceso", number: "Número de cuenta", numberHelp: "Arriba en su factura",
     proof: "Demuestre que la cuenta es suya con", byAmount: "el importe de su última factura",
     byZip: "el código postal donde recibe el agua", amount: "Importe de la última factura",
-    zip: "Código postal del servicio", password: "Contraseña nueva", passwordHelp: "Al menos 10 caracteres",
+    zip: "Código postal del servicio", password: "Contraseña nueva", passwordHelp: "Al menos 12 caracteres",
     submit: "Crear acceso", haveLogin: "Ya tengo acceso",
     failed: "No pudimos crear el acceso. Revise el número de cuenta y el dato de la factura.",
     checkEmail: "Revise su correo", sent: "Enviamos un enlace a {{email}}. Ábralo para confirmar su correo y luego inicie sesión.",

@@ -2,31 +2,26 @@
  * last year, the bill projection, leak alerts and how to hear of them, Green Button files. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
+import type { components } from "@/api/schema";
+
 import { portalApi, unwrap } from "../lib/client";
-import type {
-  AlertPreferences, AlertPreferencesOut, Comparison, DailySeries, HourlySeries, LeakAlert, Projection,
-} from "./types";
 
-export type { AlertPreferences, Comparison, DailySeries, HourlySeries, LeakAlert, Projection } from "./types";
+type S = components["schemas"];
+export type HourlySeries = S["HourlySeries"];
+export type DailySeries = S["DailySeries"];
+export type Comparison = S["Comparison"];
+export type Projection = S["Projection"];
+export type LeakAlert = S["LeakAlert"];
+export type AlertPreferences = S["AlertPreferences"];
 
-/** TODO(portal-usage merge): these paths join the generated client when billing's usage
- * endpoints land on main; until then they are typed by ./types (its schemas, by hand). */
-const usageApi = portalApi as unknown as {
-  GET: (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-  PUT: (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-};
-const typed = async <T,>(answer: Promise<{ data?: unknown; error?: unknown; response: Response }>) =>
-  unwrap(await answer) as T;
-
-const opts = (account_id: string, query?: Record<string, string>) =>
-  ({ params: { path: { account_id }, query } });
+const opts = (account_id: string) => ({ params: { path: { account_id } } });
 
 export function useHourly(accountId: string, start: string, end: string) {
   return useQuery({
     queryKey: ["portal", "usage", "hourly", accountId, start, end],
     enabled: !!accountId,
-    queryFn: () => typed<HourlySeries>(usageApi.GET("/api/billing/usage/accounts/{account_id}/hourly",
-      opts(accountId, { start, end }))),
+    queryFn: async () => unwrap(await portalApi.GET("/api/billing/usage/accounts/{account_id}/hourly",
+      { params: { path: { account_id: accountId }, query: { start, end } } })),
   });
 }
 
@@ -34,8 +29,8 @@ export function useDaily(accountId: string, start: string, end: string) {
   return useQuery({
     queryKey: ["portal", "usage", "daily", accountId, start, end],
     enabled: !!accountId,
-    queryFn: () => typed<DailySeries>(usageApi.GET("/api/billing/usage/accounts/{account_id}/daily",
-      opts(accountId, { start, end }))),
+    queryFn: async () => unwrap(await portalApi.GET("/api/billing/usage/accounts/{account_id}/daily",
+      { params: { path: { account_id: accountId }, query: { start, end } } })),
   });
 }
 
@@ -44,7 +39,7 @@ export function useComparison(accountId: string) {
     queryKey: ["portal", "usage", "comparison", accountId],
     enabled: !!accountId,
     meta: { quiet: true },
-    queryFn: () => typed<Comparison>(usageApi.GET(
+    queryFn: async () => unwrap(await portalApi.GET(
       "/api/billing/usage/accounts/{account_id}/comparison", opts(accountId))),
   });
 }
@@ -54,7 +49,8 @@ export function useProjection(accountId: string) {
     queryKey: ["portal", "usage", "projection", accountId],
     enabled: !!accountId,
     meta: { quiet: true },
-    queryFn: () => typed<Projection>(usageApi.GET(
+    retry: false,
+    queryFn: async () => unwrap(await portalApi.GET(
       "/api/billing/usage/accounts/{account_id}/projection", opts(accountId))),
   });
 }
@@ -64,7 +60,7 @@ export function useLeaks(accountId: string, status?: "open" | "ended") {
     queryKey: ["portal", "usage", "leaks", accountId, status],
     enabled: !!accountId,
     meta: { quiet: true },
-    queryFn: () => typed<LeakAlert[]>(usageApi.GET("/api/billing/usage/accounts/{account_id}/leaks",
+    queryFn: async () => unwrap(await portalApi.GET("/api/billing/usage/accounts/{account_id}/leaks",
       { params: { path: { account_id: accountId }, query: status ? { status } : {} } })),
   });
 }
@@ -73,7 +69,7 @@ export function useAlertPreferences(accountId: string) {
   return useQuery({
     queryKey: ["portal", "usage", "prefs", accountId],
     enabled: !!accountId,
-    queryFn: () => typed<AlertPreferencesOut>(usageApi.GET(
+    queryFn: async () => unwrap(await portalApi.GET(
       "/api/billing/usage/accounts/{account_id}/alert-preferences", opts(accountId))),
   });
 }
@@ -81,7 +77,7 @@ export function useAlertPreferences(accountId: string) {
 export function useSaveAlertPreferences(accountId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: AlertPreferences) => typed<AlertPreferencesOut>(usageApi.PUT(
+    mutationFn: async (body: AlertPreferences) => unwrap(await portalApi.PUT(
       "/api/billing/usage/accounts/{account_id}/alert-preferences", { ...opts(accountId), body })),
     onSuccess: (saved) => qc.setQueryData(["portal", "usage", "prefs", accountId], saved),
   });
