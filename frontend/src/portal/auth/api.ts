@@ -11,6 +11,7 @@ import { portalFetch } from "../lib/client";
 import { sessionFromTokens, setPortalSession, type PortalSession, type Tokens } from "../lib/session";
 
 export const IDENTITY = "/api/portal";
+const ORIGIN = globalThis.location?.origin ?? "";
 
 async function failure(res: Response): Promise<ApiProblem> {
   let body: unknown = null;
@@ -23,7 +24,7 @@ async function failure(res: Response): Promise<ApiProblem> {
 }
 
 async function send<T>(path: string, body: unknown, withToken = false): Promise<T> {
-  const request = new Request(path, {
+  const request = new Request(ORIGIN + path, {
     method: "POST",
     headers: { "Content-Type": "application/json", "Idempotency-Key": newId() },
     body: JSON.stringify(body),
