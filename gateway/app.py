@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
@@ -99,8 +100,23 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     return app
 
 
+#: The customer portal: its own page of the same build (`frontend/portal.html`), whose client-side
+#: routes all live under /portal.
+PORTAL_PAGE = "portal.html"
+
+
+def fallback_page(path: str, directory: str | None) -> str:
+    """The page an unknown path gets: the portal's under /portal (when the build has one), the
+    staff app's otherwise."""
+    if (path == "portal" or path.startswith("portal/")) and directory is not None \
+            and (Path(directory) / PORTAL_PAGE).exists():
+        return PORTAL_PAGE
+    return "index.html"
+
+
 class SPAStaticFiles(StaticFiles):
-    """The built frontend; unknown paths fall back to index.html for client-side routes.
+    """The built frontend; unknown paths fall back to index.html for client-side routes
+    (portal.html under /portal).
 
     Vite names every built asset by its content hash (`assets/index-3f9a….js`), so browsers may
     keep those for a year; index.html is revalidated each time, so a release shows at once.
@@ -112,8 +128,8 @@ class SPAStaticFiles(StaticFiles):
         except StarletteHTTPException as exc:
             if exc.status_code != 404 or path.startswith("api/"):
                 raise
-            response = await super().get_response("index.html", scope)
-            path = "index.html"
+            path = fallback_page(path, str(self.directory) if self.directory else None)
+            response = await super().get_response(path, scope)
         if path.startswith("assets/"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         else:
