@@ -4,8 +4,11 @@ account served at a metered premise (accounts), the account's bill from a real b
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy import text
 
 from tests.accounts.factories import create_meter, create_premise, install_meter, start_service
 from tests.billing.helpers import RATES, billed_run
@@ -46,7 +49,7 @@ async def _one(client, auth) -> tuple[Customer, str]:
     return c, meter["id"]
 
 
-async def world(client, auth, pump) -> tuple[Customer, Customer]:
+async def world(client, auth, pump, bound) -> tuple[Customer, Customer]:
     """A and B, billed for February 2026 by one finalised run of cycle C1."""
     a, meter_a = await _one(client, auth)
     b, meter_b = await _one(client, auth)
@@ -67,4 +70,31 @@ async def world(client, auth, pump) -> tuple[Customer, Customer]:
         c.ids["bill_id"], c.last_bill_amount = str(bill["id"]), str(bill["total"])
     for target in ("accounts", "payments", "collections"):
         await pump("billing", target)
+    for c in (a, b):
+        await payments_of(bound, c)
     return a, b
+
+
+async def payments_of(bound, c: Customer) -> None:
+    """A saved card, a scheduled payment and a hosted payment of the customer's, as payments
+    keeps them (the processor's side of saving and paying is not what the matrix tests)."""
+    method, schedule, payment = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    who = f"owner-{c.account_number}"
+    conn = bound["payments"]
+    await conn.execute(text(
+        "INSERT INTO saved_methods (id, account_id, processor, token, kind, display, "
+        "is_default, status, saved_by, idempotency_key) VALUES (:id, :a, 'sandbox', :t, "
+        "'card', 'visa 4242', true, 'active', :w, :k)"),
+        {"id": method, "a": c.account_id, "t": f"pm_{method.hex}", "w": who, "k": str(method)})
+    await conn.execute(text(
+        "INSERT INTO recurring_schedules (id, account_id, method_id, kind, amount_rule, "
+        "amount, start_on, status, created_by, idempotency_key) VALUES (:id, :a, :m, 'once', "
+        "'fixed', 10.00, DATE '2026-04-01', 'active', :w, :k)"),
+        {"id": schedule, "a": c.account_id, "m": method, "w": who, "k": str(schedule)})
+    await conn.execute(text(
+        "INSERT INTO portal_payments (id, account_id, kind, amount, processor, processor_key, "
+        "session_id, requested_by, idempotency_key) VALUES (:id, :a, 'hosted', 10.00, "
+        "'sandbox', :pk, :s, :w, :k)"),
+        {"id": payment, "a": c.account_id, "pk": f"key_{payment.hex}", "s": f"cs_{payment.hex}",
+         "w": who, "k": str(payment)})
+    c.ids.update(method_id=str(method), schedule_id=str(schedule), payment_id=str(payment))

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from kernel.clock import utility_today
 from tests.kernel.smtp import smtp_fixture  # noqa: F401  (the fixture `smtp`)
 from tests.portal.identity_helpers import Held, bearer, confirmed, sign_in
 from tests.portal.ownership_world import Customer, world
@@ -37,6 +38,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "portal-link_account": {"account_number": "{account_number}", "last_bill_amount": "0.01"},
     # one of method_id or a token is required (a rule beside the schema)
     "payments-portal-enrol_mine": {"phone": "+15595550123", "payment_method": "pm_card_visa"},
+    # a fixed amount (`amount` is required with it, a rule beside the schema)
+    "payments-recurring-schedule_payment": {"method_id": "{method_id}", "kind": "once",
+                                            "start_on": "{today}", "amount_rule": "fixed",
+                                            "amount": "10.00"},
     # the kind that names a bill: A's account with B's bill must be refused too
     "accounts-requests-file_request": {"kind": "high_bill_review", "bill_id": "{bill_id}",
                                        "message": "This bill is too high"},
@@ -94,6 +99,7 @@ class Builder:
         self.schemas = doc.get("components", {}).get("schemas", {})
         self.ids = ids
         self.used: set[str] = set()  # which of B's ids went into the request
+        self.today = "2026-03-01"
 
     def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
         while "$ref" in schema:
@@ -138,7 +144,7 @@ class Builder:
         if fmt == "uuid":
             return str(uuid.uuid4())
         if fmt == "date":
-            return "2026-03-01"
+            return self.today  # business rules take "today" (a schedule starts then or later)
         if fmt == "date-time":
             return "2026-03-01T12:00:00Z"
         if fmt == "email":
@@ -166,6 +172,7 @@ class Builder:
 
 
 def fill(template: Any, ids: dict[str, str]) -> Any:
+    ids = {"today": utility_today().isoformat(), **ids}
     if isinstance(template, str):
         return re.sub(r"\{(\w+)\}", lambda m: ids.get(m.group(1), m.group(0)), template)
     if isinstance(template, dict):
@@ -186,6 +193,7 @@ class Call:
 
 def build(doc: dict[str, Any], operation: Operation, ids: dict[str, str]) -> Call:
     b = Builder(doc, ids)
+    b.today = utility_today().isoformat()
     url, params = operation.path, {}
     for p in operation.op.get("parameters", []):
         if p["in"] == "path":
@@ -268,7 +276,7 @@ async def signed_in(client, smtp, a: Customer) -> dict[str, str]:
 
 async def test_a_customer_reaches_no_other_customers_data_through_any_operation(
         client, auth, bound, pump, smtp):
-    a, b = await world(client, auth, pump)
+    a, b = await world(client, auth, pump, bound)
     doc = (await client.get("/api/openapi.json")).json()
     assert not doc.get("info", {}).get("x-unavailable-services"), "every service's operations"
     as_a = await signed_in(client, smtp, a)
