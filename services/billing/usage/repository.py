@@ -100,7 +100,8 @@ class MeterDay:
 
 # The portal's chart in one round trip: the account's meter `:m` (else the one
 # `account_meters` lists first among those with AMI data, else first) and its days in
-# [:s, :e] that the account held it. No rows: the account holds no such meter.
+# [:s, :e] that the account held it (`domain.clamp`, here in SQL). No rows: the account holds
+# no such meter.
 METER_DAYS = text("WITH " + _HELD + """,
         chosen AS (
             SELECT * FROM by_meter WHERE CAST(:m AS uuid) IS NULL OR meter_id = :m

@@ -100,8 +100,8 @@ async def _series(s: AsyncSession, who: Principal, account_id: uuid.UUID,
                   ) -> tuple[repo.MeterDay, list[repo.AmiDay]]:
     """The account's meter and its days in [start, end] that the account held it, in one
     round trip; 404 for another customer's account or a meter the account never held."""
+    ensure_own_account(who, account_id)  # first: another's account is 404 whatever it asks
     _span(start, end)
-    ensure_own_account(who, account_id)
     rows = await repo.meter_days(s, account_id, meter_id, start, end)
     if not rows:
         if meter_id is not None:
