@@ -185,11 +185,18 @@ def household(portal_stack: str) -> dict[str, Any]:
     last, first = today - timedelta(days=1), today - timedelta(days=30)
     tech, sup = _staff("billing_tech"), _staff("supervisor", "sup-a")
     with httpx.Client(base_url=portal_stack, timeout=60) as api:
-        def billing_knows_meter() -> bool | None:
+        def billing_knows_agreement() -> bool | None:
             with psycopg.connect(_database["url"]) as c:
-                return c.execute("SELECT 1 FROM billing.meters WHERE id = %s",
-                                 (acct["meter_id"],)).fetchone() is not None or None
-        _eventually("billing's copy of the demo meter", billing_knows_meter)
+                known = c.execute(
+                    "SELECT 1 FROM billing.service_agreements WHERE account_id = %s",
+                    (acct["id"],)).fetchone() is not None
+                if not known:
+                    print("billing inbox:", c.execute(
+                        "SELECT status, count(*) FROM billing.inbox GROUP BY status").fetchall(),
+                        flush=True)
+            return known or None
+        # the demo's 3,000 accounts reach billing by events first (slow on a busy machine)
+        _eventually("billing's copy of the demo account", billing_knows_agreement, 900)
         content, _ = _ami_file(acct["serial"], first, last, acct["install_read"])
         imported = _ok(api.post("/api/billing/reads/imports/ami", headers=tech,
                                 files={"file": ("ami.csv", content, "text/csv")}))
