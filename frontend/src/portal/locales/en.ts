@@ -8,6 +8,7 @@ export const en = {
     requests: "Requests", settings: "Settings", text: "Pay by text", alerts: "Leak alert settings",
     security: "Two-step sign-in",
   },
+  link: { title: "Add another account", submit: "Add account", done: "The account is added: choose it at the top." },
   leave: { title: "Leave without saving?", body: "What you typed on this page has not been sent.",
     stay: "Stay on this page", leave: "Leave" },
   login: {

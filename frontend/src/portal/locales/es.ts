@@ -12,6 +12,7 @@ export const es: Shape<Messages> = {
     requests: "Solicitudes", settings: "Ajustes", text: "Pago por mensaje de texto",
     alerts: "Avisos de fugas", security: "Inicio de sesión en dos pasos",
   },
+  link: { title: "Agregar otra cuenta", submit: "Agregar cuenta", done: "La cuenta se agregó: elíjala arriba." },
   leave: { title: "¿Salir sin guardar?", body: "Lo que escribió en esta página no se ha enviado.",
     stay: "Quedarme aquí", leave: "Salir" },
   login: {

@@ -9,6 +9,7 @@ import { PageTitle } from "../app/PageTitle";
 import { useLocale } from "../i18n";
 import { formatAmount } from "../lib/format";
 import { useBudgetEnrol, useBudgetOffer, usePaperless } from "../lib/queries";
+import { LinkAccountCard } from "./LinkAccountCard";
 
 function PaperlessCard({ accountId }: { accountId: string }) {
   const { t } = useTranslation();
@@ -67,6 +68,7 @@ export function SettingsPage() {
       <PageTitle>{t("settings.title")}</PageTitle>
       <PaperlessCard accountId={accountId} />
       <BudgetCard accountId={accountId} />
+      <LinkAccountCard />
       <Card withBorder>
         <Stack gap="sm" component="ul" style={{ listStyle: "none", margin: 0, padding: 0 }}>
           {links.map(([to, key]) => (
