@@ -31,10 +31,17 @@ PRINT_COLUMNS = ("account_number", "name", "line1", "line2", "city", "state", "p
                  "bill_id", "print")
 
 
-async def get(s: AsyncSession, bill_id: uuid.UUID) -> BillOut:
-    b = await repo.bill(s, bill_id)
-    if b is None:
+def _visible(b: repo.Bill | None, who: Principal | None) -> repo.Bill:
+    """A portal customer sees the issued bills of the accounts in their token; a draft, a
+    bill of another account and an unknown id all answer the same 404 (ids cannot be probed)."""
+    if b is None or (who is not None and who.role == "customer" and (
+            str(b.account_id) not in who.accounts or b.status == "draft")):
         raise NotFound("No such bill", field="bill_id")
+    return b
+
+
+async def get(s: AsyncSession, bill_id: uuid.UUID, who: Principal | None = None) -> BillOut:
+    b = _visible(await repo.bill(s, bill_id), who)
     ls = await repo.lines(s, bill_id)
     return BillOut(id=b.id, run_id=b.run_id, account_id=b.account_id,
                    account_number=b.account_number, period_start=b.period_start,
@@ -44,10 +51,9 @@ async def get(s: AsyncSession, bill_id: uuid.UUID) -> BillOut:
                    lines=[LineOut.model_validate(ln, from_attributes=True) for ln in ls])
 
 
-async def explain(s: AsyncSession, bill_id: uuid.UUID) -> Explanation:
-    b = await repo.bill(s, bill_id)
-    if b is None:
-        raise NotFound("No such bill", field="bill_id")
+async def explain(s: AsyncSession, bill_id: uuid.UUID,
+                  who: Principal | None = None) -> Explanation:
+    b = _visible(await repo.bill(s, bill_id), who)
     ls = await repo.lines(s, bill_id)
     dl = [domain.Line(ln.service, ln.kind, ln.description, ln.seg_start, ln.seg_end,
                       ln.quantity, ln.unit_price, ln.tier, ln.version_name, ln.amount)
@@ -62,10 +68,10 @@ async def explain(s: AsyncSession, bill_id: uuid.UUID) -> Explanation:
     return Explanation(bill_id=bill_id, text=text_)
 
 
-async def statement_pdf(s: AsyncSession, bill_id: uuid.UUID) -> bytes:
-    """The statement PDF for staff (statement.py; the customer-facing routes are in
-    statement_router.py)."""
-    return await statement.pdf(s, STAFF, bill_id)
+async def statement_pdf(s: AsyncSession, bill_id: uuid.UUID,
+                        who: Principal | None = None) -> bytes:
+    """The statement PDF (statement_service.py; a customer sees only their own final bills)."""
+    return await statement.pdf(s, who or STAFF, bill_id)
 
 
 async def print_file(s: AsyncSession, run_id: uuid.UUID) -> str:
@@ -96,8 +102,11 @@ HISTORY_MONTHS = 24
 
 
 async def of_account(s: AsyncSession, account_id: uuid.UUID, since: date | None,
-                     today: date) -> list[AccountBill]:
-    """The account's issued bills: Account 360 lists them and charts their water use."""
+                     today: date, who: Principal | None = None) -> list[AccountBill]:
+    """The account's issued bills: Account 360 lists them and charts their water use, the
+    portal lists them with their statements."""
+    if who is not None and who.role == "customer" and str(account_id) not in who.accounts:
+        raise NotFound("No such account", field="account_id")
     start = since or domain.months_before(today, HISTORY_MONTHS)
     return [AccountBill.model_validate(r, from_attributes=True)
             for r in await repo.of_account(s, account_id, start)]
