@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
@@ -16,7 +17,9 @@ from starlette.types import Scope
 
 from gateway.auth.router import router as auth_router
 from gateway.health.router import router as health_router
+from gateway.mail.router import router as mail_router
 from gateway.openapi import MergedOpenAPI
+from gateway.portal.router import router as portal_router
 from gateway.proxy import Upstreams, forward
 from kernel.app import freeze_startup_objects, install_routing_rules, operation_id
 from kernel.db import Database
@@ -69,6 +72,8 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     app.include_router(auth_router)
 
     app.include_router(health_router)
+    app.include_router(mail_router)
+    app.include_router(portal_router)
 
     @app.get("/api/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
@@ -95,8 +100,23 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     return app
 
 
+#: The customer portal: its own page of the same build (`frontend/portal.html`), whose client-side
+#: routes all live under /portal.
+PORTAL_PAGE = "portal.html"
+
+
+def fallback_page(path: str, directory: str | None) -> str:
+    """The page an unknown path gets: the portal's under /portal (when the build has one), the
+    staff app's otherwise."""
+    if (path == "portal" or path.startswith("portal/")) and directory is not None \
+            and (Path(directory) / PORTAL_PAGE).exists():
+        return PORTAL_PAGE
+    return "index.html"
+
+
 class SPAStaticFiles(StaticFiles):
-    """The built frontend; unknown paths fall back to index.html for client-side routes.
+    """The built frontend; unknown paths fall back to index.html for client-side routes
+    (portal.html under /portal).
 
     Vite names every built asset by its content hash (`assets/index-3f9a….js`), so browsers may
     keep those for a year; index.html is revalidated each time, so a release shows at once.
@@ -108,8 +128,8 @@ class SPAStaticFiles(StaticFiles):
         except StarletteHTTPException as exc:
             if exc.status_code != 404 or path.startswith("api/"):
                 raise
-            response = await super().get_response("index.html", scope)
-            path = "index.html"
+            path = fallback_page(path, str(self.directory) if self.directory else None)
+            response = await super().get_response(path, scope)
         if path.startswith("assets/"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         else:

@@ -192,6 +192,26 @@ class Settings(BaseSettings):
     #: ... for this many months after the last of them.
     payments_cash_only_months: int = Field(default=12, ge=1, le=120)
 
+    # ---- e-mail (kernel/mail.py): portal identity's links, later customer notifications ----
+    #: Where e-mail goes, as a URL: `smtp://user:password@host:587` (STARTTLS when the server
+    #: offers it), `smtp+starttls://…` (STARTTLS required), `smtps://…:465` (TLS from the
+    #: start). Unset in demo mode: mail is kept in the development inbox (data_dir/mail, listed
+    #: at `/api/mail/dev-inbox`); unset outside demo mode: sending is refused (503).
+    smtp_url: SecretStr | None = None
+    #: The From of every message Tapline sends.
+    mail_from: str = "Tapline Demo Water District <no-reply@example.org>"
+    #: Seconds for the SMTP connection and each command.
+    smtp_timeout: float = 10.0
+
+    # ---- portal identity (gateway/portal): registration, verification, reset, TOTP ----
+    #: Failed registrations (or account links) per account number, and verification resends
+    #: or password resets per e-mail, allowed within the window; four times that per address.
+    portal_attempts_max: int = Field(default=5, ge=1)
+    portal_attempts_window_seconds: int = Field(default=3600, ge=60)
+    #: How long a verification link works (hours) and a password-reset link (minutes).
+    portal_verify_hours: int = Field(default=48, ge=1, le=24 * 14)
+    portal_reset_minutes: int = Field(default=60, ge=5, le=24 * 60)
+
     upstream_timeout: float = 10.0
     idempotency_ttl_hours: int = 24
     inbox_max_attempts: int = 8

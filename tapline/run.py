@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from kernel.keys import ensure_keys
+from kernel.mail import uses_dev_inbox
 from kernel.settings import DEFAULT_PORTS, SERVICES, Settings, get_settings
 from tapline.bootstrap import migrate_all
 from tapline.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
@@ -134,5 +135,7 @@ def _banner(base: str, settings: Settings) -> str:
     if settings.demo:
         lines.append(f"  Demo logins (password '{DEMO_PASSWORD}'): "
                      + ", ".join(u for u, _, _ in DEMO_USERS))
+    if uses_dev_inbox(settings):
+        lines.append(f"  Mail (dev inbox):   {base}/api/mail/dev-inbox")
     lines.append("  Ctrl-C stops everything.")
     return "\n".join(lines) + "\n"

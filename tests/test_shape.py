@@ -24,7 +24,10 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "backflow": {"backflow_devices", "backflow_tests"},
         "deposits": {"deposit_transactions", "deposit_marks"},
         "contacts": {"contact_log", "documents"},
+        "requests": {"service_requests"},
         "search": {"search_index", "search_keys", "search_words"},
+        # portal identity's copy of bill totals, written only from billing's events
+        "portal": {"bill_facts"},
     },
     "billing": {
         "adjustments": {"adjustments"},
@@ -42,6 +45,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
             "ami_days", "read_exceptions", "read_imports", "reads", "reads_awaiting_meter",
         },
         "runs": {"bill_lines", "bill_runs", "bills"},
+        "usage": {"leak_alerts", "usage_alert_prefs"},
     },
     "payments": {
         "copy": {"accounts", "customers", "bills", "balances", "ledger_payment_entries"},

@@ -43,7 +43,8 @@ class UserOut(BaseModel):
 
 
 class UserCreate(BaseModel):
-    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    # portal logins are e-mail addresses, so `+` and the length of one
+    username: str = Field(min_length=2, max_length=254, pattern=r"^[A-Za-z0-9_.@+-]+$")
     display_name: str = Field(min_length=1, max_length=120)
     role: Role
     password: str = Field(min_length=12, max_length=256)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -40,9 +41,16 @@ async def _issue(session: AsyncSession, settings: Settings, user: User,
                          role=user.role)
 
 
-async def login(
-    session: AsyncSession, settings: Settings, username: str, password: str, client_ip: str
-) -> TokenResponse:
+async def authenticate(
+    session: AsyncSession, settings: Settings, username: str, password: str, client_ip: str,
+    check: Callable[[User], Awaitable[None]] | None = None,
+) -> User:
+    """The user a username and password name, under the login rate limits. Every failure and
+    success is recorded (a failure commits even though the request fails).
+
+    `check` runs once the password is right, before the success is recorded: an `Unauthorized`
+    it raises (a wrong second-factor code) is recorded as a failed login, so it counts toward
+    the same limit; any other problem (a code still to be asked for) records nothing."""
     by_user, by_ip = await repository.recent_failures(
         session, username, client_ip, settings.login_window_seconds
     )
@@ -54,10 +62,35 @@ async def login(
     if not ok or user is None or not user.active:
         await repository.record_attempt(session, username, client_ip, False)
         raise Unauthorized("Incorrect username or password", commit=True)
+    if check is not None:
+        try:
+            await check(user)
+        except Unauthorized as exc:
+            await repository.record_attempt(session, username, client_ip, False)
+            exc.commit = True
+            raise
     await repository.record_attempt(session, username, client_ip, True)
     if domain.needs_rehash(user.password_hash):
         await repository.update_user(session, user.id,
                                      {"password_hash": domain.hash_password(password)})
+    return user
+
+
+async def issue_tokens(session: AsyncSession, settings: Settings, user: User) -> TokenResponse:
+    """A new session (access and refresh token) for a user already authenticated."""
+    return await _issue(session, settings, user)
+
+
+async def login(
+    session: AsyncSession, settings: Settings, username: str, password: str, client_ip: str
+) -> TokenResponse:
+    user = await authenticate(session, settings, username, password, client_ip)
+    if user.role == "customer":
+        # A login made by portal registration signs in through the portal, which asks for its
+        # second factor and its verified e-mail (a local import: portal builds on this module).
+        from gateway.portal import service as portal_service
+
+        await portal_service.refuse_password_only(session, user.id)
     return await _issue(session, settings, user)
 
 
@@ -134,3 +167,50 @@ async def update_user(
 
 async def list_users(session: AsyncSession) -> list[UserOut]:
     return [_user_out(r) for r in await repository.list_users(session)]
+
+
+async def user_by_username(session: AsyncSession, username: str) -> User | None:
+    return await repository.user_by_username(session, username)
+
+
+async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await repository.user_by_id(session, user_id)
+
+
+async def set_accounts(session: AsyncSession, user_id: uuid.UUID, accounts: list[str]) -> User:
+    """The accounts a customer login may reach; tokens issued from now on name them."""
+    return await repository.update_user(session, user_id, {"accounts": accounts})
+
+
+async def set_password(session: AsyncSession, user_id: uuid.UUID, password: str) -> None:
+    """A new password under the policy; every session of the user ends."""
+    problem = domain.password_problem(password)
+    if problem:
+        raise Unprocessable(f"Password is {problem}", field="password")
+    await repository.update_user(session, user_id,
+                                 {"password_hash": domain.hash_password(password)})
+    await repository.revoke_user_tokens(session, user_id)
+
+
+def password_problem(password: str) -> str | None:
+    return domain.password_problem(password)
+
+
+def hash_password(password: str) -> str:
+    return domain.hash_password(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    return domain.verify_password(password_hash, password)
+
+
+async def unlock(session: AsyncSession, username: str) -> None:
+    """End a login's lock-out: its failures no longer count (they count since the last
+    success, and this records one from nowhere)."""
+    await repository.record_attempt(session, username, "unlock", True)
+
+
+async def locked_out(session: AsyncSession, settings: Settings, username: str) -> bool:
+    by_user, _ = await repository.recent_failures(session, username, "-",
+                                                  settings.login_window_seconds)
+    return by_user >= settings.login_max_failures

@@ -20,7 +20,10 @@ from services.accounts.deposits.router import router as deposits_router
 from services.accounts.meters.router import router as meters_router
 from services.accounts.orders.handlers import handlers as order_handlers
 from services.accounts.orders.router import router as orders_router
+from services.accounts.portal.handlers import handlers as portal_handlers
+from services.accounts.portal.router import router as portal_router
 from services.accounts.premises.router import router as premises_router
+from services.accounts.requests.router import router as requests_router
 from services.accounts.search.reactions import reactions as search_reactions
 from services.accounts.search.router import router as search_router
 
@@ -29,11 +32,13 @@ NAME = "accounts"
 ROUTERS = [
     search_router, customers_router, accounts_router, premises_router, meters_router,
     backflow_router, agreements_router, orders_router, deposits_router, contacts_router,
+    portal_router, requests_router,
 ]
 
 
 def handlers() -> Handlers:
-    return Handlers().merge(order_handlers).merge(deposit_handlers)
+    return (Handlers().merge(order_handlers).merge(deposit_handlers)
+            .merge(portal_handlers))
 
 
 def reactions() -> Reactions:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Row
 
 from kernel.auth import Principal, require_roles
-from kernel.errors import Forbidden
+from kernel.errors import NotFound
 
 #: Staff who may look at customers, accounts, premises and meters.
 READERS = ("csr1", "csr2", "billing_tech", "supervisor", "admin")
@@ -50,9 +50,10 @@ def address_text(doc: dict[str, Any] | None) -> str:
 
 
 def ensure_may_see_account(who: Principal, account_id: uuid.UUID) -> None:
-    """A portal customer sees only the accounts their token names; staff readers see all."""
+    """A portal customer sees only the accounts their token names; staff readers see all.
+    Another's account answers 404 exactly as an unknown one, so ids cannot be probed."""
     if who.role == "customer" and str(account_id) not in who.accounts:
-        raise Forbidden("This account is not yours")
+        raise NotFound("No such account", field="account_id")
 
 
 M = TypeVar("M", bound=BaseModel)

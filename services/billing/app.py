@@ -23,6 +23,8 @@ from services.billing.reads.handlers import handlers as reads_handlers
 from services.billing.reads.router import router as reads_router
 from services.billing.runs.handlers import handlers as runs_handlers
 from services.billing.runs.router import router as runs_router
+from services.billing.usage.handlers import handlers as usage_handlers
+from services.billing.usage.router import router as usage_router
 
 NAME = "billing"
 
@@ -30,13 +32,15 @@ NAME = "billing"
 def handlers() -> Handlers:
     return (Handlers().merge(copy_handlers).merge(reads_handlers).merge(runs_handlers)
             .merge(ledger_handlers).merge(collections_latecharges_handlers)
-            .merge(collections_field_handlers).merge(collections_closed_handlers))
+            .merge(collections_field_handlers).merge(collections_closed_handlers)
+            .merge(usage_handlers))
 
 
 def create_app() -> FastAPI:
     return create_service_app(
         NAME,
         routers=[copy_router, reads_router, rates_router, runs_router, bills_router,
-                 ledger_router, adjustments_router, appeals_router],
+                 ledger_router, adjustments_router, appeals_router,
+                 usage_router],
         handlers=handlers(),
     )

@@ -38,3 +38,16 @@ async def test_an_unknown_api_path_is_not_answered_with_the_app(tmp_path):
     async with _client(tmp_path) as client:
         r = await client.get("/api/nothing-here")
     assert r.status_code == 404
+
+
+async def test_every_portal_address_opens_the_portal_page_and_staff_addresses_the_staff_app(
+        tmp_path):
+    (tmp_path / "portal.html").write_text("<div id=root data-portal></div>")
+    async with _client(tmp_path) as client:
+        portal = [await client.get(p) for p in ("/portal", "/portal/", "/portal/bills/x",
+                                                "/portal/verify?token=abc.def")]
+        staff = await client.get("/portalish")
+        account = await client.get("/accounts/100027457")
+    assert all(r.status_code == 200 and "data-portal" in r.text for r in portal)
+    assert all(r.headers["cache-control"] == "no-cache" for r in portal)
+    assert "data-portal" not in staff.text and "data-portal" not in account.text

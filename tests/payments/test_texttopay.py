@@ -461,3 +461,30 @@ async def test_a_webhook_configured_with_a_query_string_is_verified_over_it(
     assert "(555) 010-0100" in last_text(sms, e.phone)
     r = await client.post(INBOUND, content=signed.body, headers=signed.headers)
     assert r.status_code == 401  # the query string is part of what was signed
+
+
+async def test_a_customer_pays_by_text_with_a_saved_method_and_never_with_anothers(
+        client, feed, sms, processor, auth):
+    mine, theirs = await make_account(feed), await make_account(feed)
+    me = auth("customer", "cust-s", (mine.id,))
+    them = auth("customer", "cust-t", (theirs.id,))
+    saved = {}
+    for acct, who in ((mine, me), (theirs, them)):
+        r = await client.post(f"/api/payments/portal/accounts/{acct.id}/methods",
+                              json={"token": "pm_card_visa"},
+                              headers={**who, "Idempotency-Key": f"m-{acct.id}"})
+        assert r.status_code == 201, r.text
+        saved[acct.id] = r.json()["id"]
+    base = f"/api/payments/portal/accounts/{mine.id}/text-to-pay"
+    phone = new_phone()
+    both = await client.post(base, headers=me, json={
+        "phone": phone, "method_id": saved[mine.id], "payment_method": "pm_card_visa"})
+    assert both.status_code == 422
+    foreign = await client.post(base, headers=me,
+                                json={"phone": phone, "method_id": saved[theirs.id]})
+    assert foreign.status_code == 404
+    r = await client.post(base, headers=me, json={"phone": phone, "method_id": saved[mine.id]})
+    assert (r.status_code, r.json()["status"], r.json()["method_display"]) == (
+        201, "pending", "visa •••• 4242"), r.text
+    r = await client.post(f"{base}/confirm", json={"code": code_of(sms, phone)}, headers=me)
+    assert r.json()["status"] == "active"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from kernel.auth import CurrentUser
+from kernel.auth import CurrentUser, Principal, require_roles
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
-from services.accounts.common import Csr, Reader, ReaderOrCustomer, ensure_may_see_account
+from services.accounts.common import CSRS, Csr, Reader, ReaderOrCustomer, ensure_may_see_account
 from services.accounts.customers import service
 from services.accounts.customers.schemas import (
     AccountOut,
@@ -19,6 +20,7 @@ from services.accounts.customers.schemas import (
     CustomerPatch,
     IdentityCheck,
     IdentityResult,
+    PaperlessIn,
 )
 
 router = APIRouter(prefix="/api/accounts/customers", tags=["accounts-customers"],
@@ -93,3 +95,15 @@ async def update_account(account_id: uuid.UUID, body: AccountPatch, session: Ses
                          who: Csr) -> AccountOut:
     """Mailing preferences of the account (address override, language, paperless)."""
     return await service.update_account(session, who, account_id, body)
+
+
+#: The portal customer for their own accounts (another id: 404), or a CSR on the phone.
+CustomerOrCsr = Annotated[Principal, Depends(require_roles("customer", *CSRS))]
+
+
+@accounts_router.put("/{account_id}/paperless", response_model=AccountOut,
+                     responses=problem_responses(401, 403, 404, 422))
+async def set_paperless(account_id: uuid.UUID, body: PaperlessIn, session: SessionDep,
+                        who: CustomerOrCsr) -> AccountOut:
+    """Bills by e-mail only (`paperless: true`) or on paper again."""
+    return await service.set_paperless(session, who, account_id, body.paperless)

@@ -97,6 +97,10 @@ class AccountOut(BaseModel):
     closed_on: date | None = None
 
 
+class PaperlessIn(BaseModel):
+    paperless: StrictBool
+
+
 class AccountPatch(BaseModel):
     mailing_address: Address | None = None
     language: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")

@@ -130,6 +130,15 @@ async def update_account(session: AsyncSession, who: Principal, account_id: uuid
     return after
 
 
+async def set_paperless(session: AsyncSession, who: Principal, account_id: uuid.UUID,
+                        paperless: bool) -> AccountOut:
+    """Paper bills off or on; a portal customer only for the accounts in their token (another
+    id answers 404, as an unknown one does)."""
+    if who.role == "customer" and str(account_id) not in who.accounts:
+        raise NotFound("No such account", field="account_id")
+    return await update_account(session, who, account_id, AccountPatch(paperless=paperless))
+
+
 async def set_status(session: AsyncSession, who: Principal, account_id: uuid.UUID,
                      status: str, on: date) -> AccountOut:
     before = await get_account(session, account_id, lock=True)

@@ -17,11 +17,14 @@ from services.billing.appeals.schemas import AppealIn, AppealOut, DecideIn
 router = APIRouter(prefix="/api/billing/appeals", tags=["billing-appeals"],
                    route_class=TxRoute)
 Staff = Annotated[Principal, Depends(require_roles("csr2", "billing_tech", "supervisor"))]
+#: A portal customer asks for a high-bill review of their own bill (others: 404) and follows it.
+StaffOrCustomer = Annotated[Principal, Depends(require_roles("customer", "csr2", "billing_tech",
+                                                             "supervisor"))]
 
 
 @router.post("", response_model=AppealOut, status_code=201,
              responses=problem_responses(401, 403, 404, 409, 422))
-async def open_appeal(body: AppealIn, session: SessionDep, who: Staff) -> AppealOut:
+async def open_appeal(body: AppealIn, session: SessionDep, who: StaffOrCustomer) -> AppealOut:
     """Open a high-bill appeal on a final bill (`billing.AppealOpened`: no shut-off while
     it is open)."""
     return await service.open_appeal(session, who, body.bill_id, body.complaint,
@@ -36,9 +39,10 @@ async def account_appeals(account_id: uuid.UUID, session: SessionDep,
 
 
 @router.get("/{appeal_id}", response_model=AppealOut, responses=problem_responses(401, 403, 404))
-async def get_appeal(appeal_id: uuid.UUID, session: SessionDep, _: Staff) -> AppealOut:
+async def get_appeal(appeal_id: uuid.UUID, session: SessionDep,
+                     who: StaffOrCustomer) -> AppealOut:
     """One appeal, with its decision and letter."""
-    return await service.out(session, appeal_id)
+    return await service.out(session, appeal_id, who)
 
 
 @router.post("/{appeal_id}/investigate", response_model=AppealOut,

@@ -27,9 +27,14 @@ async def policy(s: AsyncSession) -> domain.Policy:
     return domain.Policy(p.share, p.window_days, p.requires_repair)
 
 
-async def out(s: AsyncSession, appeal_id: uuid.UUID) -> AppealOut:
+def _foreign(who: Principal | None, account_id: uuid.UUID) -> bool:
+    """A portal customer's token names their accounts; anything else is as unknown (404)."""
+    return who is not None and who.role == "customer" and str(account_id) not in who.accounts
+
+
+async def out(s: AsyncSession, appeal_id: uuid.UUID, who: Principal | None = None) -> AppealOut:
     a = await repo.get(s, appeal_id)
-    if a is None:
+    if a is None or _foreign(who, a.account_id):
         raise NotFound("No such appeal", field="appeal_id")
     return AppealOut.model_validate(a, from_attributes=True)
 
@@ -57,7 +62,7 @@ def _event(type_: str, a_id: uuid.UUID, account_id: uuid.UUID, status: str,
 async def open_appeal(s: AsyncSession, who: Principal, bill_id: uuid.UUID, complaint: str,
                       today: date) -> AppealOut:
     b = await repo.bill(s, bill_id)
-    if b is None:
+    if b is None or _foreign(who, b.account_id):
         raise NotFound("No such bill", field="bill_id")
     if b.status != "final":
         raise Conflict("Only a final bill can be appealed")

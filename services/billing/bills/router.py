@@ -24,27 +24,30 @@ from services.billing.bills.schemas import (
 router = APIRouter(prefix="/api/billing/bills", tags=["billing-bills"], route_class=TxRoute)
 Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech",
                                                    "supervisor"))]
+#: Staff, or a portal customer for the bills of their own accounts (others: 404).
+Reader = Annotated[Principal, Depends(require_roles("customer", "csr1", "csr2", "billing_tech",
+                                                    "supervisor"))]
 
 
 @router.get("/{bill_id}", response_model=BillOut, responses=problem_responses(401, 403, 404))
-async def get_bill(bill_id: uuid.UUID, session: SessionDep, _: Staff) -> BillOut:
+async def get_bill(bill_id: uuid.UUID, session: SessionDep, who: Reader) -> BillOut:
     """A bill with every line: quantity, unit price, tier and rate version."""
-    return await service.get(session, bill_id)
+    return await service.get(session, bill_id, who)
 
 
 @router.get("/{bill_id}/explain", response_model=Explanation,
             responses=problem_responses(401, 403, 404))
-async def explain_bill(bill_id: uuid.UUID, session: SessionDep, _: Staff) -> Explanation:
+async def explain_bill(bill_id: uuid.UUID, session: SessionDep, who: Reader) -> Explanation:
     """How the bill was computed, in plain words."""
-    return await service.explain(session, bill_id)
+    return await service.explain(session, bill_id, who)
 
 
 @router.get("/{bill_id}/statement.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}},
                        **problem_responses(401, 403, 404)})
-async def bill_statement(bill_id: uuid.UUID, session: SessionDep, _: Staff) -> Response:
+async def bill_statement(bill_id: uuid.UUID, session: SessionDep, who: Reader) -> Response:
     """The statement PDF (usage history, messages, stub with account number + check digit)."""
-    pdf = await service.statement_pdf(session, bill_id)
+    pdf = await service.statement_pdf(session, bill_id, who)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="bill-{bill_id}.pdf"'})
 
@@ -75,9 +78,10 @@ async def print_vendor_file(run_id: uuid.UUID, session: SessionDep, _: Staff) ->
 
 
 @router.get("/accounts/{account_id}", response_model=list[AccountBill],
-            responses=problem_responses(401, 403, 422))
-async def account_bills(account_id: uuid.UUID, session: SessionDep, _: Staff,
+            responses=problem_responses(401, 403, 404, 422))
+async def account_bills(account_id: uuid.UUID, session: SessionDep, who: Reader,
                         since: Day | None = None) -> list[AccountBill]:
     """An account's issued bills whose period ended on or after `since` (default: the last 24
-    months, so each month can sit beside the same month a year earlier), newest first."""
-    return await service.of_account(session, account_id, since, utility_today())
+    months, so each month can sit beside the same month a year earlier), newest first. A
+    portal customer reads only their own accounts' (another: 404)."""
+    return await service.of_account(session, account_id, since, utility_today(), who)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.auth import Principal
 from kernel.errors import NotFound
 from kernel.settings import get_settings
 from services.billing.bills import domain, statement
@@ -29,10 +30,17 @@ PRINT_COLUMNS = ("account_number", "name", "line1", "line2", "city", "state", "p
                  "bill_id", "print")
 
 
-async def get(s: AsyncSession, bill_id: uuid.UUID) -> BillOut:
-    b = await repo.bill(s, bill_id)
-    if b is None:
+def _visible(b: repo.Bill | None, who: Principal | None) -> repo.Bill:
+    """A portal customer sees the issued bills of the accounts in their token; a draft, a
+    bill of another account and an unknown id all answer the same 404 (ids cannot be probed)."""
+    if b is None or (who is not None and who.role == "customer" and (
+            str(b.account_id) not in who.accounts or b.status == "draft")):
         raise NotFound("No such bill", field="bill_id")
+    return b
+
+
+async def get(s: AsyncSession, bill_id: uuid.UUID, who: Principal | None = None) -> BillOut:
+    b = _visible(await repo.bill(s, bill_id), who)
     ls = await repo.lines(s, bill_id)
     return BillOut(id=b.id, run_id=b.run_id, account_id=b.account_id,
                    account_number=b.account_number, period_start=b.period_start,
@@ -42,10 +50,9 @@ async def get(s: AsyncSession, bill_id: uuid.UUID) -> BillOut:
                    lines=[LineOut.model_validate(ln, from_attributes=True) for ln in ls])
 
 
-async def explain(s: AsyncSession, bill_id: uuid.UUID) -> Explanation:
-    b = await repo.bill(s, bill_id)
-    if b is None:
-        raise NotFound("No such bill", field="bill_id")
+async def explain(s: AsyncSession, bill_id: uuid.UUID,
+                  who: Principal | None = None) -> Explanation:
+    b = _visible(await repo.bill(s, bill_id), who)
     ls = await repo.lines(s, bill_id)
     dl = [domain.Line(ln.service, ln.kind, ln.description, ln.seg_start, ln.seg_end,
                       ln.quantity, ln.unit_price, ln.tier, ln.version_name, ln.amount)
@@ -60,10 +67,9 @@ async def explain(s: AsyncSession, bill_id: uuid.UUID) -> Explanation:
     return Explanation(bill_id=bill_id, text=text_)
 
 
-async def statement_pdf(s: AsyncSession, bill_id: uuid.UUID) -> bytes:
-    b = await repo.bill(s, bill_id)
-    if b is None:
-        raise NotFound("No such bill", field="bill_id")
+async def statement_pdf(s: AsyncSession, bill_id: uuid.UUID,
+                        who: Principal | None = None) -> bytes:
+    b = _visible(await repo.bill(s, bill_id), who)
     ls = await repo.lines(s, bill_id)
     history = await repo.usage_history(s, b.account_id, b.period_end)
     balance = await ledger.balance(s, b.account_id)
@@ -104,8 +110,11 @@ HISTORY_MONTHS = 24
 
 
 async def of_account(s: AsyncSession, account_id: uuid.UUID, since: date | None,
-                     today: date) -> list[AccountBill]:
-    """The account's issued bills: Account 360 lists them and charts their water use."""
+                     today: date, who: Principal | None = None) -> list[AccountBill]:
+    """The account's issued bills: Account 360 lists them and charts their water use, the
+    portal lists them with their statements."""
+    if who is not None and who.role == "customer" and str(account_id) not in who.accounts:
+        raise NotFound("No such account", field="account_id")
     start = since or domain.months_before(today, HISTORY_MONTHS)
     return [AccountBill.model_validate(r, from_attributes=True)
             for r in await repo.of_account(s, account_id, start)]

@@ -15,6 +15,7 @@ from services.billing.ledger import service
 from services.billing.ledger.schemas import (
     AccountLedger,
     BudgetIn,
+    BudgetOffer,
     BudgetOut,
     Reconciliation,
     SettlementOut,
@@ -26,6 +27,11 @@ router = APIRouter(prefix="/api/billing/ledger", tags=["billing-ledger"], route_
 Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech",
                                                    "supervisor"))]
 Senior = Annotated[Principal, Depends(require_roles("csr2", "billing_tech", "supervisor"))]
+#: A portal customer enrols their own account in budget billing when eligible (others: 404).
+SeniorOrCustomer = Annotated[Principal, Depends(require_roles("customer", "csr2", "billing_tech",
+                                                              "supervisor"))]
+StaffOrCustomer = Annotated[Principal, Depends(require_roles("customer", "csr1", "csr2",
+                                                             "billing_tech", "supervisor"))]
 
 
 @router.get("/accounts/{account_id}", response_model=AccountLedger,
@@ -53,16 +59,26 @@ async def reconciliation(session: SessionDep, _: Senior) -> Reconciliation:
 
 @router.post("/budget", response_model=BudgetOut, status_code=201,
              responses=problem_responses(401, 403, 404, 422))
-async def enrol_budget_billing(body: BudgetIn, session: SessionDep, who: Senior) -> BudgetOut:
+async def enrol_budget_billing(body: BudgetIn, session: SessionDep,
+                               who: SeniorOrCustomer) -> BudgetOut:
     """Put an account on budget billing (average of its last 12 bills)."""
     return await service.enrol_budget(session, who, body.account_id, utility_today())
 
 
 @router.get("/budget/{account_id}", response_model=BudgetOut,
             responses=problem_responses(401, 403, 404))
-async def get_budget(account_id: uuid.UUID, session: SessionDep, _: Staff) -> BudgetOut:
+async def get_budget(account_id: uuid.UUID, session: SessionDep,
+                     who: StaffOrCustomer) -> BudgetOut:
     """The account's budget plan and what it has deferred since the last true-up."""
-    return await service.budget(session, account_id)
+    return await service.budget(session, account_id, who)
+
+
+@router.get("/budget/{account_id}/offer", response_model=BudgetOffer,
+            responses=problem_responses(401, 403, 404))
+async def budget_offer(account_id: uuid.UUID, session: SessionDep,
+                       who: StaffOrCustomer) -> BudgetOffer:
+    """Whether the account may enrol in budget billing today and for how much (or why not)."""
+    return await service.budget_offer(session, who, account_id, utility_today())
 
 
 @router.post("/budget/{account_id}/settle", response_model=SettlementOut,

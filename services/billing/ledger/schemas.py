@@ -62,6 +62,17 @@ class BudgetOut(BaseModel):
     deferred: Decimal
 
 
+class BudgetOffer(BaseModel):
+    """Budget billing for the account today: `eligible` with the `monthly_amount`, or the
+    `reason` it cannot enrol; `enrolled` when it is on budget billing already."""
+
+    account_id: uuid.UUID
+    eligible: bool
+    enrolled: bool
+    monthly_amount: Decimal | None
+    reason: str | None
+
+
 class SettlementOut(BaseModel):
     account_id: uuid.UUID
     settled: Decimal

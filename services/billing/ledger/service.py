@@ -20,6 +20,7 @@ from services.billing.ledger import repository as repo
 from services.billing.ledger.domain import BillPosting as BillPosting
 from services.billing.ledger.schemas import (
     AccountLedger,
+    BudgetOffer,
     BudgetOut,
     EntryOut,
     Reconciliation,
@@ -116,7 +117,10 @@ async def reconcile(s: AsyncSession) -> Reconciliation:
     return Reconciliation(ok=ok, **dataclasses.asdict(r))
 
 
-async def budget(s: AsyncSession, account_id: uuid.UUID) -> BudgetOut:
+async def budget(s: AsyncSession, account_id: uuid.UUID,
+                 who: Principal | None = None) -> BudgetOut:
+    if who is not None:
+        _own(who, account_id)
     bp = await repo.budget_plan(s, account_id)
     if bp is None:
         raise NotFound("The account is not on budget billing", field="account_id")
@@ -125,20 +129,48 @@ async def budget(s: AsyncSession, account_id: uuid.UUID) -> BudgetOut:
                      deferred=await repo.deferred(s, account_id))
 
 
-async def enrol_budget(s: AsyncSession, who: Principal, account_id: uuid.UUID,
-                       today: date) -> BudgetOut:
-    """Budget billing: 12 months of bills and no returned payment in them; the monthly amount
-    is their average. Each bill then posts a `budget_deferral` so the amount due is the budget."""
+def _own(who: Principal, account_id: uuid.UUID) -> None:
+    """A portal customer reaches only the accounts in their token (others: 404, as unknown)."""
+    if who.role == "customer" and str(account_id) not in who.accounts:
+        raise NotFound("No such account", field="account_id")
+
+
+async def _budget_terms(s: AsyncSession, account_id: uuid.UUID,
+                        today: date) -> tuple[Decimal | None, str | None]:
+    """The monthly budget amount, or why the account cannot enrol (one rule for the offer
+    the portal shows and the enrolment itself)."""
     acct = await repo.account(s, account_id)
     if acct is None:
         raise NotFound("No such account", field="account_id")
     if acct.status != "active":
-        raise Unprocessable("Only an active account can enrol", field="account_id")
+        return None, "Only an active account can enrol"
     amount = domain.budget_amount(await repo.last_bill_totals(s, account_id, 12))
     if amount is None or amount <= 0:
-        raise Unprocessable("Budget billing needs 12 months of bills", field="account_id")
+        return None, "Budget billing needs 12 months of bills"
     if await repo.returned_payments_since(s, account_id, today - timedelta(days=365)):
-        raise Unprocessable("A payment was returned in the last 12 months", field="account_id")
+        return None, "A payment was returned in the last 12 months"
+    return amount, None
+
+
+async def budget_offer(s: AsyncSession, who: Principal, account_id: uuid.UUID,
+                       today: date) -> BudgetOffer:
+    """Whether the account may enrol in budget billing today, for how much, or why not."""
+    _own(who, account_id)
+    plan = await repo.budget_plan(s, account_id)
+    amount, reason = await _budget_terms(s, account_id, today)
+    return BudgetOffer(account_id=account_id, eligible=amount is not None and plan is None,
+                       monthly_amount=amount, reason=reason,
+                       enrolled=plan is not None)
+
+
+async def enrol_budget(s: AsyncSession, who: Principal, account_id: uuid.UUID,
+                       today: date) -> BudgetOut:
+    """Budget billing: 12 months of bills and no returned payment in them; the monthly amount
+    is their average. Each bill then posts a `budget_deferral` so the amount due is the budget."""
+    _own(who, account_id)
+    amount, reason = await _budget_terms(s, account_id, today)
+    if amount is None:
+        raise Unprocessable(reason or "The account cannot enrol", field="account_id")
     await repo.upsert_budget(s, account_id, amount, today, who.sub)
     await audit.record(s, who, "enrol-budget", "account", str(account_id),
                        after={"monthly_amount": amount})

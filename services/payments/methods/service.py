@@ -105,6 +105,17 @@ async def _method(s: AsyncSession, account_id: uuid.UUID, method_id: uuid.UUID) 
     return m
 
 
+async def usable_token(s: AsyncSession, who: Principal, account_id: uuid.UUID,
+                       method_id: uuid.UUID) -> str:
+    """The processor's token of one of the account's saved methods, for another payments
+    feature to charge it (text-to-pay); a removed or foreign method answers 404."""
+    await portal.account(s, who, account_id)
+    m = await _method(s, account_id, method_id)
+    if m.removed_at is not None:
+        raise NotFound("No such saved method", field="method_id")
+    return m.token
+
+
 async def make_default(s: AsyncSession, who: Principal, account_id: uuid.UUID,
                        method_id: uuid.UUID) -> MethodOut:
     await portal.account(s, who, account_id)

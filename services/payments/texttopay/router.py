@@ -26,7 +26,7 @@ from services.payments.texttopay.schemas import (
     ConfirmIn,
     EnrolmentIn,
     EnrolmentOut,
-    PhoneAndMethod,
+    PortalTextIn,
     SandboxTextIn,
     SandboxTextOut,
     SmsAck,
@@ -122,10 +122,12 @@ async def my_enrolment(account_id: uuid.UUID, session: SessionDep,
 
 @portal.post("", response_model=EnrolmentOut, status_code=201,
              responses=problem_responses(401, 403, 404, 409, 422, 502))
-async def enrol_mine(account_id: uuid.UUID, body: PhoneAndMethod, session: SessionDep,
+async def enrol_mine(account_id: uuid.UUID, body: PortalTextIn, session: SessionDep,
                      who: PortalUser, t: TextingDep) -> EnrolmentOut:
-    return await service.enrol(session, who, t, account_id, body.phone, body.payment_method,
-                               utc_now())
+    """Registers the customer's phone with a saved method (`method_id`) or a processor's
+    token; it is pending until the phone confirms the texted code."""
+    return await service.enrol_with(session, who, t, account_id, body.phone, body.method_id,
+                                    body.payment_method, utc_now())
 
 
 @portal.post("/confirm", response_model=EnrolmentOut,

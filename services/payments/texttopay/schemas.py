@@ -22,6 +22,17 @@ class PhoneAndMethod(BaseModel):
     payment_method: str = Token
 
 
+class PortalTextIn(BaseModel):
+    """The customer's own phone, paying with one of the account's saved methods (`method_id`)
+    or a processor's token (`payment_method`): exactly one of them."""
+
+    phone: str = Field(min_length=7, max_length=32,
+                       description="The mobile number: E.164 or a ten-digit North American number")
+    method_id: uuid.UUID | None = None
+    payment_method: str | None = Field(default=None, min_length=3, max_length=200,
+                                       pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
 class EnrolmentIn(PhoneAndMethod):
     """Staff enrol a customer's phone on their behalf; the customer still confirms it."""
 

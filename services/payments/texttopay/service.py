@@ -35,6 +35,7 @@ from kernel.sms import (
 from kernel.sms.sandbox import SandboxSms
 from services.payments.copy import service as copy
 from services.payments.copy.service import Account
+from services.payments.methods import service as methods
 from services.payments.processors.base import (
     ChargeRequest,
     ChargeStatus,
@@ -123,6 +124,19 @@ async def _cancel(s: AsyncSession, e: Enrolment, by: str, reason: str, now: date
         await publish(s, [Event("payments.TextToPayCancelled", f"account:{e.account_id}",
                                 _payload(done, reason=reason, cancelled_by=by,
                                          effective_at=now.isoformat()))], actor=by)
+
+
+async def enrol_with(s: AsyncSession, who: Principal, t: Texting, account_id: uuid.UUID,
+                     phone_text: str, method_id: uuid.UUID | None, token: str | None,
+                     now: datetime) -> EnrolmentOut:
+    """The portal's enrolment: one of the account's saved methods, or a processor's token."""
+    if (method_id is None) == (token is None):
+        raise Unprocessable("Choose one saved method (method_id) or give a token",
+                            field="method_id")
+    if method_id is not None:
+        token = await methods.usable_token(s, who, account_id, method_id)
+    assert token is not None
+    return await enrol(s, who, t, account_id, phone_text, token, now)
 
 
 async def enrol(s: AsyncSession, who: Principal, t: Texting, account_id: uuid.UUID,

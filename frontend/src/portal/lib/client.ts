@@ -1,0 +1,59 @@
+/**
+ * The portal's API client: the same generated types as the staff app, with the customer's
+ * session. Portal hooks call `portalApi` and `unwrap`; components never call fetch.
+ */
+import createClient from "openapi-fetch";
+
+import type { paths } from "@/api/schema";
+import { idempotency } from "@/lib/api";
+import { ApiProblem, toProblem } from "@/lib/problem";
+
+import { getPortalSession, refreshPortalSession } from "./session";
+
+export { unwrap } from "@/lib/api";
+
+const ORIGIN = globalThis.location?.origin ?? "";
+
+function authorize(request: Request): Request {
+  const s = getPortalSession();
+  if (s) request.headers.set("Authorization", `Bearer ${s.accessToken}`);
+  return request;
+}
+
+/** fetch with the customer's token; on a 401, one refresh and one more try. */
+export async function portalFetch(request: Request): Promise<Response> {
+  const retry = request.clone();
+  const response = await fetch(authorize(request));
+  if (response.status !== 401 || !getPortalSession()) return response;
+  if (!(await refreshPortalSession())) return response;
+  return fetch(authorize(retry));
+}
+
+export const portalApi = createClient<paths>({ baseUrl: ORIGIN, fetch: portalFetch });
+portalApi.use(idempotency);
+
+/** A file (statement PDF, Green Button data) fetched with the token: opened or saved. */
+export async function download(path: string, filename?: string): Promise<void> {
+  const response = await portalFetch(new Request(ORIGIN + path));
+  if (!response.ok) {
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    throw new ApiProblem(toProblem(body, response.status, response.statusText));
+  }
+  const url = URL.createObjectURL(await response.blob());
+  if (filename) {
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  } else {
+    window.open(url, "_blank", "noopener");
+  }
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
