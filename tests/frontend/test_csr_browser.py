@@ -177,4 +177,19 @@ def test_a_credit_above_a_csr_is_authority_is_sent_for_approval_and_says_so(
             headers={"Authorization": f"Bearer {mint_token('supervisor')}"}))
     assert [(a["amount"], a["requested_by"]) for a in pending] == [("-40.00", CSR)]
     assert_accessible(page, "csr-adjustment-request")
+
+    # Every other tab of Account 360, as the CSR sees it, through axe too.
+    page.get_by_role("tab", name="Portal help").click()
+    expect(page.get_by_text("No portal login reaches this account yet")).to_be_visible()
+    expect(page.get_by_text("Not enrolled in autopay.")).to_be_visible()
+    assert_accessible(page, "csr-portal-help")
+    for tab in ("Bills", "Usage", "Deposit", "Contacts", "Service"):
+        page.get_by_role("tab", name=tab).click()
+        expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
+        assert_accessible(page, f"csr-tab-{tab.lower()}")
+    page.get_by_role("button", name="Verify identity").click()
+    expect(page.get_by_role("form", name="Identity check")).to_be_visible()
+    page.get_by_role("button", name="Edit customer").click()
+    expect(page.get_by_role("form", name="Edit customer")).to_be_visible()
+    assert_accessible(page, "csr-edit-customer")
     page.close()

@@ -18,6 +18,7 @@ import { AccountEditForm, CustomerEditForm, IdentityCheckForm } from "./Customer
 import { DepositPanel } from "./DepositPanel";
 import { LedgerPanel } from "./LedgerPanel";
 import { LettersPanel } from "./LettersPanel";
+import { PortalHelpPanel } from "./PortalHelpPanel";
 import { ServicePanel } from "./ServicePanel";
 import { UsagePanel } from "./UsagePanel";
 
@@ -87,6 +88,9 @@ export function Account360Page() {
           <Tabs.Tab value="adjustments">Adjustments</Tabs.Tab>
           <Tabs.Tab value="deposit">Deposit</Tabs.Tab>
           <Tabs.Tab value="contacts">Contacts</Tabs.Tab>
+          {(can(role, "portal.help") || can(role, "autopay.staff")) && (
+            <Tabs.Tab value="portal">Portal help</Tabs.Tab>
+          )}
         </Tabs.List>
         <Tabs.Panel value="service" pt="md">
           <ServicePanel agreements={agreements.data ?? []} accountId={account.data.id}
@@ -120,6 +124,10 @@ export function Account360Page() {
             <ContactPanel accountId={account.data.id} canWrite={can(role, "contacts.write")} />
             <LettersPanel accountId={account.data.id} canWrite={writes} />
           </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="portal" pt="md">
+          <PortalHelpPanel accountId={account.data.id} canHelpLogins={can(role, "portal.help")}
+            canAutopay={can(role, "autopay.staff")} />
         </Tabs.Panel>
       </Tabs>
     </Stack>
