@@ -186,6 +186,7 @@ def test_a_credit_above_a_csr_is_authority_is_sent_for_approval_and_says_so(
     for tab in ("Bills", "Usage", "Deposit", "Contacts", "Service"):
         page.get_by_role("tab", name=tab).click()
         expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
+        expect(page.get_by_role("status")).to_have_count(0)  # loaded (a Loader is a status)
         assert_accessible(page, f"csr-tab-{tab.lower()}")
     page.get_by_role("button", name="Verify identity").click()
     expect(page.get_by_role("form", name="Identity check")).to_be_visible()

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Group, Loader, Stack, Tabs } from "@mantine/core";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useParams } from "react-router-dom";
 
 import { useSession } from "@/lib/auth";
@@ -20,7 +20,9 @@ import { LedgerPanel } from "./LedgerPanel";
 import { LettersPanel } from "./LettersPanel";
 import { PortalHelpPanel } from "./PortalHelpPanel";
 import { ServicePanel } from "./ServicePanel";
-import { UsagePanel } from "./UsagePanel";
+
+// The chart library (recharts, ~110 KB compressed) loads when the Usage tab is first opened.
+const UsagePanel = lazy(() => import("./UsagePanel").then((m) => ({ default: m.UsagePanel })));
 
 type Edit = "customer" | "account" | "identity" | null;
 
@@ -43,7 +45,7 @@ export function Account360Page() {
   const [edit, setEdit] = useState<Edit>(null);
   const toggle = (e: Edit) => setEdit((now) => (now === e ? null : e));
 
-  if (account.isLoading) return <Loader aria-label="Loading account" />;
+  if (account.isLoading) return <Loader role="status" aria-label="Loading account" />;
   if (!account.data) {
     return <Alert color="red" title="Account not found">No account numbered {number}.</Alert>;
   }
@@ -103,7 +105,9 @@ export function Account360Page() {
           ) : <LedgerPanel entries={entries} kinds={["bill"]} label="Bills" />}
         </Tabs.Panel>
         <Tabs.Panel value="usage" pt="md">
-          <UsagePanel bills={bills.data} />
+          <Suspense fallback={<Loader role="status" aria-label="Loading the chart" />}>
+            <UsagePanel bills={bills.data} />
+          </Suspense>
         </Tabs.Panel>
         <Tabs.Panel value="payments" pt="md">
           <LedgerPanel entries={entries} kinds={["payment"]} label="Payments" />
