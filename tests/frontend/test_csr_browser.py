@@ -148,3 +148,49 @@ def test_csr_finds_a_misspelt_customer_and_starts_service_at_a_vacant_premise(
     assert at_vacant and {sa["start_date"] for sa in at_vacant} == {"2026-12-01"}
     assert_accessible(page, "csr-start-service")
     page.close()
+
+
+def test_a_credit_above_a_csr_is_authority_is_sent_for_approval_and_says_so(
+        staff_stack, district, browser):
+    page, _ = _log_in(browser, staff_stack)
+    number = district["account"]["number"]
+    page.keyboard.press("/")  # tokens live in the tab's memory: a reload would log out
+    page.keyboard.type(number)
+    page.get_by_role("option").filter(has_text=number).first.click()
+    expect(page.get_by_role("heading", name=NAME)).to_be_visible()
+    page.get_by_role("tab", name="Adjustments").click()
+    form = page.get_by_role("form", name="Adjust the balance")
+    expect(form).to_contain_text("Your dollar authority: $25.00")
+    form.get_by_role("textbox", name=re.compile(r"^Amount")).fill("40.00")
+    expect(form.get_by_test_id("adjustment-outcome")).to_contain_text(
+        "above your authority of $25.00")
+    reason = form.get_by_role("textbox", name=re.compile(r"^Reason(?! code)"))
+    reason.fill("meter misread in March")
+    reason.press("Enter")
+    expect(page.get_by_role("alert", name="Sent for approval")).to_contain_text(
+        "approvals queue")
+    expect(page.get_by_role("table", name="Adjustments")).to_contain_text("awaiting approval")
+    expect(page.get_by_test_id("account-balance")).to_have_text("$0.00")  # nothing posted
+    with httpx.Client(base_url=staff_stack, timeout=30) as api:
+        pending = _ok(api.get("/api/billing/adjustments", params={
+            "status": "pending", "account_id": district["account"]["id"]},
+            headers={"Authorization": f"Bearer {mint_token('supervisor')}"}))
+    assert [(a["amount"], a["requested_by"]) for a in pending] == [("-40.00", CSR)]
+    assert_accessible(page, "csr-adjustment-request")
+
+    # Every other tab of Account 360, as the CSR sees it, through axe too.
+    page.get_by_role("tab", name="Portal help").click()
+    expect(page.get_by_text("No portal login reaches this account yet")).to_be_visible()
+    expect(page.get_by_text("Not enrolled in autopay.")).to_be_visible()
+    assert_accessible(page, "csr-portal-help")
+    for tab in ("Bills", "Usage", "Deposit", "Contacts", "Service"):
+        page.get_by_role("tab", name=tab).click()
+        expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
+        expect(page.get_by_role("status")).to_have_count(0)  # loaded (a Loader is a status)
+        assert_accessible(page, f"csr-tab-{tab.lower()}")
+    page.get_by_role("button", name="Verify identity").click()
+    expect(page.get_by_role("form", name="Identity check")).to_be_visible()
+    page.get_by_role("button", name="Edit customer").click()
+    expect(page.get_by_role("form", name="Edit customer")).to_be_visible()
+    assert_accessible(page, "csr-edit-customer")
+    page.close()

@@ -37,7 +37,7 @@ function Allowed({ needs, children }: { needs: Capability; children: ReactNode }
   if (!can(role, needs)) {
     return <Alert color="gray" title="Not available">Your role cannot use this screen.</Alert>;
   }
-  return <Suspense fallback={<Loader aria-label="Loading" />}>{children}</Suspense>;
+  return <Suspense fallback={<Loader role="status" aria-label="Loading" />}>{children}</Suspense>;
 }
 
 export const routes: RouteObject[] = [

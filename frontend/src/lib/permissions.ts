@@ -26,7 +26,9 @@ export type Capability =
   | "bills.read" // bills, explain, ledger (billing's Staff)
   | "adjustments.request" // adjustments within authority, above it a request (billing's Staff)
   | "appeals.work" // high-bill appeals and leak credits; balance transfers (billing's csr2+)
-  | "deposits.release"; // refund or credit a held deposit (accounts' Supervisor)
+  | "deposits.release" // refund or credit a held deposit (accounts' Supervisor)
+  | "portal.help" // a caller's portal logins: resend the confirmation, unlock (gateway's Csr)
+  | "autopay.staff"; // see and cancel an account's autopay (payments' autopay Staff)
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
@@ -53,6 +55,8 @@ const RULES: Record<Capability, readonly string[]> = {
   "adjustments.request": ["csr1", "csr2", "billing_tech", "supervisor"],
   "appeals.work": ["csr2", "billing_tech", "supervisor"],
   "deposits.release": ["supervisor"],
+  "portal.help": ["csr1", "csr2", "supervisor", "admin"],
+  "autopay.staff": ["csr1", "csr2", "billing_tech", "supervisor"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Group, Loader, Stack, Tabs } from "@mantine/core";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useParams } from "react-router-dom";
 
 import { useSession } from "@/lib/auth";
@@ -18,8 +18,11 @@ import { AccountEditForm, CustomerEditForm, IdentityCheckForm } from "./Customer
 import { DepositPanel } from "./DepositPanel";
 import { LedgerPanel } from "./LedgerPanel";
 import { LettersPanel } from "./LettersPanel";
+import { PortalHelpPanel } from "./PortalHelpPanel";
 import { ServicePanel } from "./ServicePanel";
-import { UsagePanel } from "./UsagePanel";
+
+// The chart library (recharts, ~110 KB compressed) loads when the Usage tab is first opened.
+const UsagePanel = lazy(() => import("./UsagePanel").then((m) => ({ default: m.UsagePanel })));
 
 type Edit = "customer" | "account" | "identity" | null;
 
@@ -42,7 +45,7 @@ export function Account360Page() {
   const [edit, setEdit] = useState<Edit>(null);
   const toggle = (e: Edit) => setEdit((now) => (now === e ? null : e));
 
-  if (account.isLoading) return <Loader aria-label="Loading account" />;
+  if (account.isLoading) return <Loader role="status" aria-label="Loading account" />;
   if (!account.data) {
     return <Alert color="red" title="Account not found">No account numbered {number}.</Alert>;
   }
@@ -87,6 +90,9 @@ export function Account360Page() {
           <Tabs.Tab value="adjustments">Adjustments</Tabs.Tab>
           <Tabs.Tab value="deposit">Deposit</Tabs.Tab>
           <Tabs.Tab value="contacts">Contacts</Tabs.Tab>
+          {(can(role, "portal.help") || can(role, "autopay.staff")) && (
+            <Tabs.Tab value="portal">Portal help</Tabs.Tab>
+          )}
         </Tabs.List>
         <Tabs.Panel value="service" pt="md">
           <ServicePanel agreements={agreements.data ?? []} accountId={account.data.id}
@@ -99,7 +105,9 @@ export function Account360Page() {
           ) : <LedgerPanel entries={entries} kinds={["bill"]} label="Bills" />}
         </Tabs.Panel>
         <Tabs.Panel value="usage" pt="md">
-          <UsagePanel bills={bills.data} />
+          <Suspense fallback={<Loader role="status" aria-label="Loading the chart" />}>
+            <UsagePanel bills={bills.data} />
+          </Suspense>
         </Tabs.Panel>
         <Tabs.Panel value="payments" pt="md">
           <LedgerPanel entries={entries} kinds={["payment"]} label="Payments" />
@@ -120,6 +128,10 @@ export function Account360Page() {
             <ContactPanel accountId={account.data.id} canWrite={can(role, "contacts.write")} />
             <LettersPanel accountId={account.data.id} canWrite={writes} />
           </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="portal" pt="md">
+          <PortalHelpPanel accountId={account.data.id} canHelpLogins={can(role, "portal.help")}
+            canAutopay={can(role, "autopay.staff")} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

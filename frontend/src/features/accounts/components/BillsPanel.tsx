@@ -19,7 +19,7 @@ function statement(billId: string) {
 
 function Explanation({ billId }: { billId: string }) {
   const explain = useExplanation(billId);
-  if (explain.isLoading) return <Loader size="sm" aria-label="Loading the explanation" />;
+  if (explain.isLoading) return <Loader size="sm" role="status" aria-label="Loading the explanation" />;
   return (
     <List size="sm" spacing={2} aria-label="How this bill was computed">
       {explain.data?.text.map((line, i) => <List.Item key={i}>{line}</List.Item>)}
@@ -135,7 +135,7 @@ export function BillsPanel({ accountId, bills, canAppeal }: {
   const [explained, setExplained] = useState<string | null>(null);
   const [appealing, setAppealing] = useState<string | null>(null);
   const appeals = useAppeals(accountId, canAppeal);
-  if (!bills) return <Loader aria-label="Loading bills" />;
+  if (!bills) return <Loader role="status" aria-label="Loading bills" />;
   if (bills.length === 0) return <Text c="dimmed">No bills in the last two years.</Text>;
   return (
     <Stack>

@@ -15,7 +15,7 @@ export function PremisePage() {
   const { id = "" } = useParams();
   const role = useSession()?.role;
   const [p] = usePremises([id]);
-  if (p?.loading) return <Loader aria-label="Loading premise" />;
+  if (p?.loading) return <Loader role="status" aria-label="Loading premise" />;
   if (!p?.premise) return <Alert color="red" title="Premise not found">No such premise.</Alert>;
   const pr = p.premise;
   const title = `${pr.address.line1}, ${pr.address.city}`;
