@@ -22,7 +22,7 @@ define WHEELCHECK
 	done
 endef
 
-.PHONY: install run test lint typecheck pytest soak bench audit lock upgrade clean-data \
+.PHONY: install run test lint typecheck pytest pytest-pg soak bench audit lock upgrade clean-data \
 	frontend client frontend-check chromium
 
 # The staff app (frontend/, Node 20): `npm ci` when package-lock.json changes, `vite build` when
@@ -86,6 +86,14 @@ pytest: install frontend chromium
 	$(BIN)/pytest
 
 test: lint typecheck frontend-check pytest
+
+# The whole suite again on a plain server of the distribution (PostgreSQL 15 on Debian 12)
+# instead of the embedded one: deploy/postgres/local-server.sh installs and starts it.
+PG_VERSION ?= 15
+pytest-pg: install frontend chromium
+	TEST_DATABASE_URL=$$(PG_SCRATCH=1 PG_VERSION=$(PG_VERSION) \
+		deploy/postgres/local-server.sh start /var/tmp/tapline-pg$(PG_VERSION) 543$(PG_VERSION)) \
+		$(BIN)/pytest
 
 # Long fault tests (marker `soak`, which `make test` leaves out); they print their figures.
 soak: install

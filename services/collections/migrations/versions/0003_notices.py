@@ -16,11 +16,12 @@ depends_on = None
 DDL = r"""
 -- copy.domain.same_address in SQL: line 1 and 2, city, the ZIP's first five digits; case, dots,
 -- commas and spaces aside. The queue derives the Occupant copy with it, set-based. Lower case
--- is Unicode's (the builtin pg_c_utf8 collation, PostgreSQL 17+), as Python's str.lower is, not
--- the database's locale (C lowers only ASCII); Python's full mapping of the one letter whose
--- lower case is two ('İ') is the only difference.
+-- is Unicode's, as Python's str.lower is, not the database's locale (C lowers only ASCII): the
+-- builtin pg_c_utf8 collation (PostgreSQL 17+), else ICU's root collation (PostgreSQL 15 and 16
+-- built with ICU, as Debian's and the managed services' are); Python's full mapping of the one
+-- letter whose lower case is two ('İ') is the only difference.
 CREATE FUNCTION notice_norm(v text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT btrim(regexp_replace(translate(lower(coalesce(v, '') COLLATE pg_c_utf8), '.,', '  '),
+    SELECT btrim(regexp_replace(translate(lower(coalesce(v, '') COLLATE {unicode_lower}), '.,', '  '),
                                 '\s+', ' ', 'g'))
 $$;
 CREATE FUNCTION notice_same_address(a jsonb, b jsonb) RETURNS boolean
@@ -94,8 +95,19 @@ CREATE INDEX notices_batch_ix ON notices (batch_id);
 """
 
 
+#: Collations that lower case by Unicode, best first (see the DDL's comment).
+UNICODE_LOWER = ("pg_c_utf8", "und-x-icu")
+
+
 def upgrade() -> None:
-    op.execute(DDL)
+    have = {r[0] for r in op.get_bind().exec_driver_sql(
+        "SELECT collname FROM pg_collation WHERE collname IN ('pg_c_utf8', 'und-x-icu')")}
+    chosen = next((c for c in UNICODE_LOWER if c in have), None)
+    if chosen is None:
+        raise RuntimeError("notices: this PostgreSQL has neither the pg_c_utf8 collation "
+                           "(PostgreSQL 17+) nor ICU's und-x-icu (built with ICU): see README, "
+                           "'Any PostgreSQL'")
+    op.execute(DDL.replace("{unicode_lower}", f'"{chosen}"'))
 
 
 def downgrade() -> None:
