@@ -3020,6 +3020,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/statements/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Statement Config
+         * @description What the district saved (blank fields print the letterhead settings).
+         */
+        get: operations["billing-statements-get_statement_config"];
+        /**
+         * Put Statement Config
+         * @description Identity, logo (base64 PNG/JPEG), late-charge wording and messages (docs/statements.md).
+         *     Saving the same document again changes nothing, so a retry is safe.
+         */
+        put: operations["billing-statements-put_statement_config"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/statements/{bill_id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statement Pdf
+         * @description The statement a district mails (a customer sees only their own final bills).
+         */
+        get: operations["billing-statements-statement_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/statements/{bill_id}.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statement Html
+         * @description The same statement as a web page (e-bill, portal).
+         */
+        get: operations["billing-statements-statement_html"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/statements/runs/{run_id}/print-batch.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Print Batch
+         * @description The run's paper statements for the print vendor: finished PDFs presorted by ZIP, with
+         *     `index.csv` (file, first page, page count per statement) and `manifest.json`.
+         */
+        get: operations["billing-statements-print_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/health": {
         parameters: {
             query?: never;
@@ -3252,7 +3338,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Batches
+         * @description Batches by status, oldest received first (`open`: still being keyed), each with what
+         *     was keyed against its control figures.
+         */
+        get: operations["payments-batches-list_batches"];
         put?: never;
         /**
          * Open Batch
@@ -8496,6 +8587,144 @@ export interface components {
             /** Alerts Opened */
             alerts_opened: number;
         };
+        /**
+         * District
+         * @description The statement's letterhead and everything around the charges.
+         */
+        "District-Input": {
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /**
+             * Address
+             * @default []
+             */
+            address: string[];
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+            /**
+             * Hours En
+             * @default
+             */
+            hours_en: string;
+            /**
+             * Hours Es
+             * @default
+             */
+            hours_es: string;
+            /**
+             * Website
+             * @default
+             */
+            website: string;
+            /**
+             * Portal
+             * @default
+             */
+            portal: string;
+            /**
+             * Remit To
+             * @default []
+             */
+            remit_to: string[];
+            /**
+             * Logo Base64
+             * @default
+             */
+            logo_base64: string;
+            /**
+             * @default {
+             *       "percent": "10",
+             *       "minimum": "0",
+             *       "grace_days": 0
+             *     }
+             */
+            late_charge: components["schemas"]["LateCharge-Input"];
+            /**
+             * Messages
+             * @default []
+             */
+            messages: components["schemas"]["Message"][];
+            /**
+             * Paperless Offer
+             * @default true
+             */
+            paperless_offer: boolean;
+        };
+        /**
+         * District
+         * @description The statement's letterhead and everything around the charges.
+         */
+        "District-Output": {
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /**
+             * Address
+             * @default []
+             */
+            address: string[];
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+            /**
+             * Hours En
+             * @default
+             */
+            hours_en: string;
+            /**
+             * Hours Es
+             * @default
+             */
+            hours_es: string;
+            /**
+             * Website
+             * @default
+             */
+            website: string;
+            /**
+             * Portal
+             * @default
+             */
+            portal: string;
+            /**
+             * Remit To
+             * @default []
+             */
+            remit_to: string[];
+            /**
+             * Logo Base64
+             * @default
+             */
+            logo_base64: string;
+            /**
+             * @default {
+             *       "percent": "10",
+             *       "minimum": "0",
+             *       "grace_days": 0
+             *     }
+             */
+            late_charge: components["schemas"]["LateCharge-Output"];
+            /**
+             * Messages
+             * @default []
+             */
+            messages: components["schemas"]["Message"][];
+            /**
+             * Paperless Offer
+             * @default true
+             */
+            paperless_offer: boolean;
+        };
         /** EntryOut */
         EntryOut: {
             /**
@@ -8711,6 +8940,48 @@ export interface components {
             /** Errors */
             errors: components["schemas"]["RowErrorOut"][];
         };
+        /**
+         * LateCharge
+         * @description What happens after the due date, as the statement says it (collections assesses it).
+         */
+        "LateCharge-Input": {
+            /**
+             * Percent
+             * @default 10
+             */
+            percent: number | string;
+            /**
+             * Minimum
+             * @default 0
+             */
+            minimum: number | string;
+            /**
+             * Grace Days
+             * @default 0
+             */
+            grace_days: number;
+        };
+        /**
+         * LateCharge
+         * @description What happens after the due date, as the statement says it (collections assesses it).
+         */
+        "LateCharge-Output": {
+            /**
+             * Percent
+             * @default 10
+             */
+            percent: string;
+            /**
+             * Minimum
+             * @default 0
+             */
+            minimum: string;
+            /**
+             * Grace Days
+             * @default 0
+             */
+            grace_days: number;
+        };
         /** LeakAlert */
         LeakAlert: {
             /**
@@ -8867,6 +9138,42 @@ export interface components {
             rate_version_id: string | null;
             /** Amount */
             amount: string;
+        };
+        /**
+         * Message
+         * @description A district message, printed on the statements it targets while it is in force.
+         *
+         *     `cycles` / `rate_classes` empty means every cycle / class; both set means both must hold.
+         *     The Spanish text is printed for Spanish-language customers (the English one if it is empty).
+         */
+        Message: {
+            /** En */
+            en: string;
+            /**
+             * Es
+             * @default
+             */
+            es: string;
+            /**
+             * Kind
+             * @default general
+             * @enum {string}
+             */
+            kind: "drought" | "rate_change" | "conservation" | "general";
+            /**
+             * Cycles
+             * @default []
+             */
+            cycles: string[];
+            /**
+             * Rate Classes
+             * @default []
+             */
+            rate_classes: string[];
+            /** Starts */
+            starts?: string | null;
+            /** Ends */
+            ends?: string | null;
         };
         /** PeriodUse */
         PeriodUse: {
@@ -23323,6 +23630,278 @@ export interface operations {
             };
         };
     };
+    "billing-statements-get_statement_config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["District-Output"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-statements-put_statement_config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["District-Input"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["District-Output"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-statements-statement_pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bill_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-statements-statement_html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bill_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-statements-print_batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     "payments-service_health": {
         parameters: {
             query?: never;
@@ -23989,6 +24568,56 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "payments-batches-list_batches": {
+        parameters: {
+            query?: {
+                status?: ("open" | "posted") | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
