@@ -10,6 +10,11 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { to: "/", label: "Accounts", needs: "accounts.read" },
   { to: "/counter", label: "Counter", needs: "counter.take" },
+  // ui-collect
+  { to: "/collections", label: "Collections", needs: "collections.read" },
+  { to: "/orders", label: "Service orders", needs: "orders.manage" },
+  { to: "/field", label: "Field worklist", needs: "orders.work" },
+  { to: "/collections/daily", label: "Collections job", needs: "collections.daily" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

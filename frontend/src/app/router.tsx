@@ -13,6 +13,14 @@ const Account360Page = lazy(() =>
   import("@/features/accounts").then((m) => ({ default: m.Account360Page })));
 const CounterPage = lazy(() =>
   import("@/features/counter").then((m) => ({ default: m.CounterPage })));
+// ui-collect: collections and field
+const CollectionsPage = lazy(() =>
+  import("@/features/collections").then((m) => ({ default: m.CollectionsPage })));
+const AccountCollectionsPage = lazy(() =>
+  import("@/features/collections").then((m) => ({ default: m.AccountCollectionsPage })));
+const OrdersBoard = lazy(() => import("@/features/field").then((m) => ({ default: m.OrdersBoard })));
+const FieldWorklist = lazy(() =>
+  import("@/features/field").then((m) => ({ default: m.FieldWorklist })));
 
 /** A screen the role may not use says so (the server would refuse its calls anyway). */
 function Allowed({ needs, children }: { needs: Capability; children: ReactNode }) {
@@ -32,6 +40,15 @@ export const routes: RouteObject[] = [
       { path: "accounts/:number",
         element: <Allowed needs="accounts.read"><Account360Page /></Allowed> },
       { path: "counter", element: <Allowed needs="counter.take"><CounterPage /></Allowed> },
+      // ui-collect
+      { path: "collections/accounts/:accountId",
+        element: <Allowed needs="collections.read"><AccountCollectionsPage /></Allowed> },
+      { path: "collections/daily",
+        element: <Allowed needs="collections.daily"><CollectionsPage /></Allowed> },
+      { path: "collections/:tab?",
+        element: <Allowed needs="collections.read"><CollectionsPage /></Allowed> },
+      { path: "orders", element: <Allowed needs="orders.manage"><OrdersBoard /></Allowed> },
+      { path: "field", element: <Allowed needs="orders.work"><FieldWorklist /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },
