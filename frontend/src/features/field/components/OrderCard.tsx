@@ -49,7 +49,8 @@ export function OrderCard({ order, onTyping }: { order: Order; onTyping: (dirty:
         <Stack component="form" onSubmit={submit} mt="sm" gap="xs" aria-label={`Complete order ${order.number}`}>
           {order.meter_id && !guarded && (
             <TextInput label={`Read${order.meter_serial ? ` of ${order.meter_serial}` : ""}`} size="md"
-              inputMode="decimal" autoComplete="off" required={readRequired} data-autofocus value={read}
+              inputMode="decimal" autoComplete="off" withAsterisk={readRequired} aria-required={readRequired}
+              data-autofocus value={read}
               error={error} onChange={(e) => { setRead(e.currentTarget.value); onTyping(true); }} />
           )}
           <Textarea label="Notes" size="md" autosize minRows={2} value={notes}
