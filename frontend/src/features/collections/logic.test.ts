@@ -1,7 +1,7 @@
 import type { components } from "@/api/schema";
 
 import { actionsFor } from "./components/ClosedAccounts";
-import { resultRows } from "./components/DailyJob";
+import { percentDone, resultRows } from "./components/DailyJob";
 import { protectionsBody } from "./components/ProtectionsPanel";
 
 type Case = components["schemas"]["CaseOut"];
@@ -43,5 +43,17 @@ describe("the daily job's result", () => {
     expect(rows).toContainEqual({ part: "field", what: "door tags", count: "4" });
     expect(rows).toContainEqual({ part: "ladder", what: "accounts cured", count: "2" });
     expect(rows.some((r) => r.what === "ladder" && r.part === "seconds")).toBe(false);
+  });
+});
+
+describe("the daily job's progress", () => {
+  const steps = ["ladder", "arrangements", "field", "closed", "liens"];
+  const at = (step: string | null, done: string[]) => ({ steps, running: step !== null, run_on: "2026-11-28",
+    step, done: Object.fromEntries(done.map((d) => [d, 0.1])), started_at: null, finished_at: null, failed: false });
+  it("counts finished steps and half of the running one", () => {
+    expect(percentDone(at("ladder", []))).toBe(10);
+    expect(percentDone(at("field", ["ladder", "arrangements"]))).toBe(50);
+    expect(percentDone(at(null, steps))).toBe(100);
+    expect(percentDone(undefined)).toBe(0);
   });
 });

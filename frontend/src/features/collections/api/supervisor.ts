@@ -208,3 +208,15 @@ export function useRunDaily() {
     onSuccess: invalidate,
   });
 }
+
+export type DailyProgress = S["DailyProgress"];
+
+/** The step the running job is on (polled while it runs; this process's view, not the record). */
+export function useDailyProgress(running: boolean) {
+  return useQuery({
+    queryKey: ["collections", "daily-progress"],
+    refetchInterval: running ? 500 : false,
+    meta: { quiet: true },
+    queryFn: async () => unwrap(await api.GET("/api/collections/daily/progress")),
+  });
+}

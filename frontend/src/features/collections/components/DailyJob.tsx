@@ -3,14 +3,21 @@ import { useEffect, useState, type FormEvent } from "react";
 
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 
-import { useRunDaily, type DailyResult } from "../api/supervisor";
+import { useDailyProgress, useRunDaily, type DailyProgress, type DailyResult } from "../api/supervisor";
+
+/** How far a run is, in percent of its steps (finished steps, and half of the one running). */
+export function percentDone(p: DailyProgress | undefined): number {
+  if (!p || p.steps.length === 0) return 0;
+  const finished = p.steps.filter((s) => s in p.done && s !== p.step).length;
+  return Math.round(((finished + (p.step ? 0.5 : 0)) / p.steps.length) * 100);
+}
 
 /** The job's counts as rows: `ladder.reminder 12`, `field.door_tags 3` … */
 export function resultRows(result: DailyResult): { part: string; what: string; count: string }[] {
   const rows: { part: string; what: string; count: string }[] = [];
-  for (const part of ["ladder", "arrangements", "field"] as const) {
-    const section = result[part] as Record<string, unknown> | undefined;
-    for (const [what, count] of Object.entries(section ?? {})) {
+  for (const [part, section] of Object.entries(result)) {
+    if (part === "seconds" || !section || typeof section !== "object") continue;
+    for (const [what, count] of Object.entries(section as Record<string, unknown>)) {
       if (typeof count === "number" || typeof count === "string") {
         rows.push({ part, what: what.replace(/_/g, " "), count: String(count) });
       }
@@ -39,6 +46,8 @@ export function DailyJob() {
   const [key, renewKey] = useIdempotencyKey();
   const run = useRunDaily();
   const elapsed = useElapsed(run.isPending);
+  const progress = useDailyProgress(run.isPending);
+  const live = progress.data && progress.data.running ? progress.data : undefined;
   const seconds = run.data?.seconds as Record<string, number> | undefined;
   const total = seconds ? Object.values(seconds).reduce((a, b) => a + Number(b || 0), 0) : 0;
 
@@ -58,8 +67,10 @@ export function DailyJob() {
       </Group>
       {run.isPending && (
         <Card withBorder>
-          <Text size="sm" mb="xs">Running… {elapsed.toFixed(1)} s</Text>
-          <Progress value={100} animated striped aria-label="The daily job is running" />
+          <Text size="sm" mb="xs">Running… {elapsed.toFixed(1)} s
+            {live?.step ? ` · step ${live.steps.indexOf(live.step) + 1} of ${live.steps.length}: ${live.step}` : ""}</Text>
+          <Progress value={live ? percentDone(live) : 5} animated striped
+            aria-label="The daily job's progress" />
         </Card>
       )}
       {run.data && (
