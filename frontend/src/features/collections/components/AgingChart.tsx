@@ -1,3 +1,5 @@
+import "@mantine/charts/styles.css";
+
 import { BarChart } from "@mantine/charts";
 import { Anchor, Card, Group, Loader, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useState } from "react";

@@ -1,17 +1,23 @@
-import { Stack, Tabs, Title } from "@mantine/core";
+import { Loader, Stack, Tabs, Title } from "@mantine/core";
+import { lazy, Suspense, type ComponentType } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 
 import { useSession } from "@/lib/auth";
 import { can, type Capability } from "@/lib/permissions";
 
-import { AgingChart } from "./AgingChart";
-import { ArrangementsList } from "./ArrangementsList";
-import { AwaitingApproval } from "./AwaitingApproval";
 import { CallList } from "./CallList";
-import { ClosedAccounts } from "./ClosedAccounts";
-import { DailyJob } from "./DailyJob";
-import { Liens } from "./Liens";
-import { TomorrowDisconnects } from "./TomorrowDisconnects";
+
+// Each tab loads when first opened (the aging chart brings the charting library).
+const AgingChart = lazy(() => import("./AgingChart").then((m) => ({ default: m.AgingChart })));
+const ArrangementsList = lazy(() =>
+  import("./ArrangementsList").then((m) => ({ default: m.ArrangementsList })));
+const AwaitingApproval = lazy(() =>
+  import("./AwaitingApproval").then((m) => ({ default: m.AwaitingApproval })));
+const ClosedAccounts = lazy(() => import("./ClosedAccounts").then((m) => ({ default: m.ClosedAccounts })));
+const DailyJob = lazy(() => import("./DailyJob").then((m) => ({ default: m.DailyJob })));
+const Liens = lazy(() => import("./Liens").then((m) => ({ default: m.Liens })));
+const TomorrowDisconnects = lazy(() =>
+  import("./TomorrowDisconnects").then((m) => ({ default: m.TomorrowDisconnects })));
 
 export const TABS: { value: string; label: string; needs: Capability }[] = [
   { value: "calls", label: "Call list", needs: "collections.read" },
@@ -24,7 +30,7 @@ export const TABS: { value: string; label: string; needs: Capability }[] = [
   { value: "daily", label: "Daily job", needs: "collections.daily" },
 ];
 
-const PANELS: Record<string, () => JSX.Element | null> = {
+const PANELS: Record<string, ComponentType> = {
   calls: CallList, aging: AgingChart, approvals: AwaitingApproval, disconnects: TomorrowDisconnects,
   arrangements: ArrangementsList, closed: ClosedAccounts, liens: Liens, daily: DailyJob,
 };
@@ -44,7 +50,9 @@ export function CollectionsPage() {
         <Tabs.List>
           {tabs.map((t) => <Tabs.Tab key={t.value} value={t.value}>{t.label}</Tabs.Tab>)}
         </Tabs.List>
-        {current && Panel && <Tabs.Panel value={current} pt="md"><Panel /></Tabs.Panel>}
+        {current && Panel && <Tabs.Panel value={current} pt="md">
+          <Suspense fallback={<Loader aria-label="Loading" />}><Panel /></Suspense>
+        </Tabs.Panel>}
       </Tabs>
     </Stack>
   );
