@@ -1,10 +1,11 @@
 import {
-  Alert, Anchor, Badge, Button, Card, Group, Loader, Modal, SimpleGrid, Stack, Table, Tabs, Text,
+  Anchor, Badge, Button, Card, Group, Loader, Modal, SimpleGrid, Stack, Table, Tabs, Text,
   TextInput, Title, VisuallyHidden,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { Money } from "@/components/Money";
 import { useSession } from "@/lib/auth";
 import { can } from "@/lib/permissions";
@@ -91,7 +92,7 @@ export function AccountCollectionsPage() {
   const today = aging.data?.as_of ?? new Date().toISOString().slice(0, 10);
 
   if (account.isPending) return <Loader aria-label="Loading the account" />;
-  if (!account.data) return <Alert color="red" title="Unknown account">Collections has no such account.</Alert>;
+  if (!account.data) return <ReadableAlert color="red.9" title="Unknown account">Collections has no such account.</ReadableAlert>;
   const a = account.data;
   const active = arrangements.data?.some((x) => x.status === "active");
 
@@ -100,7 +101,7 @@ export function AccountCollectionsPage() {
       <Group justify="space-between">
         <div>
           <Title order={1} size="h3">{a.customer_name ?? "—"}</Title>
-          <Text c="dimmed">Account {a.number} · {a.status} · notices in {a.language}
+          <Text c="gray.7">Account {a.number} · {a.status} · notices in {a.language}
             {a.open_appeals > 0 ? ` · ${a.open_appeals} open appeal(s)` : ""}</Text>
         </div>
         <Anchor component={Link} to={`/accounts/${a.number}`}>Account 360</Anchor>
@@ -109,12 +110,12 @@ export function AccountCollectionsPage() {
         <SimpleGrid cols={{ base: 2, sm: 4, lg: 7 }}>
           {BUCKETS.map((b) => (
             <Card withBorder key={b.key} p="xs">
-              <Text size="xs" c="dimmed">{b.label}</Text>
+              <Text size="xs" c="gray.7">{b.label}</Text>
               <Money value={aging.data.buckets[b.key]} />
             </Card>
           ))}
           <Card withBorder p="xs">
-            <Text size="xs" c="dimmed">Past due ({aging.data.days_past_due} days)</Text>
+            <Text size="xs" c="gray.7">Past due ({aging.data.days_past_due} days)</Text>
             <Money value={aging.data.past_due} data-testid="collections-past-due" fw={700} />
           </Card>
         </SimpleGrid>
@@ -169,7 +170,7 @@ export function AccountCollectionsPage() {
               </Card>
             )}
             {(arrangements.data ?? []).map((x) => <ArrangementCard key={x.id} a={x} />)}
-            {arrangements.data?.length === 0 && <Text c="dimmed">No arrangement yet.</Text>}
+            {arrangements.data?.length === 0 && <Text c="gray.7">No arrangement yet.</Text>}
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="protections" pt="md">

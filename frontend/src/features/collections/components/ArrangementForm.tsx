@@ -128,7 +128,7 @@ export function ArrangementForm({ accountId, pastDue, today, defaultMonths, onDo
               ))}
             </Table.Tbody>
           </Table>
-        ) : <Text size="sm" c="dimmed">The schedule shows once the total and dates are complete.</Text>
+        ) : <Text size="sm" c="gray.7">The schedule shows once the total and dates are complete.</Text>
       )}
       <Group justify="flex-end">
         <Button type="submit" loading={make.isPending}>Make arrangement</Button>

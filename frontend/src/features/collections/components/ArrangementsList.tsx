@@ -25,7 +25,7 @@ export function ArrangementsList() {
       {list.isPending && <Loader aria-label="Loading arrangements" />}
       {list.data && (
         <>
-          <Text size="sm" c="dimmed">{list.data.total} arrangement(s) as of {list.data.as_of}.
+          <Text size="sm" c="gray.7">{list.data.total} arrangement(s) as of {list.data.as_of}.
             An arrangement is made from the account's collections page (call list → account).</Text>
           <Table aria-label="Arrangements" striped>
             <Table.Thead><Table.Tr><Table.Th>Account</Table.Th><Table.Th>Kind</Table.Th><Table.Th>Made</Table.Th>

@@ -1,9 +1,10 @@
 import {
-  Alert, Anchor, Badge, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, TextInput, Title,
+  Anchor, Badge, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, TextInput, Title,
 } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "react-router-dom";
 
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { openPdf } from "@/lib/api";
 import { useSession } from "@/lib/auth";
@@ -34,11 +35,11 @@ function BatchCard({ batch }: { batch: Batch }) {
         <Badge>{current.status.replace(/_/g, " ")}</Badge>
       </Group>
       <Text size="sm">{kinds(current)}</Text>
-      <Text size="sm" c="dimmed">Created by {current.created_by}
+      <Text size="sm" c="gray.7">Created by {current.created_by}
         {current.approved_by ? ` · approved by ${current.approved_by}` : ""}</Text>
       <Group mt="xs" align="flex-end">
         {current.status === "awaiting_approval" && can(session?.role, "collections.approve") && (
-          own ? <Text size="sm" c="dimmed">You created this batch: another supervisor approves it.</Text> : (
+          own ? <Text size="sm" c="gray.7">You created this batch: another supervisor approves it.</Text> : (
             <>
               <Button size="xs" onClick={() => act("approve")} loading={decide.isPending}>Approve batch</Button>
               <TextInput size="xs" label="Reason to send back" value={reason}
@@ -90,12 +91,12 @@ export function AwaitingApproval() {
           {[...made, ...awaiting.data.batches.filter((b) => !made.some((m) => m.id === b.id))]
             .map((b) => <BatchCard key={b.id} batch={b} />)}
           {awaiting.data.batches.length === 0 && made.length === 0 && (
-            <Text c="dimmed">No batch awaits approval.</Text>
+            <Text c="gray.7">No batch awaits approval.</Text>
           )}
         </>
       )}
       <Title order={2} size="h4" mt="md">Door tags</Title>
-      {tags.data && tags.data.length === 0 && <Text c="dimmed">No door tag awaits approval.</Text>}
+      {tags.data && tags.data.length === 0 && <Text c="gray.7">No door tag awaits approval.</Text>}
       {tags.data && tags.data.length > 0 && (
         <>
           <Table aria-label="Door tags awaiting approval">
@@ -128,8 +129,8 @@ export function AwaitingApproval() {
           )}
         </>
       )}
-      {approveTags.isSuccess && <Alert color="green" title="Door tags released">
-        {approveTags.data.length} door tag order(s) went to the field.</Alert>}
+      {approveTags.isSuccess && <ReadableAlert color="green.9" title="Door tags released">
+        {approveTags.data.length} door tag order(s) went to the field.</ReadableAlert>}
     </Stack>
   );
 }

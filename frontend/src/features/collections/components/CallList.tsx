@@ -1,11 +1,12 @@
 import {
-  Alert, Anchor, Badge, Button, Checkbox, Group, Loader, Modal, Pagination, Stack, Table, Text,
+  Anchor, Badge, Button, Checkbox, Group, Loader, Modal, Pagination, Stack, Table, Text,
   TextInput, VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { Link } from "react-router-dom";
 
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { Money } from "@/components/Money";
 
 import { PAGE, useCallList, type CallListItem } from "../api/queries";
@@ -39,12 +40,12 @@ export function CallList() {
         <Checkbox label="Include accounts with an arrangement" checked={includeArranged}
           onChange={(e) => { setIncludeArranged(e.currentTarget.checked); setPage(1); }} />
       </Group>
-      {saved && <Alert color="green" title="Call saved" withCloseButton
-        onClose={() => setSaved(null)}>{saved}</Alert>}
+      {saved && <ReadableAlert color="green.9" title="Call saved" withCloseButton closeButtonLabel="Dismiss"
+        onClose={() => setSaved(null)}>{saved}</ReadableAlert>}
       {list.isPending && <Loader aria-label="Loading the call list" />}
       {list.data && (
         <>
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="gray.7">
             {list.data.total} account(s) past due as of {list.data.as_of}
           </Text>
           <Table.ScrollContainer minWidth={900}>
@@ -81,7 +82,7 @@ export function CallList() {
                         <Text size="sm">{outcomeLabel(row.last_outcome)}
                           {row.last_called_at ? ` · ${row.last_called_at.slice(0, 10)}` : ""}
                           {row.last_called_by ? ` · ${row.last_called_by}` : ""}</Text>
-                      ) : <Text size="sm" c="dimmed">never</Text>}
+                      ) : <Text size="sm" c="gray.7">never</Text>}
                     </Table.Td>
                     <Table.Td>
                       {row.promise_id ? (

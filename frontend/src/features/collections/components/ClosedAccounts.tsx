@@ -1,9 +1,10 @@
 import {
-  Alert, Anchor, Button, Group, Loader, Modal, SegmentedControl, Stack, Table, Text, TextInput, Title,
+  Anchor, Button, Group, Loader, Modal, SegmentedControl, Stack, Table, Text, TextInput, Title,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { Money } from "@/components/Money";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { openPdf } from "@/lib/api";
@@ -70,7 +71,7 @@ export function ClosedAccounts() {
   return (
     <Stack>
       <SegmentedControl aria-label="Stage" data={STAGES} value={stage} onChange={setStage} />
-      {done && <Alert color="green" withCloseButton onClose={() => setDone(null)} title="Saved">{done}</Alert>}
+      {done && <ReadableAlert color="green.9" withCloseButton closeButtonLabel="Dismiss" onClose={() => setDone(null)} title="Saved">{done}</ReadableAlert>}
       {cases.isPending && <Loader aria-label="Loading closed accounts" />}
       {cases.data && (
         <Table.ScrollContainer minWidth={900}>
@@ -101,7 +102,7 @@ export function ClosedAccounts() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {cases.data?.length === 0 && <Text c="dimmed">No closed account in this stage.</Text>}
+      {cases.data?.length === 0 && <Text c="gray.7">No closed account in this stage.</Text>}
       <Title order={2} size="h4" mt="md">Collection agency</Title>
       {worker && (
         <Group>

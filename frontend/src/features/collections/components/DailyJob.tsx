@@ -1,6 +1,7 @@
-import { Alert, Button, Card, Group, Progress, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Button, Card, Group, Progress, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useEffect, useState, type FormEvent } from "react";
 
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 
 import { useDailyProgress, useRunDaily, type DailyProgress, type DailyResult } from "../api/supervisor";
@@ -74,7 +75,7 @@ export function DailyJob() {
         </Card>
       )}
       {run.data && (
-        <Alert color={run.data.ran ? "green" : "gray"} title={run.data.ran
+        <ReadableAlert color={run.data.ran ? "green.9" : "gray.8"} title={run.data.ran
           ? `Ran for ${run.data.run_on}` : `Already ran for ${run.data.run_on}: nothing new`}>
           {seconds && (
             <Stack gap={4} mb="sm">
@@ -96,7 +97,7 @@ export function DailyJob() {
               ))}
             </Table.Tbody>
           </Table>
-        </Alert>
+        </ReadableAlert>
       )}
     </Stack>
   );

@@ -1,9 +1,10 @@
 import {
-  Alert, Anchor, Button, Group, Loader, SegmentedControl, Stack, Table, Text, Title,
+  Anchor, Button, Group, Loader, SegmentedControl, Stack, Table, Text, Title,
 } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "react-router-dom";
 
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { Money } from "@/components/Money";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { openPdf } from "@/lib/api";
@@ -41,7 +42,7 @@ export function Liens() {
 
   return (
     <Stack>
-      {done && <Alert color="green" withCloseButton onClose={() => setDone(null)} title="Done">{done}</Alert>}
+      {done && <ReadableAlert color="green.9" withCloseButton closeButtonLabel="Dismiss" onClose={() => setDone(null)} title="Done">{done}</ReadableAlert>}
       <Title order={2} size="h4">Candidates for {candidates.data?.tax_year ?? "this year"}</Title>
       {candidates.isPending && <Loader aria-label="Loading lien candidates" />}
       {candidates.data && (

@@ -100,7 +100,7 @@ export function ProtectionsPanel({ accountId, today }: { accountId: string; toda
             {SECTIONS.map((s) => (
               <Table.Tr key={s.value}>
                 <Table.Th scope="row">{s.label}</Table.Th>
-                <Table.Td>{describe(p, s.value) ?? <Text span c="dimmed">none</Text>}</Table.Td>
+                <Table.Td>{describe(p, s.value) ?? <Text span c="gray.7">none</Text>}</Table.Td>
                 <Table.Td>
                   {p[s.value] && (
                     <Button size="xs" variant="subtle" color="red" onClick={() => clear(s.value)}

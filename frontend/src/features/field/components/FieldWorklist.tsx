@@ -1,12 +1,13 @@
-import { Alert, Group, Loader, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { Group, Loader, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import dayjs from "dayjs";
 import { useState } from "react";
 
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { UnsavedChangesModal } from "@/components/UnsavedChangesModal";
 import { useUnsavedChangesGuard } from "@/hooks/useUnsavedChangesGuard";
 import { useSession } from "@/lib/auth";
 
-import { useWorklist } from "../api/queries";
+import { KIND_LABELS, useWorklist, type Order } from "../api/queries";
 import { byRoute } from "../worklist";
 import { OrderCard } from "./OrderCard";
 
@@ -17,6 +18,7 @@ export function FieldWorklist() {
   const [mine, setMine] = useState(session?.role === "field_tech");
   const [route, setRoute] = useState<string | null>(null);
   const [typing, setTyping] = useState(false);
+  const [completed, setCompleted] = useState<{ order: Order; read: string | null }[]>([]);
   const blocker = useUnsavedChangesGuard(typing);
   const list = useWorklist(through, mine ? session?.username ?? null : null);
   const groups = byRoute(list.data ?? []);
@@ -31,8 +33,16 @@ export function FieldWorklist() {
           onChange={(e) => setThrough(e.currentTarget.value || dayjs().format("YYYY-MM-DD"))} />
         <Switch label="Only mine" size="md" checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} />
       </Group>
+      {completed.length > 0 && (
+        <ReadableAlert color="green.9" title="Completed" withCloseButton closeButtonLabel="Dismiss" onClose={() => setCompleted([])}>
+          {completed.map(({ order, read }) => (
+            <Text size="sm" key={order.id}>#{order.number} {KIND_LABELS[order.kind]}, {order.address}
+              {read ? ` · read ${read}` : ""}</Text>
+          ))}
+        </ReadableAlert>
+      )}
       {list.isPending && <Loader aria-label="Loading the worklist" />}
-      {list.data && groups.length === 0 && <Alert color="gray" title="Nothing due">No open order is due by {through}.</Alert>}
+      {list.data && groups.length === 0 && <ReadableAlert color="gray.8" title="Nothing due">No open order is due by {through}.</ReadableAlert>}
       {groups.length > 0 && (
         <Select label="Route" size="md" allowDeselect={false}
           data={groups.map((g) => ({ value: `${g.cycle}/${g.route}`,
@@ -42,8 +52,9 @@ export function FieldWorklist() {
       )}
       {shown && (
         <>
-          <Text size="sm" c="dimmed">{shown.orders.length} stop(s) in walking order</Text>
-          {shown.orders.map((o) => <OrderCard key={o.id} order={o} onTyping={setTyping} />)}
+          <Text size="sm" c="gray.7">{shown.orders.length} stop(s) in walking order</Text>
+          {shown.orders.map((o) => <OrderCard key={o.id} order={o} onTyping={setTyping}
+            onCompleted={(order, read) => setCompleted((c) => [{ order, read }, ...c])} />)}
         </>
       )}
     </Stack>

@@ -7,7 +7,9 @@ import { collectionsOrderId, KIND_LABELS, useCompleteOrder, type Order } from ".
 import { needsRead, parseRead } from "../worklist";
 
 /** One stop on the route: what to do, where, and completing it with a read and notes. */
-export function OrderCard({ order, onTyping }: { order: Order; onTyping: (dirty: boolean) => void }) {
+export function OrderCard({ order, onTyping, onCompleted }: {
+  order: Order; onTyping: (dirty: boolean) => void; onCompleted?: (order: Order, read: string | null) => void;
+}) {
   const [open, setOpen] = useState(false);
   const [read, setRead] = useState("");
   const [notes, setNotes] = useState("");
@@ -24,7 +26,7 @@ export function OrderCard({ order, onTyping }: { order: Order; onTyping: (dirty:
     if (readRequired && value === null) return setError("This order needs a meter read");
     setError(null);
     complete.mutate({ order, done: { read: value, notes: notes.trim() || null }, key }, {
-      onSuccess: () => onTyping(false),
+      onSuccess: () => { onTyping(false); onCompleted?.(order, value); },
     });
   }
 
@@ -35,7 +37,7 @@ export function OrderCard({ order, onTyping }: { order: Order; onTyping: (dirty:
         <Badge variant="light">#{order.number}</Badge>
       </Group>
       <Text>{order.address}</Text>
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c="gray.7">
         {order.meter_serial ? `Meter ${order.meter_serial} · ` : ""}due {order.scheduled_date}
         {order.technician ? ` · ${order.technician}` : ""}
       </Text>

@@ -1,11 +1,12 @@
 import {
-  Alert, Button, Card, Combobox, Group, Loader, Modal, SegmentedControl, Select, Stack, Table, Text,
+  Button, Card, Combobox, Group, Loader, Modal, SegmentedControl, Select, Stack, Table, Text,
   TextInput, Title, useCombobox,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import dayjs from "dayjs";
 import { useState, type FormEvent } from "react";
 
+import { ReadableAlert } from "@/components/ReadableAlert";
 import { UnsavedChangesModal } from "@/components/UnsavedChangesModal";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { useUnsavedChangesGuard } from "@/hooks/useUnsavedChangesGuard";
@@ -45,7 +46,7 @@ function PremisePicker({ value, onPick }: { value: SearchHit | null; onPick: (hi
           {(hits.data ?? []).map((h) => (
             <Combobox.Option value={h.id} key={h.id}>
               <Text size="sm">{h.title}</Text>
-              <Text size="xs" c="dimmed">{h.subtitle}{h.account_number ? ` · account ${h.account_number}` : ""}</Text>
+              <Text size="xs" c="gray.7">{h.subtitle}{h.account_number ? ` · account ${h.account_number}` : ""}</Text>
             </Combobox.Option>
           ))}
         </Combobox.Options>
@@ -89,8 +90,8 @@ function CreateOrder() {
         <TextInput label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
         <Group justify="flex-end"><Button type="submit" disabled={!premise} loading={create.isPending}>Create order</Button></Group>
       </Stack>
-      {made && <Alert color="green" mt="sm" title={`Order ${made.number} created`}>
-        {KIND_LABELS[made.kind]} at {made.address}, route {made.route}, on {made.scheduled_date}.</Alert>}
+      {made && <ReadableAlert color="green.9" mt="sm" title={`Order ${made.number} created`}>
+        {KIND_LABELS[made.kind]} at {made.address}, route {made.route}, on {made.scheduled_date}.</ReadableAlert>}
     </Card>
   );
 }
@@ -166,7 +167,7 @@ export function OrdersBoard() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {orders.data?.length === 0 && <Text c="dimmed">No {status} order.</Text>}
+      {orders.data?.length === 0 && <Text c="gray.7">No {status} order.</Text>}
       <Modal opened={!!acting} onClose={() => setActing(null)}
         title={acting ? `${acting.what === "dispatch" ? "Dispatch" : "Cancel"} order ${acting.order.number}` : ""}>
         {acting?.what === "dispatch" && <DispatchForm order={acting.order} onDone={() => setActing(null)} />}
