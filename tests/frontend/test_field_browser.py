@@ -181,3 +181,38 @@ def test_a_csr2_logs_a_promise_to_pay_from_the_call_list(
     page.close()
 
 
+
+
+def test_every_collections_and_field_screen_opens_for_the_supervisor_without_violations(
+        staff_stack, staff_login, past_due, browser):  # noqa: F811
+    """axe over each screen (issue 11: every screen in the end-to-end run)."""
+    page = _log_in(browser, staff_stack, staff_login("supervisor"), {"width": 1280, "height": 800})
+    tabs = {"Call list": "Call list", "Aging": "Aging by bucket",
+            "Notices and door tags": None, "Tomorrow's disconnects": "Disconnects for tomorrow",
+            "Arrangements": "Arrangements", "Closed accounts": "Closed accounts",
+            "Liens": "Liens"}
+    page.get_by_role("link", name="Collections").click()
+    for tab, table in tabs.items():
+        page.get_by_role("tab", name=tab).click()
+        if table:
+            expect(page.get_by_role("table", name=table)).to_be_visible()
+        else:
+            expect(page.get_by_role("heading", name="Door tags")).to_be_visible()
+        assert_accessible(page, f"collections-{tab.lower().replace(' ', '-')}")
+
+    # A reload would end the session (tokens live in the tab's memory): follow the app's links.
+    page.get_by_role("tab", name="Call list").click()
+    page.get_by_role("table", name="Call list").get_by_role(
+        "link", name=past_due["account"]["number"]).click()
+    expect(page.get_by_role("heading", name=NAME)).to_be_visible()
+    for tab in ("Calls and promises", "Arrangements", "Protections",
+                "Disconnection guardrails"):
+        page.get_by_role("tab", name=tab).click()
+        assert_accessible(page, f"collections-account-{tab.split()[0].lower()}")
+    page.get_by_role("tab", name="Arrangements").click()
+    expect(page.get_by_role("table", name="Schedule preview")).to_contain_text("$")
+
+    page.get_by_role("link", name="Service orders").click()
+    expect(page.get_by_role("table", name="Service orders")).to_be_visible()
+    assert_accessible(page, "service-orders")
+    page.close()

@@ -19,7 +19,7 @@ export function App() {
   const [router] = useState(createRouter);
   const session = useSession();
   return (
-    <MantineProvider>
+    <MantineProvider theme={{ primaryShade: 9 }}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         {session ? <RouterProvider router={router} /> : <LoginPage />}

@@ -65,7 +65,7 @@ function ArrangementCard({ a }: { a: Arrangement }) {
       </Table>
       {a.status === "active" && can(role, "collections.work") && (
         <Group justify="flex-end" mt="xs">
-          <Button size="xs" variant="light" color="red" onClick={() => setCancelling(true)}>
+          <Button size="xs" variant="outline" color="red" onClick={() => setCancelling(true)}>
             Cancel arrangement
           </Button>
         </Group>
@@ -91,7 +91,7 @@ export function AccountCollectionsPage() {
   const [cancelling, setCancelling] = useState<string | null>(null);
   const today = aging.data?.as_of ?? new Date().toISOString().slice(0, 10);
 
-  if (account.isPending) return <Loader aria-label="Loading the account" />;
+  if (account.isPending) return <Loader role="status" aria-label="Loading the account" />;
   if (!account.data) return <ReadableAlert color="red.9" title="Unknown account">Collections has no such account.</ReadableAlert>;
   const a = account.data;
   const active = arrangements.data?.some((x) => x.status === "active");

@@ -40,13 +40,14 @@ export function AgingChart() {
           </>
         )}
       </Group>
-      {report.isPending && <Loader aria-label="Loading the aging report" />}
+      {report.isPending && <Loader role="status" aria-label="Loading the aging report" />}
       {t && report.data && (
         <Group align="flex-start" grow>
-          <Card withBorder>
+          <Card withBorder component="figure" m={0}>
+            <Text component="figcaption" size="sm" fw={600} mb="xs">Receivable by aging bucket</Text>
             <BarChart h={260} data={chartData(t)} dataKey="bucket" series={[{ name: "amount", color: "blue.6", label: "Amount" }]}
               valueFormatter={(v) => `$${v.toLocaleString("en-US", { maximumFractionDigits: 0 })}`}
-              aria-label="Receivable by aging bucket" />
+            />
           </Card>
           <Table aria-label="Aging by bucket" maw={420}>
             <Table.Tbody>

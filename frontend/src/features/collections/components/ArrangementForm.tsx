@@ -78,6 +78,7 @@ export function ArrangementForm({ accountId, pastDue, today, defaultMonths, onDo
       <Group grow align="flex-start">
         <TextInput label="Total ($)" inputMode="decimal" value={total}
           placeholder={pastDue} description="Empty: the amount past due today"
+          styles={{ description: { color: "var(--mantine-color-gray-7)" } }}
           onChange={(e) => setTotal(e.currentTarget.value)} />
         {kind === "amortised" && (
           <>

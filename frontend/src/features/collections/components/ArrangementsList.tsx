@@ -22,7 +22,7 @@ export function ArrangementsList() {
         <Checkbox label="Only those behind" checked={behind}
           onChange={(e) => { setBehind(e.currentTarget.checked); setPage(1); }} />
       </Group>
-      {list.isPending && <Loader aria-label="Loading arrangements" />}
+      {list.isPending && <Loader role="status" aria-label="Loading arrangements" />}
       {list.data && (
         <>
           <Text size="sm" c="gray.7">{list.data.total} arrangement(s) as of {list.data.as_of}.

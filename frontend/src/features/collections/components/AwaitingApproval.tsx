@@ -44,7 +44,7 @@ function BatchCard({ batch }: { batch: Batch }) {
               <Button size="xs" onClick={() => act("approve")} loading={decide.isPending}>Approve batch</Button>
               <TextInput size="xs" label="Reason to send back" value={reason}
                 onChange={(e) => setReason(e.currentTarget.value)} />
-              <Button size="xs" color="red" variant="light" disabled={!reason.trim()}
+              <Button size="xs" color="red" variant="outline" disabled={!reason.trim()}
                 onClick={() => act("reject")}>Send back</Button>
             </>
           ))}
@@ -76,7 +76,7 @@ export function AwaitingApproval() {
   return (
     <Stack>
       <Title order={2} size="h4">Notices</Title>
-      {awaiting.isPending && <Loader aria-label="Loading notices awaiting approval" />}
+      {awaiting.isPending && <Loader role="status" aria-label="Loading notices awaiting approval" />}
       {awaiting.data && (
         <>
           <Group>

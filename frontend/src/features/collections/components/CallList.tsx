@@ -42,7 +42,7 @@ export function CallList() {
       </Group>
       {saved && <ReadableAlert color="green.9" title="Call saved" withCloseButton closeButtonLabel="Dismiss"
         onClose={() => setSaved(null)}>{saved}</ReadableAlert>}
-      {list.isPending && <Loader aria-label="Loading the call list" />}
+      {list.isPending && <Loader role="status" aria-label="Loading the call list" />}
       {list.data && (
         <>
           <Text size="sm" c="gray.7">

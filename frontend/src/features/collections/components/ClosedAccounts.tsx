@@ -72,7 +72,7 @@ export function ClosedAccounts() {
     <Stack>
       <SegmentedControl aria-label="Stage" data={STAGES} value={stage} onChange={setStage} />
       {done && <ReadableAlert color="green.9" withCloseButton closeButtonLabel="Dismiss" onClose={() => setDone(null)} title="Saved">{done}</ReadableAlert>}
-      {cases.isPending && <Loader aria-label="Loading closed accounts" />}
+      {cases.isPending && <Loader role="status" aria-label="Loading closed accounts" />}
       {cases.data && (
         <Table.ScrollContainer minWidth={900}>
           <Table aria-label="Closed accounts" striped>

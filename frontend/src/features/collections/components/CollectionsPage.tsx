@@ -51,7 +51,7 @@ export function CollectionsPage() {
           {tabs.map((t) => <Tabs.Tab key={t.value} value={t.value}>{t.label}</Tabs.Tab>)}
         </Tabs.List>
         {current && Panel && <Tabs.Panel value={current} pt="md">
-          <Suspense fallback={<Loader aria-label="Loading" />}><Panel /></Suspense>
+          <Suspense fallback={<Loader role="status" aria-label="Loading" />}><Panel /></Suspense>
         </Tabs.Panel>}
       </Tabs>
     </Stack>

@@ -70,8 +70,10 @@ export function DailyJob() {
         <Card withBorder>
           <Text size="sm" mb="xs">Running… {elapsed.toFixed(1)} s
             {live?.step ? ` · step ${live.steps.indexOf(live.step) + 1} of ${live.steps.length}: ${live.step}` : ""}</Text>
-          <Progress value={live ? percentDone(live) : 5} animated striped
-            aria-label="The daily job's progress" />
+          <Progress.Root size="lg">
+            <Progress.Section value={live ? percentDone(live) : 5} animated striped
+              aria-label="The daily job's progress" />
+          </Progress.Root>
         </Card>
       )}
       {run.data && (
@@ -82,8 +84,10 @@ export function DailyJob() {
               {Object.entries(seconds).map(([part, s]) => (
                 <Group key={part} gap="xs" wrap="nowrap">
                   <Text size="sm" w={120}>{part}</Text>
-                  <Progress value={total ? (Number(s) / total) * 100 : 0} w={240}
-                    aria-label={`${part}: ${Number(s).toFixed(2)} s`} />
+                  <Progress.Root w={240}>
+                    <Progress.Section value={total ? (Number(s) / total) * 100 : 0}
+                      aria-label={`${part}: ${Number(s).toFixed(2)} s`} />
+                  </Progress.Root>
                   <Text size="sm">{Number(s).toFixed(2)} s</Text>
                 </Group>
               ))}

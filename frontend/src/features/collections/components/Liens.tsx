@@ -44,7 +44,7 @@ export function Liens() {
     <Stack>
       {done && <ReadableAlert color="green.9" withCloseButton closeButtonLabel="Dismiss" onClose={() => setDone(null)} title="Done">{done}</ReadableAlert>}
       <Title order={2} size="h4">Candidates for {candidates.data?.tax_year ?? "this year"}</Title>
-      {candidates.isPending && <Loader aria-label="Loading lien candidates" />}
+      {candidates.isPending && <Loader role="status" aria-label="Loading lien candidates" />}
       {candidates.data && (
         <Group>
           <Text>{candidates.data.candidates.length} owner account(s) on {candidates.data.parcels} parcel(s),{" "}

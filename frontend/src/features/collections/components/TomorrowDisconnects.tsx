@@ -9,7 +9,7 @@ import { GuardrailList } from "./GuardrailList";
 /** Disconnects due by tomorrow, each with what SB 998's guardrails say about tomorrow. */
 export function TomorrowDisconnects() {
   const tomorrow = useTomorrow();
-  if (tomorrow.isPending) return <Loader aria-label="Loading tomorrow's disconnects" />;
+  if (tomorrow.isPending) return <Loader role="status" aria-label="Loading tomorrow's disconnects" />;
   if (!tomorrow.data) return null;
   const { day, rows } = tomorrow.data;
   return (

@@ -41,7 +41,7 @@ export function FieldWorklist() {
           ))}
         </ReadableAlert>
       )}
-      {list.isPending && <Loader aria-label="Loading the worklist" />}
+      {list.isPending && <Loader role="status" aria-label="Loading the worklist" />}
       {list.data && groups.length === 0 && <ReadableAlert color="gray.8" title="Nothing due">No open order is due by {through}.</ReadableAlert>}
       {groups.length > 0 && (
         <Select label="Route" size="md" allowDeselect={false}

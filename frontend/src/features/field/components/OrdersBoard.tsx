@@ -140,7 +140,7 @@ export function OrdersBoard() {
       {manage && <CreateOrder />}
       <SegmentedControl aria-label="Order status" value={status} onChange={(v) => setStatus(v as Order["status"])}
         data={["open", "dispatched", "completed", "cancelled"].map((s) => ({ value: s, label: s }))} />
-      {orders.isPending && <Loader aria-label="Loading orders" />}
+      {orders.isPending && <Loader role="status" aria-label="Loading orders" />}
       <Table.ScrollContainer minWidth={860}>
         <Table aria-label="Service orders" striped>
           <Table.Thead><Table.Tr><Table.Th>#</Table.Th><Table.Th>Kind</Table.Th><Table.Th>Address</Table.Th>
@@ -157,7 +157,7 @@ export function OrdersBoard() {
                     <Group gap="xs" wrap="nowrap">
                       <Button size="xs" onClick={() => setActing({ order: o, what: "dispatch" })}
                         aria-label={`Dispatch order ${o.number}`}>{o.status === "open" ? "Dispatch" : "Reassign"}</Button>
-                      <Button size="xs" variant="light" color="red" onClick={() => setActing({ order: o, what: "cancel" })}
+                      <Button size="xs" variant="outline" color="red" onClick={() => setActing({ order: o, what: "cancel" })}
                         aria-label={`Cancel order ${o.number}`}>Cancel</Button>
                     </Group>
                   )}
