@@ -14,7 +14,6 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,6 +22,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from kernel.settings import REPO_ROOT
 from tests.conftest import mint_token
+from tests.frontend.axe import assert_accessible
 from tests.frontend.conftest import CSR, PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -116,18 +116,14 @@ def _log_in(browser: Browser, base: str) -> Page:
     """A new tab, logged in as the CSR: tokens live in a tab's memory, so each flow logs in."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(f"{base}/")
+    expect(page.get_by_label("Username")).to_be_visible()
+    assert_accessible(page, "login")
     page.get_by_label("Username").fill(CSR)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name=f"Welcome, {CSR}")).to_be_visible()
+    assert_accessible(page, "home")
     return page
-
-
-def _results() -> Path:
-    """Screenshots of each flow's last step, kept with the run's data (kept when it fails)."""
-    folder = Path(os.environ["TAPLINE_DATA_DIR"]) / "browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def test_csr_finds_an_account_with_slash_search_and_sees_its_balance(staff_stack, customer,
@@ -147,7 +143,7 @@ def test_csr_finds_an_account_with_slash_search_and_sees_its_balance(staff_stack
     expect(page.get_by_test_id("account-balance")).to_have_text(money(customer["balance"]))
     page.get_by_role("tab", name="Payments").click()
     expect(page.get_by_role("table", name="Payments")).to_contain_text("-$12.34")
-    page.screenshot(path=str(_results() / "account-360.png"), full_page=True)
+    assert_accessible(page, "account-360")
 
     page.get_by_role("tab", name="Contacts").click()
     page.get_by_role("textbox", name=re.compile(r"^Category")).fill("payment")
@@ -157,6 +153,7 @@ def test_csr_finds_an_account_with_slash_search_and_sees_its_balance(staff_stack
     expect(page.get_by_role("table", name="Contact log")).to_contain_text(
         "Asked whether the counter payment arrived")
     expect(note).to_have_value("")  # saved, so leaving asks nothing
+    assert_accessible(page, "account-360-contacts")
     page.close()
     print(f"search to balance in the browser: {time.monotonic() - started:.1f} s")
 
@@ -184,7 +181,7 @@ def test_cashier_takes_cash_at_the_counter_and_the_balance_drops_by_it(staff_sta
     expect(page.get_by_text("Cash counted")).to_contain_text("$95.00")
     page.get_by_role("button", name="Close drawer").click()
     expect(page.get_by_role("alert", name="Drawer closed")).to_contain_text("over/short $0.00")
-    page.screenshot(path=str(_results() / "counter.png"), full_page=True)
+    assert_accessible(page, "counter")
 
     with httpx.Client(base_url=staff_stack, timeout=30) as api:
         after = _eventually("the counter payment in billing's ledger",
@@ -194,6 +191,7 @@ def test_cashier_takes_cash_at_the_counter_and_the_balance_drops_by_it(staff_sta
     page.keyboard.type(customer["number"])
     page.get_by_role("option").filter(has_text=customer["number"]).first.click()
     expect(page.get_by_test_id("account-balance")).to_have_text(money(after))
+    assert_accessible(page, "account-360-after-counter")
     page.close()
 
 

@@ -2027,6 +2027,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/bills/accounts/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Account Bills
+         * @description An account's issued bills whose period ended on or after `since` (default: the last 24
+         *     months, so each month can sit beside the same month a year earlier), newest first.
+         */
+        get: operations["billing-bills-account_bills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/billing/ledger/accounts/{account_id}": {
         parameters: {
             query?: never;
@@ -2238,7 +2259,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Account Appeals
+         * @description An account's appeals, newest first.
+         */
+        get: operations["billing-appeals-account_appeals"];
         put?: never;
         /**
          * Open Appeal
@@ -6993,6 +7018,41 @@ export interface components {
             /** Final Read Orders */
             final_read_orders: components["schemas"]["OrderOut"][];
             turn_on_order: components["schemas"]["OrderOut"];
+        };
+        /**
+         * AccountBill
+         * @description One bill in an account's history: what Account 360 lists and charts.
+         */
+        AccountBill: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /** Bill Date */
+            bill_date: string | null;
+            /** Due Date */
+            due_date: string | null;
+            /** Status */
+            status: string;
+            /** Total */
+            total: string;
+            /** Replaces */
+            replaces: string | null;
+            /** Replaced By */
+            replaced_by: string | null;
+            /** Water Use */
+            water_use: string;
         };
         /** AccountLedger */
         AccountLedger: {
@@ -18625,6 +18685,66 @@ export interface operations {
             };
         };
     };
+    "billing-bills-account_bills": {
+        parameters: {
+            query?: {
+                since?: string | null;
+            };
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountBill"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     "billing-ledger-account_ledger": {
         parameters: {
             query?: never;
@@ -19281,6 +19401,55 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-appeals-account_appeals": {
+        parameters: {
+            query: {
+                account_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,7 @@ import { useSession } from "@/lib/auth";
 import { createQueryClient } from "@/lib/queryClient";
 
 import { createRouter } from "./router";
+import { cssVariables, theme } from "./theme";
 
 /** Providers, then the login page or the app: nothing renders data without a session. */
 export function App() {
@@ -19,7 +20,7 @@ export function App() {
   const [router] = useState(createRouter);
   const session = useSession();
   return (
-    <MantineProvider theme={{ primaryShade: 9 }}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         {session ? <RouterProvider router={router} /> : <LoginPage />}

@@ -11,6 +11,9 @@ import { Shell } from "./Shell";
 // Screens load when first opened: login and search stay small (issue 11: under 300 KB).
 const Account360Page = lazy(() =>
   import("@/features/accounts").then((m) => ({ default: m.Account360Page })));
+// ui-csr ↓
+const PremisePage = lazy(() =>
+  import("@/features/accounts").then((m) => ({ default: m.PremisePage })));
 const CounterPage = lazy(() =>
   import("@/features/counter").then((m) => ({ default: m.CounterPage })));
 // ui-collect: collections and field
@@ -39,6 +42,9 @@ export const routes: RouteObject[] = [
       { index: true, element: <Home /> },
       { path: "accounts/:number",
         element: <Allowed needs="accounts.read"><Account360Page /></Allowed> },
+      // ui-csr ↓
+      { path: "premises/:id",
+        element: <Allowed needs="accounts.read"><PremisePage /></Allowed> },
       { path: "counter", element: <Allowed needs="counter.take"><CounterPage /></Allowed> },
       // ui-collect
       { path: "collections/accounts/:accountId",

@@ -6,7 +6,7 @@ import { formatMoney } from "@/lib/money";
 export function Money({ value, ...props }: { value: string | null | undefined } & TextProps) {
   const credit = typeof value === "string" && value.trim().startsWith("-");
   return (
-    <Text span ff="monospace" c={credit ? "teal.8" : undefined} {...props}>
+    <Text span ff="monospace" c={credit ? "teal.9" : undefined} {...props}>
       {formatMoney(value)}
     </Text>
   );

@@ -16,7 +16,13 @@ export type Capability =
   | "collections.approve" // approve batches, door tags, write-offs, certify liens (Supervisor)
   | "collections.daily" // run the daily job (daily's Runner)
   | "orders.manage" // create, dispatch, cancel service orders (accounts' CSRS)
-  | "orders.work"; // worklist and completion with a read (accounts' ORDER_WORKERS)
+  | "orders.work" // worklist and completion with a read (accounts' ORDER_WORKERS)
+  // ui-csr (Account 360) ↓
+  | "customers.write" // customer and account edits, identity check, start/stop/transfer, letters
+  | "bills.read" // bills, explain, ledger (billing's Staff)
+  | "adjustments.request" // adjustments within authority, above it a request (billing's Staff)
+  | "appeals.work" // high-bill appeals and leak credits; balance transfers (billing's csr2+)
+  | "deposits.release"; // refund or credit a held deposit (accounts' Supervisor)
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
@@ -33,6 +39,12 @@ const RULES: Record<Capability, readonly string[]> = {
   "collections.daily": ["admin"],
   "orders.manage": ["csr1", "csr2", "supervisor"],
   "orders.work": ["csr1", "csr2", "billing_tech", "supervisor", "field_tech"],
+  // ui-csr (Account 360) ↓
+  "customers.write": ["csr1", "csr2", "supervisor"],
+  "bills.read": ["csr1", "csr2", "billing_tech", "supervisor"],
+  "adjustments.request": ["csr1", "csr2", "billing_tech", "supervisor"],
+  "appeals.work": ["csr2", "billing_tech", "supervisor"],
+  "deposits.release": ["supervisor"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {

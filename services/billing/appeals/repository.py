@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel.rows import first_as, value_as
+from kernel.rows import all_as, first_as, value_as
 from services.billing.appeals.domain import VolumeLine
 
 
@@ -72,6 +72,12 @@ async def get(s: AsyncSession, appeal_id: uuid.UUID, lock: bool = False) -> Appe
     return first_as(Appeal, await s.execute(text(
         "SELECT * FROM appeals WHERE id = :id" + (" FOR UPDATE" if lock else "")),
         {"id": appeal_id}))
+
+
+async def of_account(s: AsyncSession, account_id: uuid.UUID) -> list[Appeal]:
+    return all_as(Appeal, await s.execute(text(
+        "SELECT * FROM appeals WHERE account_id = :a ORDER BY opened_on DESC, id"),
+        {"a": account_id}))
 
 
 async def set_status(s: AsyncSession, appeal_id: uuid.UUID, status: str) -> None:

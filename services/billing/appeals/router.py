@@ -28,6 +28,13 @@ async def open_appeal(body: AppealIn, session: SessionDep, who: Staff) -> Appeal
                                      utility_today())
 
 
+@router.get("", response_model=list[AppealOut], responses=problem_responses(401, 403, 422))
+async def account_appeals(account_id: uuid.UUID, session: SessionDep,
+                          _: Staff) -> list[AppealOut]:
+    """An account's appeals, newest first."""
+    return await service.of_account(session, account_id)
+
+
 @router.get("/{appeal_id}", response_model=AppealOut, responses=problem_responses(401, 403, 404))
 async def get_appeal(appeal_id: uuid.UUID, session: SessionDep, _: Staff) -> AppealOut:
     """One appeal, with its decision and letter."""

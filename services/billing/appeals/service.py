@@ -34,6 +34,12 @@ async def out(s: AsyncSession, appeal_id: uuid.UUID) -> AppealOut:
     return AppealOut.model_validate(a, from_attributes=True)
 
 
+async def of_account(s: AsyncSession, account_id: uuid.UUID) -> list[AppealOut]:
+    """An account's appeals, newest first (open ones hold off a shut-off)."""
+    return [AppealOut.model_validate(a, from_attributes=True)
+            for a in await repo.of_account(s, account_id)]
+
+
 async def _bill_of(s: AsyncSession, a: repo.Appeal) -> repo.AppealedBill:
     b = await repo.bill(s, a.bill_id)
     if b is None:  # appeals.bill_id references bills

@@ -9,6 +9,12 @@ from decimal import Decimal
 from kernel.checkdigit import printed
 
 
+def months_before(today: date, months: int) -> date:
+    """The first day of the month `months` months before today's month."""
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def stub_number(number: str) -> str:
     """The account number as printed on the stub, check digit set apart: '10002745-7'."""
     return printed(number)

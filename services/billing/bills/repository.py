@@ -65,6 +65,22 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class HistoryRow:
+    """A bill in an account's history, with its metered water use."""
+
+    id: uuid.UUID
+    period_start: date
+    period_end: date
+    bill_date: date | None
+    due_date: date | None
+    status: str
+    total: Decimal
+    replaces: uuid.UUID | None
+    replaced_by: uuid.UUID | None
+    water_use: Decimal
+
+
+@dataclass(frozen=True)
 class PrintRow:
     id: uuid.UUID
     number: str
@@ -130,3 +146,17 @@ async def print_rows(s: AsyncSession, run_id: uuid.UUID) -> list[PrintRow]:
         "b.period_start, b.period_end, b.total FROM bills b JOIN accounts a "
         "ON a.id = b.account_id WHERE b.run_id = :r AND b.status = 'final' "
         "ORDER BY a.mailing->>'postal_code', a.number"), {"r": run_id}))
+
+
+async def of_account(s: AsyncSession, account_id: uuid.UUID, since: date) -> list[HistoryRow]:
+    """Issued bills (final or cancelled, never drafts) whose period ended on or after `since`,
+    newest first, each with its metered water use."""
+    return all_as(HistoryRow, await s.execute(text(
+        "SELECT b.id, b.period_start, b.period_end, b.bill_date, b.due_date, b.status, "
+        "b.total, b.replaces, b.replaced_by, coalesce(sum(l.quantity) FILTER "
+        "(WHERE l.kind = 'volume' AND l.service = 'water'), 0) AS water_use "
+        "FROM bills b LEFT JOIN bill_lines l ON l.bill_id = b.id "
+        "WHERE b.account_id = :a AND b.status IN ('final', 'cancelled') "
+        "AND b.period_end >= :since GROUP BY b.id "
+        "ORDER BY b.period_end DESC, b.bill_date DESC NULLS LAST"),
+        {"a": account_id, "since": since}))

@@ -9,10 +9,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from kernel.auth import Principal, require_roles
+from kernel.clock import Day, utility_today
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.billing.bills import service
-from services.billing.bills.schemas import BillOut, ConsumptionRow, Explanation, RegisterRow
+from services.billing.bills.schemas import (
+    AccountBill,
+    BillOut,
+    ConsumptionRow,
+    Explanation,
+    RegisterRow,
+)
 
 router = APIRouter(prefix="/api/billing/bills", tags=["billing-bills"], route_class=TxRoute)
 Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech",
@@ -65,3 +72,12 @@ async def print_vendor_file(run_id: uuid.UUID, session: SessionDep, _: Staff) ->
     body = await service.print_file(session, run_id)
     return Response(body, media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="run-{run_id}.csv"'})
+
+
+@router.get("/accounts/{account_id}", response_model=list[AccountBill],
+            responses=problem_responses(401, 403, 422))
+async def account_bills(account_id: uuid.UUID, session: SessionDep, _: Staff,
+                        since: Day | None = None) -> list[AccountBill]:
+    """An account's issued bills whose period ended on or after `since` (default: the last 24
+    months, so each month can sit beside the same month a year earlier), newest first."""
+    return await service.of_account(session, account_id, since, utility_today())

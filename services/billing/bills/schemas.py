@@ -64,3 +64,18 @@ class ConsumptionRow(BaseModel):
     accounts: int
     quantity: Decimal
     amount: Decimal
+
+
+class AccountBill(BaseModel):
+    """One bill in an account's history: what Account 360 lists and charts."""
+
+    id: uuid.UUID
+    period_start: date
+    period_end: date
+    bill_date: date | None
+    due_date: date | None
+    status: str
+    total: Decimal
+    replaces: uuid.UUID | None
+    replaced_by: uuid.UUID | None
+    water_use: Decimal

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,6 +15,7 @@ from kernel.settings import get_settings
 from services.billing.bills import domain, statement
 from services.billing.bills import repository as repo
 from services.billing.bills.schemas import (
+    AccountBill,
     BillOut,
     ConsumptionRow,
     Explanation,
@@ -95,3 +97,15 @@ async def register(s: AsyncSession, run_id: uuid.UUID) -> list[RegisterRow]:
 
 async def consumption(s: AsyncSession, run_id: uuid.UUID) -> list[ConsumptionRow]:
     return await repo.consumption(s, run_id)
+
+
+#: How far back an account's bill history reaches by default: a year, and the year before it.
+HISTORY_MONTHS = 24
+
+
+async def of_account(s: AsyncSession, account_id: uuid.UUID, since: date | None,
+                     today: date) -> list[AccountBill]:
+    """The account's issued bills: Account 360 lists them and charts their water use."""
+    start = since or domain.months_before(today, HISTORY_MONTHS)
+    return [AccountBill.model_validate(r, from_attributes=True)
+            for r in await repo.of_account(s, account_id, start)]
