@@ -11196,8 +11196,7 @@ export interface components {
         /**
          * HoldsOut
          * @description What holds the ladder: an open appeal holds the shut-off notice; an arrangement being
-         *     kept cures it; an open promise to pay holds every step until its date. `*_known` is false
-         *     while the arrangements feature's tables do not exist on this database.
+         *     kept cures it; an open promise to pay holds every step until its date.
          */
         HoldsOut: {
             /** Open Appeals */
@@ -11206,10 +11205,6 @@ export interface components {
             arrangement: boolean;
             /** Promise */
             promise: boolean;
-            /** Arrangements Known */
-            arrangements_known: boolean;
-            /** Promises Known */
-            promises_known: boolean;
         };
         /** InstalmentIn */
         InstalmentIn: {

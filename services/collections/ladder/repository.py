@@ -2,8 +2,7 @@
 daily run (what is past due; cures; restarts; holds; the next step of every bill with its
 events), never a loop per account.
 
-Arrangements and promises are their features' tables, read here and never written; on a database
-where they do not exist yet (`to_regclass`), nothing is held or cured by them.
+Arrangements and promises are their features' tables, read here and never written.
 """
 
 from __future__ import annotations
@@ -129,23 +128,12 @@ MARK = text("INSERT INTO ladder_dirty (account_id, until) VALUES (:a, :u) ON CON
             "(account_id) DO UPDATE SET until = greatest(ladder_dirty.until, excluded.until)")
 
 
-@lru_cache(maxsize=8)
-def _holds(arrangements: bool, promises: bool) -> tuple[str, str]:
-    """SQL templates (with `{a}` for the account id column) for "an arrangement is being kept"
-    and "a promise to pay holds the ladder", or `false` where the table is absent."""
-    arr = ("EXISTS (SELECT 1 FROM arrangements ar WHERE ar.account_id = {a} "
-           "AND ar.status = 'active')") if arrangements else "false"
-    prom = ("EXISTS (SELECT 1 FROM promises pr WHERE pr.account_id = {a} "
-            "AND pr.status = 'open' AND pr.promised_on >= CAST(:d AS date))"
-            ) if promises else "false"
-    return arr, prom
-
-
-async def tables_present(s: AsyncSession) -> tuple[bool, bool]:
-    r = (await s.execute(text(
-        "SELECT to_regclass('arrangements') IS NOT NULL AS a, "
-        "to_regclass('promises') IS NOT NULL AS p"))).one()
-    return bool(r.a), bool(r.p)
+#: "An arrangement is being kept" and "a promise to pay holds the ladder", with `{a}` for the
+#: account id column.
+ARRANGEMENT_KEPT = ("EXISTS (SELECT 1 FROM arrangements ar WHERE ar.account_id = {a} "
+                    "AND ar.status = 'active')")
+PROMISE_HOLDS = ("EXISTS (SELECT 1 FROM promises pr WHERE pr.account_id = {a} "
+                 "AND pr.status = 'open' AND pr.promised_on >= CAST(:d AS date))")
 
 
 def _event(type_: str, payload: str, source: str, ord_: str) -> str:
@@ -154,12 +142,12 @@ def _event(type_: str, payload: str, source: str, ord_: str) -> str:
             f"FROM {source} x")
 
 
-@lru_cache(maxsize=8)
-def cure_statement(arrangements: bool, promises: bool) -> TextClause:
+@lru_cache(maxsize=1)
+def cure_statement() -> TextClause:
     """Steps of bills no longer past due (paid, credited, cancelled) or of accounts with an
     arrangement being kept are cured today; an account none of whose steps still stands gets
     `collections.DelinquencyCured`."""
-    arr, _ = _holds(arrangements, promises)
+    arr = ARRANGEMENT_KEPT
     return publishing_after(
         "cured AS (UPDATE ladder_steps s SET status = 'cured', cured_on = CAST(:d AS date) "
         "WHERE s.status <> 'cured' AND (NOT EXISTS (SELECT 1 FROM ladder_open o "
@@ -173,11 +161,11 @@ def cure_statement(arrangements: bool, promises: bool) -> TextClause:
                "stopped", "x.account_id::text"))
 
 
-@lru_cache(maxsize=8)
-def resume_statement(arrangements: bool, promises: bool) -> TextClause:
+@lru_cache(maxsize=1)
+def resume_statement() -> TextClause:
     """A cured bill past due again (a returned payment) takes up the ladder where it was: its
     steps stand again, none is taken twice; `collections.DelinquencyResumed` per account."""
-    arr, _ = _holds(arrangements, promises)
+    arr = ARRANGEMENT_KEPT
     return publishing_after(
         "resumed AS (UPDATE ladder_steps s SET status = 'taken', cured_on = NULL, "
         "resumed_on = CAST(:d AS date) FROM ladder_open o WHERE o.bill_id = s.bill_id "
@@ -189,23 +177,23 @@ def resume_statement(arrangements: bool, promises: bool) -> TextClause:
                "accts", "x.account_id::text"))
 
 
-@lru_cache(maxsize=8)
-def hold_statement(arrangements: bool, promises: bool) -> TextClause:
+@lru_cache(maxsize=1)
+def hold_statement() -> TextClause:
     """Standing steps of an account with an open promise to pay are `held` until its date;
     held steps with no such promise stand (`taken`) again."""
-    _, prom = _holds(arrangements, promises)
+    prom = PROMISE_HOLDS
     want = "CASE WHEN " + prom.format(a="s.account_id") + " THEN 'held' ELSE 'taken' END"
     return text("UPDATE ladder_steps s SET status = " + want + " WHERE s.status <> 'cured' "
                 "AND s.status <> " + want)
 
 
-@lru_cache(maxsize=8)
-def advance_statement(arrangements: bool, promises: bool) -> TextClause:
+@lru_cache(maxsize=1)
+def advance_statement() -> TextClause:
     """Every past-due bill whose next step is due today takes it (one step a day at most, in
     order, spaced as the policy spaces them; none while an arrangement or a promise holds the
     account; no shut-off notice while an appeal is open), with its
     `collections.LadderStepTaken`, in one statement; answers with the steps taken."""
-    arr, prom = _holds(arrangements, promises)
+    arr, prom = ARRANGEMENT_KEPT, PROMISE_HOLDS
     ctes = f"""
         st AS (SELECT * FROM unnest(CAST(:steps AS text[]), CAST(:days AS int[]))
                WITH ORDINALITY AS t(step, days, k)),
@@ -301,24 +289,22 @@ async def build_open(s: AsyncSession, today: date) -> bool:
     return everything
 
 
-async def cure(s: AsyncSession, today: date, present: tuple[bool, bool], actor: str) -> int:
-    return await publish_batch(s, cure_statement(*present), {"d": today}, actor)
+async def cure(s: AsyncSession, today: date, actor: str) -> int:
+    return await publish_batch(s, cure_statement(), {"d": today}, actor)
 
 
-async def resume(s: AsyncSession, today: date, present: tuple[bool, bool], actor: str) -> int:
-    return await publish_batch(s, resume_statement(*present), {"d": today}, actor)
+async def resume(s: AsyncSession, today: date, actor: str) -> int:
+    return await publish_batch(s, resume_statement(), {"d": today}, actor)
 
 
-async def hold(s: AsyncSession, today: date, present: tuple[bool, bool]) -> int:
-    if not present[1]:
-        return 0
-    res = await s.execute(hold_statement(*present), {"d": today})
+async def hold(s: AsyncSession, today: date) -> int:
+    res = await s.execute(hold_statement(), {"d": today})
     return int(res.rowcount)  # type: ignore[attr-defined]
 
 
-async def advance(s: AsyncSession, today: date, present: tuple[bool, bool],
-                  params: dict[str, object], actor: str) -> list[StepTaken]:
-    return all_as(StepTaken, await s.execute(advance_statement(*present), {
+async def advance(s: AsyncSession, today: date, params: dict[str, object],
+                  actor: str) -> list[StepTaken]:
+    return all_as(StepTaken, await s.execute(advance_statement(), {
         **params, "d": today, "request_id": request_id_var.get(), "actor": actor}))
 
 
@@ -359,9 +345,8 @@ class Holds:
     promise: bool
 
 
-async def holds(s: AsyncSession, account_id: uuid.UUID, today: date,
-                present: tuple[bool, bool]) -> Holds:
-    arr, prom = _holds(*present)
+async def holds(s: AsyncSession, account_id: uuid.UUID, today: date) -> Holds:
+    arr, prom = ARRANGEMENT_KEPT, PROMISE_HOLDS
     r = (await s.execute(text(
         "SELECT (SELECT count(*) FROM appeals ap WHERE ap.account_id = CAST(:a AS uuid) "
         "AND ap.status <> 'decided') AS appeals, " + arr.format(a="CAST(:a AS uuid)")

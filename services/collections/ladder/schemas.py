@@ -25,14 +25,11 @@ class StepOut(BaseModel):
 
 class HoldsOut(BaseModel):
     """What holds the ladder: an open appeal holds the shut-off notice; an arrangement being
-    kept cures it; an open promise to pay holds every step until its date. `*_known` is false
-    while the arrangements feature's tables do not exist on this database."""
+    kept cures it; an open promise to pay holds every step until its date."""
 
     open_appeals: int
     arrangement: bool
     promise: bool
-    arrangements_known: bool
-    promises_known: bool
 
 
 class AccountLadder(BaseModel):

@@ -23,26 +23,19 @@ from services.collections.latecharges.domain import StepFacts
 from services.collections.notices import service as notices
 from services.collections.policy import service as policy
 
-#: Letters handed to notices.queue per call. Its statement finds each request's premise by a
-#: lateral scan of its own CTE, which grows with the square of the requests (6,000 letters:
-#: 5 s in one call); in slices of this size the day's letters cost time in proportion to their
-#: number. One call again once that statement is linear (reported to the integrator).
-LETTERS_PER_QUEUE = 1000
-
 
 async def advance(session: AsyncSession, today: date, actor: str = "system") -> dict[str, int]:
     """Take the ladder one day forward for every account; returns what it did, by kind."""
     p = policy.policy().ladder
-    present = await repo.tables_present(session)
     await repo.lock(session)
     await repo.hash_joins(session, True)
     district = await repo.build_open(session, today)
-    cured = await repo.cure(session, today, present, actor)
-    resumed = await repo.resume(session, today, present, actor)
-    held = await repo.hold(session, today, present)
+    cured = await repo.cure(session, today, actor)
+    resumed = await repo.resume(session, today, actor)
+    held = await repo.hold(session, today)
     first, days, next_days = domain.business_days(policy.calendar(), p, today)
     sched = domain.schedule(p)
-    taken = await repo.advance(session, today, present, {
+    taken = await repo.advance(session, today, {
         "steps": [s for s, _ in sched], "days": [d for _, d in sched], "bd_days": days,
         "bd_next": next_days, "first": first, "disconnect_after": p.disconnect_after_days,
     }, actor)
@@ -53,10 +46,7 @@ async def advance(session: AsyncSession, today: date, actor: str = "system") -> 
     charged = {(c.bill_id, c.step): c.amount for c in charges}
     requests = [domain.letter(t.account_id, t.bill_id, t.step, t.amount_past_due,
                               t.disconnect_on, charged.get((t.bill_id, t.step))) for t in taken]
-    letters = 0
-    for i in range(0, len(requests), LETTERS_PER_QUEUE):
-        letters += await notices.queue(session, requests[i:i + LETTERS_PER_QUEUE],
-                                       today=today, requested_by=actor)
+    letters = await notices.queue(session, requests, today=today, requested_by=actor)
     await repo.hash_joins(session, False)
     by_step = Counter(t.step for t in taken)
     return {"recomputed_district": int(district), "cured": cured, "resumed": resumed,
@@ -73,10 +63,8 @@ async def cured(session: AsyncSession, today: date) -> list[uuid.UUID]:
 
 async def account_ladder(session: AsyncSession, account_id: uuid.UUID, today: date
                          ) -> AccountLadder:
-    present = await repo.tables_present(session)
-    h = await repo.holds(session, account_id, today, present)
+    h = await repo.holds(session, account_id, today)
     return AccountLadder(
         account_id=account_id, as_of=today,
         steps=[StepOut.model_validate(r) for r in await repo.steps_of(session, account_id)],
-        holds=HoldsOut(open_appeals=h.appeals, arrangement=h.arrangement, promise=h.promise,
-                       arrangements_known=present[0], promises_known=present[1]))
+        holds=HoldsOut(open_appeals=h.appeals, arrangement=h.arrangement, promise=h.promise))
