@@ -29,7 +29,7 @@ from tests.billing.helpers import RATES
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
 from tests.frontend.conftest import PASSWORD
-from tests.frontend.test_staff_app_browser import _eventually, _ok, _results, browser  # noqa: F401
+from tests.frontend.test_staff_app_browser import _eventually, _ok, browser  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
@@ -134,7 +134,6 @@ def test_a_field_technician_completes_an_order_with_a_read_on_a_phone(
     expect(stop).to_have_count(0)  # off the list once done
     # The page fits the phone: nothing wider than the viewport to scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path=str(_results() / "field-worklist.png"), full_page=True)
 
     with httpx.Client(base_url=staff_stack, timeout=30) as api:
         order = _ok(api.get(f"/api/accounts/orders/{past_due['order']['id']}",
@@ -168,7 +167,6 @@ def test_a_csr2_logs_a_promise_to_pay_from_the_call_list(
         f"$40.00 promised by {promised_on.isoformat()}")
     expect(row).to_contain_text(f"$40.00 by {promised_on.isoformat()}")
     expect(row).to_contain_text("Promise to pay")
-    page.screenshot(path=str(_results() / "collections-call-list.png"), full_page=True)
 
     with httpx.Client(base_url=staff_stack, timeout=30) as api:
         promises = _ok(api.get(
