@@ -26484,6 +26484,8 @@ export interface operations {
             query?: {
                 /** @description The report's day (default: today) */
                 as_of?: string | null;
+                /** @description false: the totals only (a chart needs no row per account) */
+                rows?: boolean;
             };
             header?: never;
             path?: never;

@@ -23,12 +23,12 @@ function useInvalidate() {
   return () => client.invalidateQueries({ queryKey: ["collections"] });
 }
 
-/** The district's totals by bucket (the monthly aging report, today). */
+/** The district's totals by bucket (the monthly aging report without a row per account). */
 export function useAgingReport(asOf: string | null) {
   return useQuery({
     queryKey: ["collections", "aging-report", asOf],
     queryFn: async () => unwrap(await api.GET("/api/collections/reports/aging",
-      { params: { query: { as_of: asOf ?? undefined } } })),
+      { params: { query: { as_of: asOf ?? undefined, rows: false } } })),
   });
 }
 
