@@ -173,3 +173,15 @@ export function useRecordProtections(accountId: string) {
     onSuccess: () => client.invalidateQueries({ queryKey: ["collections", "account", accountId] }),
   });
 }
+
+/** The policy's longest arrangement in months (`arrangements.default_months`; 12 when unread). */
+export function useDefaultMonths(): number {
+  const policy = useQuery({
+    queryKey: ["collections", "policy"],
+    staleTime: 3_600_000,
+    queryFn: async () => unwrap(await api.GET("/api/collections/policy")),
+  });
+  const months = (policy.data?.policy.arrangements as { default_months?: unknown } | undefined)
+    ?.default_months;
+  return typeof months === "number" && months > 0 ? months : 12;
+}

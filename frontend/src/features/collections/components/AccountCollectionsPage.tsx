@@ -12,7 +12,7 @@ import { can } from "@/lib/permissions";
 
 import {
   useAccountArrangements, useAging, useCalls, useCancelArrangement, useCancelPromise,
-  useCollectionsAccount, useGuardrails, usePromises, type Arrangement,
+  useCollectionsAccount, useDefaultMonths, useGuardrails, usePromises, type Arrangement,
 } from "../api/queries";
 import { ArrangementForm } from "./ArrangementForm";
 import { BUCKETS } from "./buckets";
@@ -88,6 +88,7 @@ export function AccountCollectionsPage() {
   const promises = usePromises(accountId);
   const arrangements = useAccountArrangements(accountId);
   const cancelPromise = useCancelPromise();
+  const defaultMonths = useDefaultMonths();
   const [cancelling, setCancelling] = useState<string | null>(null);
   const today = aging.data?.as_of ?? new Date().toISOString().slice(0, 10);
 
@@ -166,7 +167,7 @@ export function AccountCollectionsPage() {
             {!active && can(role, "collections.work") && aging.data && (
               <Card withBorder>
                 <ArrangementForm accountId={accountId} pastDue={aging.data.past_due} today={today}
-                  defaultMonths={12} onDone={() => undefined} />
+                  defaultMonths={defaultMonths} onDone={() => undefined} />
               </Card>
             )}
             {(arrangements.data ?? []).map((x) => <ArrangementCard key={x.id} a={x} />)}
