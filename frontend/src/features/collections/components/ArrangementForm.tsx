@@ -37,7 +37,7 @@ export function ArrangementForm({ accountId, pastDue, today, defaultMonths, onDo
 }) {
   const [kind, setKind] = useState<Kind>("amortised");
   const [total, setTotal] = useState("");
-  const [months, setMonths] = useState<number>(defaultMonths);
+  const [months, setMonths] = useState<number | "">(defaultMonths);
   const [firstDue, setFirstDue] = useState(addMonths(today, 1));
   const [rows, setRows] = useState<PreviewInstalment[]>([{ dueOn: addMonths(today, 1), amount: "" }]);
   const [deferTo, setDeferTo] = useState("");
@@ -47,14 +47,15 @@ export function ArrangementForm({ accountId, pastDue, today, defaultMonths, onDo
   const blocker = useUnsavedChangesGuard(total !== "" || note !== "" || deferTo !== "");
   const amount = total.trim() || pastDue;
   const preview: PreviewInstalment[] | null =
-    kind === "amortised" ? amortised(amount, months, firstDue)
+    kind === "amortised" ? (months === "" ? null : amortised(amount, months, firstDue))
       : kind === "deferral" ? (deferTo ? [{ dueOn: deferTo, amount }] : null)
         : rows;
   const rowsSum = kind === "alternative" ? sumAmounts(rows.map((r) => r.amount || "0")) : null;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    make.mutate({ body: arrangementBody(kind, total, months, firstDue, rows, deferTo, note), key }, {
+    const count = months === "" ? defaultMonths : months;
+    make.mutate({ body: arrangementBody(kind, total, count, firstDue, rows, deferTo, note), key }, {
       onSuccess: () => {
         renewKey();
         setTotal("");
@@ -83,7 +84,8 @@ export function ArrangementForm({ accountId, pastDue, today, defaultMonths, onDo
         {kind === "amortised" && (
           <>
             <NumberInput label="Months" min={1} max={defaultMonths} value={months}
-              onChange={(v) => setMonths(typeof v === "number" ? v : Number(v) || 1)} />
+              clampBehavior="strict" allowDecimal={false}
+              onChange={(v) => setMonths(v === "" ? "" : Number(v))} />
             <TextInput type="date" label="First instalment" value={firstDue}
               onChange={(e) => setFirstDue(e.currentTarget.value)} />
           </>
