@@ -220,3 +220,17 @@ export function useDailyProgress(running: boolean) {
     queryFn: async () => unwrap(await api.GET("/api/collections/daily/progress")),
   });
 }
+
+/** The county recorded a certified list (its recording day and document number). */
+export function useRecordLienList() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async ({ id, recordedOn, document, key }: {
+      id: string; recordedOn: string; document: string; key: string;
+    }) => unwrap(await api.POST("/api/collections/liens/lists/{list_id}/recorded", {
+      params: { path: { list_id: id } }, headers: { "Idempotency-Key": key },
+      body: { recorded_on: recordedOn, document_number: document.trim() || null },
+    })),
+    onSuccess: invalidate,
+  });
+}

@@ -1,7 +1,7 @@
 import {
-  Anchor, Button, Group, Loader, SegmentedControl, Stack, Table, Text, Title,
+  Anchor, Button, Group, Loader, SegmentedControl, Stack, Table, Text, TextInput, Title,
 } from "@mantine/core";
-import { useState } from "react";
+import { useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 
 import { ReadableAlert } from "@/components/ReadableAlert";
@@ -12,7 +12,33 @@ import { useSession } from "@/lib/auth";
 import { can } from "@/lib/permissions";
 import { notifyProblem } from "@/lib/queryClient";
 
-import { useLienCandidates, useLienLists, useLienStep, useLiens } from "../api/supervisor";
+import {
+  useLienCandidates, useLienLists, useLienStep, useLiens, useRecordLienList, type LienList,
+} from "../api/supervisor";
+
+/** The county's recording of a certified list: its day and document number (Enter saves). */
+function RecordList({ list, onDone }: { list: LienList; onDone: (m: string) => void }) {
+  const [recordedOn, setRecordedOn] = useState("");
+  const [document, setDocument] = useState("");
+  const [key, renewKey] = useIdempotencyKey();
+  const record = useRecordLienList();
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    record.mutate({ id: list.list_id, recordedOn, document, key }, {
+      onSuccess: (r) => { renewKey(); onDone(`${r.recorded} lien(s) recorded for ${list.tax_year}.`); },
+    });
+  }
+  return (
+    <Group component="form" onSubmit={submit} gap="xs" align="flex-end" wrap="nowrap"
+      aria-label={`Record the ${list.tax_year} list`}>
+      <TextInput type="date" size="xs" label="Recorded on" required value={recordedOn}
+        onChange={(e) => setRecordedOn(e.currentTarget.value)} />
+      <TextInput size="xs" label="Document number" value={document}
+        onChange={(e) => setDocument(e.currentTarget.value)} />
+      <Button size="xs" type="submit" variant="outline" loading={record.isPending}>Record</Button>
+    </Group>
+  );
+}
 
 const STATUSES = ["all", "noticed", "listed", "recorded", "released", "cancelled"]
   .map((s) => ({ value: s, label: s }));
@@ -65,7 +91,8 @@ export function Liens() {
       <Title order={2} size="h4" mt="md">Certified lists</Title>
       <Table aria-label="Certified lien lists">
         <Table.Thead><Table.Tr><Table.Th>Year</Table.Th><Table.Th>Certified</Table.Th><Table.Th>Parcels</Table.Th>
-          <Table.Th>Total</Table.Th><Table.Th>Export</Table.Th></Table.Tr></Table.Thead>
+          <Table.Th>Total</Table.Th><Table.Th>Export</Table.Th>
+          {can(role, "collections.closed") && <Table.Th>County recording</Table.Th>}</Table.Tr></Table.Thead>
         <Table.Tbody>
           {(lists.data ?? []).map((l) => (
             <Table.Tr key={l.list_id}>
@@ -75,6 +102,9 @@ export function Liens() {
                 <Anchor component="button" type="button" onClick={() => open(`/api/collections/liens/lists/${l.list_id}.csv`)}>CSV</Anchor>
                 <Anchor component="button" type="button" onClick={() => open(`/api/collections/liens/lists/${l.list_id}.pdf`)}>PDF</Anchor>
               </Group></Table.Td>
+              {can(role, "collections.closed") && (
+                <Table.Td><RecordList list={l} onDone={setDone} /></Table.Td>
+              )}
             </Table.Tr>
           ))}
         </Table.Tbody>
