@@ -185,3 +185,15 @@ export function useDefaultMonths(): number {
     ?.default_months;
   return typeof months === "number" && months > 0 ? months : 12;
 }
+
+/** Ask the field for a reconnect (refused while anything is past due without an arrangement). */
+export function useRequestReconnect(accountId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ afterHours, key }: { afterHours: boolean; key: string }) =>
+      unwrap(await api.POST("/api/collections/field/reconnects", {
+        body: { account_id: accountId, after_hours: afterHours }, headers: { "Idempotency-Key": key },
+      })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["collections", "account", accountId] }),
+  });
+}

@@ -1,18 +1,20 @@
 import {
-  Anchor, Badge, Button, Card, Group, Loader, Modal, SimpleGrid, Stack, Table, Tabs, Text,
+  Anchor, Badge, Button, Card, Checkbox, Group, Loader, Modal, SimpleGrid, Stack, Table, Tabs, Text,
   TextInput, Title, VisuallyHidden,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 
-import { ReadableAlert } from "@/components/ReadableAlert";
 import { Money } from "@/components/Money";
+import { ReadableAlert } from "@/components/ReadableAlert";
+import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { useSession } from "@/lib/auth";
 import { can } from "@/lib/permissions";
 
 import {
   useAccountArrangements, useAging, useCalls, useCancelArrangement, useCancelPromise,
-  useCollectionsAccount, useDefaultMonths, useGuardrails, usePromises, type Arrangement,
+  useCollectionsAccount, useDefaultMonths, useGuardrails, usePromises, useRequestReconnect,
+  type Arrangement,
 } from "../api/queries";
 import { ArrangementForm } from "./ArrangementForm";
 import { BUCKETS } from "./buckets";
@@ -74,6 +76,23 @@ function ArrangementCard({ a }: { a: Arrangement }) {
         onClose={() => setCancelling(false)}
         onSubmit={(reason) => cancel.mutate({ id: a.id, reason }, { onSuccess: () => setCancelling(false) })} />
     </Card>
+  );
+}
+
+/** A reconnect asked for by staff; the fee follows the policy (low-income capped by SB 998). */
+function ReconnectRequest({ accountId }: { accountId: string }) {
+  const [afterHours, setAfterHours] = useState(false);
+  const [key, renewKey] = useIdempotencyKey();
+  const request = useRequestReconnect(accountId);
+  return (
+    <Group>
+      <Checkbox label="After hours (the after-hours fee)" checked={afterHours}
+        onChange={(e) => setAfterHours(e.currentTarget.checked)} />
+      <Button variant="outline" loading={request.isPending}
+        onClick={() => request.mutate({ afterHours, key }, { onSuccess: renewKey })}>
+        Request a reconnect</Button>
+      {request.isSuccess && <Text size="sm">Reconnect order released for {request.data.scheduled_on}.</Text>}
+    </Group>
   );
 }
 
@@ -185,6 +204,7 @@ export function AccountCollectionsPage() {
                 : `Disconnection is not allowed on ${guard.data.day}` +
                   `${guard.data.next_on ? `; next allowed ${guard.data.next_on}` : ""}.`}</Text>
               <GuardrailList refusals={guard.data.refusals} />
+              {can(role, "orders.manage") && <ReconnectRequest accountId={accountId} />}
             </Stack>
           )}
         </Tabs.Panel>
