@@ -67,7 +67,7 @@ function ArrangementCard({ a }: { a: Arrangement }) {
       </Table>
       {a.status === "active" && can(role, "collections.work") && (
         <Group justify="flex-end" mt="xs">
-          <Button size="xs" variant="outline" color="red" onClick={() => setCancelling(true)}>
+          <Button size="xs" variant="light" color="red" onClick={() => setCancelling(true)}>
             Cancel arrangement
           </Button>
         </Group>

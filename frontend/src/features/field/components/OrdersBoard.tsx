@@ -157,7 +157,7 @@ export function OrdersBoard() {
                     <Group gap="xs" wrap="nowrap">
                       <Button size="xs" onClick={() => setActing({ order: o, what: "dispatch" })}
                         aria-label={`Dispatch order ${o.number}`}>{o.status === "open" ? "Dispatch" : "Reassign"}</Button>
-                      <Button size="xs" variant="outline" color="red" onClick={() => setActing({ order: o, what: "cancel" })}
+                      <Button size="xs" variant="light" color="red" onClick={() => setActing({ order: o, what: "cancel" })}
                         aria-label={`Cancel order ${o.number}`}>Cancel</Button>
                     </Group>
                   )}
