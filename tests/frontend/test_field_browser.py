@@ -165,6 +165,7 @@ def test_a_csr2_logs_a_promise_to_pay_from_the_call_list(
     amount.press("Enter")
     expect(page.get_by_role("alert", name="Call saved")).to_contain_text(
         f"$40.00 promised by {promised_on.isoformat()}")
+    expect(dialog).to_have_count(0)  # closed once saved
     expect(row).to_contain_text(f"$40.00 by {promised_on.isoformat()}")
     expect(row).to_contain_text("Promise to pay")
 

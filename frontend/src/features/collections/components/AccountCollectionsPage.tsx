@@ -33,7 +33,7 @@ function ReasonModal({ title, opened, onClose, onSubmit, pending }: {
     onSubmit(reason);
   }
   return (
-    <Modal opened={opened} onClose={onClose} title={title}>
+    <Modal opened={opened} onClose={onClose} title={title} closeButtonProps={{ "aria-label": "Close" }}>
       <Stack component="form" onSubmit={submit} aria-label={title}>
         <TextInput label="Reason" required data-autofocus value={reason}
           onChange={(e) => setReason(e.currentTarget.value)} />
@@ -67,7 +67,7 @@ function ArrangementCard({ a }: { a: Arrangement }) {
       </Table>
       {a.status === "active" && can(role, "collections.work") && (
         <Group justify="flex-end" mt="xs">
-          <Button size="xs" variant="light" color="red" onClick={() => setCancelling(true)}>
+          <Button size="xs" variant="subtle" color="red" onClick={() => setCancelling(true)}>
             Cancel arrangement
           </Button>
         </Group>

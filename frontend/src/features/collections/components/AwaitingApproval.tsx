@@ -44,7 +44,7 @@ function BatchCard({ batch }: { batch: Batch }) {
               <Button size="xs" onClick={() => act("approve")} loading={decide.isPending}>Approve batch</Button>
               <TextInput size="xs" label="Reason to send back" value={reason}
                 onChange={(e) => setReason(e.currentTarget.value)} />
-              <Button size="xs" color="red" variant="light" disabled={!reason.trim()}
+              <Button size="xs" color="red" variant="subtle" disabled={!reason.trim()}
                 onClick={() => act("reject")}>Send back</Button>
             </>
           ))}

@@ -20,6 +20,7 @@ export function CallList() {
   const [includeArranged, setIncludeArranged] = useState(false);
   const [page, setPage] = useState(1);
   const [calling, setCalling] = useState<CallListItem | null>(null);
+  const [last, setLast] = useState<CallListItem | null>(null); // named while the dialog fades out
   const [saved, setSaved] = useState<string | null>(null);
   const [filter] = useDebouncedValue({
     minDays: /^\d+$/.test(minDays) ? Number(minDays) : undefined,
@@ -90,7 +91,7 @@ export function CallList() {
                       ) : "—"}
                     </Table.Td>
                     <Table.Td>
-                      <Button size="xs" onClick={() => setCalling(row)}
+                      <Button size="xs" onClick={() => { setCalling(row); setLast(row); }}
                         aria-label={`Log call for ${row.number ?? row.name ?? "account"}`}>
                         Log call
                       </Button>
@@ -106,8 +107,8 @@ export function CallList() {
           )}
         </>
       )}
-      <Modal opened={!!calling} onClose={() => setCalling(null)}
-        title={calling ? `Call ${calling.name ?? calling.number}` : ""} size="lg">
+      <Modal opened={!!calling} onClose={() => setCalling(null)} closeButtonProps={{ "aria-label": "Close" }}
+        title={last ? `Call ${last.name ?? last.number}` : "Call"} size="lg">
         {calling && (
           <LogCallForm row={calling} onDone={(call) => {
             setCalling(null);

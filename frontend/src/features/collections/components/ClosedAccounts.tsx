@@ -127,7 +127,8 @@ export function ClosedAccounts() {
           ))}
         </Table.Tbody>
       </Table>
-      <Modal opened={!!acting} onClose={() => setActing(null)} title={acting ? TITLES[acting.action] : ""}>
+      <Modal opened={!!acting} onClose={() => setActing(null)} closeButtonProps={{ "aria-label": "Close" }}
+        title={acting ? TITLES[acting.action] : "Closed account"}>
         {acting && <ActionForm c={acting.c} action={acting.action} onDone={(m) => { setActing(null); setDone(m); }} />}
       </Modal>
     </Stack>

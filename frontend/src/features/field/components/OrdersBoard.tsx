@@ -157,7 +157,7 @@ export function OrdersBoard() {
                     <Group gap="xs" wrap="nowrap">
                       <Button size="xs" onClick={() => setActing({ order: o, what: "dispatch" })}
                         aria-label={`Dispatch order ${o.number}`}>{o.status === "open" ? "Dispatch" : "Reassign"}</Button>
-                      <Button size="xs" variant="light" color="red" onClick={() => setActing({ order: o, what: "cancel" })}
+                      <Button size="xs" variant="subtle" color="red" onClick={() => setActing({ order: o, what: "cancel" })}
                         aria-label={`Cancel order ${o.number}`}>Cancel</Button>
                     </Group>
                   )}
@@ -168,8 +168,9 @@ export function OrdersBoard() {
         </Table>
       </Table.ScrollContainer>
       {orders.data?.length === 0 && <Text c="gray.7">No {status} order.</Text>}
-      <Modal opened={!!acting} onClose={() => setActing(null)}
-        title={acting ? `${acting.what === "dispatch" ? "Dispatch" : "Cancel"} order ${acting.order.number}` : ""}>
+      <Modal opened={!!acting} onClose={() => setActing(null)} closeButtonProps={{ "aria-label": "Close" }}
+        title={acting ? `${acting.what === "dispatch" ? "Dispatch" : "Cancel"} order ${acting.order.number}`
+          : "Service order"}>
         {acting?.what === "dispatch" && <DispatchForm order={acting.order} onDone={() => setActing(null)} />}
         {acting?.what === "cancel" && <CancelForm order={acting.order} onDone={() => setActing(null)} />}
       </Modal>
