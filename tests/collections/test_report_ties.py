@@ -173,6 +173,23 @@ async def test_a_month_end_report_leaves_out_what_was_posted_after_it(client, fe
     assert (row["buckets"]["days_1_30"], row["balance"]) == ("70.00", "70.00")
 
 
+async def test_the_totals_alone_are_the_reports_totals_without_a_row_per_account(
+        client, feed, auth):
+    h = auth("csr2", "carmen")
+    for amount in ("100.00", "42.50"):
+        a: Acct = await make_account(feed)
+        await feed.send("billing.BillIssued", f"account:{a.id}", bill_issued(
+            a, amount, amount, due="2026-01-21", bill_date="2026-01-01"))
+    await feed.drain()
+    params = {"as_of": "2026-02-28"}
+    full = (await client.get("/api/collections/reports/aging", params=params, headers=h)).json()
+    short = (await client.get("/api/collections/reports/aging", params={**params, "rows": "false"},
+                              headers=h)).json()
+    assert len(full["rows"]) >= 2 and short["rows"] == []
+    assert short["totals"] == full["totals"] and short["as_of"] == full["as_of"]
+    assert D(short["totals"]["buckets"]["days_31_60"]) >= D("142.50")
+
+
 async def test_the_report_refuses_a_date_that_is_not_a_date(client, auth):
     r = await client.get("/api/collections/reports/aging", params={"as_of": "31/01/2026"},
                          headers=auth("csr1"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -64,3 +64,26 @@ def billing_stack() -> Iterator[str]:
     logins (the password is `PASSWORD`)."""
     with running_stack(prepare=lambda url: asyncio.run(_create_billing_logins(url))) as base:
         yield base
+# ui-collect: logins for other roles on the same live stack, made through the gateway's own user
+# administration (an administrator's token), each with the browser password.
+@pytest.fixture(scope="module")
+def staff_login(staff_stack: str) -> Callable[[str], str]:
+    """`staff_login("field_tech")` -> the username of a login with that role (made once)."""
+    import httpx
+
+    from tests.conftest import mint_token
+
+    made: dict[str, str] = {}
+
+    def login(role: str) -> str:
+        if role not in made:
+            username = f"{role}_browser"
+            r = httpx.post(f"{staff_stack}/api/auth/users", timeout=30,
+                           headers={"Authorization": f"Bearer {mint_token('admin')}"},
+                           json={"username": username, "display_name": f"{role} (browser)",
+                                 "role": role, "password": PASSWORD})
+            assert r.status_code == 201, r.text
+            made[role] = username
+        return made[role]
+
+    return login

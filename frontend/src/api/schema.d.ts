@@ -5238,6 +5238,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/collections/daily/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Daily Progress
+         * @description The step the latest run of this process is on, and what each finished step took.
+         */
+        get: operations["collections-daily-daily_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/collections/accounts/{account_id}/arrangements": {
         parameters: {
             query?: never;
@@ -12761,6 +12781,30 @@ export interface components {
             completed_at?: string | null;
             /** Notes */
             notes?: string | null;
+        };
+        /**
+         * DailyProgress
+         * @description The latest run in this process (the staff app's progress bar); not the record.
+         */
+        DailyProgress: {
+            /** Steps */
+            steps: string[];
+            /** Running */
+            running: boolean;
+            /** Run On */
+            run_on: string | null;
+            /** Step */
+            step: string | null;
+            /** Done */
+            done: {
+                [key: string]: number;
+            };
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Failed */
+            failed: boolean;
         };
         /** DayIn */
         DayIn: {
@@ -30708,6 +30752,8 @@ export interface operations {
             query?: {
                 /** @description The report's day (default: today) */
                 as_of?: string | null;
+                /** @description false: the totals only (a chart needs no row per account) */
+                rows?: boolean;
             };
             header?: never;
             path?: never;
@@ -31231,6 +31277,44 @@ export interface operations {
             };
             /** @description Invalid input */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "collections-daily-daily_progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyProgress"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,6 +15,9 @@ export function Home() {
           Press <Kbd>/</Kbd> to search for a customer by name, address, account number, phone,
           meter serial or APN.
         </Text>
+      ) : can(session?.role, "orders.work") ? (
+        // ui-collect: a field technician's day starts at the worklist
+        <Anchor component={Link} to="/field" size="lg">Open my worklist</Anchor>
       ) : (
         <Text>There is no screen for your role in the staff app yet.</Text>
       )}

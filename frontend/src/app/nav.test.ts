@@ -21,9 +21,14 @@ describe("navigation by role", () => {
     for (const label of ["Meter reads", "Bill runs", "Rates"]) expect(csr).not.toContain(label);
   });
 
-  it("shows a field technician nothing they could not use", () => {
-    expect(labels("field_tech")).not.toEqual(expect.arrayContaining(["Accounts"]));
-    expect(labels("field_tech")).not.toContain("Counter");
+  it("shows a field technician their worklist and nothing they could not use", () => {
+    expect(labels("field_tech")).toEqual(["Field worklist"]);
+  });
+
+  it("gives a CSR II the call list and an administrator the collections job only", () => {
+    expect(labels("csr2")).toEqual(expect.arrayContaining(["Collections", "Service orders"]));
+    expect(labels("admin")).toContain("Collections job");
+    expect(labels("admin")).not.toContain("Collections");
   });
 
   // ui-cash

@@ -19,6 +19,11 @@ export const NAV: NavItem[] = [
   { to: "/cashiering", label: "Cashiering", needs: "cashiering.work" },
   { to: "/approvals", label: "Approvals", needs: "approvals.inbox" },
   { to: "/admin", label: "Admin", needs: "admin.manage" },
+  // ui-collect
+  { to: "/collections", label: "Collections", needs: "collections.read" },
+  { to: "/orders", label: "Service orders", needs: "orders.manage" },
+  { to: "/field", label: "Field worklist", needs: "orders.work" },
+  { to: "/collections/daily", label: "Collections job", needs: "collections.daily" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

@@ -30,6 +30,14 @@ const ApprovalsPage = lazy(() =>
   import("@/features/approvals").then((m) => ({ default: m.ApprovalsPage })));
 const AdminPage = lazy(() =>
   import("@/features/admin").then((m) => ({ default: m.AdminPage })));
+// ui-collect: collections and field
+const CollectionsPage = lazy(() =>
+  import("@/features/collections").then((m) => ({ default: m.CollectionsPage })));
+const AccountCollectionsPage = lazy(() =>
+  import("@/features/collections").then((m) => ({ default: m.AccountCollectionsPage })));
+const OrdersBoard = lazy(() => import("@/features/field").then((m) => ({ default: m.OrdersBoard })));
+const FieldWorklist = lazy(() =>
+  import("@/features/field").then((m) => ({ default: m.FieldWorklist })));
 
 /** A screen the role may not use says so (the server would refuse its calls anyway). */
 function Allowed({ needs, children }: { needs: Capability; children: ReactNode }) {
@@ -64,6 +72,15 @@ export const routes: RouteObject[] = [
       { path: "approvals",
         element: <Allowed needs="approvals.inbox"><ApprovalsPage /></Allowed> },
       { path: "admin", element: <Allowed needs="admin.manage"><AdminPage /></Allowed> },
+      // ui-collect
+      { path: "collections/accounts/:accountId",
+        element: <Allowed needs="collections.read"><AccountCollectionsPage /></Allowed> },
+      { path: "collections/daily",
+        element: <Allowed needs="collections.daily"><CollectionsPage /></Allowed> },
+      { path: "collections/:tab?",
+        element: <Allowed needs="collections.read"><CollectionsPage /></Allowed> },
+      { path: "orders", element: <Allowed needs="orders.manage"><OrdersBoard /></Allowed> },
+      { path: "field", element: <Allowed needs="orders.work"><FieldWorklist /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },

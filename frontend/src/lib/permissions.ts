@@ -21,6 +21,16 @@ export type Capability =
   | "refunds.export" // check-request exports (payments' Exporter)
   | "approvals.inbox" // the one approvals inbox; drawer and deposit sign-off (Supervisor)
   | "admin.manage" // users and roles, dollar authority, parked events (gateway's Admin)
+  // ui-collect: collections and field (collections' and accounts' orders' require_roles)
+  | "collections.read" // call list, aging, notices, arrangements, closed, liens (collections' Staff)
+  | "collections.work" // calls, promises, arrangements, protections (collections' Staff)
+  | "collections.closed" // transfers, agency, write-off requests, lien notices (Worker)
+  | "collections.batch" // make a notices print batch (notices' Clerk)
+  | "collections.release" // release a batch, its print file (notices' Releaser)
+  | "collections.approve" // approve batches, door tags, write-offs, certify liens (Supervisor)
+  | "collections.daily" // run the daily job (daily's Runner)
+  | "orders.manage" // create, dispatch, cancel service orders (accounts' CSRS)
+  | "orders.work" // worklist and completion with a read (accounts' ORDER_WORKERS)
   // ui-csr (Account 360) ↓
   | "customers.write" // customer and account edits, identity check, start/stop/transfer, letters
   | "bills.read" // bills, explain, ledger (billing's Staff)
@@ -49,6 +59,16 @@ const RULES: Record<Capability, readonly string[]> = {
   "refunds.export": ["billing_tech", "supervisor"],
   "approvals.inbox": ["supervisor"],
   "admin.manage": ["admin"],
+  // ui-collect
+  "collections.read": ["csr1", "csr2", "billing_tech", "supervisor"],
+  "collections.work": ["csr1", "csr2", "billing_tech", "supervisor"],
+  "collections.closed": ["csr2", "billing_tech", "supervisor"],
+  "collections.batch": ["csr2", "billing_tech", "supervisor", "admin"],
+  "collections.release": ["billing_tech", "supervisor", "admin"],
+  "collections.approve": ["supervisor"],
+  "collections.daily": ["admin"],
+  "orders.manage": ["csr1", "csr2", "supervisor"],
+  "orders.work": ["csr1", "csr2", "billing_tech", "supervisor", "field_tech"],
   // ui-csr (Account 360) ↓
   "customers.write": ["csr1", "csr2", "supervisor"],
   "bills.read": ["csr1", "csr2", "billing_tech", "supervisor"],

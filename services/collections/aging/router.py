@@ -52,7 +52,11 @@ async def aging_report_pdf(session: SessionDep, _: Staff, as_of: AsOf = None) ->
 
 @router.get("/reports/aging", response_model=AgingReport,
             responses=problem_responses(401, 403, 422))
-async def aging_report(session: SessionDep, _: Staff, as_of: AsOf = None) -> AgingReport:
+async def aging_report(
+    session: SessionDep, _: Staff, as_of: AsOf = None,
+    rows: Annotated[bool, Query(description="false: the totals only (a chart needs no "
+                                            "row per account)")] = True,
+) -> AgingReport:
     """The monthly aging report: totals by bucket (tying to billing's ledger) and each account
     with a balance or credit."""
-    return await service.aging_report(session, as_of or utility_today())
+    return await service.aging_report(session, as_of or utility_today(), with_rows=rows)

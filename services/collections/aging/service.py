@@ -52,15 +52,16 @@ async def aged(s: AsyncSession, account_ids: Sequence[uuid.UUID],
             for r in await repo.aged_some(s, account_ids, as_of)}
 
 
-async def aging_report(s: AsyncSession, as_of: date) -> AgingReport:
+async def aging_report(s: AsyncSession, as_of: date, with_rows: bool = True) -> AgingReport:
     """Every account's aging as of the day, set-based in one statement (the domain's rule, in
-    SQL; a property test proves both agree to the cent)."""
+    SQL; a property test proves both agree to the cent). Without rows, the totals alone: the
+    same figures, without a row per account to send (a district's chart)."""
     totals = domain.Totals()
     out: list[ReportRow] = []
     for r in await repo.aged_accounts(s, as_of):
         a = _aged(r, as_of)
         totals.add(a)
-        if a.balance or a.unapplied_credit:
+        if with_rows and (a.balance or a.unapplied_credit):
             out.append(ReportRow(account_id=r.account_id, number=r.number, name=r.name,
                                  status=r.status, buckets=Buckets(**a.buckets),
                                  unapplied_credit=a.unapplied_credit, balance=a.balance,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,3 +22,19 @@ class DailyOut(BaseModel):
     field: dict[str, int] = {}
     #: How long each feature's step took in the run (seconds).
     seconds: dict[str, float] = {}
+
+
+class DailyProgress(BaseModel):
+    """The latest run in this process (the staff app's progress bar); not the record."""
+
+    #: Every step of a run, in order.
+    steps: list[str]
+    running: bool
+    run_on: date | None
+    #: The step running now (null when none is).
+    step: str | None
+    #: Seconds each finished step took.
+    done: dict[str, float]
+    started_at: datetime | None
+    finished_at: datetime | None
+    failed: bool

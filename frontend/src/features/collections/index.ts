@@ -1,0 +1,2 @@
+export { AccountCollectionsPage } from "./components/AccountCollectionsPage";
+export { CollectionsPage } from "./components/CollectionsPage";

@@ -1,0 +1,2 @@
+export { FieldWorklist } from "./components/FieldWorklist";
+export { OrdersBoard } from "./components/OrdersBoard";
