@@ -325,7 +325,9 @@ def test_a_customer_registers_pays_enrols_in_autopay_goes_paperless_and_sees_a_l
 
     # paperless
     page.get_by_role("link", name="More").click()
-    page.get_by_role("switch", name="Paperless billing").check()
+    switch = page.get_by_role("switch", name="Paperless billing")
+    page.locator("label", has_text="Paperless billing").first.click()  # the input is hidden
+    expect(switch).to_be_checked()
     expect(page.get_by_role("status")).to_contain_text("Paperless billing is on")
     assert_accessible(page, "portal-settings")
 
