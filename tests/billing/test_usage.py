@@ -171,3 +171,54 @@ def test_the_current_period_runs_from_the_last_bill_as_long_as_it_was():
     assert late.end == date(2026, 3, 9)
     first = domain.current_period(None, None, date(2026, 2, 5), date(2026, 2, 10))
     assert (first.start, first.days) == (date(2026, 2, 5), 30)
+    unbilled = domain.current_period(None, None, date(2019, 5, 1), date(2026, 2, 10))
+    assert (unbilled.start, unbilled.end) == (date(2026, 1, 12), date(2026, 2, 10))
+    forgotten = domain.current_period(date(2020, 1, 31), 31, date(2019, 1, 1), date(2026, 2, 10))
+    assert forgotten.days == 400 and forgotten.end == date(2026, 2, 10)
+
+
+async def test_the_default_comparison_is_the_current_period_so_far(client, feed, tech, auth):
+    site = await make_site(feed, start=date(2019, 5, 1))
+    r = await client.get(f"/api/billing/usage/accounts/{site.account_id}/comparison",
+                         headers=customer(auth, site))
+    assert r.status_code == 200, r.text
+    c = r.json()
+    assert (date.fromisoformat(c["current"]["end"])
+            - date.fromisoformat(c["current"]["start"])).days == 29
+    assert len(c["days"]) == 30 and c["change_percent"] is None
+
+
+async def test_after_moving_out_a_customer_sees_none_of_the_next_occupants_use(
+        client, feed, tech, auth):
+    site = await make_site(feed, sewer=False)
+    await feed.send("accounts.ServiceStopped", f"account:{site.account_id}", {
+        "service_agreement": {"id": site.water_sa, "account_id": site.account_id,
+                              "premise_id": site.premise_id, "service": "water",
+                              "rate_class": "RES", "meter_id": site.meter_id,
+                              "start_date": "2026-01-01", "stop_date": "2026-03-05",
+                              "status": "stopped"}})
+    await feed.drain()
+    await import_ami(client, tech, site.serial, {date(2026, 3, 5): steady("0.010"),
+                                                  date(2026, 3, 6): steady("0.020")})
+    me = customer(auth, site)
+    r = await client.get(f"/api/billing/usage/accounts/{site.account_id}/hourly",
+                         params={"start": "2026-03-01", "end": "2026-03-31"}, headers=me)
+    assert r.status_code == 200, r.text
+    assert [d["day"] for d in r.json()["days"]] == ["2026-03-05"]
+    meters = (await client.get(f"/api/billing/usage/accounts/{site.account_id}/meters",
+                               headers=me)).json()
+    assert meters[0]["held_to"] == "2026-03-05"
+    csv_text = (await client.get(
+        f"/api/billing/usage/accounts/{site.account_id}/green-button.csv",
+        params={"start": "2026-03-01", "end": "2026-03-31"}, headers=me)).text
+    starts = [line.split(",")[1] for line in csv_text.splitlines()[1:]]
+    assert len(starts) == 24 and all(s.startswith("2026-03-05T") for s in starts)
+
+
+async def test_another_customers_account_is_404_even_with_a_range_that_is_refused(
+        client, feed, auth):
+    mine, theirs = await make_site(feed), await make_site(feed)
+    r = await client.get(f"/api/billing/usage/accounts/{theirs.account_id}/hourly",
+                         params={"start": "2026-03-02", "end": "2026-03-01"},
+                         headers=customer(auth, mine))
+    assert r.status_code == 404

@@ -4,6 +4,8 @@ account; and the proofs accounts checks them against."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import jwt
 from sqlalchemy import text
 
@@ -22,7 +24,7 @@ from tests.portal.identity_helpers import (
 )
 
 
-def claims(token: str) -> dict:
+def claims(token: str) -> dict[str, Any]:
     return jwt.decode(token, options={"verify_signature": False})
 
 
@@ -187,3 +189,23 @@ async def test_accounts_answers_proofs_to_the_gateway_only(client, auth, bound, 
         "UPDATE accounts SET status = 'closed' WHERE id = :a"), {"a": held.account_id})
     r = await client.post("/api/accounts/portal/proofs", json=body, headers=auth("system"))
     assert r.status_code == 404
+
+
+async def test_a_bill_belongs_to_the_account_billing_issued_it_to(
+        client, auth, bound, service_apps):
+    import uuid
+
+    from kernel.errors import NotFound
+    from services.accounts.portal.service import ensure_bill_of_account
+
+    held = await held_account(client, auth, bound, service_apps)
+    other = await held_account(client, auth, bound, service_apps)
+    bill_id = await bill(bound, service_apps, held.account_id, "10.00", "2026-05-01")
+    async with service_apps["accounts"].state.db.session() as s:
+        await ensure_bill_of_account(s, uuid.UUID(held.account_id), uuid.UUID(bill_id))
+        for account, bill_ in ((other.account_id, bill_id), (held.account_id, str(uuid.uuid4()))):
+            try:
+                await ensure_bill_of_account(s, uuid.UUID(account), uuid.UUID(bill_))
+            except NotFound:
+                continue
+            raise AssertionError("another account's (or an unknown) bill was accepted")

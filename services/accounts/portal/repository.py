@@ -85,3 +85,10 @@ async def service_zips(session: AsyncSession, account_id: uuid.UUID) -> list[str
         {"a": account_id},
     )).scalars().all()
     return [None if r is None else str(r) for r in rows]
+
+
+async def bill_account(session: AsyncSession, bill_id: uuid.UUID) -> uuid.UUID | None:
+    """The account a bill was issued to, as billing announced it."""
+    return value_as(uuid.UUID, (await session.execute(
+        text("SELECT account_id FROM bill_facts WHERE bill_id = :b"), {"b": bill_id},
+    )).scalar_one_or_none())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.errors import NotFound
@@ -32,3 +34,13 @@ async def bills_issued(session: AsyncSession, bills: list[BillFact]) -> None:
 
 async def bills_cancelled(session: AsyncSession, bills: list[tuple[str, str]]) -> None:
     await repository.mark_cancelled(session, bills)
+
+
+async def ensure_bill_of_account(session: AsyncSession, account_id: uuid.UUID,
+                                 bill_id: uuid.UUID) -> None:
+    """A bill named with an account (a high-bill review, a request about a bill) must be that
+    account's: another account's bill answers 404 exactly as an unknown one, so a customer
+    cannot attach another customer's bill to their own account. A bill whose `BillIssued`
+    has not reached accounts yet is unknown here too, and waits for it."""
+    if await repository.bill_account(session, bill_id) != account_id:
+        raise NotFound("No such bill", field="bill_id")

@@ -99,10 +99,14 @@ class Period:
 def current_period(last_end: date | None, last_days: int | None, first_start: date,
                    today: date) -> Period:
     """The period the next bill will cover: from the day after the last final bill's period (the
-    first agreement's start when none), as long as the last period was (30 days when none);
-    a run that is late stretches it to today."""
-    start = last_end + timedelta(days=1) if last_end is not None else first_start
-    start = min(start, today)
+    first agreement's start when none, but no more than 30 days back: an account whose bills
+    are elsewhere still gets a month), as long as the last period was (30 days when none);
+    a run that is late stretches it to today (a range stays within `MAX_SPAN_DAYS`)."""
+    if last_end is not None:
+        start = last_end + timedelta(days=1)
+    else:
+        start = max(first_start, today - timedelta(days=DEFAULT_PERIOD_DAYS - 1))
+    start = min(max(start, today - timedelta(days=MAX_SPAN_DAYS - 1)), today)
     days = last_days if last_days and last_days > 0 else DEFAULT_PERIOD_DAYS
     end = max(start + timedelta(days=days - 1), today)
     return Period(start, end)

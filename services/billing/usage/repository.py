@@ -16,16 +16,27 @@ from kernel.outbox import publish_batch, publishing
 from kernel.rows import all_as, first_as
 
 # The meters an account holds or held: an agreement's own meter, else every meter at its
-# premise (as the bill run measures it); two plain joins, each on an index, never an OR join.
+# premise (as the bill run measures it). Each branch starts from the account's few agreements
+# (`sa_account_ix`) and looks its meters up by index (primary key, `meters_premise_ix`); no OR
+# join, and no join against `meters` after an aggregate (whose row estimate once chose a
+# sequential scan of every meter).
 _HELD = """
     held AS (
-        SELECT sa.meter_id, sa.service, sa.start_date, sa.stop_date
-        FROM service_agreements sa
-        WHERE sa.account_id = :a AND sa.status <> 'pending' AND sa.meter_id IS NOT NULL
+        SELECT m.id AS meter_id, m.serial, m.size, m.unit, m.premise_id, sa.service,
+               sa.start_date, sa.stop_date
+        FROM service_agreements sa JOIN meters m ON m.id = sa.meter_id
+        WHERE sa.account_id = :a AND sa.status <> 'pending'
         UNION ALL
-        SELECT m.id, sa.service, sa.start_date, sa.stop_date
+        SELECT m.id, m.serial, m.size, m.unit, m.premise_id, sa.service, sa.start_date,
+               sa.stop_date
         FROM service_agreements sa JOIN meters m ON m.premise_id = sa.premise_id
         WHERE sa.account_id = :a AND sa.status <> 'pending' AND sa.meter_id IS NULL
+    ), by_meter AS (
+        SELECT meter_id, serial, size, unit, premise_id, min(start_date) AS held_from,
+               CASE WHEN bool_or(stop_date IS NULL) THEN NULL ELSE max(stop_date) END AS held_to,
+               bool_or(service = 'water') AS water,
+               EXISTS (SELECT 1 FROM ami_days a WHERE a.meter_id = held.meter_id) AS has_data
+        FROM held GROUP BY meter_id, serial, size, unit, premise_id
     )"""
 
 
@@ -46,17 +57,12 @@ async def account_meters(s: AsyncSession, account_id: uuid.UUID) -> list[HeldMet
     """Water meters first, then the most recently started."""
     return all_as(HeldMeter, await s.execute(text(
         "WITH " + _HELD + """
-        SELECT m.id AS meter_id, m.serial, m.size, m.unit, m.premise_id,
-               coalesce(p.address, '{}'::jsonb) AS address, h.held_from, h.held_to,
-               EXISTS (SELECT 1 FROM ami_days a WHERE a.meter_id = m.id) AS has_interval_data
-        FROM (SELECT meter_id, min(start_date) AS held_from,
-                     CASE WHEN bool_or(stop_date IS NULL) THEN NULL
-                          ELSE max(stop_date) END AS held_to,
-                     bool_or(service = 'water') AS water
-              FROM held GROUP BY meter_id) h
-        JOIN meters m ON m.id = h.meter_id
-        LEFT JOIN premises p ON p.id = m.premise_id
-        ORDER BY h.water DESC, h.held_from DESC, m.serial
+        SELECT h.meter_id, h.serial, h.size, h.unit, h.premise_id,
+               coalesce((SELECT p.address FROM premises p WHERE p.id = h.premise_id),
+                        '{}'::jsonb) AS address,
+               h.held_from, h.held_to, h.has_data AS has_interval_data
+        FROM by_meter h
+        ORDER BY h.water DESC, h.held_from DESC, h.serial
         """), {"a": account_id}))
 
 
@@ -78,6 +84,43 @@ async def ami_days(s: AsyncSession, meter_id: uuid.UUID, start: date, end: date
     return all_as(AmiDay, await s.execute(text(
         "SELECT day, hourly, total FROM ami_days WHERE meter_id = :m AND day BETWEEN :s AND :e "
         "ORDER BY day"), {"m": meter_id, "s": start, "e": end}))
+
+
+@dataclass(frozen=True)
+class MeterDay:
+    """The chosen meter (repeated on each row) and one of its days (None: no day in range)."""
+
+    meter_id: uuid.UUID
+    serial: str
+    unit: str
+    day: date | None
+    hourly: list[Decimal | None] | None
+    total: Decimal | None
+
+
+# The portal's chart in one round trip: the account's meter `:m` (else the one
+# `account_meters` lists first among those with AMI data, else first) and its days in
+# [:s, :e] that the account held it (`domain.clamp`, here in SQL). No rows: the account holds
+# no such meter.
+METER_DAYS = text("WITH " + _HELD + """,
+        chosen AS (
+            SELECT * FROM by_meter WHERE CAST(:m AS uuid) IS NULL OR meter_id = :m
+            ORDER BY has_data DESC, water DESC, held_from DESC, serial
+            LIMIT 1
+        )
+        SELECT c.meter_id, c.serial, c.unit, a.day, a.hourly, a.total
+        FROM chosen c LEFT JOIN ami_days a ON a.meter_id = c.meter_id
+             AND a.day BETWEEN greatest(CAST(:s AS date), c.held_from)
+                           AND least(CAST(:e AS date), coalesce(c.held_to, CAST(:e AS date)))
+        ORDER BY a.day
+    """)
+
+
+async def meter_days(s: AsyncSession, account_id: uuid.UUID, meter_id: uuid.UUID | None,
+                     start: date, end: date) -> list[MeterDay]:
+    """See `METER_DAYS`."""
+    return all_as(MeterDay, await s.execute(
+        METER_DAYS, {"a": account_id, "m": meter_id, "s": start, "e": end}))
 
 
 # ---- what a projection needs -----------------------------------------------------------------
@@ -160,29 +203,43 @@ DETECT = text("""
         SELECT * FROM jsonb_to_recordset(CAST(:rules AS jsonb))
             AS r(kind text, gph numeric, hours int, residential_only boolean)
     ), today AS (
-        SELECT meter_id FROM ami_days WHERE day = :day
+        -- the meters that may have a run reaching into the day: for a rule longer than a day
+        -- the run holds the day's first hour; for a shorter one, some hour of the day
+        SELECT a.meter_id,
+               coalesce((CAST(:units AS jsonb) ->> upper(m.unit))::numeric, 1) AS factor
+        FROM ami_days a JOIN meters m ON m.id = a.meter_id
+        WHERE a.day = :day AND EXISTS (
+            SELECT 1 FROM rules r
+            WHERE (CASE WHEN r.hours > 24 THEN a.hourly[1]
+                        ELSE (SELECT max(v) FROM unnest(a.hourly) v) END)
+                  * coalesce((CAST(:units AS jsonb) ->> upper(m.unit))::numeric, 1) > r.gph)
     ), hrs AS (
         SELECT a.meter_id, (a.day - CAST(:d0 AS date)) * 24 + (u.h - 1)::int AS idx,
-               (a.day + make_interval(hours => (u.h - 1)::int)) AT TIME ZONE :tz AS at,
-               u.v * coalesce((CAST(:units AS jsonb) ->> upper(m.unit))::numeric, 1) AS gallons
+               u.v * t.factor AS gallons
         FROM today t JOIN ami_days a ON a.meter_id = t.meter_id
              AND a.day BETWEEN CAST(:d0 AS date) AND CAST(:day AS date)
-        JOIN meters m ON m.id = a.meter_id
         CROSS JOIN LATERAL unnest(a.hourly) WITH ORDINALITY AS u(v, h)
         WHERE u.v IS NOT NULL
     ), flagged AS (
         SELECT h.*, r.kind, r.gph, r.hours AS min_hours, r.residential_only,
                h.idx - row_number() OVER (PARTITION BY h.meter_id, r.kind ORDER BY h.idx) AS grp
         FROM hrs h JOIN rules r ON h.gallons > r.gph
-    ), runs AS (
-        SELECT meter_id, kind, min(gph) AS gph, min(min_hours) AS min_hours,
-               bool_and(residential_only) AS residential_only,
-               min(at) AS first_hour, max(at) AS last_hour, round(max(gallons), 3) AS peak,
-               jsonb_agg(jsonb_build_object(
-                   'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                   'gallons', round(gallons, 3)::text) ORDER BY idx) AS hours
-        FROM flagged GROUP BY meter_id, kind, grp
+    ), long_runs AS (
+        SELECT meter_id, kind, grp FROM flagged GROUP BY meter_id, kind, grp
         HAVING count(*) >= min(min_hours) AND max(idx) >= :first_idx
+    ), runs AS (
+        -- the hours of the runs kept, as instants: the window's local wall clock in the zone
+        SELECT f.meter_id, f.kind, min(f.gph) AS gph, min(f.min_hours) AS min_hours,
+               bool_and(f.residential_only) AS residential_only,
+               min(x.at) AS first_hour, max(x.at) AS last_hour,
+               round(max(f.gallons), 3) AS peak,
+               jsonb_agg(jsonb_build_object(
+                   'at', to_char(x.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   'gallons', round(f.gallons, 3)::text) ORDER BY f.idx) AS hours
+        FROM flagged f JOIN long_runs l USING (meter_id, kind, grp)
+        CROSS JOIN LATERAL (SELECT (CAST(:d0 AS date) + make_interval(hours => f.idx::int))
+                                   AT TIME ZONE :tz AS at) x
+        GROUP BY f.meter_id, f.kind, f.grp
     ), owners AS (
         SELECT DISTINCT ON (r.meter_id, r.kind, r.first_hour) r.*, sa.account_id
         FROM runs r JOIN meters m ON m.id = r.meter_id
@@ -221,7 +278,8 @@ DETECT = text("""
         RETURNING id
     ), ended AS (
         UPDATE leak_alerts a SET status = 'ended'
-        WHERE a.status = 'open' AND a.meter_id IN (SELECT meter_id FROM today)
+        WHERE a.status = 'open'
+          AND EXISTS (SELECT 1 FROM ami_days x WHERE x.meter_id = a.meter_id AND x.day = :day)
           AND a.last_hour < CAST(:day_start AS timestamptz)
           AND a.id NOT IN (SELECT id FROM ext)
         RETURNING a.id

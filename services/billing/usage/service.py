@@ -95,28 +95,40 @@ async def _days(s: AsyncSession, m: repo.HeldMeter, start: date, end: date
     return await repo.ami_days(s, m.meter_id, *window)
 
 
+async def _series(s: AsyncSession, who: Principal, account_id: uuid.UUID,
+                  meter_id: uuid.UUID | None, start: date, end: date
+                  ) -> tuple[repo.MeterDay, list[repo.AmiDay]]:
+    """The account's meter and its days in [start, end] that the account held it, in one
+    round trip; 404 for another customer's account or a meter the account never held."""
+    ensure_own_account(who, account_id)  # first: another's account is 404 whatever it asks
+    _span(start, end)
+    rows = await repo.meter_days(s, account_id, meter_id, start, end)
+    if not rows:
+        if meter_id is not None:
+            raise NotFound("No such meter on this account", field="meter_id")
+        raise NotFound("This account has no meter", field="account_id")
+    return rows[0], [repo.AmiDay(r.day, r.hourly, r.total) for r in rows
+                     if r.day is not None and r.hourly is not None and r.total is not None]
+
+
 async def daily(s: AsyncSession, who: Principal, account_id: uuid.UUID,
                 meter_id: uuid.UUID | None, start: date, end: date) -> DailySeries:
-    _span(start, end)
-    m = await _held(s, who, account_id, meter_id)
+    m, ami = await _series(s, who, account_id, meter_id, start, end)
     days = [DailyUse(day=d.day, gallons=domain.to_gallons(d.total, m.unit) or Decimal(0),
-                     hours_measured=sum(v is not None for v in d.hourly))
-            for d in await _days(s, m, start, end)]
+                     hours_measured=sum(v is not None for v in d.hourly)) for d in ami]
     return DailySeries(account_id=account_id, meter_id=m.meter_id, start=start, end=end,
                        total_gallons=sum((d.gallons for d in days), Decimal(0)), days=days)
 
 
 async def hourly(s: AsyncSession, who: Principal, account_id: uuid.UUID,
                  meter_id: uuid.UUID | None, start: date, end: date) -> HourlySeries:
-    _span(start, end)
-    m = await _held(s, who, account_id, meter_id)
+    m, ami = await _series(s, who, account_id, meter_id, start, end)
     f = domain.gallons_per_unit(m.unit)
     return HourlySeries(
         account_id=account_id, meter_id=m.meter_id, start=start, end=end, timezone=_tz(),
         days=[HourlyDay(day=d.day, gallons=[None if v is None else
                                             (v * f).quantize(domain.THOUSANDTH)
-                                            for v in d.hourly])
-              for d in await _days(s, m, start, end)])
+                                            for v in d.hourly]) for d in ami])
 
 
 async def _period(s: AsyncSession, account_id: uuid.UUID, held_from: date,
@@ -283,24 +295,23 @@ async def set_preferences(s: AsyncSession, who: Principal, account_id: uuid.UUID
 
 async def _export(s: AsyncSession, who: Principal, account_id: uuid.UUID,
                   meter_id: uuid.UUID | None, start: date, end: date, base_url: str
-                  ) -> tuple[greenbutton.Export, repo.HeldMeter]:
-    _span(start, end)
-    m = await _held(s, who, account_id, meter_id)
+                  ) -> greenbutton.Export:
+    m, ami = await _series(s, who, account_id, meter_id, start, end)
     tz = _tz()
     days = [greenbutton.Day(d.day, domain.hour_instants(d.day, tz), list(d.hourly))
-            for d in await _days(s, m, start, end)]
+            for d in ami]
     return greenbutton.Export(account_id, m.meter_id, m.serial, m.unit, base_url.rstrip("/"),
-                              utc_now(), days), m
+                              utc_now(), days)
 
 
 async def green_button_xml(s: AsyncSession, who: Principal, account_id: uuid.UUID,
                            meter_id: uuid.UUID | None, start: date, end: date,
                            base_url: str) -> bytes:
-    x, _ = await _export(s, who, account_id, meter_id, start, end, base_url)
-    return greenbutton.espi_feed(x)
+    return greenbutton.espi_feed(
+        await _export(s, who, account_id, meter_id, start, end, base_url))
 
 
 async def green_button_csv(s: AsyncSession, who: Principal, account_id: uuid.UUID,
                            meter_id: uuid.UUID | None, start: date, end: date) -> str:
-    x, m = await _export(s, who, account_id, meter_id, start, end, "")
-    return greenbutton.csv_rows(x, domain.gallons_per_unit(m.unit))
+    x = await _export(s, who, account_id, meter_id, start, end, "")
+    return greenbutton.csv_rows(x, domain.gallons_per_unit(x.unit))
