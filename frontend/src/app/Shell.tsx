@@ -1,6 +1,5 @@
 import { AppShell, Burger, Button, Group, NavLink, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from "react-router-dom";
@@ -30,7 +29,7 @@ export function Shell() {
 
   function open(hit: SearchHit) {
     if (hit.account_number) navigate(`/accounts/${encodeURIComponent(hit.account_number)}`);
-    else notifications.show({ title: hit.title, message: "No account at this premise now." });
+    else navigate(`/premises/${encodeURIComponent(hit.id)}`); // a vacant premise: move-in there
   }
 
   return (

@@ -11,6 +11,9 @@ import { Shell } from "./Shell";
 // Screens load when first opened: login and search stay small (issue 11: under 300 KB).
 const Account360Page = lazy(() =>
   import("@/features/accounts").then((m) => ({ default: m.Account360Page })));
+// ui-csr ↓
+const PremisePage = lazy(() =>
+  import("@/features/accounts").then((m) => ({ default: m.PremisePage })));
 const CounterPage = lazy(() =>
   import("@/features/counter").then((m) => ({ default: m.CounterPage })));
 
@@ -20,7 +23,7 @@ function Allowed({ needs, children }: { needs: Capability; children: ReactNode }
   if (!can(role, needs)) {
     return <Alert color="gray" title="Not available">Your role cannot use this screen.</Alert>;
   }
-  return <Suspense fallback={<Loader aria-label="Loading" />}>{children}</Suspense>;
+  return <Suspense fallback={<Loader role="status" aria-label="Loading" />}>{children}</Suspense>;
 }
 
 export const routes: RouteObject[] = [
@@ -31,6 +34,9 @@ export const routes: RouteObject[] = [
       { index: true, element: <Home /> },
       { path: "accounts/:number",
         element: <Allowed needs="accounts.read"><Account360Page /></Allowed> },
+      // ui-csr ↓
+      { path: "premises/:id",
+        element: <Allowed needs="accounts.read"><PremisePage /></Allowed> },
       { path: "counter", element: <Allowed needs="counter.take"><CounterPage /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
