@@ -112,3 +112,24 @@ async def test_a_customer_turns_paper_bills_off_for_their_own_account_only(clien
     off = await client.put(f"/api/accounts/accounts/{mine}/paperless", headers=me,
                            json={"paperless": False})
     assert off.json()["paperless"] is False
+
+
+async def test_a_high_bill_review_names_only_a_bill_of_the_same_account(client, auth, bound):
+    from sqlalchemy import text
+
+    mine, theirs = await _account(client, auth), await _account(client, auth)
+    bills = {a: uuid.uuid4() for a in (mine, theirs)}
+    for account_id, bill_id in bills.items():
+        await bound["accounts"].execute(text(
+            "INSERT INTO bill_facts (bill_id, account_id, bill_date, total) "
+            "VALUES (:b, :a, :d, 84.17)"), {"b": bill_id, "a": account_id, "d": date.today()})
+    me = auth("customer", sub="cust-6", accounts=(mine,))
+    url = f"/api/accounts/requests/accounts/{mine}"
+    foreign = await client.post(url, headers=me, json={
+        "kind": "high_bill_review", "bill_id": str(bills[theirs]), "message": "Too high"})
+    assert foreign.status_code == 404
+    own = await client.post(url, headers=me, json={
+        "kind": "high_bill_review", "bill_id": str(bills[mine]), "message": "Too high"})
+    assert own.status_code == 201, own.text
+    listed = await client.get(url, headers=me)
+    assert [r["bill_id"] for r in listed.json()] == [str(bills[mine])]

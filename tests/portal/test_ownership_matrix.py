@@ -59,14 +59,7 @@ NOT_404: dict[str, str] = {
 #: Defects the matrix found in operations other features own, not fixed on this branch: each
 #: with its owner and the fix. The test fails on any other failure, and on one of these that no
 #: longer reproduces (then delete its entry), so this list is always exactly what is open.
-KNOWN_DEFECTS: dict[str, str] = {
-    "accounts-requests-file_request": (
-        "services/accounts/requests (portal-ui): A's high-bill review request takes B's "
-        "bill_id (201, the request names B's bill). Fix in requests/service.py `file()`, "
-        "after `_own(...)`: `if body.bill_id is not None: await "
-        "portal_service.ensure_bill_of_account(session, account_id, body.bill_id)` "
-        "(services/accounts/portal/service.py; 404 for another account's bill)"),
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

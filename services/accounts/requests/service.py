@@ -14,6 +14,7 @@ from kernel import audit
 from kernel.auth import Principal
 from kernel.errors import Conflict, NotFound, Unprocessable
 from services.accounts.customers import service as customers
+from services.accounts.portal import service as portal_service
 from services.accounts.requests import domain
 from services.accounts.requests import repository as repo
 from services.accounts.requests.schemas import RequestIn, RequestOut, WorkIn
@@ -31,6 +32,8 @@ def _own(who: Principal, account_id: uuid.UUID) -> None:
 async def file(session: AsyncSession, who: Principal, account_id: uuid.UUID, body: RequestIn,
                today: date) -> RequestOut:
     _own(who, account_id)
+    if body.bill_id is not None:  # the account's own bill (accounts' copy of bills issued)
+        await portal_service.ensure_bill_of_account(session, account_id, body.bill_id)
     account = await customers.get_account(session, account_id)
     if account.status == "closed" and body.kind != "contact":
         raise Conflict("The account is closed; write to us instead", field="account_id")

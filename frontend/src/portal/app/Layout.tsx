@@ -72,7 +72,7 @@ function Chrome() {
         </Container>
       </AppShell.Header>
       <AppShell.Main>
-        <Container size="sm" px={0} component="main" id="main">
+        <Container size="sm" px={0} id="main">
           <Outlet />
         </Container>
       </AppShell.Main>

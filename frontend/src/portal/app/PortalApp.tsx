@@ -11,14 +11,14 @@ import { RouterProvider } from "react-router-dom";
 import { createQueryClient } from "@/lib/queryClient";
 
 import { createPortalRouter } from "./router";
-import { portalTheme } from "./theme";
+import { portalCssVariables, portalTheme } from "./theme";
 
 /** The customer portal: its own theme, query client and router under /portal. */
 export function PortalApp() {
   const [queryClient] = useState(createQueryClient);
   const [router] = useState(createPortalRouter);
   return (
-    <MantineProvider theme={portalTheme}>
+    <MantineProvider theme={portalTheme} cssVariablesResolver={portalCssVariables}>
       <Notifications position="top-center" />
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />

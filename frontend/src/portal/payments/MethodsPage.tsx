@@ -31,7 +31,7 @@ export function MethodsPage() {
   return (
     <Stack>
       <PageTitle>{t("methods.title")}</PageTitle>
-      {save.isSuccess && <Text role="status" c="teal">{t("methods.saved")}</Text>}
+      {save.isSuccess && <Text role="status" c="teal.9">{t("methods.saved")}</Text>}
       {methods.isLoading ? <Skeleton h={80} /> : live.length === 0 ? <Text>{t("methods.none")}</Text> : (
         <Stack gap="sm">
           {live.map((m) => (

@@ -9,7 +9,7 @@ import { formatDay, formatInstant } from "../lib/format";
 import { useRequests } from "../lib/queries";
 
 export const STATUS_COLOR: Record<string, string> = {
-  received: "blue", in_progress: "yellow", done: "teal", declined: "gray",
+  received: "blue", in_progress: "violet", done: "teal", declined: "gray",
 };
 
 /** What the customer asked of the district, and where each request stands. */

@@ -5,14 +5,14 @@ import type { ReactElement } from "react";
 import { createMemoryRouter, RouterProvider, type RouteObject } from "react-router-dom";
 
 import "../i18n";
-import { portalTheme } from "../app/theme";
+import { portalCssVariables, portalTheme } from "../app/theme";
 
 /** A portal screen with its providers, at `path` of the given routes. */
 export function renderPortal(routes: RouteObject[], path: string) {
   const router = createMemoryRouter(routes, { initialEntries: [path] });
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const ui: ReactElement = (
-    <MantineProvider theme={portalTheme}>
+    <MantineProvider theme={portalTheme} cssVariablesResolver={portalCssVariables}>
       <QueryClientProvider client={client}>
         <RouterProvider router={router} />
       </QueryClientProvider>

@@ -86,7 +86,7 @@ export function UsagePage() {
             </Text>
             <div role="img" aria-label={t("usage.chartLabel", { gallons: formatGallons(Math.round(total), locale) })}>
               <BarChart h={240} data={rows} dataKey="label" type="stacked" withLegend
-                series={[{ name: "normal", label: t("usage.gallonsHour"), color: "cyan.7" },
+                series={[{ name: "normal", label: t("usage.gallonsHour"), color: "water.7" },
                   { name: "leak", label: t("usage.leakHours"), color: "orange.7" }]}
                 xAxisProps={{ interval: 167 }} tickLine="none" withTooltip={false} barProps={{ isAnimationActive: false }} />
             </div>
