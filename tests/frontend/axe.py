@@ -59,11 +59,19 @@ def blocking_violations(violations: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+#: True once no CSS transition or animation is running on the page.
+_SETTLED = ("() => document.getAnimations().every("
+            "a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)")
+
+
 def assert_accessible(page: Page, name: str) -> None:
     """Axe over the whole page; screenshot saved as `<name>.png`; serious/critical → failure."""
     if not AXE_JS.exists():
         raise AssertionError(f"{AXE_JS} is missing: run `npm ci` in frontend/")
     page.wait_for_load_state("networkidle")
+    # A drawer or modal still fading in is drawn half-transparent over its overlay: axe would
+    # measure the contrast of a frame nobody reads (3:1 mid-transition, 7:1 once open).
+    page.wait_for_function(_SETTLED, timeout=10_000)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(_RUN)
