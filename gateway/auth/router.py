@@ -17,6 +17,7 @@ from gateway.auth.schemas import (
     UserOut,
     UserUpdate,
 )
+from gateway.portal import service as portal_service
 from kernel.auth import CurrentUser, Principal, authority, require_roles
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
@@ -40,8 +41,14 @@ async def login(
     """Log in with username and password; returns a short-lived access token and a refresh
     token. Repeated failures for a username or from an address are refused for a while."""
     response.headers["Cache-Control"] = "no-store"
-    return await service.login(session, get_settings(), form.username, form.password,
-                               client_ip(request))
+    settings = get_settings()
+    user = await service.authenticate(session, settings, form.username, form.password,
+                                      client_ip(request))
+    if user.role == "customer":
+        # A login made by portal registration signs in through the portal, which asks for its
+        # second factor and its verified e-mail: this form is no way around them.
+        await portal_service.refuse_password_only(session, user.id)
+    return await service.issue_tokens(session, settings, user)
 
 
 @router.post("/refresh", response_model=TokenResponse, responses=problem_responses(401, 422))

@@ -81,19 +81,6 @@ async def issue_tokens(session: AsyncSession, settings: Settings, user: User) ->
     return await _issue(session, settings, user)
 
 
-async def login(
-    session: AsyncSession, settings: Settings, username: str, password: str, client_ip: str
-) -> TokenResponse:
-    user = await authenticate(session, settings, username, password, client_ip)
-    if user.role == "customer":
-        # A login made by portal registration signs in through the portal, which asks for its
-        # second factor and its verified e-mail (a local import: portal builds on this module).
-        from gateway.portal import service as portal_service
-
-        await portal_service.refuse_password_only(session, user.id)
-    return await _issue(session, settings, user)
-
-
 async def refresh(session: AsyncSession, settings: Settings, token: str) -> TokenResponse:
     row = await repository.refresh_by_hash(session, domain.token_hash(token))
     if row is None or row.revoked_at is not None or row.expires_at <= utc_now():
