@@ -6,22 +6,23 @@ with a meter, a customer) is made through the API, as the district's setup would
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from kernel.settings import REPO_ROOT
 from tests.billing.helpers import RATES
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
+from tests.frontend.browser import chromium, money
+from tests.frontend.browser import eventually as _eventually
+from tests.frontend.browser import ok as _ok
 from tests.frontend.conftest import BILLING_TECH, PASSWORD, SUPERVISOR
 
 pytestmark = pytest.mark.slow
@@ -32,30 +33,12 @@ SERIAL = "BRW0000001"
 NAME = "Ramona Quintero"
 
 
-def _require(ok: bool, why: str) -> None:
-    if not ok:
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
 
 
-def _ok(r: httpx.Response, status: int = 200) -> Any:
-    assert r.status_code == status, (r.request.url, r.status_code, r.text)
-    return r.json()
 
 
-def _eventually(what: str, fn: Callable[[], Any], seconds: float = 60.0) -> Any:
-    deadline = time.monotonic() + seconds
-    while (result := fn()) is None:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds} s for {what}")
-        time.sleep(0.2)
-    return result
 
 
-def money(amount: Decimal) -> str:
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
 
 
 def _h(role: str) -> dict[str, str]:
@@ -97,16 +80,7 @@ def district(billing_stack: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    _require(chromium is not None, "Debian's chromium is not installed (make test installs it)")
-    _require(DIST.exists(), "frontend/dist is not built (make frontend)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, headless=True,
-                              args=["--no-sandbox", "--disable-dev-shm-usage"])
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium(DIST)
 
 
 def _log_in(browser: Browser, base: str, username: str) -> Page:

@@ -8,20 +8,20 @@ under 300 KB) and how long search hits take to appear after the last key press.
 from __future__ import annotations
 
 import gzip
-import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, expect
 
 from kernel.settings import REPO_ROOT
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
+from tests.frontend.browser import chromium
+from tests.frontend.browser import ok as _ok
 from tests.frontend.conftest import CSR, PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -33,16 +33,8 @@ VACANT = "88 Quartz Hollow Rd"
 LOGIN_BUDGET = 300 * 1024
 
 
-def _require(ok: bool, why: str) -> None:
-    if not ok:
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
 
 
-def _ok(r: httpx.Response, status: int = 200) -> Any:
-    assert r.status_code == status, (r.request.url, r.status_code, r.text)
-    return r.json()
 
 
 @pytest.fixture(scope="module")
@@ -69,16 +61,7 @@ def district(staff_stack: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    _require(chromium is not None, "Debian's chromium is not installed (make test installs it)")
-    _require(DIST.exists(), "frontend/dist is not built (make frontend)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, headless=True,
-                              args=["--no-sandbox", "--disable-dev-shm-usage"])
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium(DIST)
 
 
 def _log_in(browser: Browser, base: str) -> tuple[Page, int]:

@@ -28,8 +28,10 @@ from kernel.clock import utility_today
 from tests.billing.helpers import RATES
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
+from tests.frontend.browser import eventually as _eventually
+from tests.frontend.browser import ok as _ok
 from tests.frontend.conftest import PASSWORD
-from tests.frontend.test_staff_app_browser import _eventually, _ok, browser  # noqa: F401
+from tests.frontend.test_staff_app_browser import browser  # noqa: F401
 
 pytestmark = pytest.mark.slow
 

@@ -6,21 +6,22 @@ cashier's closed drawer there too. Nobody sees their own request as approvable.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from kernel.settings import REPO_ROOT
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
+from tests.frontend.browser import chromium
+from tests.frontend.browser import eventually as _eventually
+from tests.frontend.browser import ok as _ok
 from tests.frontend.conftest import CSR, PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -34,25 +35,10 @@ NAME = "Imelda Castellanos"
 CREDIT = Decimal("-60.00")  # above a CSR I's $25.00, within a supervisor's $1,000.00
 
 
-def _require(ok: bool, why: str) -> None:
-    if not ok:
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
 
 
-def _ok(r: httpx.Response, status: int = 200) -> Any:
-    assert r.status_code == status, (r.request.url, r.status_code, r.text)
-    return r.json()
 
 
-def _eventually(what: str, fn: Callable[[], Any], seconds: float = 60.0) -> Any:
-    deadline = time.monotonic() + seconds
-    while (result := fn()) is None:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds} s for {what}")
-        time.sleep(0.2)
-    return result
 
 
 def _login(api: httpx.Client, username: str, password: str) -> dict[str, str]:
@@ -114,16 +100,7 @@ def day(staff_stack: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    _require(chromium is not None, "Debian's chromium is not installed (make test installs it)")
-    _require(DIST.exists(), "frontend/dist is not built (make frontend)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, headless=True,
-                              args=["--no-sandbox", "--disable-dev-shm-usage"])
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium(DIST)
 
 
 def _log_in(browser: Browser, base: str, username: str, password: str) -> Page:

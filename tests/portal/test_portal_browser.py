@@ -13,10 +13,8 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,7 +26,7 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from kernel.clock import utility_today
 from kernel.settings import REPO_ROOT, SERVICES, Settings, get_settings
@@ -36,6 +34,8 @@ from tapline.demo import load_demo
 from tapline.pgserver import free_port
 from tests.conftest import clone_database, drop_database, mint_token
 from tests.frontend.axe import assert_accessible
+from tests.frontend.browser import chromium, eventually
+from tests.frontend.browser import ok as _ok
 from tests.kernel.smtp import SmtpInbox, smtp_server
 
 pytestmark = pytest.mark.slow
@@ -50,25 +50,14 @@ PASSWORD = "a long portal password"
 _database: dict[str, str] = {}
 
 
-def _require(ok: bool, why: str) -> None:
-    if not ok:
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
 
 
-def _ok(r: httpx.Response, status: int = 200) -> Any:
-    assert r.status_code == status, (r.request.url, r.status_code, r.text)
-    return r.json()
+
+
 
 
 def _eventually(what: str, fn: Callable[[], Any], seconds: float = 180.0) -> Any:
-    deadline = time.monotonic() + seconds
-    while (result := fn()) is None:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds} s for {what}")
-        time.sleep(0.5)
-    return result
+    return eventually(what, fn, seconds, every=0.5)
 
 
 def _staff(role: str, sub: str | None = None) -> dict[str, str]:
@@ -224,16 +213,7 @@ def household(portal_stack: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    _require(chromium is not None, "Debian's chromium is not installed (make test installs it)")
-    _require(DIST.exists(), "frontend/dist/portal.html is not built (make frontend)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, headless=True,
-                              args=["--no-sandbox", "--disable-dev-shm-usage"])
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium(DIST)
 
 
 def money(amount: Decimal) -> str:
