@@ -15,20 +15,28 @@ import { ApiProblem, toProblem } from "@/lib/problem";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-function authorize(request: Request): Request {
-  const session = getSession();
-  if (session) request.headers.set("Authorization", `Bearer ${session.accessToken}`);
-  return request;
+/**
+ * A fetch that sends a session's access token and, on a 401, refreshes once and tries once
+ * more (the staff app's session here, the portal's customer session in `portal/lib/client`).
+ */
+export function sessionFetch(token: () => string | undefined,
+                             refresh: () => Promise<boolean>) {
+  const authorize = (request: Request): Request => {
+    const t = token();
+    if (t) request.headers.set("Authorization", `Bearer ${t}`);
+    return request;
+  };
+  return async (request: Request): Promise<Response> => {
+    const retry = request.clone();
+    const response = await fetch(authorize(request));
+    if (response.status !== 401 || !token()) return response;
+    if (!(await refresh())) return response;
+    return fetch(authorize(retry));
+  };
 }
 
-/** fetch with the session's token; on a 401, one refresh and one more try. */
-export async function authFetch(request: Request): Promise<Response> {
-  const retry = request.clone();
-  const response = await fetch(authorize(request));
-  if (response.status !== 401 || !getSession()) return response;
-  if (!(await refreshSession())) return response;
-  return fetch(authorize(retry));
-}
+/** fetch with the staff session's token; on a 401, one refresh and one more try. */
+export const authFetch = sessionFetch(() => getSession()?.accessToken, refreshSession);
 
 export const idempotency: Middleware = {
   onRequest({ request }) {

@@ -5,7 +5,7 @@
 import createClient from "openapi-fetch";
 
 import type { paths } from "@/api/schema";
-import { idempotency } from "@/lib/api";
+import { idempotency, sessionFetch } from "@/lib/api";
 import { ApiProblem, toProblem } from "@/lib/problem";
 
 import { getPortalSession, refreshPortalSession } from "./session";
@@ -14,20 +14,9 @@ export { unwrap } from "@/lib/api";
 
 const ORIGIN = globalThis.location?.origin ?? "";
 
-function authorize(request: Request): Request {
-  const s = getPortalSession();
-  if (s) request.headers.set("Authorization", `Bearer ${s.accessToken}`);
-  return request;
-}
-
 /** fetch with the customer's token; on a 401, one refresh and one more try. */
-export async function portalFetch(request: Request): Promise<Response> {
-  const retry = request.clone();
-  const response = await fetch(authorize(request));
-  if (response.status !== 401 || !getPortalSession()) return response;
-  if (!(await refreshPortalSession())) return response;
-  return fetch(authorize(retry));
-}
+export const portalFetch = sessionFetch(() => getPortalSession()?.accessToken,
+                                        refreshPortalSession);
 
 export const portalApi = createClient<paths>({ baseUrl: ORIGIN, fetch: portalFetch });
 portalApi.use(idempotency);
