@@ -6,13 +6,13 @@ bottom of the stub carries ink."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from tests.artifacts import artifacts
 from tests.billing import statement_district as demo
 from tests.billing.test_statement import URL
 
@@ -25,10 +25,8 @@ def sup2(auth):
 
 
 def results() -> Path:
-    """Kept with the run's data (like the browser tests' screenshots), kept when it fails."""
-    folder = Path(os.environ["TAPLINE_DATA_DIR"]) / "statements"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """The reference bills' pictures (tests/artifacts.py: kept for CI's artifacts)."""
+    return artifacts("statements")
 
 
 def snapshot(pdf: bytes, name: str) -> list[Image.Image]:

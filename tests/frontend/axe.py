@@ -17,6 +17,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from kernel.settings import REPO_ROOT
+from tests.artifacts import artifacts
 
 AXE_JS = REPO_ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -31,10 +32,8 @@ _RUN = """async () => axe.run(document, {
 
 
 def results_dir() -> Path:
-    """Screenshots of each flow's last step, kept with the run's data (kept when it fails)."""
-    folder = Path(os.environ["TAPLINE_DATA_DIR"]) / "browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """Screenshots of each flow's screens (tests/artifacts.py: kept for CI's artifacts)."""
+    return artifacts("browser")
 
 
 def _file_name(name: str) -> str:
