@@ -99,11 +99,16 @@ async def posted_events(bound: dict[str, Any]) -> list[Any]:
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The text drawn in a PDF made by fpdf2 (its content streams inflated)."""
+    """The text drawn in a PDF made by fpdf2 (its content streams inflated).
+
+    A compressed stream is inflated from where it starts, not cut at the next "endstream":
+    deflate output may itself end in a carriage return, which a pattern for the line break
+    before "endstream" would swallow, and then one notice in a few hundred would read as
+    binary (it did, on CI)."""
     out = []
     for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
         try:
-            out.append(zlib.decompress(m.group(1)).decode("latin-1"))
+            out.append(zlib.decompressobj().decompress(pdf[m.start(1):]).decode("latin-1"))
         except zlib.error:
             out.append(m.group(1).decode("latin-1"))
     return "\n".join(out)
