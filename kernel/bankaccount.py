@@ -7,28 +7,21 @@ and nowhere else.
 
 Keys come from configuration (`TAPLINE_BANK_KEYS`): several may be given, the first (newest)
 encrypts, any of them decrypts, and each token names the key that made it, so keys rotate without a
-flag day: add a new key in front, re-encrypt the stored tokens with `rotate` (a background job of
-the payments service, to be wired with its enrolment table), then drop the old key. Without the
-setting, a key is generated once into the data directory for `make run`, like the JWT keys.
-
-Wired next: payments' autopay enrolment (table with the token, masked number, routing, type).
+flag day: add a new key in front, re-encrypt the stored tokens (payments' bank-key rotation),
+then drop the old key. Without the setting, a key is generated once into the data directory for
+`make run`, like the JWT keys. The sealing itself is `kernel.sealing`'s, shared with other secrets.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import ClassVar
 
 from kernel.errors import Unprocessable
-from kernel.keys import local_secret_file
+from kernel.sealing import Keyring, SealingKeyError, Unsealable
 from kernel.settings import Settings
 
 #: ABA weights 3-7-1 over the nine digits; the weighted sum is a multiple of ten.
@@ -38,9 +31,6 @@ _ABA_WEIGHTS = (3, 7, 1, 3, 7, 1, 3, 7, 1)
 _ROUTING_PREFIXES = frozenset(
     [*range(0, 13), *range(21, 33), *range(61, 73), 80]
 )
-_TOKEN_VERSION = "b1"
-_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-_NONCE_BYTES = 12
 
 
 class AccountType(StrEnum):
@@ -56,11 +46,11 @@ class InvalidBankAccountNumber(Unprocessable):
     code, title = "bank-account-number-invalid", "Bank account number is not valid"
 
 
-class BankKeyError(RuntimeError):
+class BankKeyError(SealingKeyError):
     """The configured keys are missing or malformed: an operator's mistake, not a client's."""
 
 
-class UndecryptableBankAccount(RuntimeError):
+class UndecryptableBankAccount(Unsealable):
     """A token made with a key no longer configured, or altered: never guess, never log it."""
 
 
@@ -139,105 +129,14 @@ class BankAccount:
         return f"{self.account_type} {self.masked} at {self.routing_number}"
 
 
-@dataclass(frozen=True)
-class BankKeyring:
-    """AES-256-GCM keys by id; the first encrypts, all decrypt.
+class BankKeyring(Keyring):
+    """Bank account numbers sealed at rest (`kernel.sealing`); the caller's `context` is the
+    enrolment id, so a token moved to another enrolment does not open."""
 
-    A token is `b1.<key id>.<base64url(nonce ‖ ciphertext ‖ tag)>`. The key id and the caller's
-    `context` (e.g. the enrolment id) are authenticated data: a token moved to another row, or
-    relabelled with another key id, fails to decrypt instead of yielding someone's account.
-    """
-
-    keys: tuple[tuple[str, bytes], ...] = field(repr=False)
-
-    def __post_init__(self) -> None:
-        if not self.keys:
-            raise BankKeyError("no bank account key configured")
-        ids = [kid for kid, _ in self.keys]
-        if len(set(ids)) != len(ids):
-            raise BankKeyError("bank account key ids must be unique")
-        for kid, key in self.keys:
-            if not _KEY_ID.match(kid):
-                raise BankKeyError(f"bank account key id {kid!r}: 1-32 of A-Z a-z 0-9 _ -")
-            if len(key) != 32:
-                raise BankKeyError(f"bank account key {kid!r} must be 32 bytes (AES-256)")
-
-    def __repr__(self) -> str:
-        return f"BankKeyring(key_ids={[kid for kid, _ in self.keys]})"
-
-    @property
-    def current_key_id(self) -> str:
-        return self.keys[0][0]
-
-    @classmethod
-    def parse(cls, spec: str) -> BankKeyring:
-        """`id:base64key[,id:base64key…]`, newest first (the form of TAPLINE_BANK_KEYS)."""
-        keys: list[tuple[str, bytes]] = []
-        for part in spec.replace("\n", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            kid, sep, encoded = part.partition(":")
-            if not sep:
-                raise BankKeyError("each bank account key is written id:base64key")
-            try:
-                key = base64.urlsafe_b64decode(_padded(encoded.strip()))
-            except (binascii.Error, ValueError) as exc:
-                raise BankKeyError(f"bank account key {kid.strip()!r} is not base64") from exc
-            keys.append((kid.strip(), key))
-        return cls(tuple(keys))
-
-    @staticmethod
-    def generate_key() -> str:
-        """A new key in the configuration's base64 form (for `id:` + this)."""
-        return base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)).decode()
-
-    def key_id_of(self, token: str) -> str:
-        version, kid, _ = _split(token)
-        return kid
-
-    def encrypt(self, account_number: str, *, context: str = "") -> str:
-        kid, key = self.keys[0]
-        nonce = secrets.token_bytes(_NONCE_BYTES)
-        sealed = AESGCM(key).encrypt(nonce, account_number.encode(), _aad(kid, context))
-        body = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
-        return f"{_TOKEN_VERSION}.{kid}.{body}"
-
-    def decrypt(self, token: str, *, context: str = "") -> str:
-        _, kid, body = _split(token)
-        key = dict(self.keys).get(kid)
-        if key is None:
-            raise UndecryptableBankAccount(f"bank account key {kid!r} is not configured")
-        try:
-            raw = base64.urlsafe_b64decode(_padded(body))
-            plain = AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _aad(kid, context))
-        except (InvalidTag, binascii.Error, ValueError) as exc:
-            raise UndecryptableBankAccount("bank account token does not authenticate") from exc
-        return plain.decode()
-
-    def needs_rotation(self, token: str) -> bool:
-        return self.key_id_of(token) != self.current_key_id
-
-    def rotate(self, token: str, *, context: str = "") -> str:
-        """The same account number under the newest key (unchanged if already under it)."""
-        if not self.needs_rotation(token):
-            return token
-        return self.encrypt(self.decrypt(token, context=context), context=context)
-
-
-def _aad(kid: str, context: str) -> bytes:
-    return f"tapline.bank-account|{_TOKEN_VERSION}|{kid}|{context}".encode()
-
-
-def _split(token: str) -> tuple[str, str, str]:
-    parts = token.split(".")
-    if len(parts) != 3 or parts[0] != _TOKEN_VERSION or not _KEY_ID.match(parts[1]):
-        raise UndecryptableBankAccount("not a bank account token")
-    return parts[0], parts[1], parts[2]
-
-
-def _padded(b64: str) -> str:
-    return b64 + "=" * (-len(b64) % 4)
+    purpose: ClassVar[str] = "bank-account"
+    version: ClassVar[str] = "b1"
+    key_error: ClassVar[type[SealingKeyError]] = BankKeyError
+    unsealable: ClassVar[type[Unsealable]] = UndecryptableBankAccount
 
 
 def bank_keys_file(settings: Settings) -> Path:
@@ -245,12 +144,6 @@ def bank_keys_file(settings: Settings) -> Path:
 
 
 def bank_keyring(settings: Settings) -> BankKeyring:
-    """The configured keyring; without `TAPLINE_BANK_KEYS`, one generated into the data dir.
-
-    The generated file is created atomically and never replaced, so two processes starting at
-    once agree on one key (the loser of the race reads the winner's file).
-    """
-    if settings.bank_keys:
-        return BankKeyring.parse(settings.bank_keys.get_secret_value())
-    return BankKeyring.parse(local_secret_file(
-        settings, bank_keys_file(settings).name, lambda: f"k1:{BankKeyring.generate_key()}\n"))
+    """The configured keyring; without `TAPLINE_BANK_KEYS`, one generated into the data dir."""
+    spec = settings.bank_keys.get_secret_value() if settings.bank_keys else None
+    return BankKeyring.configured(settings, spec, bank_keys_file(settings).name)

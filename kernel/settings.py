@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     #: Keys that encrypt bank account numbers at rest: `id:base64key,…`, newest first (it
     #: encrypts; every listed key decrypts). Unset: one key generated into `keys_dir`.
     bank_keys: SecretStr | None = None
+    #: Keys that seal portal logins' authenticator seeds (TOTP) at rest, in the form of
+    #: `bank_keys`. Unset: one key generated into `keys_dir`.
+    totp_keys: SecretStr | None = None
     #: Keys the hash of a lockbox check's MICR bank account (routing + account), so repeat
     #: remitters are recognised without the number being kept. Unset: generated into `keys_dir`.
     lockbox_remitter_secret: SecretStr | None = None

@@ -24,6 +24,7 @@ from gateway.portal.schemas import (
     Profile,
     RegisterIn,
     ResetIn,
+    SecondFactorOff,
     TokenIn,
     TotpCode,
     TotpDisable,
@@ -114,14 +115,14 @@ async def totp_setup(session: SessionDep, who: Customer, response: Response) -> 
              responses=problem_responses(401, 403, 404, 409, 422))
 async def totp_enable(body: TotpCode, session: SessionDep, who: Customer) -> Profile:
     """Turn the second factor on with a code the app shows for the new secret."""
-    return await service.totp_enable(session, who, body.code)
+    return await service.totp_enable(session, get_settings(), who, body.code)
 
 
 @router.post("/totp/disable", response_model=Profile,
              responses=problem_responses(401, 403, 404, 409, 422))
 async def totp_disable(body: TotpDisable, session: SessionDep, who: Customer) -> Profile:
     """Turn the second factor off (the password and a current code)."""
-    return await service.totp_disable(session, who, body)
+    return await service.totp_disable(session, get_settings(), who, body)
 
 
 @router.post("/accounts", response_model=TokenResponse,
@@ -156,3 +157,12 @@ async def staff_resend_verification(login_id: uuid.UUID, session: SessionDep,
 async def staff_unlock(login_id: uuid.UUID, session: SessionDep, who: Csr) -> PortalLoginOut:
     """Staff: end a login's lock-out after too many failed sign-ins."""
     return await service.unlock(session, get_settings(), who, login_id)
+
+
+@router.post("/logins/{login_id}/second-factor/off", response_model=PortalLoginOut,
+             responses=problem_responses(401, 403, 404, 409, 422))
+async def staff_second_factor_off(login_id: uuid.UUID, body: SecondFactorOff,
+                                  session: SessionDep, who: Csr) -> PortalLoginOut:
+    """Staff: turn off the second factor of a customer who lost their authenticator app, after
+    checking who is calling; the reason is kept in the audit trail."""
+    return await service.second_factor_off(session, get_settings(), who, login_id, body.reason)

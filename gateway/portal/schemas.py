@@ -82,11 +82,13 @@ class Profile(BaseModel):
 
 
 class TotpSetup(BaseModel):
-    """A new second factor, shown once: scan `otpauth_uri` (a QR code of it) or type `secret`,
-    then confirm with a code (`POST /api/portal/totp/enable`)."""
+    """A new second factor, shown once: scan `qr_code` (the `otpauth_uri` as an SVG image, a
+    data URI ready for an `<img>`) or type `secret`, then confirm with a code
+    (`POST /api/portal/totp/enable`)."""
 
     secret: str
     otpauth_uri: str
+    qr_code: str
 
 
 class TotpCode(BaseModel):
@@ -95,6 +97,12 @@ class TotpCode(BaseModel):
 
 class TotpDisable(TotpCode):
     password: str = Field(min_length=1, max_length=256)
+
+
+class SecondFactorOff(BaseModel):
+    """Why staff turn a customer's second factor off (a lost phone, after checking who calls)."""
+
+    reason: str = Field(min_length=3, max_length=500)
 
 
 class PortalLoginOut(BaseModel):

@@ -12,6 +12,7 @@ and say what happened only by mail, to the address itself.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import timedelta
 
@@ -51,10 +52,13 @@ from kernel.errors import (
 )
 from kernel.keys import private_key
 from kernel.mail import send_mail
+from kernel.sealing import Keyring, Unsealable
 from kernel.settings import Settings
 
 #: The most accounts one login reaches (as staff may give one, gateway/auth's UserCreate).
 MAX_ACCOUNTS = 50
+
+log = logging.getLogger(__name__)
 
 
 class SecondFactorRequired(Problem):
@@ -212,11 +216,12 @@ async def login(session: AsyncSession, settings: Settings, body: PortalLoginIn,
             return
         if body.totp_code is None:
             raise SecondFactorRequired("Enter the code from your authenticator app")
-        step = domain.accepted_step(portal.totp_secret, body.totp_code, utc_now(),
-                                    portal.totp_last_step)
+        step = _step(_opened(settings, user.id, portal.totp_secret), body.totp_code,
+                     portal.totp_last_step)
         if step is None:
             raise Unauthorized("Incorrect code")
-        await repository.update_login(session, user.id, totp_last_step=step)
+        await repository.update_login(session, user.id, totp_last_step=step,
+                                      totp_secret=_resealed(settings, user.id, portal.totp_secret))
 
     user = await auth_service.authenticate(session, settings, domain.username_for(body.email),
                                            body.password, client_ip, check=second_factor)
@@ -230,6 +235,53 @@ async def refuse_password_only(session: AsyncSession, user_id: uuid.UUID) -> Non
     if portal is not None and (portal.email_verified_at is None
                                or portal.totp_enabled_at is not None):
         raise Forbidden("Sign in through the customer portal (POST /api/portal/login)")
+
+
+# ---- the authenticator's seed, sealed at rest -----------------------------------------------
+
+class TotpKeyring(Keyring):
+    """Whoever reads a seed can make a customer's codes, so the table holds it sealed; the
+    login's user id is the authenticated context (a seed copied to another login won't open)."""
+
+    purpose = "totp-seed"
+    version = "t1"
+
+
+def _ring(settings: Settings) -> TotpKeyring:
+    spec = settings.totp_keys.get_secret_value() if settings.totp_keys else None
+    return TotpKeyring.configured(settings, spec, "totp-keys")
+
+
+def _sealed(settings: Settings, user_id: uuid.UUID, seed: str) -> str:
+    return _ring(settings).encrypt(seed, context=str(user_id))
+
+
+def _opened(settings: Settings, user_id: uuid.UUID, stored: str) -> str | None:
+    """The seed; one stored before seeds were sealed (a bare base32 string) reads as is. A
+    seed that does not open (its key retired too early, or the row altered) accepts no code,
+    so the customer is told the code is wrong and staff reset the second factor."""
+    ring = _ring(settings)
+    if not ring.is_token(stored):
+        return stored
+    try:
+        return ring.decrypt(stored, context=str(user_id))
+    except Unsealable:
+        log.error("a portal login's authenticator seed does not open: key %s",
+                  ring.key_id_of(stored))
+        return None
+
+
+def _step(seed: str | None, code: str, last_step: int | None) -> int | None:
+    return None if seed is None else domain.accepted_step(seed, code, utc_now(), last_step)
+
+
+def _resealed(settings: Settings, user_id: uuid.UUID, stored: str) -> str:
+    """The stored seed sealed under the newest key: a seed stored in the clear, or under a key
+    being retired, moves on the login's next use."""
+    ring = _ring(settings)
+    if ring.is_token(stored):
+        return ring.rotate(stored, context=str(user_id))
+    return ring.encrypt(stored, context=str(user_id))
 
 
 # ---- password reset --------------------------------------------------------------------------
@@ -273,30 +325,35 @@ async def totp_setup(session: AsyncSession, settings: Settings, who: Principal) 
     if login.totp_enabled_at is not None:
         raise Conflict("A second factor is already set up; turn it off first")
     secret = domain.new_totp_secret()
-    await repository.update_login(session, login.user_id, totp_pending=secret)
-    return TotpSetup(secret=secret,
-                     otpauth_uri=domain.totp_uri(secret, login.email, settings.utility_name))
+    await repository.update_login(session, login.user_id,
+                                  totp_pending=_sealed(settings, login.user_id, secret))
+    uri = domain.totp_uri(secret, login.email, settings.utility_name)
+    return TotpSetup(secret=secret, otpauth_uri=uri, qr_code=domain.qr_data_uri(uri))
 
 
-async def totp_enable(session: AsyncSession, who: Principal, code: str) -> Profile:
+async def totp_enable(session: AsyncSession, settings: Settings, who: Principal,
+                      code: str) -> Profile:
     _, login = await _customer(session, who)
     if login.totp_pending is None:
         raise Conflict("Start the set-up first (POST /api/portal/totp/setup)")
-    step = domain.accepted_step(login.totp_pending, code, utc_now(), None)
+    step = _step(_opened(settings, login.user_id, login.totp_pending), code, None)
     if step is None:
         raise Unprocessable("The code does not match; check the app's clock", field="code")
-    await repository.update_login(session, login.user_id, totp_secret=login.totp_pending,
+    await repository.update_login(session, login.user_id,
+                                  totp_secret=_resealed(settings, login.user_id,
+                                                        login.totp_pending),
                                   totp_pending=None, totp_enabled_at=utc_now(),
                                   totp_last_step=step)
     return await profile(session, who)
 
 
-async def totp_disable(session: AsyncSession, who: Principal, body: TotpDisable) -> Profile:
+async def totp_disable(session: AsyncSession, settings: Settings, who: Principal,
+                       body: TotpDisable) -> Profile:
     user, login = await _customer(session, who)
     if login.totp_enabled_at is None or login.totp_secret is None:
         raise Conflict("No second factor is set up")
     # A current code (spent or not: the password is asked for too) shows the app is at hand.
-    step = domain.accepted_step(login.totp_secret, body.code, utc_now(), None)
+    step = _step(_opened(settings, login.user_id, login.totp_secret), body.code, None)
     if not auth_service.verify_password(user.password_hash, body.password) or step is None:
         raise Unprocessable("The password or the code is not right", field="code")
     await repository.update_login(session, login.user_id, totp_secret=None, totp_pending=None,
@@ -357,6 +414,20 @@ async def resend_for(session: AsyncSession, settings: Settings, who: Principal,
     await _mail_link(session, settings, row.user_id, row.email, "verify", "en")
     await audit.record(session, who, "resend_verification", "portal_login", str(row.user_id))
     return await _staff_out(session, settings, row)
+
+
+async def second_factor_off(session: AsyncSession, settings: Settings, who: Principal,
+                            login_id: uuid.UUID, reason: str) -> PortalLoginOut:
+    """A CSR turns a lost authenticator off; the customer signs in with the password and may
+    set a new one up. The seed goes with it (nothing kept that could make codes)."""
+    row = await _staff_view(session, login_id)
+    if row.totp_enabled_at is None:
+        raise Conflict("This login has no second factor")
+    await repository.update_login(session, row.user_id, totp_secret=None, totp_pending=None,
+                                  totp_enabled_at=None, totp_last_step=None)
+    await audit.record(session, who, "second_factor_off", "portal_login", str(row.user_id),
+                       reason=reason)
+    return await _staff_out(session, settings, await _staff_view(session, login_id))
 
 
 async def unlock(session: AsyncSession, settings: Settings, who: Principal,

@@ -69,6 +69,56 @@ async def test_a_second_factor_is_asked_for_checked_and_each_code_works_once(
     assert (await sign_in(client, address)).status_code == 200
 
 
+async def _stored_seed(bound, address: str) -> str:
+    return (await bound["gateway"].execute(text(
+        "SELECT totp_secret FROM portal_logins WHERE email = :e"), {"e": address})).scalar_one()
+
+
+async def test_the_authenticator_seed_is_kept_sealed_and_its_set_up_shows_a_qr_code(
+        client, auth, bound, service_apps, smtp):
+    held = await held_account(client, auth, bound, service_apps)
+    address = await confirmed(client, smtp, held)
+    h = auth("customer", sub=address, accounts=(held.account_id,))
+    setup = (await client.post("/api/portal/totp/setup", headers=h)).json()
+    assert setup["qr_code"].startswith("data:image/svg+xml")
+    await client.post("/api/portal/totp/enable", headers=h, json={"code": code_at(setup["secret"])})
+    stored = await _stored_seed(bound, address)
+    assert stored.startswith("t1.") and setup["secret"] not in stored
+    assert (await sign_in(client, address, totp_code=code_at(setup["secret"], 30))).status_code \
+        == 200
+
+
+async def test_a_seed_stored_before_sealing_still_signs_in_and_is_sealed_by_that_login(
+        client, auth, bound, service_apps, smtp):
+    held = await held_account(client, auth, bound, service_apps)
+    address = await confirmed(client, smtp, held)
+    h = auth("customer", sub=address, accounts=(held.account_id,))
+    secret = (await client.post("/api/portal/totp/setup", headers=h)).json()["secret"]
+    await client.post("/api/portal/totp/enable", headers=h, json={"code": code_at(secret)})
+    await bound["gateway"].execute(text(
+        "UPDATE portal_logins SET totp_secret = :s WHERE email = :e"), {"s": secret, "e": address})
+    assert (await sign_in(client, address, totp_code=code_at(secret, 30))).status_code == 200
+    assert (await _stored_seed(bound, address)).startswith("t1.")
+
+
+async def test_a_sealed_seed_copied_to_another_login_does_not_open(
+        client, auth, bound, service_apps, smtp):
+    logins = []
+    for _ in range(2):
+        held = await held_account(client, auth, bound, service_apps)
+        address = await confirmed(client, smtp, held)
+        h = auth("customer", sub=address, accounts=(held.account_id,))
+        secret = (await client.post("/api/portal/totp/setup", headers=h)).json()["secret"]
+        await client.post("/api/portal/totp/enable", headers=h, json={"code": code_at(secret)})
+        logins.append((address, secret))
+    (mine, my_secret), (theirs, _) = logins
+    await bound["gateway"].execute(text(
+        "UPDATE portal_logins SET totp_secret = :s WHERE email = :e"),
+        {"s": await _stored_seed(bound, mine), "e": theirs})
+    r = await sign_in(client, theirs, totp_code=code_at(my_secret, 30))
+    assert r.status_code == 401 and r.json()["detail"] == "Incorrect code"
+
+
 async def test_wrong_second_factor_codes_count_toward_the_login_limit(
         client, auth, bound, service_apps, smtp):
     held = await held_account(client, auth, bound, service_apps)
@@ -192,3 +242,29 @@ async def test_no_personal_data_reaches_a_url_or_a_log(client, auth, bound, serv
     for route in router.routes:
         path = getattr(route, "path", "")
         assert "{" not in path or path.startswith("/api/portal/logins/{login_id}"), path
+
+
+async def test_a_csr_turns_off_a_lost_second_factor_with_a_reason_kept_in_the_audit_trail(
+        client, auth, bound, service_apps, smtp):
+    held = await held_account(client, auth, bound, service_apps)
+    address = await confirmed(client, smtp, held)
+    h = auth("customer", sub=address, accounts=(held.account_id,))
+    secret = (await client.post("/api/portal/totp/setup", headers=h)).json()["secret"]
+    await client.post("/api/portal/totp/enable", headers=h, json={"code": code_at(secret)})
+    assert (await sign_in(client, address)).json()["code"] == "totp-required"
+
+    csr = auth("csr1")
+    login = (await client.get("/api/portal/logins", params={"account_id": held.account_id},
+                              headers=csr)).json()[0]
+    path = f"/api/portal/logins/{login['id']}/second-factor/off"
+    assert (await client.post(path, json={"reason": "lost phone"}, headers=h)).status_code == 403
+    assert (await client.post(path, json={"reason": ""}, headers=csr)).status_code == 422
+    r = await client.post(path, json={"reason": "lost phone; identity checked"}, headers=csr)
+    assert r.status_code == 200 and r.json()["totp_enabled"] is False
+    assert await _stored_seed(bound, address) is None
+    assert (await sign_in(client, address)).status_code == 200
+    assert (await client.post(path, json={"reason": "again"}, headers=csr)).status_code == 409
+    reason = (await bound["gateway"].execute(text(
+        "SELECT reason FROM audit_log WHERE action = 'second_factor_off' AND entity_id = :u"),
+        {"u": login["id"]})).scalar_one()
+    assert reason == "lost phone; identity checked"

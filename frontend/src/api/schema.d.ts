@@ -475,6 +475,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/portal/logins/{login_id}/second-factor/off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Staff Second Factor Off
+         * @description Staff: turn off the second factor of a customer who lost their authenticator app, after
+         *     checking who is calling; the reason is kept in the audit trail.
+         */
+        post: operations["portal-staff_second_factor_off"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/health": {
         parameters: {
             query?: never;
@@ -6667,6 +6688,14 @@ export interface components {
             /** Authority */
             authority: string;
         };
+        /**
+         * SecondFactorOff
+         * @description Why staff turn a customer's second factor off (a lost phone, after checking who calls).
+         */
+        SecondFactorOff: {
+            /** Reason */
+            reason: string;
+        };
         /** SystemHealth */
         SystemHealth: {
             /** Status */
@@ -6726,14 +6755,17 @@ export interface components {
         };
         /**
          * TotpSetup
-         * @description A new second factor, shown once: scan `otpauth_uri` (a QR code of it) or type `secret`,
-         *     then confirm with a code (`POST /api/portal/totp/enable`).
+         * @description A new second factor, shown once: scan `qr_code` (the `otpauth_uri` as an SVG image, a
+         *     data URI ready for an `<img>`) or type `secret`, then confirm with a code
+         *     (`POST /api/portal/totp/enable`).
          */
         TotpSetup: {
             /** Secret */
             secret: string;
             /** Otpauth Uri */
             otpauth_uri: string;
+            /** Qr Code */
+            qr_code: string;
         };
         /** UserCreate */
         UserCreate: {
@@ -15178,6 +15210,77 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLoginOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "portal-staff_second_factor_off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                login_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondFactorOff"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -1,10 +1,10 @@
-import { Alert, Button, Code, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Code, Image, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
 import { confirmTotp, startTotp, type TotpSetup } from "./api";
 
-/** Optional second factor: the key for an authenticator app, then one code to confirm it. */
+/** Optional second factor: a QR code (or the key) for an authenticator app, then one code to confirm it. */
 export function SecurityPage() {
   const { t } = useTranslation();
   const [setup, setSetup] = useState<TotpSetup | null>(null);
@@ -30,6 +30,7 @@ export function SecurityPage() {
         <form onSubmit={(e) => void submit(e)}>
           <Stack>
             <Text>{t("security.key")}</Text>
+            <Image src={setup.qr_code} alt={t("security.qrAlt")} w={200} h={200} fit="contain" />
             <Code block aria-label={t("security.keyLabel")}>{setup.secret}</Code>
             {state === "failed" && <Alert color="red" role="alert">{t("security.failed")}</Alert>}
             <TextInput label={t("login.code")} inputMode="numeric" autoComplete="one-time-code"

@@ -74,6 +74,8 @@ export function confirmReset(token: string, password: string): Promise<unknown> 
 export interface TotpSetup {
   secret: string;
   otpauth_uri: string;
+  /** The set-up URI as an SVG QR code (a data URI), drawn by the server. */
+  qr_code: string;
 }
 
 export function startTotp(): Promise<TotpSetup> {

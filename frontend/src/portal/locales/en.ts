@@ -38,7 +38,8 @@ export const en = {
   },
   security: {
     title: "Two-step sign-in", intro: "Add a code from an authenticator app to every sign-in.",
-    start: "Set it up", key: "Add this key to your authenticator app, then enter the code it shows.",
+    start: "Set it up", key: "Scan this code with your authenticator app, or type the key below, then enter the code the app shows.",
+    qrAlt: "QR code to scan with your authenticator app",
     keyLabel: "Setup key", confirm: "Turn on", done: "Two-step sign-in is on.",
     failed: "That code did not match. Try the newest one.",
   },

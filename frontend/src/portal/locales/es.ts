@@ -42,7 +42,8 @@ export const es: Shape<Messages> = {
   },
   security: {
     title: "Inicio de sesión en dos pasos", intro: "Pida un código de una aplicación de autenticación en cada inicio de sesión.",
-    start: "Configurar", key: "Agregue esta clave a su aplicación de autenticación y escriba el código que muestra.",
+    start: "Configurar", key: "Escanee este código con su aplicación de autenticación, o escriba la clave de abajo, y luego escriba el código que muestra la aplicación.",
+    qrAlt: "Código QR para escanear con su aplicación de autenticación",
     keyLabel: "Clave de configuración", confirm: "Activar", done: "El inicio en dos pasos está activado.",
     failed: "Ese código no coincide. Use el más reciente.",
   },

@@ -1,4 +1,5 @@
-/** Portal help for a caller: their portal logins (resend the confirmation, unlock) and autopay. */
+/** Portal help for a caller: their portal logins (resend the confirmation, unlock, turn off a
+ * lost second factor) and autopay. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { components } from "@/api/schema";
@@ -29,6 +30,17 @@ export function usePortalLoginAction(accountId: string) {
         params: { path: { login_id: loginId } }, headers: keyed(key) })
       : await api.POST("/api/portal/logins/{login_id}/unlock", {
         params: { path: { login_id: loginId } }, headers: keyed(key) })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["portal-logins", accountId] }),
+  });
+}
+
+/** A lost authenticator app: staff turn the login's second factor off, saying why. */
+export function useSecondFactorOff(accountId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ loginId, reason, key }: { loginId: string; reason: string; key: string }) =>
+      unwrap(await api.POST("/api/portal/logins/{login_id}/second-factor/off", {
+        params: { path: { login_id: loginId } }, body: { reason }, headers: keyed(key) })),
     onSuccess: () => client.invalidateQueries({ queryKey: ["portal-logins", accountId] }),
   });
 }

@@ -4,8 +4,33 @@ import { useState, type FormEvent } from "react";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 
 import {
-  useAutopay, useCancelAutopay, usePortalLoginAction, usePortalLogins, type PortalLogin,
+  useAutopay, useCancelAutopay, usePortalLoginAction, usePortalLogins, useSecondFactorOff,
+  type PortalLogin,
 } from "../api/portal";
+
+/** Turning off a lost authenticator, after checking who calls: the reason is audited. */
+function SecondFactorOff({ accountId, login }: { accountId: string; login: PortalLogin }) {
+  const [reason, setReason] = useState("");
+  const [key, renewKey] = useIdempotencyKey();
+  const off = useSecondFactorOff(accountId);
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    off.mutate({ loginId: login.id, reason: reason.trim(), key },
+      { onSuccess: () => { setReason(""); renewKey(); } });
+  }
+  return (
+    <form onSubmit={submit} aria-label={`Turn off the second factor of ${login.email}`}>
+      <Group align="flex-end" gap={4}>
+        <TextInput size="xs" label="Why turn off two-step sign-in" required value={reason}
+          placeholder="Lost phone; identity checked" minLength={3}
+          onChange={(ev) => setReason(ev.currentTarget.value)} />
+        <Button size="compact-xs" type="submit" variant="default" loading={off.isPending}>
+          Turn off two-step sign-in
+        </Button>
+      </Group>
+    </form>
+  );
+}
 
 function LoginRow({ accountId, login }: { accountId: string; login: PortalLogin }) {
   const [key, renewKey] = useIdempotencyKey();
@@ -36,6 +61,7 @@ function LoginRow({ accountId, login }: { accountId: string; login: PortalLogin 
               onClick={() => run("unlock")}>Unlock login</Button>
           )}
         </Group>
+        {login.totp_enabled && <SecondFactorOff accountId={accountId} login={login} />}
         {act.isSuccess && (
           <Text size="xs">{act.variables?.action === "resend"
             ? `A new link went to ${login.email}.` : "Unlocked: the customer can sign in now."}
