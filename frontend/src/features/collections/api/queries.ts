@@ -197,3 +197,31 @@ export function useRequestReconnect(accountId: string) {
     onSuccess: () => client.invalidateQueries({ queryKey: ["collections", "account", accountId] }),
   });
 }
+
+// ---- late charges and their reversal ---------------------------------------------------------
+
+export type LateCharge = S["CollectionsChargeOut"];
+export type Reversal = S["ReversalOut"];
+
+export function useLateCharges(accountId: string) {
+  return useQuery({
+    queryKey: ["collections", "late-charges", accountId],
+    queryFn: async () => unwrap(await api.GET("/api/collections/accounts/{account_id}/late-charges",
+      { params: { path: { account_id: accountId } } })),
+  });
+}
+
+/** Reverse a late charge: within the clerk's authority at once, above it a request that waits
+ * in the supervisor's approvals inbox (the server decides; the answer's status says which). */
+export function useReverseLateCharge() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ noticeId, reason, amount, key }: {
+      noticeId: string; reason: string; amount?: string; key: string;
+    }) => unwrap(await api.POST("/api/collections/late-charges/{notice_id}/reversals", {
+      params: { path: { notice_id: noticeId }, header: { "Idempotency-Key": key } },
+      body: { reason, amount: amount || undefined },
+    })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["collections"] }),
+  });
+}

@@ -234,3 +234,38 @@ export function useRecordLienList() {
     onSuccess: invalidate,
   });
 }
+
+// ---- the collection agency's payments ---------------------------------------------------------
+
+export type AgencyPaymentIn = S["AgencyPaymentIn"];
+export type AgencyPayment = S["AgencyPaymentOut"];
+export type AgencyPaymentsFile = S["PaymentsFileOut"];
+
+/** One payment the agency reports, with its commission; its reference makes it once. */
+export function useRecordAgencyPayment() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async ({ body, key }: { body: AgencyPaymentIn; key: string }) =>
+      unwrap(await api.POST("/api/collections/agency/payments", {
+        params: { header: { "Idempotency-Key": key } }, body,
+      })),
+    onSuccess: invalidate,
+  });
+}
+
+/** The agency's payments file: every line or none; a file sent twice records nothing new. */
+export function useImportAgencyPayments() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async (file: File) =>
+      unwrap(await api.POST("/api/collections/agency/payments/file", {
+        body: { file: "" },
+        bodySerializer: () => {
+          const form = new FormData();
+          form.append("file", file, file.name);
+          return form;
+        },
+      })),
+    onSuccess: invalidate,
+  });
+}

@@ -19,6 +19,7 @@ import {
 import { ArrangementForm } from "./ArrangementForm";
 import { BUCKETS } from "./buckets";
 import { GuardrailList } from "./GuardrailList";
+import { LateCharges } from "./LateCharges";
 import { outcomeLabel } from "./LogCallForm";
 import { ProtectionsPanel } from "./ProtectionsPanel";
 
@@ -96,7 +97,8 @@ function ReconnectRequest({ accountId }: { accountId: string }) {
   );
 }
 
-/** One account's collections: aging, guardrails, calls and promises, arrangements, protections. */
+/** One account's collections: aging, guardrails, calls and promises, arrangements, late charges,
+ * protections. */
 export function AccountCollectionsPage() {
   const { accountId = "" } = useParams();
   const role = useSession()?.role;
@@ -144,6 +146,7 @@ export function AccountCollectionsPage() {
         <Tabs.List>
           <Tabs.Tab value="calls">Calls and promises</Tabs.Tab>
           <Tabs.Tab value="arrangements">Arrangements</Tabs.Tab>
+          <Tabs.Tab value="late-charges">Late charges</Tabs.Tab>
           <Tabs.Tab value="protections">Protections</Tabs.Tab>
           <Tabs.Tab value="guardrails">Disconnection guardrails</Tabs.Tab>
         </Tabs.List>
@@ -192,6 +195,9 @@ export function AccountCollectionsPage() {
             {(arrangements.data ?? []).map((x) => <ArrangementCard key={x.id} a={x} />)}
             {arrangements.data?.length === 0 && <Text c="gray.7">No arrangement yet.</Text>}
           </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="late-charges" pt="md">
+          <LateCharges accountId={accountId} canReverse={can(role, "collections.work")} />
         </Tabs.Panel>
         <Tabs.Panel value="protections" pt="md">
           <ProtectionsPanel accountId={accountId} today={today} />

@@ -15,6 +15,7 @@ import { notifyProblem } from "@/lib/queryClient";
 import {
   useClosedAction, useClosedCases, useReferToAgency, useReferrals, type ClosedAction, type ClosedCase,
 } from "../api/supervisor";
+import { AgencyPayments } from "./AgencyPayments";
 
 const STAGES = [
   { value: "all", label: "All" }, { value: "transfer_offered", label: "Transfer offered" },
@@ -127,6 +128,7 @@ export function ClosedAccounts() {
           ))}
         </Table.Tbody>
       </Table>
+      {worker && <AgencyPayments />}
       <Modal opened={!!acting} onClose={() => setActing(null)} closeButtonProps={{ "aria-label": "Close" }}
         title={acting ? TITLES[acting.action] : "Closed account"}>
         {acting && <ActionForm c={acting.c} action={acting.action} onDone={(m) => { setActing(null); setDone(m); }} />}
