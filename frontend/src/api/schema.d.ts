@@ -10681,7 +10681,8 @@ export interface components {
          * EnrolIn
          * @description `bank`: `routing_number`, `account_number`, `account_type` (a prenote proves a new
          *     account before money moves). `card`: `card_token`, the processor's token from its hosted
-         *     page (never a card number). `holder_name` is the name on the bank account (default: the
+         *     page (never a card number), or `method_id`, one of the account's saved cards (the portal's
+         *     way: the token stays on the server). `holder_name` is the name on the bank account (default: the
          *     account holder's).
          */
         EnrolIn: {
@@ -10702,6 +10703,8 @@ export interface components {
             account_type: "checking" | "savings";
             /** Card Token */
             card_token?: string | null;
+            /** Method Id */
+            method_id?: string | null;
             /** Holder Name */
             holder_name?: string | null;
         };

@@ -16,7 +16,8 @@ from kernel.clock import Day
 class EnrolIn(BaseModel):
     """`bank`: `routing_number`, `account_number`, `account_type` (a prenote proves a new
     account before money moves). `card`: `card_token`, the processor's token from its hosted
-    page (never a card number). `holder_name` is the name on the bank account (default: the
+    page (never a card number), or `method_id`, one of the account's saved cards (the portal's
+    way: the token stays on the server). `holder_name` is the name on the bank account (default: the
     account holder's)."""
 
     method: Literal["bank", "card"]
@@ -24,6 +25,7 @@ class EnrolIn(BaseModel):
     account_number: str | None = Field(default=None, max_length=40)
     account_type: Literal["checking", "savings"] = "checking"
     card_token: str | None = Field(default=None, max_length=200)
+    method_id: uuid.UUID | None = None
     holder_name: str | None = Field(default=None, max_length=100)
 
 

@@ -42,6 +42,7 @@ from services.payments.autopay.schemas import (
 )
 from services.payments.lockbox.domain import reduce_remitter
 from services.payments.lockbox.secret import remitter_secret
+from services.payments.methods import service as methods
 from services.payments.posting import domain as posting_domain
 from services.payments.posting import service as posting
 from services.payments.processors.base import (
@@ -134,7 +135,7 @@ async def enrol(s: AsyncSession, who: Principal, account_id: uuid.UUID, body: En
     if body.method == "bank":
         new = await _bank_enrolment(s, eid, account_id, body, holder, today, who)
     else:
-        new = await _card_enrolment(eid, account_id, body, holder, today, who, processor)
+        new = await _card_enrolment(s, eid, account_id, body, holder, today, who, processor)
     e = await repo.insert_enrolment(s, new)
     await publish(s, [Event("payments.AutopayEnrolled", f"account:{account_id}",
                             enrolment_payload(e, reason=None, effective_on=today))],
@@ -155,7 +156,7 @@ def _refuse_fields(body: EnrolIn, *names: str) -> None:
 async def _bank_enrolment(s: AsyncSession, eid: uuid.UUID, account_id: uuid.UUID,
                           body: EnrolIn, holder: str, today: date,
                           who: Principal) -> repo.NewEnrolment:
-    _refuse_fields(body, "card_token")
+    _refuse_fields(body, "card_token", "method_id")
     if not body.routing_number:
         raise Unprocessable("A bank enrolment needs the routing number", field="routing_number")
     if not body.account_number:
@@ -181,13 +182,18 @@ async def _bank_enrolment(s: AsyncSession, eid: uuid.UUID, account_id: uuid.UUID
         enrolled_by=who.sub)
 
 
-async def _card_enrolment(eid: uuid.UUID, account_id: uuid.UUID, body: EnrolIn, holder: str,
-                          today: date, who: Principal, processor: Processor
-                          ) -> repo.NewEnrolment:
+async def _card_enrolment(s: AsyncSession, eid: uuid.UUID, account_id: uuid.UUID,
+                          body: EnrolIn, holder: str, today: date, who: Principal,
+                          processor: Processor) -> repo.NewEnrolment:
     _refuse_fields(body, "routing_number", "account_number")
-    token = (body.card_token or "").strip()
+    if body.method_id is not None:
+        if body.card_token is not None:
+            raise Unprocessable("Give a saved card or a card token, not both", field="method_id")
+        token = await methods.usable_token(s, who, account_id, body.method_id)
+    else:
+        token = (body.card_token or "").strip()
     if not token:
-        raise Unprocessable("A card enrolment needs the processor's card token",
+        raise Unprocessable("A card enrolment needs a saved card or the processor's card token",
                             field="card_token")
     if not posting_domain.is_token(token):
         raise Unprocessable("Cards are taken only as a processor's token; the value was not "

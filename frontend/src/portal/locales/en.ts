@@ -74,6 +74,9 @@ export const en = {
     routing: "Routing number", number: "Bank account number", type: "Account type",
     checking: "Checking", savings: "Savings", holder: "Name on the bank account",
     holderHelp: "Leave empty if it is the name on the water account", enrol: "Turn on autopay",
+    from: "Pay from", bank: "Bank account", card: "Saved card", whichCard: "Card",
+    cardIntro: "Pay each bill automatically with a saved card on its due date.",
+    noCard: "You have no saved card yet.", addCard: "Save a card first",
   },
   methods: {
     title: "Payment methods", none: "No saved payment methods.", default: "Default",

@@ -78,6 +78,9 @@ export const es: Shape<Messages> = {
     routing: "Número de ruta bancaria", number: "Número de cuenta bancaria", type: "Tipo de cuenta",
     checking: "Corriente", savings: "Ahorros", holder: "Nombre en la cuenta bancaria",
     holderHelp: "Déjelo vacío si es el nombre de la cuenta de agua", enrol: "Activar el pago automático",
+    from: "Pagar desde", bank: "Cuenta bancaria", card: "Tarjeta guardada", whichCard: "Tarjeta",
+    cardIntro: "Pague cada factura automáticamente con una tarjeta guardada en la fecha de vencimiento.",
+    noCard: "Todavía no tiene una tarjeta guardada.", addCard: "Guarde primero una tarjeta",
   },
   methods: {
     title: "Formas de pago", none: "No hay formas de pago guardadas.", default: "Predeterminada",

@@ -1,6 +1,7 @@
-import { Alert, Badge, Button, Card, Group, SegmentedControl, Skeleton, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Group, Radio, SegmentedControl, Skeleton, Stack, Text, TextInput } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
 
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 
@@ -9,10 +10,12 @@ import { LeaveGuard } from "../app/LeaveGuard";
 import { PageTitle } from "../app/PageTitle";
 import { useLocale } from "../i18n";
 import { formatDay } from "../lib/format";
-import { useAutopay, useAutopayActions } from "../lib/queries";
+import { useAutopay, useAutopayActions, useMethods } from "../lib/queries";
 
-/** Autopay from a bank account: each bill is taken on its due date. The bank account number is
- * sent once and shown masked afterwards; a new account is proven by a prenote first. */
+/** Autopay from a bank account or a saved card: each bill is taken on its due date. The bank
+ * account number is sent once and shown masked afterwards, a new account proven by a prenote
+ * first; a card is one already saved on the processor's page, named by its id (its token stays
+ * on the server). */
 export function AutopayPage() {
   const { t } = useTranslation();
   const locale = useLocale();
@@ -24,8 +27,20 @@ export function AutopayPage() {
   const [number, setNumber] = useState("");
   const [type, setType] = useState<"checking" | "savings">("checking");
   const [holder, setHolder] = useState("");
+  const [from, setFrom] = useState<"bank" | "card">("bank");
+  const methods = useMethods(accountId);
+  const cards = (methods.data ?? []).filter((m) => m.kind === "card" && !m.removed_at);
+  const [cardId, setCardId] = useState<string | null>(null);
+  const chosenCard = cardId ?? cards.find((c) => c.is_default)?.id ?? cards[0]?.id ?? null;
   const dirty = !!(routing || number || holder) && !enrol.isSuccess;
   const active = autopay.data && autopay.data.status !== "cancelled" ? autopay.data : null;
+
+  const submitCard = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!chosenCard) return;
+    await enrol.mutateAsync({ key, body: { method: "card", method_id: chosenCard, account_type: "checking" } });
+    renew();
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -61,6 +76,26 @@ export function AutopayPage() {
           {autopay.data?.status === "cancelled" && (
             <Alert color="gray" mb="md" role="status">{t("autopay.off")}</Alert>
           )}
+          <SegmentedControl aria-label={t("autopay.from")} value={from} mb="md" fullWidth
+            onChange={(v) => setFrom(v as "bank" | "card")}
+            data={[{ value: "bank", label: t("autopay.bank") }, { value: "card", label: t("autopay.card") }]} />
+          {from === "card" ? (
+            <form onSubmit={(e) => void submitCard(e).catch(() => undefined)}>
+              <Stack>
+                <Text>{t("autopay.cardIntro")}</Text>
+                {methods.isLoading ? <Skeleton h={60} /> : cards.length === 0 ? (
+                  <Text>{t("autopay.noCard")} <Anchor component={Link} to="../methods">{t("autopay.addCard")}</Anchor></Text>
+                ) : (
+                  <Radio.Group label={t("autopay.whichCard")} value={chosenCard} onChange={setCardId}>
+                    <Stack gap="xs" mt="xs">
+                      {cards.map((c) => <Radio key={c.id} value={c.id} label={c.display} />)}
+                    </Stack>
+                  </Radio.Group>
+                )}
+                <Button type="submit" disabled={!chosenCard} loading={enrol.isPending}>{t("autopay.enrol")}</Button>
+              </Stack>
+            </form>
+          ) : (
           <form onSubmit={(e) => void submit(e).catch(() => undefined)}>
             <Stack>
               <Text>{t("autopay.intro")}</Text>
@@ -77,6 +112,7 @@ export function AutopayPage() {
               <Button type="submit" loading={enrol.isPending}>{t("autopay.enrol")}</Button>
             </Stack>
           </form>
+          )}
         </Card>
       )}
     </Stack>
