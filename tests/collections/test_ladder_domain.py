@@ -11,9 +11,14 @@ from decimal import Decimal
 import pytest
 
 from services.collections.ladder.domain import Taken, disconnect_on, next_step, notice_id
-from services.collections.latecharges.domain import StepFacts, charges, reversal_amount
+from services.collections.latecharges.domain import (
+    StepFacts,
+    assess_steps,
+    charges,
+    reversal_amount,
+)
 from services.collections.policy.calendar import BusinessCalendar
-from services.collections.policy.domain import Ladder, LateCharge
+from services.collections.policy.domain import Ladder, LateCharge, interest_part
 
 DUE = date(2026, 3, 2)
 P = Ladder()
@@ -68,6 +73,36 @@ def test_the_late_charge_is_assessed_at_the_policys_steps_by_its_formula_with_a_
     assert [(c.step, c.amount) for c in both] == [("first_notice", Decimal("14.00"))]
     assert charges(LateCharge(method="flat", flat=Decimal("0.00")), steps, DUE) == []
     assert notice_id(bill, "second_notice") == notice_id(bill, "second_notice")
+
+
+def test_interest_is_what_the_percentages_add_above_the_fee():
+    pct = LateCharge(percent=Decimal("1.5"), minimum=Decimal("5.00"), maximum=Decimal("50.00"))
+    assert interest_part(pct, Decimal("2000.00")) == Decimal("25.00")   # 30.00 - 5.00
+    assert interest_part(pct, Decimal("100.00")) == Decimal("0.00")     # all of it the minimum
+    assert interest_part(pct, Decimal("9000.00")) == Decimal("45.00")   # capped at 50.00
+    assert interest_part(LateCharge(method="flat", flat=Decimal("10.00")),
+                         Decimal("500.00")) == Decimal("0.00")
+    mixed = LateCharge(method="current_and_prior", current_percent=Decimal("1"),
+                       prior_percent=Decimal("10"), flat=Decimal("3.00"))
+    assert interest_part(mixed, Decimal("400.00"), Decimal("400.00"),
+                         Decimal("100.00")) == Decimal("14.00")
+
+
+def test_a_household_uses_one_waiver_however_many_of_its_bills_step_that_day():
+    poor, other = uuid.uuid4(), uuid.uuid4()
+    rule = LateCharge(percent=Decimal("1.5"), minimum=Decimal("5.00"))
+    steps = [StepFacts(poor, uuid.uuid4(), "second_notice", Decimal("2000.00"), Decimal("0")),
+             StepFacts(poor, uuid.uuid4(), "second_notice", Decimal("1000.00"), Decimal("0")),
+             StepFacts(other, uuid.uuid4(), "second_notice", Decimal("2000.00"), Decimal("0"))]
+    made, waived = assess_steps(rule, steps, DUE, frozenset({poor}))
+    assert [(c.account_id, c.amount, c.waived_interest) for c in made] == [
+        (poor, Decimal("5.00"), Decimal("25.00")), (poor, Decimal("15.00"), Decimal("0.00")),
+        (other, Decimal("30.00"), Decimal("0.00"))]
+    assert waived == [poor]
+    # a charge that is all interest is no charge, and the waiver is still used
+    all_interest = LateCharge(percent=Decimal("1.5"))
+    made, waived = assess_steps(all_interest, steps[:1], DUE, frozenset({poor}))
+    assert (made, waived) == ([], [poor])
 
 
 def test_a_reversal_takes_back_at_most_the_charge():

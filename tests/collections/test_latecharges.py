@@ -5,13 +5,15 @@ authority at once, above it by an approver who is not the requester."""
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
 
 from services.collections.ladder.domain import notice_id
-from tests.collections.ladder_helpers import billed, days_after, events, run_day
+from tests.collections.helpers import bill_issued
+from tests.collections.ladder_helpers import billed, days_after, events, pay, run_day
 
 DUE = "2026-03-02"
 
@@ -44,7 +46,8 @@ async def test_a_second_past_due_notice_adds_the_late_charge_once(client, feed, 
     nid = str(notice_id(uuid.UUID(bill), "second_notice"))
     # 1.5 % of 100.00 is 1.50, below the policy's minimum of 5.00
     assert assessed == [{"account_id": a.id, "amount": "5.00",
-                         "assessed_on": str(days_after(DUE, 35)), "notice_id": nid}]
+                         "assessed_on": str(days_after(DUE, 35)), "notice_id": nid,
+                         "waived_interest": "0.00"}]
     await pump("collections", "billing")
     await pump("collections", "billing")  # a redelivery changes nothing
     assert await _billing_late_entries(bound, a.id) == [(Decimal("5.00"), f"late:{nid}", None)]
@@ -58,6 +61,57 @@ async def test_the_late_charge_is_the_policys_percentage_of_the_past_due_bill(cl
         bound, "collections.LateChargeAssessed", a.id)] == ["30.00"]
     assert [e["amount"] for e in await events(
         bound, "collections.LateChargeAssessed", a2.id)] == ["50.00"]
+
+
+async def _bill(feed, a, total: str, due: str) -> None:
+    b = bill_issued(a, total, total, due=due,
+                    bill_date=str(date.fromisoformat(due) - timedelta(days=20)))
+    await feed.send("billing.BillIssued", f"account:{a.id}", b)
+    await feed.drain()
+
+
+async def _low_income(client, csr, account_id: str, on: str = "2026-01-01") -> None:
+    r = await client.post(f"/api/collections/accounts/{account_id}/protections", json={
+        "low_income": {"basis": "CalFresh", "on": on}, "today": "2026-03-02"}, headers=csr)
+    assert r.status_code == 200, r.text
+
+
+async def test_a_low_income_household_has_the_interest_waived_once_in_twelve_months(
+        client, feed, bound, admin, auth, pump):
+    csr = auth("csr2", "cora")
+    poor, _ = await billed(feed, "2000.00", DUE)
+    other, _ = await billed(feed, "2000.00", DUE)
+    await _low_income(client, csr, poor.id)
+    for n in (5, 20, 35):
+        await run_day(client, admin, days_after(DUE, n))
+    # 1.5 % of 2,000.00 is 30.00: 25.00 of it interest above the 5.00 minimum, which is a fee
+    [waived] = await events(bound, "collections.LateChargeAssessed", poor.id)
+    assert (waived["amount"], waived["waived_interest"]) == ("5.00", "25.00")
+    [full] = await events(bound, "collections.LateChargeAssessed", other.id)
+    assert (full["amount"], full["waived_interest"]) == ("30.00", "0.00")
+    await pump("collections", "billing")
+    assert await _billing_late_entries(bound, poor.id) == [
+        (Decimal("5.00"), f"late:{waived['notice_id']}", None)]
+
+    # paid; a bill due four months later: the waiver is used, the interest is charged
+    await pay(feed, poor, "2005.00", "2026-04-10")
+    a2_due = "2026-07-01"
+    await _bill(feed, poor, "2000.00", a2_due)
+    for n in (5, 20, 35):
+        await run_day(client, admin, days_after(a2_due, n))
+    amounts = [(e["amount"], e["waived_interest"]) for e in await events(
+        bound, "collections.LateChargeAssessed", poor.id)]
+    assert ("30.00", "0.00") in amounts and len(amounts) == 2
+
+    # thirteen months after the waiver it is waived again
+    await pay(feed, poor, "2030.00", "2026-08-20")
+    a3_due = "2027-03-15"
+    await _bill(feed, poor, "2000.00", a3_due)
+    for n in (5, 20, 35):
+        await run_day(client, admin, days_after(a3_due, n))
+    amounts = [(e["amount"], e["waived_interest"]) for e in await events(
+        bound, "collections.LateChargeAssessed", poor.id)]
+    assert amounts.count(("5.00", "25.00")) == 2, amounts
 
 
 async def test_no_late_charge_at_the_reminder_or_the_first_notice(client, feed, bound, admin):

@@ -39,7 +39,7 @@ async def advance(session: AsyncSession, today: date, actor: str = "system") -> 
         "steps": [s for s, _ in sched], "days": [d for _, d in sched], "bd_days": days,
         "bd_next": next_days, "first": first, "disconnect_after": p.disconnect_after_days,
     }, actor)
-    charges = latecharges.charges_for([
+    charges = await latecharges.charges_for(session, [
         StepFacts(t.account_id, t.bill_id, t.step, t.open_amount, t.prior) for t in taken],
         today)
     assessed = await latecharges.assess(session, charges, actor)

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.collections.ladder.domain import notice_id
-from services.collections.policy.domain import LateCharge, late_charge
+from services.collections.policy.domain import ZERO, LateCharge, interest_part, late_charge
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,21 +37,43 @@ class Charge:
     step: str
     amount: Decimal
     assessed_on: date
+    #: Interest left out of `amount` (SB 998's low-income waiver), else zero.
+    waived_interest: Decimal = ZERO
 
 
-def charges(rule: LateCharge, steps: list[StepFacts], today: date) -> list[Charge]:
+def charges(rule: LateCharge, steps: list[StepFacts], today: date,
+            waivable: frozenset[uuid.UUID] = frozenset()) -> list[Charge]:
     """The charges the steps taken today assess: at the policy's `at_steps`, by its formula
     over the past-due bill (`current_and_prior`: this bill's open amount as the current
-    charges, the account's older open debits as the prior balance); nothing of zero."""
+    charges, the account's older open debits as the prior balance); nothing of zero.
+
+    An account in `waivable` (a low-income household whose last waiver is older than the
+    policy's months) has the interest of its first charge today left out: one waiver, however
+    many of its bills step today. A charge that was all interest is then no charge, and its
+    waiver is still used (`assess_steps` also says whose)."""
+    return assess_steps(rule, steps, today, waivable)[0]
+
+
+def assess_steps(rule: LateCharge, steps: list[StepFacts], today: date,
+                 waivable: frozenset[uuid.UUID] = frozenset()
+                 ) -> tuple[list[Charge], list[uuid.UUID]]:
+    """`charges`, and the accounts whose waiver these charges used."""
     out: list[Charge] = []
+    waived: list[uuid.UUID] = []
     for f in steps:
         if f.step not in rule.at_steps:
             continue
         amount = late_charge(rule, f.open_amount, f.open_amount, f.prior)
+        interest = ZERO
+        if f.account_id in waivable and f.account_id not in waived:
+            interest = interest_part(rule, f.open_amount, f.open_amount, f.prior)
+            if interest > 0:
+                waived.append(f.account_id)
+                amount -= interest
         if amount > 0:
             out.append(Charge(notice_id(f.bill_id, f.step), f.account_id, f.bill_id, f.step,
-                              amount, today))
-    return out
+                              amount, today, interest))
+    return out, waived
 
 
 def reversal_amount(charged: Decimal, asked: Decimal | None) -> Decimal:

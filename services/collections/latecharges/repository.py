@@ -20,14 +20,16 @@ from services.collections.latecharges.domain import Charge
 # inserted now is announced: exactly once under retries and two daily jobs at once.
 _ASSESS = publishing_after(
     "ins AS (INSERT INTO late_charges (notice_id, account_id, bill_id, step, amount, "
-    "assessed_on) SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:accounts AS uuid[]), "
-    "CAST(:bills AS uuid[]), CAST(:steps AS text[]), CAST(:amounts AS text[])::numeric[], "
-    "CAST(:ons AS date[])) ON CONFLICT DO NOTHING "
-    "RETURNING notice_id, account_id, amount, assessed_on)",
+    "assessed_on, waived_interest) SELECT * FROM unnest(CAST(:ids AS uuid[]), "
+    "CAST(:accounts AS uuid[]), CAST(:bills AS uuid[]), CAST(:steps AS text[]), "
+    "CAST(:amounts AS text[])::numeric[], CAST(:ons AS date[]), "
+    "CAST(:waived AS text[])::numeric[]) ON CONFLICT DO NOTHING "
+    "RETURNING notice_id, account_id, amount, assessed_on, waived_interest)",
     "SELECT gen_random_uuid() AS event_id, 'collections.LateChargeAssessed' AS type, "
     "1 AS version, 'account:' || x.account_id AS key, jsonb_build_object("
     "'account_id', x.account_id, 'amount', x.amount::text, 'assessed_on', x.assessed_on, "
-    "'notice_id', x.notice_id) AS payload, x.notice_id::text AS ord FROM ins x")
+    "'notice_id', x.notice_id, 'waived_interest', x.waived_interest::text) AS payload, "
+    "x.notice_id::text AS ord FROM ins x")
 
 
 async def assess(s: AsyncSession, charges: list[Charge], actor: str) -> int:
@@ -37,6 +39,7 @@ async def assess(s: AsyncSession, charges: list[Charge], actor: str) -> int:
         "ids": [c.notice_id for c in charges], "accounts": [c.account_id for c in charges],
         "bills": [c.bill_id for c in charges], "steps": [c.step for c in charges],
         "amounts": [str(c.amount) for c in charges], "ons": [c.assessed_on for c in charges],
+        "waived": [str(c.waived_interest) for c in charges],
     }, actor)
 
 

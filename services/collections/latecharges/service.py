@@ -23,11 +23,21 @@ from services.collections.latecharges import domain
 from services.collections.latecharges import repository as repo
 from services.collections.latecharges.schemas import ChargeOut, ReversalOut
 from services.collections.policy import service as policy
+from services.collections.protections import service as protections
 
 
-def charges_for(steps: list[domain.StepFacts], today: date) -> list[domain.Charge]:
-    """The late charges these steps assess (the policy's `at_steps` and formula)."""
-    return domain.charges(policy.policy().late_charge, steps, today)
+async def charges_for(s: AsyncSession, steps: list[domain.StepFacts],
+                      today: date) -> list[domain.Charge]:
+    """The late charges these steps assess (the policy's `at_steps` and formula), with SB 998's
+    low-income interest waiver: a household whose last waiver is older than the policy's
+    months has the interest of today's charge left out, and that waiver is recorded as used."""
+    p = policy.policy()
+    candidates = sorted({f.account_id for f in steps if f.step in p.late_charge.at_steps})
+    waivable = frozenset(await protections.interest_waivable(
+        s, candidates, today, p.reconnection.low_income_interest_waiver_months))
+    charges, waived = domain.assess_steps(p.late_charge, steps, today, waivable)
+    await protections.record_interest_waivers(s, waived, today)
+    return charges
 
 
 async def assess(s: AsyncSession, charges: list[domain.Charge], actor: str) -> int:

@@ -289,3 +289,14 @@ def late_charge(rule: LateCharge, past_due: Decimal, current_charges: Decimal = 
     if rule.maximum is not None:
         amount = min(amount, rule.maximum)
     return amount.quantize(CENT, ROUND_HALF_UP)
+
+
+def interest_part(rule: LateCharge, past_due: Decimal, current_charges: Decimal = ZERO,
+                  prior_balance: Decimal = ZERO) -> Decimal:
+    """How much of the late charge is interest: what the policy's percentages of a past-due
+    amount add above the charge without them (its flat amount and minimum are a fee). SB 998
+    has a low-income household's interest waived once in 12 months; the fee stays."""
+    fee_only = rule.model_copy(update={"percent": ZERO, "current_percent": ZERO,
+                                       "prior_percent": ZERO})
+    return (late_charge(rule, past_due, current_charges, prior_balance)
+            - late_charge(fee_only, past_due, current_charges, prior_balance))

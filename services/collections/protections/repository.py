@@ -70,8 +70,25 @@ async def set_sections(s: AsyncSession, account_id: uuid.UUID,
         {"account_id": account_id, **values})
 
 
-async def interest_waived(s: AsyncSession, account_id: uuid.UUID, on: date) -> None:
-    await s.execute(text(
-        "INSERT INTO protections (account_id, interest_waived_on) VALUES (:a, :d) "
-        "ON CONFLICT (account_id) DO UPDATE SET interest_waived_on = excluded.interest_waived_on, "
-        "updated_at = now()"), {"a": account_id, "d": on})
+async def interest_waivable(s: AsyncSession, account_ids: Sequence[uuid.UUID], today: date,
+                            months: int) -> list[uuid.UUID]:
+    """Of these accounts, the low-income households today whose interest was not waived in the
+    last `months` months."""
+    if not account_ids:
+        return []
+    rows = await s.execute(text(
+        "SELECT account_id FROM protections WHERE account_id = ANY(CAST(:ids AS uuid[])) "
+        "AND low_income_on <= :t AND (low_income_until IS NULL OR :t <= low_income_until) "
+        "AND (interest_waived_on IS NULL "
+        "     OR interest_waived_on <= CAST(:t AS date) - make_interval(months => :m))"),
+        {"ids": [str(i) for i in account_ids], "t": today, "m": months})
+    return [r[0] for r in rows]
+
+
+async def record_interest_waivers(s: AsyncSession, account_ids: Sequence[uuid.UUID],
+                                  on: date) -> None:
+    if account_ids:
+        await s.execute(text(
+            "UPDATE protections SET interest_waived_on = :d, updated_at = now() "
+            "WHERE account_id = ANY(CAST(:ids AS uuid[]))"),
+            {"ids": [str(i) for i in account_ids], "d": on})

@@ -113,3 +113,15 @@ async def facts(s: AsyncSession, account_ids: Sequence[uuid.UUID]) -> dict[uuid.
 
 async def low_income(s: AsyncSession, account_id: uuid.UUID, today: date) -> bool:
     return domain.low_income(_facts(await repo.get(s, account_id)), today)
+
+
+async def interest_waivable(s: AsyncSession, account_ids: list[uuid.UUID], today: date,
+                            months: int) -> list[uuid.UUID]:
+    """SB 998: which of these low-income households may have interest waived today (once in
+    `months`; the policy's floor is 12)."""
+    return await repo.interest_waivable(s, account_ids, today, months)
+
+
+async def record_interest_waivers(s: AsyncSession, account_ids: list[uuid.UUID],
+                                  on: date) -> None:
+    await repo.record_interest_waivers(s, account_ids, on)
