@@ -12,6 +12,7 @@ Addresses and bodies are personal data: nothing here logs them (only the Message
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import uuid
@@ -112,6 +113,56 @@ async def send_mail(settings: Settings, message: EmailMessage) -> None:
         log.warning("mail %s not sent: %s", message["Message-ID"], type(exc).__name__)
         raise MailUnavailable("The mail server did not take the message; try again") from exc
     log.info("mail %s sent", message["Message-ID"])
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the server would not take one message: `permanent` (5xx: the address or the message
+    will never be taken) or not (4xx, a dropped connection: try again later)."""
+
+    permanent: bool
+    reason: str
+
+
+async def send_many(settings: Settings, messages: list[EmailMessage]
+                    ) -> list[Refusal | None]:
+    """Hand many messages over one SMTP connection (a notification run sends thousands; a
+    connection each would spend most of its time in handshakes). One answer per message: None
+    when the server took it. A connection lost midway leaves the rest refused for a retry."""
+    for m in messages:
+        _complete(settings, m)
+    if settings.smtp_url is None:
+        if not settings.demo:
+            raise MailUnavailable("No mail server is configured (TAPLINE_SMTP_URL)")
+        for m in messages:
+            _keep(settings, m)
+        return [None] * len(messages)
+    target = smtp_target(settings.smtp_url.get_secret_value())
+    out: list[Refusal | None] = []
+    smtp = aiosmtplib.SMTP(hostname=target.hostname, port=target.port, use_tls=target.use_tls,
+                           start_tls=target.start_tls, timeout=settings.smtp_timeout)
+    try:
+        await smtp.connect()
+        if target.username and target.password:
+            await smtp.login(target.username, target.password)
+        for m in messages:
+            try:
+                await smtp.send_message(m)
+                out.append(None)
+            except aiosmtplib.SMTPRecipientsRefused as exc:
+                codes = [e.code for e in exc.recipients]
+                out.append(Refusal(all(c >= 500 for c in codes), "recipient refused"))
+            except aiosmtplib.SMTPResponseException as exc:
+                out.append(Refusal(exc.code >= 500, f"server said {exc.code}"))
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        log.warning("mail: connection lost after %d of %d: %s", len(out), len(messages),
+                    type(exc).__name__)
+    finally:
+        with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+            await smtp.quit()
+    out += [Refusal(False, "connection lost")] * (len(messages) - len(out))
+    log.info("mail: %d of %d handed over", sum(r is None for r in out), len(messages))
+    return out
 
 
 def _keep(settings: Settings, message: EmailMessage) -> None:
