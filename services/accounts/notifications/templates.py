@@ -110,12 +110,17 @@ def render(kind: str, language: str, facts: dict[str, Any], *, district: dict[st
         escaped, _ = _template(env, kind, lang)
         # rendered with escaping on just above: safe to place in the layout as it is
         body = Markup("".join(escaped.blocks["html"](escaped.new_context(values))))  # noqa: S704
-        html = env.from_string(_LAYOUT).render(body=body, subject=subject, district=district,
-                                               lang=lang)
+        html = _layout(extra).render(body=body, subject=subject, district=district, lang=lang)
     sms = subject
     if "sms" in tmpl.blocks:
         sms = " ".join("".join(tmpl.blocks["sms"](tmpl.new_context(values))).split())
     return Rendered(subject, text, html, sms)
+
+
+@lru_cache(maxsize=8)
+def _layout(extra: str | None) -> Template:
+    """The HTML frame around every message, compiled once."""
+    return _environment(extra, True).from_string(_LAYOUT)
 
 
 _LAYOUT = """<!doctype html>
