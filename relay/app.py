@@ -1,4 +1,7 @@
-"""The relay process: a loop woken by outbox NOTIFY (and polling), plus health and metrics."""
+"""The relay process: a loop woken by outbox NOTIFY (and polling), plus health and metrics.
+
+Several replicas may run (a standby for a fast take-over): one copies, the leader of
+`kernel.leader`'s `relay` lock; the others wait for it to go. `/health` says which it is."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
 
 from kernel.errors import install_error_handlers
+from kernel.leader import Leadership, lead
 from kernel.logs import RequestContextMiddleware, configure_logging
 from kernel.settings import get_settings, service_role
 from relay.core import Relay
@@ -57,6 +61,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     dsn = settings.role_dsn(service_role("relay"))
     state: dict[str, Relay] = {}
+    leadership = Leadership("relay")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -66,7 +71,15 @@ def create_app() -> FastAPI:
         await relay.ensure_cursors()
         state["relay"] = relay
         stop = asyncio.Event()
-        task = asyncio.create_task(run_loop(relay, dsn, stop, settings.relay_poll_seconds))
+
+        async def copying(halt: asyncio.Event) -> None:
+            await run_loop(relay, dsn, halt, settings.relay_poll_seconds)
+
+        # A standby tries, and the leader checks its lock, at a pace tied to the relay's poll:
+        # a take-over (and a return after a database restart) costs a few polls, not minutes.
+        pace = min(2.0, max(0.2, settings.relay_poll_seconds * 5))
+        task = asyncio.create_task(lead(dsn, "relay", stop, copying, leadership=leadership,
+                                        retry_seconds=pace, check_seconds=pace))
         try:
             yield
         finally:
@@ -120,6 +133,7 @@ def create_app() -> FastAPI:
             "oldest_transaction": asdict(tx) if tx else None,
             "pairs": [asdict(x) for x in report.pairs],
             "last_pass": relay.last_pass,
+            "role": leadership.state,
         }
 
     @app.get("/metrics")

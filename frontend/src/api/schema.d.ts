@@ -1814,8 +1814,9 @@ export interface paths {
         put?: never;
         /**
          * Bounce
-         * @description A bounce report (the DSN as received, `message/rfc822`), from the mail relay's hook or
-         *     forwarded by staff: a hard bounce stops mail to the address and tells staff.
+         * @description A bounce report: the DSN's bytes as received (sent as `message/rfc822` or
+         *     `application/octet-stream`), from the mail relay's hook or forwarded by staff. A hard bounce
+         *     stops mail to the address and tells staff.
          */
         post: operations["accounts-notifications-bounce"];
         delete?: never;
@@ -20131,7 +20132,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "message/rfc822": string;
+                "application/octet-stream": string;
             };
         };
         responses: {

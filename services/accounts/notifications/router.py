@@ -103,10 +103,12 @@ async def undeliverable(session: SessionDep, _: Reader) -> list[UndeliverableOut
 @router.post("/bounces", response_model=MessageOut,
              responses=problem_responses(401, 403, 404, 413, 422),
              openapi_extra={"requestBody": {"required": True, "content": {
-                 "message/rfc822": {"schema": {"type": "string", "format": "binary"}}}}})
+                 "application/octet-stream": {"schema": {"type": "string",
+                                                         "format": "binary"}}}}})
 async def bounce(request: Request, session: SessionDep, who: Csr) -> MessageOut | None:
-    """A bounce report (the DSN as received, `message/rfc822`), from the mail relay's hook or
-    forwarded by staff: a hard bounce stops mail to the address and tells staff."""
+    """A bounce report: the DSN's bytes as received (sent as `message/rfc822` or
+    `application/octet-stream`), from the mail relay's hook or forwarded by staff. A hard bounce
+    stops mail to the address and tells staff."""
     raw = await request.body()
     if len(raw) > MAX_REPORT_BYTES:
         raise TooLarge(f"At most {MAX_REPORT_BYTES // (1024 * 1024)} MB")
