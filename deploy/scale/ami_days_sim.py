@@ -27,8 +27,10 @@ CREATE TABLE ami_days (
     total    numeric(14,3) NOT NULL,
     PRIMARY KEY (meter_id, day)
 ) PARTITION BY RANGE (day);
-CREATE TABLE ami_days_2026_01 PARTITION OF ami_days FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-CREATE TABLE ami_days_2026_02 PARTITION OF ami_days FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+CREATE TABLE ami_days_2026_01 PARTITION OF ami_days
+    FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+CREATE TABLE ami_days_2026_02 PARTITION OF ami_days
+    FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
 CREATE TABLE meters AS SELECT gen_random_uuid() AS id FROM generate_series(1, %(meters)s);
 """
 
