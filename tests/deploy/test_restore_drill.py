@@ -59,9 +59,10 @@ def test_a_dump_missing_an_event_and_with_a_bill_off_its_lines_fails_the_drill(
                      "payload, occurred_at) SELECT event_id, 'accounts', type, version, key, "
                      "key_seq, payload, occurred_at FROM accounts.outbox WHERE id = %s", gone)
         conn.execute("DELETE FROM accounts.outbox WHERE id = %s", gone)
-        bills = conn.execute("SELECT count(*) FROM billing.bills").fetchone()
-        conn.execute("UPDATE billing.bills SET total = total + 1.00 "
-                     "WHERE id = (SELECT id FROM billing.bills ORDER BY id LIMIT 1)")
+        # A final bill of 12.34 with no lines and never posted to the ledger.
+        conn.execute("INSERT INTO billing.bills (id, run_id, account_id, period_start, "
+                     "period_end, status, total) VALUES (gen_random_uuid(), gen_random_uuid(), "
+                     "gen_random_uuid(), '2026-01-01', '2026-01-31', 'final', 12.34)")
     dump = tmp_path / "district.dump"
     restore_drill.take_dump(fresh_database, dump)
     status, checks = restore_drill.drill(fresh_database, dump, scratch="drill_demo_bad")
@@ -70,8 +71,9 @@ def test_a_dump_missing_an_event_and_with_a_bill_off_its_lines_fails_the_drill(
     assert not by["accounts outbox"].ok and "1 keys with a hole" in by["accounts outbox"].detail
     assert not by["billing inbox from accounts"].ok
     assert by["billing inbox from accounts"].detail.startswith("1 events")
-    if bills and bills[0]:
-        assert not by["billing ledger reconciles"].ok
+    ledger = by["billing ledger reconciles"]
+    assert not ledger.ok
+    assert "bills not matching lines 1, final bills not posted 1" in ledger.detail
     assert by["payments inbox from billing"].ok  # what is whole is still said to be
     assert _scratch_gone(fresh_database, "drill_demo_bad")
 
