@@ -211,8 +211,13 @@ def test_make_secrets_makes_every_secret_the_overlays_reference(tmp_path):
                     wanted |= {e["valueFrom"]["secretKeyRef"]["name"] for e in c.get("env", [])
                                if "secretKeyRef" in e.get("valueFrom", {})}
                     wanted |= {s["secretRef"]["name"] for s in c.get("envFrom", [])
-                               if "secretRef" in s}
+                               if "secretRef" in s and not s["secretRef"].get("optional")}
                 wanted |= {v["secret"]["secretName"] for v in pod.get("volumes", [])
                            if "secret" in v}
     assert wanted <= set(made), wanted - set(made)
     assert made["tapline-app"]["data"]["TAPLINE_JWT_PRIVATE_KEY"]
+
+
+def test_production_keeps_documents_in_object_storage_not_on_a_pod_s_scratch_disk():
+    config = _of(render("production"), "ConfigMap")["tapline-config"]["data"]
+    assert config["TAPLINE_DOCUMENT_STORE"] == "s3" and config["TAPLINE_S3_BUCKET"]
