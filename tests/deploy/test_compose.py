@@ -59,6 +59,9 @@ def test_the_image_installs_only_the_locked_hashes_builds_the_staff_app_and_runs
     assert any("--require-hashes -r requirements/main.txt" in ln for ln in lines)
     assert any(ln.startswith("RUN npx vite build") for ln in lines)
     assert "COPY --from=frontend /src/frontend/dist /app/frontend/dist" in lines
+    # Imports come from /app, where the data files (migrations, templates, dist/) are.
+    assert any(ln.startswith("PYTHONPATH=/app") or " PYTHONPATH=/app " in f" {ln} "
+               for ln in lines)
     users = [ln for ln in lines if ln.startswith("USER ")]
     assert users and users[-1] not in ("USER root", "USER 0")
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().split()
