@@ -82,6 +82,38 @@ REFERENCE = """
 _database = embedded_database  # the other benchmarks of this family import it
 
 
+class StatementTimes:
+    """Wall time of every statement the run sends, by its first meaningful line, so the JSON
+    says where the time goes (timing around each statement, client side: what the run waits)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
+        self.on = False
+
+    def attach(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        @event.listens_for(engine.sync_engine, "before_cursor_execute")
+        def _before(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+            conn.info.setdefault("t0", []).append(time.perf_counter())
+
+        @event.listens_for(engine.sync_engine, "after_cursor_execute")
+        def _after(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+            t = time.perf_counter() - conn.info["t0"].pop()
+            if self.on:
+                self.times.setdefault(self.label(statement), []).append(t)
+
+    @staticmethod
+    def label(statement: str) -> str:
+        words = " ".join(statement.split())
+        return words[:90]
+
+    def report(self, top: int = 15) -> list[dict[str, Any]]:
+        rows = sorted(self.times.items(), key=lambda kv: -sum(kv[1]))
+        return [{"statement": k, "calls": len(v), "total_s": round(sum(v), 3)}
+                for k, v in rows[:top]]
+
+
 async def bench(n: int) -> dict[str, Any]:
     from sqlalchemy import text
 
@@ -95,6 +127,8 @@ async def bench(n: int) -> dict[str, Any]:
     db = Database(settings.role_dsn(service_role("billing")), "billing", settings, "bench")
     tech, sup = Principal("bench-tech", "billing_tech"), Principal("bench-sup", "supervisor")
     figures: dict[str, Any] = {"accounts": n}
+    clock = StatementTimes()
+    clock.attach(db.engine)
     async with db.session() as s:
         t0 = time.perf_counter()
         for sql in GENERATE:
@@ -112,6 +146,7 @@ async def bench(n: int) -> dict[str, Any]:
     figures["reference_bills_per_s"] = round(ref_n / ref_s)
 
     steps: dict[str, float] = {}
+    clock.on = True
     async with db.session() as s:
         t0 = time.perf_counter()
         run = await runs.create(s, tech, "B1", date(2026, 2, 1), date(2026, 2, 28),
@@ -128,6 +163,7 @@ async def bench(n: int) -> dict[str, Any]:
         await s.commit()
         steps["commit"] = time.perf_counter() - t3
         total = time.perf_counter() - t0
+    clock.on = False
     async with db.session() as s:
         counts = (await s.execute(text(
             "SELECT (SELECT count(*) FROM bill_lines) AS lines, "
@@ -139,6 +175,7 @@ async def bench(n: int) -> dict[str, Any]:
         "ledger_entries": counts.entries, "events": counts.events,
         "steps_s": {k: round(v, 2) for k, v in steps.items()}, "total_s": round(total, 2),
         "bills_per_s": round(out.bills / total), "flags": out.flags,
+        "statements": clock.report(),
     })
     figures["ratio_to_reference"] = round(figures["bills_per_s"] / figures["reference_bills_per_s"],
                                           3)

@@ -49,8 +49,8 @@ async def run_out(s: AsyncSession, run_id: uuid.UUID) -> RunOut:
                   prepared_by=r.prepared_by, approved_by=r.approved_by,
                   finalised_by=r.finalised_by, finalised_at=r.finalised_at, bills=sm.bills,
                   total=sm.total, flagged=sm.flagged, held=sm.held,
-                  flags=await repo.flag_counts(s, run_id),
-                  held_for_copy=await repo.held_for_copy(s, run_id))
+                  flags={k: int(v) for k, v in sm.flags.items()},
+                  held_for_copy=sm.held_for_copy)
 
 
 async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
@@ -171,11 +171,11 @@ async def finalise(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut
                                  "reason": "rebill", "cancelled_on": r.bill_date.isoformat(),
                                  "replaced_by": str(new_id) if new_id else None})],
                       actor=who.sub)
-    finals = await repo.finalise_bills(s, run_id)
-    balances = await ledger.post_bills(
-        s, [ledger.BillPosting(b.id, b.account_id, b.total) for b in finals], r.bill_date,
-        r.due_date, who.sub)
-    await repo.publish_bills(s, run_id, balances, who.sub)
+    # Three set-based statements, nothing carried through the application: bills final, their
+    # ledger entries read from them, their events (balances summed from the ledger).
+    await repo.finalise_bills(s, r)
+    await ledger.post_run_bills(s, run_id, r.bill_date, r.due_date, who.sub)
+    await repo.publish_bills(s, run_id, who.sub)
     await repo.set_status(s, run_id, new, finalised_by=who.sub)
     if r.kind == "cycle":
         await bill_missed_periods(s, run_id, max(r.bill_date, utility_today()))
