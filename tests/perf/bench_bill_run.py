@@ -6,8 +6,10 @@ Starts an embedded PostgreSQL of its own (or uses TAPLINE_DATABASE_URL, an admin
 scratch database), migrates it, generates the data set-based into billing's schema (accounts,
 premises, meters, water and wastewater agreements, two reads per meter, winter averages, one rate
 schedule), then times preview (calculation), prepare, approve and finalise as the billing service
-does them, and a plain SQL tiered-billing query over the same data for reference. Prints the
-figures and writes JSON to tests/perf/results/.
+does them, and a plain SQL tiered-billing query over the same data for reference (the ratio
+between the two, measured in the same run, survives a shared machine's noise). The JSON has
+per-step times and the run's statements by total wall time (`statements`: timed around each
+statement as the service sends it). Prints the figures and writes JSON to tests/perf/results/.
 """
 
 from __future__ import annotations
