@@ -19,6 +19,7 @@ from services.billing.runs.schemas import RunBill, RunOut
 # The run's agreements. `{scope}` is `p.cycle = :cycle` for a cycle run or
 # `sa.account_id = :account` for a one-account run (two plain predicates, so the planner can hash
 # join on table statistics); the meter and winter average are joined here for the same reason.
+# `:part` of `:parts` picks the accounts of one part of a partitioned run (0 of 1: all).
 _SA = """
     sa AS (
         SELECT sa.id AS sa_id, sa.account_id, sa.service, sa.rate_class, sa.premise_id,
@@ -32,6 +33,8 @@ _SA = """
         JOIN service_agreements sa ON sa.premise_id = p.id
         LEFT JOIN winter_averages wa ON wa.premise_id = sa.premise_id
         WHERE {scope} AND sa.status <> 'pending'
+          AND mod(hashtext(sa.account_id::text)::bigint + 2147483648,
+                  CAST(:parts AS int)) = CAST(:part AS int)
           AND sa.start_date <= CAST(:pe AS date)
           AND (sa.stop_date IS NULL OR sa.stop_date >= CAST(:ps AS date))
     )"""
@@ -263,9 +266,10 @@ async def run_by_reference(s: AsyncSession, reference: str) -> uuid.UUID | None:
         "SELECT id FROM bill_runs WHERE reference = :r"), {"r": reference})).scalar_one_or_none())
 
 
-async def calculate(s: AsyncSession, run: Run, max_total: Decimal, change: Decimal) -> None:
+async def calculate(s: AsyncSession, run: Run, max_total: Decimal, change: Decimal,
+                    part: int = 0, parts: int = 1) -> None:
     p = {"run": str(run.id), "ps": run.period_start, "pe": run.period_end, "max_total": max_total,
-         "change": change}
+         "change": change, "part": part, "parts": parts}
     # The statement joins its own CTEs (hundreds of thousands of rows whose sizes the planner
     # cannot know); a nested loop between two of them is quadratic. Hash joins only, for this
     # statement (SET LOCAL lasts to the end of the transaction, so it is switched back).
@@ -275,6 +279,46 @@ async def calculate(s: AsyncSession, run: Run, max_total: Decimal, change: Decim
     else:
         await s.execute(CALCULATE_ACCOUNT, {**p, "account": run.account_id})
     await s.execute(text("SET LOCAL enable_nestloop = on"))
+
+
+# ---- partitioned runs: parts claimed by several workers ---------------------------------------
+
+@dataclass(frozen=True)
+class Part:
+    run_id: uuid.UUID
+    part: int
+    parts: int
+
+
+async def insert_parts(s: AsyncSession, run_id: uuid.UUID, parts: int) -> None:
+    await s.execute(text(
+        "INSERT INTO bill_run_parts (run_id, part, parts) "
+        "SELECT :r, g, :n FROM generate_series(0, :n - 1) g"), {"r": run_id, "n": parts})
+
+
+async def claim_part(s: AsyncSession) -> Part | None:
+    """One part not yet calculated of a run in preview, locked to this transaction; parts
+    another worker holds are skipped, so workers never wait on each other."""
+    return first_as(Part, await s.execute(text(
+        "SELECT p.run_id, p.part, p.parts FROM bill_run_parts p "
+        "JOIN bill_runs r ON r.id = p.run_id AND r.status = 'preview' "
+        "WHERE p.calculated_at IS NULL ORDER BY r.created_at, p.part "
+        "LIMIT 1 FOR UPDATE OF p SKIP LOCKED")))
+
+
+async def part_calculated(s: AsyncSession, run_id: uuid.UUID, part: int | None,
+                          who: str) -> None:
+    """Mark one part (or every part: None) calculated."""
+    await s.execute(text(
+        "UPDATE bill_run_parts SET calculated_at = now(), calculated_by = :w "
+        "WHERE run_id = :r AND (CAST(:p AS int) IS NULL OR part = :p)"),
+        {"r": run_id, "p": part, "w": who})
+
+
+async def parts_pending(s: AsyncSession, run_id: uuid.UUID) -> int:
+    return int((await s.execute(text(
+        "SELECT count(*) FROM bill_run_parts WHERE run_id = :r AND calculated_at IS NULL"),
+        {"r": run_id})).scalar_one())
 
 
 async def hold_for_copy(s: AsyncSession, run_id: uuid.UUID) -> int:
