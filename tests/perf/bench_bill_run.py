@@ -116,7 +116,32 @@ class StatementTimes:
                 for k, v in rows[:top]]
 
 
-async def bench(n: int) -> dict[str, Any]:
+def _worker(name: str) -> int:
+    """A worker process: claim parts of partitioned runs until none is waiting."""
+    import asyncio
+
+    async def work() -> int:
+        from kernel.db import Database
+        from kernel.settings import get_settings, service_role
+        from services.billing.runs import service as runs
+
+        get_settings.cache_clear()
+        settings = get_settings()
+        db = Database(settings.role_dsn(service_role("billing")), "billing", settings, name)
+        done = 0
+        while True:
+            async with db.session() as s:
+                if await runs.calculate_part(s, name) is None:
+                    break
+                await s.commit()
+                done += 1
+        await db.dispose()
+        return done
+
+    return asyncio.run(work())
+
+
+async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
     from sqlalchemy import text
 
     from kernel.auth import Principal
@@ -128,7 +153,7 @@ async def bench(n: int) -> dict[str, Any]:
     settings = get_settings()
     db = Database(settings.role_dsn(service_role("billing")), "billing", settings, "bench")
     tech, sup = Principal("bench-tech", "billing_tech"), Principal("bench-sup", "supervisor")
-    figures: dict[str, Any] = {"accounts": n}
+    figures: dict[str, Any] = {"accounts": n, "parts": parts, "workers": workers}
     clock = StatementTimes()
     clock.attach(db.engine)
     async with db.session() as s:
@@ -149,11 +174,23 @@ async def bench(n: int) -> dict[str, Any]:
 
     steps: dict[str, float] = {}
     clock.on = True
+    t0 = time.perf_counter()
     async with db.session() as s:
-        t0 = time.perf_counter()
         run = await runs.create(s, tech, "B1", date(2026, 2, 1), date(2026, 2, 28),
-                                date(2026, 3, 2))
-        steps["preview"] = time.perf_counter() - t0
+                                date(2026, 3, 2), parts=parts)
+        await s.commit()
+    if parts > 1:  # the parts, calculated by worker processes claiming them (SKIP LOCKED)
+        import asyncio
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        loop = asyncio.get_running_loop()
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            claimed = await asyncio.gather(*[loop.run_in_executor(pool, _worker, f"w{i}")
+                                             for i in range(workers)])
+        figures["parts_by_worker"] = claimed
+    steps["preview"] = time.perf_counter() - t0
+    async with db.session() as s:
         t1 = time.perf_counter()
         await runs.prepare(s, tech, run.id)
         await runs.approve(s, sup, run.id)
@@ -188,8 +225,12 @@ async def bench(n: int) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--accounts", type=int, default=100_000)
+    ap.add_argument("--parts", type=int, default=1, help="partitions of the run (account hash)")
+    ap.add_argument("--workers", type=int, default=1, help="worker processes claiming parts")
     args = ap.parse_args()
-    run_on_fresh_database(f"bill_run_{args.accounts}", lambda: bench(args.accounts))
+    name = f"bill_run_{args.accounts}" + (f"_p{args.parts}w{args.workers}"
+                                          if args.parts > 1 else "")
+    run_on_fresh_database(name, lambda: bench(args.accounts, args.parts, args.workers))
 
 
 if __name__ == "__main__":
