@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,10 @@ class ServiceHealth(BaseModel):
     status: str
     database: str
     inbox: InboxHealth | None = None
+
+
+#: A loop a service process runs in the background until `stop` is set.
+Background = Callable[[Database, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 async def housekeeping(db: Database, stop: asyncio.Event, ttl_hours: int,
@@ -109,9 +113,11 @@ def create_service_app(
     description: str = "",
     run_inbox: bool = True,
     reactions: Reactions | None = None,
+    background: Sequence[Background] = (),
 ) -> FastAPI:
     """`reactions` settle the facts that requests and event handlers record
-    (`kernel.reactions`)."""
+    (`kernel.reactions`); `background` are loops the process runs beside its inbox (a sender
+    of notifications), each given the service's database and the stop signal."""
     settings = get_settings()
     db = Database(settings.role_dsn(service_role(name)), name, settings, f"tapline-{name}")
     processor = InboxProcessor(
@@ -127,6 +133,7 @@ def create_service_app(
         tasks = [asyncio.create_task(housekeeping(db, stop, settings.idempotency_ttl_hours))]
         if run_inbox:
             tasks.append(asyncio.create_task(processor.run_forever(stop)))
+            tasks += [asyncio.create_task(loop(db, stop)) for loop in background]
         try:
             yield
         finally:

@@ -205,6 +205,23 @@ class Settings(BaseSettings):
     mail_from: str = "Tapline Demo Water District <no-reply@example.org>"
     #: Seconds for the SMTP connection and each command.
     smtp_timeout: float = 10.0
+    #: Connections a batch of mail (a notification round) is sent over at once.
+    smtp_connections: int = Field(default=4, ge=1, le=32)
+
+    # ---- customer notifications (services/accounts/notifications) ----
+    #: Days before an autopay debit that the customer is told the amount (NACHA asks for
+    #: notice of a debit whose amount changes; 10 days is the rule's default).
+    notify_autopay_prenotice_days: int = Field(default=10, ge=0, le=30)
+    #: Days before the due date of the due-date reminder (0: none).
+    notify_due_reminder_days: int = Field(default=3, ge=0, le=30)
+    #: No texts between these local hours (HH:MM; the same value twice: texts at any hour).
+    notify_quiet_start: str = "21:00"
+    notify_quiet_end: str = "08:00"
+    #: Messages the sender claims at once, and seconds between its rounds when idle.
+    notify_batch: int = Field(default=200, ge=1, le=5000)
+    notify_poll_seconds: float = Field(default=2.0, gt=0)
+    #: A folder of the district's own templates (`<lang>/<kind>.j2`), searched before ours.
+    notify_templates: Path | None = None
 
     # ---- portal identity (gateway/portal): registration, verification, reset, TOTP ----
     #: Failed registrations (or account links) per account number, and verification resends

@@ -25,6 +25,8 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "deposits": {"deposit_transactions", "deposit_marks"},
         "contacts": {"contact_log", "documents"},
         "requests": {"service_requests"},
+        "notifications": {"notification_messages", "notification_preferences",
+                          "notification_suppressions"},
         "search": {"search_index", "search_keys", "search_words"},
         # portal identity's copy of bill totals, written only from billing's events
         "portal": {"bill_facts"},

@@ -18,6 +18,10 @@ from services.accounts.customers.router import router as customers_router
 from services.accounts.deposits.handlers import handlers as deposit_handlers
 from services.accounts.deposits.router import router as deposits_router
 from services.accounts.meters.router import router as meters_router
+from services.accounts.notifications import sender
+from services.accounts.notifications.handlers import handlers as notification_handlers
+from services.accounts.notifications.reactions import reactions as notifications
+from services.accounts.notifications.router import router as notifications_router
 from services.accounts.orders.handlers import handlers as order_handlers
 from services.accounts.orders.router import router as orders_router
 from services.accounts.portal.handlers import handlers as portal_handlers
@@ -32,25 +36,27 @@ NAME = "accounts"
 ROUTERS = [
     search_router, customers_router, accounts_router, premises_router, meters_router,
     backflow_router, agreements_router, orders_router, deposits_router, contacts_router,
-    portal_router, requests_router,
+    portal_router, requests_router, notifications_router,
 ]
 
 
 def handlers() -> Handlers:
     return (Handlers().merge(order_handlers).merge(deposit_handlers)
-            .merge(portal_handlers))
+            .merge(portal_handlers).merge(notification_handlers))
 
 
 def reactions() -> Reactions:
     """What follows from the facts the use cases record, in this order each round: agreements'
-    follow-ups (which record facts of their own), search, letters, then the outbox."""
+    follow-ups (which record facts of their own), search, letters, notifications, then the
+    outbox."""
     return (Reactions().merge(agreement_reactions).merge(search_reactions).merge(letters)
-            .merge(announcing()))
+            .merge(notifications).merge(announcing()))
 
 
 def create_app() -> FastAPI:
     return create_service_app(
         NAME, routers=ROUTERS, handlers=handlers(), reactions=reactions(),
+        background=[sender.run],
         description="Customers, premises, meters, backflow devices, accounts, service "
         "agreements, service orders, deposits, contacts and search.",
     )

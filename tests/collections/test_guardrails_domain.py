@@ -164,6 +164,15 @@ def test_a_broken_arrangement_needs_its_final_notice_5_business_days_before():
     assert rules(posted, date(2026, 3, 19)) == []
 
 
+def test_a_broken_arrangements_final_notice_posted_at_the_premise_is_its_visit():
+    broken = replace(OK, arrangement="broken", broken_on=date(2026, 3, 2),
+                     shutoff_notice_on=None, disconnect_on=None, door_tag_left_at=None)
+    assert rules(broken) == ["sb998.visit_48_hours", "sb998.broken_arrangement_final_notice"]
+    assert rules(replace(broken, final_notice_on=date(2026, 3, 10))) == []
+    # without a broken arrangement, a notice is no visit
+    assert "sb998.visit_48_hours" in rules(replace(OK, door_tag_left_at=None))
+
+
 def test_tenants_of_a_landlord_customer_need_10_days_notice_7_in_a_detached_house():
     multi = replace(OK, landlord_tenants="multi_unit", tenant_notice_on=date(2026, 3, 9))
     r = only(multi)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -23,6 +24,19 @@ async def add_contact(session: AsyncSession, account_id: uuid.UUID, channel: str
              "RETURNING id, account_id, channel, category, note, actor, at"),
         {"a": account_id, "c": channel, "cat": category, "n": note, "actor": actor},
     )).one())
+
+
+async def add_contacts(session: AsyncSession, entries: Sequence[tuple[uuid.UUID, str, str]],
+                       category: str, actor: str) -> None:
+    """Many (account, channel, note) entries in one statement (a notification run's)."""
+    if not entries:
+        return
+    await session.execute(text(
+        "INSERT INTO contact_log (account_id, channel, category, note, actor) "
+        "SELECT a, c, :cat, n, :actor FROM unnest(CAST(:a AS uuid[]), CAST(:c AS text[]), "
+        "CAST(:n AS text[])) AS t(a, c, n)"),
+        {"a": [str(e[0]) for e in entries], "c": [e[1] for e in entries],
+         "n": [e[2] for e in entries], "cat": category, "actor": actor})
 
 
 async def contacts(session: AsyncSession, account_id: uuid.UUID,

@@ -39,6 +39,12 @@ async def log_contact(session: AsyncSession, who: Principal, account_id: uuid.UU
     return out
 
 
+async def log_many(session: AsyncSession, entries: list[tuple[uuid.UUID, str, str]],
+                   category: str, actor: str) -> None:
+    """Entries another feature makes in bulk (a notification run: what was sent to whom)."""
+    await repository.add_contacts(session, entries, category, actor)
+
+
 async def contacts(session: AsyncSession, account_id: uuid.UUID,
                    limit: int = 100) -> list[ContactOut]:
     await customers.get_account(session, account_id)

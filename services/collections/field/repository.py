@@ -123,6 +123,8 @@ _DOOR_TAGS = text(f"""
       AND ls.disconnect_on >= CAST(:today AS date)
       AND NOT EXISTS (SELECT 1 FROM field_orders f WHERE f.step_id = ls.id
                       AND f.kind = 'door_tag' AND f.status <> 'cancelled')
+      AND EXISTS (SELECT 1 FROM service_agreements sa WHERE sa.account_id = ls.account_id
+                  AND sa.status = 'active')
     ON CONFLICT DO NOTHING
 """)
 
@@ -145,22 +147,42 @@ class Candidate:
 
 
 _CANDIDATES = text(f"""
-    SELECT DISTINCT ON (ls.account_id) ls.account_id, ls.id AS step_id, ls.disconnect_on,
-           {_PREMISE.format(a="ls.account_id")} AS premise_id
-    FROM ladder_steps ls
-    WHERE ls.step = 'shutoff_notice' AND ls.status = 'taken'
-      AND ls.disconnect_on <= CAST(:d AS date)
-      AND NOT EXISTS (SELECT 1 FROM field_orders f WHERE f.account_id = ls.account_id
-                      AND f.kind = 'disconnect'
-                      AND (f.status IN ('created', 'released')
-                           OR (f.status = 'completed' AND f.step_id = ls.id)))
-    ORDER BY ls.account_id, ls.taken_on DESC
+    SELECT DISTINCT ON (c.account_id) c.account_id, c.step_id, c.disconnect_on,
+           {_PREMISE.format(a="c.account_id")} AS premise_id
+    FROM (
+        SELECT ls.account_id, ls.id AS step_id, ls.disconnect_on, ls.taken_on AS since
+        FROM ladder_steps ls
+        WHERE ls.step = 'shutoff_notice' AND ls.status = 'taken'
+          AND ls.disconnect_on <= CAST(:d AS date)
+          AND NOT EXISTS (SELECT 1 FROM field_orders f WHERE f.account_id = ls.account_id
+                          AND f.kind = 'disconnect'
+                          AND (f.status IN ('created', 'released')
+                               OR (f.status = 'completed' AND f.step_id = ls.id)))
+        UNION ALL
+        -- A broken arrangement: its final notice, posted at the premise, names the day (SB 998:
+        -- at least 5 business days after it went out, which the guardrails hold to).
+        SELECT a.account_id, NULL, n.action_on, a.broken_on
+        FROM arrangements a
+        JOIN notices n ON n.account_id = a.account_id AND n.kind = 'final_notice'
+             AND n.reference = 'arrangement:' || a.id AND n.addressee = 'customer'
+             AND n.status = 'released'
+        WHERE a.status = 'broken' AND n.action_on <= CAST(:d AS date)
+          AND NOT EXISTS (SELECT 1 FROM field_orders f WHERE f.account_id = a.account_id
+                          AND f.kind = 'disconnect'
+                          AND (f.status IN ('created', 'released')
+                               OR (f.status = 'completed' AND f.created_on >= a.broken_on)))
+    ) c
+    -- only where the account still has service: a landlord whose tenants took the premise
+    -- over (SB 998) keeps the arrears, but there is nothing of theirs left to disconnect
+    WHERE EXISTS (SELECT 1 FROM service_agreements sa WHERE sa.account_id = c.account_id
+                  AND sa.status = 'active')
+    ORDER BY c.account_id, c.since DESC
 """)
 
 
 async def disconnect_candidates(s: AsyncSession, day: date) -> list[Candidate]:
-    """Accounts whose shut-off notice names `day` or earlier and that have no disconnect order
-    open, nor one completed for that notice."""
+    """Accounts whose shut-off notice, or the final notice of a broken arrangement, names `day`
+    or earlier and that have no disconnect order open, nor one completed for that notice."""
     return all_as(Candidate, await s.execute(_CANDIDATES, {"d": day}))
 
 

@@ -132,11 +132,13 @@ def refusals(f: Facts, today: date, cal: BusinessCalendar) -> list[Refusal]:
                                f"The notice names {f.disconnect_on}; not before it",
                                f.disconnect_on))
 
-    # 48 hours' notice left at the residence, when the customer was not reached.
+    # 48 hours' notice left at the residence, when the customer was not reached. A broken
+    # arrangement's final notice is itself posted at the premise: that posting is the visit.
     reached = (f.household.reached_on is not None and f.shutoff_notice_on is not None
                and f.household.reached_on >= f.shutoff_notice_on
                and f.household.reached_on <= today)
-    if not reached:
+    posted = broken and f.final_notice_on is not None and f.final_notice_on <= today
+    if not reached and not posted:
         if f.door_tag_left_at is None:
             out.append(Refusal("sb998.visit_48_hours",
                                "The customer was not reached and no door tag has been left",

@@ -132,10 +132,14 @@ async def enrol(s: AsyncSession, who: Principal, account_id: uuid.UUID, body: En
     holder = (body.holder_name or acct.name or "").strip()
     if not holder:
         raise Unprocessable("The name on the bank account is needed", field="holder_name")
+    # A saved method named is checked first: another account's answers 404, whatever else
+    # is wrong with the request (ids are never probed through a 422).
+    saved = (await methods.usable_token(s, who, account_id, body.method_id)
+             if body.method_id is not None else None)
     if body.method == "bank":
         new = await _bank_enrolment(s, eid, account_id, body, holder, today, who)
     else:
-        new = await _card_enrolment(s, eid, account_id, body, holder, today, who, processor)
+        new = await _card_enrolment(eid, account_id, body, saved, holder, today, who, processor)
     e = await repo.insert_enrolment(s, new)
     await publish(s, [Event("payments.AutopayEnrolled", f"account:{account_id}",
                             enrolment_payload(e, reason=None, effective_on=today))],
@@ -182,14 +186,16 @@ async def _bank_enrolment(s: AsyncSession, eid: uuid.UUID, account_id: uuid.UUID
         enrolled_by=who.sub)
 
 
-async def _card_enrolment(s: AsyncSession, eid: uuid.UUID, account_id: uuid.UUID,
-                          body: EnrolIn, holder: str, today: date, who: Principal,
+async def _card_enrolment(eid: uuid.UUID, account_id: uuid.UUID, body: EnrolIn,
+                          saved: str | None, holder: str, today: date, who: Principal,
                           processor: Processor) -> repo.NewEnrolment:
+    """`saved`: the token of the saved card `method_id` names (already checked as the
+    account's own)."""
     _refuse_fields(body, "routing_number", "account_number")
-    if body.method_id is not None:
+    if saved is not None:
         if body.card_token is not None:
             raise Unprocessable("Give a saved card or a card token, not both", field="method_id")
-        token = await methods.usable_token(s, who, account_id, body.method_id)
+        token = saved
     else:
         token = (body.card_token or "").strip()
     if not token:

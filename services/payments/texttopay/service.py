@@ -394,6 +394,12 @@ async def inbound(s: AsyncSession, t: Texting, url: str, body: bytes, headers: A
         done = _Handled("unknown-number", None)
     else:
         done = await _handle(s, t, phone, intent, today, now)
+        if intent in (Intent.STOP, Intent.START, Intent.HELP):
+            # A carrier keyword reaches every text programme on the number, not only this
+            # one: accounts' notifications stop (or resume) texting the phone too.
+            await publish(s, [Event("payments.TextKeywordReceived", f"phone:{phone}", {
+                "phone": phone, "keyword": intent.value, "received_at": now.isoformat()})],
+                actor=SMS.sub)
     await repo.inbound_outcome(s, t.sms.name, msg.message_id, done.outcome, done.enrolment_id,
                                done.balance_message_id)
     if done.reply and phone is not None:
