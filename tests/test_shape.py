@@ -46,7 +46,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "reads": {
             "ami_days", "read_exceptions", "read_imports", "reads", "reads_awaiting_meter",
         },
-        "runs": {"bill_lines", "bill_runs", "bills"},
+        "runs": {"bill_lines", "bill_run_parts", "bill_runs", "bills"},
         "usage": {"leak_alerts", "usage_alert_prefs"},
     },
     "payments": {

@@ -7,21 +7,11 @@ first; what is left of a credit is an unapplied credit.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
-
-
-@dataclass(frozen=True)
-class BillPosting:
-    """A final bill to post to its account: the entry's reference is the bill's id."""
-
-    bill_id: uuid.UUID
-    account_id: uuid.UUID
-    amount: Decimal
 
 
 @dataclass(frozen=True)

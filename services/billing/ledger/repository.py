@@ -12,7 +12,6 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.rows import all_as, first_as, one_as
-from services.billing.ledger.domain import BillPosting
 
 
 @dataclass(frozen=True)
@@ -160,42 +159,29 @@ async def deferred(s: AsyncSession, account_id: uuid.UUID) -> Decimal:
         {"a": account_id})).scalar_one())
 
 
-# A run's bills in one statement: the bill entries, a `budget_deferral` (budget minus bill) for
-# each account on budget billing, and each account's balance after them (the CTEs all see the
-# entries as they were before the statement, so `before` + what was posted is the new balance).
-POST_BILLS = text("""
-    WITH b AS (
-        SELECT * FROM unnest(CAST(:bills AS uuid[]), CAST(:accounts AS uuid[]),
-                             CAST(:amounts AS numeric[])) AS t(bill_id, account_id, amount)
-    ), posted AS (
-        INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, due_date,
-                                    reference, created_by)
-        SELECT gen_random_uuid(), b.account_id, 'bill', b.amount, CAST(:on AS date),
-               CAST(:due AS date), b.bill_id::text, CAST(:who AS text)
-        FROM b
-        UNION ALL
-        SELECT gen_random_uuid(), b.account_id, 'budget_deferral', bp.monthly_amount - b.amount,
-               CAST(:on AS date), CAST(:due AS date), b.bill_id::text, CAST(:who AS text)
-        FROM b JOIN budget_plans bp ON bp.account_id = b.account_id AND bp.status = 'active'
-        WHERE bp.monthly_amount <> b.amount
-        RETURNING account_id, amount
-    ), before AS (
-        SELECT e.account_id, sum(e.amount) AS amount FROM ledger_entries e
-        WHERE e.account_id IN (SELECT account_id FROM b) GROUP BY e.account_id
-    )
-    SELECT p.account_id, coalesce(min(bf.amount), 0) + sum(p.amount) AS balance
-    FROM posted p LEFT JOIN before bf ON bf.account_id = p.account_id
-    GROUP BY p.account_id
+# A run's final bills in one statement, read where they lie (no round trip of 100,000 ids
+# through the application): the bill entries and a `budget_deferral` (budget minus bill) for
+# each account on budget billing. Balances after them are summed by the statement that
+# announces the bills (`runs.repository.BILL_EVENTS`), which sees these rows.
+POST_RUN_BILLS = text("""
+    INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, due_date,
+                                reference, created_by)
+    SELECT gen_random_uuid(), b.account_id, 'bill', b.total, CAST(:on AS date),
+           CAST(:due AS date), b.id::text, CAST(:who AS text)
+    FROM bills b WHERE b.run_id = :run AND b.status = 'final'
+    UNION ALL
+    SELECT gen_random_uuid(), b.account_id, 'budget_deferral', bp.monthly_amount - b.total,
+           CAST(:on AS date), CAST(:due AS date), b.id::text, CAST(:who AS text)
+    FROM bills b JOIN budget_plans bp ON bp.account_id = b.account_id AND bp.status = 'active'
+    WHERE b.run_id = :run AND b.status = 'final' AND bp.monthly_amount <> b.total
 """)
 
 
-async def post_bills(s: AsyncSession, bills: Sequence[BillPosting], posted_on: date,
-                     due_date: date, who: str) -> dict[uuid.UUID, Decimal]:
-    rows = (await s.execute(POST_BILLS, {
-        "bills": [b.bill_id for b in bills], "accounts": [b.account_id for b in bills],
-        "amounts": [b.amount for b in bills], "on": posted_on, "due": due_date,
-        "who": who})).all()
-    return {r.account_id: r.balance for r in rows}
+async def post_run_bills(s: AsyncSession, run_id: uuid.UUID, posted_on: date, due_date: date,
+                         who: str) -> int:
+    res = await s.execute(POST_RUN_BILLS, {"run": run_id, "on": posted_on, "due": due_date,
+                                           "who": who})
+    return int(res.rowcount)  # type: ignore[attr-defined]
 
 
 # Cancelling bills: a `bill_cancel` reversing each bill entry and a `budget_deferral` reversing

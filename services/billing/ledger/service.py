@@ -17,7 +17,6 @@ from kernel.errors import Conflict, NotFound, Unprocessable
 from kernel.outbox import Event, publish
 from services.billing.ledger import domain
 from services.billing.ledger import repository as repo
-from services.billing.ledger.domain import BillPosting as BillPosting
 from services.billing.ledger.schemas import (
     AccountLedger,
     BudgetOffer,
@@ -50,14 +49,13 @@ async def balance(s: AsyncSession, account_id: uuid.UUID) -> Decimal:
     return await repo.balance(s, account_id)
 
 
-async def post_bills(s: AsyncSession, bills: Sequence[BillPosting], posted_on: date,
-                     due_date: date, who: str) -> dict[uuid.UUID, Decimal]:
+async def post_run_bills(s: AsyncSession, run_id: uuid.UUID, posted_on: date,
+                         due_date: date, who: str) -> int:
     """Post a run's final bills (with a `budget_deferral` for accounts on budget billing) in
-    one statement; returns each account's balance after them. Bills are announced by their
-    `billing.BillIssued`, which carries that balance, not by `LedgerEntryPosted`."""
-    if not bills:
-        return {}
-    return await repo.post_bills(s, bills, posted_on, due_date, who)
+    one statement, from the bills table itself; returns how many entries were written. Bills
+    are announced by their `billing.BillIssued`, which carries the balance after them, not by
+    `LedgerEntryPosted`."""
+    return await repo.post_run_bills(s, run_id, posted_on, due_date, who)
 
 
 async def reverse_bills(s: AsyncSession, bill_ids: Sequence[uuid.UUID], on: date,

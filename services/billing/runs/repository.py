@@ -19,6 +19,7 @@ from services.billing.runs.schemas import RunBill, RunOut
 # The run's agreements. `{scope}` is `p.cycle = :cycle` for a cycle run or
 # `sa.account_id = :account` for a one-account run (two plain predicates, so the planner can hash
 # join on table statistics); the meter and winter average are joined here for the same reason.
+# `:part` of `:parts` picks the accounts of one part of a partitioned run (0 of 1: all).
 _SA = """
     sa AS (
         SELECT sa.id AS sa_id, sa.account_id, sa.service, sa.rate_class, sa.premise_id,
@@ -32,6 +33,8 @@ _SA = """
         JOIN service_agreements sa ON sa.premise_id = p.id
         LEFT JOIN winter_averages wa ON wa.premise_id = sa.premise_id
         WHERE {scope} AND sa.status <> 'pending'
+          AND mod(hashtext(sa.account_id::text)::bigint + 2147483648,
+                  CAST(:parts AS int)) = CAST(:part AS int)
           AND sa.start_date <= CAST(:pe AS date)
           AND (sa.stop_date IS NULL OR sa.stop_date >= CAST(:ps AS date))
     )"""
@@ -222,6 +225,8 @@ class RunSummary:
     total: Decimal
     flagged: int
     held: int
+    held_for_copy: int
+    flags: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -261,9 +266,10 @@ async def run_by_reference(s: AsyncSession, reference: str) -> uuid.UUID | None:
         "SELECT id FROM bill_runs WHERE reference = :r"), {"r": reference})).scalar_one_or_none())
 
 
-async def calculate(s: AsyncSession, run: Run, max_total: Decimal, change: Decimal) -> None:
+async def calculate(s: AsyncSession, run: Run, max_total: Decimal, change: Decimal,
+                    part: int = 0, parts: int = 1) -> None:
     p = {"run": str(run.id), "ps": run.period_start, "pe": run.period_end, "max_total": max_total,
-         "change": change}
+         "change": change, "part": part, "parts": parts}
     # The statement joins its own CTEs (hundreds of thousands of rows whose sizes the planner
     # cannot know); a nested loop between two of them is quadratic. Hash joins only, for this
     # statement (SET LOCAL lasts to the end of the transaction, so it is switched back).
@@ -273,6 +279,46 @@ async def calculate(s: AsyncSession, run: Run, max_total: Decimal, change: Decim
     else:
         await s.execute(CALCULATE_ACCOUNT, {**p, "account": run.account_id})
     await s.execute(text("SET LOCAL enable_nestloop = on"))
+
+
+# ---- partitioned runs: parts claimed by several workers ---------------------------------------
+
+@dataclass(frozen=True)
+class Part:
+    run_id: uuid.UUID
+    part: int
+    parts: int
+
+
+async def insert_parts(s: AsyncSession, run_id: uuid.UUID, parts: int) -> None:
+    await s.execute(text(
+        "INSERT INTO bill_run_parts (run_id, part, parts) "
+        "SELECT :r, g, :n FROM generate_series(0, :n - 1) g"), {"r": run_id, "n": parts})
+
+
+async def claim_part(s: AsyncSession) -> Part | None:
+    """One part not yet calculated of a run in preview, locked to this transaction; parts
+    another worker holds are skipped, so workers never wait on each other."""
+    return first_as(Part, await s.execute(text(
+        "SELECT p.run_id, p.part, p.parts FROM bill_run_parts p "
+        "JOIN bill_runs r ON r.id = p.run_id AND r.status = 'preview' "
+        "WHERE p.calculated_at IS NULL ORDER BY r.created_at, p.part "
+        "LIMIT 1 FOR UPDATE OF p SKIP LOCKED")))
+
+
+async def part_calculated(s: AsyncSession, run_id: uuid.UUID, part: int | None,
+                          who: str) -> None:
+    """Mark one part (or every part: None) calculated."""
+    await s.execute(text(
+        "UPDATE bill_run_parts SET calculated_at = now(), calculated_by = :w "
+        "WHERE run_id = :r AND (CAST(:p AS int) IS NULL OR part = :p)"),
+        {"r": run_id, "p": part, "w": who})
+
+
+async def parts_pending(s: AsyncSession, run_id: uuid.UUID) -> int:
+    return int((await s.execute(text(
+        "SELECT count(*) FROM bill_run_parts WHERE run_id = :r AND calculated_at IS NULL"),
+        {"r": run_id})).scalar_one())
 
 
 async def hold_for_copy(s: AsyncSession, run_id: uuid.UUID) -> int:
@@ -316,12 +362,6 @@ async def hold_for_copy(s: AsyncSession, run_id: uuid.UUID) -> int:
     return int(res.rowcount)  # type: ignore[attr-defined]
 
 
-async def held_for_copy(s: AsyncSession, run_id: uuid.UUID) -> int:
-    return int((await s.execute(text(
-        "SELECT count(*) FROM bills WHERE run_id = :r AND status = 'discarded' "
-        "AND 'awaiting_copy' = ANY(flags)"), {"r": run_id})).scalar_one())
-
-
 async def clear(s: AsyncSession, run_id: uuid.UUID) -> None:
     await s.execute(text("DELETE FROM bill_lines WHERE bill_id IN "
                          "(SELECT id FROM bills WHERE run_id = :r)"), {"r": run_id})
@@ -342,19 +382,22 @@ async def set_status(s: AsyncSession, run_id: uuid.UUID, status: str, **who: str
 
 
 async def summary(s: AsyncSession, run_id: uuid.UUID) -> RunSummary:
+    """Totals, flag counts and bills held for the copy in one read of the run's bills."""
     return one_as(RunSummary, await s.execute(text(
-        "SELECT count(*) FILTER (WHERE status <> 'discarded') AS bills, "
-        "coalesce(sum(total) FILTER (WHERE status <> 'discarded'), 0) AS total, "
-        "count(*) FILTER (WHERE cardinality(flags) > 0 AND status <> 'discarded') AS flagged, "
-        "count(*) FILTER (WHERE status = 'discarded') AS held "
-        "FROM bills WHERE run_id = :r"), {"r": run_id}))
-
-
-async def flag_counts(s: AsyncSession, run_id: uuid.UUID) -> dict[str, int]:
-    rows = (await s.execute(text(
-        "SELECT f, count(*) AS n FROM bills, unnest(flags) f WHERE run_id = :r "
-        "AND status <> 'discarded' GROUP BY f"), {"r": run_id})).all()
-    return {r.f: int(r.n) for r in rows}
+        """
+        WITH b AS MATERIALIZED (SELECT status, total, flags FROM bills WHERE run_id = :r)
+        SELECT count(*) FILTER (WHERE status <> 'discarded') AS bills,
+               coalesce(sum(total) FILTER (WHERE status <> 'discarded'), 0) AS total,
+               count(*) FILTER (WHERE cardinality(flags) > 0 AND status <> 'discarded')
+                   AS flagged,
+               count(*) FILTER (WHERE status = 'discarded') AS held,
+               count(*) FILTER (WHERE status = 'discarded' AND 'awaiting_copy' = ANY(flags))
+                   AS held_for_copy,
+               (SELECT coalesce(jsonb_object_agg(f, n), '{}'::jsonb) FROM (
+                    SELECT f, count(*) AS n FROM b, unnest(b.flags) f
+                    WHERE b.status <> 'discarded' GROUP BY f) x) AS flags
+        FROM b
+        """), {"r": run_id}))
 
 
 async def run_bills(s: AsyncSession, run_id: uuid.UUID, flagged_only: bool, limit: int,
@@ -386,40 +429,45 @@ async def account_cycle(s: AsyncSession, account_id: uuid.UUID) -> AccountCycle 
         "LIMIT 1"), {"a": account_id}))
 
 
+# HOT in-page update (bills has fillfactor 60 and no index on what changes); nothing comes
+# back to the application: the ledger and the events read the final bills where they lie.
 FINALISE_BILLS = text("""
-    UPDATE bills SET status = 'final', bill_date = r.bill_date, due_date = r.due_date
-    FROM bill_runs r WHERE r.id = :run AND bills.run_id = r.id AND bills.status = 'draft'
-    RETURNING bills.id, bills.account_id, bills.total
+    UPDATE bills SET status = 'final', bill_date = CAST(:on AS date), due_date = CAST(:due AS date)
+    WHERE run_id = :run AND status = 'draft'
 """)
 
 
-@dataclass(frozen=True)
-class FinalBill:
-    id: uuid.UUID
-    account_id: uuid.UUID
-    total: Decimal
-
-
-async def finalise_bills(s: AsyncSession, run_id: uuid.UUID) -> list[FinalBill]:
-    """The run's draft bills become final (dated from the run); returns them."""
-    return [FinalBill(*r) for r in (await s.execute(FINALISE_BILLS, {"run": run_id})).all()]
+async def finalise_bills(s: AsyncSession, run: Run) -> int:
+    """The run's draft bills become final (dated from the run); returns how many."""
+    res = await s.execute(FINALISE_BILLS, {"run": run.id, "on": run.bill_date,
+                                           "due": run.due_date})
+    return int(res.rowcount)  # type: ignore[attr-defined]
 
 
 # `billing.BillIssued` for every final bill of the run (with the account's balance after it,
-# from the ledger, and the budget deferral posted with it, null when none) and
-# `billing.EBillReady` right after it for paperless accounts: events built by SQL from 100k
-# bills, numbered by the kernel's one publishing statement.
+# summed from the ledger the run has just posted to, and the budget deferral posted with it,
+# null when none) and `billing.EBillReady` right after it for paperless accounts: events built
+# by SQL from 100k bills (one hash join to the ledger, no per-bill probe), numbered by the
+# kernel's one publishing statement.
 BILL_EVENTS = publishing("""
-        WITH fb AS (
+        WITH rb AS (
             SELECT b.id, b.account_id, b.bill_date, b.due_date, b.period_start, b.period_end,
-                   b.total, b.replaces, b.segments, 'account:' || b.account_id AS key,
+                   b.total, b.replaces, b.segments
+            FROM bills b WHERE b.run_id = :run AND b.status = 'final'
+        ), led AS (
+            SELECT rb.account_id, sum(e.amount) AS balance,
+                   max(e.amount) FILTER (WHERE e.kind = 'budget_deferral'
+                                         AND e.reference = rb.id::text) AS deferral
+            FROM rb JOIN ledger_entries e ON e.account_id = rb.account_id
+            GROUP BY rb.account_id
+        ), fb AS (
+            SELECT rb.*, 'account:' || rb.account_id AS key,
                    coalesce(a.paperless OR c.paperless, false) AS ebill, a.number, a.language,
-                   c.emails, bal.balance, row_number() OVER (ORDER BY b.account_id) AS n
-            FROM bills b LEFT JOIN accounts a ON a.id = b.account_id
+                   c.emails, led.balance, led.deferral,
+                   row_number() OVER (ORDER BY rb.account_id) AS n
+            FROM rb LEFT JOIN accounts a ON a.id = rb.account_id
             LEFT JOIN customers c ON c.id = a.customer_id
-            LEFT JOIN unnest(CAST(:accounts AS uuid[]), CAST(:balances AS numeric[]))
-                AS bal(account_id, balance) ON bal.account_id = b.account_id
-            WHERE b.run_id = :run AND b.status = 'final'
+            LEFT JOIN led ON led.account_id = rb.account_id
         )
         SELECT gen_random_uuid() AS event_id, 'billing.BillIssued' AS type, 1 AS version, key,
                jsonb_build_object('bill', jsonb_build_object(
@@ -428,9 +476,7 @@ BILL_EVENTS = publishing("""
                    'period_end', fb.period_end, 'total', fb.total::text,
                    'replaces', fb.replaces, 'segments', fb.segments),
                    'balance', coalesce(fb.balance, 0)::text,
-                   'budget_deferral', (SELECT e.amount::text FROM ledger_entries e
-                                       WHERE e.kind = 'budget_deferral'
-                                         AND e.reference = fb.id::text)) AS payload,
+                   'budget_deferral', fb.deferral::text) AS payload,
                fb.n * 2 AS ord
         FROM fb
         UNION ALL
@@ -444,10 +490,8 @@ BILL_EVENTS = publishing("""
 """)
 
 
-async def publish_bills(s: AsyncSession, run_id: uuid.UUID,
-                        balances: dict[uuid.UUID, Decimal], who: str) -> None:
-    await publish_batch(s, BILL_EVENTS, {"run": run_id, "accounts": list(balances),
-                                         "balances": list(balances.values())}, actor=who)
+async def publish_bills(s: AsyncSession, run_id: uuid.UUID, who: str) -> None:
+    await publish_batch(s, BILL_EVENTS, {"run": run_id}, actor=who)
 
 
 async def discard_drafts(s: AsyncSession, run_id: uuid.UUID) -> None:

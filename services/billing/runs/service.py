@@ -49,8 +49,8 @@ async def run_out(s: AsyncSession, run_id: uuid.UUID) -> RunOut:
                   prepared_by=r.prepared_by, approved_by=r.approved_by,
                   finalised_by=r.finalised_by, finalised_at=r.finalised_at, bills=sm.bills,
                   total=sm.total, flagged=sm.flagged, held=sm.held,
-                  flags=await repo.flag_counts(s, run_id),
-                  held_for_copy=await repo.held_for_copy(s, run_id))
+                  flags={k: int(v) for k, v in sm.flags.items()},
+                  held_for_copy=sm.held_for_copy)
 
 
 async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
@@ -72,7 +72,13 @@ async def _calculate(s: AsyncSession, run_id: uuid.UUID) -> None:
 
 
 async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: date,
-                 bill_date: date, messages: list[str] | None = None) -> RunOut:
+                 bill_date: date, messages: list[str] | None = None, parts: int = 1) -> RunOut:
+    """A cycle run in preview. With `parts` > 1 the run is only split here (by account hash)
+    and its parts are calculated by workers (`calculate_part`), each in a transaction of its
+    own; the run cannot be prepared until every part is calculated."""
+    if parts < 1 or (parts > 1 and messages):
+        raise Unprocessable("A partitioned run takes at least one part and no messages",
+                            field="parts")
     why = domain.period_ok(start, end)
     if why:
         raise Unprocessable(why, field="period_end")
@@ -87,12 +93,32 @@ async def create(s: AsyncSession, who: Principal, cycle: str, start: date, end: 
                               "period_end": end, "bill_date": bill_date,
                               "due_date": domain.due_date(bill_date, t.due_days),
                               "created_by": who.sub})
-    await _calculate(s, run_id)
+    if parts > 1:
+        await repo.insert_parts(s, run_id, parts)
+    else:
+        await _calculate(s, run_id)
     if messages:
         await repo.set_messages(s, run_id, messages)
     await audit.record(s, who, "create", "bill_run", str(run_id),
                        after={"cycle": cycle, "start": start, "end": end})
     return await run_out(s, run_id)
+
+
+async def calculate_part(s: AsyncSession, worker: str) -> repo.Part | None:
+    """Claim one uncalculated part of a partitioned run (`FOR UPDATE SKIP LOCKED`: several
+    worker processes share the work, none waits on another) and calculate its bills; None when
+    no part is waiting. The caller commits, one part per transaction: a worker that dies loses
+    only its part's uncommitted work, and the part is claimed again."""
+    part = await repo.claim_part(s)
+    if part is None:
+        return None
+    t = await review_thresholds(s)
+    run = await repo.get_run(s, part.run_id)
+    assert run is not None
+    await repo.calculate(s, run, t.max_total, t.change, part.part, part.parts)
+    await repo.hold_for_copy(s, run.id)
+    await repo.part_calculated(s, run.id, part.part, worker)
+    return part
 
 
 async def create_account_run(s: AsyncSession, who: str, kind: str, account_id: uuid.UUID,
@@ -128,12 +154,15 @@ async def recalculate(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> Run
         raise Conflict("Only a run in preview can be recalculated")
     await repo.clear(s, run_id)
     await _calculate(s, run_id)
+    await repo.part_calculated(s, run_id, None, who.sub)  # a partitioned run: all of it now
     await audit.record(s, who, "recalculate", "bill_run", str(run_id))
     return await run_out(s, run_id)
 
 
 async def prepare(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut:
     _, new = await _move(s, run_id, "prepare")
+    if await repo.parts_pending(s, run_id):
+        raise Conflict("Parts of this run are still being calculated")
     await repo.set_status(s, run_id, new, prepared_by=who.sub)
     await audit.record(s, who, "prepare", "bill_run", str(run_id))
     return await run_out(s, run_id)
@@ -171,11 +200,11 @@ async def finalise(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut
                                  "reason": "rebill", "cancelled_on": r.bill_date.isoformat(),
                                  "replaced_by": str(new_id) if new_id else None})],
                       actor=who.sub)
-    finals = await repo.finalise_bills(s, run_id)
-    balances = await ledger.post_bills(
-        s, [ledger.BillPosting(b.id, b.account_id, b.total) for b in finals], r.bill_date,
-        r.due_date, who.sub)
-    await repo.publish_bills(s, run_id, balances, who.sub)
+    # Three set-based statements, nothing carried through the application: bills final, their
+    # ledger entries read from them, their events (balances summed from the ledger).
+    await repo.finalise_bills(s, r)
+    await ledger.post_run_bills(s, run_id, r.bill_date, r.due_date, who.sub)
+    await repo.publish_bills(s, run_id, who.sub)
     await repo.set_status(s, run_id, new, finalised_by=who.sub)
     if r.kind == "cycle":
         await bill_missed_periods(s, run_id, max(r.bill_date, utility_today()))
