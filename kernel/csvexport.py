@@ -1,7 +1,9 @@
 """Any list in the API as CSV, streamed from a server-side cursor: flat memory at any size.
 
 A list route answers CSV when the client asks (`?format=csv`, or `Accept: text/csv` without a
-`format`): it hands its query, without the page limit, to `csv_response`. The response's body
+`format`): its service returns an `Export` (the list's own statement with the page limit lifted:
+`LIMIT NULL` is no limit to PostgreSQL) and the route returns `csv.respond(export)`. The columns
+are the statement's, in its order, named as it names them. The response's body
 is produced after the route returns, so it cannot use the request's session (closed by then):
 it reads on a connection of its own in a read-only transaction (`Database.reading`), through a
 server-side cursor fetched in batches, and writes each batch to the socket before fetching the
@@ -18,7 +20,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -36,22 +39,41 @@ BATCH = 5_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_wanted(
+@dataclass(frozen=True)
+class Export:
+    """A list to stream: its statement (no page limit), parameters and download name."""
+
+    statement: TextClause
+    params: Mapping[str, Any] = field(default_factory=dict)
+    filename: str = "export.csv"
+
+
+class CsvRequest:
+    """Handed to a list route whose client asked for CSV: `respond` streams an export."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def respond(self, export: Export) -> StreamingResponse:
+        return csv_response(self.db, export)
+
+
+def csv_request(
     request: Request,
     format: Annotated[  # noqa: A002 - the query parameter's public name
         Literal["json", "csv"] | None,
         Query(description="`csv` streams the whole list as CSV (no page limit); "
                           "`Accept: text/csv` does the same"),
     ] = None,
-) -> bool:
-    if format is not None:
-        return format == "csv"
-    accept = request.headers.get("accept", "")
-    return any(part.split(";")[0].strip() == "text/csv" for part in accept.split(","))
+) -> CsvRequest | None:
+    wanted = format == "csv" if format is not None else any(
+        part.split(";")[0].strip() == "text/csv"
+        for part in request.headers.get("accept", "").split(","))
+    return CsvRequest(request.app.state.db) if wanted else None
 
 
-#: A list route's parameter: true when the client asked for CSV.
-CsvWanted = Annotated[bool, Depends(csv_wanted)]
+#: A list route's parameter: set when the client asked for CSV.
+CsvExport = Annotated[CsvRequest | None, Depends(csv_request)]
 
 #: What a list route that can answer CSV declares beside its JSON model.
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -75,19 +97,16 @@ def cell(value: object) -> object:
     return cell(str(value))
 
 
-async def csv_rows(
-    db: Database, statement: TextClause, params: Mapping[str, Any],
-    header: Sequence[str], batch: int = BATCH,
-) -> AsyncIterator[bytes]:
-    """The statement's rows as CSV chunks, `header` first, one chunk per cursor batch."""
+async def csv_rows(db: Database, export: Export, batch: int = BATCH) -> AsyncIterator[bytes]:
+    """The export's rows as CSV chunks, its column names first, one chunk per cursor batch."""
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(header)
-    yield buf.getvalue().encode()
     async with db.reading() as conn:
         result = await conn.stream(
-            statement.execution_options(yield_per=batch), dict(params))
+            export.statement.execution_options(yield_per=batch), dict(export.params))
         try:
+            out.writerow(list(result.keys()))
+            yield buf.getvalue().encode()
             async for part in result.partitions(batch):
                 buf.seek(0)
                 buf.truncate()
@@ -97,14 +116,11 @@ async def csv_rows(
             await result.close()
 
 
-def csv_response(
-    db: Database, statement: TextClause, params: Mapping[str, Any],
-    header: Sequence[str], filename: str,
-) -> StreamingResponse:
-    """A streamed CSV download of the statement's rows (its columns in `header`'s order)."""
+def csv_response(db: Database, export: Export) -> StreamingResponse:
+    """A streamed CSV download of the export's rows."""
     return StreamingResponse(
-        csv_rows(db, statement, params, header),
+        csv_rows(db, export),
         media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"',
                  "Cache-Control": "no-store"},
     )
