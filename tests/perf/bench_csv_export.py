@@ -40,8 +40,9 @@ VALUES (%(run)s, %(tag)s, '2026-01-01', '2026-01-31', '2026-02-02', '2026-02-22'
         'bench');
 INSERT INTO bills (id, run_id, account_id, period_start, period_end, bill_date, due_date,
                    status, total, flags)
-SELECT md5(%(tag)s || 'bill' || g)::uuid, %(run)s, md5(%(tag)s || 'acct' || g)::uuid, '2026-01-01', '2026-01-31',
-       '2026-02-02', '2026-02-22', 'final', round((20 + (g %% 9000) / 100.0)::numeric, 2),
+SELECT md5(%(tag)s || 'bill' || g)::uuid, %(run)s, md5(%(tag)s || 'acct' || g)::uuid,
+       '2026-01-01', '2026-01-31', '2026-02-02', '2026-02-22', 'final',
+       round((20 + (g %% 9000) / 100.0)::numeric, 2),
        CASE WHEN g %% 50 = 0 THEN ARRAY['high_usage'] ELSE '{}'::text[] END
 FROM generate_series(1, %(n)s) g;
 ANALYZE accounts; ANALYZE bills;
