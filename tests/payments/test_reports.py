@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from kernel.clock import utility_today
+from tests.payments.helpers import pdf_text
 from tests.payments.test_dayend import a_day, ledger_total
 
 
@@ -60,3 +61,23 @@ async def test_a_month_that_is_not_a_month_is_refused(client, tech):
     r = await client.get("/api/payments/reports/receipts-by-tender",
                          params={"month": "2026-13"}, headers=tech)
     assert r.status_code == 422
+
+
+async def test_the_catalogue_lists_receipts_by_tender_and_its_pdf_and_csv_carry_the_total(
+        client, feed, cashier, tech):
+    await a_day(client, feed, cashier, tech)
+    cat = await client.get("/api/payments/reports", headers=tech)
+    assert cat.status_code == 200, cat.text
+    [entry] = cat.json()["reports"]
+    assert (entry["name"], entry["period"], entry["formats"]) == (
+        "receipts-by-tender", "month", ["pdf", "csv"])
+    month = f"{utility_today():%Y-%m}"
+    r = await client.get(entry["path"] + ".csv", params={"month": month}, headers=tech)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0][:3] == ["Tender", "Receipts", "Amount"]
+    assert rows[-1][:3] == ["Total", "6", "170.44"]
+    pdf = await client.get(entry["path"] + ".pdf", params={"month": month}, headers=tech)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "170.44" in pdf_text(pdf.content)
+    assert (await client.get(entry["path"] + ".xls", headers=tech)).status_code == 422

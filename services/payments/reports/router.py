@@ -12,6 +12,7 @@ from kernel.clock import Day, utility_today
 from kernel.csvexport import CSV_RESPONSE, CsvExport
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
+from kernel.reporttable import DOWNLOAD_RESPONSES, Catalogue
 from services.payments.reports import domain, service
 from services.payments.reports.schemas import ReceiptsByTender, ReceivedOut
 
@@ -21,6 +22,21 @@ Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech
                                                    "supervisor"))]
 Month = Annotated[str | None, Query(pattern=domain.MONTH_PATTERN,
                                     description="`YYYY-MM` (default: this month)")]
+
+
+@router.get("", response_model=Catalogue, responses=problem_responses(401, 403))
+async def catalogue(_: Staff) -> Catalogue:
+    """The reports payments offers (the staff app's Reports page lists every service's)."""
+    return service.catalogue()
+
+
+@router.get("/receipts-by-tender.{fmt}", response_class=Response,
+            responses={**DOWNLOAD_RESPONSES, **problem_responses(401, 403, 422)})
+async def receipts_by_tender_file(fmt: Literal["pdf", "csv"], session: SessionDep, _: Staff,
+                                  month: Month = None) -> Response:
+    """Receipts by tender as a PDF or a CSV."""
+    return await service.receipts_by_tender_file(
+        session, month or domain.this_month(utility_today()), fmt)
 
 
 @router.get("/receipts-by-tender", response_model=ReceiptsByTender,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from fastapi import Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.csvexport import Export
-from services.payments.reports import domain
+from kernel.reporttable import Catalogue, download
+from kernel.settings import get_settings
+from services.payments.reports import domain, report
 from services.payments.reports import repository as repo
 from services.payments.reports.schemas import (
     LedgerTieOut,
@@ -35,6 +38,16 @@ async def receipts_by_tender(s: AsyncSession, month: str) -> ReceiptsByTender:
         ledger=LedgerTieOut(payments=tie.payments, reversals=tie.reversals,
                             receipts_less_ledger=total.amount - tie.payments,
                             returns_less_ledger=total.returned - tie.reversals))
+
+
+def catalogue() -> Catalogue:
+    return report.CATALOGUE
+
+
+async def receipts_by_tender_file(s: AsyncSession, month: str, fmt: str) -> Response:
+    table = report.receipts_table(await receipts_by_tender(s, month))
+    return download(table, get_settings().utility_name, "pdf" if fmt == "pdf" else "csv",
+                    f"receipts-by-tender-{month}")
 
 
 async def received(s: AsyncSession, start: date, end: date, tender: str | None, limit: int,
