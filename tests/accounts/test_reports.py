@@ -4,6 +4,8 @@ accounts hold."""
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 from tests.accounts.factories import metered_premise, start_service
@@ -46,3 +48,16 @@ async def test_deposits_by_month_roll_from_opening_to_closing_and_equal_what_acc
         t["credited_amount"]) == closing
     assert closing == Decimal(report["held_now"])
     assert opening > 0 and report["accounts_holding_now"] == 2  # last year's and March's
+
+
+async def test_the_catalogue_lists_deposits_and_its_csv_and_pdf_carry_the_year(client, auth):
+    await _account(client, auth, "2026-02-01")
+    h = auth("supervisor")
+    [entry] = (await client.get("/api/accounts/reports", headers=h)).json()["reports"]
+    assert (entry["name"], entry["period"]) == ("deposits", "year")
+    r = await client.get(entry["path"] + ".csv", params={"year": "2026"}, headers=h)
+    assert r.status_code == 200, r.text
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[2][:2] == ["February", "1"] and rows[-1][:2] == ["Year", "1"]
+    pdf = await client.get(entry["path"] + ".pdf", params={"year": "2026"}, headers=h)
+    assert pdf.content.startswith(b"%PDF")

@@ -4,6 +4,8 @@ bucket's roll into the next older; the year's disconnections for non-payment (SB
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -76,3 +78,23 @@ async def test_the_years_disconnections_for_non_payment_count_each_completed_one
             months[1]["reconnected"], months[1]["reconnected_within_1_day"]) == (2, 1, 1, 1, 1)
     assert months[3]["disconnections"] == 1 and months[2]["disconnections"] == 0
     assert r.json()["total"]["disconnections"] == 3
+
+
+async def test_the_catalogue_lists_both_reports_each_as_pdf_and_csv(client, feed, csr):
+    late = await owing(feed, "120.00", "2026-01-10")
+    await pay(feed, late, "70.00", "2026-02-05")
+    cat = await client.get("/api/collections/reports", headers=csr)
+    assert cat.status_code == 200, cat.text
+    entries = {e["name"]: e for e in cat.json()["reports"]}
+    assert set(entries) == {"aging-roll", "disconnections"}
+    r = await client.get(entries["aging-roll"]["path"] + ".csv", params={"month": "2026-02"},
+                         headers=csr)
+    assert r.status_code == 200, r.text
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[-1][:3] == ["Balance", "120.00", "50.00"]
+    pdf = await client.get(entries["aging-roll"]["path"] + ".pdf",
+                           params={"month": "2026-02"}, headers=csr)
+    assert pdf.content.startswith(b"%PDF")
+    year = await client.get(entries["disconnections"]["path"] + ".csv",
+                            params={"year": "2026"}, headers=csr)
+    assert list(csv.reader(io.StringIO(year.text)))[-1][:2] == ["Year", "0"]

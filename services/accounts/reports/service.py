@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from fastapi import Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.reporttable import Catalogue, download
+from kernel.settings import get_settings
+from services.accounts.reports import report
 from services.accounts.reports import repository as repo
 from services.accounts.reports.schemas import DepositMonthOut, Deposits
 
@@ -25,3 +29,13 @@ async def deposits(s: AsyncSession, year: int) -> Deposits:
                     held_opening=await repo.held_as_of(s, date(year - 1, 12, 31)),
                     held_closing=await repo.held_as_of(s, end),
                     accounts_holding_now=n, held_now=held_now)
+
+
+def catalogue() -> Catalogue:
+    return report.CATALOGUE
+
+
+async def deposits_file(s: AsyncSession, year: int, fmt: str) -> Response:
+    return download(report.deposits_table(await deposits(s, year)),
+                    get_settings().utility_name, "pdf" if fmt == "pdf" else "csv",
+                    f"deposits-{year}")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from fastapi import Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.reporttable import Catalogue, download
+from kernel.settings import get_settings
 from services.collections.aging import service as aging
 from services.collections.aging.domain import BUCKETS
-from services.collections.reports import domain
+from services.collections.reports import domain, report
 from services.collections.reports import repository as repo
 from services.collections.reports.schemas import (
     AgingRoll,
@@ -49,3 +52,19 @@ async def disconnections(s: AsyncSession, year: int) -> Disconnections:
         reconnected=sum(m.reconnected for m in months),
         reconnected_within_1_day=sum(m.reconnected_within_1_day for m in months))
     return Disconnections(year=year, months=months, total=total)
+
+
+def catalogue() -> Catalogue:
+    return report.CATALOGUE
+
+
+async def aging_roll_file(s: AsyncSession, month: str, fmt: str) -> Response:
+    return download(report.aging_roll_table(await aging_roll(s, month)),
+                    get_settings().utility_name, "pdf" if fmt == "pdf" else "csv",
+                    f"aging-roll-{month}")
+
+
+async def disconnections_file(s: AsyncSession, year: int, fmt: str) -> Response:
+    return download(report.disconnections_table(await disconnections(s, year)),
+                    get_settings().utility_name, "pdf" if fmt == "pdf" else "csv",
+                    f"disconnections-{year}")
