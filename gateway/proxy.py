@@ -9,11 +9,12 @@ Timeouts and connection failures become 504/502 problems; the request id travels
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 
 import aiohttp
 import httpx
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from yarl import URL
 
 from kernel.errors import BadGateway, GatewayTimeout, NotFound, Unprocessable
@@ -117,13 +118,23 @@ async def forward(upstreams: Upstreams, service: str, request: Request) -> Respo
     except ValueError as exc:
         raise Unprocessable("The request URL is not valid") from exc
     try:
-        async with upstreams.session().request(
-            request.method, url, data=body or None, headers=headers, allow_redirects=False,
-        ) as upstream:
-            content = await upstream.read()
+        upstream = await upstreams.session().request(
+            request.method, url, data=body or None, headers=headers, allow_redirects=False)
+        streamed = False
+        try:
             out = [(k, v) for k, v in upstream.raw_headers
                    if k.decode("latin-1").lower() not in DROPPED_RESPONSE]
             status = upstream.status
+            if upstream.content_type == "text/csv" and status == 200:
+                # A CSV export (kernel/csvexport.py) may be any size: passed on chunk by chunk.
+                streamed = True
+                relayed = StreamingResponse(_relay(upstream), status_code=status)
+                relayed.raw_headers.extend(out)
+                return relayed
+            content = await upstream.read()
+        finally:
+            if not streamed:
+                upstream.release()
     except aiohttp.InvalidURL as exc:
         raise Unprocessable("The request URL is not valid") from exc
     except TimeoutError as exc:  # aiohttp's connect and read timeouts are TimeoutErrors
@@ -133,6 +144,14 @@ async def forward(upstreams: Upstreams, service: str, request: Request) -> Respo
     response = Response(content=content, status_code=status)  # sets content-length
     response.raw_headers.extend(out)
     return response
+
+
+async def _relay(upstream: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in upstream.content.iter_chunked(64 * 1024):
+            yield chunk
+    finally:
+        upstream.release()
 
 
 async def _forward_httpx(client: httpx.AsyncClient, service: str, method: str, target: str,

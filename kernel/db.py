@@ -77,6 +77,21 @@ class Database:
         async with self._maker() as session:
             yield session
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in a read-only transaction of its own, for work that outlives the
+        request's session (a streamed export). Tests: the bound connection, so the export sees
+        the test's uncommitted rows."""
+        if self._bound is not None:
+            yield self._bound
+            return
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SET TRANSACTION READ ONLY"))
+            try:
+                yield conn
+            finally:
+                await conn.rollback()
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 

@@ -19,6 +19,10 @@ from kernel.settings import SERVICES, Settings, owner_role, role_password, servi
 
 COMPONENTS: tuple[str, ...] = tuple(COMPONENT_DIRS)
 
+#: The district's reporting login (docs/reporting.md): reads each service's `reporting_v*`
+#: views and nothing else, in read-only transactions.
+REPORTING_ROLE = "tapline_reporting"
+
 log = logging.getLogger("tapline.bootstrap")
 
 
@@ -64,6 +68,15 @@ def ensure_roles_and_schemas(settings: Settings) -> None:
                 sql.Identifier(c), sql.Identifier(owner)))
             conn.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM PUBLIC").format(
                 sql.Identifier(c)))
+        # Reporting (issue 15): the login for the district's own tools; its grants are made in
+        # `apply_grants`, on the views the services' migrations create.
+        reporting = sql.Identifier(REPORTING_ROLE)
+        _ensure_role(conn, REPORTING_ROLE, role_password(settings, REPORTING_ROLE))
+        conn.execute(sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on").format(
+            reporting))
+        conn.execute(sql.SQL("ALTER ROLE {} SET jit = off").format(reporting))
+        conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+            sql.Identifier(dbname[0]), reporting))
 
 
 def apply_grants(settings: Settings) -> None:
@@ -96,6 +109,20 @@ def apply_grants(settings: Settings) -> None:
             conn.execute(sql.SQL("GRANT INSERT ON {}.inbox TO {}").format(s, relay))
             conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE {}.inbox_position_seq TO {}").format(
                 s, relay))
+        # Reporting (issue 15): each service's `reporting_v*` views, never a table. The views run
+        # with their owner's rights; schema USAGE alone reads nothing.
+        reporting = sql.Identifier(REPORTING_ROLE)
+        for svc in SERVICES:
+            conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
+                sql.Identifier(svc), reporting))
+            views = conn.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relkind = 'v' AND c.relname LIKE 'reporting\\_v%%'",
+                (svc,),
+            ).fetchall()
+            for (view,) in views:
+                conn.execute(sql.SQL("GRANT SELECT ON {}.{} TO {}").format(
+                    sql.Identifier(svc), sql.Identifier(view), reporting))
         # To name the transaction that holds events back (its age, user and pid) the relay
         # must see other roles' rows of pg_stat_activity: statistics only, no data.
         try:

@@ -27,6 +27,7 @@ from services.accounts.orders.router import router as orders_router
 from services.accounts.portal.handlers import handlers as portal_handlers
 from services.accounts.portal.router import router as portal_router
 from services.accounts.premises.router import router as premises_router
+from services.accounts.reports.router import router as reports_router
 from services.accounts.requests.router import router as requests_router
 from services.accounts.search.reactions import reactions as search_reactions
 from services.accounts.search.router import router as search_router
@@ -37,6 +38,7 @@ ROUTERS = [
     search_router, customers_router, accounts_router, premises_router, meters_router,
     backflow_router, agreements_router, orders_router, deposits_router, contacts_router,
     portal_router, requests_router, notifications_router,
+    reports_router,  # reports (issue 15)
 ]
 
 

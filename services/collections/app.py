@@ -27,6 +27,7 @@ from services.collections.notices.router import router as notices_router
 from services.collections.policy import service as policy
 from services.collections.policy.router import router as policy_router
 from services.collections.protections.router import router as protections_router
+from services.collections.reports.router import router as reports_router
 from services.collections.worklists.handlers import handlers as worklist_handlers
 from services.collections.worklists.router import router as worklists_router
 
@@ -47,4 +48,5 @@ def create_app() -> FastAPI:
                daily_router, arrangements_router, worklists_router, notices_router]
     routers += [protections_router, guardrails_router, field_router]
     routers += [closed_router, liens_router]
+    routers += [reports_router]  # reports (issue 15)
     return create_service_app(NAME, routers=routers, handlers=handlers())

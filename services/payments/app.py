@@ -27,6 +27,7 @@ from services.payments.receipts.router import router as receipts_router
 from services.payments.recurring.router import router as recurring_router
 from services.payments.refunds.handlers import handlers as refunds_handlers
 from services.payments.refunds.router import router as refunds_router
+from services.payments.reports.router import router as reports_router
 from services.payments.returns.router import router as returns_router
 from services.payments.texttopay.handlers import handlers as texttopay_handlers
 from services.payments.texttopay.router import router as texttopay_router
@@ -51,7 +52,7 @@ def create_app() -> FastAPI:
                  refunds_router, texttopay_router, autopay_router,
                  # pay-portal: customer payments, saved methods, schedules, sandbox pages
                  portal_router, methods_router, recurring_router, sandbox_pages_router,
-                 bankdeposits_router, dayend_router],
+                 bankdeposits_router, dayend_router, reports_router],
         handlers=handlers(),
     )
     app.state.processor = from_settings(get_settings())

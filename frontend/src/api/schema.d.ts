@@ -585,7 +585,8 @@ export interface paths {
         };
         /**
          * Search
-         * @description Accounts and premises matching every word typed, best first.
+         * @description Accounts and premises matching every word typed, best first (`?format=csv`: every
+         *     match, streamed).
          */
         get: operations["accounts-search-search"];
         put?: never;
@@ -1179,28 +1180,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/accounts/agreements/tenant-takeover": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Tenant Takeover
-         * @description SB 998: a tenant of a landlord's premise becomes its customer without the landlord's
-         *     arrears (the landlord's service there stops, the tenant's starts the same day, the water
-         *     stays on).
-         */
-        post: operations["accounts-agreements-tenant_takeover"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/accounts/agreements": {
         parameters: {
             query?: never;
@@ -1661,7 +1640,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/accounts/notifications/kinds": {
+    "/api/accounts/reports": {
         parameters: {
             query?: never;
             header?: never;
@@ -1669,10 +1648,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Kinds
-         * @description Every kind of message, who may turn it off, and the languages it is written in.
+         * Catalogue
+         * @description The reports accounts offers (the staff app's Reports page lists every service's).
          */
-        get: operations["accounts-notifications-kinds"];
+        get: operations["accounts-reports-catalogue"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1681,28 +1660,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/accounts/notifications/preview": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Preview
-         * @description A kind's message in a language, with sample facts (or yours): subject, text, HTML, text
-         *     message.
-         */
-        post: operations["accounts-notifications-preview"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/notifications/accounts/{account_id}/messages": {
+    "/api/accounts/reports/deposits.{fmt}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1710,10 +1668,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Messages
-         * @description The account's messages, newest first, with how each went.
+         * Deposits File
+         * @description Deposits held and refunded in the year as a PDF or a CSV.
          */
-        get: operations["accounts-notifications-messages"];
+        get: operations["accounts-reports-deposits_file"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1722,27 +1680,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/accounts/notifications/messages/{message_id}/resend": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Resend
-         * @description Send a failed, bounced or cancelled message again (the address was corrected).
-         */
-        post: operations["accounts-notifications-resend"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/notifications/accounts/{account_id}/preferences": {
+    "/api/accounts/reports/deposits": {
         parameters: {
             query?: never;
             header?: never;
@@ -1750,96 +1688,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Preferences
-         * @description How the account's customer wants each kind of message (e-mail, text, both, none).
+         * Deposits
+         * @description Deposits required, waived, refunded and credited in the year by month, and held.
          */
-        get: operations["accounts-notifications-preferences"];
+        get: operations["accounts-reports-deposits"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/notifications/accounts/{account_id}/preferences/{kind}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Set Preference
-         * @description Choose a kind's channels; a kind the law (or NACHA) needs sent cannot be `none`.
-         */
-        put: operations["accounts-notifications-set_preference"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/notifications/undeliverable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Undeliverable
-         * @description Addresses that bounced and phones that texted STOP, with the accounts that used them:
-         *     staff correct the address with the customer.
-         */
-        get: operations["accounts-notifications-undeliverable"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/notifications/bounces": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Bounce
-         * @description A bounce report: the DSN's bytes as received (sent as `message/rfc822` or
-         *     `application/octet-stream`), from the mail relay's hook or forwarded by staff. A hard bounce
-         *     stops mail to the address and tells staff.
-         */
-        post: operations["accounts-notifications-bounce"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/notifications/sms/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Sms Status
-         * @description The SMS provider's delivery report for a text (signed: verified before it is read; a
-         *     post without a valid signature answers 400 or 401 and changes nothing).
-         */
-        post: operations["accounts-notifications-sms_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2307,7 +2161,7 @@ export interface paths {
         /**
          * List Runs
          * @description Runs newest first: the review worklist (`status=preview`, `status=prepared`) and the
-         *     customer finals waiting for approval (`kind=closing`).
+         *     customer finals waiting for approval (`kind=closing`). `?format=csv`: all of them.
          */
         get: operations["billing-runs-list_runs"];
         put?: never;
@@ -2371,7 +2225,7 @@ export interface paths {
         };
         /**
          * Run Bills
-         * @description The run's bills (only flagged ones with `flagged=true`).
+         * @description The run's bills (only flagged ones with `flagged=true`); `?format=csv`: all of them.
          */
         get: operations["billing-runs-run_bills"];
         put?: never;
@@ -2637,7 +2491,8 @@ export interface paths {
         };
         /**
          * Billing Register
-         * @description The billing register of a run: each bill by service and total.
+         * @description The billing register of a run: each bill by service and total (`?format=csv`:
+         *     streamed).
          */
         get: operations["billing-bills-billing_register"];
         put?: never;
@@ -5101,6 +4956,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Catalogue
+         * @description The reports payments offers (the staff app's Reports page lists every service's).
+         */
+        get: operations["payments-reports-catalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/reports/receipts-by-tender.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receipts By Tender File
+         * @description Receipts by tender as a PDF or a CSV.
+         */
+        get: operations["payments-reports-receipts_by_tender_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/reports/receipts-by-tender": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receipts By Tender
+         * @description The month's posted receipts and returns by tender, tied to the ledger's payments.
+         */
+        get: operations["payments-reports-receipts_by_tender"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/reports/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payments Received
+         * @description Posted payments received in the period, by day and receipt number (`?format=csv`:
+         *     all of them, streamed).
+         */
+        get: operations["payments-reports-payments_received"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/collections/health": {
         parameters: {
             query?: never;
@@ -5621,7 +5557,7 @@ export interface paths {
          * Call List
          * @description Past-due accounts to call, most days past due first, each once: phones, cycle, the last
          *     call's outcome, the open promise. Accounts with an active arrangement are left out unless
-         *     `include_arranged`.
+         *     `include_arranged`. `?format=csv`: the whole list, streamed.
          */
         get: operations["collections-worklists-call_list"];
         put?: never;
@@ -5703,7 +5639,8 @@ export interface paths {
         };
         /**
          * Account Notices
-         * @description Every notice queued for the account (newest first), its copies and what became of it.
+         * @description Every notice queued for the account (newest first), its copies and what became of it
+         *     (`?format=csv`: as CSV).
          */
         get: operations["collections-notices-account_notices"];
         put?: never;
@@ -6646,6 +6583,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/collections/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Catalogue
+         * @description The reports collections offers (the staff app's Reports page lists every service's).
+         */
+        get: operations["collections-reports-catalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collections/reports/aging-roll.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Aging Roll File
+         * @description The aging with the month's roll as a PDF or a CSV.
+         */
+        get: operations["collections-reports-aging_roll_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collections/reports/disconnections.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Disconnections File
+         * @description The year's disconnections for non-payment as a PDF or a CSV.
+         */
+        get: operations["collections-reports-disconnections_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collections/reports/aging-roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Aging Roll
+         * @description The aging at the month's opening and closing, each bucket's roll, and the balance
+         *     rolled forward through the month's charges and credits.
+         */
+        get: operations["collections-reports-aging_roll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collections/reports/disconnections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Disconnections
+         * @description Disconnections for non-payment completed in the year, by month (SB 998).
+         */
+        get: operations["collections-reports-disconnections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7101,6 +7139,35 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** Catalogue */
+        Catalogue: {
+            /** Service */
+            service: string;
+            /** Reports */
+            reports: components["schemas"]["CatalogueEntry"][];
+        };
+        /**
+         * CatalogueEntry
+         * @description One report a service offers: `GET {path}` is its JSON, `{path}.pdf` and `{path}.csv`
+         *     its downloads, each with `?month=YYYY-MM` or `?year=YYYY` as `period` says.
+         */
+        CatalogueEntry: {
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /** Description */
+            description: string;
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "month" | "year";
+            /** Formats */
+            formats: string[];
+            /** Path */
+            path: string;
+        };
         /** CompleteIn */
         CompleteIn: {
             /** Read */
@@ -7259,6 +7326,27 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** DepositMonthOut */
+        DepositMonthOut: {
+            /** Month */
+            month: number;
+            /** Required */
+            required: number;
+            /** Required Amount */
+            required_amount: string;
+            /** Waived */
+            waived: number;
+            /** Waived Amount */
+            waived_amount: string;
+            /** Refunded */
+            refunded: number;
+            /** Refunded Amount */
+            refunded_amount: string;
+            /** Credited */
+            credited: number;
+            /** Credited Amount */
+            credited_amount: string;
+        };
         /** DepositOut */
         DepositOut: {
             /**
@@ -7288,6 +7376,27 @@ export interface components {
             reason: string | null;
             /** Actor */
             actor: string;
+        };
+        /**
+         * Deposits
+         * @description Deposits in a year by month: required (charged at move-in), waived, refunded and
+         *     credited to the bill; held at the year's opening and closing (opening + required -
+         *     refunded - credited = closing), and what the accounts hold today.
+         */
+        Deposits: {
+            /** Year */
+            year: number;
+            /** Months */
+            months: components["schemas"]["DepositMonthOut"][];
+            total: components["schemas"]["DepositMonthOut"];
+            /** Held Opening */
+            held_opening: string;
+            /** Held Closing */
+            held_closing: string;
+            /** Accounts Holding Now */
+            accounts_holding_now: number;
+            /** Held Now */
+            held_now: string;
         };
         /** DeviceIn */
         DeviceIn: {
@@ -7495,19 +7604,6 @@ export interface components {
             /** Read */
             read: number | string;
         };
-        /** KindOut */
-        KindOut: {
-            /** Kind */
-            kind: string;
-            /** Label */
-            label: string;
-            /** Default */
-            default: string;
-            /** May Opt Out */
-            may_opt_out: boolean;
-            /** Languages */
-            languages: string[];
-        };
         /** LetterIn */
         LetterIn: {
             /**
@@ -7517,58 +7613,6 @@ export interface components {
             template: "welcome" | "closing" | "service_order";
             /** Service Order Id */
             service_order_id?: string | null;
-        };
-        /**
-         * MessageOut
-         * @description A message as staff see it: what, to whom (masked), how it went.
-         */
-        MessageOut: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Account Id
-             * Format: uuid
-             */
-            account_id: string;
-            /** Kind */
-            kind: string;
-            /** Label */
-            label: string;
-            /** Channel */
-            channel: string;
-            /** Language */
-            language: string;
-            /** Recipient */
-            recipient: string;
-            /** Status */
-            status: string;
-            /** Attempts */
-            attempts: number;
-            /** Subject */
-            subject: string | null;
-            /** Body Text */
-            body_text: string | null;
-            /** Last Error */
-            last_error: string | null;
-            /**
-             * Queued At
-             * Format: date-time
-             */
-            queued_at: string;
-            /**
-             * Not Before
-             * Format: date-time
-             */
-            not_before: string;
-            /** Sent At */
-            sent_at: string | null;
-            /** Delivered At */
-            delivered_at: string | null;
-            /** Failed At */
-            failed_at: string | null;
         };
         /** MeterIn */
         MeterIn: {
@@ -7844,27 +7888,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** PreferenceIn */
-        PreferenceIn: {
-            /**
-             * Channels
-             * @enum {string}
-             */
-            channels: "email" | "text" | "both" | "none";
-        };
-        /** PreferenceOut */
-        PreferenceOut: {
-            /** Kind */
-            kind: string;
-            /** Label */
-            label: string;
-            /** Channels */
-            channels: string;
-            /** Default */
-            default: string;
-            /** May Opt Out */
-            may_opt_out: boolean;
-        };
         /** PremiseIn */
         PremiseIn: {
             address: components["schemas"]["Address"];
@@ -7938,35 +7961,6 @@ export interface components {
             longitude?: number | string | null;
             /** Location Note */
             location_note?: string | null;
-        };
-        /** PreviewIn */
-        PreviewIn: {
-            /** Kind */
-            kind: string;
-            /**
-             * Language
-             * @default en
-             */
-            language: string;
-            /** Facts */
-            facts?: {
-                [key: string]: unknown;
-            } | null;
-        };
-        /** PreviewOut */
-        PreviewOut: {
-            /** Kind */
-            kind: string;
-            /** Language */
-            language: string;
-            /** Subject */
-            subject: string;
-            /** Text */
-            text: string;
-            /** Html */
-            html: string | null;
-            /** Sms */
-            sms: string;
         };
         /**
          * ProofIn
@@ -8300,56 +8294,6 @@ export interface components {
              */
             closing_letter_id: string;
         };
-        /**
-         * TenantTakeoverIn
-         * @description SB 998 (Health and Safety Code 116916): the tenants of a landlord's delinquent account
-         *     become customers of the premise without paying the landlord's arrears. The tenant (an
-         *     existing customer, or a new one) agrees to the district's terms of service; on a
-         *     multi-unit premise one tenant may take the service for all, as the district allows.
-         */
-        TenantTakeoverIn: {
-            /**
-             * Start Date
-             * Format: date
-             */
-            start_date: string;
-            /**
-             * Premise Id
-             * Format: uuid
-             */
-            premise_id: string;
-            /** Customer Id */
-            customer_id?: string | null;
-            customer?: components["schemas"]["CustomerIn"] | null;
-            /**
-             * Terms Accepted
-             * @description The tenant agreed to the district's terms and conditions of service
-             */
-            terms_accepted: boolean;
-            deposit?: components["schemas"]["DepositChoice"];
-        };
-        /** TenantTakeoverOut */
-        TenantTakeoverOut: {
-            customer: components["schemas"]["CustomerOut"];
-            account: components["schemas"]["AccountOut"];
-            /** Service Agreements */
-            service_agreements: components["schemas"]["SAOut"][];
-            /**
-             * Landlord Account Id
-             * Format: uuid
-             */
-            landlord_account_id: string;
-            /** Landlord Stopped */
-            landlord_stopped: components["schemas"]["SAOut"][];
-            deposit: components["schemas"]["DepositDecisionOut"];
-            /** Re Read Orders */
-            re_read_orders: components["schemas"]["OrderOut"][];
-            /**
-             * Welcome Letter Id
-             * Format: uuid
-             */
-            welcome_letter_id: string;
-        };
         /** TestIn */
         TestIn: {
             /**
@@ -8482,24 +8426,6 @@ export interface components {
             /** Final Read Orders */
             final_read_orders: components["schemas"]["OrderOut"][];
             turn_on_order: components["schemas"]["OrderOut"];
-        };
-        /** UndeliverableOut */
-        UndeliverableOut: {
-            /** Channel */
-            channel: string;
-            /** Address */
-            address: string;
-            /** Reason */
-            reason: string;
-            /** Detail */
-            detail: string | null;
-            /**
-             * Since
-             * Format: date-time
-             */
-            since: string;
-            /** Account Ids */
-            account_ids: string[];
         };
         /**
          * WorkIn
@@ -11316,6 +11242,20 @@ export interface components {
              */
             source_id: string;
         };
+        /**
+         * LedgerTieOut
+         * @description The month in payments' copy of billing's ledger, beside the receipts.
+         */
+        LedgerTieOut: {
+            /** Payments */
+            payments: string;
+            /** Reversals */
+            reversals: string;
+            /** Receipts Less Ledger */
+            receipts_less_ledger: string;
+            /** Returns Less Ledger */
+            returns_less_ledger: string;
+        };
         /** LockboxLine */
         LockboxLine: {
             /**
@@ -11662,6 +11602,54 @@ export interface components {
              * @default []
              */
             transferred: components["schemas"]["TransferredNote"][];
+        };
+        /**
+         * ReceiptsByTender
+         * @description The month's posted receipts (by the day received) and returns (by the day returned),
+         *     by tender, with the ledger's figures for the same days.
+         */
+        ReceiptsByTender: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Lines */
+            lines: components["schemas"]["TenderLine"][];
+            total: components["schemas"]["TenderLine"];
+            ledger: components["schemas"]["LedgerTieOut"];
+        };
+        /** ReceivedOut */
+        ReceivedOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Receipt Number */
+            receipt_number: number;
+            /** Account Number */
+            account_number: string;
+            /** Amount */
+            amount: string;
+            /** Tender */
+            tender: string;
+            /** Channel */
+            channel: string;
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            /** Taken By */
+            taken_by: string;
         };
         /**
          * RefundIn
@@ -12164,6 +12152,21 @@ export interface components {
             resolved_at: string | null;
             /** Note */
             note: string | null;
+        };
+        /** TenderLine */
+        TenderLine: {
+            /** Tender */
+            tender: string;
+            /** Receipts */
+            receipts: number;
+            /** Amount */
+            amount: string;
+            /** Returns */
+            returns: number;
+            /** Returned */
+            returned: string;
+            /** Net */
+            net: string;
         };
         /** TenderOut */
         TenderOut: {
@@ -12725,6 +12728,35 @@ export interface components {
             rows: components["schemas"]["ReportRow"][];
         };
         /**
+         * AgingRoll
+         * @description The receivable by days past due at the end of the month before and at the end of the
+         *     month, each bucket's roll into the next older one, and the balance rolled forward through
+         *     the month's charges and credits (ties to billing's ledger as collections has heard it).
+         */
+        AgingRoll: {
+            /** Month */
+            month: string;
+            /**
+             * Opening As Of
+             * Format: date
+             */
+            opening_as_of: string;
+            /**
+             * Closing As Of
+             * Format: date
+             */
+            closing_as_of: string;
+            /** Buckets */
+            buckets: components["schemas"]["BucketRoll"][];
+            /** Unapplied Credit Opening */
+            unapplied_credit_opening: string;
+            /** Unapplied Credit Closing */
+            unapplied_credit_closing: string;
+            roll_forward: components["schemas"]["RollForward"];
+            /** Billing Announced Total */
+            billing_announced_total: string | null;
+        };
+        /**
          * AnnualReport
          * @description SB 998: the number of disconnections for non-payment, reported annually (with the
          *     restorations of service after them), month by month.
@@ -12880,6 +12912,17 @@ export interface components {
         "Body_collections-closed-record_agency_payments_file": {
             /** File */
             file: string;
+        };
+        /** BucketRoll */
+        BucketRoll: {
+            /** Bucket */
+            bucket: string;
+            /** Opening */
+            opening: string;
+            /** Closing */
+            closing: string;
+            /** Rolled Percent */
+            rolled_percent: string | null;
         };
         /**
          * Buckets
@@ -13257,6 +13300,33 @@ export interface components {
             account_id: string;
             /** Today */
             today?: string | null;
+        };
+        /** DisconnectionMonth */
+        DisconnectionMonth: {
+            /** Month */
+            month: number;
+            /** Disconnections */
+            disconnections: number;
+            /** Low Income */
+            low_income: number;
+            /** Residential */
+            residential: number;
+            /** Reconnected */
+            reconnected: number;
+            /** Reconnected Within 1 Day */
+            reconnected_within_1_day: number;
+        };
+        /**
+         * Disconnections
+         * @description Disconnections of water service for non-payment completed in the year, by month (what
+         *     SB 998, Health and Safety Code 116922, has a system report each year).
+         */
+        Disconnections: {
+            /** Year */
+            year: number;
+            /** Months */
+            months: components["schemas"]["DisconnectionMonth"][];
+            total: components["schemas"]["DisconnectionMonth"];
         };
         /**
          * FieldOrderOut
@@ -14032,6 +14102,22 @@ export interface components {
             decided_on: string | null;
             /** Decision Note */
             decision_note: string | null;
+        };
+        /**
+         * RollForward
+         * @description Opening balance + the month's charges - its credits = closing balance, to the cent.
+         */
+        RollForward: {
+            /** Opening */
+            opening: string;
+            /** Charges */
+            charges: string;
+            /** Credits */
+            credits: string;
+            /** Closing */
+            closing: string;
+            /** Difference */
+            difference: string;
         };
         /** RunIn */
         CollectionsRunIn: {
@@ -15920,6 +16006,8 @@ export interface operations {
                 q: string;
                 entity?: ("account" | "premise") | null;
                 limit?: number;
+                /** @description `csv` streams the whole list as CSV (no page limit); `Accept: text/csv` does the same */
+                format?: ("json" | "csv") | null;
             };
             header?: never;
             path?: never;
@@ -15934,6 +16022,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SearchHit"][];
+                    "text/csv": string;
                 };
             };
             /** @description Not authenticated */
@@ -18026,75 +18115,6 @@ export interface operations {
             };
         };
     };
-    "accounts-agreements-tenant_takeover": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TenantTakeoverIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TenantTakeoverOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
     "accounts-agreements-account_agreements": {
         parameters: {
             query: {
@@ -19721,7 +19741,7 @@ export interface operations {
             };
         };
     };
-    "accounts-notifications-kinds": {
+    "accounts-reports-catalogue": {
         parameters: {
             query?: never;
             header?: never;
@@ -19736,7 +19756,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["KindOut"][];
+                    "application/json": components["schemas"]["Catalogue"];
                 };
             };
             /** @description Not authenticated */
@@ -19759,83 +19779,15 @@ export interface operations {
             };
         };
     };
-    "accounts-notifications-preview": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PreviewIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreviewOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-notifications-messages": {
+    "accounts-reports-deposits_file": {
         parameters: {
             query?: {
-                limit?: number;
+                /** @description `YYYY` (default: this year) */
+                year?: string | null;
             };
             header?: never;
             path: {
-                account_id: string;
+                fmt: "pdf" | "csv";
             };
             cookie?: never;
         };
@@ -19847,7 +19799,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageOut"][];
+                    "application/pdf": unknown;
+                    "text/csv": unknown;
                 };
             };
             /** @description Not authenticated */
@@ -19888,206 +19841,12 @@ export interface operations {
             };
         };
     };
-    "accounts-notifications-resend": {
+    "accounts-reports-deposits": {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                message_id: string;
+            query?: {
+                /** @description `YYYY` (default: this year) */
+                year?: string | null;
             };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-notifications-preferences": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreferenceOut"][];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-notifications-set_preference": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: string;
-                kind: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PreferenceIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreferenceOut"][];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-notifications-undeliverable": {
-        parameters: {
-            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -20100,7 +19859,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UndeliverableOut"][];
+                    "application/json": components["schemas"]["Deposits"];
                 };
             };
             /** @description Not authenticated */
@@ -20114,75 +19873,6 @@ export interface operations {
             };
             /** @description Not allowed */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-notifications-bounce": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/octet-stream": string;
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Problem */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20192,60 +19882,6 @@ export interface operations {
             };
             /** @description Invalid input */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-notifications-sms_status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21603,6 +21239,8 @@ export interface operations {
                 kind?: ("cycle" | "closing" | "rebill" | "account") | null;
                 account_id?: string | null;
                 limit?: number;
+                /** @description `csv` streams the whole list as CSV (no page limit); `Accept: text/csv` does the same */
+                format?: ("json" | "csv") | null;
             };
             header?: never;
             path?: never;
@@ -21617,6 +21255,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunOut"][];
+                    "text/csv": string;
                 };
             };
             /** @description Not authenticated */
@@ -21843,6 +21482,8 @@ export interface operations {
                 flagged?: boolean;
                 limit?: number;
                 offset?: number;
+                /** @description `csv` streams the whole list as CSV (no page limit); `Accept: text/csv` does the same */
+                format?: ("json" | "csv") | null;
             };
             header?: never;
             path: {
@@ -21859,6 +21500,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunBill"][];
+                    "text/csv": string;
                 };
             };
             /** @description Not authenticated */
@@ -22718,7 +22360,10 @@ export interface operations {
     };
     "billing-bills-billing_register": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `csv` streams the whole list as CSV (no page limit); `Accept: text/csv` does the same */
+                format?: ("json" | "csv") | null;
+            };
             header?: never;
             path: {
                 run_id: string;
@@ -22734,6 +22379,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegisterRow"][];
+                    "text/csv": string;
                 };
             };
             /** @description Not authenticated */
@@ -31384,6 +31030,214 @@ export interface operations {
             };
         };
     };
+    "payments-reports-catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "payments-reports-receipts_by_tender_file": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path: {
+                fmt: "pdf" | "csv";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "payments-reports-receipts_by_tender": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiptsByTender"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "payments-reports-payments_received": {
+        parameters: {
+            query: {
+                /** @description First day received */
+                from: string;
+                /** @description Last day received */
+                to: string;
+                tender?: ("cash" | "check" | "money_order" | "card" | "bank") | null;
+                limit?: number;
+                offset?: number;
+                /** @description `csv` streams the whole list as CSV (no page limit); `Accept: text/csv` does the same */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivedOut"][];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     "collections-service_health": {
         parameters: {
             query?: never;
@@ -32882,6 +32736,8 @@ export interface operations {
                 include_arranged?: boolean;
                 limit?: number;
                 offset?: number;
+                /** @description `csv` streams the whole list as CSV (no page limit); `Accept: text/csv` does the same */
+                format?: ("json" | "csv") | null;
             };
             header?: never;
             path?: never;
@@ -32896,6 +32752,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CallList"];
+                    "text/csv": string;
                 };
             };
             /** @description Not authenticated */
@@ -33195,7 +33052,10 @@ export interface operations {
     };
     "collections-notices-account_notices": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `csv` streams the whole list as CSV (no page limit); `Accept: text/csv` does the same */
+                format?: ("json" | "csv") | null;
+            };
             header?: never;
             path: {
                 account_id: string;
@@ -33211,6 +33071,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NoticeOut"][];
+                    "text/csv": string;
                 };
             };
             /** @description Not authenticated */
@@ -36231,6 +36092,268 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LienOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "collections-reports-catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "collections-reports-aging_roll_file": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path: {
+                fmt: "pdf" | "csv";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "collections-reports-disconnections_file": {
+        parameters: {
+            query?: {
+                /** @description `YYYY` (default: this year) */
+                year?: string | null;
+            };
+            header?: never;
+            path: {
+                fmt: "pdf" | "csv";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "collections-reports-aging_roll": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgingRoll"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "collections-reports-disconnections": {
+        parameters: {
+            query?: {
+                /** @description `YYYY` (default: this year) */
+                year?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disconnections"];
                 };
             };
             /** @description Not authenticated */

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import TextClause, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.csvexport import Export
 from kernel.rows import all_as
 from services.accounts.search.domain import prefix_upper_bound
 
@@ -264,3 +265,17 @@ async def search(
     for j, ident in enumerate(identifiers):
         params[f"k{j}"], params[f"k{j}hi"] = ident, prefix_upper_bound(ident)
     return all_as(Hit, await session.execute(_query(len(words), len(identifiers)), params))
+
+
+def search_export(words: list[str], identifiers: list[str], entity: str | None) -> Export:
+    """Every match of a search, best first, for a CSV download: the search's own statement
+    with neither the candidate cap nor the page limit (`LIMIT NULL`)."""
+    if not words and not identifiers:
+        return Export(text(f"SELECT {_COLS}, 0 AS score FROM search_index s WHERE false"),
+                      {}, "search.csv")
+    params: dict[str, Any] = {"entity": entity, "limit": None, "cand": None}
+    if words:
+        params.update(kw=8, toks=words, n=len(words))
+    for j, ident in enumerate(identifiers):
+        params[f"k{j}"], params[f"k{j}hi"] = ident, prefix_upper_bound(ident)
+    return Export(_query(len(words), len(identifiers)), params, "search.csv")

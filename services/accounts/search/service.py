@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.csvexport import Export
 from services.accounts.search import domain, repository
 from services.accounts.search.schemas import SearchHit
 
@@ -40,3 +41,9 @@ async def search(
                   score=round(float(r.score), 4))
         for r in rows
     ]
+
+
+def search_export(q: str, entity: str | None = None) -> Export:
+    """Every match of `q` (no page limit), for a CSV download."""
+    terms = domain.split_terms(q)
+    return repository.search_export(terms.words, terms.identifiers, entity)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.csvexport import Export
 from kernel.rows import all_as, first_as
 from services.billing.bills.schemas import ConsumptionRow, RegisterRow
 
@@ -119,16 +120,23 @@ async def usage_history(s: AsyncSession, account_id: uuid.UUID, upto: date) -> l
         "LIMIT 13"), {"a": account_id, "u": upto}))
 
 
+REGISTER = text(
+    "SELECT b.id AS bill_id, a.number AS account_number, a.name, b.status, "
+    "coalesce(sum(l.amount) FILTER (WHERE l.service = 'water'), 0) AS water, "
+    "coalesce(sum(l.amount) FILTER (WHERE l.service = 'wastewater'), 0) AS wastewater, "
+    "coalesce(sum(l.amount) FILTER (WHERE l.service NOT IN ('water', 'wastewater')), 0) "
+    "AS other, b.total FROM bills b LEFT JOIN accounts a ON a.id = b.account_id "
+    "LEFT JOIN bill_lines l ON l.bill_id = b.id WHERE b.run_id = :r "
+    "AND b.status <> 'discarded' GROUP BY b.id, a.number, a.name ORDER BY a.number, b.id")
+
+
 async def register(s: AsyncSession, run_id: uuid.UUID) -> list[RegisterRow]:
-    return [RegisterRow.model_validate(r._asdict()) for r in (await s.execute(text(
-        "SELECT b.id AS bill_id, a.number AS account_number, a.name, b.status, "
-        "coalesce(sum(l.amount) FILTER (WHERE l.service = 'water'), 0) AS water, "
-        "coalesce(sum(l.amount) FILTER (WHERE l.service = 'wastewater'), 0) AS wastewater, "
-        "coalesce(sum(l.amount) FILTER (WHERE l.service NOT IN ('water', 'wastewater')), 0) "
-        "AS other, b.total FROM bills b LEFT JOIN accounts a ON a.id = b.account_id "
-        "LEFT JOIN bill_lines l ON l.bill_id = b.id WHERE b.run_id = :r "
-        "AND b.status <> 'discarded' GROUP BY b.id, a.number, a.name ORDER BY a.number, b.id"),
-        {"r": run_id})).all()]
+    return [RegisterRow.model_validate(r._asdict())
+            for r in (await s.execute(REGISTER, {"r": run_id})).all()]
+
+
+def register_export(run_id: uuid.UUID) -> Export:
+    return Export(REGISTER, {"r": run_id}, f"register-{run_id}.csv")
 
 
 async def consumption(s: AsyncSession, run_id: uuid.UUID) -> list[ConsumptionRow]:

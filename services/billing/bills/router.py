@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Response
 
 from kernel.auth import Principal, require_roles
 from kernel.clock import Day, utility_today
+from kernel.csvexport import CSV_RESPONSE, CsvExport
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.billing.bills import service
@@ -53,10 +54,13 @@ async def bill_statement(bill_id: uuid.UUID, session: SessionDep, who: Reader) -
 
 
 @router.get("/runs/{run_id}/register", response_model=list[RegisterRow],
-            responses=problem_responses(401, 403))
+            responses={**problem_responses(401, 403), **CSV_RESPONSE})
 async def billing_register(run_id: uuid.UUID, session: SessionDep,
-                           _: Staff) -> list[RegisterRow]:
-    """The billing register of a run: each bill by service and total."""
+                           _: Staff, csv: CsvExport) -> list[RegisterRow] | Response:
+    """The billing register of a run: each bill by service and total (`?format=csv`:
+    streamed)."""
+    if csv:
+        return csv.respond(service.register_export(run_id))
     return await service.register(session, run_id)
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.auth import Principal
+from kernel.csvexport import Export
 from kernel.errors import NotFound
 from services.billing.bills import domain
 from services.billing.bills import repository as repo
@@ -91,6 +92,11 @@ async def print_file(s: AsyncSession, run_id: uuid.UUID) -> str:
 
 async def register(s: AsyncSession, run_id: uuid.UUID) -> list[RegisterRow]:
     return await repo.register(s, run_id)
+
+
+def register_export(run_id: uuid.UUID) -> Export:
+    """The whole register of a run, for a CSV download."""
+    return repo.register_export(run_id)
 
 
 async def consumption(s: AsyncSession, run_id: uuid.UUID) -> list[ConsumptionRow]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.csvexport import Export
 from kernel.outbox import publish_batch, publishing
 from kernel.rows import all_as, first_as, one_as, value_as
 from services.billing.runs.schemas import RunBill, RunOut
@@ -400,13 +401,22 @@ async def summary(s: AsyncSession, run_id: uuid.UUID) -> RunSummary:
         """), {"r": run_id}))
 
 
+RUN_BILLS = text(
+    "SELECT b.id, b.account_id, a.number, b.total, b.flags, b.status FROM bills b "
+    "LEFT JOIN accounts a ON a.id = b.account_id WHERE b.run_id = :r "
+    "AND (NOT :f OR cardinality(b.flags) > 0) ORDER BY a.number, b.id LIMIT :l OFFSET :o")
+
+
 async def run_bills(s: AsyncSession, run_id: uuid.UUID, flagged_only: bool, limit: int,
                     offset: int) -> list[RunBill]:
-    return [RunBill.model_validate(r._asdict()) for r in (await s.execute(text(
-        "SELECT b.id, b.account_id, a.number, b.total, b.flags, b.status FROM bills b "
-        "LEFT JOIN accounts a ON a.id = b.account_id WHERE b.run_id = :r "
-        "AND (NOT :f OR cardinality(b.flags) > 0) ORDER BY a.number, b.id LIMIT :l OFFSET :o"),
-        {"r": run_id, "f": flagged_only, "l": limit, "o": offset})).all()]
+    return [RunBill.model_validate(r._asdict()) for r in (await s.execute(
+        RUN_BILLS, {"r": run_id, "f": flagged_only, "l": limit, "o": offset})).all()]
+
+
+def run_bills_export(run_id: uuid.UUID, flagged_only: bool) -> Export:
+    """Every bill of the run (`LIMIT NULL`), for a CSV download."""
+    return Export(RUN_BILLS, {"r": run_id, "f": flagged_only, "l": None, "o": 0},
+                  f"run-{run_id}-bills.csv")
 
 
 async def hold_bill(s: AsyncSession, run_id: uuid.UUID, bill_id: uuid.UUID) -> int:
@@ -534,39 +544,47 @@ async def billed_overlap(s: AsyncSession, account_id: uuid.UUID, start: date, en
         {"a": account_id, "s": start, "e": end})).scalar_one_or_none())
 
 
+LIST_RUNS = text("""
+    SELECT r.id, r.cycle, r.kind, r.account_id, r.period_start, r.period_end, r.bill_date,
+           r.due_date, r.status, r.created_by, r.prepared_by, r.approved_by,
+           r.finalised_by, r.finalised_at,
+           coalesce(b.bills, 0) AS bills, coalesce(b.total, 0) AS total,
+           coalesce(b.flagged, 0) AS flagged, coalesce(b.held, 0) AS held,
+           coalesce(b.held_for_copy, 0) AS held_for_copy,
+           coalesce(f.flags, '{}'::jsonb) AS flags
+    FROM bill_runs r
+    LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE status <> 'discarded') AS bills,
+               sum(total) FILTER (WHERE status <> 'discarded') AS total,
+               count(*) FILTER (WHERE cardinality(flags) > 0 AND status <> 'discarded')
+                   AS flagged,
+               count(*) FILTER (WHERE status = 'discarded') AS held,
+               count(*) FILTER (WHERE status = 'discarded'
+                                AND 'awaiting_copy' = ANY(flags)) AS held_for_copy
+        FROM bills WHERE run_id = r.id) b ON true
+    LEFT JOIN LATERAL (
+        SELECT jsonb_object_agg(f, n) AS flags FROM (
+            SELECT f, count(*) AS n FROM bills, unnest(flags) f
+            WHERE run_id = r.id AND status <> 'discarded' GROUP BY f) x) f ON true
+    WHERE (CAST(:status AS text) IS NULL OR r.status = :status)
+      AND (CAST(:kind AS text) IS NULL OR r.kind = :kind)
+      AND (CAST(:account AS uuid) IS NULL OR r.account_id = :account)
+    ORDER BY r.created_at DESC, r.id
+    LIMIT :limit
+""")
+
+
 async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
                     account_id: uuid.UUID | None, limit: int) -> list[RunOut]:
     """Runs newest first with their totals and flag counts, in one statement."""
-    return [RunOut.model_validate(r._asdict()) for r in (await s.execute(text(
-        """
-        SELECT r.id, r.cycle, r.kind, r.account_id, r.period_start, r.period_end, r.bill_date,
-               r.due_date, r.status, r.created_by, r.prepared_by, r.approved_by,
-               r.finalised_by, r.finalised_at,
-               coalesce(b.bills, 0) AS bills, coalesce(b.total, 0) AS total,
-               coalesce(b.flagged, 0) AS flagged, coalesce(b.held, 0) AS held,
-               coalesce(b.held_for_copy, 0) AS held_for_copy,
-               coalesce(f.flags, '{}'::jsonb) AS flags
-        FROM bill_runs r
-        LEFT JOIN LATERAL (
-            SELECT count(*) FILTER (WHERE status <> 'discarded') AS bills,
-                   sum(total) FILTER (WHERE status <> 'discarded') AS total,
-                   count(*) FILTER (WHERE cardinality(flags) > 0 AND status <> 'discarded')
-                       AS flagged,
-                   count(*) FILTER (WHERE status = 'discarded') AS held,
-                   count(*) FILTER (WHERE status = 'discarded'
-                                    AND 'awaiting_copy' = ANY(flags)) AS held_for_copy
-            FROM bills WHERE run_id = r.id) b ON true
-        LEFT JOIN LATERAL (
-            SELECT jsonb_object_agg(f, n) AS flags FROM (
-                SELECT f, count(*) AS n FROM bills, unnest(flags) f
-                WHERE run_id = r.id AND status <> 'discarded' GROUP BY f) x) f ON true
-        WHERE (CAST(:status AS text) IS NULL OR r.status = :status)
-          AND (CAST(:kind AS text) IS NULL OR r.kind = :kind)
-          AND (CAST(:account AS uuid) IS NULL OR r.account_id = :account)
-        ORDER BY r.created_at DESC, r.id
-        LIMIT :limit
-        """),
+    return [RunOut.model_validate(r._asdict()) for r in (await s.execute(LIST_RUNS,
         {"status": status, "kind": kind, "account": account_id, "limit": limit})).all()]
+
+
+def runs_export(status: str | None, kind: str | None, account_id: uuid.UUID | None) -> Export:
+    """Every run matching (`LIMIT NULL`), newest first, for a CSV download."""
+    return Export(LIST_RUNS, {"status": status, "kind": kind, "account": account_id,
+                              "limit": None}, "runs.csv")
 
 
 # ---- bill eligibility decided on a copy that was behind --------------------------------------

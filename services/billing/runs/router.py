@@ -6,10 +6,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from kernel.auth import Principal, require_roles
 from kernel.clock import utility_today
+from kernel.csvexport import CSV_RESPONSE, CsvExport
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.billing.runs import service
@@ -38,17 +39,20 @@ async def create_run(body: RunIn, session: SessionDep, who: Tech) -> RunOut:
                                 body.bill_date or utility_today(), body.messages)
 
 
-@router.get("", response_model=list[RunOut], responses=problem_responses(401, 403))
+@router.get("", response_model=list[RunOut],
+            responses={**problem_responses(401, 403), **CSV_RESPONSE})
 async def list_runs(
-    session: SessionDep, _: Tech,
+    session: SessionDep, _: Tech, csv: CsvExport,
     status: Annotated[RunStatus | None, Query(description="e.g. `preview` for the worklist")]
     = None,
     kind: Annotated[RunKind | None, Query(description="`closing` for finals")] = None,
     account_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[RunOut]:
+) -> list[RunOut] | Response:
     """Runs newest first: the review worklist (`status=preview`, `status=prepared`) and the
-    customer finals waiting for approval (`kind=closing`)."""
+    customer finals waiting for approval (`kind=closing`). `?format=csv`: all of them."""
+    if csv:
+        return csv.respond(service.runs_export(status, kind, account_id))
     return await service.list_runs(session, status, kind, account_id, limit)
 
 
@@ -68,11 +72,15 @@ async def get_run(run_id: uuid.UUID, session: SessionDep, _: Tech) -> RunOut:
 
 
 @router.get("/{run_id}/bills", response_model=list[RunBill],
-            responses=problem_responses(401, 403))
-async def run_bills(run_id: uuid.UUID, session: SessionDep, _: Tech, flagged: bool = False,
+            responses={**problem_responses(401, 403), **CSV_RESPONSE})
+async def run_bills(run_id: uuid.UUID, session: SessionDep, _: Tech, csv: CsvExport,
+                    flagged: bool = False,
                     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[RunBill]:
-    """The run's bills (only flagged ones with `flagged=true`)."""
+                    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0
+                    ) -> list[RunBill] | Response:
+    """The run's bills (only flagged ones with `flagged=true`); `?format=csv`: all of them."""
+    if csv:
+        return csv.respond(service.run_bills_export(run_id, flagged))
     return await service.run_bills(session, run_id, flagged, limit, offset)
 
 

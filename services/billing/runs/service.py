@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kernel import audit
 from kernel.auth import Principal
 from kernel.clock import utility_today
+from kernel.csvexport import Export
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kernel.outbox import Event, publish
 from services.billing.config import service as config
@@ -61,6 +62,14 @@ async def list_runs(s: AsyncSession, status: str | None, kind: str | None,
 async def run_bills(s: AsyncSession, run_id: uuid.UUID, flagged_only: bool, limit: int,
                     offset: int) -> list[RunBill]:
     return await repo.run_bills(s, run_id, flagged_only, limit, offset)
+
+
+def runs_export(status: str | None, kind: str | None, account_id: uuid.UUID | None) -> Export:
+    return repo.runs_export(status, kind, account_id)
+
+
+def run_bills_export(run_id: uuid.UUID, flagged_only: bool) -> Export:
+    return repo.run_bills_export(run_id, flagged_only)
 
 
 async def _calculate(s: AsyncSession, run_id: uuid.UUID) -> None:

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from kernel.auth import Principal, require_roles
 from kernel.clock import utility_today
+from kernel.csvexport import CSV_RESPONSE, CsvExport
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.collections.notices import service
@@ -46,10 +47,13 @@ def _chunks(f: IO[bytes]) -> Iterator[bytes]:
 
 
 @router.get("/accounts/{account_id}/notices", response_model=list[NoticeOut],
-            responses=problem_responses(401, 403, 422))
+            responses={**problem_responses(401, 403, 422), **CSV_RESPONSE})
 async def account_notices(account_id: uuid.UUID, session: SessionDep,
-                          _: Staff) -> list[NoticeOut]:
-    """Every notice queued for the account (newest first), its copies and what became of it."""
+                          _: Staff, csv: CsvExport) -> list[NoticeOut] | Response:
+    """Every notice queued for the account (newest first), its copies and what became of it
+    (`?format=csv`: as CSV)."""
+    if csv:
+        return csv.respond(service.of_account_export(account_id))
     return await service.of_account(session, account_id)
 
 

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel import audit
 from kernel.auth import Principal
+from kernel.csvexport import Export
 from kernel.errors import Conflict, Forbidden, NotFound
 from kernel.settings import get_settings
 from services.collections.notices import domain, letter
@@ -100,6 +101,10 @@ def _batch_out(b: repo.Batch, counts: Sequence[repo.KindCount] = ()) -> BatchOut
 
 async def of_account(s: AsyncSession, account_id: uuid.UUID) -> list[NoticeOut]:
     return [_out(n) for n in await repo.of_account(s, account_id)]
+
+
+def of_account_export(account_id: uuid.UUID) -> Export:
+    return repo.of_account_export(account_id)
 
 
 async def _notice(s: AsyncSession, notice_id: uuid.UUID) -> repo.Notice:

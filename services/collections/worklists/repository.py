@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kernel.csvexport import Export
 from kernel.logs import request_id_var
 from kernel.outbox_after import publishing_within
 from kernel.rows import all_as, first_as
@@ -130,6 +131,16 @@ async def call_list(s: AsyncSession, today: date, *, min_days: int | None,
         "d": today, "min_days": min_days, "max_days": max_days, "min_amount": min_amount,
         "max_amount": max_amount, "cycle": cycle, "arranged": arranged, "limit": limit,
         "offset": offset}))
+
+
+def call_list_export(today: date, *, min_days: int | None, max_days: int | None,
+                     min_amount: Decimal | None, max_amount: Decimal | None, cycle: str | None,
+                     arranged: bool) -> Export:
+    """The whole call list (`LIMIT NULL`), for a CSV download."""
+    return Export(CALL_LIST, {
+        "d": today, "min_days": min_days, "max_days": max_days, "min_amount": min_amount,
+        "max_amount": max_amount, "cycle": cycle, "arranged": arranged, "limit": None,
+        "offset": 0}, f"call-list-{today.isoformat()}.csv")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,11 @@ import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from kernel.auth import Principal, require_roles
 from kernel.clock import Day, utility_today
+from kernel.csvexport import CSV_RESPONSE, CsvExport
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.collections.worklists import service
@@ -30,9 +31,9 @@ Today = Annotated[Day | None, Query(description="The day (default: today)")]
 
 
 @router.get("/worklists/calls", response_model=CallList,
-            responses=problem_responses(401, 403, 422))
+            responses={**problem_responses(401, 403, 422), **CSV_RESPONSE})
 async def call_list(
-    session: SessionDep, _: Staff, today: Today = None,
+    session: SessionDep, _: Staff, csv: CsvExport, today: Today = None,
     min_days: Annotated[int | None, Query(ge=0, le=100_000)] = None,
     max_days: Annotated[int | None, Query(ge=0, le=100_000)] = None,
     min_amount: Annotated[Decimal | None, Query(ge=0, max_digits=14, decimal_places=2)] = None,
@@ -41,10 +42,15 @@ async def call_list(
     include_arranged: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> CallList:
+) -> CallList | Response:
     """Past-due accounts to call, most days past due first, each once: phones, cycle, the last
     call's outcome, the open promise. Accounts with an active arrangement are left out unless
-    `include_arranged`."""
+    `include_arranged`. `?format=csv`: the whole list, streamed."""
+    if csv:
+        return csv.respond(service.call_list_export(
+            today or utility_today(), min_days=min_days, max_days=max_days,
+            min_amount=min_amount, max_amount=max_amount, cycle=cycle,
+            include_arranged=include_arranged))
     return await service.call_list(session, today or utility_today(), min_days=min_days,
                                    max_days=max_days, min_amount=min_amount,
                                    max_amount=max_amount, cycle=cycle,

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kernel import audit
 from kernel.auth import Principal
 from kernel.clock import utc_now
+from kernel.csvexport import Export
 from kernel.errors import Conflict, NotFound, Unprocessable
 from kernel.outbox import Event, publish
 from services.collections.worklists import domain
@@ -57,6 +58,15 @@ async def call_list(s: AsyncSession, today: date, *, min_days: int | None = None
                         promise_id=r.promise_id, promised_on=r.promised_on,
                         promise_amount=r.promise_amount, arrangement_id=r.arrangement_id)
                         for r in rows])
+
+
+def call_list_export(today: date, *, min_days: int | None = None,
+                     max_days: int | None = None, min_amount: Decimal | None = None,
+                     max_amount: Decimal | None = None, cycle: str | None = None,
+                     include_arranged: bool = False) -> Export:
+    return repo.call_list_export(today, min_days=min_days, max_days=max_days,
+                                 min_amount=min_amount, max_amount=max_amount, cycle=cycle,
+                                 arranged=include_arranged)
 
 
 async def _call_out(s: AsyncSession, c: repo.Call) -> CallOut:
