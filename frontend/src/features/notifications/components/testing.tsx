@@ -11,7 +11,8 @@ export function json(body: unknown, status = 200) {
     headers: { "Content-Type": "application/json" } });
 }
 
-export type Route = (req: Request, path: string) => Response | Promise<Response> | undefined;
+export type Route = (req: Request, path: string) =>
+  Response | undefined | Promise<Response | undefined>;
 
 /** Stub fetch with `route`; every request is kept (cloned) for the test to inspect. */
 export function fakeApi(route: Route): Request[] {
