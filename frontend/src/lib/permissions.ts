@@ -41,7 +41,7 @@ export type Capability =
   | "autopay.staff" // see and cancel an account's autopay (payments' autopay Staff)
   // notify-ui: customer notifications (accounts' notifications router)
   | "notifications.read" // messages, template previews, undeliverable list (Reader)
-  | "notifications.resend"; // send a failed or bounced message again (Csr)
+  | "notifications.resend"; // resend a failed or bounced message; change preferences (Csr)
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],

@@ -93,3 +93,28 @@ export function useDevInbox(enabled = true) {
     },
   });
 }
+
+export type Preference = S["PreferenceOut"];
+export type Channels = S["PreferenceIn"]["channels"];
+
+/** How the account's customer wants each kind (staff read; CSRs change it for a caller). */
+export function usePreferences(accountId: string) {
+  return useQuery({
+    queryKey: ["notifications", "preferences", accountId],
+    enabled: !!accountId,
+    queryFn: async () => unwrap(await api.GET(
+      "/api/accounts/notifications/accounts/{account_id}/preferences",
+      { params: { path: { account_id: accountId } } })),
+  });
+}
+
+export function useSetPreference(accountId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ kind, channels, key }: { kind: string; channels: Channels; key: string }) =>
+      unwrap(await api.PUT("/api/accounts/notifications/accounts/{account_id}/preferences/{kind}", {
+        params: { path: { account_id: accountId, kind } }, body: { channels },
+        headers: { "Idempotency-Key": key } })),
+    onSuccess: (latest) => client.setQueryData(["notifications", "preferences", accountId], latest),
+  });
+}

@@ -19,6 +19,12 @@ const delivered: Message = { ...base, id: "m-2", kind: "payment_receipt", label:
   channel: "text", recipient: "***0188", status: "delivered", last_error: null,
   delivered_at: "2026-11-27T11:00:00Z" };
 
+const PREFS = [
+  { kind: "e_bill", label: "E-bill ready", channels: "email", default: "email", may_opt_out: false },
+  { kind: "payment_receipt", label: "Payment receipt", channels: "email", default: "email",
+    may_opt_out: true },
+];
+
 function login(role: string) {
   resetAuthForTests({ accessToken: "t", refreshToken: "r".repeat(12), role,
     username: "casey", expiresAt: Date.now() + 60_000 });
@@ -27,8 +33,10 @@ function login(role: string) {
 describe("an account's messages", { timeout: 20_000 }, () => {
   let status = "bounced";
   let seen: Request[] = [];
+  let prefs = PREFS;
   beforeEach(() => {
     status = "bounced";
+    prefs = PREFS;
     seen = fakeApi((req, path) => {
       if (path === "/api/accounts/notifications/accounts/a-1/messages") {
         return json([{ ...base, status }, delivered]);
@@ -38,6 +46,14 @@ describe("an account's messages", { timeout: 20_000 }, () => {
         return json({ ...base, status: "queued" });
       }
       if (path === "/api/mail/dev-inbox") return json([]);
+      if (path.endsWith("/preferences")) return json(prefs);
+      if (path.includes("/preferences/") && req.method === "PUT") {
+        const kind = path.split("/").pop();
+        return req.json().then((b: { channels: string }) => {
+          prefs = prefs.map((p) => (p.kind === kind ? { ...p, channels: b.channels } : p));
+          return json(prefs);
+        });
+      }
       return undefined;
     });
   });
@@ -77,5 +93,21 @@ describe("an account's messages", { timeout: 20_000 }, () => {
     renderAt("/", "/", <AccountMessages accountId="a-1" />);
     await screen.findByRole("table", { name: "Messages to the customer" });
     expect(screen.queryByRole("button", { name: /Resend/ })).toBeNull();
+  });
+
+  it("lets a CSR change how the customer hears of a kind, never off for the bill", async () => {
+    login("csr2");
+    renderAt("/", "/", <AccountMessages accountId="a-1" />);
+    const user = userEvent.setup();
+    const bill = await screen.findByRole("combobox", { name: "E-bill ready: send by" });
+    expect(within(bill).queryByRole("option", { name: "Off" })).toBeNull();
+    const receipts = screen.getByRole("combobox", { name: "Payment receipt: send by" });
+    await user.selectOptions(receipts, "none");
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Payment receipt: send by" }))
+      .toHaveValue("none"));
+    const [put] = seen.filter((r) => r.method === "PUT");
+    expect(put!.url).toContain("/api/accounts/notifications/accounts/a-1/preferences/payment_receipt");
+    expect(put!.headers.get("Idempotency-Key")).toBeTruthy();
+    expect(await put!.json()).toEqual({ channels: "none" });
   });
 });

@@ -9,6 +9,7 @@ import { can } from "@/lib/permissions";
 
 import { useDevInbox, useMessages, useResend, type Message } from "../api/queries";
 import { CHANNEL_LABEL, languageLabel, mayResend, when } from "../status";
+import { PreferencesTable } from "./PreferencesTable";
 import { StatusBadge } from "./StatusBadge";
 
 /** One key per message and intended resend: a double click posts once. */
@@ -27,7 +28,7 @@ function ResendButton({ message }: { message: Message }) {
 /**
  * What the district told the account's customer, newest first: which kind, by which channel,
  * to which (masked) address, how it went, and why it failed. CSRs send a failed or bounced one
- * again once the address is corrected.
+ * again once the address is corrected, and change how the customer wants to hear for a caller.
  */
 export function AccountMessages({ accountId }: { accountId: string }) {
   const role = useSession()?.role;
@@ -83,6 +84,7 @@ export function AccountMessages({ accountId }: { accountId: string }) {
           </Table>
         </Table.ScrollContainer>
       )}
+      <PreferencesTable accountId={accountId} canChange={canResend} />
     </Stack>
   );
 }
