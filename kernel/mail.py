@@ -12,14 +12,16 @@ Addresses and bodies are personal data: nothing here logs them (only the Message
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -83,7 +85,7 @@ def inbox_dir(settings: Settings) -> Path:
     return settings.data_dir / "mail"
 
 
-def _complete(settings: Settings, message: EmailMessage) -> None:
+def _complete(settings: Settings, message: Message) -> None:
     if "From" not in message:
         message["From"] = settings.mail_from
     if "Date" not in message:
@@ -124,11 +126,11 @@ class Refusal:
     reason: str
 
 
-async def send_many(settings: Settings, messages: list[EmailMessage]
-                    ) -> list[Refusal | None]:
-    """Hand many messages over one SMTP connection (a notification run sends thousands; a
-    connection each would spend most of its time in handshakes). One answer per message: None
-    when the server took it. A connection lost midway leaves the rest refused for a retry."""
+async def send_many(settings: Settings, messages: Sequence[Message]) -> list[Refusal | None]:
+    """Hand many messages over a few SMTP connections at once (`smtp_connections`; a
+    notification run sends thousands: a connection each would spend its time in handshakes, one
+    in all would wait on every round trip). One answer per message, in order: None when the
+    server took it. A connection lost midway leaves its rest refused, for a retry."""
     for m in messages:
         _complete(settings, m)
     if settings.smtp_url is None:
@@ -138,6 +140,18 @@ async def send_many(settings: Settings, messages: list[EmailMessage]
             _keep(settings, m)
         return [None] * len(messages)
     target = smtp_target(settings.smtp_url.get_secret_value())
+    k = max(1, min(settings.smtp_connections, len(messages)))
+    shares = await asyncio.gather(*(_over_one(settings, target, messages[i::k])
+                                    for i in range(k)))
+    out: list[Refusal | None] = [None] * len(messages)
+    for i, share in enumerate(shares):
+        out[i::k] = share
+    log.info("mail: %d of %d handed over", sum(r is None for r in out), len(messages))
+    return out
+
+
+async def _over_one(settings: Settings, target: SmtpTarget, messages: Sequence[Message]
+                    ) -> list[Refusal | None]:
     out: list[Refusal | None] = []
     smtp = aiosmtplib.SMTP(hostname=target.hostname, port=target.port, use_tls=target.use_tls,
                            start_tls=target.start_tls, timeout=settings.smtp_timeout)
@@ -161,11 +175,10 @@ async def send_many(settings: Settings, messages: list[EmailMessage]
         with contextlib.suppress(aiosmtplib.SMTPException, OSError):
             await smtp.quit()
     out += [Refusal(False, "connection lost")] * (len(messages) - len(out))
-    log.info("mail: %d of %d handed over", sum(r is None for r in out), len(messages))
     return out
 
 
-def _keep(settings: Settings, message: EmailMessage) -> None:
+def _keep(settings: Settings, message: Message) -> None:
     folder = inbox_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     # Named so that sorting the names sorts by time; written whole, then renamed into place.

@@ -205,6 +205,8 @@ class Settings(BaseSettings):
     mail_from: str = "Tapline Demo Water District <no-reply@example.org>"
     #: Seconds for the SMTP connection and each command.
     smtp_timeout: float = 10.0
+    #: Connections a batch of mail (a notification round) is sent over at once.
+    smtp_connections: int = Field(default=4, ge=1, le=32)
 
     # ---- customer notifications (services/accounts/notifications) ----
     #: Days before an autopay debit that the customer is told the amount (NACHA asks for

@@ -1179,6 +1179,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/agreements/tenant-takeover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tenant Takeover
+         * @description SB 998: a tenant of a landlord's premise becomes its customer without the landlord's
+         *     arrears (the landlord's service there stops, the tenant's starts the same day, the water
+         *     stays on).
+         */
+        post: operations["accounts-agreements-tenant_takeover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/agreements": {
         parameters: {
             query?: never;
@@ -8276,6 +8298,56 @@ export interface components {
              * Format: uuid
              */
             closing_letter_id: string;
+        };
+        /**
+         * TenantTakeoverIn
+         * @description SB 998 (Health and Safety Code 116916): the tenants of a landlord's delinquent account
+         *     become customers of the premise without paying the landlord's arrears. The tenant (an
+         *     existing customer, or a new one) agrees to the district's terms of service; on a
+         *     multi-unit premise one tenant may take the service for all, as the district allows.
+         */
+        TenantTakeoverIn: {
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /**
+             * Premise Id
+             * Format: uuid
+             */
+            premise_id: string;
+            /** Customer Id */
+            customer_id?: string | null;
+            customer?: components["schemas"]["CustomerIn"] | null;
+            /**
+             * Terms Accepted
+             * @description The tenant agreed to the district's terms and conditions of service
+             */
+            terms_accepted: boolean;
+            deposit?: components["schemas"]["DepositChoice"];
+        };
+        /** TenantTakeoverOut */
+        TenantTakeoverOut: {
+            customer: components["schemas"]["CustomerOut"];
+            account: components["schemas"]["AccountOut"];
+            /** Service Agreements */
+            service_agreements: components["schemas"]["SAOut"][];
+            /**
+             * Landlord Account Id
+             * Format: uuid
+             */
+            landlord_account_id: string;
+            /** Landlord Stopped */
+            landlord_stopped: components["schemas"]["SAOut"][];
+            deposit: components["schemas"]["DepositDecisionOut"];
+            /** Re Read Orders */
+            re_read_orders: components["schemas"]["OrderOut"][];
+            /**
+             * Welcome Letter Id
+             * Format: uuid
+             */
+            welcome_letter_id: string;
         };
         /** TestIn */
         TestIn: {
@@ -17904,6 +17976,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-agreements-tenant_takeover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantTakeoverIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantTakeoverOut"];
                 };
             };
             /** @description Not authenticated */

@@ -17,6 +17,8 @@ from services.accounts.agreements.schemas import (
     StartServiceOut,
     StopServiceIn,
     StopServiceOut,
+    TenantTakeoverIn,
+    TenantTakeoverOut,
     TransferIn,
     TransferOut,
 )
@@ -47,6 +49,16 @@ async def stop_service(body: StopServiceIn, session: SessionDep, who: Csr) -> St
 async def transfer_service(body: TransferIn, session: SessionDep, who: Csr) -> TransferOut:
     """Moving within the district, in one operation."""
     return await service.transfer(session, who, body)
+
+
+@router.post("/tenant-takeover", response_model=TenantTakeoverOut, status_code=201,
+             responses=problem_responses(401, 403, 404, 409, 422))
+async def tenant_takeover(body: TenantTakeoverIn, session: SessionDep,
+                          who: Csr) -> TenantTakeoverOut:
+    """SB 998: a tenant of a landlord's premise becomes its customer without the landlord's
+    arrears (the landlord's service there stops, the tenant's starts the same day, the water
+    stays on)."""
+    return await service.tenant_takeover(session, who, body, utility_today())
 
 
 @router.get("", response_model=list[SAOut], responses=problem_responses(401, 403))

@@ -68,6 +68,32 @@ class StartServiceOut(BaseModel):
     welcome_letter_id: uuid.UUID
 
 
+class TenantTakeoverIn(BaseModel):
+    """SB 998 (Health and Safety Code 116916): the tenants of a landlord's delinquent account
+    become customers of the premise without paying the landlord's arrears. The tenant (an
+    existing customer, or a new one) agrees to the district's terms of service; on a
+    multi-unit premise one tenant may take the service for all, as the district allows."""
+
+    start_date: Day
+    premise_id: uuid.UUID
+    customer_id: uuid.UUID | None = None
+    customer: CustomerIn | None = None
+    terms_accepted: StrictBool = Field(
+        description="The tenant agreed to the district's terms and conditions of service")
+    deposit: DepositChoice = Field(default_factory=DepositChoice)
+
+
+class TenantTakeoverOut(BaseModel):
+    customer: CustomerOut
+    account: AccountOut
+    service_agreements: list[SAOut]
+    landlord_account_id: uuid.UUID
+    landlord_stopped: list[SAOut]
+    deposit: DepositDecisionOut
+    re_read_orders: list[OrderOut]
+    welcome_letter_id: uuid.UUID
+
+
 class StopServiceIn(BaseModel):
     """Move-out: stop the account's active agreements (at one premise, or everywhere)."""
 

@@ -35,6 +35,8 @@ from services.accounts.agreements.schemas import (
     StartServiceOut,
     StopServiceIn,
     StopServiceOut,
+    TenantTakeoverIn,
+    TenantTakeoverOut,
     TransferIn,
     TransferOut,
 )
@@ -112,6 +114,85 @@ def _lines(premise: PremiseOut, given: list[ServiceLine] | None) -> list[tuple[s
     if given:
         return [(g.service, g.rate_class) for g in given]
     return domain.default_services(premise.kind)
+
+
+async def tenant_takeover(session: AsyncSession, who: Principal, body: TenantTakeoverIn,
+                          today: date) -> TenantTakeoverOut:
+    """SB 998: a tenant becomes the customer of a landlord's premise without the landlord's
+    arrears. The landlord's agreements there stop on the start date (their balance stays on the
+    landlord's account, with collections), the tenant's start with the same services and rate
+    classes, and a re-read on that day splits the usage; the water stays on (no turn-on, no
+    turn-off). The tenant's own deposit follows the district's rules."""
+    if not body.terms_accepted:
+        raise Unprocessable("The tenant must accept the terms of service", field="terms_accepted")
+    premise = await premises.get(session, body.premise_id, lock=True)
+    landlord = [sa for sa in await repository.active_at_premise(session, premise.id)
+                if not sa.owner_reversion]
+    if not landlord:
+        raise Conflict("Nobody else has service at this premise: start service instead",
+                       field="premise_id")
+    owners = {sa.account_id for sa in landlord}
+    if len(owners) != 1:
+        raise Conflict("More than one account has service at this premise", field="premise_id")
+    landlord_account = owners.pop()
+    if premise.owner_account_id != landlord_account:
+        raise Conflict("The account with service here is not the premise owner's: a tenant "
+                       "takes over only a landlord's service", field="premise_id")
+    if body.customer_id is not None:
+        customer = await customers.get_customer(session, body.customer_id)
+    elif body.customer is not None:
+        customer = await customers.create_customer(session, who, body.customer)
+    else:
+        raise Unprocessable("Name a customer_id or give a new customer", field="customer")
+    mine = await customers.get_account(session, landlord_account)
+    if mine.customer_id == customer.id:
+        raise Conflict("The tenant is the landlord's own customer", field="customer_id")
+    for sa in landlord:
+        problem = domain.stop_date_problem(sa.start_date, body.start_date)
+        if problem:
+            raise Unprocessable(problem, field="start_date")
+    account = await customers.open_account(session, who, customer.id, body.start_date)
+    stopped = []
+    for sa in landlord:
+        after = await repository.stop(session, sa.id, body.start_date)
+        stopped.append(after)
+        await audit.record(session, who, "service_agreement.stop", "service_agreement",
+                           str(sa.id), before=sa, after=after,
+                           reason="SB 998 tenant takeover: the landlord's arrears stay theirs")
+    started, _ = await _start_sas(session, who, account.id, premise,
+                                  [(sa.service, sa.rate_class) for sa in landlord],
+                                  body.start_date)
+    decision = await deposits.decide_at_move_in(
+        session, who, account.id, customer.id, premise.kind, body.start_date,
+        is_owner=body.deposit.is_owner, letter_of_credit=body.deposit.letter_of_credit,
+        waive_reason=body.deposit.waive_reason)
+    deposit = DepositDecisionOut(required=decision.required, amount=decision.amount,
+                                 reason=decision.reason)
+    by_meter: dict[uuid.UUID | None, list[uuid.UUID]] = {}
+    for sa in landlord:
+        by_meter.setdefault(sa.meter_id, []).append(sa.id)
+    re_reads = [await orders.create(session, who, OrderIn(
+        kind="re_read", premise_id=premise.id, account_id=landlord_account, meter_id=meter_id,
+        scheduled_date=body.start_date,
+        reason="tenant takeover (SB 998): the landlord's final read, the tenant's first"),
+        final_for_sa_ids=sa_ids, stop_date=body.start_date)
+        for meter_id, sa_ids in by_meter.items()]
+    account = await customers.get_account(session, account.id)
+    record(session, who,
+           *(ServiceStopped(sa, reason="tenant_takeover") for sa in stopped),
+           *(ServiceStarted(sa) for sa in started),
+           AccountChanged(account, deposit_decision={
+               "amount": f"{decision.amount:.2f}", "reason": decision.reason}))
+    moved_in = MovedIn(account.id, premise, body.start_date, deposit, today, uuid.uuid4())
+    record(session, who, moved_in)
+    await audit.record(session, who, "tenant_takeover", "premise", str(premise.id),
+                       after={"tenant_account_id": str(account.id),
+                              "landlord_account_id": str(landlord_account)},
+                       reason="SB 998: tenant becomes the customer without the arrears")
+    return TenantTakeoverOut(
+        customer=customer, account=account, service_agreements=started,
+        landlord_account_id=landlord_account, landlord_stopped=stopped, deposit=deposit,
+        re_read_orders=re_reads, welcome_letter_id=moved_in.letter_id)
 
 
 async def start_service(session: AsyncSession, who: Principal, body: StartServiceIn,

@@ -13,7 +13,10 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -153,17 +156,19 @@ def _render(m: repository.MessageRow, settings: Settings) -> templates.Rendered:
                             else None)
 
 
-def _email(m: repository.MessageRow, r: templates.Rendered, settings: Settings
-           ) -> EmailMessage:
-    e = EmailMessage()
+def _email(m: repository.MessageRow, r: templates.Rendered, settings: Settings) -> Message:
+    """The message in the stdlib's `email.mime` classes: a quarter of the cost of
+    `EmailMessage` with the modern policy, which a run of thousands notices."""
+    e: Message = MIMEMultipart("alternative") if r.html else MIMEText(r.text, "plain", "utf-8")
+    if r.html:
+        e.attach(MIMEText(r.text, "plain", "utf-8"))
+        e.attach(MIMEText(r.html, "html", "utf-8"))
     e["From"] = settings.mail_from
     e["To"] = m.recipient
-    e["Subject"] = r.subject
+    # a non-ASCII subject as RFC 2047 words (compat32 takes a Header object for them)
+    e["Subject"] = r.subject if r.subject.isascii() else Header(r.subject, "utf-8")  # type: ignore[assignment]
     e["Message-ID"] = domain.message_id_for(str(m.id), "notifications.tapline.invalid")
     e["Auto-Submitted"] = "auto-generated"
-    e.set_content(r.text)
-    if r.html:
-        e.add_alternative(r.html, subtype="html")
     return e
 
 
@@ -188,7 +193,7 @@ async def send_round(session_factory: Any, channels: Channels, now: datetime | N
         return 0
     outcomes: list[repository.Outcome] = []
     contacts: list[tuple[uuid.UUID, str, str]] = []
-    mails: list[tuple[repository.MessageRow, templates.Rendered, EmailMessage]] = []
+    mails: list[tuple[repository.MessageRow, templates.Rendered, Message]] = []
     for m in claimed:
         try:
             r = _render(m, settings)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template
@@ -43,29 +44,29 @@ class TemplateNotFound(NotFound):
     code, title = "template-not-found", "No such message template"
 
 
-def _locale(language: str) -> str:
-    return LOCALES.get(language, language)
+@lru_cache(maxsize=32)
+def _locale(language: str) -> Locale:
+    """Parsed once per language: Babel parsing a locale name is most of a format call."""
+    return Locale.parse(LOCALES.get(language, language))
 
 
-def _money(language: str) -> Any:
+@lru_cache(maxsize=32)
+def _formatters(language: str, zone: str) -> dict[str, Any]:
+    """The template functions for a language: money, a day, an instant in the utility's zone."""
+    loc, tz = _locale(language), ZoneInfo(zone)
+
     def money(value: object) -> str:
-        return format_currency(Decimal(str(value)), "USD", locale=_locale(language))
-    return money
+        return format_currency(Decimal(str(value)), "USD", locale=loc)
 
-
-def _day(language: str) -> Any:
     def day(value: object, fmt: str = "long") -> str:
         d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-        return format_date(d, format=fmt, locale=_locale(language))
-    return day
+        return format_date(d, format=fmt, locale=loc)
 
-
-def _when(language: str, zone: str) -> Any:
     def when(value: object) -> str:
         at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        return format_datetime(at, format="short", tzinfo=ZoneInfo(zone),
-                               locale=_locale(language))
-    return when
+        return format_datetime(at, format="short", tzinfo=tz, locale=loc)
+
+    return {"money": money, "day": day, "when": when}
 
 
 @lru_cache(maxsize=8)
@@ -100,8 +101,7 @@ def render(kind: str, language: str, facts: dict[str, Any], *, district: dict[st
            zone: str, extra: str | None = None) -> Rendered:
     """The message of `kind` in `language` (or English) from its facts."""
     tmpl, lang = _template(_environment(extra, False), kind, language)
-    values = {**facts, "district": district, "money": _money(lang), "day": _day(lang),
-              "when": _when(lang, zone)}
+    values = {**facts, "district": district, **_formatters(lang, zone)}
     subject = " ".join("".join(tmpl.blocks["subject"](tmpl.new_context(values))).split())
     text = "".join(tmpl.blocks["text"](tmpl.new_context(values))).strip() + "\n"
     html = None
@@ -110,12 +110,17 @@ def render(kind: str, language: str, facts: dict[str, Any], *, district: dict[st
         escaped, _ = _template(env, kind, lang)
         # rendered with escaping on just above: safe to place in the layout as it is
         body = Markup("".join(escaped.blocks["html"](escaped.new_context(values))))  # noqa: S704
-        html = env.from_string(_LAYOUT).render(body=body, subject=subject, district=district,
-                                               lang=lang)
+        html = _layout(extra).render(body=body, subject=subject, district=district, lang=lang)
     sms = subject
     if "sms" in tmpl.blocks:
         sms = " ".join("".join(tmpl.blocks["sms"](tmpl.new_context(values))).split())
     return Rendered(subject, text, html, sms)
+
+
+@lru_cache(maxsize=8)
+def _layout(extra: str | None) -> Template:
+    """The HTML frame around every message, compiled once."""
+    return _environment(extra, True).from_string(_LAYOUT)
 
 
 _LAYOUT = """<!doctype html>

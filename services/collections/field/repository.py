@@ -123,6 +123,8 @@ _DOOR_TAGS = text(f"""
       AND ls.disconnect_on >= CAST(:today AS date)
       AND NOT EXISTS (SELECT 1 FROM field_orders f WHERE f.step_id = ls.id
                       AND f.kind = 'door_tag' AND f.status <> 'cancelled')
+      AND EXISTS (SELECT 1 FROM service_agreements sa WHERE sa.account_id = ls.account_id
+                  AND sa.status = 'active')
     ON CONFLICT DO NOTHING
 """)
 
@@ -170,6 +172,10 @@ _CANDIDATES = text(f"""
                           AND (f.status IN ('created', 'released')
                                OR (f.status = 'completed' AND f.created_on >= a.broken_on)))
     ) c
+    -- only where the account still has service: a landlord whose tenants took the premise
+    -- over (SB 998) keeps the arrears, but there is nothing of theirs left to disconnect
+    WHERE EXISTS (SELECT 1 FROM service_agreements sa WHERE sa.account_id = c.account_id
+                  AND sa.status = 'active')
     ORDER BY c.account_id, c.since DESC
 """)
 

@@ -1,0 +1,133 @@
+"""Benchmark: e-bill notices for a bill run, queued and then sent to a local SMTP server.
+
+    python -m tests.perf.bench_notifications --accounts 20000
+
+Same harness as bench_bill_run (an embedded PostgreSQL of its own, or TAPLINE_DATABASE_URL, a
+scratch database's admin URL; every service migrated). Accounts is seeded with N paperless
+customers (half in Spanish); N `billing.EBillReady` events are put in accounts' inbox as the
+relay would after a finalise, and accounts' own inbox processor applies them (the handler
+queues the messages, set-based). Then the sender's rounds hand every message to an aiosmtpd
+sink in a process of its own on 127.0.0.1 (a few connections per round), and log each on the
+account. Figures:
+seconds to queue, messages queued per second, seconds to send, messages sent per second (the
+targets: 100,000 queued within 10 s of finalise; sent at >= 200 a second).
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+
+from tests.perf.harness import run_on_fresh_database
+
+SEED = [
+    """INSERT INTO customers (id, kind, name, mailing_address, emails, language, paperless)
+       SELECT md5('c' || g)::uuid, 'person', 'Customer ' || g,
+              '{"line1": "1 Main St", "city": "Town", "state": "CA", "postal_code": "95000"}',
+              ARRAY['customer' || g || '@example.org'],
+              CASE WHEN g % 2 = 0 THEN 'es' ELSE 'en' END, true
+       FROM generate_series(1, :n) g""",
+    """INSERT INTO accounts (id, number, customer_id, status, opened_on)
+       SELECT md5('a' || g)::uuid, lpad((100000000 + g)::text, 9, '0'), md5('c' || g)::uuid,
+              'active', date '2025-01-01' FROM generate_series(1, :n) g""",
+    """INSERT INTO inbox (event_id, source, type, version, key, key_seq, payload, occurred_at)
+       SELECT md5('e' || g)::uuid, 'billing', 'billing.EBillReady', 1,
+              'account:' || md5('a' || g)::uuid, 1,
+              jsonb_build_object('bill_id', md5('b' || g)::uuid, 'account_id', md5('a' || g)::uuid,
+                                 'account_number', lpad((100000000 + g)::text, 9, '0'),
+                                 'total', (20 + g % 180)::numeric(14,2)::text,
+                                 'due_date', '2026-12-21', 'emails', '[]', 'language', 'en'),
+              now()
+       FROM generate_series(1, :n) g""",
+]
+
+
+async def bench(n: int, port: int) -> dict[str, Any]:
+    from pydantic import SecretStr
+    from sqlalchemy import text
+
+    from kernel.db import Database
+    from kernel.inbox import InboxProcessor
+    from kernel.settings import get_settings, service_role
+    from services.accounts.app import handlers, reactions
+    from services.accounts.notifications import service
+
+    settings = get_settings()
+    db = Database(settings.role_dsn(service_role("accounts")), "accounts", settings, "bench")
+    figures: dict[str, Any] = {"accounts": n, "batch": settings.notify_batch}
+    async with db.session() as s:
+        for stmt in SEED:
+            await s.execute(text(stmt), {"n": n})
+        await s.commit()
+        await s.execute(text("ANALYZE"))
+    inbox = InboxProcessor(db, handlers(), settings.inbox_max_attempts, settings.inbox_batch,
+                           reactions=reactions())
+    t0 = time.perf_counter()
+    applied = await inbox.drain(max_rounds=1_000_000)
+    took = time.perf_counter() - t0
+    figures.update(queue_s=round(took, 2), queued_per_s=round(n / took), applied=applied)
+    async with db.session() as s:
+        queued = (await s.execute(text(
+            "SELECT count(*) FROM notification_messages WHERE kind = 'e_bill'"))).scalar_one()
+    assert queued == n, (queued, n)
+
+    # The mail server in a process of its own (aiosmtpd's sink), as a district's relay would be:
+    # in this process it would share the interpreter's lock with the sender it is timing.
+    settings.smtp_url = SecretStr(f"smtp://127.0.0.1:{port}")
+    channels = service.Channels(settings, None)
+    t0 = time.perf_counter()
+    sent = 0
+    while claimed := await service.send_round(db.session, channels):
+        sent += claimed
+    took = time.perf_counter() - t0
+    async with db.session() as s:
+        delivered = (await s.execute(text(
+            "SELECT count(*) FROM notification_messages WHERE status = 'sent'"))).scalar_one()
+    figures.update(send_s=round(took, 2), sent_per_s=round(sent / took), sent=delivered,
+                   smtp_connections=settings.smtp_connections)
+    assert delivered == n, figures
+    async with db.session() as s:
+        figures["contact_log"] = (await s.execute(text(
+            "SELECT count(*) FROM contact_log WHERE category = 'notification'"))).scalar_one()
+    await db.dispose()
+    return figures
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_port(port: int, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError("the SMTP sink did not start")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--accounts", type=int, default=20_000)
+    args = ap.parse_args()
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                               "-c", "aiosmtpd.handlers.Sink"])
+    try:
+        _wait_for_port(port)
+        run_on_fresh_database(f"notifications_{args.accounts}",
+                              lambda: bench(args.accounts, port))
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
