@@ -7,6 +7,7 @@ a sandboxed frame.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -154,4 +155,36 @@ def test_a_csr_resends_a_bounced_message_and_previews_the_spanish_e_bill(
     # so assert_accessible's wait would time out; one request from the page lets it settle.
     page.evaluate("() => fetch('/api/health').then((r) => r.status)")
     assert_accessible(page, "notifications-template-preview-es")
+    page.close()
+
+
+def test_a_customer_chooses_texts_for_receipts_and_cannot_turn_off_the_bill(
+        staff_stack, bounced, browser):
+    """The portal's "How we contact you", in Spanish (the customer's choice of language), with
+    the customer's own token in the tab's sessionStorage as the portal keeps it."""
+    account_id = bounced["account"]["id"]
+    token = mint_token("customer", sub=EMAIL, accounts=(account_id,), minutes=30)
+    session = {"accessToken": token, "refreshToken": "r" * 32, "accounts": [account_id],
+               "email": EMAIL, "expiresAt": 4_102_444_800_000}
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.add_init_script(
+        "sessionStorage.setItem('tapline.portal.session', " + repr(json.dumps(session)) + ");"
+        "localStorage.setItem('tapline.portal.language', 'es');")
+    page.goto(f"{staff_stack}/portal/settings")
+    page.get_by_role("link", name="Cómo nos comunicamos con usted").click()
+    expect(page.get_by_role("heading", name="Cómo nos comunicamos con usted")).to_be_visible()
+
+    bill = page.get_by_role("radiogroup", name="Su factura está lista")
+    expect(bill.get_by_role("radio", name="Ninguno")).to_be_disabled()
+    expect(bill).to_have_accessible_description(
+        re.compile("^No se puede desactivar: es su factura"))
+    receipts = page.get_by_role("radiogroup", name="Recibos de pago")
+    receipts.get_by_role("radio", name="Texto").check()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Guardado")
+    with httpx.Client(base_url=staff_stack, timeout=30) as api:
+        prefs = ok(api.get(f"/api/accounts/notifications/accounts/{account_id}/preferences",
+                           headers={"Authorization": f"Bearer {mint_token('csr1')}"}))
+    assert {p["kind"]: p["channels"] for p in prefs}["payment_receipt"] == "text"
+    assert_accessible(page, "portal-how-we-contact-you-es")
     page.close()
