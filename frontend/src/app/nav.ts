@@ -24,6 +24,8 @@ export const NAV: NavItem[] = [
   { to: "/orders", label: "Service orders", needs: "orders.manage" },
   { to: "/field", label: "Field worklist", needs: "orders.work" },
   { to: "/collections/daily", label: "Collections job", needs: "collections.daily" },
+  // notify-ui
+  { to: "/notifications", label: "Customer messages", needs: "notifications.read" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

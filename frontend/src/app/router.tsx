@@ -38,6 +38,11 @@ const AccountCollectionsPage = lazy(() =>
 const OrdersBoard = lazy(() => import("@/features/field").then((m) => ({ default: m.OrdersBoard })));
 const FieldWorklist = lazy(() =>
   import("@/features/field").then((m) => ({ default: m.FieldWorklist })));
+// notify-ui: customer notifications; the account's messages are composed into Account 360
+const NotificationsPage = lazy(() =>
+  import("@/features/notifications").then((m) => ({ default: m.NotificationsPage })));
+const AccountMessages = lazy(() =>
+  import("@/features/notifications").then((m) => ({ default: m.AccountMessages })));
 
 /** A screen the role may not use says so (the server would refuse its calls anyway). */
 function Allowed({ needs, children }: { needs: Capability; children: ReactNode }) {
@@ -55,7 +60,8 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Home /> },
       { path: "accounts/:number",
-        element: <Allowed needs="accounts.read"><Account360Page /></Allowed> },
+        element: <Allowed needs="accounts.read">
+          <Account360Page MessagesPanel={AccountMessages} /></Allowed> },
       // ui-csr ↓
       { path: "premises/:id",
         element: <Allowed needs="accounts.read"><PremisePage /></Allowed> },
@@ -81,6 +87,9 @@ export const routes: RouteObject[] = [
         element: <Allowed needs="collections.read"><CollectionsPage /></Allowed> },
       { path: "orders", element: <Allowed needs="orders.manage"><OrdersBoard /></Allowed> },
       { path: "field", element: <Allowed needs="orders.work"><FieldWorklist /></Allowed> },
+      // notify-ui
+      { path: "notifications/:tab?",
+        element: <Allowed needs="notifications.read"><NotificationsPage /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },

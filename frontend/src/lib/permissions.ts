@@ -38,7 +38,10 @@ export type Capability =
   | "appeals.work" // high-bill appeals and leak credits; balance transfers (billing's csr2+)
   | "deposits.release" // refund or credit a held deposit (accounts' Supervisor)
   | "portal.help" // a caller's portal logins: resend the confirmation, unlock (gateway's Csr)
-  | "autopay.staff"; // see and cancel an account's autopay (payments' autopay Staff)
+  | "autopay.staff" // see and cancel an account's autopay (payments' autopay Staff)
+  // notify-ui: customer notifications (accounts' notifications router)
+  | "notifications.read" // messages, template previews, undeliverable list (Reader)
+  | "notifications.resend"; // resend a failed or bounced message; change preferences (Csr)
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
@@ -77,6 +80,9 @@ const RULES: Record<Capability, readonly string[]> = {
   "deposits.release": ["supervisor"],
   "portal.help": ["csr1", "csr2", "supervisor", "admin"],
   "autopay.staff": ["csr1", "csr2", "billing_tech", "supervisor"],
+  // notify-ui
+  "notifications.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
+  "notifications.resend": ["csr1", "csr2", "supervisor"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {

@@ -29,6 +29,8 @@ const UsagePage = page(() => import("../usage/UsagePage"), (m) => m.UsagePage);
 const AlertsPage = page(() => import("../usage/AlertsPage"), (m) => m.AlertsPage);
 const RequestsPage = page(() => import("../requests/RequestsPage"), (m) => m.RequestsPage);
 const NewRequestPage = page(() => import("../requests/NewRequestPage"), (m) => m.NewRequestPage);
+// notify-ui: how we contact you (notification channels per kind)
+const ContactPage = page(() => import("../notifications/ContactPage"), (m) => m.ContactPage);
 
 function Lazy({ children }: { children: ReactNode }) {
   return (
@@ -73,6 +75,7 @@ export const portalRoutes: RouteObject[] = [
       lazyRoute("usage/alerts", <AlertsPage />),
       lazyRoute("requests", <RequestsPage />),
       lazyRoute("requests/new", <NewRequestPage />),
+      lazyRoute("notifications", <ContactPage />), // notify-ui
       { path: "*", element: <Navigate to="/" replace /> },
     ],
   },

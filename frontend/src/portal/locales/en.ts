@@ -6,7 +6,7 @@ export const en = {
     label: "Main", home: "Home", bills: "Bills", pay: "Pay", usage: "Usage", more: "More",
     logout: "Log out", autopay: "Autopay", methods: "Payment methods", schedules: "Scheduled payments",
     requests: "Requests", settings: "Settings", text: "Pay by text", alerts: "Leak alert settings",
-    security: "Two-step sign-in",
+    security: "Two-step sign-in", contact: "How we contact you",
   },
   link: { title: "Add another account", submit: "Add account", done: "The account is added: choose it at the top." },
   leave: { title: "Leave without saving?", body: "What you typed on this page has not been sent.",
@@ -148,6 +148,28 @@ export const en = {
     confirmation: "Your request \u201c{{kind}}\u201d has reference {{ref}}.",
     statusLabel: "Status:", sentOn: "Sent {{date}}", reference: "Reference {{ref}}",
     status: { received: "Received", in_progress: "In progress", done: "Done", declined: "Declined" },
+  },
+  contact: {
+    title: "How we contact you",
+    intro: "Choose how we send you each kind of message.",
+    textsHelp: "Texts go to the mobile number on your account once you have agreed to texts; until then we send e-mail.",
+    email: "E-mail", text: "Text", both: "Both", none: "Off",
+    mustSend: "Cannot be turned off: {{reason}}",
+    why: {
+      e_bill: "this is your bill, and paperless bills come only this way.",
+      autopay_prenotice: "we must tell you the amount before we take it from your bank account.",
+      other: "the law requires us to send it.",
+    },
+    kind: {
+      e_bill: "Your bill is ready", payment_receipt: "Payment receipts",
+      autopay_prenotice: "Autopay: the amount before it is taken",
+      payment_returned: "A payment was returned or failed", due_reminder: "Due-date reminders",
+      past_due: "Past-due reminders", leak_alert: "Possible leaks", high_usage: "High water use",
+      service_visit: "Service visits", service_started: "Service started",
+      service_stopped: "Service stopped",
+    },
+    saved: "Saved. We will contact you this way from now on.",
+    unchanged: "Nothing changed.",
   },
 };
 

@@ -61,7 +61,7 @@ export function SettingsPage() {
   const { t } = useTranslation();
   const { accountId } = useCurrentAccount();
   const links = [["/autopay", "nav.autopay"], ["/methods", "nav.methods"], ["/schedules", "nav.schedules"],
-    ["/text-to-pay", "nav.text"], ["/usage/alerts", "nav.alerts"], ["/requests", "nav.requests"],
+    ["/text-to-pay", "nav.text"], ["/usage/alerts", "nav.alerts"], ["/notifications", "nav.contact"], ["/requests", "nav.requests"],
     ["/security", "nav.security"]] as const;
   return (
     <Stack>

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Group, Loader, Stack, Tabs } from "@mantine/core";
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useState, type ComponentType } from "react";
 import { useParams } from "react-router-dom";
 
 import { useSession } from "@/lib/auth";
@@ -26,12 +26,18 @@ const UsagePanel = lazy(() => import("./UsagePanel").then((m) => ({ default: m.U
 
 type Edit = "customer" | "account" | "identity" | null;
 
+/** Panels of other features that the app composes in (a feature never imports another). */
+export interface Account360Slots {
+  /** notify-ui: the messages sent to the account's customer (features/notifications). */
+  MessagesPanel?: ComponentType<{ accountId: string }>;
+}
+
 /**
  * Everything about one account on one page, each part from the service that owns it, and the
  * CSR's whole day on it: edits, identity, start/stop/transfer, bills and appeals, adjustments,
  * deposits, contacts and letters.
  */
-export function Account360Page() {
+export function Account360Page({ MessagesPanel }: Account360Slots = {}) {
   const { number = "" } = useParams();
   const role = useSession()?.role;
   const account = useAccount(number);
@@ -90,6 +96,7 @@ export function Account360Page() {
           <Tabs.Tab value="adjustments">Adjustments</Tabs.Tab>
           <Tabs.Tab value="deposit">Deposit</Tabs.Tab>
           <Tabs.Tab value="contacts">Contacts</Tabs.Tab>
+          {MessagesPanel && <Tabs.Tab value="messages">Messages</Tabs.Tab>}
           {(can(role, "portal.help") || can(role, "autopay.staff")) && (
             <Tabs.Tab value="portal">Portal help</Tabs.Tab>
           )}
@@ -129,6 +136,13 @@ export function Account360Page() {
             <LettersPanel accountId={account.data.id} canWrite={writes} />
           </Stack>
         </Tabs.Panel>
+        {MessagesPanel && (
+          <Tabs.Panel value="messages" pt="md">
+            <Suspense fallback={<Loader role="status" aria-label="Loading messages" />}>
+              <MessagesPanel accountId={account.data.id} />
+            </Suspense>
+          </Tabs.Panel>
+        )}
         <Tabs.Panel value="portal" pt="md">
           <PortalHelpPanel accountId={account.data.id} canHelpLogins={can(role, "portal.help")}
             canAutopay={can(role, "autopay.staff")} />
