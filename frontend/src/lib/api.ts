@@ -50,7 +50,9 @@ export const idempotency: Middleware = {
 /** Same origin as the page: the gateway serves both (the dev server proxies /api to it). */
 const ORIGIN = globalThis.location?.origin ?? "";
 
-export const api = createClient<paths>({ baseUrl: ORIGIN, fetch: authFetch });
+// JSON is what the app reads: a list route that can also answer CSV (`?format=csv`, a download)
+// stays typed as its JSON list.
+export const api = createClient<paths, "application/json">({ baseUrl: ORIGIN, fetch: authFetch });
 api.use(idempotency);
 
 interface Answer<T> {

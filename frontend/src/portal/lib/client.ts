@@ -18,7 +18,8 @@ const ORIGIN = globalThis.location?.origin ?? "";
 export const portalFetch = sessionFetch(() => getPortalSession()?.accessToken,
                                         refreshPortalSession);
 
-export const portalApi = createClient<paths>({ baseUrl: ORIGIN, fetch: portalFetch });
+export const portalApi = createClient<paths, "application/json">({ baseUrl: ORIGIN,
+  fetch: portalFetch });
 portalApi.use(idempotency);
 
 /** A file (statement PDF, Green Button data) fetched with the token: opened or saved. */

@@ -7,12 +7,12 @@ The views run with their owner's rights, which is how the role reads them withou
 the tables beneath.
 
 Revision ID: billing_0009_reporting
-Revises: billing_0007_statement
+Revises: billing_0009_runs
 """
 from alembic import op
 
 revision = "billing_0009_reporting"
-down_revision = "billing_0007_statement"
+down_revision = "billing_0009_runs"
 branch_labels = None
 depends_on = None
 

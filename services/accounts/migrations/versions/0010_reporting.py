@@ -7,12 +7,12 @@ The views run with their owner's rights, which is how the role reads them withou
 the tables beneath.
 
 Revision ID: accounts_0009_reporting
-Revises: accounts_0007_requests
+Revises: accounts_0009_notifications
 """
 from alembic import op
 
 revision = "accounts_0009_reporting"
-down_revision = "accounts_0007_requests"
+down_revision = "accounts_0009_notifications"
 branch_labels = None
 depends_on = None
 
