@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/accounts/reports", tags=["accounts-reports"],
                    route_class=TxRoute)
 Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech",
                                                    "supervisor"))]
-Year = Annotated[str | None, Query(pattern=r"^[0-9]{4}$",
+Year = Annotated[str | None, Query(pattern=r"^(19|2[0-9])[0-9]{2}$",
                                    description="`YYYY` (default: this year)")]
 
 

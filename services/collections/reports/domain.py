@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-YEAR_PATTERN = r"^[0-9]{4}$"
+MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"  # 1900-2999: a real month
+YEAR_PATTERN = r"^(19|2[0-9])[0-9]{2}$"  # 1900-2999
 ZERO = Decimal("0.00")
 
 

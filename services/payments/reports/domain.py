@@ -6,8 +6,8 @@ import calendar
 from datetime import date
 from decimal import Decimal
 
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-YEAR_PATTERN = r"^[0-9]{4}$"
+MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"  # 1900-2999: a real month
+YEAR_PATTERN = r"^(19|2[0-9])[0-9]{2}$"  # 1900-2999
 ZERO = Decimal("0.00")
 TENDERS: tuple[str, ...] = ("cash", "check", "money_order", "card", "bank")
 
