@@ -41,6 +41,8 @@ const FieldWorklist = lazy(() =>
 // notify-ui: customer notifications; the account's messages are composed into Account 360
 const NotificationsPage = lazy(() =>
   import("@/features/notifications").then((m) => ({ default: m.NotificationsPage })));
+const BudgetPanel = lazy(() =>
+  import("@/features/billing").then((m) => ({ default: m.BudgetPanel })));
 const AccountMessages = lazy(() =>
   import("@/features/notifications").then((m) => ({ default: m.AccountMessages })));
 
@@ -61,7 +63,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <Home /> },
       { path: "accounts/:number",
         element: <Allowed needs="accounts.read">
-          <Account360Page MessagesPanel={AccountMessages} /></Allowed> },
+          <Account360Page MessagesPanel={AccountMessages} BudgetPanel={BudgetPanel} /></Allowed> },
       // ui-csr ↓
       { path: "premises/:id",
         element: <Allowed needs="accounts.read"><PremisePage /></Allowed> },

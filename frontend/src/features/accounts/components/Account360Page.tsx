@@ -30,6 +30,8 @@ type Edit = "customer" | "account" | "identity" | null;
 export interface Account360Slots {
   /** notify-ui: the messages sent to the account's customer (features/notifications). */
   MessagesPanel?: ComponentType<{ accountId: string }>;
+  /** billing: the account's budget billing plan, enrolment and true-up (features/billing). */
+  BudgetPanel?: ComponentType<{ accountId: string }>;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface Account360Slots {
  * CSR's whole day on it: edits, identity, start/stop/transfer, bills and appeals, adjustments,
  * deposits, contacts and letters.
  */
-export function Account360Page({ MessagesPanel }: Account360Slots = {}) {
+export function Account360Page({ MessagesPanel, BudgetPanel }: Account360Slots = {}) {
   const { number = "" } = useParams();
   const role = useSession()?.role;
   const account = useAccount(number);
@@ -106,10 +108,17 @@ export function Account360Page({ MessagesPanel }: Account360Slots = {}) {
             customerId={account.data.customer_id} canWrite={writes} />
         </Tabs.Panel>
         <Tabs.Panel value="bills" pt="md">
-          {readsBills ? (
-            <BillsPanel accountId={account.data.id} bills={bills.data}
-              canAppeal={can(role, "appeals.work")} />
-          ) : <LedgerPanel entries={entries} kinds={["bill"]} label="Bills" />}
+          <Stack gap="xl">
+            {readsBills ? (
+              <BillsPanel accountId={account.data.id} bills={bills.data}
+                canAppeal={can(role, "appeals.work")} />
+            ) : <LedgerPanel entries={entries} kinds={["bill"]} label="Bills" />}
+            {BudgetPanel && readsBills && (
+              <Suspense fallback={<Loader role="status" aria-label="Loading budget billing" />}>
+                <BudgetPanel accountId={account.data.id} />
+              </Suspense>
+            )}
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="usage" pt="md">
           <Suspense fallback={<Loader role="status" aria-label="Loading the chart" />}>
