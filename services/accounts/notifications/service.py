@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
@@ -415,7 +415,3 @@ async def undeliverable(s: AsyncSession, limit: int = 200) -> list[Undeliverable
     return [UndeliverableOut(channel=u.channel, address=u.address, reason=u.reason,
                              detail=u.detail, since=u.since, account_ids=u.account_ids)
             for u in await repository.undeliverable(s, limit)]
-
-
-def utc(at: datetime) -> datetime:
-    return at.astimezone(UTC)
