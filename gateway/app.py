@@ -21,9 +21,11 @@ from gateway.mail.router import router as mail_router
 from gateway.openapi import MergedOpenAPI
 from gateway.portal.router import router as portal_router
 from gateway.proxy import Upstreams, forward
+from kernel import servicetoken
 from kernel.app import freeze_startup_objects, install_routing_rules, operation_id
+from kernel.auth import principal_from_request
 from kernel.db import Database
-from kernel.errors import install_error_handlers
+from kernel.errors import Forbidden, install_error_handlers
 from kernel.keys import ensure_keys
 from kernel.logs import configure_logging
 from kernel.openapi import install_problem_openapi
@@ -85,6 +87,10 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
                                    swagger_ui_parameters={"persistAuthorization": True})
 
     async def proxy(request: Request) -> StarletteResponse:
+        who = principal_from_request(request)
+        if who is not None and servicetoken.is_night(who) and not servicetoken.allowed(
+                request.method, request.url.path):
+            raise Forbidden("The nightly update's token is for the night's steps only")
         return await forward(upstreams, request.path_params["service"], request)
 
     # A plain Starlette route: the proxy needs none of FastAPI's parameter machinery, and it

@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from gateway.proxy import Upstreams
-from kernel.settings import SERVICES
+from kernel.settings import ROUTED
 
 
 def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -77,10 +77,10 @@ class MergedOpenAPI:
         now = time.monotonic()
         if self._cache and now - self._cache[0] < self.ttl:
             return self._cache[1]
-        results = await asyncio.gather(*(self._fetch(s) for s in SERVICES))
-        docs = {s: d for s, d in zip(SERVICES, results, strict=True) if d is not None}
+        results = await asyncio.gather(*(self._fetch(s) for s in ROUTED))
+        docs = {s: d for s, d in zip(ROUTED, results, strict=True) if d is not None}
         doc = merge(base, docs)
-        missing = [s for s in SERVICES if s not in docs]
+        missing = [s for s in ROUTED if s not in docs]
         if missing:
             doc.setdefault("info", {})["x-unavailable-services"] = missing
         else:

@@ -31,6 +31,7 @@ def document() -> dict[str, Any]:
         get_settings.cache_clear()
         docs = {s: importlib.import_module(f"services.{s}.app").create_app().openapi()
                 for s in SERVICES}
+        docs["nightly"] = importlib.import_module("nightly.app").create_app().openapi()
         return merge(create_app().openapi(), docs)
 
 

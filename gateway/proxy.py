@@ -18,7 +18,7 @@ from starlette.responses import Response, StreamingResponse
 from yarl import URL
 
 from kernel.errors import BadGateway, GatewayTimeout, NotFound, Unprocessable
-from kernel.settings import SERVICES, Settings
+from kernel.settings import ROUTED, Settings
 
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
@@ -41,7 +41,7 @@ class Upstreams:
         self.clients: dict[str, httpx.AsyncClient] = {}
         #: service -> base URL, for the services reached over the network (no injected transport)
         self.urls: dict[str, str] = {}
-        for name in SERVICES:
+        for name in ROUTED:
             transport = (transports or {}).get(name)
             if transport is None:
                 self.urls[name] = settings.url_for(name).rstrip("/")

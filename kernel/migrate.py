@@ -13,6 +13,7 @@ from kernel.settings import REPO_ROOT, owner_role, sync_url
 COMPONENT_DIRS: dict[str, Path] = {
     "gateway": REPO_ROOT / "gateway" / "migrations",
     "relay": REPO_ROOT / "relay" / "migrations",
+    "nightly": REPO_ROOT / "nightly" / "migrations",
     "accounts": REPO_ROOT / "services" / "accounts" / "migrations",
     "billing": REPO_ROOT / "services" / "billing" / "migrations",
     "payments": REPO_ROOT / "services" / "payments" / "migrations",

@@ -50,7 +50,11 @@ DEFAULT_PORTS: dict[str, int] = {
     "payments": 8103,
     "collections": 8104,
     "relay": 8109,
+    "nightly": 8110,
 }
+
+#: What the gateway routes `/api/{name}/...` to: the services, and the nightly update's run log.
+ROUTED: tuple[str, ...] = (*SERVICES, "nightly")
 
 
 class Settings(BaseSettings):
@@ -242,6 +246,16 @@ class Settings(BaseSettings):
     #: raise the lag alarm (usually a long transaction holding every later event back).
     relay_lag_alarm_seconds: float = 60.0
     log_level: str = "INFO"
+
+    # ---- the nightly update (nightly/, docs/nightly.md) ----
+    #: Local time (the utility's time zone) the night's run starts, HH:MM.
+    nightly_at: str = Field(default="01:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    #: How often the leader looks at the clock and at failed steps due again.
+    nightly_poll_seconds: float = 30.0
+    #: Seconds one step's call may take (the collections day at 100,000 accounts: about 10).
+    nightly_step_timeout: float = 600.0
+    #: The gateway the night's calls go through; default: this machine's (`port`).
+    nightly_gateway_url: str | None = None
 
     def url_for(self, name: str) -> str:
         if name in self.service_urls:

@@ -50,6 +50,7 @@ def _uvicorn(app: str, port: int, host: str = "127.0.0.1") -> list[str]:
 def process_table(settings: Settings) -> dict[str, list[str]]:
     procs = {s: _uvicorn(f"services.{s}.app:create_app", DEFAULT_PORTS[s]) for s in SERVICES}
     procs["relay"] = _uvicorn("relay.app:create_app", DEFAULT_PORTS["relay"])
+    procs["nightly"] = _uvicorn("nightly.app:create_app", DEFAULT_PORTS["nightly"])
     procs["gateway"] = _uvicorn("gateway.app:create_app", settings.port, settings.host)
     return procs
 

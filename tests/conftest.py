@@ -133,8 +133,10 @@ def service_apps() -> dict[str, Any]:
     from services.collections.app import create_app as collections
     from services.payments.app import create_app as payments
 
+    from nightly.app import create_app as nightly
+
     return {"accounts": accounts(), "billing": billing(), "payments": payments(),
-            "collections": collections()}
+            "collections": collections(), "nightly": nightly()}
 
 
 @pytest.fixture(scope="session")

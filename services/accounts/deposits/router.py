@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from kernel.auth import Principal, require_roles
 from kernel.clock import Day
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
 from services.accounts.common import Reader, Supervisor
 from services.accounts.deposits import service
 from services.accounts.deposits.schemas import DepositOut, DueDeposit, ReleaseIn, ReviewOut
+
+#: The review: a supervisor, or the nightly update (`kernel/servicetoken.py`).
+Reviewer = Annotated[Principal, Depends(require_roles("supervisor", "system"))]
 
 router = APIRouter(prefix="/api/accounts/deposits", tags=["accounts-deposits"],
                    route_class=TxRoute)
@@ -24,7 +29,7 @@ async def due_deposits(today: Day, session: SessionDep, _: Reader) -> list[DueDe
 
 
 @router.post("/review", response_model=ReviewOut, responses=problem_responses(401, 403, 422))
-async def review(today: Day, session: SessionDep, who: Supervisor) -> ReviewOut:
+async def review(today: Day, session: SessionDep, who: Reviewer) -> ReviewOut:
     """Release every deposit due on `today`: credited to the account and announced once
     (`accounts.DepositDueForRefund`)."""
     return await service.review(session, who, today)

@@ -16,8 +16,9 @@ from services.accounts.reports.schemas import Deposits
 
 router = APIRouter(prefix="/api/accounts/reports", tags=["accounts-reports"],
                    route_class=TxRoute)
+#: Staff, and the nightly update that keeps each month's reports (`kernel/servicetoken.py`).
 Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech",
-                                                   "supervisor"))]
+                                                   "supervisor", "system"))]
 Year = Annotated[str | None, Query(pattern=r"^(19|2[0-9])[0-9]{2}$",
                                    description="`YYYY` (default: this year)")]
 

@@ -32,6 +32,8 @@ Viewer = Annotated[Principal, Depends(require_roles("customer", "csr1", "csr2", 
                                                     "supervisor"))]
 Chooser = Annotated[Principal, Depends(require_roles("customer", "csr1", "csr2", "supervisor"))]
 Tech = Annotated[Principal, Depends(require_roles("billing_tech", "supervisor"))]
+#: Leak detection: a technician, or the nightly update (`kernel/servicetoken.py`).
+Detector = Annotated[Principal, Depends(require_roles("billing_tech", "supervisor", "system"))]
 MeterQ = Annotated[uuid.UUID | None, Query(description="one of the account's meters (default: "
                                                        "its water meter with AMI data)")]
 Start = Annotated[BizDate, Query()]
@@ -132,7 +134,7 @@ async def green_button_csv(account_id: uuid.UUID, session: SessionDep, who: View
 
 @router.post("/leaks/detect", response_model=DetectResult,
              responses=problem_responses(401, 403, 422))
-async def detect_leaks(session: SessionDep, who: Tech,
+async def detect_leaks(session: SessionDep, who: Detector,
                        day: Annotated[BizDate, Query()]) -> DetectResult:
     """Look for leaks in one day's AMI data (what the nightly job does); safe to repeat."""
     return await service.detect(session, who, day, utility_today())

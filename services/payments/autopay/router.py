@@ -33,6 +33,8 @@ router = APIRouter(prefix="/api/payments", tags=["payments-autopay"], route_clas
 Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech",
                                                    "supervisor"))]
 Operator = Annotated[Principal, Depends(require_roles("billing_tech", "supervisor"))]
+#: The daily run: staff, or the nightly update (`kernel/servicetoken.py`).
+Job = Annotated[Principal, Depends(require_roles("billing_tech", "supervisor", "system"))]
 Admin = Annotated[Principal, Depends(require_roles("admin", "supervisor"))]
 Customer = Annotated[Principal, Depends(require_roles("customer", "csr1", "csr2",
                                                       "billing_tech", "supervisor"))]
@@ -89,7 +91,7 @@ async def rotate_bank_keys(session: SessionDep, who: Admin) -> RotateOut:
 
 @router.post("/autopay/run", response_model=RunOut,
              responses=problem_responses(401, 403, 422))
-async def run(body: RunIn, request: Request, session: SessionDep, who: Operator) -> RunOut:
+async def run(body: RunIn, request: Request, session: SessionDep, who: Job) -> RunOut:
     """The daily job: schedule debits for bills due within the lead days, charge the card
     debits due today. Safe to repeat: the same day again adds only what is new."""
     return await service.run(session, who, body.today, _processor(request))

@@ -18,8 +18,9 @@ from services.payments.reports.schemas import ReceiptsByTender, ReceivedOut
 
 router = APIRouter(prefix="/api/payments/reports", tags=["payments-reports"],
                    route_class=TxRoute)
+#: Staff, and the nightly update that keeps each month's reports (`kernel/servicetoken.py`).
 Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech",
-                                                   "supervisor"))]
+                                                   "supervisor", "system"))]
 Month = Annotated[str | None, Query(pattern=domain.MONTH_PATTERN,
                                     description="`YYYY-MM` (default: this month)")]
 
