@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 
-class StepOut(BaseModel):
+class NightStepOut(BaseModel):
     step: str
     title: str
     position: int
@@ -25,7 +25,7 @@ class StepOut(BaseModel):
     retried_by: str | None
 
 
-class ReportFileOut(BaseModel):
+class NightReportOut(BaseModel):
     service: str
     name: str
     period: str
@@ -34,15 +34,15 @@ class ReportFileOut(BaseModel):
     path: str
 
 
-class RunOut(BaseModel):
+class NightRunOut(BaseModel):
     id: uuid.UUID
     day: date
     status: Literal["running", "succeeded", "failed"]
     requested_by: str
     started_at: datetime
     finished_at: datetime | None
-    steps: list[StepOut]
-    reports: list[ReportFileOut] = []
+    steps: list[NightStepOut]
+    reports: list[NightReportOut] = []
 
 
 class NightlyHealth(BaseModel):

@@ -41,7 +41,7 @@ def running_stack(prepare: Callable[[str], None] | None = None) -> Iterator[str]
     url = clone_database(name)
     if prepare is not None:
         prepare(url)
-    ports = {c: free_port() for c in (*SERVICES, "relay", "gateway")}
+    ports = {c: free_port() for c in (*SERVICES, "relay", "nightly", "gateway")}
     env = {
         **os.environ,
         "TAPLINE_DATABASE_URL": url,
@@ -49,9 +49,11 @@ def running_stack(prepare: Callable[[str], None] | None = None) -> Iterator[str]
             {c: f"http://127.0.0.1:{p}" for c, p in ports.items() if c != "gateway"}),
         "TAPLINE_LOG_LEVEL": "WARNING",
         "TAPLINE_LOGIN_MAX_FAILURES": "1000",
+        "TAPLINE_NIGHTLY_GATEWAY_URL": f"http://127.0.0.1:{ports['gateway']}",
     }
     apps = {s: f"services.{s}.app:create_app" for s in SERVICES}
     apps["relay"] = "relay.app:create_app"
+    apps["nightly"] = "nightly.app:create_app"
     apps["gateway"] = "gateway.app:create_app"
     logs = Path(os.environ["TAPLINE_DATA_DIR"]) / "live-logs"
     logs.mkdir(exist_ok=True)

@@ -204,3 +204,10 @@ async def test_the_gateway_lets_the_nights_token_through_only_on_the_nights_rout
         r = await client.request(method, path, headers=night)
         assert r.status_code == 403, (path, r.text)
         assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_night_is_run_only_for_a_day_of_this_millennium_or_the_last(client, auth):
+    sup = auth("supervisor", "sue")
+    for day in ("0001-01-01", "3000-01-01"):
+        r = await client.post("/api/nightly/runs", params={"day": day}, headers=sup)
+        assert r.status_code == 422, r.text

@@ -26,6 +26,7 @@ export const NAV: NavItem[] = [
   { to: "/collections/daily", label: "Collections job", needs: "collections.daily" },
   // notify-ui
   { to: "/notifications", label: "Customer messages", needs: "notifications.read" },
+  { to: "/nightly", label: "Nightly update", needs: "nightly.read" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

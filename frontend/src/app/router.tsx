@@ -39,6 +39,8 @@ const OrdersBoard = lazy(() => import("@/features/field").then((m) => ({ default
 const FieldWorklist = lazy(() =>
   import("@/features/field").then((m) => ({ default: m.FieldWorklist })));
 // notify-ui: customer notifications; the account's messages are composed into Account 360
+const NightlyPage = lazy(() =>
+  import("@/features/nightly").then((m) => ({ default: m.NightlyPage })));
 const NotificationsPage = lazy(() =>
   import("@/features/notifications").then((m) => ({ default: m.NotificationsPage })));
 const BudgetPanel = lazy(() =>
@@ -92,6 +94,7 @@ export const routes: RouteObject[] = [
       // notify-ui
       { path: "notifications/:tab?",
         element: <Allowed needs="notifications.read"><NotificationsPage /></Allowed> },
+      { path: "nightly", element: <Allowed needs="nightly.read"><NightlyPage /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },

@@ -41,7 +41,10 @@ export type Capability =
   | "autopay.staff" // see and cancel an account's autopay (payments' autopay Staff)
   // notify-ui: customer notifications (accounts' notifications router)
   | "notifications.read" // messages, template previews, undeliverable list (Reader)
-  | "notifications.resend"; // resend a failed or bounced message; change preferences (Csr)
+  | "notifications.resend" // resend a failed or bounced message; change preferences (Csr)
+  // the nightly update (nightly/router.py)
+  | "nightly.read" // the run log (Viewer)
+  | "nightly.run"; // run a night now, retry a failed step (Runner)
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
@@ -83,6 +86,9 @@ const RULES: Record<Capability, readonly string[]> = {
   // notify-ui
   "notifications.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
   "notifications.resend": ["csr1", "csr2", "supervisor"],
+  // the nightly update
+  "nightly.read": ["billing_tech", "supervisor", "admin"],
+  "nightly.run": ["supervisor", "admin"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {

@@ -1,0 +1,1 @@
+export { NightlyPage } from "./components/NightlyPage";
