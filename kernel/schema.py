@@ -9,6 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
+#: The answers to writes made with an `Idempotency-Key` (kernel/idempotency.py): every
+#: component with `TxRoute` writes has it (the nightly update's too).
+IDEMPOTENCY_DDL = """
+CREATE TABLE idempotency_keys (
+    principal    text NOT NULL,
+    key          text NOT NULL,
+    fingerprint  text NOT NULL,
+    status_code  integer NOT NULL,
+    body         bytea NOT NULL,
+    content_type text NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (principal, key)
+);
+"""
+
 KERNEL_DDL = r"""
 CREATE TABLE outbox (
     id          bigserial PRIMARY KEY,
@@ -78,17 +93,7 @@ END $$;
 CREATE TRIGGER inbox_notify AFTER INSERT ON inbox
     FOR EACH STATEMENT EXECUTE FUNCTION inbox_notify();
 
-CREATE TABLE idempotency_keys (
-    principal    text NOT NULL,
-    key          text NOT NULL,
-    fingerprint  text NOT NULL,
-    status_code  integer NOT NULL,
-    body         bytea NOT NULL,
-    content_type text NOT NULL,
-    created_at   timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (principal, key)
-);
-
+""" + IDEMPOTENCY_DDL + r"""
 CREATE TABLE audit_log (
     id          bigserial PRIMARY KEY,
     at          timestamptz NOT NULL DEFAULT now(),

@@ -14,7 +14,7 @@ import httpx
 from fastapi import APIRouter, FastAPI, Response
 from sqlalchemy import text
 
-from kernel.app import freeze_startup_objects, install_routing_rules, operation_id
+from kernel.app import freeze_startup_objects, housekeeping, install_routing_rules, operation_id
 from kernel.db import Database, TxRoute
 from kernel.errors import install_error_handlers
 from kernel.leader import Leadership, lead
@@ -44,6 +44,7 @@ def create_app() -> FastAPI:
         configure_logging("nightly", settings.log_level)
         freeze_startup_objects()
         stop = asyncio.Event()
+        sweeping = asyncio.create_task(housekeeping(db, stop, settings.idempotency_ttl_hours))
 
         async def scheduling(halt: asyncio.Event) -> None:
             await service.schedule(db, app.state.gateway, settings, halt)
@@ -56,6 +57,8 @@ def create_app() -> FastAPI:
             stop.set()
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(task, timeout=10)
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(sweeping, timeout=5)
             await app.state.gateway.aclose()
             await db.dispose()
 

@@ -211,3 +211,17 @@ async def test_a_night_is_run_only_for_a_day_of_this_millennium_or_the_last(clie
     for day in ("0001-01-01", "3000-01-01"):
         r = await client.post("/api/nightly/runs", params={"day": day}, headers=sup)
         assert r.status_code == 422, r.text
+
+
+async def test_running_a_night_now_twice_with_one_key_answers_the_first_run(
+        night, client, gateway, auth):
+    sup = {**auth("supervisor", "sue"), "Idempotency-Key": "night-of-june-8"}
+    saved = night.state.gateway
+    night.state.gateway = gateway
+    try:
+        first = await client.post("/api/nightly/runs", params={"day": "2026-06-08"}, headers=sup)
+        again = await client.post("/api/nightly/runs", params={"day": "2026-06-08"}, headers=sup)
+    finally:
+        night.state.gateway = saved
+    assert first.status_code == again.status_code == 202, (first.text, again.text)
+    assert again.json()["id"] == first.json()["id"]

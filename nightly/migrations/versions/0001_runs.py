@@ -6,6 +6,8 @@ Revises:
 """
 from alembic import op
 
+from kernel.schema import IDEMPOTENCY_DDL
+
 revision = "nightly_0001"
 down_revision = None
 branch_labels = None
@@ -13,6 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.execute(IDEMPOTENCY_DDL)  # run-now and retry take an Idempotency-Key (TxRoute)
     op.execute(
         """
         CREATE TABLE runs (
@@ -57,4 +60,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE report_files; DROP TABLE steps; DROP TABLE runs")
+    op.execute("DROP TABLE report_files; DROP TABLE steps; DROP TABLE runs; "
+               "DROP TABLE idempotency_keys")
