@@ -11,7 +11,7 @@ import pytest
 
 from kernel.clock import utility_today
 from kernel.settings import get_settings
-from tests.billing.helpers import RATES, billed_run, bill_id_of, make_site, read
+from tests.billing.helpers import RATES, bill_id_of, billed_run, make_site, read
 from tests.payments.helpers import pdf_text
 
 D = Decimal
