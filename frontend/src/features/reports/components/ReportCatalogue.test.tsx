@@ -27,12 +27,12 @@ function setup() {
   const urls: string[] = [];
   vi.stubGlobal("fetch", vi.fn(async (req: Request) => {
     urls.push(req.url);
-    const m = /\/api\/(\w+)\/reports$/.exec(new URL(req.url).pathname);
-    if (m && m[1] in CATALOGUES) {
-      return new Response(JSON.stringify(CATALOGUES[m[1]]),
+    const service = /\/api\/(\w+)\/reports$/.exec(new URL(req.url).pathname)?.[1];
+    if (service && service in CATALOGUES) {
+      return new Response(JSON.stringify(CATALOGUES[service]),
         { headers: { "Content-Type": "application/json" } });
     }
-    if (m) return new Response(JSON.stringify({ title: "down", status: 503 }), { status: 503,
+    if (service) return new Response(JSON.stringify({ title: "down", status: 503 }), { status: 503,
       headers: { "Content-Type": "application/problem+json" } });
     return new Response("a,b\r\n", { headers: { "Content-Type": "text/csv",
       "Content-Disposition": 'attachment; filename="x.csv"' } });
