@@ -27,6 +27,15 @@ Cell = str | int | Decimal | None
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart drawn under the table as vector shapes (one bar a label)."""
+
+    title: str
+    labels: Sequence[str]
+    values: Sequence[Decimal]
+
+
+@dataclass(frozen=True)
 class Table:
     title: str
     period: str
@@ -34,6 +43,7 @@ class Table:
     rows: Sequence[Sequence[Cell]]
     total: Sequence[Cell] | None = None
     notes: Sequence[str] = field(default_factory=tuple)
+    chart: Chart | None = None
 
 
 def _text(v: Cell) -> str:
@@ -74,7 +84,35 @@ def to_pdf(utility: str, t: Table) -> bytes:
     doc.set_font("Helvetica", "", 9)
     for note in t.notes:
         doc.multi_cell(0, 5, latin1(note), new_x="LMARGIN", new_y="NEXT")
+    if t.chart and t.chart.values:
+        _chart(doc, t.chart)
     return bytes(doc.output())
+
+
+def _chart(doc: FPDF, c: Chart) -> None:
+    """Bars scaled to the largest magnitude; a negative value is drawn left of the axis."""
+    bar, gap, label_w = 5.0, 1.5, 70.0
+    if doc.get_y() + 12 + len(c.values) * (bar + gap) > doc.h - doc.b_margin:
+        doc.add_page()
+    doc.ln(3)
+    doc.set_font("Helvetica", "B", 10)
+    doc.cell(0, 6, latin1(c.title), new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("Helvetica", "", 8)
+    span = doc.w - doc.l_margin - doc.r_margin - label_w - 30
+    top = max((abs(v) for v in c.values), default=Decimal(0)) or Decimal(1)
+    neg = any(v < 0 for v in c.values)
+    axis = doc.l_margin + label_w + (span / 2 if neg else 0)
+    scale = (span / 2 if neg else span) / float(top)
+    doc.set_fill_color(46, 109, 164)
+    for label, v in zip(c.labels, c.values, strict=True):
+        y = doc.get_y()
+        doc.cell(label_w, bar, latin1(label[:40]))
+        w = float(abs(v)) * scale
+        if w > 0:
+            doc.rect(axis - w if v < 0 else axis, y, w, bar, style="F")
+        doc.set_xy((axis if v < 0 else axis + w) + 2, y)
+        doc.cell(28, bar, latin1(_text(v)))
+        doc.set_xy(doc.l_margin, y + bar + gap)
 
 
 def _row(doc: FPDF, cells: Sequence[Cell], width: float, *, bold: bool = False,

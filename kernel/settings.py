@@ -227,6 +227,11 @@ class Settings(BaseSettings):
     #: A folder of the district's own templates (`<lang>/<kind>.j2`), searched before ours.
     notify_templates: Path | None = None
 
+    # ---- billing reports (services/billing/reports): the conservation report ----
+    #: Residents of the service area, for residential gallons per capita per day (R-GPCD);
+    #: 0: not configured (the report shows the water delivered and no R-GPCD).
+    service_area_population: int = Field(default=0, ge=0, le=100_000_000)
+
     # ---- portal identity (gateway/portal): registration, verification, reset, TOTP ----
     #: Failed registrations (or account links) per account number, and verification resends
     #: or password resets per e-mail, allowed within the window; four times that per address.

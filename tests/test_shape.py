@@ -47,6 +47,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "reads": {
             "ami_days", "read_exceptions", "read_imports", "reads", "reads_awaiting_meter",
         },
+        "reports": set(),  # reads only (issue 15, reports-billing)
         "runs": {"bill_lines", "bill_run_parts", "bill_runs", "bills"},
         "usage": {"leak_alerts", "usage_alert_prefs"},
     },

@@ -90,9 +90,13 @@ def test_district_messages_go_to_their_cycle_and_class_while_in_force():
             Message(en="res", es="residencial", rate_classes=["RES"]),
             Message(en="over", ends=date(2026, 1, 1))]
     dist = with_defaults(District(messages=msgs, paperless_offer=False))
-    assert compose(bill_data(4), dist).messages == ["all", "cycle C1", "res"]
-    assert compose(bill_data(4, language="es"), dist).messages == \
-        ["all", "cycle C1", "residencial"]
+    # the usage comparison comes first (its own test is below), then the district's
+    en, es = compose(bill_data(4), dist).messages, compose(bill_data(4, language="es"),
+                                                           dist).messages
+    assert en[0].startswith("Your average daily water use") and en[1:] == [
+        "all", "cycle C1", "res"]
+    assert es[0].startswith("Su consumo diario") and es[1:] == [
+        "all", "cycle C1", "residencial"]
 
 
 def test_autopay_replaces_the_request_to_pay():
@@ -137,3 +141,55 @@ def d_uuid():  # type: ignore[no-untyped-def]
     import uuid
 
     return uuid.UUID(int=7)
+
+
+def _history(d, *periods):
+    from services.billing.bills.statement_repository import SPeriod
+    d.history[:] = [SPeriod(d.bill.id, s, e, D(q)) for s, e, q in periods]
+    return d
+
+
+def test_the_bill_compares_daily_use_with_last_period_and_last_year_in_both_languages():
+    from services.billing.bills.statement_compose import usage_comparison
+    from services.billing.bills.statement_html import render as html
+    from services.billing.bills.statement_pdf import render as pdf
+    from tests.billing.test_statement import flat, pdf_pages
+
+    # this period 13 over 31 days; last period 10 over 30 days; last January 20 over 31 days
+    d = _history(bill_data(1), (date(2025, 1, 1), date(2025, 1, 31), 20),
+                 (date(2025, 12, 2), date(2025, 12, 31), 10),
+                 (date(2026, 1, 1), date(2026, 1, 31), 13))
+    # (13/31) / (10/30) = 1.258 -> 26% higher; (13/31) / (20/31) = 0.65 -> 35% lower
+    assert usage_comparison(d, "en") == (
+        "Your average daily water use this period was 26% higher than last period and 35% "
+        "lower than the same period last year.")
+    assert usage_comparison(d, "es") == (
+        "Su consumo diario promedio de agua en este periodo fue un 26% mayor que en el periodo "
+        "anterior y un 35% menor que en el mismo periodo del año pasado.")
+    dist = with_defaults(District())
+    st = compose(d, dist)
+    assert usage_comparison(d, "en") in st.messages
+    assert st.chart is not None and [f.label for f in st.chart.facts] == [
+        "This period", "Last period", "Same period last year"]
+    assert "26% higher than last period" in flat(pdf_pages(pdf(st, date(2026, 2, 2))))
+    assert "26% higher than last period" in html(st)
+    d.bill = dataclasses.replace(d.bill, language="es")
+    st = compose(d, dist)
+    assert "un 35% menor que en el mismo periodo" in flat(pdf_pages(pdf(st, date(2026, 2, 2))))
+    assert "Periodo anterior" in html(st)
+
+
+def test_a_first_bill_or_no_earlier_use_carries_no_comparison():
+    from services.billing.bills.statement_compose import usage_comparison
+
+    first = _history(bill_data(1), (date(2026, 1, 1), date(2026, 1, 31), 13))
+    assert usage_comparison(first, "en") is None
+    st = compose(first, with_defaults(District()))
+    assert not any("average daily water use" in m for m in st.messages)
+    vacant = _history(bill_data(1), (date(2025, 12, 1), date(2025, 12, 31), 0),
+                      (date(2026, 1, 1), date(2026, 1, 31), 13))
+    assert usage_comparison(vacant, "en") is None
+    same = _history(bill_data(1), (date(2025, 12, 1), date(2025, 12, 31), 13),
+                    (date(2026, 1, 1), date(2026, 1, 31), 13))
+    assert usage_comparison(same, "en") == (
+        "Your average daily water use this period was the same as last period.")

@@ -3396,6 +3396,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Catalogue
+         * @description The reports billing offers (the staff app's Reports page lists every service's).
+         */
+        get: operations["billing-reports-catalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/{name}.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report File
+         * @description A report as a PDF or a CSV: a monthly one by `month`, a yearly one by `year`.
+         */
+        get: operations["billing-reports-report_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/billed-consumption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Billed Consumption
+         * @description Billed consumption and revenue by service, rate class and meter size.
+         */
+        get: operations["billing-reports-billed_consumption"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/bills-and-credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bills And Credits
+         * @description Bills, adjustments and credits by kind, reason and who approved them.
+         */
+        get: operations["billing-reports-bills_and_credits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/unbilled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unbilled
+         * @description Unbilled and zero-consumption accounts.
+         */
+        get: operations["billing-reports-unbilled"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/reads-by-source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads By Source
+         * @description Meter reads by source and kind.
+         */
+        get: operations["billing-reports-reads_by_source"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/conservation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conservation
+         * @description Residential water delivered and R-GPCD.
+         */
+        get: operations["billing-reports-conservation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Connections
+         * @description Customers and service connections by class and meter size on the year's last day.
+         */
+        get: operations["billing-reports-connections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/water-delivered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Water Delivered
+         * @description Water delivered by customer class by month (the State's Electronic Annual Report).
+         */
+        get: operations["billing-reports-water_delivered"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/health": {
         parameters: {
             query?: never;
@@ -9257,6 +9437,75 @@ export interface components {
             /** Lines */
             lines: components["schemas"]["LineOut"][];
         };
+        /**
+         * BilledConsumption
+         * @description The month's bills (by the day each was posted, less bills cancelled in it): consumption
+         *     (volume lines, HCF) and revenue by service, rate class and meter size.
+         */
+        BilledConsumption: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Lines */
+            lines: components["schemas"]["BilledLine"][];
+            /** Consumption */
+            consumption: string;
+            /** Revenue */
+            revenue: string;
+            tie: components["schemas"]["LedgerTie"];
+        };
+        /** BilledLine */
+        BilledLine: {
+            /** Service */
+            service: string;
+            /** Rate Class */
+            rate_class: string;
+            /** Meter Size */
+            meter_size: string;
+            /** Bills */
+            bills: number;
+            /** Consumption */
+            consumption: string;
+            /** Revenue */
+            revenue: string;
+        };
+        /**
+         * BillsAndCredits
+         * @description The month's bills, adjustments and credits (every ledger entry but payments) by kind,
+         *     reason and who approved them.
+         */
+        BillsAndCredits: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Lines */
+            lines: components["schemas"]["EntryLine"][];
+            /** Charges */
+            charges: string;
+            /** Credits */
+            credits: string;
+            /** Net */
+            net: string;
+            tie: components["schemas"]["LedgerTie"];
+        };
         /** BlockIn */
         "BlockIn-Input": {
             /** Width */
@@ -9373,6 +9622,75 @@ export interface components {
             /** Days */
             days: components["schemas"]["ComparedDay"][];
         };
+        /** ConnectionLine */
+        ConnectionLine: {
+            /** Service */
+            service: string;
+            /** Rate Class */
+            rate_class: string;
+            /** Meter Size */
+            meter_size: string;
+            /** Customers */
+            customers: number;
+            /** Accounts */
+            accounts: number;
+            /** Connections */
+            connections: number;
+            /** Dwelling Units */
+            dwelling_units: number;
+        };
+        /**
+         * Connections
+         * @description Customers and service connections in force on the year's last day, by service, rate
+         *     class and meter size, from billing's own copy of accounts' agreements.
+         */
+        Connections: {
+            /** Year */
+            year: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Lines */
+            lines: components["schemas"]["ConnectionLine"][];
+            /** Customers */
+            customers: number;
+            /** Accounts */
+            accounts: number;
+            /** Connections */
+            connections: number;
+        };
+        /**
+         * Conservation
+         * @description A month's residential water delivered and residential gallons per capita per day.
+         */
+        Conservation: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Days */
+            days: number;
+            /** Residential Hcf */
+            residential_hcf: string;
+            /** Residential Gallons */
+            residential_gallons: string;
+            /** Total Hcf */
+            total_hcf: string;
+            /** Population */
+            population: number;
+            /** R Gpcd */
+            r_gpcd: string | null;
+        };
         /** ConsumptionRow */
         ConsumptionRow: {
             /** Service */
@@ -9458,6 +9776,17 @@ export interface components {
              * @default
              */
             reason: string;
+        };
+        /** DeliveredMonth */
+        DeliveredMonth: {
+            /** Month */
+            month: number;
+            /** By Class */
+            by_class: {
+                [key: string]: string;
+            };
+            /** Total */
+            total: string;
         };
         /** DetectResult */
         DetectResult: {
@@ -9606,6 +9935,23 @@ export interface components {
              * @default true
              */
             paperless_offer: boolean;
+        };
+        /** EntryLine */
+        EntryLine: {
+            /** Kind */
+            kind: string;
+            /** Reason */
+            reason: string;
+            /** Approved By */
+            approved_by: string;
+            /** Entries */
+            entries: number;
+            /** Charges */
+            charges: string;
+            /** Credits */
+            credits: string;
+            /** Net */
+            net: string;
         };
         /** EntryOut */
         EntryOut: {
@@ -9985,6 +10331,17 @@ export interface components {
              */
             burst_hours: number;
         };
+        /** LedgerTie */
+        LedgerTie: {
+            /** Kinds */
+            kinds: string[];
+            /** Ledger */
+            ledger: string;
+            /** Report */
+            report: string;
+            /** Difference */
+            difference: string;
+        };
         /** LineOut */
         LineOut: {
             /**
@@ -10318,6 +10675,41 @@ export interface components {
              * @default []
              */
             exceptions: components["schemas"]["ExceptionOut"][];
+        };
+        /** ReadsBySource */
+        ReadsBySource: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Lines */
+            lines: components["schemas"]["ReadsLine"][];
+            total: components["schemas"]["ReadsLine"];
+        };
+        /** ReadsLine */
+        ReadsLine: {
+            /** Source */
+            source: string;
+            /** Kind */
+            kind: string;
+            /** Valid */
+            valid: number;
+            /** Pending */
+            pending: number;
+            /** Rejected */
+            rejected: number;
+            /** Total */
+            total: number;
+            /** Usage */
+            usage: string;
         };
         /** RebillIn */
         RebillIn: {
@@ -10653,6 +11045,51 @@ export interface components {
              */
             in_entry_id: string;
         };
+        /**
+         * Unbilled
+         * @description Accounts in service during the month with no bill posted in it (`unbilled`), and
+         *     accounts billed in it for no metered water (`zero_consumption`).
+         */
+        Unbilled: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Unbilled */
+            unbilled: number;
+            /** Zero Consumption */
+            zero_consumption: number;
+            /** Lines */
+            lines: components["schemas"]["UnbilledLine"][];
+        };
+        /** UnbilledLine */
+        UnbilledLine: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Number */
+            number: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+            /** Cycle */
+            cycle: string;
+            /** Reason */
+            reason: string;
+            /** Last Billed */
+            last_billed: string | null;
+        };
         /** UnreadMeter */
         UnreadMeter: {
             /** Route */
@@ -10737,6 +11174,29 @@ export interface components {
             held_to: string | null;
             /** Has Interval Data */
             has_interval_data: boolean;
+        };
+        /**
+         * WaterDelivered
+         * @description Potable water delivered by customer class by month, as the State Water Board's
+         *     Electronic Annual Report asks for it (one unit for the table: CCF = HCF).
+         */
+        WaterDelivered: {
+            /** Year */
+            year: string;
+            /** Unit */
+            unit: string;
+            /** Classes */
+            classes: {
+                [key: string]: string;
+            };
+            /** Months */
+            months: components["schemas"]["DeliveredMonth"][];
+            /** Totals */
+            totals: {
+                [key: string]: string;
+            };
+            /** Total */
+            total: string;
         };
         /** WinterAverageIn */
         WinterAverageIn: {
@@ -25892,6 +26352,459 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-report_file": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+                /** @description `YYYY` (default: last year) */
+                year?: string | null;
+            };
+            header?: never;
+            path: {
+                name: ("billed-consumption" | "bills-and-credits" | "unbilled" | "reads-by-source" | "conservation") | ("connections" | "water-delivered");
+                fmt: "pdf" | "csv";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-billed_consumption": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BilledConsumption"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-bills_and_credits": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillsAndCredits"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-unbilled": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unbilled"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-reads_by_source": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadsBySource"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-conservation": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conservation"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-connections": {
+        parameters: {
+            query?: {
+                /** @description `YYYY` (default: last year) */
+                year?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connections"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-water_delivered": {
+        parameters: {
+            query?: {
+                /** @description `YYYY` (default: last year) */
+                year?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaterDelivered"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

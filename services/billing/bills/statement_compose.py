@@ -26,7 +26,13 @@ from services.billing.bills.statement_model import (
     service_title,
     tier_range,
 )
-from services.billing.bills.statement_repository import BillData, SEntry, SLine, SRead
+from services.billing.bills.statement_repository import (
+    BillData,
+    SEntry,
+    SLine,
+    SPeriod,
+    SRead,
+)
 from services.billing.bills.statement_scanline import scanline
 from services.billing.bills.statement_words import (
     day,
@@ -171,16 +177,16 @@ def _chart(d: BillData, lang: str) -> Chart | None:
         days = (end - start).days + 1
         return f"{(p_qty * gal / days).quantize(Decimal(1)):,f} {w('gallons', lang)}"
 
-    b = d.bill
-    cur = next((p for p in hist if p.period_end == b.period_end), None)
+    cur, prev, last = _compared(d)
     facts = []
     if cur is not None:
         facts.append(Fact(w("usage_this", lang), f"{qty(cur.qty)} {unit}, "
                           f"{w('avg_daily', lang).lower()} "
                           f"{per_day(cur.qty, cur.period_start, cur.period_end)}"))
-    target = b.period_end - timedelta(days=365)
-    last = min((p for p in hist if abs((p.period_end - target).days) <= 20),
-               key=lambda p: abs((p.period_end - target).days), default=None)
+    if prev is not None:
+        facts.append(Fact(w("usage_last_period", lang), f"{qty(prev.qty)} {unit}, "
+                          f"{w('avg_daily', lang).lower()} "
+                          f"{per_day(prev.qty, prev.period_start, prev.period_end)}"))
     if last is not None:
         facts.append(Fact(w("usage_last_year", lang), f"{qty(last.qty)} {unit}, "
                           f"{w('avg_daily', lang).lower()} "
@@ -188,6 +194,44 @@ def _chart(d: BillData, lang: str) -> Chart | None:
     else:
         facts.append(Fact(w("usage_last_year", lang), w("no_history", lang)))
     return Chart(w("usage", lang), unit, bars, facts)
+
+
+def _compared(d: BillData) -> tuple[SPeriod | None, SPeriod | None, SPeriod | None]:
+    """(this period, the period before it, the same period last year: the one ending within
+    20 days of a year before this one's end) from the bill's history."""
+    hist = sorted(d.history, key=lambda p: p.period_end)
+    end = d.bill.period_end
+    cur = next((p for p in hist if p.period_end == end), None)
+    prev = max((p for p in hist if p.period_end < (cur.period_start if cur else end)),
+               key=lambda p: p.period_end, default=None)
+    target = end - timedelta(days=365)
+    last = min((p for p in hist if abs((p.period_end - target).days) <= 20),
+               key=lambda p: abs((p.period_end - target).days), default=None)
+    return cur, prev, last
+
+
+def _per_day(p: SPeriod) -> Decimal:
+    return p.qty / ((p.period_end - p.period_start).days + 1)
+
+
+def usage_comparison(d: BillData, lang: str) -> str | None:
+    """The usage comparison message: this period's average daily use against the last
+    period's and the same period's last year, in whole percent (per day, because periods
+    differ in length). None when there is nothing to compare with (no earlier use)."""
+    cur, prev, last = _compared(d)
+    if cur is None:
+        return None
+    parts = []
+    for other, than in ((prev, "cmp_prev"), (last, "cmp_year")):
+        if other is None or other.qty <= 0:
+            continue
+        change = ((_per_day(cur) / _per_day(other) - 1) * 100).quantize(
+            Decimal(1), ROUND_HALF_UP)
+        key = "cmp_same" if change == 0 else "cmp_more" if change > 0 else "cmp_less"
+        parts.append(w(key, lang, pct=abs(change), than=w(than, lang)))
+    if not parts:
+        return None
+    return w("cmp_msg", lang, vs=f" {w('cmp_and', lang)} ".join(parts))
 
 
 def _district_messages(d: BillData, dist: District, lang: str) -> list[str]:
@@ -240,6 +284,8 @@ def compose(d: BillData, dist: District) -> Statement:
     services, changed = _services(d, lang)
     number = printed(b.account_number or "")
     messages = [w("rate_change", lang)] if changed else []
+    comparison = usage_comparison(d, lang)
+    messages += [comparison] if comparison else []
     messages += _district_messages(d, dist, lang)
     messages += list(b.messages)
     if any(x.kind == "surcharge" for x in d.lines):

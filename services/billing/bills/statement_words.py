@@ -77,6 +77,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "usage": ("Your water use", "Su consumo de agua"),
     "usage_last_year": ("Same period last year", "Mismo periodo del año pasado"),
     "usage_this": ("This period", "Este periodo"),
+    "usage_last_period": ("Last period", "Periodo anterior"),
+    # the usage comparison message (issue 15): average daily use against the last period
+    # and the same period last year
+    "cmp_msg": ("Your average daily water use this period was {vs}.",
+                "Su consumo diario promedio de agua en este periodo fue {vs}."),
+    "cmp_more": ("{pct}% higher than {than}", "un {pct}% mayor que {than}"),
+    "cmp_less": ("{pct}% lower than {than}", "un {pct}% menor que {than}"),
+    "cmp_same": ("the same as {than}", "igual que {than}"),
+    "cmp_prev": ("last period", "en el periodo anterior"),
+    "cmp_year": ("the same period last year", "en el mismo periodo del año pasado"),
+    "cmp_and": ("and", "y"),
     "avg_daily": ("Average daily use", "Consumo diario promedio"),
     "no_history": ("Not enough history yet", "Aún no hay historial suficiente"),
     "messages": ("Messages", "Mensajes"),

@@ -1,7 +1,10 @@
-/** The reports the services offer: aging (collections), end of day (payments), SB 998
- * disconnections (collections), run register and consumption by class (billing). */
-import { useQuery } from "@tanstack/react-query";
+/** The reports the services offer: every service's catalogue (`GET /api/{service}/reports`,
+ * each entry a PDF and a CSV by month or year), and the views with their own parameters: aging
+ * (collections), end of day (payments), SB 998 disconnections (collections), run register and
+ * consumption by class (billing). */
+import { useQueries, useQuery } from "@tanstack/react-query";
 
+import type { components } from "@/api/schema";
 import { api, unwrap } from "@/lib/api";
 
 export function useAgingReport(asOf: string | null) {
@@ -49,4 +52,44 @@ export function reportQuery(params: Record<string, string | number | null | unde
   }
   const s = q.toString();
   return s ? `?${s}` : "";
+}
+
+export type Catalogue = components["schemas"]["Catalogue"];
+export type CatalogueEntry = components["schemas"]["CatalogueEntry"];
+export const REPORT_SERVICES = ["billing", "payments", "collections", "accounts"] as const;
+export type ReportService = (typeof REPORT_SERVICES)[number];
+
+async function catalogue(service: ReportService): Promise<Catalogue> {
+  switch (service) {
+    case "billing":
+      return unwrap(await api.GET("/api/billing/reports"));
+    case "payments":
+      return unwrap(await api.GET("/api/payments/reports"));
+    case "collections":
+      return unwrap(await api.GET("/api/collections/reports"));
+    case "accounts":
+      return unwrap(await api.GET("/api/accounts/reports"));
+  }
+}
+
+/** Every service's report catalogue (each service reports on its own data); a service that
+ * fails to answer is marked, the others still shown. */
+export function useCatalogues() {
+  return useQueries({
+    queries: REPORT_SERVICES.map((service) => ({
+      queryKey: ["report", "catalogue", service],
+      queryFn: () => catalogue(service),
+      staleTime: 5 * 60_000,
+    })),
+    combine: (results) => REPORT_SERVICES.map((service, i) => ({
+      service, reports: results[i]?.data?.reports ?? [], loading: !!results[i]?.isLoading,
+      failed: !!results[i]?.isError,
+    })),
+  });
+}
+
+/** A catalogue entry's download: `{path}.{fmt}` with `month` or `year` (empty: the server's
+ * default period). */
+export function reportFile(entry: CatalogueEntry, fmt: string, period: string): string {
+  return `${entry.path}.${fmt}${reportQuery({ [entry.period]: period.trim() })}`;
 }

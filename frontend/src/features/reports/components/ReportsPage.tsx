@@ -12,6 +12,7 @@ import { notifyProblem } from "@/lib/queryClient";
 
 import { reportQuery, useAgingReport, useDisconnections, useFinalRuns, useRunConsumption }
   from "../api/reports";
+import { ReportCatalogue } from "./ReportCatalogue";
 
 function ReportCard({ title, about, children }: { title: string; about: string;
   children: ReactNode }) {
@@ -28,12 +29,15 @@ const pdf = (path: string) => () => void openPdf(path).catch(notifyProblem);
 const csv = (path: string, name: string) => () =>
   void downloadFile(path, name).catch(notifyProblem);
 
-/** Every report the services offer, with its parameters, as a view, PDF or CSV. */
+/** Every report the services offer, with its parameters, as a view, PDF or CSV: first the
+ * services' catalogues, then the views with parameters of their own. */
 export function ReportsPage() {
   const role = useSession()?.role;
   return (
     <Stack>
       <Title order={1} size="h3">Reports</Title>
+      <ReportCatalogue />
+      <Title order={2} size="h4">Views</Title>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <AgingCard />
         <DayEndCard />
