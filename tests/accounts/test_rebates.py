@@ -180,6 +180,12 @@ async def test_check_rebates_are_handed_to_accounts_payable_once(client, auth, b
     listed = (await client.get(f"{R}/check-requests", params={"batch": batch["batch"]},
                                headers=auth("csr1"))).json()
     assert listed["count"] == batch["count"]
+    csv = await client.get(f"{R}/check-requests", headers=auth("csr1"),
+                           params={"batch": batch["batch"], "format": "csv"})
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    head, *rows = csv.text.strip().splitlines()
+    assert head.split(",")[:3] == ["application_id", "account_number", "payee"]
+    assert len(rows) == batch["count"] and any(a["id"] in r and ",200.00," in r for r in rows)
     n = (await bound["accounts"].execute(text(
         "SELECT count(*) FROM rebate_applications WHERE check_batch IS NOT NULL"))).scalar_one()
     assert n == batch["count"]
