@@ -26,6 +26,8 @@ export const NAV: NavItem[] = [
   { to: "/collections/daily", label: "Collections job", needs: "collections.daily" },
   // notify-ui
   { to: "/notifications", label: "Customer messages", needs: "notifications.read" },
+  // rebates (issue 15)
+  { to: "/conservation", label: "Rebates", needs: "rebates.read" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

@@ -45,6 +45,9 @@ const BudgetPanel = lazy(() =>
   import("@/features/billing").then((m) => ({ default: m.BudgetPanel })));
 const AccountMessages = lazy(() =>
   import("@/features/notifications").then((m) => ({ default: m.AccountMessages })));
+// rebates (issue 15)
+const ConservationPage = lazy(() =>
+  import("@/features/conservation").then((m) => ({ default: m.ConservationPage })));
 
 /** A screen the role may not use says so (the server would refuse its calls anyway). */
 function Allowed({ needs, children }: { needs: Capability; children: ReactNode }) {
@@ -92,6 +95,9 @@ export const routes: RouteObject[] = [
       // notify-ui
       { path: "notifications/:tab?",
         element: <Allowed needs="notifications.read"><NotificationsPage /></Allowed> },
+      // rebates (issue 15)
+      { path: "conservation/:tab?",
+        element: <Allowed needs="rebates.read"><ConservationPage /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },

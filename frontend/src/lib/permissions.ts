@@ -41,7 +41,11 @@ export type Capability =
   | "autopay.staff" // see and cancel an account's autopay (payments' autopay Staff)
   // notify-ui: customer notifications (accounts' notifications router)
   | "notifications.read" // messages, template previews, undeliverable list (Reader)
-  | "notifications.resend"; // resend a failed or bounced message; change preferences (Csr)
+  | "notifications.resend" // resend a failed or bounced message; change preferences (Csr)
+  // rebates (issue 15): accounts' rebates router
+  | "rebates.read" // programmes, applications, check requests (accounts' Reader)
+  | "rebates.work" // take in forms, approve within authority, deny (accounts' Csr)
+  | "rebates.batch"; // hand check requests to accounts payable (accounts' Supervisor)
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
@@ -83,6 +87,10 @@ const RULES: Record<Capability, readonly string[]> = {
   // notify-ui
   "notifications.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
   "notifications.resend": ["csr1", "csr2", "supervisor"],
+  // rebates (issue 15)
+  "rebates.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
+  "rebates.work": ["csr1", "csr2", "supervisor"],
+  "rebates.batch": ["supervisor"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {
