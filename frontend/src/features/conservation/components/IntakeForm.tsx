@@ -90,7 +90,7 @@ export function IntakeForm() {
         <TextInput type="date" label="Installed on" value={installed}
           onChange={(e) => setInstalled(e.currentTarget.value)} />
       </Group>
-      <FileInput label="Scanned form" placeholder="PDF or image, up to 10 MB" accept={SCANS}
+      <FileInput label="Scanned form" description="PDF or image, up to 10 MB" accept={SCANS}
         clearable value={file} onChange={setFile} />
       <Textarea label="Note" autosize minRows={2} value={note}
         onChange={(e) => setNote(e.currentTarget.value)} />
