@@ -117,6 +117,17 @@ async def test_an_account_without_service_at_the_premise_is_not_eligible(client,
     assert a["status"] == "denied" and "no active service" in a["reason"]
 
 
+async def test_a_closed_account_is_denied_for_the_premise_it_last_served(client, auth):
+    c = await customer(client, auth)
+    r = await client.post("/api/accounts/agreements/stop", headers=auth("csr1"), json={
+        "account_id": c["account_id"], "stop_date": "2026-02-15",
+        "continuous_service": False})
+    assert r.status_code == 200, r.text
+    a = await apply(client, auth, account_id=c["account_id"])
+    assert (a["status"], a["premise_id"]) == ("denied", c["premise_id"])
+    assert "no active service" in a["reason"]
+
+
 async def test_bad_input_is_a_clear_4xx(client, auth):
     c = await customer(client, auth)
     r = await client.post(f"{R}/applications", headers=auth("csr1"), json={

@@ -64,16 +64,20 @@ async def listing(session: AsyncSession, status: str | None, account_id: uuid.UU
 async def _premise_of(session: AsyncSession, account_id: uuid.UUID,
                       premise_id: uuid.UUID | None) -> tuple[uuid.UUID, bool]:
     """The premise the rebate is for, and whether the account has active service there."""
-    served = {sa.premise_id for sa in await agreements.of_account(session, account_id)
-              if sa.status == "active"}
+    sas = await agreements.of_account(session, account_id)
+    served = {sa.premise_id for sa in sas if sa.status == "active"}
     if premise_id is None:
         if len(served) > 1:
             raise Unprocessable("This account serves more than one premise: name it",
                                 field="premise_id")
-        if not served:
-            raise Unprocessable("This account has no active service: name the premise",
-                                field="premise_id")
-        premise_id = next(iter(served))
+        if served:
+            premise_id = next(iter(served))
+        else:  # no active service: the premise it last served (the application is denied)
+            last = max(sas, key=lambda sa: sa.start_date, default=None)
+            if last is None:
+                raise Unprocessable("This account has never had service: name the premise",
+                                    field="premise_id")
+            premise_id = last.premise_id
     return premise_id, premise_id in served
 
 

@@ -52,6 +52,22 @@ export function useAccountByNumber(number: string) {
   });
 }
 
+/** The premises an account has active service at, with their addresses (a rebate is for one). */
+export function useServedPremises(accountId: string | undefined) {
+  return useQuery({
+    queryKey: ["served-premises", accountId],
+    enabled: !!accountId,
+    queryFn: async () => {
+      const sas = unwrap(await api.GET("/api/accounts/agreements",
+        { params: { query: { account_id: accountId! } } }));
+      const ids = [...new Set(sas.filter((sa) => sa.status === "active")
+        .map((sa) => sa.premise_id))];
+      return Promise.all(ids.map(async (id) => unwrap(await api.GET(
+        "/api/accounts/premises/{premise_id}", { params: { path: { premise_id: id } } }))));
+    },
+  });
+}
+
 function useDone() {
   const client = useQueryClient();
   return () => void client.invalidateQueries({ queryKey: KEY });

@@ -43,9 +43,12 @@ function setup(path: string, role: string) {
   );
 }
 
+let twoPremises = false;
+
 describe("conservation rebates", () => {
   beforeEach(() => {
     calls.length = 0;
+    twoPremises = false;
     vi.stubGlobal("fetch", vi.fn(async (req: Request) => {
       const url = new URL(req.url, "http://x");
       const type = req.headers.get("Content-Type");
@@ -56,6 +59,16 @@ describe("conservation rebates", () => {
       if (url.pathname.endsWith("/programmes")) return json(PROGRAMMES);
       if (url.pathname.startsWith("/api/accounts/accounts/by-number/")) {
         return json({ id: "acc1", number: "100027457", status: "active" });
+      }
+      if (url.pathname === "/api/accounts/agreements") {
+        return json(twoPremises ? [{ premise_id: "p1", status: "active" },
+          { premise_id: "p2", status: "active" }, { premise_id: "p3", status: "stopped" }]
+          : [{ premise_id: "p1", status: "active" }]);
+      }
+      if (url.pathname.startsWith("/api/accounts/premises/")) {
+        const id = url.pathname.split("/").pop()!;
+        return json({ id, address: { line1: `${id === "p1" ? 120 : 9} Alder St`,
+          city: "Fresno", state: "CA", postal_code: "93701" } });
       }
       if (url.pathname.endsWith("/applications") && req.method === "GET") return json([APP]);
       if (url.pathname.endsWith("/applications")) return json(APP, 201);
@@ -86,6 +99,20 @@ describe("conservation rebates", () => {
       payment: "credit", installed_on: null });
     expect(posts[0]!.key).toBeTruthy();
     expect(posts[1]!.type).toMatch(/^multipart\/form-data; boundary=/);
+  }, 20_000);
+
+  it("asks which premise when the account serves more than one", async () => {
+    twoPremises = true;
+    setup("/conservation/intake", "csr2");
+    const user = userEvent.setup();
+    const form = await screen.findByRole("form", { name: "Take in a rebate form" });
+    await user.type(within(form).getByRole("textbox", { name: /Account number/ }), "100027457");
+    const premise = await within(form).findByRole("combobox", { name: /Premise/ });
+    expect(within(premise).getAllByRole("option")).toHaveLength(3);
+    await user.selectOptions(premise, "p2");
+    await user.type(within(form).getByRole("textbox", { name: /Units/ }), "1{Enter}");
+    await waitFor(() => expect(calls.some((c) => c.method === "POST")).toBe(true));
+    expect(calls.find((c) => c.method === "POST")!.body).toMatchObject({ premise_id: "p2" });
   }, 20_000);
 
   it("approves a pending application with the date it was decided", async () => {

@@ -8,7 +8,9 @@ import { UnsavedChangesModal } from "@/components/UnsavedChangesModal";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { useUnsavedChangesGuard } from "@/hooks/useUnsavedChangesGuard";
 
-import { useAccountByNumber, useApply, useProgrammes, type Application } from "../api/queries";
+import {
+  useAccountByNumber, useApply, useProgrammes, useServedPremises, type Application,
+} from "../api/queries";
 import { localToday, terms } from "../labels";
 
 const SCANS = "application/pdf,image/png,image/jpeg,image/tiff";
@@ -29,6 +31,9 @@ export function IntakeForm() {
   const [result, setResult] = useState<Application | null>(null);
   const [key, renew] = useIdempotencyKey();
   const account = useAccountByNumber(number);
+  const premises = useServedPremises(account.data?.id);
+  const [premise, setPremise] = useState("");
+  const several = (premises.data?.length ?? 0) > 1;
   const apply = useApply();
   const dirty = !!(number || units || installed || note || file);
   const blocker = useUnsavedChangesGuard(dirty && !apply.isPending);
@@ -36,7 +41,7 @@ export function IntakeForm() {
   const offer = programmes.data?.find((p) => p.key === chosen);
 
   function reset() {
-    setNumber(""); setUnits(""); setInstalled(""); setNote(""); setFile(null);
+    setNumber(""); setUnits(""); setInstalled(""); setNote(""); setFile(null); setPremise("");
   }
 
   function submit(event: FormEvent) {
@@ -44,7 +49,8 @@ export function IntakeForm() {
     if (!account.data) return;
     apply.mutate({
       key, file,
-      body: { account_id: account.data.id, programme: chosen, units, payment,
+      body: { account_id: account.data.id, premise_id: several && premise ? premise : null,
+        programme: chosen, units, payment,
         received_on: received, installed_on: installed || null, note: note.trim() || null },
     }, {
       onSuccess: (app) => {
@@ -72,6 +78,13 @@ export function IntakeForm() {
         error={account.isError ? "No such account" : undefined}
         description={account.data ? `Account ${account.data.number} (${account.data.status})`
           : "The number on the form"} />
+      {several && (
+        <NativeSelect label="Premise" required value={premise}
+          onChange={(e) => setPremise(e.currentTarget.value)}
+          data={[{ value: "", label: "Choose the premise" },
+            ...(premises.data ?? []).map((p) => ({ value: p.id,
+              label: `${p.address.line1}, ${p.address.city}` }))]} />
+      )}
       <NativeSelect label="Programme" value={chosen}
         onChange={(e) => setProgramme(e.currentTarget.value)}
         data={(programmes.data ?? []).map((p) => ({ value: p.key, label: p.name }))} />
