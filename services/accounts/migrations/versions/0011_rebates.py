@@ -2,6 +2,8 @@
 eligibility, approval within dollar authority, payment as a bill credit (billing posts it from
 `accounts.RebateApproved`) or a check request for accounts payable, handed over in batches.
 
+A reporting view, `reporting_v1_rebate_applications`, for the district's own tools.
+
 One live (pending or approved) application per premise and programme: a partial unique index,
 so two clerks taking in the same form at once cannot both succeed. A denied one blocks nothing.
 
@@ -52,10 +54,22 @@ CREATE INDEX IF NOT EXISTS rebate_checks_open_ix ON rebate_applications (decided
     WHERE status = 'approved' AND payment = 'check' AND check_batch IS NULL;
 """
 
+#: For the district's own tools (docs/reporting.md, version 1): what was applied for, decided and
+#: paid, without notes or scans.
+VIEW = (
+    "CREATE VIEW reporting_v1_rebate_applications AS SELECT id, account_id, premise_id, "
+    "programme, units, amount, payment, status, received_on, installed_on, decided_on, "
+    "check_batch, created_at FROM rebate_applications"
+)
+
 
 def upgrade() -> None:
     op.execute(DDL)
+    op.execute(VIEW)
+    op.execute("COMMENT ON VIEW reporting_v1_rebate_applications IS "
+               "'reporting v1: see docs/reporting.md'")
 
 
 def downgrade() -> None:
+    op.execute("DROP VIEW IF EXISTS reporting_v1_rebate_applications")
     op.execute("DROP TABLE IF EXISTS rebate_applications")
