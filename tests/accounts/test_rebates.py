@@ -4,6 +4,7 @@ accounts payable. Everything through the gateway, as staff work it."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -200,3 +201,26 @@ async def test_check_rebates_are_handed_to_accounts_payable_once(client, auth, b
     n = (await bound["accounts"].execute(text(
         "SELECT count(*) FROM rebate_applications WHERE check_batch IS NOT NULL"))).scalar_one()
     assert n == batch["count"]
+
+
+async def test_two_clerks_taking_in_the_same_form_at_once_get_one_application(
+        client, auth, service_apps):
+    """The eligibility check reads before it writes; the partial unique index decides a race:
+    the second insert for the premise and programme adds nothing (the service answers 409)."""
+    import uuid
+
+    from services.accounts.rebates import repository
+
+    c = await customer(client, auth)
+    row = {"account_id": c["account_id"], "premise_id": c["premise_id"], "programme": "toilet",
+           "units": Decimal("1"), "amount": Decimal("100.00"), "payment": "credit",
+           "status": "pending", "received_on": date(2026, 3, 2), "installed_on": None,
+           "note": None, "requested_by": "csr1", "decided_by": None, "decided_on": None,
+           "reason": None, "letter_id": None}
+    async with service_apps["accounts"].state.db.session() as s:
+        assert await repository.add(s, {**row, "id": uuid.uuid4()}) is True
+        assert await repository.add(s, {**row, "id": uuid.uuid4(),
+                                        "requested_by": "csr2"}) is False
+        denied = {**row, "id": uuid.uuid4(), "status": "denied", "decided_by": "csr2",
+                  "decided_on": date(2026, 3, 2), "reason": "duplicate"}
+        assert await repository.add(s, denied) is True  # a denied one blocks nothing
