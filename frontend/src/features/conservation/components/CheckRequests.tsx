@@ -37,14 +37,15 @@ export function CheckRequests() {
         <ReadableAlert color="teal" title="Handed to accounts payable" withCloseButton
           onClose={() => setMade(null)}>
           <Group>
-            <Text size="sm">{made.count} checks, ${made.total}.</Text>
+            <Text size="sm">{made.count} check{made.count === 1 ? "" : "s"}, ${made.total}.</Text>
             <Button size="xs" variant="default" onClick={() => download(made.batch!)}>
               Download CSV</Button>
           </Group>
         </ReadableAlert>
       )}
       <Group justify="space-between">
-        <Text>{rows.length} check requests waiting, <Money value={open.data?.total ?? "0"} />
+        <Text>{rows.length} check request{rows.length === 1 ? "" : "s"} waiting,{" "}
+          <Money value={open.data?.total ?? "0"} />
         </Text>
         {mayBatch && (
           <Button onClick={hand} loading={batch.isPending} disabled={rows.length === 0}>
