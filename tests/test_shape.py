@@ -31,6 +31,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         # portal identity's copy of bill totals, written only from billing's events
         "portal": {"bill_facts"},
         "reports": set(),  # reads only (issue 15)
+        "rebates": {"rebate_applications"},  # rebates (issue 15)
     },
     "billing": {
         "adjustments": {"adjustments"},

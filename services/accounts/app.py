@@ -27,6 +27,8 @@ from services.accounts.orders.router import router as orders_router
 from services.accounts.portal.handlers import handlers as portal_handlers
 from services.accounts.portal.router import router as portal_router
 from services.accounts.premises.router import router as premises_router
+from services.accounts.rebates.reactions import reactions as rebate_letters  # rebates (issue 15)
+from services.accounts.rebates.router import router as rebates_router  # rebates (issue 15)
 from services.accounts.reports.router import router as reports_router
 from services.accounts.requests.router import router as requests_router
 from services.accounts.search.reactions import reactions as search_reactions
@@ -39,6 +41,7 @@ ROUTERS = [
     backflow_router, agreements_router, orders_router, deposits_router, contacts_router,
     portal_router, requests_router, notifications_router,
     reports_router,  # reports (issue 15)
+    rebates_router,  # rebates (issue 15)
 ]
 
 
@@ -52,7 +55,7 @@ def reactions() -> Reactions:
     follow-ups (which record facts of their own), search, letters, notifications, then the
     outbox."""
     return (Reactions().merge(agreement_reactions).merge(search_reactions).merge(letters)
-            .merge(notifications).merge(announcing()))
+            .merge(rebate_letters).merge(notifications).merge(announcing()))
 
 
 def create_app() -> FastAPI:

@@ -31,6 +31,7 @@ from services.accounts.meters.facts import MeterChanged
 from services.accounts.meters.schemas import MeterOut
 from services.accounts.premises.facts import PremiseChanged
 from services.accounts.premises.schemas import PremiseOut
+from services.accounts.rebates import domain as rebates  # rebates (issue 15)
 from services.accounts.search import repository as search_repo
 
 LOADER = Principal(sub="demo-loader", role="admin")
@@ -184,6 +185,28 @@ def _rows(models: list[Any]) -> list[dict[str, Any]]:
     return [m.model_dump(mode="json") for m in models]
 
 
+def _rebate_forms(rnd: random.Random, b: _Batch, today: date) -> list[dict[str, Any]]:
+    """Rebates (issue 15): three forms waiting for approval at single-family homes (a toilet,
+    a washer, a lawn replaced), so the Rebates screen has work on it."""
+    homes = {p.id for p in b.premises if p.kind == "single_family"}
+    sas = [sa for sa in b.sas if sa.service == "water" and sa.premise_id in homes][:3]
+    programmes = rebates.load_programmes()
+    out = []
+    for i, (sa, (key, units, payment)) in enumerate(zip(sas, (
+            ("toilet", Decimal("2"), "credit"), ("washer", Decimal("1"), "check"),
+            ("turf", Decimal("640"), "credit")), strict=False)):
+        if key not in programmes:
+            continue
+        out.append({"id": str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
+                    "account_id": str(sa.account_id), "premise_id": str(sa.premise_id),
+                    "programme": key, "units": str(units),
+                    "amount": str(rebates.amount(programmes[key], units)), "payment": payment,
+                    "received_on": (today - timedelta(days=3 + i)).isoformat(),
+                    "installed_on": (today - timedelta(days=20 + i)).isoformat(),
+                    "requested_by": LOADER.sub})
+    return out
+
+
 async def load_demo(session: AsyncSession, today: date, count: int = 3000) -> None:
     """Create `count` fictional accounts with premises, meters and active agreements, publish
     their events in batches and index them for search. The caller commits."""
@@ -210,6 +233,7 @@ async def load_demo(session: AsyncSession, today: date, count: int = 3000) -> No
     events += [ServiceStarted(sa).event() for sa in b.sas]
     for i in range(0, len(events), 2000):
         await publish(session, events[i:i + 2000], LOADER.sub)
+    await repo.insert_rows(session, "rebate_applications", _rebate_forms(rnd, b, today))
     await search_repo.refresh_premises(session, [p.id for p in b.premises])
     await search_repo.refresh_accounts(session, [a.id for a in b.accounts])
     await audit.record(session, LOADER, "demo.load", "accounts", "demo",

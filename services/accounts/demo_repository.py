@@ -65,6 +65,15 @@ _INSERTS: dict[str, str] = {
         SELECT account_id, kind, amount, on_date, reason, actor
         FROM jsonb_to_recordset(CAST(:doc AS jsonb)) AS t(account_id uuid, kind text,
              amount numeric, on_date date, reason text, actor text)""",
+    # rebates (issue 15): a few forms waiting for approval
+    "rebate_applications": """
+        INSERT INTO rebate_applications (id, account_id, premise_id, programme, units, amount,
+                                         payment, received_on, installed_on, requested_by)
+        SELECT id, account_id, premise_id, programme, units, amount, payment, received_on,
+               installed_on, requested_by
+        FROM jsonb_to_recordset(CAST(:doc AS jsonb)) AS t(id uuid, account_id uuid,
+             premise_id uuid, programme text, units numeric, amount numeric, payment text,
+             received_on date, installed_on date, requested_by text)""",
 }
 
 

@@ -24,6 +24,7 @@ from services.billing.rates.router import router as rates_router
 from services.billing.reads.handlers import handlers as reads_handlers
 from services.billing.reads.router import router as reads_router
 from services.billing.reports.router import router as reports_router  # reports (issue 15)
+from services.billing.rebates.handlers import handlers as rebates_handlers  # rebates (issue 15)
 from services.billing.runs.handlers import handlers as runs_handlers
 from services.billing.runs.router import router as runs_router
 from services.billing.usage.handlers import handlers as usage_handlers
@@ -36,7 +37,8 @@ def handlers() -> Handlers:
     return (Handlers().merge(copy_handlers).merge(reads_handlers).merge(runs_handlers)
             .merge(ledger_handlers).merge(collections_latecharges_handlers)
             .merge(collections_field_handlers).merge(collections_closed_handlers)
-            .merge(usage_handlers).merge(bills_handlers))
+            .merge(usage_handlers).merge(bills_handlers)
+            .merge(rebates_handlers))  # rebates (issue 15)
 
 
 def create_app() -> FastAPI:

@@ -35,3 +35,11 @@ async def test_demo_loads_accounts_across_cycles_and_routes_with_events(
     hits = await client.get("/api/accounts/search", headers=auth("csr1"),
                             params={"q": name, "entity": "account"})
     assert hits.status_code == 200 and hits.json()
+    # rebates (issue 15): forms waiting for approval at single-family homes
+    waiting = (await conn.execute(text(
+        "SELECT r.programme, r.amount, p.kind FROM rebate_applications r "
+        "JOIN premises p ON p.id = r.premise_id WHERE r.status = 'pending' "
+        "ORDER BY r.programme"))).all()
+    assert [(w.programme, str(w.amount), w.kind) for w in waiting] == [
+        ("toilet", "200.00", "single_family"), ("turf", "1280.00", "single_family"),
+        ("washer", "150.00", "single_family")]

@@ -42,4 +42,12 @@ describe("navigation by role", () => {
     expect(labels("csr1")).toContain("Cashiering");
     expect(labels("field_tech")).not.toContain("Cashiering");
   });
+
+  // rebates (issue 15)
+  it("gives office staff the Rebates screen and a field technician not", () => {
+    for (const role of ["csr1", "csr2", "billing_tech", "supervisor", "admin"]) {
+      expect(labels(role)).toContain("Rebates");
+    }
+    expect(labels("field_tech")).not.toContain("Rebates");
+  });
 });

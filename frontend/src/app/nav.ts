@@ -27,6 +27,8 @@ export const NAV: NavItem[] = [
   // notify-ui
   { to: "/notifications", label: "Customer messages", needs: "notifications.read" },
   { to: "/nightly", label: "Nightly update", needs: "nightly.read" },
+  // rebates (issue 15)
+  { to: "/conservation", label: "Rebates", needs: "rebates.read" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

@@ -47,6 +47,9 @@ const BudgetPanel = lazy(() =>
   import("@/features/billing").then((m) => ({ default: m.BudgetPanel })));
 const AccountMessages = lazy(() =>
   import("@/features/notifications").then((m) => ({ default: m.AccountMessages })));
+// rebates (issue 15)
+const ConservationPage = lazy(() =>
+  import("@/features/conservation").then((m) => ({ default: m.ConservationPage })));
 
 /** A screen the role may not use says so (the server would refuse its calls anyway). */
 function Allowed({ needs, children }: { needs: Capability; children: ReactNode }) {
@@ -95,6 +98,9 @@ export const routes: RouteObject[] = [
       { path: "notifications/:tab?",
         element: <Allowed needs="notifications.read"><NotificationsPage /></Allowed> },
       { path: "nightly", element: <Allowed needs="nightly.read"><NightlyPage /></Allowed> },
+      // rebates (issue 15)
+      { path: "conservation/:tab?",
+        element: <Allowed needs="rebates.read"><ConservationPage /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },

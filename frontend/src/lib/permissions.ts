@@ -44,7 +44,11 @@ export type Capability =
   | "notifications.resend" // resend a failed or bounced message; change preferences (Csr)
   // the nightly update (nightly/router.py)
   | "nightly.read" // the run log (Viewer)
-  | "nightly.run"; // run a night now, retry a failed step (Runner)
+  | "nightly.run" // run a night now, retry a failed step (Runner)
+  // rebates (issue 15): accounts' rebates router
+  | "rebates.read" // programmes, applications, check requests (accounts' Reader)
+  | "rebates.work" // take in forms, approve within authority, deny (accounts' Csr)
+  | "rebates.batch"; // hand check requests to accounts payable (accounts' Supervisor)
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
@@ -89,6 +93,10 @@ const RULES: Record<Capability, readonly string[]> = {
   // the nightly update
   "nightly.read": ["billing_tech", "supervisor", "admin"],
   "nightly.run": ["supervisor", "admin"],
+  // rebates (issue 15)
+  "rebates.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
+  "rebates.work": ["csr1", "csr2", "supervisor"],
+  "rebates.batch": ["supervisor"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {

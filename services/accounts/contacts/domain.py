@@ -38,6 +38,25 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
                "Estimado/a {name}:\n\nUn t\u00e9cnico visitar\u00e1 {premise} el {date} "
                "(orden {order}: {kind}). No necesita estar en casa salvo aviso contrario."),
     },
+    # rebates (issue 15): sent by services/accounts/rebates/reactions.py
+    "rebate_approved": {
+        "en": ("Your rebate is approved",
+               "Dear {name},\n\nThank you for saving water. Your {programme} rebate on account "
+               "{number} was approved on {date}: {amount}, paid {how}."),
+        "es": ("Su reembolso fue aprobado",
+               "Estimado/a {name}:\n\nGracias por ahorrar agua. Su reembolso de {programme} "
+               "de la cuenta {number} fue aprobado el {date}: {amount}, pagado {how}."),
+    },
+    "rebate_denied": {
+        "en": ("Your rebate application",
+               "Dear {name},\n\nWe could not approve your {programme} rebate application on "
+               "account {number} ({date}): {reason}.\n\nQuestions? Call us; you may apply "
+               "again once the reason no longer applies."),
+        "es": ("Su solicitud de reembolso",
+               "Estimado/a {name}:\n\nNo pudimos aprobar su solicitud de reembolso de "
+               "{programme} de la cuenta {number} ({date}): {reason}.\n\n\u00bfPreguntas? "
+               "Ll\u00e1menos; puede volver a solicitarlo cuando el motivo ya no aplique."),
+    },
 }
 
 

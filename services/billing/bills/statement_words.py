@@ -121,6 +121,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "adjustment": ("Adjustment {on}", "Ajuste del {on}"),
     "late_charge": ("Late charge {on}", "Cargo por pago tardío del {on}"),
     "leak_credit": ("Leak credit {on}", "Crédito por fuga del {on}"),
+    "rebate_credit": ("Conservation rebate {on}", "Reembolso por conservación {on}"),
     "deposit": ("Deposit {on}", "Depósito del {on}"),
     "deposit_applied": ("Deposit applied {on}", "Depósito aplicado el {on}"),
     "refund": ("Refund {on}", "Reembolso del {on}"),

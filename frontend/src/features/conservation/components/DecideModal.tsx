@@ -1,0 +1,56 @@
+import { Button, Group, Modal, Stack, Text, TextInput, Textarea } from "@mantine/core";
+import { useEffect, useState, type FormEvent } from "react";
+
+import { Money } from "@/components/Money";
+import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
+
+import { useDecide, type Application } from "../api/queries";
+import { localToday } from "../labels";
+
+/** Approve (with an optional note) or deny (with the reason the letter gives) one application. */
+export function DecideModal({ deciding, onClose }: {
+  deciding: { app: Application; verdict: "approve" | "deny" } | null;
+  onClose: () => void;
+}) {
+  const [text, setText] = useState("");
+  const [onDate, setOnDate] = useState(localToday());
+  const [key, renew] = useIdempotencyKey();
+  const decide = useDecide();
+  useEffect(() => setText(""), [deciding]);
+  const verb = deciding?.verdict === "deny" ? "Deny" : "Approve";
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!deciding) return;
+    decide.mutate({ id: deciding.app.id, verdict: deciding.verdict, text, onDate, key }, {
+      onSuccess: () => { renew(); onClose(); },
+    });
+  }
+
+  return (
+    <Modal opened={!!deciding} onClose={onClose} centered title={`${verb} rebate`}>
+      {deciding && (
+        <Stack component="form" onSubmit={submit} aria-label={`${verb} rebate`}>
+          <Text size="sm">
+            {deciding.app.customer_name}, account {deciding.app.account_number}:{" "}
+            <Money value={deciding.app.amount} />
+          </Text>
+          <TextInput type="date" label="Decided on" required value={onDate}
+            onChange={(e) => setOnDate(e.currentTarget.value)} />
+          <Textarea data-autofocus label={deciding.verdict === "deny" ? "Reason" : "Note"}
+            required={deciding.verdict === "deny"} minLength={deciding.verdict === "deny" ? 3 : 0}
+            autosize minRows={2} value={text} description="Ctrl+Enter submits"
+            onChange={(e) => setText(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) submit(e);
+            }} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>Cancel</Button>
+            <Button type="submit" loading={decide.isPending}
+              color={deciding.verdict === "deny" ? "red" : undefined}>{verb}</Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}

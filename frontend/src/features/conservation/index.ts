@@ -1,0 +1,1 @@
+export { ConservationPage } from "./components/ConservationPage";
