@@ -3396,6 +3396,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/courtesy/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Worklist
+         * @description Accounts whose reads were flagged high (read in [since, through], default the last 45
+         *     days), each with its use per day against the prior period, last year and its average,
+         *     and the calls made so far; newest reads first. `show`: `todo` (never called, or no one
+         *     reached yet), `done` (the customer was spoken to or a leak check ordered) or `all`.
+         */
+        get: operations["billing-courtesy-worklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/courtesy/{read_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Item
+         * @description One worklist item (a read flagged high) with its comparison and last call.
+         */
+        get: operations["billing-courtesy-get_item"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/courtesy/{read_id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Calls
+         * @description Every call made about a flagged read, oldest first.
+         */
+        get: operations["billing-courtesy-list_calls"];
+        put?: never;
+        /**
+         * Record Call
+         * @description Record a call's outcome (a row per call). `leak_check_ordered` names the accounts
+         *     service order placed from the call (`POST /api/accounts/orders`, kind `leak_check`).
+         */
+        post: operations["billing-courtesy-record_call"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/health": {
         parameters: {
             query?: never;
@@ -9268,6 +9336,165 @@ export interface components {
             value: number | string;
             /** Reason */
             reason: string;
+        };
+        /** CourtesyCall */
+        CourtesyCall: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Read Id
+             * Format: uuid
+             */
+            read_id: string;
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "spoke_with_customer" | "left_message" | "no_answer" | "wrong_number" | "leak_check_ordered";
+            /** Note */
+            note: string | null;
+            /** Service Order Id */
+            service_order_id: string | null;
+            /** Service Order Number */
+            service_order_number: number | null;
+            /** Called By */
+            called_by: string;
+            /**
+             * Called At
+             * Format: date-time
+             */
+            called_at: string;
+        };
+        /** CourtesyCallIn */
+        CourtesyCallIn: {
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "spoke_with_customer" | "left_message" | "no_answer" | "wrong_number" | "leak_check_ordered";
+            /** Note */
+            note?: string | null;
+            /**
+             * Service Order Id
+             * @description The accounts service order (kind leak_check) placed for this call; required with outcome leak_check_ordered
+             */
+            service_order_id?: string | null;
+            /** Service Order Number */
+            service_order_number?: number | null;
+        };
+        /**
+         * CourtesyComparison
+         * @description Use per day (meter units) of the flagged read against the three bases of validation.
+         */
+        CourtesyComparison: {
+            /** Unit */
+            unit: string;
+            /** Per Day */
+            per_day: string | null;
+            /** Prior Period Per Day */
+            prior_period_per_day: string | null;
+            /** Last Year Per Day */
+            last_year_per_day: string | null;
+            /** Average Per Day */
+            average_per_day: string | null;
+            /** Times Prior Period */
+            times_prior_period: string | null;
+            /** Times Last Year */
+            times_last_year: string | null;
+            /** Times Average */
+            times_average: string | null;
+            /**
+             * Flagged Against
+             * @description The first basis (in validation's order) the read exceeds by the high factor in force
+             */
+            flagged_against: ("prior_period" | "last_year" | "average") | null;
+        };
+        /**
+         * CourtesyItem
+         * @description An account whose read was flagged high, with the comparison and the calls made so far.
+         */
+        CourtesyItem: {
+            /**
+             * Read Id
+             * Format: uuid
+             */
+            read_id: string;
+            /**
+             * Exception Id
+             * Format: uuid
+             */
+            exception_id: string;
+            /** Exception Status */
+            exception_status: string;
+            /** Exception Resolution */
+            exception_resolution: string | null;
+            /** Detail */
+            detail: string;
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Account Number */
+            account_number: string;
+            /** Customer Name */
+            customer_name: string;
+            /**
+             * Premise Id
+             * Format: uuid
+             */
+            premise_id: string;
+            /** Address */
+            address: string;
+            /** Cycle */
+            cycle: string;
+            /** Route */
+            route: string;
+            /**
+             * Meter Id
+             * Format: uuid
+             */
+            meter_id: string;
+            /** Serial */
+            serial: string;
+            /**
+             * Read On
+             * Format: date
+             */
+            read_on: string;
+            /** Value */
+            value: string;
+            /** Usage */
+            usage: string | null;
+            /** Days */
+            days: number | null;
+            comparison: components["schemas"]["CourtesyComparison"];
+            /**
+             * Open Leak Alert
+             * @description An AMI continuous-flow or burst alert is open on this account's meter
+             */
+            open_leak_alert: boolean;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "attempted" | "done";
+            /** Calls */
+            calls: number;
+            last_call: components["schemas"]["CourtesyCall"] | null;
+            /**
+             * Leak Check Reason
+             * @description The reason text for a leak-check service order placed from this item
+             */
+            leak_check_reason: string;
         };
         /** DailySeries */
         DailySeries: {
@@ -25666,6 +25893,247 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-courtesy-worklist": {
+        parameters: {
+            query?: {
+                since?: string | null;
+                through?: string | null;
+                cycle?: string | null;
+                show?: "todo" | "done" | "all";
+                account_id?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourtesyItem"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-courtesy-get_item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                read_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourtesyItem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-courtesy-list_calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                read_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourtesyCall"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-courtesy-record_call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                read_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourtesyCallIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourtesyCall"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -26,6 +26,8 @@ export const NAV: NavItem[] = [
   { to: "/collections/daily", label: "Collections job", needs: "collections.daily" },
   // notify-ui
   { to: "/notifications", label: "Customer messages", needs: "notifications.read" },
+  // courtesy
+  { to: "/courtesy", label: "Courtesy calls", needs: "courtesy.work" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

@@ -45,6 +45,9 @@ const BudgetPanel = lazy(() =>
   import("@/features/billing").then((m) => ({ default: m.BudgetPanel })));
 const AccountMessages = lazy(() =>
   import("@/features/notifications").then((m) => ({ default: m.AccountMessages })));
+// courtesy: high-usage courtesy calls
+const CourtesyPage = lazy(() =>
+  import("@/features/courtesy").then((m) => ({ default: m.CourtesyPage })));
 
 /** A screen the role may not use says so (the server would refuse its calls anyway). */
 function Allowed({ needs, children }: { needs: Capability; children: ReactNode }) {
@@ -92,6 +95,8 @@ export const routes: RouteObject[] = [
       // notify-ui
       { path: "notifications/:tab?",
         element: <Allowed needs="notifications.read"><NotificationsPage /></Allowed> },
+      // courtesy
+      { path: "courtesy", element: <Allowed needs="courtesy.work"><CourtesyPage /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },

@@ -41,7 +41,9 @@ export type Capability =
   | "autopay.staff" // see and cancel an account's autopay (payments' autopay Staff)
   // notify-ui: customer notifications (accounts' notifications router)
   | "notifications.read" // messages, template previews, undeliverable list (Reader)
-  | "notifications.resend"; // resend a failed or bounced message; change preferences (Csr)
+  | "notifications.resend" // resend a failed or bounced message; change preferences (Csr)
+  // courtesy: high-usage courtesy calls (billing's courtesy Caller)
+  | "courtesy.work"; // the worklist of reads flagged high, record calls
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
@@ -83,6 +85,8 @@ const RULES: Record<Capability, readonly string[]> = {
   // notify-ui
   "notifications.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
   "notifications.resend": ["csr1", "csr2", "supervisor"],
+  // courtesy
+  "courtesy.work": ["csr1", "csr2", "billing_tech", "supervisor"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {

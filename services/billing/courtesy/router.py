@@ -14,7 +14,7 @@ from kernel.errors import problem_responses
 from services.billing.common import BizDate
 from services.billing.courtesy import service
 from services.billing.courtesy.domain import Show
-from services.billing.courtesy.schemas import CallIn, CallOut, CourtesyItem
+from services.billing.courtesy.schemas import CourtesyCall, CourtesyCallIn, CourtesyItem
 
 router = APIRouter(prefix="/api/billing/courtesy", tags=["billing-courtesy"],
                    route_class=TxRoute)
@@ -44,17 +44,17 @@ async def get_item(read_id: uuid.UUID, session: SessionDep, _: Caller) -> Courte
     return await service.item(session, read_id)
 
 
-@router.get("/{read_id}/calls", response_model=list[CallOut],
+@router.get("/{read_id}/calls", response_model=list[CourtesyCall],
             responses=problem_responses(401, 403, 404))
-async def list_calls(read_id: uuid.UUID, session: SessionDep, _: Caller) -> list[CallOut]:
+async def list_calls(read_id: uuid.UUID, session: SessionDep, _: Caller) -> list[CourtesyCall]:
     """Every call made about a flagged read, oldest first."""
     return await service.calls(session, read_id)
 
 
-@router.post("/{read_id}/calls", response_model=CallOut, status_code=201,
+@router.post("/{read_id}/calls", response_model=CourtesyCall, status_code=201,
              responses=problem_responses(401, 403, 404, 409, 422))
-async def record_call(read_id: uuid.UUID, body: CallIn, session: SessionDep,
-                      who: Caller) -> CallOut:
+async def record_call(read_id: uuid.UUID, body: CourtesyCallIn, session: SessionDep,
+                      who: Caller) -> CourtesyCall:
     """Record a call's outcome (a row per call). `leak_check_ordered` names the accounts
     service order placed from the call (`POST /api/accounts/orders`, kind `leak_check`)."""
     return await service.record_call(session, who, read_id, body, utc_now())

@@ -15,7 +15,7 @@ Outcome = Literal["spoke_with_customer", "left_message", "no_answer", "wrong_num
                   "leak_check_ordered"]
 
 
-class Comparison(BaseModel):
+class CourtesyComparison(BaseModel):
     """Use per day (meter units) of the flagged read against the three bases of validation."""
 
     unit: str
@@ -31,7 +31,7 @@ class Comparison(BaseModel):
                     "factor in force")
 
 
-class CallOut(BaseModel):
+class CourtesyCall(BaseModel):
     id: uuid.UUID
     read_id: uuid.UUID
     account_id: uuid.UUID
@@ -64,17 +64,17 @@ class CourtesyItem(BaseModel):
     value: Decimal
     usage: Decimal | None
     days: int | None
-    comparison: Comparison
+    comparison: CourtesyComparison
     open_leak_alert: bool = Field(description="An AMI continuous-flow or burst alert is open "
                                               "on this account's meter")
     status: ItemStatus
     calls: int
-    last_call: CallOut | None
+    last_call: CourtesyCall | None
     leak_check_reason: str = Field(description="The reason text for a leak-check service "
                                                "order placed from this item")
 
 
-class CallIn(BaseModel):
+class CourtesyCallIn(BaseModel):
     outcome: Outcome
     note: str | None = Field(default=None, max_length=1000)
     service_order_id: uuid.UUID | None = Field(
@@ -83,7 +83,7 @@ class CallIn(BaseModel):
     service_order_number: StrictInt | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
-    def _order_goes_with_outcome(self) -> CallIn:
+    def _order_goes_with_outcome(self) -> CourtesyCallIn:
         if (self.outcome == "leak_check_ordered") != (self.service_order_id is not None):
             raise ValueError("service_order_id is given exactly when the outcome is "
                              "leak_check_ordered")

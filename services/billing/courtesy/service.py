@@ -19,7 +19,12 @@ from kernel.auth import Principal
 from kernel.errors import Conflict, NotFound, Unprocessable
 from services.billing.courtesy import domain
 from services.billing.courtesy import repository as repo
-from services.billing.courtesy.schemas import CallIn, CallOut, Comparison, CourtesyItem
+from services.billing.courtesy.schemas import (
+    CourtesyCall,
+    CourtesyCallIn,
+    CourtesyComparison,
+    CourtesyItem,
+)
 from services.billing.reads import service as reads
 
 #: The worklist looks this far back by default (a billing cycle and a half).
@@ -27,8 +32,8 @@ DEFAULT_DAYS = 45
 MAX_DAYS = 400
 
 
-def _call(c: repo.Call) -> CallOut:
-    return CallOut.model_validate(c, from_attributes=True)
+def _call(c: repo.Call) -> CourtesyCall:
+    return CourtesyCall.model_validate(c, from_attributes=True)
 
 
 def _item(f: repo.Flagged, calls: list[repo.Call], high_factor: Decimal) -> CourtesyItem:
@@ -36,7 +41,7 @@ def _item(f: repo.Flagged, calls: list[repo.Call], high_factor: Decimal) -> Cour
                        f.prior_per_day, f.last_year_per_day, f.avg_per_day)
     b = domain.Bases(*(domain.quantize(v) for v in (raw.per_day, raw.prior_period,
                                                     raw.last_year, raw.average)))
-    comparison = Comparison(
+    comparison = CourtesyComparison(
         unit=f.unit, per_day=b.per_day, prior_period_per_day=b.prior_period,
         last_year_per_day=b.last_year, average_per_day=b.average,
         times_prior_period=domain.times(raw.per_day, raw.prior_period),
@@ -85,13 +90,13 @@ async def item(s: AsyncSession, read_id: uuid.UUID) -> CourtesyItem:
     return (await _items(s, [f]))[0]
 
 
-async def calls(s: AsyncSession, read_id: uuid.UUID) -> list[CallOut]:
+async def calls(s: AsyncSession, read_id: uuid.UUID) -> list[CourtesyCall]:
     await item(s, read_id)
     return [_call(c) for c in await repo.calls_of(s, [read_id])]
 
 
-async def record_call(s: AsyncSession, who: Principal, read_id: uuid.UUID, body: CallIn,
-                      now: datetime) -> CallOut:
+async def record_call(s: AsyncSession, who: Principal, read_id: uuid.UUID, body: CourtesyCallIn,
+                      now: datetime) -> CourtesyCall:
     """One call about a flagged read: who, when, the outcome and a note (a row per call).
     A leak check ordered from the call names the accounts service order it placed."""
     await repo.lock_read(s, read_id)
