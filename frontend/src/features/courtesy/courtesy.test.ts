@@ -1,5 +1,5 @@
 import type { CourtesyItem } from "./api/courtesy";
-import { basis, headline, nextDay } from "./courtesy";
+import { basis, headline, nextDay, units } from "./courtesy";
 
 const C: CourtesyItem["comparison"] = { unit: "HCF", per_day: "1.33",
   prior_period_per_day: "0.33", last_year_per_day: "0.20", average_per_day: "0.40",
@@ -18,6 +18,12 @@ describe("courtesy helpers", () => {
     expect(basis("0.33", "4.00", "HCF")).toBe("0.33 HCF/day (4.00×)");
     expect(basis("1.33", null, "HCF")).toBe("1.33 HCF/day");
     expect(basis(null, null, "HCF")).toBe("—");
+  });
+
+  it("writes a quantity without trailing zeros", () => {
+    expect(units("40.0000")).toBe("40");
+    expect(units("12.5000")).toBe("12.5");
+    expect(units("300")).toBe("300");
   });
 
   it("schedules a leak check for the next calendar day", () => {

@@ -46,6 +46,11 @@ export function basis(perDay: string | null, times: string | null, unit: string)
   return times === null ? `${perDay} ${unit}/day` : `${perDay} ${unit}/day (${times}×)`;
 }
 
+/** A register quantity without its trailing zeros: "40.0000" -> "40", "12.5000" -> "12.5". */
+export function units(quantity: string): string {
+  return quantity.includes(".") ? quantity.replace(/\.?0+$/, "") : quantity;
+}
+
 /** The day after `today` (YYYY-MM-DD): when a leak check ordered now is scheduled. */
 export function nextDay(today: string): string {
   const [y = 1970, m = 1, d = 1] = today.split("-").map(Number);

@@ -43,7 +43,7 @@ describe("the courtesy call worklist", () => {
     expect(row).toHaveTextContent("0.33 HCF/day (4.00×)");
     expect(row).toHaveTextContent("AMI leak alert");
     // a billing technician calls but does not place service orders
-    expect(within(row).queryByRole("button", { name: /Order a leak check/ })).toBeNull();
+    expect(within(row).queryByRole("button", { name: /Order leak check/ })).toBeNull();
   });
 
   it("records a call's outcome and note with Enter", async () => {
@@ -51,7 +51,7 @@ describe("the courtesy call worklist", () => {
     const calls = stubApi(answer);
     renderWithProviders(<CourtesyPage />);
     const user = userEvent.setup();
-    await user.click(await screen.findByRole("button", { name: "Record a call to account 1000012" }));
+    await user.click(await screen.findByRole("button", { name: "Record call to account 1000012" }));
     await user.click(screen.getByRole("radio", { name: "No answer" }));
     await user.type(screen.getByRole("textbox", { name: /Note/ }), "rang twice{Enter}");
     await waitFor(() => expect(calls.filter((c) => c.method === "POST")).toHaveLength(1));
@@ -67,7 +67,7 @@ describe("the courtesy call worklist", () => {
     renderWithProviders(<CourtesyPage />);
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button",
-      { name: "Order a leak check for account 1000012" }));
+      { name: "Order leak check for account 1000012" }));
     await screen.findByText("Leak check order 57 placed");
     const posts = calls.filter((c) => c.method === "POST");
     expect(posts.map((c) => c.path)).toEqual(["/api/accounts/orders",

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, Loader, SegmentedControl, Stack, Table, Text,
+import { Anchor, Button, Card, Group, Loader, SegmentedControl, Stack, Table, Text,
   TextInput, Title, VisuallyHidden } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "react-router-dom";
@@ -10,7 +10,8 @@ import { can } from "@/lib/permissions";
 
 import { useCourtesyWorklist, useOrderLeakCheck, type CourtesyItem, type Show }
   from "../api/courtesy";
-import { basis, headline, localToday, nextDay, OUTCOME_LABELS, STATUS_LABELS } from "../courtesy";
+import { basis, headline, localToday, nextDay, OUTCOME_LABELS, STATUS_LABELS, units }
+  from "../courtesy";
 import { CallModal } from "./CallModal";
 
 interface Placed {
@@ -95,14 +96,14 @@ export function CourtesyPage() {
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm">{item.read_on}</Text>
-                        <Text size="xs" c="gray.7">{item.usage ?? "—"} {c.unit} in{" "}
+                        <Text size="xs" c="gray.7">{item.usage ? units(item.usage) : "—"} {c.unit} in{" "}
                           {item.days ?? "?"} days</Text>
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" fw={600}>{basis(c.per_day, null, c.unit)}</Text>
                         <Text size="xs">{headline(c)}</Text>
                         {item.open_leak_alert && (
-                          <Badge color="red.9" variant="outline" mt={4}>AMI leak alert</Badge>
+                          <Text size="xs" fw={700} c="red.9" mt={4}>AMI leak alert</Text>
                         )}
                       </Table.Td>
                       <Table.Td>{basis(c.prior_period_per_day, c.times_prior_period, c.unit)}
@@ -110,8 +111,7 @@ export function CourtesyPage() {
                       <Table.Td>{basis(c.last_year_per_day, c.times_last_year, c.unit)}</Table.Td>
                       <Table.Td>{basis(c.average_per_day, c.times_average, c.unit)}</Table.Td>
                       <Table.Td>
-                        <Badge variant="light" color={item.status === "done" ? "green.9" : "gray.8"}>
-                          {STATUS_LABELS[item.status]}</Badge>
+                        <Text size="sm" fw={600}>{STATUS_LABELS[item.status]}</Text>
                         {item.last_call && (
                           <Text size="xs" c="gray.7">
                             {OUTCOME_LABELS[item.last_call.outcome]} ({item.last_call.called_by},{" "}
@@ -122,7 +122,7 @@ export function CourtesyPage() {
                       <Table.Td>
                         <Group gap="xs" wrap="nowrap">
                           <Button size="xs" variant="light" onClick={() => setCalling(item)}
-                            aria-label={`Record a call to account ${item.account_number}`}>
+                            aria-label={`Record call to account ${item.account_number}`}>
                             Record call
                           </Button>
                           {mayOrder && !ordered && (
@@ -130,7 +130,7 @@ export function CourtesyPage() {
                               loading={leakCheck.isPending
                                 && leakCheck.variables?.item.read_id === item.read_id}
                               onClick={() => orderLeakCheck(item)}
-                              aria-label={`Order a leak check for account ${item.account_number}`}>
+                              aria-label={`Order leak check for account ${item.account_number}`}>
                               Order leak check
                             </Button>
                           )}
