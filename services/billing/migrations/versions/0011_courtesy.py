@@ -35,6 +35,11 @@ CREATE INDEX read_exceptions_high_ix ON read_exceptions (read_id) WHERE code = '
 COMMENT ON TABLE courtesy_calls IS
     'A call to a customer about a read flagged high (who, when, outcome, note); a leak check '
     'ordered from the call names the accounts service order.';
+-- reporting v1 (docs/reporting.md): the calls without their free-text note
+CREATE VIEW reporting_v1_courtesy_calls AS
+    SELECT id, read_id, account_id, outcome, service_order_id, service_order_number, called_by,
+           called_at FROM courtesy_calls;
+COMMENT ON VIEW reporting_v1_courtesy_calls IS 'reporting v1: see docs/reporting.md';
 """
 
 
@@ -43,4 +48,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP INDEX read_exceptions_high_ix; DROP TABLE courtesy_calls")
+    op.execute("DROP VIEW reporting_v1_courtesy_calls; DROP INDEX read_exceptions_high_ix; "
+               "DROP TABLE courtesy_calls")
