@@ -3,6 +3,7 @@ recorded a row each; a leak check ordered in one click lands as one accounts ser
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -213,3 +214,40 @@ def test_an_item_is_done_once_the_customer_is_reached_or_a_leak_check_ordered(
     assert domain.status(outcomes) == status
     assert domain.shown(status, "todo") == (status != "done")
     assert domain.shown(status, "all")
+
+
+async def test_a_high_read_judged_before_its_agreement_arrived_joins_the_worklist_when_it_does(
+        client, feed, tech, rates):
+    """A copy catches up: the reads of a known meter arrive before the `ServiceStarted` that
+    names the account (another key, delivered later); the worklist is derived from the copy
+    as it stands, so the account appears when the agreement does, not never."""
+    site = await make_site(feed, sewer=False)
+    # the same home a second time: everything but the agreement, which is late
+    acct, prem, meter = (str(uuid.uuid4()) for _ in range(3))
+    await feed.send("accounts.AccountChanged", f"account:{acct}", {"account": {
+        "id": acct, "number": "900000008", "customer_id": site.customer_id, "status": "active",
+        "mailing_address": {"line1": "9 Late St"}, "language": "en", "paperless": False,
+        "deposit_held": "0.00"}})
+    await feed.send("accounts.PremiseChanged", f"premise:{prem}", {"premise": {
+        "id": prem, "address": {"line1": "9 Late St"}, "apn": "9", "kind": "single_family",
+        "dwelling_units": 1, "cycle": "C1", "route": "R1"}})
+    await feed.send("accounts.MeterChanged", f"meter:{meter}", {"meter": {
+        "id": meter, "serial": "LATE0009", "size": "5/8", "kind": "positive_displacement",
+        "dials": 4, "multiplier": "1", "unit": "HCF", "status": "installed",
+        "premise_id": prem, "installed_at": "2026-01-01", "install_read": "0"}})
+    await feed.drain()
+    late = type(site)(acct, prem, meter, "LATE0009", "", None, site.customer_id)
+    await read(client, tech, late, "10", "2026-01-31")
+    await read(client, tech, late, "20", "2026-03-02")
+    flagged = await read(client, tech, late, "60", "2026-04-01")
+    assert "high" in [e["code"] for e in flagged["exceptions"]]
+    assert await _worklist(client, tech, show="all") == []  # no account held the meter yet
+    await feed.send("accounts.ServiceStarted", f"account:{acct}", {"service_agreement": {
+        "id": str(uuid.uuid4()), "account_id": acct, "premise_id": prem, "service": "water",
+        "rate_class": "RES", "meter_id": meter, "start_date": "2026-01-01", "stop_date": None,
+        "status": "active"}})
+    await feed.drain()
+    [it] = await _worklist(client, tech)
+    assert (it["read_id"], it["account_id"], it["account_number"]) == (
+        flagged["id"], acct, "900000008")
+    assert it["comparison"]["flagged_against"] == "prior_period"
