@@ -58,9 +58,11 @@ async def load_demo(settings: Settings, today: date | None = None) -> bool:
                 await _service_demo(settings, service, today)
             await session.execute(text("INSERT INTO system_flags (name) VALUES ('demo_loaded')"))
             await session.commit()
-            return True
     finally:
         await gw.dispose()
+    # after the commit: the relay copies nothing while an older transaction is open
+    await _ami_demo(settings, today)
+    return True
 
 
 async def _service_demo(settings: Settings, service: str, today: date) -> None:
@@ -75,4 +77,38 @@ async def _service_demo(settings: Settings, service: str, today: date) -> None:
             await session.commit()
         log.info("demo data loaded for %s", service)
     finally:
+        await db.dispose()
+
+
+# ---- AMI demo (issue 12, courtesy calls): billing's month of hourly data needs its copy ------
+
+async def _ami_demo(settings: Settings, today: date) -> None:
+    """Billing's AMI demo data is for meters of the demo district, which billing knows only
+    from accounts' events: deliver them now (what the relay and billing's inbox would do moments
+    after `make run` starts, and then find done), then load the month of hourly use, so the
+    first screen already shows the leak alert and the courtesy call worklist."""
+    import asyncpg
+
+    from kernel.inbox import InboxProcessor, declare_types
+    from relay.core import Relay
+    from services.billing.app import handlers
+    from services.billing.demo import load_ami_demo
+
+    db = _db(settings, "billing")
+    pool = await asyncpg.create_pool(settings.role_dsn(service_role("relay")), min_size=1,
+                                     max_size=2)
+    try:
+        await declare_types(db, handlers())
+        relay = Relay(pool, batch=settings.relay_batch)
+        await relay.ensure_cursors()
+        while await relay.copy_once("accounts", "billing"):
+            pass
+        await InboxProcessor(db, handlers(), settings.inbox_max_attempts,
+                             settings.inbox_batch).drain()
+        async with db.session() as session:
+            n = await load_ami_demo(session, today)
+            await session.commit()
+        log.info("AMI demo data loaded for %d meters", n)
+    finally:
+        await pool.close()
         await db.dispose()

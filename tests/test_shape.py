@@ -40,6 +40,7 @@ OWNERS: dict[str, dict[str, set[str]]] = {
         "config": {"config"},
         # the copy's tables are written only from events
         "copy": {"accounts", "customers", "meters", "premises", "service_agreements"},
+        "courtesy": {"courtesy_calls"},  # high-usage courtesy calls (issue 15)
         "ledger": {"budget_plans", "ledger_entries"},
         "rates": {
             "rate_blocks", "rate_classes", "rate_fees", "rate_fixed", "rate_surcharges",

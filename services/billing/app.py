@@ -13,6 +13,7 @@ from services.billing.bills.router import router as bills_router
 from services.billing.bills.statement_router import router as statements_router
 from services.billing.copy.handlers import handlers as copy_handlers
 from services.billing.copy.router import router as copy_router
+from services.billing.courtesy.router import router as courtesy_router
 from services.billing.ledger.collections_closed import handlers as collections_closed_handlers
 from services.billing.ledger.collections_field import handlers as collections_field_handlers
 from services.billing.ledger.collections_latecharges import (
@@ -46,6 +47,6 @@ def create_app() -> FastAPI:
         NAME,
         routers=[copy_router, reads_router, rates_router, runs_router, bills_router,
                  ledger_router, adjustments_router, appeals_router, usage_router,
-                 statements_router, reports_router],
+                 statements_router, reports_router, courtesy_router],
         handlers=handlers(),
     )

@@ -1907,170 +1907,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/accounts/rebates/programmes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Programmes
-         * @description The programmes on offer, with their amounts and limits (configured).
-         */
-        get: operations["accounts-rebates-programmes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/rebates/applications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Applications
-         * @description Applications, newest first.
-         */
-        get: operations["accounts-rebates-applications"];
-        put?: never;
-        /**
-         * Apply
-         * @description Take in a rebate form: eligible, it waits for approval; not, it is denied at once with
-         *     the reasons and the denial letter.
-         */
-        post: operations["accounts-rebates-apply"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/rebates/applications/{application_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Application */
-        get: operations["accounts-rebates-application"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/rebates/applications/{application_id}/forms": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Attach Form
-         * @description Attach a scanned form (PDF or image, up to 10 MiB), kept with the account's documents.
-         */
-        post: operations["accounts-rebates-attach_form"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/rebates/applications/{application_id}/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Approve
-         * @description Approve (within your dollar authority; never your own intake): the approval letter goes
-         *     out and `accounts.RebateApproved` is announced (billing credits a bill-credit rebate).
-         */
-        post: operations["accounts-rebates-approve"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/rebates/applications/{application_id}/deny": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Deny
-         * @description Deny with the reason the denial letter gives.
-         */
-        post: operations["accounts-rebates-deny"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/rebates/check-requests": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Check Requests
-         * @description Approved rebates paid by check: those not yet handed to accounts payable, or a batch's
-         *     (`?format=csv` for accounts payable).
-         */
-        get: operations["accounts-rebates-check_requests"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/rebates/check-requests/batches": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Batch Checks
-         * @description Hand every open check request to accounts payable as one batch, each exactly once.
-         */
-        post: operations["accounts-rebates-batch_checks"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/billing/health": {
         parameters: {
             query?: never;
@@ -3560,7 +3396,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/billing/reports": {
+    "/api/billing/courtesy/worklist": {
         parameters: {
             query?: never;
             header?: never;
@@ -3568,10 +3404,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Catalogue
-         * @description The reports billing offers (the staff app's Reports page lists every service's).
+         * Worklist
+         * @description Accounts whose reads were flagged high (read in [since, through], default the last 45
+         *     days), each with its use per day against the prior period, last year and its average,
+         *     and the calls made so far; newest reads first. `show`: `todo` (never called, or no one
+         *     reached yet), `done` (the customer was spoken to or a leak check ordered) or `all`.
          */
-        get: operations["billing-reports-catalogue"];
+        get: operations["billing-courtesy-worklist"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3580,7 +3419,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/billing/reports/{name}.{fmt}": {
+    "/api/billing/courtesy/{read_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -3588,10 +3427,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Report File
-         * @description A report as a PDF or a CSV: a monthly one by `month`, a yearly one by `year`.
+         * Get Item
+         * @description One worklist item (a read flagged high) with its comparison and last call.
          */
-        get: operations["billing-reports-report_file"];
+        get: operations["billing-courtesy-get_item"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3600,7 +3439,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/billing/reports/billed-consumption": {
+    "/api/billing/courtesy/{read_id}/calls": {
         parameters: {
             query?: never;
             header?: never;
@@ -3608,132 +3447,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Billed Consumption
-         * @description Billed consumption and revenue by service, rate class and meter size.
+         * List Calls
+         * @description Every call made about a flagged read, oldest first.
          */
-        get: operations["billing-reports-billed_consumption"];
+        get: operations["billing-courtesy-list_calls"];
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/reports/bills-and-credits": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
-         * Bills And Credits
-         * @description Bills, adjustments and credits by kind, reason and who approved them.
+         * Record Call
+         * @description Record a call's outcome (a row per call). `leak_check_ordered` names the accounts
+         *     service order placed from the call (`POST /api/accounts/orders`, kind `leak_check`).
          */
-        get: operations["billing-reports-bills_and_credits"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/reports/unbilled": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Unbilled
-         * @description Unbilled and zero-consumption accounts.
-         */
-        get: operations["billing-reports-unbilled"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/reports/reads-by-source": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Reads By Source
-         * @description Meter reads by source and kind.
-         */
-        get: operations["billing-reports-reads_by_source"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/reports/conservation": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Conservation
-         * @description Residential water delivered and R-GPCD.
-         */
-        get: operations["billing-reports-conservation"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/reports/connections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Connections
-         * @description Customers and service connections by class and meter size on the year's last day.
-         */
-        get: operations["billing-reports-connections"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/reports/water-delivered": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Water Delivered
-         * @description Water delivered by customer class by month (the State's Electronic Annual Report).
-         */
-        get: operations["billing-reports-water_delivered"];
-        put?: never;
-        post?: never;
+        post: operations["billing-courtesy-record_call"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7256,109 +6980,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/nightly/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Nightly Health
-         * @description Liveness of the nightly process and its database, and whether it leads the
-         *     schedule or stands by (no login needed).
-         */
-        get: operations["nightly-nightly_health"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/nightly/runs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Runs
-         * @description The latest nights, newest first, each with its steps.
-         */
-        get: operations["nightly-runs"];
-        put?: never;
-        /**
-         * Run Now
-         * @description Run a day's night now (one missed while the system was down, say). Its steps start once
-         *     this answers; a step already done for that day is not done again.
-         */
-        post: operations["nightly-run_now"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/nightly/runs/{run_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Run */
-        get: operations["nightly-run"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/nightly/runs/{run_id}/steps/{step}/retry": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Retry
-         * @description Try a failed step again now (after its last automatic attempt, or sooner).
-         */
-        post: operations["nightly-retry"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/nightly/runs/{run_id}/reports/{report_service}/{name}.pdf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Report File
-         * @description A report the night kept.
-         */
-        get: operations["nightly-report_file"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7802,121 +7423,12 @@ export interface components {
             /** Postal Code */
             postal_code: string;
         };
-        /** ApplicationIn */
-        ApplicationIn: {
-            /**
-             * Account Id
-             * Format: uuid
-             */
-            account_id: string;
-            /**
-             * Premise Id
-             * @description where the fixture was installed; omitted: the premise the account serves (required when it serves more than one)
-             */
-            premise_id?: string | null;
-            /** Programme */
-            programme: string;
-            /**
-             * Units
-             * @description toilets, washers or square feet replaced
-             */
-            units: number | string;
-            /**
-             * Payment
-             * @description credit: on the bill; check: accounts payable pays
-             * @default credit
-             * @enum {string}
-             */
-            payment: "credit" | "check";
-            /**
-             * Received On
-             * Format: date
-             */
-            received_on: string;
-            /** Installed On */
-            installed_on?: string | null;
-            /** Note */
-            note?: string | null;
-        };
-        /** ApplicationOut */
-        ApplicationOut: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Account Id
-             * Format: uuid
-             */
-            account_id: string;
-            /** Account Number */
-            account_number: string;
-            /** Customer Name */
-            customer_name: string;
-            /**
-             * Premise Id
-             * Format: uuid
-             */
-            premise_id: string;
-            /** Premise Address */
-            premise_address: string;
-            /** Programme */
-            programme: string;
-            /** Units */
-            units: string;
-            /** Amount */
-            amount: string;
-            /**
-             * Payment
-             * @enum {string}
-             */
-            payment: "credit" | "check";
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "approved" | "denied";
-            /**
-             * Received On
-             * Format: date
-             */
-            received_on: string;
-            /** Installed On */
-            installed_on: string | null;
-            /** Note */
-            note: string | null;
-            /** Requested By */
-            requested_by: string;
-            /** Decided By */
-            decided_by: string | null;
-            /** Decided On */
-            decided_on: string | null;
-            /** Reason */
-            reason: string | null;
-            /** Letter Id */
-            letter_id: string | null;
-            /** Form Ids */
-            form_ids: string[];
-            /** Check Batch */
-            check_batch: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-        };
         /** Body_accounts-contacts-upload_document */
         "Body_accounts-contacts-upload_document": {
             /** File */
             file: string;
             /** Title */
             title: string;
-        };
-        /** Body_accounts-rebates-attach_form */
-        "Body_accounts-rebates-attach_form": {
-            /** File */
-            file: string;
         };
         /** CancelIn */
         CancelIn: {
@@ -7951,50 +7463,6 @@ export interface components {
             formats: string[];
             /** Path */
             path: string;
-        };
-        /**
-         * CheckBatchOut
-         * @description Check requests handed to accounts payable together, once each.
-         */
-        CheckBatchOut: {
-            /** Batch */
-            batch: string | null;
-            /** Count */
-            count: number;
-            /** Total */
-            total: string;
-            /** Requests */
-            requests: components["schemas"]["CheckRequest"][];
-        };
-        /**
-         * CheckRequest
-         * @description An approved rebate paid by check: what accounts payable needs to cut it.
-         */
-        CheckRequest: {
-            /**
-             * Application Id
-             * Format: uuid
-             */
-            application_id: string;
-            /** Account Number */
-            account_number: string;
-            /** Payee */
-            payee: string;
-            /** Mailing Address */
-            mailing_address: string;
-            /** Programme */
-            programme: string;
-            /** Amount */
-            amount: string;
-            /**
-             * Approved On
-             * Format: date
-             */
-            approved_on: string;
-            /** Approved By */
-            approved_by: string;
-            /** Check Batch */
-            check_batch: string | null;
         };
         /** CompleteIn */
         CompleteIn: {
@@ -8126,26 +7594,6 @@ export interface components {
             paperless?: boolean | null;
             /** Text Messages */
             text_messages?: boolean | null;
-        };
-        /** DecisionIn */
-        DecisionIn: {
-            /**
-             * On Date
-             * Format: date
-             */
-            on_date: string;
-            /** Note */
-            note?: string | null;
-        };
-        /** DenialIn */
-        DenialIn: {
-            /**
-             * On Date
-             * Format: date
-             */
-            on_date: string;
-            /** Reason */
-            reason: string;
         };
         /** DepositChoice */
         DepositChoice: {
@@ -8924,23 +8372,6 @@ export interface components {
             html: string | null;
             /** Sms */
             sms: string;
-        };
-        /** ProgrammeOut */
-        ProgrammeOut: {
-            /** Key */
-            key: string;
-            /** Name */
-            name: string;
-            /** Unit */
-            unit: string;
-            /** Per Unit */
-            per_unit: string;
-            /** Max Units */
-            max_units: string | null;
-            /** Cap */
-            cap: string | null;
-            /** Premise Kinds */
-            premise_kinds: string[];
         };
         /**
          * ProofIn
@@ -9791,75 +9222,6 @@ export interface components {
             /** Lines */
             lines: components["schemas"]["LineOut"][];
         };
-        /**
-         * BilledConsumption
-         * @description The month's bills (by the day each was posted, less bills cancelled in it): consumption
-         *     (volume lines, HCF) and revenue by service, rate class and meter size.
-         */
-        BilledConsumption: {
-            /** Month */
-            month: string;
-            /**
-             * Start
-             * Format: date
-             */
-            start: string;
-            /**
-             * End
-             * Format: date
-             */
-            end: string;
-            /** Lines */
-            lines: components["schemas"]["BilledLine"][];
-            /** Consumption */
-            consumption: string;
-            /** Revenue */
-            revenue: string;
-            tie: components["schemas"]["LedgerTie"];
-        };
-        /** BilledLine */
-        BilledLine: {
-            /** Service */
-            service: string;
-            /** Rate Class */
-            rate_class: string;
-            /** Meter Size */
-            meter_size: string;
-            /** Bills */
-            bills: number;
-            /** Consumption */
-            consumption: string;
-            /** Revenue */
-            revenue: string;
-        };
-        /**
-         * BillsAndCredits
-         * @description The month's bills, adjustments and credits (every ledger entry but payments) by kind,
-         *     reason and who approved them.
-         */
-        BillsAndCredits: {
-            /** Month */
-            month: string;
-            /**
-             * Start
-             * Format: date
-             */
-            start: string;
-            /**
-             * End
-             * Format: date
-             */
-            end: string;
-            /** Lines */
-            lines: components["schemas"]["EntryLine"][];
-            /** Charges */
-            charges: string;
-            /** Credits */
-            credits: string;
-            /** Net */
-            net: string;
-            tie: components["schemas"]["LedgerTie"];
-        };
         /** BlockIn */
         "BlockIn-Input": {
             /** Width */
@@ -9976,75 +9338,6 @@ export interface components {
             /** Days */
             days: components["schemas"]["ComparedDay"][];
         };
-        /** ConnectionLine */
-        ConnectionLine: {
-            /** Service */
-            service: string;
-            /** Rate Class */
-            rate_class: string;
-            /** Meter Size */
-            meter_size: string;
-            /** Customers */
-            customers: number;
-            /** Accounts */
-            accounts: number;
-            /** Connections */
-            connections: number;
-            /** Dwelling Units */
-            dwelling_units: number;
-        };
-        /**
-         * Connections
-         * @description Customers and service connections in force on the year's last day, by service, rate
-         *     class and meter size, from billing's own copy of accounts' agreements.
-         */
-        Connections: {
-            /** Year */
-            year: string;
-            /**
-             * As Of
-             * Format: date
-             */
-            as_of: string;
-            /** Lines */
-            lines: components["schemas"]["ConnectionLine"][];
-            /** Customers */
-            customers: number;
-            /** Accounts */
-            accounts: number;
-            /** Connections */
-            connections: number;
-        };
-        /**
-         * Conservation
-         * @description A month's residential water delivered and residential gallons per capita per day.
-         */
-        Conservation: {
-            /** Month */
-            month: string;
-            /**
-             * Start
-             * Format: date
-             */
-            start: string;
-            /**
-             * End
-             * Format: date
-             */
-            end: string;
-            /** Days */
-            days: number;
-            /** Residential Hcf */
-            residential_hcf: string;
-            /** Residential Gallons */
-            residential_gallons: string;
-            /** Total Hcf */
-            total_hcf: string;
-            /** Population */
-            population: number;
-            /** R Gpcd */
-            r_gpcd: string | null;
-        };
         /** ConsumptionRow */
         ConsumptionRow: {
             /** Service */
@@ -10064,6 +9357,165 @@ export interface components {
             value: number | string;
             /** Reason */
             reason: string;
+        };
+        /** CourtesyCall */
+        CourtesyCall: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Read Id
+             * Format: uuid
+             */
+            read_id: string;
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "spoke_with_customer" | "left_message" | "no_answer" | "wrong_number" | "leak_check_ordered";
+            /** Note */
+            note: string | null;
+            /** Service Order Id */
+            service_order_id: string | null;
+            /** Service Order Number */
+            service_order_number: number | null;
+            /** Called By */
+            called_by: string;
+            /**
+             * Called At
+             * Format: date-time
+             */
+            called_at: string;
+        };
+        /** CourtesyCallIn */
+        CourtesyCallIn: {
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "spoke_with_customer" | "left_message" | "no_answer" | "wrong_number" | "leak_check_ordered";
+            /** Note */
+            note?: string | null;
+            /**
+             * Service Order Id
+             * @description The accounts service order (kind leak_check) placed for this call; required with outcome leak_check_ordered
+             */
+            service_order_id?: string | null;
+            /** Service Order Number */
+            service_order_number?: number | null;
+        };
+        /**
+         * CourtesyComparison
+         * @description Use per day (meter units) of the flagged read against the three bases of validation.
+         */
+        CourtesyComparison: {
+            /** Unit */
+            unit: string;
+            /** Per Day */
+            per_day: string | null;
+            /** Prior Period Per Day */
+            prior_period_per_day: string | null;
+            /** Last Year Per Day */
+            last_year_per_day: string | null;
+            /** Average Per Day */
+            average_per_day: string | null;
+            /** Times Prior Period */
+            times_prior_period: string | null;
+            /** Times Last Year */
+            times_last_year: string | null;
+            /** Times Average */
+            times_average: string | null;
+            /**
+             * Flagged Against
+             * @description The first basis (in validation's order) the read exceeds by the high factor in force
+             */
+            flagged_against: ("prior_period" | "last_year" | "average") | null;
+        };
+        /**
+         * CourtesyItem
+         * @description An account whose read was flagged high, with the comparison and the calls made so far.
+         */
+        CourtesyItem: {
+            /**
+             * Read Id
+             * Format: uuid
+             */
+            read_id: string;
+            /**
+             * Exception Id
+             * Format: uuid
+             */
+            exception_id: string;
+            /** Exception Status */
+            exception_status: string;
+            /** Exception Resolution */
+            exception_resolution: string | null;
+            /** Detail */
+            detail: string;
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Account Number */
+            account_number: string;
+            /** Customer Name */
+            customer_name: string;
+            /**
+             * Premise Id
+             * Format: uuid
+             */
+            premise_id: string;
+            /** Address */
+            address: string;
+            /** Cycle */
+            cycle: string;
+            /** Route */
+            route: string;
+            /**
+             * Meter Id
+             * Format: uuid
+             */
+            meter_id: string;
+            /** Serial */
+            serial: string;
+            /**
+             * Read On
+             * Format: date
+             */
+            read_on: string;
+            /** Value */
+            value: string;
+            /** Usage */
+            usage: string | null;
+            /** Days */
+            days: number | null;
+            comparison: components["schemas"]["CourtesyComparison"];
+            /**
+             * Open Leak Alert
+             * @description An AMI continuous-flow or burst alert is open on this account's meter
+             */
+            open_leak_alert: boolean;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "attempted" | "done";
+            /** Calls */
+            calls: number;
+            last_call: components["schemas"]["CourtesyCall"] | null;
+            /**
+             * Leak Check Reason
+             * @description The reason text for a leak-check service order placed from this item
+             */
+            leak_check_reason: string;
         };
         /** DailySeries */
         DailySeries: {
@@ -10130,17 +9582,6 @@ export interface components {
              * @default
              */
             reason: string;
-        };
-        /** DeliveredMonth */
-        DeliveredMonth: {
-            /** Month */
-            month: number;
-            /** By Class */
-            by_class: {
-                [key: string]: string;
-            };
-            /** Total */
-            total: string;
         };
         /** DetectResult */
         DetectResult: {
@@ -10289,23 +9730,6 @@ export interface components {
              * @default true
              */
             paperless_offer: boolean;
-        };
-        /** EntryLine */
-        EntryLine: {
-            /** Kind */
-            kind: string;
-            /** Reason */
-            reason: string;
-            /** Approved By */
-            approved_by: string;
-            /** Entries */
-            entries: number;
-            /** Charges */
-            charges: string;
-            /** Credits */
-            credits: string;
-            /** Net */
-            net: string;
         };
         /** EntryOut */
         EntryOut: {
@@ -10685,17 +10109,6 @@ export interface components {
              */
             burst_hours: number;
         };
-        /** LedgerTie */
-        LedgerTie: {
-            /** Kinds */
-            kinds: string[];
-            /** Ledger */
-            ledger: string;
-            /** Report */
-            report: string;
-            /** Difference */
-            difference: string;
-        };
         /** LineOut */
         LineOut: {
             /**
@@ -11029,41 +10442,6 @@ export interface components {
              * @default []
              */
             exceptions: components["schemas"]["ExceptionOut"][];
-        };
-        /** ReadsBySource */
-        ReadsBySource: {
-            /** Month */
-            month: string;
-            /**
-             * Start
-             * Format: date
-             */
-            start: string;
-            /**
-             * End
-             * Format: date
-             */
-            end: string;
-            /** Lines */
-            lines: components["schemas"]["ReadsLine"][];
-            total: components["schemas"]["ReadsLine"];
-        };
-        /** ReadsLine */
-        ReadsLine: {
-            /** Source */
-            source: string;
-            /** Kind */
-            kind: string;
-            /** Valid */
-            valid: number;
-            /** Pending */
-            pending: number;
-            /** Rejected */
-            rejected: number;
-            /** Total */
-            total: number;
-            /** Usage */
-            usage: string;
         };
         /** RebillIn */
         RebillIn: {
@@ -11399,51 +10777,6 @@ export interface components {
              */
             in_entry_id: string;
         };
-        /**
-         * Unbilled
-         * @description Accounts in service during the month with no bill posted in it (`unbilled`), and
-         *     accounts billed in it for no metered water (`zero_consumption`).
-         */
-        Unbilled: {
-            /** Month */
-            month: string;
-            /**
-             * Start
-             * Format: date
-             */
-            start: string;
-            /**
-             * End
-             * Format: date
-             */
-            end: string;
-            /** Unbilled */
-            unbilled: number;
-            /** Zero Consumption */
-            zero_consumption: number;
-            /** Lines */
-            lines: components["schemas"]["UnbilledLine"][];
-        };
-        /** UnbilledLine */
-        UnbilledLine: {
-            /**
-             * Account Id
-             * Format: uuid
-             */
-            account_id: string;
-            /** Number */
-            number: string;
-            /** Name */
-            name: string;
-            /** Status */
-            status: string;
-            /** Cycle */
-            cycle: string;
-            /** Reason */
-            reason: string;
-            /** Last Billed */
-            last_billed: string | null;
-        };
         /** UnreadMeter */
         UnreadMeter: {
             /** Route */
@@ -11528,29 +10861,6 @@ export interface components {
             held_to: string | null;
             /** Has Interval Data */
             has_interval_data: boolean;
-        };
-        /**
-         * WaterDelivered
-         * @description Potable water delivered by customer class by month, as the State Water Board's
-         *     Electronic Annual Report asks for it (one unit for the table: CCF = HCF).
-         */
-        WaterDelivered: {
-            /** Year */
-            year: string;
-            /** Unit */
-            unit: string;
-            /** Classes */
-            classes: {
-                [key: string]: string;
-            };
-            /** Months */
-            months: components["schemas"]["DeliveredMonth"][];
-            /** Totals */
-            totals: {
-                [key: string]: string;
-            };
-            /** Total */
-            total: string;
         };
         /** WinterAverageIn */
         WinterAverageIn: {
@@ -14608,7 +13918,7 @@ export interface components {
             today?: string | null;
         };
         /** DecisionIn */
-        CollectionsDecisionIn: {
+        DecisionIn: {
             /** Note */
             note?: string | null;
             /** On */
@@ -15750,108 +15060,6 @@ export interface components {
         services__collections__notices__schemas__RejectIn: {
             /** Reason */
             reason: string;
-        };
-        /** NightReportOut */
-        NightReportOut: {
-            /** Service */
-            service: string;
-            /** Name */
-            name: string;
-            /** Period */
-            period: string;
-            /** Title */
-            title: string;
-            /** Size */
-            size: number;
-            /** Path */
-            path: string;
-        };
-        /** NightRunOut */
-        NightRunOut: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Day
-             * Format: date
-             */
-            day: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "running" | "succeeded" | "failed";
-            /** Requested By */
-            requested_by: string;
-            /**
-             * Started At
-             * Format: date-time
-             */
-            started_at: string;
-            /** Finished At */
-            finished_at: string | null;
-            /** Steps */
-            steps: components["schemas"]["NightStepOut"][];
-            /**
-             * Reports
-             * @default []
-             */
-            reports: components["schemas"]["NightReportOut"][];
-        };
-        /** NightStepOut */
-        NightStepOut: {
-            /** Step */
-            step: string;
-            /** Title */
-            title: string;
-            /** Position */
-            position: number;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "running" | "succeeded" | "failed" | "retrying" | "skipped";
-            /** Attempts */
-            attempts: number;
-            /** Started At */
-            started_at: string | null;
-            /** Finished At */
-            finished_at: string | null;
-            /** Seconds */
-            seconds: number | null;
-            /** Next Attempt At */
-            next_attempt_at: string | null;
-            /** Result */
-            result?: unknown;
-            /** Error */
-            error: string | null;
-            /** Retried By */
-            retried_by: string | null;
-        };
-        /** NightlyHealth */
-        NightlyHealth: {
-            /**
-             * Service
-             * @default nightly
-             * @constant
-             */
-            service: "nightly";
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "ok" | "down";
-            /**
-             * Database
-             * @enum {string}
-             */
-            database: "ok" | "down";
-            /** Role */
-            role: string;
-            /** Schedule */
-            schedule: string;
         };
     };
     responses: never;
@@ -21924,535 +21132,6 @@ export interface operations {
             };
         };
     };
-    "accounts-rebates-programmes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProgrammeOut"][];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-rebates-applications": {
-        parameters: {
-            query?: {
-                status?: ("pending" | "approved" | "denied") | null;
-                account_id?: string | null;
-                programme?: string | null;
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationOut"][];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-rebates-apply": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ApplicationIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-rebates-application": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                application_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-rebates-attach_form": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                application_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["Body_accounts-rebates-attach_form"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-rebates-approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                application_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DecisionIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-rebates-deny": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                application_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DenialIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-rebates-check_requests": {
-        parameters: {
-            query?: {
-                batch?: string | null;
-                /** @description `csv` streams the whole list as CSV (no page limit); `Accept: text/csv` does the same */
-                format?: ("json" | "csv") | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CheckBatchOut"];
-                    "text/csv": string;
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "accounts-rebates-batch_checks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CheckBatchOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
     "billing-service_health": {
         parameters: {
             query?: never;
@@ -27253,9 +25932,16 @@ export interface operations {
             };
         };
     };
-    "billing-reports-catalogue": {
+    "billing-courtesy-worklist": {
         parameters: {
-            query?: never;
+            query?: {
+                since?: string | null;
+                through?: string | null;
+                cycle?: string | null;
+                show?: "todo" | "done" | "all";
+                account_id?: string | null;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -27268,7 +25954,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Catalogue"];
+                    "application/json": components["schemas"]["CourtesyItem"][];
                 };
             };
             /** @description Not authenticated */
@@ -27289,20 +25975,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
         };
     };
-    "billing-reports-report_file": {
+    "billing-courtesy-get_item": {
         parameters: {
-            query?: {
-                /** @description `YYYY-MM` (default: this month) */
-                month?: string | null;
-                /** @description `YYYY` (default: last year) */
-                year?: string | null;
-            };
+            query?: never;
             header?: never;
             path: {
-                name: ("billed-consumption" | "bills-and-credits" | "unbilled" | "reads-by-source" | "conservation") | ("connections" | "water-delivered");
-                fmt: "pdf" | "csv";
+                read_id: string;
             };
             cookie?: never;
         };
@@ -27314,8 +26003,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": unknown;
-                    "text/csv": unknown;
+                    "application/json": components["schemas"]["CourtesyItem"];
                 };
             };
             /** @description Not authenticated */
@@ -27356,14 +26044,13 @@ export interface operations {
             };
         };
     };
-    "billing-reports-billed_consumption": {
+    "billing-courtesy-list_calls": {
         parameters: {
-            query?: {
-                /** @description `YYYY-MM` (default: this month) */
-                month?: string | null;
-            };
+            query?: never;
             header?: never;
-            path?: never;
+            path: {
+                read_id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -27374,7 +26061,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BilledConsumption"];
+                    "application/json": components["schemas"]["CourtesyCall"][];
                 };
             };
             /** @description Not authenticated */
@@ -27388,6 +26075,15 @@ export interface operations {
             };
             /** @description Not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27406,25 +26102,28 @@ export interface operations {
             };
         };
     };
-    "billing-reports-bills_and_credits": {
+    "billing-courtesy-record_call": {
         parameters: {
-            query?: {
-                /** @description `YYYY-MM` (default: this month) */
-                month?: string | null;
-            };
+            query?: never;
             header?: never;
-            path?: never;
+            path: {
+                read_id: string;
+            };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourtesyCallIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BillsAndCredits"];
+                    "application/json": components["schemas"]["CourtesyCall"];
                 };
             };
             /** @description Not authenticated */
@@ -27445,8 +26144,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-            /** @description Invalid input */
-            422: {
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27454,240 +26153,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemBody"];
                 };
             };
-        };
-    };
-    "billing-reports-unbilled": {
-        parameters: {
-            query?: {
-                /** @description `YYYY-MM` (default: this month) */
-                month?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Unbilled"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-reports-reads_by_source": {
-        parameters: {
-            query?: {
-                /** @description `YYYY-MM` (default: this month) */
-                month?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReadsBySource"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-reports-conservation": {
-        parameters: {
-            query?: {
-                /** @description `YYYY-MM` (default: this month) */
-                month?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Conservation"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-reports-connections": {
-        parameters: {
-            query?: {
-                /** @description `YYYY` (default: last year) */
-                year?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Connections"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "billing-reports-water_delivered": {
-        parameters: {
-            query?: {
-                /** @description `YYYY` (default: last year) */
-                year?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WaterDelivered"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -35060,7 +33527,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CollectionsDecisionIn"] | null;
+                "application/json": components["schemas"]["DecisionIn"] | null;
             };
         };
         responses: {
@@ -35133,7 +33600,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CollectionsDecisionIn"] | null;
+                "application/json": components["schemas"]["DecisionIn"] | null;
             };
         };
         responses: {
@@ -39449,324 +37916,6 @@ export interface operations {
             };
             /** @description Not allowed */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "nightly-nightly_health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NightlyHealth"];
-                };
-            };
-        };
-    };
-    "nightly-runs": {
-        parameters: {
-            query?: {
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NightRunOut"][];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "nightly-run_now": {
-        parameters: {
-            query: {
-                /** @description The business day to run */
-                day: string;
-            };
-            header?: {
-                "Idempotency-Key"?: string | null;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NightRunOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "nightly-run": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                run_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NightRunOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "nightly-retry": {
-        parameters: {
-            query?: never;
-            header?: {
-                "Idempotency-Key"?: string | null;
-            };
-            path: {
-                run_id: string;
-                step: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NightRunOut"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-        };
-    };
-    "nightly-report_file": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                run_id: string;
-                report_service: string;
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": unknown;
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

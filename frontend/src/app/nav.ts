@@ -29,6 +29,8 @@ export const NAV: NavItem[] = [
   { to: "/nightly", label: "Nightly update", needs: "nightly.read" },
   // rebates (issue 15)
   { to: "/conservation", label: "Rebates", needs: "rebates.read" },
+  // courtesy
+  { to: "/courtesy", label: "Courtesy calls", needs: "courtesy.work" },
 ];
 
 export function navFor(role: string | null | undefined): NavItem[] {

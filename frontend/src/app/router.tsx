@@ -50,6 +50,9 @@ const AccountMessages = lazy(() =>
 // rebates (issue 15)
 const ConservationPage = lazy(() =>
   import("@/features/conservation").then((m) => ({ default: m.ConservationPage })));
+// courtesy: high-usage courtesy calls
+const CourtesyPage = lazy(() =>
+  import("@/features/courtesy").then((m) => ({ default: m.CourtesyPage })));
 
 /** A screen the role may not use says so (the server would refuse its calls anyway). */
 function Allowed({ needs, children }: { needs: Capability; children: ReactNode }) {
@@ -101,6 +104,8 @@ export const routes: RouteObject[] = [
       // rebates (issue 15)
       { path: "conservation/:tab?",
         element: <Allowed needs="rebates.read"><ConservationPage /></Allowed> },
+      // courtesy
+      { path: "courtesy", element: <Allowed needs="courtesy.work"><CourtesyPage /></Allowed> },
       { path: "*", element: <Alert color="gray" title="Not found">No such page.</Alert> },
     ],
   },

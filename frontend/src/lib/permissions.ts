@@ -48,7 +48,9 @@ export type Capability =
   // rebates (issue 15): accounts' rebates router
   | "rebates.read" // programmes, applications, check requests (accounts' Reader)
   | "rebates.work" // take in forms, approve within authority, deny (accounts' Csr)
-  | "rebates.batch"; // hand check requests to accounts payable (accounts' Supervisor)
+  | "rebates.batch" // hand check requests to accounts payable (accounts' Supervisor)
+  // courtesy: high-usage courtesy calls (billing's courtesy Caller)
+  | "courtesy.work"; // the worklist of reads flagged high, record calls
 
 const RULES: Record<Capability, readonly string[]> = {
   "accounts.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
@@ -97,6 +99,8 @@ const RULES: Record<Capability, readonly string[]> = {
   "rebates.read": ["csr1", "csr2", "billing_tech", "supervisor", "admin"],
   "rebates.work": ["csr1", "csr2", "supervisor"],
   "rebates.batch": ["supervisor"],
+  // courtesy
+  "courtesy.work": ["csr1", "csr2", "billing_tech", "supervisor"],
 };
 
 export function can(role: string | null | undefined, capability: Capability): boolean {
