@@ -1,11 +1,13 @@
 """E-mail: SMTP to any server named by a URL, or the development inbox in demo mode.
 
-One simple call, `send_mail(settings, message)`, for every sender (portal identity's links,
-later notifications). With `TAPLINE_SMTP_URL` set, the message goes over SMTP (aiosmtplib);
-without it in demo mode, it is written as an `.eml` file under `data_dir/mail`, where
-`dev_inbox` (and the gateway's `/api/mail/dev-inbox`) shows it, so a demo runs with no mail
-server and still shows what a customer would have received. Outside demo mode, no URL is an
-operator's mistake: sending is refused with a 503 rather than mail silently going nowhere.
+One SMTP path, `send_many(settings, messages)`: notifications' thousands over a few
+connections, one answer per message. `send_mail(settings, message)` is that path for one message,
+a refusal raised as a 503 (portal identity's links). With `TAPLINE_SMTP_URL` set, mail goes
+over SMTP (aiosmtplib); without it in demo mode, it is written as an `.eml` file under
+`data_dir/mail`, where `dev_inbox` (and the gateway's `/api/mail/dev-inbox`) shows it, so a demo
+runs with no mail server and still shows what a customer would have received. Outside demo
+mode, no URL is an operator's mistake: sending is refused with a 503 rather than mail silently
+going nowhere.
 
 Addresses and bodies are personal data: nothing here logs them (only the Message-ID).
 """
@@ -94,27 +96,13 @@ def _complete(settings: Settings, message: Message) -> None:
         message["Message-ID"] = make_msgid(domain="tapline.invalid")
 
 
-async def send_mail(settings: Settings, message: EmailMessage) -> None:
-    """Hand `message` to the configured SMTP server (or, in demo mode without one, keep it in
-    the development inbox). Raises `MailUnavailable` (503) when it could not be handed over."""
-    _complete(settings, message)
-    if settings.smtp_url is None:
-        if not settings.demo:
-            raise MailUnavailable("No mail server is configured (TAPLINE_SMTP_URL)")
-        _keep(settings, message)
-        return
-    target = smtp_target(settings.smtp_url.get_secret_value())
-    try:
-        await aiosmtplib.send(
-            message, hostname=target.hostname, port=target.port, use_tls=target.use_tls,
-            start_tls=target.start_tls, username=target.username, password=target.password,
-            timeout=settings.smtp_timeout,
-        )
-    except (aiosmtplib.SMTPException, OSError) as exc:
-        # The server's words may quote the recipient: log the kind of failure, not the text.
-        log.warning("mail %s not sent: %s", message["Message-ID"], type(exc).__name__)
-        raise MailUnavailable("The mail server did not take the message; try again") from exc
-    log.info("mail %s sent", message["Message-ID"])
+async def send_mail(settings: Settings, message: Message) -> None:
+    """Hand one message over: `send_many([message])`, the one SMTP path, with a refusal (the
+    server down or saying no) raised as `MailUnavailable` (503) for a caller that answers a
+    request (portal identity's links). Notifications call `send_many` and keep the refusals."""
+    [refused] = await send_many(settings, [message])
+    if refused is not None:
+        raise MailUnavailable("The mail server did not take the message; try again")
 
 
 @dataclass(frozen=True)

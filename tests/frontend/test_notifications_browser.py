@@ -178,6 +178,8 @@ def test_a_customer_chooses_texts_for_receipts_and_cannot_turn_off_the_bill(
     expect(bill.get_by_role("radio", name="Ninguno")).to_be_disabled()
     expect(bill).to_have_accessible_description(
         re.compile("^No se puede desactivar: es su factura"))
+    # a message we cannot text goes by e-mail instead, and the page says so
+    expect(page.get_by_text(re.compile("respondió STOP.*por correo electrónico"))).to_be_visible()
     receipts = page.get_by_role("radiogroup", name="Recibos de pago")
     receipts.get_by_role("radio", name="Texto").check()
     page.keyboard.press("Enter")

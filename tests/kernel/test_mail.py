@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
-from kernel.mail import MailUnavailable, dev_inbox, send_mail, smtp_target
+from kernel.mail import MailUnavailable, Refusal, dev_inbox, send_mail, send_many, smtp_target
 from kernel.settings import Settings
-from tests.kernel.smtp import _free_port, smtp_fixture  # noqa: F401  (the fixture `smtp`)
+from tests.kernel.smtp import SmtpInbox, _free_port, smtp_fixture  # noqa: F401  (`smtp`)
 
 
 def _message(to: str = "ana@example.org") -> EmailMessage:
@@ -69,6 +70,39 @@ async def test_an_unreachable_server_is_a_503_problem_not_a_crash(tmp_path: Path
     with pytest.raises(MailUnavailable) as caught:
         await send_mail(settings, _message())
     assert caught.value.status == 503
+
+
+class _Refusing(SmtpInbox):
+    """A server that says 550 to one mailbox (an address that no longer exists)."""
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        if address.startswith("gone@"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+async def test_one_message_and_many_take_one_smtp_path_and_a_refusal_is_a_503(tmp_path: Path):
+    from aiosmtpd.controller import Controller
+
+    inbox = _Refusing("127.0.0.1", _free_port())
+    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
+    controller.start()
+    try:
+        settings = Settings(data_dir=tmp_path, smtp_url=SecretStr(inbox.url))
+        answers = await send_many(settings, [_message("ana@example.org"),
+                                             _message("gone@example.org")])
+        assert answers[0] is None
+        assert answers[1] == Refusal(True, "recipient refused")
+        with pytest.raises(MailUnavailable) as caught:
+            await send_mail(settings, _message("gone@example.org"))
+        assert caught.value.status == 503
+        await send_mail(settings, _message("bo@example.org"))
+        assert sorted(m.rcpt_tos for m in inbox.messages()) == [("ana@example.org",),
+                                                                ("bo@example.org",)]
+    finally:
+        controller.stop()
 
 
 def test_the_url_names_host_port_tls_and_login():

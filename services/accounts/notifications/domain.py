@@ -48,25 +48,34 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 )}
 
 
-def channels_for(kind: Kind, chosen: Choice | None, email: str | None, phone: str | None,
-                 texts_allowed: bool, suppressed: frozenset[tuple[str, str]]) -> list[
-                     tuple[Channel, str]]:
-    """(channel, address) pairs a message of `kind` goes to. A choice of `none` for a kind the
-    customer may not turn off reads as the kind's default. Texts need the customer's consent
-    to texts and a phone; nothing goes to a suppressed address or phone. A customer who chose
-    texts but cannot be texted still gets the e-mail when the kind may not be missed."""
+def choice_of(kind: Kind, chosen: Choice | None) -> Choice:
+    """What the customer gets of `kind`: their choice, else the kind's default; `none` for a
+    kind that may not be turned off reads as the default."""
     choice: Choice = chosen or kind.default
     if choice == "none" and not kind.may_opt_out:
-        choice = kind.default
-    want_email = choice in ("email", "both")
-    want_text = choice in ("text", "both")
+        return kind.default
+    return choice
+
+
+def channels_for(kind: Kind, chosen: Choice | None, email: str | None, phone: str | None,
+                 texts_allowed: bool, suppressed: frozenset[tuple[str, str]],
+                 only: tuple[str, ...] | None = None) -> list[tuple[Channel, str]]:
+    """(channel, address) pairs a message of `kind` goes to. Texts need the customer's consent
+    to texts and a phone; nothing goes to a suppressed address or phone. `only` narrows the
+    choice to these channels (a leak alert's own preference).
+
+    A customer who chose texts but cannot be texted (no mobile number, no consent, or they
+    texted STOP) gets the e-mail instead when they have an address, whatever the kind: they
+    asked to be told, and the portal promises e-mail until texts can go."""
+    choice = choice_of(kind, chosen)
+    want_email = choice in ("email", "both") and (only is None or "email" in only)
+    want_text = choice in ("text", "both") and (only is None or "text" in only)
     out: list[tuple[Channel, str]] = []
     can_text = bool(phone) and texts_allowed and ("text", phone) not in suppressed
     can_email = bool(email) and ("email", email) not in suppressed
     if want_text and can_text and phone:
         out.append(("text", phone))
-    if (want_email or (want_text and not can_text and not kind.may_opt_out)) and can_email \
-            and email:
+    if (want_email or (want_text and not can_text)) and can_email and email:
         out.append(("email", email))
     return out
 

@@ -126,6 +126,95 @@ async def enqueue(s: AsyncSession, rows: Sequence[NewMessage]) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class EmailNotice:
+    """A notice as the set-based path takes it: its key for the e-mail channel already made
+    (`domain.dedupe_key`), and whether `only` lets e-mail through."""
+
+    account_id: uuid.UUID
+    kind: str
+    dedupe_key: str
+    facts: dict[str, Any]
+    not_before: datetime | None
+    source_event_id: uuid.UUID | None
+    email_allowed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class KindRow:
+    name: str
+    default: str
+    may_opt_out: bool
+
+
+# One statement for a whole delivery: the customer, their language and choice, the e-mail
+# message of every notice whose customer gets this kind by e-mail only (the default of most
+# kinds, and what nearly every customer keeps), inserted under its unique key. The ordinals of
+# the notices whose customer chose texts come back: their channels need the phone in E.164 and
+# the quiet hours, so `domain.channels_for` decides them (service.notify). The choice is
+# `domain.choice_of`, and the e-mail-only case of `channels_for`, in SQL; a test checks both
+# paths against the rule for every kind of choice, address and suppression.
+_ENQUEUE_EMAILS = text("""
+WITH n AS (
+    SELECT * FROM unnest(CAST(:ords AS int[]), CAST(:accounts AS uuid[]),
+                         CAST(:kinds AS text[]), CAST(:keys AS text[]),
+                         CAST(:facts AS jsonb[]), CAST(:not_before AS timestamptz[]),
+                         CAST(:sources AS uuid[]), CAST(:email_ok AS boolean[]))
+        AS n(ord, account_id, kind, dedupe_key, facts, not_before, source_event_id, email_ok)
+), k AS (
+    SELECT * FROM unnest(CAST(:k_names AS text[]), CAST(:k_defaults AS text[]),
+                         CAST(:k_opt AS boolean[])) AS k(name, dflt, may_opt_out)
+), w AS (
+    SELECT n.*, a.customer_id, a.number AS account_number, c.name,
+           coalesce(a.language, c.language) AS language, nullif(c.emails[1], '') AS email,
+           CASE WHEN p.channels IS NULL OR (p.channels = 'none' AND NOT k.may_opt_out)
+                THEN k.dflt ELSE p.channels END AS choice
+    FROM n JOIN k ON k.name = n.kind
+    JOIN accounts a ON a.id = n.account_id
+    JOIN customers c ON c.id = a.customer_id
+    LEFT JOIN notification_preferences p ON p.customer_id = a.customer_id AND p.kind = n.kind
+), ins AS (
+    INSERT INTO notification_messages (id, dedupe_key, account_id, customer_id, kind, channel,
+                                       language, recipient, facts, not_before, source_event_id)
+    SELECT gen_random_uuid(), w.dedupe_key, w.account_id, w.customer_id, w.kind, 'email',
+           w.language, w.email,
+           jsonb_build_object('name', w.name, 'account_number', w.account_number) || w.facts,
+           greatest(coalesce(w.not_before, CAST(:now AS timestamptz)), CAST(:now AS timestamptz)),
+           w.source_event_id
+    FROM w
+    WHERE w.choice = 'email' AND w.email_ok AND w.email IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM notification_suppressions x
+                      WHERE x.channel = 'email' AND x.address = w.email)
+    ORDER BY w.ord
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins) AS queued,
+       coalesce((SELECT array_agg(ord ORDER BY ord) FROM w WHERE choice IN ('text', 'both')),
+                '{}') AS texting
+""")
+
+
+async def enqueue_emails(s: AsyncSession, notices: Sequence[EmailNotice],
+                         kinds: Sequence[KindRow], now: datetime) -> tuple[int, list[int]]:
+    """Queue the e-mail of every notice whose customer gets its kind by e-mail only, in one
+    statement; a message already queued under its key is skipped. Returns how many are new and
+    the positions of the notices whose customer chose texts (theirs are not queued here)."""
+    if not notices:
+        return 0, []
+    row = (await s.execute(_ENQUEUE_EMAILS, {
+        "ords": list(range(len(notices))),
+        "accounts": [str(n.account_id) for n in notices],
+        "kinds": [n.kind for n in notices], "keys": [n.dedupe_key for n in notices],
+        "facts": [json.dumps(n.facts, default=str) for n in notices],
+        "not_before": [n.not_before for n in notices],
+        "sources": [str(n.source_event_id) if n.source_event_id else None for n in notices],
+        "email_ok": [n.email_allowed for n in notices],
+        "k_names": [k.name for k in kinds], "k_defaults": [k.default for k in kinds],
+        "k_opt": [k.may_opt_out for k in kinds], "now": now})).one()
+    return int(row.queued), [int(i) for i in row.texting]
+
+
+@dataclass(frozen=True, slots=True)
 class MessageRow:
     id: uuid.UUID
     account_id: uuid.UUID

@@ -90,13 +90,33 @@ def district(settings: Settings | None = None) -> dict[str, Any]:
 
 async def notify(s: AsyncSession, notices: list[Notice], now: datetime | None = None) -> int:
     """Queue the messages these notices make (one per channel the customer gets); returns how
-    many are new. Nothing is sent here: the sender takes them after the commit."""
+    many are new. Nothing is sent here: the sender takes them after the commit.
+
+    A whole delivery (a bill run's e-bills) is one statement for every customer who gets the
+    kind by e-mail only; only the notices of customers who chose texts take the longer way
+    (their phone in E.164, quiet hours). Every message of one call is due at the same `now`,
+    so an account's messages keep the order of the events that caused them."""
     if not notices:
         return 0
     now = now or utc_now()
     for n in notices:
         if n.kind not in domain.KINDS:
             raise ValueError(f"unknown notification kind {n.kind!r}")
+    queued, texting = await repository.enqueue_emails(s, [repository.EmailNotice(
+        n.account_id, n.kind, domain.dedupe_key(n.source, n.kind, "email"), n.facts,
+        n.not_before, n.source_event_id, n.only is None or "email" in n.only)
+        for n in notices], _KIND_ROWS, now)
+    if texting:
+        queued += await _notify_texting(s, [notices[i] for i in texting], now)
+    return queued
+
+
+_KIND_ROWS = [repository.KindRow(k.name, k.default, k.may_opt_out) for k in domain.KINDS.values()]
+
+
+async def _notify_texting(s: AsyncSession, notices: list[Notice], now: datetime) -> int:
+    """The notices of customers who chose texts (or texts and e-mail), one by one in Python:
+    `domain.channels_for` decides, with the phone in E.164 and the quiet hours."""
     people = {r.account_id: r for r in await repository.recipients(
         s, sorted({n.account_id for n in notices}))}
     chosen = await repository.preferences(s, sorted({r.customer_id for r in people.values()}))
@@ -114,9 +134,7 @@ async def notify(s: AsyncSession, notices: list[Notice], now: datetime | None = 
         choice = chosen.get((who.customer_id, n.kind))
         for channel, address in domain.channels_for(
                 kind, choice, who.email, phones[n.account_id], who.texts_allowed,  # type: ignore[arg-type]
-                blocked):
-            if n.only is not None and channel not in n.only:
-                continue
+                blocked, n.only):
             at = max(n.not_before or now, now)
             if channel == "text":
                 at = quiet.next_allowed(at)

@@ -152,7 +152,7 @@ export const en = {
   contact: {
     title: "How we contact you",
     intro: "Choose how we send you each kind of message.",
-    textsHelp: "Texts go to the mobile number on your account once you have agreed to texts; until then we send e-mail.",
+    textsHelp: "Texts go to the mobile number on your account once you have agreed to texts. Whenever we cannot text you (no mobile number, texts not agreed to, or you replied STOP), we send that message by e-mail instead, if we have your address.",
     email: "E-mail", text: "Text", both: "Both", none: "Off",
     mustSend: "Cannot be turned off: {{reason}}",
     why: {

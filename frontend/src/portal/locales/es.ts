@@ -157,7 +157,7 @@ export const es: Shape<Messages> = {
   contact: {
     title: "Cómo nos comunicamos con usted",
     intro: "Elija cómo le enviamos cada tipo de mensaje.",
-    textsHelp: "Los mensajes de texto llegan al celular de su cuenta cuando haya aceptado recibirlos; mientras tanto le enviamos correo electrónico.",
+    textsHelp: "Los mensajes de texto llegan al celular de su cuenta cuando haya aceptado recibirlos. Si no podemos enviarle un texto (no hay celular, no aceptó recibir textos o respondió STOP), le enviamos ese mensaje por correo electrónico, si tenemos su dirección.",
     email: "Correo electrónico", text: "Texto", both: "Ambos", none: "Ninguno",
     mustSend: "No se puede desactivar: {{reason}}",
     why: {

@@ -77,6 +77,14 @@ describe("how we contact you", { timeout: 30_000 }, () => {
     expect(await puts[0]!.json()).toEqual({ channels: "text" });
   });
 
+  it("says a message we cannot text goes by e-mail instead", async () => {
+    serve();
+    page();
+    await screen.findByRole("radiogroup", { name: "Payment receipts" });
+    expect(screen.getByText(/replied STOP\), we send that message by e-mail instead/))
+      .toBeInTheDocument();
+  });
+
   it("speaks Spanish", async () => {
     serve();
     await i18n.changeLanguage("es");
@@ -84,6 +92,7 @@ describe("how we contact you", { timeout: 30_000 }, () => {
     const bill = await screen.findByRole("radiogroup", { name: "Su factura está lista" });
     expect(within(bill).getByRole("radio", { name: "Ninguno" })).toBeDisabled();
     expect(bill).toHaveAccessibleDescription(/No se puede desactivar/);
+    expect(screen.getByText(/le enviamos ese mensaje por correo electrónico/)).toBeInTheDocument();
     await waitFor(() => expect(document.title).toContain("Cómo nos comunicamos con usted"));
   });
 });
