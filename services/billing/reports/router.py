@@ -24,8 +24,9 @@ from services.billing.reports.schemas import (
 )
 
 router = APIRouter(prefix="/api/billing/reports", tags=["billing-reports"], route_class=TxRoute)
+#: Staff, and the nightly update that keeps each month's reports (`kernel/servicetoken.py`).
 Staff = Annotated[Principal, Depends(require_roles("csr1", "csr2", "billing_tech",
-                                                   "supervisor"))]
+                                                   "supervisor", "system"))]
 Month = Annotated[str | None, Query(pattern=domain.MONTH_PATTERN,
                                     description="`YYYY-MM` (default: this month)")]
 Year = Annotated[str | None, Query(pattern=domain.YEAR_PATTERN,

@@ -9,12 +9,12 @@ customer stays), so the checks only ever confirmed what the join had just read. 
 index stays; nothing else changes.
 
 Revision ID: accounts_0011_notify_speed
-Revises: accounts_0009_reporting
+Revises: accounts_0011_rebates
 """
 from alembic import op
 
 revision = "accounts_0011_notify_speed"
-down_revision = "accounts_0009_reporting"
+down_revision = "accounts_0011_rebates"
 branch_labels = None
 depends_on = None
 

@@ -4,12 +4,12 @@ The worklist itself is derived (reads with a `high` exception); only the calls a
 No order is assumed against the other 0011 migrations of this wave.
 
 Revision ID: billing_0011_courtesy
-Revises: billing_0009_reporting
+Revises: billing_0011_rebates
 """
 from alembic import op
 
 revision = "billing_0011_courtesy"
-down_revision = "billing_0009_reporting"
+down_revision = "billing_0011_rebates"
 branch_labels = None
 depends_on = None
 
