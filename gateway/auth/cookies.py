@@ -69,6 +69,12 @@ def deliver(tokens: TokenResponse, request: Request, response: Response, setting
     return tokens.model_copy(update={"refresh_token": None})
 
 
+def replaced(request: Request, kind: SessionKind | None) -> str | None:
+    """The refresh token a new sign-in in this browser app replaces: its session ends, rather
+    than live on unseen for the rest of its days."""
+    return request.cookies.get(cookie_name(kind)) or None if kind is not None else None
+
+
 def presented(request: Request, kind: SessionKind | None, body_token: str | None) -> str | None:
     """The refresh token a refresh or logout presents: a browser app's from its cookie (never
     from the body, so a script cannot hand in one it stole), anyone else's from the body."""

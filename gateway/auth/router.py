@@ -51,7 +51,8 @@ async def login(
         # A login made by portal registration signs in through the portal, which asks for its
         # second factor and its verified e-mail: this form is no way around them.
         await portal_service.refuse_password_only(session, user.id)
-    tokens = await service.issue_tokens(session, settings, user)
+    tokens = await service.issue_tokens(session, settings, user,
+                                        replaces=cookies.replaced(request, kind))
     return cookies.deliver(tokens, request, response, settings, kind)
 
 

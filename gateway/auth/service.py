@@ -76,8 +76,12 @@ async def authenticate(
     return user
 
 
-async def issue_tokens(session: AsyncSession, settings: Settings, user: User) -> TokenResponse:
-    """A new session (access and refresh token) for a user already authenticated."""
+async def issue_tokens(session: AsyncSession, settings: Settings, user: User,
+                       replaces: str | None = None) -> TokenResponse:
+    """A new session (access and refresh token) for a user already authenticated; the session
+    of `replaces` (the refresh token the browser app held before) ends."""
+    if replaces is not None:
+        await logout(session, replaces)
     return await _issue(session, settings, user)
 
 

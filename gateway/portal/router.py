@@ -84,7 +84,8 @@ async def login(body: PortalLoginIn, request: Request, session: SessionDep,
     portal sends `X-Tapline-Session: portal` and keeps its refresh token in the cookie)."""
     _no_store(response)
     settings = get_settings()
-    tokens = await service.login(session, settings, body, client_ip(request))
+    tokens = await service.login(session, settings, body, client_ip(request),
+                                 replaces=cookies.replaced(request, kind))
     return cookies.deliver(tokens, request, response, settings, kind)
 
 
@@ -140,7 +141,8 @@ async def link_account(body: AccountProof, request: Request, session: SessionDep
     _no_store(response)
     settings = get_settings()
     tokens = await service.link_account(session, settings, _accounts(request), who, body,
-                                        client_ip(request))
+                                        client_ip(request),
+                                        replaces=cookies.replaced(request, kind))
     return cookies.deliver(tokens, request, response, settings, kind)
 
 

@@ -110,6 +110,16 @@ async def test_logout_ends_the_session_and_clears_the_cookie(client, clerk):
     assert (await client.post("/api/auth/logout", headers=STAFF)).status_code == 204
 
 
+async def test_a_new_sign_in_in_the_same_app_ends_the_session_its_cookie_held(client, clerk):
+    await _login(client)
+    earlier = client.cookies["tapline_refresh_staff"]
+    await _login(client)
+    assert client.cookies["tapline_refresh_staff"] != earlier
+    r = await client.post("/api/auth/refresh", json={"refresh_token": earlier})
+    assert r.status_code == 401
+    assert (await client.post("/api/auth/refresh", headers=STAFF)).status_code == 200
+
+
 async def test_an_unknown_app_in_the_header_is_a_422(client, clerk):
     r = await _login(client, headers={"X-Tapline-Session": "kiosk"})
     assert r.status_code == 422
