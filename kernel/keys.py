@@ -137,17 +137,26 @@ def _parse_keyring(text: str) -> dict[str, str]:
 
 def public_keyring(settings: Settings) -> dict[str, str]:
     """Every key that may have signed a live token, by id: the PEM blocks of the public-key
-    setting (environment or file). Parsed once per distinct text, so a process reads a
-    mounted key file's value as it was when first asked; a new keyring takes a restart."""
+    setting (environment or file)."""
     return _parse_keyring(public_key(settings))
 
 
 def signing_key(settings: Settings) -> tuple[str, str]:
-    """The private key that signs (PEM) with its id. Refused when its public half is not in
-    the keyring: every token it signed would be refused everywhere."""
-    pem = private_key(settings)
+    """The private key that signs (PEM) with its id, read once per process like the keyring
+    every process verifies with (a rotation takes a restart, deploy/RUNBOOK.md). Refused when
+    its public half is not in the keyring: every token it signed would be refused everywhere."""
+    return _signing_key(settings.keys_dir, os.environ.get("TAPLINE_JWT_PRIVATE_KEY"),
+                        os.environ.get("TAPLINE_JWT_PUBLIC_KEY"))
+
+
+@lru_cache(maxsize=4)
+def _signing_key(keys_dir: Path, env_private: str | None,
+                 env_public: str | None) -> tuple[str, str]:
+    pem = env_private or _read("TAPLINE_JWT_PRIVATE_KEY", keys_dir / "jwt-private.pem")
+    ring = _parse_keyring(env_public or _read("TAPLINE_JWT_PUBLIC_KEY",
+                                              keys_dir / "jwt-public.pem"))
     kid = key_id(pem)
-    if kid not in public_keyring(settings):
+    if kid not in ring:
         raise JwtKeyError(f"the JWT signing key {kid} is not in the public keyring: add its "
                           "public key to TAPLINE_JWT_PUBLIC_KEY first (deploy/RUNBOOK.md)")
     return kid, pem

@@ -131,3 +131,27 @@ def test_a_keyring_without_a_pem_public_key_is_an_operators_error(monkeypatch):
     monkeypatch.setenv("TAPLINE_JWT_PUBLIC_KEY", "k1:not-a-pem")
     with pytest.raises(JwtKeyError, match="no PEM public key"):
         signing_key(get_settings())
+
+
+def test_a_process_reads_its_key_files_once_and_a_restart_reads_the_new_ones(tmp_path,
+                                                                            monkeypatch):
+    from kernel import keys
+    from kernel.settings import Settings
+
+    monkeypatch.delenv("TAPLINE_JWT_PRIVATE_KEY", raising=False)
+    monkeypatch.delenv("TAPLINE_JWT_PUBLIC_KEY", raising=False)
+    settings = Settings(data_dir=tmp_path)
+    settings.keys_dir.mkdir(parents=True)
+    first_private, first_public = _new_pair()
+    (settings.keys_dir / "jwt-private.pem").write_text(first_private)
+    (settings.keys_dir / "jwt-public.pem").write_text(first_public)
+    assert signing_key(settings)[0] == key_id(first_public)
+
+    second_private, second_public = _new_pair()
+    (settings.keys_dir / "jwt-private.pem").write_text(second_private)
+    (settings.keys_dir / "jwt-public.pem").write_text(first_public + second_public)
+    assert signing_key(settings)[0] == key_id(first_public)  # this process: as it started
+
+    keys._signing_key.cache_clear()  # what a restart does
+    assert signing_key(settings)[0] == key_id(second_public)
+    assert set(keys.public_keyring(settings)) == {key_id(first_public), key_id(second_public)}
