@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any
 
 import jwt
@@ -29,7 +30,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from kernel.clock import utc_now
 from kernel.errors import Forbidden, NotFound, Unauthorized
-from kernel.keys import key_id, public_keyring
+from kernel.keys import key_id, keyring_at
 from kernel.settings import Settings, get_settings
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
@@ -61,7 +62,7 @@ def _keyring(keys_dir: str, env_keys: str | None) -> dict[str, Any]:
     """The verification keyring, loaded once per process (and per configured text, so a test
     that sets another keyring gets it); a rotated keyring takes a restart (deploy/RUNBOOK.md)."""
     return {kid: serialization.load_pem_public_key(pem.encode())
-            for kid, pem in public_keyring(get_settings()).items()}
+            for kid, pem in keyring_at(Path(keys_dir)).items()}
 
 
 def _verification_keys(token: str, settings: Settings) -> list[Any]:

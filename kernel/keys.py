@@ -138,7 +138,12 @@ def _parse_keyring(text: str) -> dict[str, str]:
 def public_keyring(settings: Settings) -> dict[str, str]:
     """Every key that may have signed a live token, by id: the PEM blocks of the public-key
     setting (environment or file)."""
-    return _parse_keyring(public_key(settings))
+    return keyring_at(settings.keys_dir)
+
+
+def keyring_at(keys_dir: Path) -> dict[str, str]:
+    """`public_keyring` of the installation whose keys directory is `keys_dir`."""
+    return _parse_keyring(_read("TAPLINE_JWT_PUBLIC_KEY", keys_dir / "jwt-public.pem"))
 
 
 def signing_key(settings: Settings) -> tuple[str, str]:
