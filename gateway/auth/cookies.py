@@ -70,8 +70,10 @@ def deliver(tokens: TokenResponse, request: Request, response: Response, setting
 
 
 def replaced(request: Request, kind: SessionKind | None) -> str | None:
-    """The refresh token a new sign-in in this browser app replaces: its session ends, rather
-    than live on unseen for the rest of its days."""
+    """The refresh token a new sign-in at `/api/auth/token` replaces (the cookie reaches only
+    `/api/auth`): its session ends rather than live on unseen for the rest of its days. The
+    portal signs in at `/api/portal/login`, where the cookie is not sent: a portal session a new
+    sign-in overwrites is out of every script's reach and expires on its own."""
     return request.cookies.get(cookie_name(kind)) or None if kind is not None else None
 
 

@@ -84,8 +84,7 @@ async def login(body: PortalLoginIn, request: Request, session: SessionDep,
     portal sends `X-Tapline-Session: portal` and keeps its refresh token in the cookie)."""
     _no_store(response)
     settings = get_settings()
-    tokens = await service.login(session, settings, body, client_ip(request),
-                                 replaces=cookies.replaced(request, kind))
+    tokens = await service.login(session, settings, body, client_ip(request))
     return cookies.deliver(tokens, request, response, settings, kind)
 
 
@@ -141,8 +140,7 @@ async def link_account(body: AccountProof, request: Request, session: SessionDep
     _no_store(response)
     settings = get_settings()
     tokens = await service.link_account(session, settings, _accounts(request), who, body,
-                                        client_ip(request),
-                                        replaces=cookies.replaced(request, kind))
+                                        client_ip(request))
     return cookies.deliver(tokens, request, response, settings, kind)
 
 

@@ -202,10 +202,9 @@ async def resend(session: AsyncSession, settings: Settings, body: EmailIn,
 # ---- signing in ------------------------------------------------------------------------------
 
 async def login(session: AsyncSession, settings: Settings, body: PortalLoginIn,
-                client_ip: str, replaces: str | None = None) -> TokenResponse:
+                client_ip: str) -> TokenResponse:
     """E-mail and password, and the authenticator's code when the login has a second factor.
-    A wrong code counts as a failed login (the same limits); a missing one does not. The
-    session of `replaces` (the refresh token this browser held before) ends."""
+    A wrong code counts as a failed login (the same limits); a missing one does not."""
 
     async def second_factor(user: User) -> None:
         portal = await repository.login_by_user(session, user.id, lock=True)
@@ -226,7 +225,7 @@ async def login(session: AsyncSession, settings: Settings, body: PortalLoginIn,
 
     user = await auth_service.authenticate(session, settings, domain.username_for(body.email),
                                            body.password, client_ip, check=second_factor)
-    return await auth_service.issue_tokens(session, settings, user, replaces=replaces)
+    return await auth_service.issue_tokens(session, settings, user)
 
 
 async def refuse_password_only(session: AsyncSession, user_id: uuid.UUID) -> None:
@@ -363,11 +362,9 @@ async def totp_disable(session: AsyncSession, settings: Settings, who: Principal
 
 
 async def link_account(session: AsyncSession, settings: Settings, accounts: httpx.AsyncClient,
-                       who: Principal, body: AccountProof, client_ip: str,
-                       replaces: str | None = None) -> TokenResponse:
+                       who: Principal, body: AccountProof, client_ip: str) -> TokenResponse:
     """Another account under the same login, by the same proof as registration; the tokens
-    returned (and every one after) name all of the login's accounts. They start a new
-    session, which ends the one of `replaces` (the browser's refresh cookie)."""
+    returned (and every one after) name all of the login's accounts."""
     user, _ = await _customer(session, who)
     key = await _limit(session, settings, domain.LINK, body.account_number, client_ip)
     account_id = await _prove(accounts, settings, body)
@@ -381,7 +378,7 @@ async def link_account(session: AsyncSession, settings: Settings, accounts: http
         if len(current) >= MAX_ACCOUNTS:
             raise Unprocessable(f"A login reaches at most {MAX_ACCOUNTS} accounts")
         user = await auth_service.set_accounts(session, user.id, [*current, account_id])
-    return await auth_service.issue_tokens(session, settings, user, replaces=replaces)
+    return await auth_service.issue_tokens(session, settings, user)
 
 
 # ---- staff: helping a customer on the phone --------------------------------------------------

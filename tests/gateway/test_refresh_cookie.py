@@ -156,3 +156,23 @@ async def test_the_gateway_grants_no_cross_origin_request_a_preflight(client):
         "Access-Control-Request-Headers": "x-tapline-session"})
     assert "access-control-allow-origin" not in r.headers
     assert "access-control-allow-headers" not in r.headers
+
+
+async def test_linking_an_account_in_the_portal_puts_the_new_session_in_the_cookie(
+        client, auth, bound, service_apps, smtp):
+    held = await held_account(client, auth, bound, service_apps)
+    other = await held_account(client, auth, bound, service_apps, total="33.00")
+    address = await confirmed(client, smtp, held)
+    signed_in = await client.post("/api/portal/login", headers=PORTAL,
+                                  json={"email": address, "password": "river-otter-meadow-42"})
+    before = client.cookies["tapline_refresh_portal"]
+    r = await client.post("/api/portal/accounts", json={
+        "account_number": other.number, "service_zip": other.zip}, headers={
+        **PORTAL, "Authorization": f"Bearer {signed_in.json()['access_token']}"})
+    assert r.status_code == 200, r.text
+    assert r.json()["refresh_token"] is None
+    assert client.cookies["tapline_refresh_portal"] != before
+    # the cookie's new session names both accounts (what the portal refreshes from now on)
+    refreshed = await client.post("/api/auth/refresh", headers=PORTAL)
+    claims = jwt.decode(refreshed.json()["access_token"], options={"verify_signature": False})
+    assert claims["accounts"] == [held.account_id, other.account_id]
