@@ -107,7 +107,7 @@ def test_the_batch_is_presorted_by_zip_and_indexes_pages():
     sts = [compose(bill_data(i, postal=z), dist) for i, z in
            enumerate(["95010", "95001", "95005", "95001"])]
     assert [s.postal_code for s in presort(sts)] == ["95001", "95001", "95005", "95010"]
-    z = zipfile.ZipFile(io.BytesIO(write_batch(sts, date(2026, 2, 2), d_uuid())))
+    z = zipfile.ZipFile(_written(sts))
     rows = [r.split(",") for r in z.read("index.csv").decode().splitlines()[1:]]
     assert [(r[2], r[3], r[4]) for r in rows] == [
         ("1", "2", "95001"), ("3", "2", "95001"), ("5", "2", "95005"), ("7", "2", "95010")]
@@ -116,8 +116,7 @@ def test_the_batch_is_presorted_by_zip_and_indexes_pages():
 def test_a_large_batch_is_drawn_by_several_processes_into_several_files_in_presort_order():
     dist = with_defaults(District())
     sts = [compose(bill_data(i, postal=str(95009 - i % 10)), dist) for i in range(10)]
-    z = zipfile.ZipFile(io.BytesIO(write_batch(sts, date(2026, 2, 2), d_uuid(), per_file=3,
-                                               workers=2)))
+    z = zipfile.ZipFile(_written(sts, per_file=3, workers=2))
     rows = [r.split(",") for r in z.read("index.csv").decode().splitlines()[1:]]
     assert [r[1] for r in rows] == ["statements-001.pdf"] * 3 + ["statements-002.pdf"] * 3 \
         + ["statements-003.pdf"] * 3 + ["statements-004.pdf"]
@@ -125,6 +124,13 @@ def test_a_large_batch_is_drawn_by_several_processes_into_several_files_in_preso
     assert [r[2] for r in rows[:4]] == ["1", "3", "5", "1"]  # pages restart in each file
     assert '"pages": 20' in z.read("manifest.json").decode()
     assert all(z.read(f"statements-00{n}.pdf").startswith(b"%PDF") for n in range(1, 5))
+
+
+def _written(sts, **kw):  # type: ignore[no-untyped-def]
+    out = io.BytesIO()
+    assert write_batch(sts, date(2026, 2, 2), d_uuid(), out, **kw) == len(sts)
+    out.seek(0)
+    return out
 
 
 def d_uuid():  # type: ignore[no-untyped-def]

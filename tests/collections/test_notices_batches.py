@@ -7,12 +7,14 @@ import csv
 import io
 import re
 import uuid
+import zipfile
 from datetime import date, timedelta
 
+import pypdfium2 as pdfium
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.collections.notices import service
+from services.collections.notices import printzip, service
 from tests.collections.notices_helpers import PREMISE, account, notices_of, queue, shutoff
 from tests.payments.helpers import pdf_text
 
@@ -246,3 +248,47 @@ async def test_a_rejected_batch_sends_its_notices_back_to_the_queue(client, feed
     assert approve.status_code == 409
     again = await _batch(client, tech)
     assert again["notices"] == 1 and again["id"] != b["id"]
+
+
+async def test_the_print_zip_splits_a_batch_into_files_and_says_where_each_notice_is(
+        client, feed, bound, auth, sup):
+    """A large day goes to the vendor as several PDFs (printzip.PER_FILE notices each, here 2)
+    whose manifest names each notice's file, first page and pages, matching the PDFs."""
+    tech = auth("billing_tech", "bea")
+    accounts = [await account(feed, mailing=PREMISE) for _ in range(3)]
+    await queue(bound, [shutoff(a) for a in accounts], TODAY)
+    b = await _batch(client, tech)
+    assert (await client.post(f"/api/collections/notices/batches/{b['id']}/approve",
+                              headers=sup)).status_code == 200
+    assert (await client.post(f"/api/collections/notices/batches/{b['id']}/release",
+                              json={"today": str(TODAY)}, headers=tech)).status_code == 200
+    url = f"/api/collections/notices/batches/{b['id']}/print.zip"
+    whole = await client.get(url, headers=tech)
+    assert whole.status_code == 200 and whole.headers["content-type"] == "application/zip"
+    assert zipfile.ZipFile(io.BytesIO(whole.content)).namelist() == [
+        "notices-001.pdf", "manifest.csv"]
+
+    saved = printzip.PER_FILE
+    printzip.PER_FILE = 2
+    try:
+        split = await client.get(url, headers=tech)
+    finally:
+        printzip.PER_FILE = saved
+    z = zipfile.ZipFile(io.BytesIO(split.content))
+    assert z.namelist() == ["notices-001.pdf", "notices-002.pdf", "manifest.csv"]
+    rows = list(csv.DictReader(io.StringIO(z.read("manifest.csv").decode())))
+    assert [r["file"] for r in rows] == ["notices-001.pdf"] * 2 + ["notices-002.pdf"]
+    for name in ("notices-001.pdf", "notices-002.pdf"):
+        pages = pdf_pages(z.read(name))
+        mine = [r for r in rows if r["file"] == name]
+        assert sum(int(r["pages"]) for r in mine) == len(pages)
+        for r in mine:  # each notice starts where the manifest says: its footer names it
+            assert r["notice_id"] in pages[int(r["first_page"]) - 1]
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()

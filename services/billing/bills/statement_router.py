@@ -7,11 +7,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
+from fastapi.responses import StreamingResponse
 
 from kernel.auth import Principal, require_roles
 from kernel.clock import utility_today
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
+from kernel.filestream import attachment
 from services.billing.bills import statement_service as service
 from services.billing.config.statement import District
 
@@ -59,12 +61,11 @@ async def statement_html(bill_id: uuid.UUID, session: SessionDep, who: Reader) -
                              "style-src 'unsafe-inline'; img-src data:"})
 
 
-@router.get("/runs/{run_id}/print-batch.zip", response_class=Response,
+@router.get("/runs/{run_id}/print-batch.zip", response_class=StreamingResponse,
             responses={200: {"content": {"application/zip": {}}},
                        **problem_responses(401, 403, 404)})
 async def print_batch(run_id: uuid.UUID, session: SessionDep, _: Tech) -> Response:
     """The run's paper statements for the print vendor: finished PDFs presorted by ZIP, with
     `index.csv` (file, first page, page count per statement) and `manifest.json`."""
-    body = await service.print_batch(session, run_id, utility_today())
-    return Response(body, media_type="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="run-{run_id}-statements.zip"'})
+    f = await service.print_batch(session, run_id, utility_today())
+    return attachment(f, "application/zip", f"run-{run_id}-statements.zip")

@@ -8,10 +8,13 @@ import csv
 import io
 import json
 import os
+import tempfile
 import uuid
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from typing import IO
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -71,26 +74,33 @@ def _render_file(args: tuple[list[Statement], date, str]) -> tuple[bytes, list[t
     return buf.getvalue(), [(first, count) for _, first, count in index]
 
 
-def write_batch(statements: list[Statement], on: date, run_id: uuid.UUID, *,
-                per_file: int = PER_FILE, workers: int = 1) -> bytes:
-    """The print vendor's batch: finished PDFs (`per_file` statements each, drawn by up to
-    `workers` processes at once) and `index.csv` naming, in presort order, each statement's
-    file, first page and page count, plus a `manifest.json` of totals to reconcile against."""
-    out = io.BytesIO()
+def _rendered(jobs: list[tuple[list[Statement], date, str]],
+              workers: int) -> Iterator[tuple[bytes, list[tuple[int, int]]]]:
+    """Each file of the batch in order, as it is drawn: the caller writes one away before the
+    next is taken, so a 100,000-statement run never holds its PDFs in memory at once."""
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            yield from pool.map(_render_file, jobs)
+    else:
+        yield from map(_render_file, jobs)
+
+
+def write_batch(statements: list[Statement], on: date, run_id: uuid.UUID, out: IO[bytes], *,
+                per_file: int = PER_FILE, workers: int = 1) -> int:
+    """The print vendor's batch, written to `out` (a file: the response streams it): finished
+    PDFs (`per_file` statements each, drawn by up to `workers` processes at once) and
+    `index.csv` naming, in presort order, each statement's file, first page and page count,
+    plus a `manifest.json` of totals to reconcile against. Returns the statements written."""
     ordered = presort(statements)
     chunks = [ordered[i:i + per_file] for i in range(0, len(ordered), per_file)]
     jobs = [(c, on, f"Run {run_id} file {n}") for n, c in enumerate(chunks, 1)]
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            rendered = list(pool.map(_render_file, jobs))
-    else:
-        rendered = [_render_file(j) for j in jobs]
     index = io.StringIO()
     wr = csv.writer(index, lineterminator="\n")
     wr.writerow(INDEX_COLUMNS)
     files, pages, seq = [], 0, 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, (chunk, (pdf, placed)) in enumerate(zip(chunks, rendered, strict=True), 1):
+        for n, (chunk, (pdf, placed)) in enumerate(
+                zip(chunks, _rendered(jobs, workers), strict=True), 1):
             name = f"statements-{n:03d}.pdf"
             for st, (first, count) in zip(chunk, placed, strict=True):
                 seq += 1
@@ -100,25 +110,31 @@ def write_batch(statements: list[Statement], on: date, run_id: uuid.UUID, *,
                              st.mailing[0], p[0], p[1], p[2], p[3], st.bill_id, st.bill_date,
                              st.due_date, st.amount_due, st.lang,
                              st.stub.scanline if st.stub else ""])
-            z.writestr(name, pdf)
+            # A PDF's streams are compressed already: stored, not deflated again.
+            z.writestr(name, pdf, compress_type=zipfile.ZIP_STORED)
             files.append(name)
         z.writestr("index.csv", index.getvalue())
         z.writestr("manifest.json", json.dumps({
             "run_id": str(run_id), "printed_on": on.isoformat(), "statements": seq,
             "pages": pages, "files": files, "sort": "postal_code, account_number",
             "index": "index.csv"}, indent=2))
-    return out.getvalue()
+    return seq
 
 
-async def print_batch(s: AsyncSession, run_id: uuid.UUID, on: date) -> bytes:
+async def print_batch(s: AsyncSession, run_id: uuid.UUID, on: date) -> IO[bytes]:
+    """The run's print batch in a spooled temporary file (on disk past 32 MB), rewound for the
+    response to stream."""
     ids = await repo.run_bill_ids(s, run_id)
     if ids is None:
         raise NotFound("No such bill run", field="run_id")
     dist = await district_config.effective(s)
     data = await repo.load(s, ids)
     statements = [compose(d, dist) for d in data.values()]
-    return await asyncio.to_thread(write_batch, statements, on, run_id,
-                                   workers=os.cpu_count() or 1)
+    out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    await asyncio.to_thread(write_batch, statements, on, run_id, out,
+                            workers=os.cpu_count() or 1)
+    out.seek(0)
+    return out
 
 
 async def get_config(s: AsyncSession) -> district_config.District:

@@ -204,14 +204,20 @@ def render(n: Notice, d: District) -> bytes:
     return bytes(pdf.output())
 
 
-def render_batch(notices: Iterable[Notice], d: District, on: date, out: IO[bytes]) -> int:
+def render_batch(notices: Iterable[Notice], d: District, on: date, out: IO[bytes],
+                 title: str | None = None,
+                 placed: list[tuple[int, int]] | None = None) -> int:
     """The print file: every notice of a batch, each as many times as it has copies (a
-    tenants' notice, one per dwelling unit), in one PDF written to `out`. Returns pages."""
+    tenants' notice, one per dwelling unit), in one PDF written to `out`. Returns pages; each
+    notice's (first page, pages) is appended to `placed` when given."""
     pdf = new_document(on)
-    pdf.set_title(f"Notices {on}")
+    pdf.set_title(title or f"Notices {on}")
     w = _Writer(pdf)
     for n in notices:
+        first = pdf.page_no() + 1
         for _ in range(max(n.copies, 1)):
             add_notice(pdf, n, d, w)
+        if placed is not None:
+            placed.append((first, pdf.page_no() - first + 1))
     out.write(pdf.output())
     return int(pdf.page_no())

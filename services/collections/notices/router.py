@@ -4,8 +4,7 @@ supervisor, released to the vendor), the vendor's print file and manifest, voidi
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import StreamingResponse
@@ -15,6 +14,7 @@ from kernel.clock import utility_today
 from kernel.csvexport import CSV_RESPONSE, CsvExport
 from kernel.db import SessionDep, TxRoute
 from kernel.errors import problem_responses
+from kernel.filestream import attachment
 from services.collections.notices import service
 from services.collections.notices.schemas import (
     AwaitingOut,
@@ -36,14 +36,6 @@ Clerk = Annotated[Principal, Depends(require_roles("csr2", "billing_tech", "supe
 Supervisor = Annotated[Principal, Depends(require_roles("supervisor"))]
 Releaser = Annotated[Principal, Depends(require_roles("billing_tech", "supervisor", "admin"))]
 _PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}
-
-
-def _chunks(f: IO[bytes]) -> Iterator[bytes]:
-    try:
-        while chunk := f.read(256 * 1024):
-            yield chunk
-    finally:
-        f.close()
 
 
 @router.get("/accounts/{account_id}/notices", response_model=list[NoticeOut],
@@ -124,8 +116,17 @@ async def release_batch(batch_id: uuid.UUID, body: ReleaseIn, session: SessionDe
 async def print_pdf(batch_id: uuid.UUID, session: SessionDep, _: Releaser) -> Response:
     """The vendor's print file: every released notice of the batch in one PDF, streamed."""
     b, f = await service.print_file(session, batch_id)
-    return StreamingResponse(_chunks(f), media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="notices-{b.batch_on}-{b.id}.pdf"'})
+    return attachment(f, "application/pdf", f"notices-{b.batch_on}-{b.id}.pdf")
+
+
+@router.get("/notices/batches/{batch_id}/print.zip", response_class=StreamingResponse,
+            responses={200: {"content": {"application/zip": {}}},
+                       **problem_responses(401, 403, 404, 409, 422)})
+async def print_zip(batch_id: uuid.UUID, session: SessionDep, _: Releaser) -> Response:
+    """The vendor's print file for a large batch: PDFs of 1,000 notices each and
+    `manifest.csv` (the manifest's columns plus file, first page and pages of each notice)."""
+    b, f = await service.print_zip(session, batch_id)
+    return attachment(f, "application/zip", f"notices-{b.batch_on}-{b.id}.zip")
 
 
 @router.get("/notices/batches/{batch_id}/manifest.csv", response_class=StreamingResponse,

@@ -17,7 +17,7 @@ from kernel.auth import Principal
 from kernel.csvexport import Export
 from kernel.errors import Conflict, Forbidden, NotFound
 from kernel.settings import get_settings
-from services.collections.notices import domain, letter
+from services.collections.notices import domain, letter, printzip
 from services.collections.notices import repository as repo
 from services.collections.notices.domain import NoticeRequest
 from services.collections.notices.manifest import rows as domain_manifest
@@ -208,6 +208,17 @@ async def print_file(s: AsyncSession, batch_id: uuid.UUID) -> tuple[repo.Batch, 
     out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     await anyio.to_thread.run_sync(letter.render_batch, notices, district(),
                                    b.released_on or b.batch_on, out)
+    out.seek(0)
+    return b, out
+
+
+async def print_zip(s: AsyncSession, batch_id: uuid.UUID) -> tuple[repo.Batch, IO[bytes]]:
+    """The vendor's print ZIP (printzip.py): the batch in PDFs of 1,000 notices with a manifest
+    of where each one is, drawn in a worker thread into a spooled temporary file."""
+    b, notices = await _released(s, batch_id)
+    out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+    await anyio.to_thread.run_sync(
+        lambda: printzip.write(notices, district(), b.released_on or b.batch_on, out))
     out.seek(0)
     return b, out
 

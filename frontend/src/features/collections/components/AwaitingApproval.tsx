@@ -7,6 +7,7 @@ import { Link } from "react-router-dom";
 import { ReadableAlert } from "@/components/ReadableAlert";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
 import { openPdf } from "@/lib/api";
+import { downloadFile } from "@/lib/download";
 import { useSession } from "@/lib/auth";
 import { can } from "@/lib/permissions";
 import { notifyProblem } from "@/lib/queryClient";
@@ -55,6 +56,13 @@ function BatchCard({ batch }: { batch: Batch }) {
           <Button size="xs" variant="light"
             onClick={() => openPdf(`/api/collections/notices/batches/${current.id}/print.pdf`).catch(notifyProblem)}>
             Print file (PDF)
+          </Button>
+        )}
+        {current.status === "released" && can(session?.role, "collections.release") && (
+          <Button size="xs" variant="light"
+            onClick={() => downloadFile(`/api/collections/notices/batches/${current.id}/print.zip`,
+              `notices-${current.id}.zip`).catch(notifyProblem)}>
+            Print files for the vendor (ZIP)
           </Button>
         )}
       </Group>
