@@ -26,7 +26,7 @@ from kernel.app import freeze_startup_objects, install_routing_rules, operation_
 from kernel.auth import principal_from_request
 from kernel.db import Database
 from kernel.errors import Forbidden, install_error_handlers
-from kernel.keys import ensure_keys
+from kernel.keys import ensure_keys, signing_key
 from kernel.logs import configure_logging
 from kernel.openapi import install_problem_openapi
 from kernel.settings import REPO_ROOT, get_settings, service_role
@@ -40,6 +40,7 @@ FRONTEND = REPO_ROOT / "frontend"
 def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) -> FastAPI:
     settings = get_settings()
     ensure_keys(settings)
+    signing_key(settings)  # refuse to start with a signing key the keyring would not verify
     db = Database(settings.role_dsn(service_role("gateway")), "gateway", settings,
                   "tapline-gateway")
     upstreams = Upstreams(settings, transports)

@@ -1,7 +1,8 @@
 """Access-token verification and role checks, done by every service itself.
 
-A service never trusts a bare header: it verifies the gateway's signature, the pinned algorithm,
-`exp`, `iss` and `aud`. Roles and dollar authority come from configuration.
+A service never trusts a bare header: it verifies the gateway's signature (with the key of the
+keyring its `kid` names, so signing keys rotate without signing anyone out: kernel/keys.py), the
+pinned algorithm, `exp`, `iss` and `aud`. Roles and dollar authority come from configuration.
 
 Signing and verification use PyJWT over `cryptography` (OpenSSL's constant-time ECDSA), not
 python-jose: that one always installs the pure-Python `ecdsa` package, whose timing leak
@@ -10,6 +11,7 @@ python-jose: that one always installs the pure-Python `ecdsa` package, whose tim
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections import OrderedDict
@@ -18,15 +20,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from kernel.clock import utc_now
 from kernel.errors import Forbidden, NotFound, Unauthorized
-from kernel.keys import public_key
+from kernel.keys import key_id, keyring_at
 from kernel.settings import Settings, get_settings
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
@@ -54,8 +58,26 @@ def ensure_own_account(who: Principal, account_id: uuid.UUID | str) -> None:
 
 
 @lru_cache(maxsize=4)
-def _public_key(path_key: str) -> str:
-    return public_key(get_settings())
+def _keyring(keys_dir: str, env_keys: str | None) -> dict[str, Any]:
+    """The verification keyring, loaded once per process (and per configured text, so a test
+    that sets another keyring gets it); a rotated keyring takes a restart (deploy/RUNBOOK.md)."""
+    return {kid: serialization.load_pem_public_key(pem.encode())
+            for kid, pem in keyring_at(Path(keys_dir)).items()}
+
+
+def _verification_keys(token: str, settings: Settings) -> list[Any]:
+    """The keys that may have signed `token`: the one its `kid` names; every key of the ring
+    for a token without one (signed before keys had ids). An unknown `kid` is refused."""
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("Invalid or expired token") from exc
+    ring = _keyring(str(settings.keys_dir), os.environ.get("TAPLINE_JWT_PUBLIC_KEY"))
+    if kid is None:
+        return list(ring.values())
+    if not isinstance(kid, str) or kid not in ring:
+        raise Unauthorized("Token signed by a key this installation does not trust")
+    return [ring[kid]]
 
 
 class _VerifiedTokens:
@@ -96,24 +118,31 @@ _verified = _VerifiedTokens()
 
 def verify_token(token: str, settings: Settings | None = None) -> Principal:
     settings = settings or get_settings()
-    key = (token, str(settings.keys_dir), settings.jwt_algorithm, settings.jwt_audience,
-           settings.jwt_issuer)
+    key = (token, str(settings.keys_dir), os.environ.get("TAPLINE_JWT_PUBLIC_KEY", ""),
+           settings.jwt_algorithm, settings.jwt_audience, settings.jwt_issuer)
     cached = _verified.get(key)
     if cached is not None:
         return cached
-    try:
-        claims = jwt.decode(
-            token,
-            _public_key(str(settings.keys_dir)),
-            algorithms=[settings.jwt_algorithm],
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
-            # `iat` must be there, but a gateway whose clock runs a little ahead is no reason
-            # to refuse: `nbf` (issued 5 s early) bounds the start, as it did with python-jose.
-            options={"require": ["exp", "iat", "sub"], "verify_iat": False},
-        )
-    except jwt.PyJWTError as exc:
-        raise Unauthorized("Invalid or expired token") from exc
+    claims: dict[str, Any] | None = None
+    for public in _verification_keys(token, settings):
+        try:
+            claims = jwt.decode(
+                token,
+                public,
+                algorithms=[settings.jwt_algorithm],
+                audience=settings.jwt_audience,
+                issuer=settings.jwt_issuer,
+                # `iat` must be there, but a gateway whose clock runs a little ahead is no
+                # reason to refuse: `nbf` (issued 5 s early) bounds the start.
+                options={"require": ["exp", "iat", "sub"], "verify_iat": False},
+            )
+            break
+        except jwt.InvalidSignatureError:
+            continue  # a kid-less token: the next key of the ring may have signed it
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("Invalid or expired token") from exc
+    if claims is None:
+        raise Unauthorized("Invalid or expired token")
     if claims.get("typ") != "access":
         raise Unauthorized("Not an access token")
     principal = Principal(
@@ -151,7 +180,9 @@ def issue_access_token(
     }
     if accounts:
         claims["accounts"] = list(accounts)
-    return jwt.encode(claims, private_pem, algorithm=settings.jwt_algorithm), ttl * 60
+    token = jwt.encode(claims, private_pem, algorithm=settings.jwt_algorithm,
+                       headers={"kid": key_id(private_pem)})
+    return token, ttl * 60
 
 
 def principal_from_request(request: Request) -> Principal | None:

@@ -19,6 +19,7 @@ import base64
 import binascii
 import re
 import secrets
+import threading
 from dataclasses import dataclass, field
 from typing import ClassVar, Self
 
@@ -27,6 +28,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kernel.keys import local_secret_file
 from kernel.settings import Settings
+
+#: Keyrings already read in this process, by class, setting and key file (`Keyring.configured`).
+_CONFIGURED: dict[tuple[type, str, str], Keyring] = {}
+_CONFIGURED_LOCK = threading.Lock()
 
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _NONCE_BYTES = 12
@@ -93,11 +98,23 @@ class Keyring:
     @classmethod
     def configured(cls, settings: Settings, spec: str | None, file_name: str) -> Self:
         """The keyring from its setting; without one, a key generated once into the keys
-        directory (atomically, never replaced: processes starting at once agree on it)."""
-        if spec:
-            return cls.parse(spec)
-        return cls.parse(local_secret_file(settings, file_name,
-                                           lambda: f"k1:{cls.generate_key()}\n"))
+        directory (atomically, never replaced: processes starting at once agree on it).
+
+        Read once per process: every seal and open would otherwise read and parse the key
+        file again (a login with a second factor, each autopay enrolment). Like the JWT
+        keyring, a rotated keyring (deploy/RUNBOOK.md) takes effect when the process restarts."""
+        cache_key = (cls, spec or "", str(settings.keys_dir / file_name))
+        with _CONFIGURED_LOCK:
+            ring = _CONFIGURED.get(cache_key)
+            if ring is None:
+                if spec:
+                    ring = cls.parse(spec)
+                else:
+                    ring = cls.parse(local_secret_file(settings, file_name,
+                                                       lambda: f"k1:{cls.generate_key()}\n"))
+                _CONFIGURED[cache_key] = ring
+        assert isinstance(ring, cls)
+        return ring
 
     @staticmethod
     def generate_key() -> str:

@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     access_token_minutes: int = 15
     refresh_token_days: int = 7
     login_max_failures: int = 5
+    # -- browser refresh cookie (gateway/auth/cookies.py): auth ----------------------------
+    #: `Secure` flag of the refresh cookie. Unset: set when the request came over https (behind
+    #: a TLS proxy, run uvicorn with --proxy-headers, or set this to true).
+    secure_cookies: bool | None = None
     login_window_seconds: int = 300
 
     #: Dollar authority per role, e.g. TAPLINE_AUTHORITY='{"csr1": "25", "supervisor": "1000"}'.

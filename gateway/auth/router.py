@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from gateway.auth import service
+from gateway.auth import cookies, service
+from gateway.auth.cookies import SessionHeader
 from gateway.auth.schemas import (
     Me,
     RefreshRequest,
@@ -37,9 +38,11 @@ async def login(
     session: SessionDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     response: Response,
+    kind: SessionHeader = None,
 ) -> TokenResponse:
     """Log in with username and password; returns a short-lived access token and a refresh
-    token. Repeated failures for a username or from an address are refused for a while."""
+    token (in the app's HttpOnly cookie when `X-Tapline-Session` is sent). Repeated failures
+    for a username or from an address are refused for a while."""
     response.headers["Cache-Control"] = "no-store"
     settings = get_settings()
     user = await service.authenticate(session, settings, form.username, form.password,
@@ -48,21 +51,36 @@ async def login(
         # A login made by portal registration signs in through the portal, which asks for its
         # second factor and its verified e-mail: this form is no way around them.
         await portal_service.refuse_password_only(session, user.id)
-    return await service.issue_tokens(session, settings, user)
+    tokens = await service.issue_tokens(session, settings, user,
+                                        replaces=cookies.replaced(request, kind))
+    return cookies.deliver(tokens, request, response, settings, kind)
 
 
 @router.post("/refresh", response_model=TokenResponse, responses=problem_responses(401, 422))
-async def refresh(body: RefreshRequest, session: SessionDep, response: Response) -> TokenResponse:
-    """Trade a refresh token for new tokens; each refresh token works once (rotation)."""
+async def refresh(request: Request, session: SessionDep, response: Response,
+                  body: RefreshRequest | None = None, kind: SessionHeader = None
+                  ) -> TokenResponse:
+    """Trade a refresh token for new tokens; each refresh token works once (rotation). A
+    browser app sends `X-Tapline-Session` and its cookie, no body; other clients the body."""
     response.headers["Cache-Control"] = "no-store"
-    return await service.refresh(session, get_settings(), body.refresh_token)
+    settings = get_settings()
+    token = cookies.required(cookies.presented(request, kind, body.refresh_token if body else None))
+    tokens = await service.refresh(session, settings, token)
+    return cookies.deliver(tokens, request, response, settings, kind)
 
 
 @router.post("/logout", status_code=204, responses=problem_responses(422))
-async def logout(body: RefreshRequest, session: SessionDep) -> Response:
-    """End a session: the refresh token and every token rotated from it stop working."""
-    await service.logout(session, body.refresh_token)
-    return Response(status_code=204)
+async def logout(request: Request, session: SessionDep, body: RefreshRequest | None = None,
+                 kind: SessionHeader = None) -> Response:
+    """End a session: the refresh token and every token rotated from it stop working (and a
+    browser app's cookie is cleared)."""
+    token = cookies.presented(request, kind, body.refresh_token if body else None)
+    if token is not None:
+        await service.logout(session, token)
+    answer = Response(status_code=204)
+    if kind is not None:
+        cookies.forget(answer, request, get_settings(), kind)
+    return answer
 
 
 @router.get("/me", response_model=Me, responses=problem_responses(401))

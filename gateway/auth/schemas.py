@@ -16,7 +16,8 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
-    refresh_token: str
+    #: Null when a browser app asked for its HttpOnly cookie (`X-Tapline-Session`).
+    refresh_token: str | None = None
     role: str
 
 

@@ -16,7 +16,7 @@ from kernel import audit
 from kernel.auth import Principal, issue_access_token
 from kernel.clock import utc_now
 from kernel.errors import Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
-from kernel.keys import private_key
+from kernel.keys import signing_key
 from kernel.settings import Settings
 
 
@@ -29,7 +29,7 @@ def _user_out(user: User) -> UserOut:
 async def _issue(session: AsyncSession, settings: Settings, user: User,
                  family: uuid.UUID | None = None) -> TokenResponse:
     access, ttl = issue_access_token(
-        private_key(settings), settings, user.username, user.role, user.display_name,
+        signing_key(settings)[1], settings, user.username, user.role, user.display_name,
         list(user.accounts or []),
     )
     refresh, refresh_hash = domain.new_refresh_token()
@@ -76,8 +76,12 @@ async def authenticate(
     return user
 
 
-async def issue_tokens(session: AsyncSession, settings: Settings, user: User) -> TokenResponse:
-    """A new session (access and refresh token) for a user already authenticated."""
+async def issue_tokens(session: AsyncSession, settings: Settings, user: User,
+                       replaces: str | None = None) -> TokenResponse:
+    """A new session (access and refresh token) for a user already authenticated; the session
+    of `replaces` (the refresh token the browser app held before) ends."""
+    if replaces is not None:
+        await logout(session, replaces)
     return await _issue(session, settings, user)
 
 

@@ -12,6 +12,8 @@ from typing import Annotated
 import httpx
 from fastapi import APIRouter, Depends, Request, Response
 
+from gateway.auth import cookies
+from gateway.auth.cookies import SessionHeader
 from gateway.auth.router import client_ip
 from gateway.auth.schemas import TokenResponse
 from gateway.portal import service
@@ -75,12 +77,15 @@ async def resend_verification(body: EmailIn, request: Request, session: SessionD
 @router.post("/login", response_model=TokenResponse,
              responses=problem_responses(401, 403, 422, 429))
 async def login(body: PortalLoginIn, request: Request, session: SessionDep,
-                response: Response) -> TokenResponse:
+                response: Response, kind: SessionHeader = None) -> TokenResponse:
     """Sign in with e-mail and password; a login with a second factor answers 401
     `totp-required` until `totp_code` is sent too. An unconfirmed e-mail answers 403
-    `email-unverified`. Tokens as `/api/auth/token`'s (refresh at `/api/auth/refresh`)."""
+    `email-unverified`. Tokens as `/api/auth/token`'s (refresh at `/api/auth/refresh`; the
+    portal sends `X-Tapline-Session: portal` and keeps its refresh token in the cookie)."""
     _no_store(response)
-    return await service.login(session, get_settings(), body, client_ip(request))
+    settings = get_settings()
+    tokens = await service.login(session, settings, body, client_ip(request))
+    return cookies.deliver(tokens, request, response, settings, kind)
 
 
 @router.post("/password/forgot", response_model=Accepted, status_code=202,
@@ -128,12 +133,15 @@ async def totp_disable(body: TotpDisable, session: SessionDep, who: Customer) ->
 @router.post("/accounts", response_model=TokenResponse,
              responses=problem_responses(401, 403, 404, 422, 429, 502))
 async def link_account(body: AccountProof, request: Request, session: SessionDep,
-                       who: Customer, response: Response) -> TokenResponse:
+                       who: Customer, response: Response,
+                       kind: SessionHeader = None) -> TokenResponse:
     """Add another account to this login with the same proof as registration; the new tokens
     name every account of the login."""
     _no_store(response)
-    return await service.link_account(session, get_settings(), _accounts(request), who, body,
-                                      client_ip(request))
+    settings = get_settings()
+    tokens = await service.link_account(session, settings, _accounts(request), who, body,
+                                        client_ip(request))
+    return cookies.deliver(tokens, request, response, settings, kind)
 
 
 @router.get("/logins", response_model=list[PortalLoginOut],

@@ -50,7 +50,7 @@ from kernel.errors import (
     Unauthorized,
     Unprocessable,
 )
-from kernel.keys import private_key
+from kernel.keys import signing_key
 from kernel.mail import send_mail
 from kernel.sealing import Keyring, Unsealable
 from kernel.settings import Settings
@@ -95,7 +95,7 @@ async def _limit(session: AsyncSession, settings: Settings, kind: str, value: st
 async def _prove(accounts: httpx.AsyncClient, settings: Settings,
                  proof: AccountProof) -> str | None:
     """The account id the proof names (accounts decides), or None."""
-    token, _ = issue_access_token(private_key(settings), settings, "gateway-portal", "system",
+    token, _ = issue_access_token(signing_key(settings)[1], settings, "gateway-portal", "system",
                                   "portal identity", minutes=1)
     try:
         r = await accounts.post(

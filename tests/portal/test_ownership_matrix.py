@@ -42,6 +42,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "payments-recurring-schedule_payment": {"method_id": "{method_id}", "kind": "once",
                                             "start_on": "{today}", "amount_rule": "fixed",
                                             "amount": "10.00"},
+    # the body is optional (a browser app presents its refresh cookie instead, gateway/auth/
+    # cookies.py), so the generator leaves it out; a tool's body with a token of no one's
+    "auth-refresh": {"refresh_token": "not-a-refresh-token-of-anyone"},
+    "auth-logout": {"refresh_token": "not-a-refresh-token-of-anyone"},
     # the kind that names a bill: A's account with B's bill must be refused too
     "accounts-requests-file_request": {"kind": "high_bill_review", "bill_id": "{bill_id}",
                                        "message": "This bill is too high"},

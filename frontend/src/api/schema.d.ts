@@ -16,7 +16,8 @@ export interface paths {
         /**
          * Login
          * @description Log in with username and password; returns a short-lived access token and a refresh
-         *     token. Repeated failures for a username or from an address are refused for a while.
+         *     token (in the app's HttpOnly cookie when `X-Tapline-Session` is sent). Repeated failures
+         *     for a username or from an address are refused for a while.
          */
         post: operations["auth-login"];
         delete?: never;
@@ -36,7 +37,8 @@ export interface paths {
         put?: never;
         /**
          * Refresh
-         * @description Trade a refresh token for new tokens; each refresh token works once (rotation).
+         * @description Trade a refresh token for new tokens; each refresh token works once (rotation). A
+         *     browser app sends `X-Tapline-Session` and its cookie, no body; other clients the body.
          */
         post: operations["auth-refresh"];
         delete?: never;
@@ -56,7 +58,8 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description End a session: the refresh token and every token rotated from it stop working.
+         * @description End a session: the refresh token and every token rotated from it stop working (and a
+         *     browser app's cookie is cleared).
          */
         post: operations["auth-logout"];
         delete?: never;
@@ -265,7 +268,8 @@ export interface paths {
          * Login
          * @description Sign in with e-mail and password; a login with a second factor answers 401
          *     `totp-required` until `totp_code` is sent too. An unconfirmed e-mail answers 403
-         *     `email-unverified`. Tokens as `/api/auth/token`'s (refresh at `/api/auth/refresh`).
+         *     `email-unverified`. Tokens as `/api/auth/token`'s (refresh at `/api/auth/refresh`; the
+         *     portal sends `X-Tapline-Session: portal` and keeps its refresh token in the cookie).
          */
         post: operations["portal-login"];
         delete?: never;
@@ -7278,7 +7282,7 @@ export interface components {
             /** Expires In */
             expires_in: number;
             /** Refresh Token */
-            refresh_token: string;
+            refresh_token?: string | null;
             /** Role */
             role: string;
         };
@@ -15073,7 +15077,10 @@ export interface operations {
     "auth-login": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `staff` or `portal`: a browser app; the refresh token travels in that app's HttpOnly cookie, never in the body. Absent: the refresh token is in the JSON body. */
+                "X-Tapline-Session"?: ("staff" | "portal") | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -15133,13 +15140,16 @@ export interface operations {
     "auth-refresh": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `staff` or `portal`: a browser app; the refresh token travels in that app's HttpOnly cookie, never in the body. Absent: the refresh token is in the JSON body. */
+                "X-Tapline-Session"?: ("staff" | "portal") | null;
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
@@ -15184,13 +15194,16 @@ export interface operations {
     "auth-logout": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `staff` or `portal`: a browser app; the refresh token travels in that app's HttpOnly cookie, never in the body. Absent: the refresh token is in the JSON body. */
+                "X-Tapline-Session"?: ("staff" | "portal") | null;
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
@@ -15698,7 +15711,10 @@ export interface operations {
     "portal-login": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `staff` or `portal`: a browser app; the refresh token travels in that app's HttpOnly cookie, never in the body. Absent: the refresh token is in the JSON body. */
+                "X-Tapline-Session"?: ("staff" | "portal") | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -16108,7 +16124,10 @@ export interface operations {
     "portal-link_account": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `staff` or `portal`: a browser app; the refresh token travels in that app's HttpOnly cookie, never in the body. Absent: the refresh token is in the JSON body. */
+                "X-Tapline-Session"?: ("staff" | "portal") | null;
+            };
             path?: never;
             cookie?: never;
         };

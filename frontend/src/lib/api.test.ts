@@ -3,7 +3,7 @@ import { getSession, resetAuthForTests, type Session } from "./auth";
 import { ApiProblem } from "./problem";
 
 const SESSION: Session = {
-  accessToken: "old-access", refreshToken: "old-refresh-token", role: "csr1", username: "csr1",
+  accessToken: "old-access", role: "csr1", username: "csr1",
   expiresAt: Date.now() + 60_000,
 };
 
@@ -35,7 +35,7 @@ describe("the API client", () => {
   it("refreshes once on a 401 and repeats the request with the new token", async () => {
     serve((req) => {
       if (req.url.endsWith("/api/auth/refresh")) {
-        return json({ access_token: "new-access", refresh_token: "new-refresh-token",
+        return json({ access_token: "new-access", refresh_token: null,
           token_type: "bearer", expires_in: 900, role: "csr1" });
       }
       return req.headers.get("Authorization") === "Bearer new-access"
@@ -45,7 +45,12 @@ describe("the API client", () => {
     expect(hits).toEqual([]);
     expect(calls.map((c) => new URL(c.url).pathname)).toEqual(
       ["/api/accounts/search", "/api/auth/refresh", "/api/accounts/search"]);
-    expect(getSession()?.refreshToken).toBe("new-refresh-token");
+    expect(getSession()?.accessToken).toBe("new-access");
+    // the refresh presents the app's cookie (the browser adds it), never a token in a body
+    const refresh = calls[1]!;
+    expect(refresh.headers.get("X-Tapline-Session")).toBe("staff");
+    expect(refresh.credentials).toBe("same-origin");
+    expect(await refresh.text()).toBe("");
   });
 
   it("ends the session when the refresh token is refused", async () => {
@@ -60,7 +65,7 @@ describe("the API client", () => {
       let first = true;
       serve((req) => {
         if (req.url.endsWith("/api/auth/refresh")) {
-          return json({ access_token: "new-access", refresh_token: "new-refresh-token",
+          return json({ access_token: "new-access", refresh_token: null,
             token_type: "bearer", expires_in: 900, role: "csr1" });
         }
         if (first) {

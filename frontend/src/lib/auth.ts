@@ -1,12 +1,14 @@
 /**
- * The staff session, held in this tab's memory only.
+ * The staff session: the access token in this tab's memory, the refresh token in a cookie.
  *
- * The gateway returns both tokens in the login response body. Neither is written to
- * localStorage or sessionStorage, where any script on the page could read it (after logout, too);
- * a reload or a new tab asks for the password again. The access token lives 15 minutes; on a 401
- * the client trades the refresh token for new ones once (rotation: the old refresh token stops
- * working) and repeats the request. Logout ends the refresh token's whole family on the server.
- * See docs/frontend.md, "Auth".
+ * Login, refresh and logout send `X-Tapline-Session: staff`; the gateway then keeps the refresh
+ * token in an HttpOnly, SameSite=Strict cookie on `/api/auth` that no script on the page can
+ * read, and answers `refresh_token: null`. The access token is never written to localStorage or
+ * sessionStorage, where any script could read it (after logout, too); a reload or a new tab asks
+ * for the password again. The access token lives 15 minutes; on a 401 the client trades the
+ * cookie for new tokens once (rotation: the old refresh token stops working) and repeats the
+ * request. Logout ends the refresh token's whole family on the server and clears the cookie.
+ * See docs/frontend.md, "Auth" and "Refresh cookie".
  */
 import { useSyncExternalStore } from "react";
 
@@ -15,9 +17,11 @@ import { ApiProblem, toProblem } from "@/lib/problem";
 
 export type TokenResponse = components["schemas"]["TokenResponse"];
 
+/** The header that asks the gateway for the staff app's refresh cookie (and is its CSRF guard). */
+export const SESSION_HEADER = { "X-Tapline-Session": "staff" } as const;
+
 export interface Session {
   accessToken: string;
-  refreshToken: string;
   role: string;
   username: string;
   /** Epoch milliseconds at which the access token expires. */
@@ -60,7 +64,7 @@ export function useSession(): Session | null {
 }
 
 function fromTokens(t: TokenResponse, username: string): Session {
-  return { accessToken: t.access_token, refreshToken: t.refresh_token, role: t.role, username,
+  return { accessToken: t.access_token, role: t.role, username,
     expiresAt: Date.now() + t.expires_in * 1000 };
 }
 
@@ -78,7 +82,8 @@ async function failure(res: Response): Promise<ApiProblem> {
 export async function login(username: string, password: string): Promise<Session> {
   const res = await fetch("/api/auth/token", {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { "Content-Type": "application/x-www-form-urlencoded", ...SESSION_HEADER },
+    credentials: "same-origin",
     body: new URLSearchParams({ grant_type: "password", username, password }),
   });
   if (!res.ok) throw await failure(res);
@@ -88,7 +93,7 @@ export async function login(username: string, password: string): Promise<Session
 }
 
 /**
- * Trade the refresh token for new tokens. Concurrent callers (several requests that got 401
+ * Trade the refresh cookie for new tokens. Concurrent callers (several requests that got 401
  * together) share one exchange: a refresh token works once, a second use would end the session.
  */
 export function refreshSession(): Promise<boolean> {
@@ -98,9 +103,7 @@ export function refreshSession(): Promise<boolean> {
   refreshing = (async () => {
     try {
       const res = await fetch("/api/auth/refresh", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ refresh_token: current.refreshToken }),
+        method: "POST", headers: { ...SESSION_HEADER }, credentials: "same-origin",
       });
       if (!res.ok) {
         if (session === current) setSession(null, "expired");
@@ -126,18 +129,24 @@ export async function logout(reason: EndReason = "logout"): Promise<void> {
   if (!current) return;
   try {
     await fetch("/api/auth/logout", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ refresh_token: current.refreshToken }),
+      method: "POST", headers: { ...SESSION_HEADER }, credentials: "same-origin",
     });
   } catch {
-    // The refresh token is gone from memory; it expires on its own.
+    // Offline: the session is gone from memory; the cookie's token expires on its own.
   }
 }
 
-/** For tests: forget everything. */
-export function resetAuthForTests(next: Session | null = null): void {
-  session = next;
+/**
+ * For tests: forget everything, or start from `next`. A `refreshToken` some tests still pass
+ * (from when the app held it) is dropped: the refresh token lives in the cookie now.
+ */
+export function resetAuthForTests(next: (Session & { refreshToken?: string }) | null = null): void {
+  if (next) {
+    const { refreshToken: _dropped, ...kept } = next;
+    session = kept;
+  } else {
+    session = null;
+  }
   ended = null;
   refreshing = null;
   emit();

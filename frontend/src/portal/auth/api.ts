@@ -8,7 +8,8 @@ import { ApiProblem, toProblem } from "@/lib/problem";
 import { newId } from "@/lib/ids";
 
 import { portalFetch } from "../lib/client";
-import { sessionFromTokens, setPortalSession, type PortalSession, type Tokens } from "../lib/session";
+import { PORTAL_SESSION_HEADER, sessionFromTokens, setPortalSession, type PortalSession,
+  type Tokens } from "../lib/session";
 
 export const IDENTITY = "/api/portal";
 const ORIGIN = globalThis.location?.origin ?? "";
@@ -26,7 +27,11 @@ async function failure(res: Response): Promise<ApiProblem> {
 async function send<T>(path: string, body: unknown, withToken = false): Promise<T> {
   const request = new Request(ORIGIN + path, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "Idempotency-Key": newId() },
+    // The portal's session header on every identity call: a sign-in (or a linked account's new
+    // tokens) then keeps its refresh token in the portal's HttpOnly cookie.
+    headers: { "Content-Type": "application/json", "Idempotency-Key": newId(),
+      ...PORTAL_SESSION_HEADER },
+    credentials: "same-origin",
     body: JSON.stringify(body),
   });
   const res = withToken ? await portalFetch(request) : await fetch(request);

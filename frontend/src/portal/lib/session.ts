@@ -1,15 +1,20 @@
 /**
- * The customer's session. Unlike the staff app (tokens in this tab's memory only), the portal
- * keeps its tokens in this tab's sessionStorage: paying sends the customer to the processor's
- * hosted page and back, a full page load that would otherwise log them out mid-payment.
- * sessionStorage is this tab's alone and is cleared when the tab closes; logout clears it and
- * ends the refresh token on the server.
+ * The customer's session. The refresh token lives in the portal's own HttpOnly, SameSite=Strict
+ * cookie (`X-Tapline-Session: portal` on login, refresh and logout), out of every script's reach.
+ * Unlike the staff app (access token in this tab's memory only), the portal keeps its access
+ * token in this tab's sessionStorage: paying sends the customer to the processor's hosted page
+ * and back, a full page load that would otherwise log them out mid-payment (an access token
+ * that expired meanwhile is renewed from the cookie). sessionStorage is this tab's alone and is
+ * cleared when the tab closes; logout clears it, ends the refresh token on the server and clears
+ * the cookie.
  */
 import { useSyncExternalStore } from "react";
 
+/** Asks the gateway for the portal's refresh cookie (and is its CSRF guard). */
+export const PORTAL_SESSION_HEADER = { "X-Tapline-Session": "portal" } as const;
+
 export interface PortalSession {
   accessToken: string;
-  refreshToken: string;
   /** The account ids the token names (a login may hold several accounts). */
   accounts: string[];
   email: string;
@@ -59,13 +64,14 @@ export function setPortalSession(next: PortalSession | null): void {
 
 export interface Tokens {
   access_token: string;
-  refresh_token: string;
+  /** Null: the gateway kept it in the portal's cookie. */
+  refresh_token?: string | null;
   expires_in: number;
 }
 
 export function sessionFromTokens(t: Tokens, email: string): PortalSession {
-  return { accessToken: t.access_token, refreshToken: t.refresh_token,
-    accounts: accountsOf(t.access_token), email, expiresAt: Date.now() + t.expires_in * 1000 };
+  return { accessToken: t.access_token, accounts: accountsOf(t.access_token), email,
+    expiresAt: Date.now() + t.expires_in * 1000 };
 }
 
 function subscribe(listener: () => void): () => void {
@@ -77,7 +83,7 @@ export function usePortalSession(): PortalSession | null {
   return useSyncExternalStore(subscribe, getPortalSession, getPortalSession);
 }
 
-/** Trade the refresh token once for new tokens; concurrent callers share the exchange. */
+/** Trade the refresh cookie once for new tokens; concurrent callers share the exchange. */
 export function refreshPortalSession(): Promise<boolean> {
   if (refreshing) return refreshing;
   const was = current;
@@ -85,8 +91,7 @@ export function refreshPortalSession(): Promise<boolean> {
   refreshing = (async () => {
     try {
       const res = await fetch("/api/auth/refresh", {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ refresh_token: was.refreshToken }),
+        method: "POST", headers: { ...PORTAL_SESSION_HEADER }, credentials: "same-origin",
       });
       if (!res.ok) {
         if (current === was) setPortalSession(null);
@@ -109,8 +114,7 @@ export async function portalLogout(): Promise<void> {
   if (!was) return;
   try {
     await fetch("/api/auth/logout", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ refresh_token: was.refreshToken }),
+      method: "POST", headers: { ...PORTAL_SESSION_HEADER }, credentials: "same-origin",
     });
   } catch {
     // gone from this tab; it expires on its own

@@ -16,7 +16,7 @@ const PREFS: Preference[] = [
   { kind: "leak_alert", label: "Possible leak", channels: "both", default: "both", may_opt_out: true },
 ];
 
-beforeEach(() => setPortalSession({ accessToken: fakeToken(["acct-1"]), refreshToken: "r",
+beforeEach(() => setPortalSession({ accessToken: fakeToken(["acct-1"]),
   accounts: ["acct-1"], email: "pat@example.org", expiresAt: Date.now() + 60_000 }));
 afterEach(async () => {
   vi.restoreAllMocks();

@@ -7,7 +7,7 @@ import { setPortalSession } from "../lib/session";
 import { fakeToken, jsonResponse, renderPortal } from "../test/render";
 import { NewRequestPage, needs } from "./NewRequestPage";
 
-beforeEach(() => setPortalSession({ accessToken: fakeToken(["acct-1"]), refreshToken: "r",
+beforeEach(() => setPortalSession({ accessToken: fakeToken(["acct-1"]),
   accounts: ["acct-1"], email: "pat@example.org", expiresAt: Date.now() + 60_000 }));
 afterEach(() => {
   vi.restoreAllMocks();
