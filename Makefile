@@ -80,7 +80,7 @@ lint: install
 	$(BIN)/ruff check .
 
 typecheck: install
-	$(BIN)/mypy kernel gateway relay services tapline
+	$(BIN)/mypy kernel gateway relay nightly services tapline
 
 pytest: install frontend chromium
 	$(BIN)/pytest

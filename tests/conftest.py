@@ -128,12 +128,11 @@ def fresh_database() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def service_apps() -> dict[str, Any]:
+    from nightly.app import create_app as nightly
     from services.accounts.app import create_app as accounts
     from services.billing.app import create_app as billing
     from services.collections.app import create_app as collections
     from services.payments.app import create_app as payments
-
-    from nightly.app import create_app as nightly
 
     return {"accounts": accounts(), "billing": billing(), "payments": payments(),
             "collections": collections(), "nightly": nightly()}

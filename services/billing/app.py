@@ -24,8 +24,8 @@ from services.billing.ledger.router import router as ledger_router
 from services.billing.rates.router import router as rates_router
 from services.billing.reads.handlers import handlers as reads_handlers
 from services.billing.reads.router import router as reads_router
-from services.billing.reports.router import router as reports_router  # reports (issue 15)
 from services.billing.rebates.handlers import handlers as rebates_handlers  # rebates (issue 15)
+from services.billing.reports.router import router as reports_router  # reports (issue 15)
 from services.billing.runs.handlers import handlers as runs_handlers
 from services.billing.runs.router import router as runs_router
 from services.billing.usage.handlers import handlers as usage_handlers

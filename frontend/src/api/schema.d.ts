@@ -1911,6 +1911,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/rebates/programmes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Programmes
+         * @description The programmes on offer, with their amounts and limits (configured).
+         */
+        get: operations["accounts-rebates-programmes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/rebates/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Applications
+         * @description Applications, newest first.
+         */
+        get: operations["accounts-rebates-applications"];
+        put?: never;
+        /**
+         * Apply
+         * @description Take in a rebate form: eligible, it waits for approval; not, it is denied at once with
+         *     the reasons and the denial letter.
+         */
+        post: operations["accounts-rebates-apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/rebates/applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Application */
+        get: operations["accounts-rebates-application"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/rebates/applications/{application_id}/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach Form
+         * @description Attach a scanned form (PDF or image, up to 10 MiB), kept with the account's documents.
+         */
+        post: operations["accounts-rebates-attach_form"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/rebates/applications/{application_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve
+         * @description Approve (within your dollar authority; never your own intake): the approval letter goes
+         *     out and `accounts.RebateApproved` is announced (billing credits a bill-credit rebate).
+         */
+        post: operations["accounts-rebates-approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/rebates/applications/{application_id}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deny
+         * @description Deny with the reason the denial letter gives.
+         */
+        post: operations["accounts-rebates-deny"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/rebates/check-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check Requests
+         * @description Approved rebates paid by check: those not yet handed to accounts payable, or a batch's
+         *     (`?format=csv` for accounts payable).
+         */
+        get: operations["accounts-rebates-check_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/rebates/check-requests/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Batch Checks
+         * @description Hand every open check request to accounts payable as one batch, each exactly once.
+         */
+        post: operations["accounts-rebates-batch_checks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/billing/health": {
         parameters: {
             query?: never;
@@ -3392,6 +3556,186 @@ export interface paths {
          *     `index.csv` (file, first page, page count per statement) and `manifest.json`.
          */
         get: operations["billing-statements-print_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Catalogue
+         * @description The reports billing offers (the staff app's Reports page lists every service's).
+         */
+        get: operations["billing-reports-catalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/{name}.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report File
+         * @description A report as a PDF or a CSV: a monthly one by `month`, a yearly one by `year`.
+         */
+        get: operations["billing-reports-report_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/billed-consumption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Billed Consumption
+         * @description Billed consumption and revenue by service, rate class and meter size.
+         */
+        get: operations["billing-reports-billed_consumption"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/bills-and-credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bills And Credits
+         * @description Bills, adjustments and credits by kind, reason and who approved them.
+         */
+        get: operations["billing-reports-bills_and_credits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/unbilled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unbilled
+         * @description Unbilled and zero-consumption accounts.
+         */
+        get: operations["billing-reports-unbilled"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/reads-by-source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads By Source
+         * @description Meter reads by source and kind.
+         */
+        get: operations["billing-reports-reads_by_source"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/conservation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conservation
+         * @description Residential water delivered and R-GPCD.
+         */
+        get: operations["billing-reports-conservation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Connections
+         * @description Customers and service connections by class and meter size on the year's last day.
+         */
+        get: operations["billing-reports-connections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/reports/water-delivered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Water Delivered
+         * @description Water delivered by customer class by month (the State's Electronic Annual Report).
+         */
+        get: operations["billing-reports-water_delivered"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6984,6 +7328,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/nightly/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Nightly Health
+         * @description Liveness of the nightly process and its database, and whether it leads the
+         *     schedule or stands by (no login needed).
+         */
+        get: operations["nightly-nightly_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nightly/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runs
+         * @description The latest nights, newest first, each with its steps.
+         */
+        get: operations["nightly-runs"];
+        put?: never;
+        /**
+         * Run Now
+         * @description Run a day's night now (one missed while the system was down, say). Its steps start once
+         *     this answers; a step already done for that day is not done again.
+         */
+        post: operations["nightly-run_now"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nightly/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Run */
+        get: operations["nightly-run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nightly/runs/{run_id}/steps/{step}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry
+         * @description Try a failed step again now (after its last automatic attempt, or sooner).
+         */
+        post: operations["nightly-retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nightly/runs/{run_id}/reports/{report_service}/{name}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report File
+         * @description A report the night kept.
+         */
+        get: operations["nightly-report_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7427,12 +7874,121 @@ export interface components {
             /** Postal Code */
             postal_code: string;
         };
+        /** ApplicationIn */
+        ApplicationIn: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Premise Id
+             * @description where the fixture was installed; omitted: the premise the account serves (required when it serves more than one)
+             */
+            premise_id?: string | null;
+            /** Programme */
+            programme: string;
+            /**
+             * Units
+             * @description toilets, washers or square feet replaced
+             */
+            units: number | string;
+            /**
+             * Payment
+             * @description credit: on the bill; check: accounts payable pays
+             * @default credit
+             * @enum {string}
+             */
+            payment: "credit" | "check";
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            /** Installed On */
+            installed_on?: string | null;
+            /** Note */
+            note?: string | null;
+        };
+        /** ApplicationOut */
+        ApplicationOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Account Number */
+            account_number: string;
+            /** Customer Name */
+            customer_name: string;
+            /**
+             * Premise Id
+             * Format: uuid
+             */
+            premise_id: string;
+            /** Premise Address */
+            premise_address: string;
+            /** Programme */
+            programme: string;
+            /** Units */
+            units: string;
+            /** Amount */
+            amount: string;
+            /**
+             * Payment
+             * @enum {string}
+             */
+            payment: "credit" | "check";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "denied";
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            /** Installed On */
+            installed_on: string | null;
+            /** Note */
+            note: string | null;
+            /** Requested By */
+            requested_by: string;
+            /** Decided By */
+            decided_by: string | null;
+            /** Decided On */
+            decided_on: string | null;
+            /** Reason */
+            reason: string | null;
+            /** Letter Id */
+            letter_id: string | null;
+            /** Form Ids */
+            form_ids: string[];
+            /** Check Batch */
+            check_batch: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** Body_accounts-contacts-upload_document */
         "Body_accounts-contacts-upload_document": {
             /** File */
             file: string;
             /** Title */
             title: string;
+        };
+        /** Body_accounts-rebates-attach_form */
+        "Body_accounts-rebates-attach_form": {
+            /** File */
+            file: string;
         };
         /** CancelIn */
         CancelIn: {
@@ -7467,6 +8023,50 @@ export interface components {
             formats: string[];
             /** Path */
             path: string;
+        };
+        /**
+         * CheckBatchOut
+         * @description Check requests handed to accounts payable together, once each.
+         */
+        CheckBatchOut: {
+            /** Batch */
+            batch: string | null;
+            /** Count */
+            count: number;
+            /** Total */
+            total: string;
+            /** Requests */
+            requests: components["schemas"]["CheckRequest"][];
+        };
+        /**
+         * CheckRequest
+         * @description An approved rebate paid by check: what accounts payable needs to cut it.
+         */
+        CheckRequest: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /** Account Number */
+            account_number: string;
+            /** Payee */
+            payee: string;
+            /** Mailing Address */
+            mailing_address: string;
+            /** Programme */
+            programme: string;
+            /** Amount */
+            amount: string;
+            /**
+             * Approved On
+             * Format: date
+             */
+            approved_on: string;
+            /** Approved By */
+            approved_by: string;
+            /** Check Batch */
+            check_batch: string | null;
         };
         /** CompleteIn */
         CompleteIn: {
@@ -7598,6 +8198,26 @@ export interface components {
             paperless?: boolean | null;
             /** Text Messages */
             text_messages?: boolean | null;
+        };
+        /** DecisionIn */
+        DecisionIn: {
+            /**
+             * On Date
+             * Format: date
+             */
+            on_date: string;
+            /** Note */
+            note?: string | null;
+        };
+        /** DenialIn */
+        DenialIn: {
+            /**
+             * On Date
+             * Format: date
+             */
+            on_date: string;
+            /** Reason */
+            reason: string;
         };
         /** DepositChoice */
         DepositChoice: {
@@ -8376,6 +8996,23 @@ export interface components {
             html: string | null;
             /** Sms */
             sms: string;
+        };
+        /** ProgrammeOut */
+        ProgrammeOut: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Unit */
+            unit: string;
+            /** Per Unit */
+            per_unit: string;
+            /** Max Units */
+            max_units: string | null;
+            /** Cap */
+            cap: string | null;
+            /** Premise Kinds */
+            premise_kinds: string[];
         };
         /**
          * ProofIn
@@ -9226,6 +9863,75 @@ export interface components {
             /** Lines */
             lines: components["schemas"]["LineOut"][];
         };
+        /**
+         * BilledConsumption
+         * @description The month's bills (by the day each was posted, less bills cancelled in it): consumption
+         *     (volume lines, HCF) and revenue by service, rate class and meter size.
+         */
+        BilledConsumption: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Lines */
+            lines: components["schemas"]["BilledLine"][];
+            /** Consumption */
+            consumption: string;
+            /** Revenue */
+            revenue: string;
+            tie: components["schemas"]["LedgerTie"];
+        };
+        /** BilledLine */
+        BilledLine: {
+            /** Service */
+            service: string;
+            /** Rate Class */
+            rate_class: string;
+            /** Meter Size */
+            meter_size: string;
+            /** Bills */
+            bills: number;
+            /** Consumption */
+            consumption: string;
+            /** Revenue */
+            revenue: string;
+        };
+        /**
+         * BillsAndCredits
+         * @description The month's bills, adjustments and credits (every ledger entry but payments) by kind,
+         *     reason and who approved them.
+         */
+        BillsAndCredits: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Lines */
+            lines: components["schemas"]["EntryLine"][];
+            /** Charges */
+            charges: string;
+            /** Credits */
+            credits: string;
+            /** Net */
+            net: string;
+            tie: components["schemas"]["LedgerTie"];
+        };
         /** BlockIn */
         "BlockIn-Input": {
             /** Width */
@@ -9341,6 +10047,75 @@ export interface components {
             change_percent: string | null;
             /** Days */
             days: components["schemas"]["ComparedDay"][];
+        };
+        /** ConnectionLine */
+        ConnectionLine: {
+            /** Service */
+            service: string;
+            /** Rate Class */
+            rate_class: string;
+            /** Meter Size */
+            meter_size: string;
+            /** Customers */
+            customers: number;
+            /** Accounts */
+            accounts: number;
+            /** Connections */
+            connections: number;
+            /** Dwelling Units */
+            dwelling_units: number;
+        };
+        /**
+         * Connections
+         * @description Customers and service connections in force on the year's last day, by service, rate
+         *     class and meter size, from billing's own copy of accounts' agreements.
+         */
+        Connections: {
+            /** Year */
+            year: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Lines */
+            lines: components["schemas"]["ConnectionLine"][];
+            /** Customers */
+            customers: number;
+            /** Accounts */
+            accounts: number;
+            /** Connections */
+            connections: number;
+        };
+        /**
+         * Conservation
+         * @description A month's residential water delivered and residential gallons per capita per day.
+         */
+        Conservation: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Days */
+            days: number;
+            /** Residential Hcf */
+            residential_hcf: string;
+            /** Residential Gallons */
+            residential_gallons: string;
+            /** Total Hcf */
+            total_hcf: string;
+            /** Population */
+            population: number;
+            /** R Gpcd */
+            r_gpcd: string | null;
         };
         /** ConsumptionRow */
         ConsumptionRow: {
@@ -9587,6 +10362,17 @@ export interface components {
              */
             reason: string;
         };
+        /** DeliveredMonth */
+        DeliveredMonth: {
+            /** Month */
+            month: number;
+            /** By Class */
+            by_class: {
+                [key: string]: string;
+            };
+            /** Total */
+            total: string;
+        };
         /** DetectResult */
         DetectResult: {
             /**
@@ -9734,6 +10520,23 @@ export interface components {
              * @default true
              */
             paperless_offer: boolean;
+        };
+        /** EntryLine */
+        EntryLine: {
+            /** Kind */
+            kind: string;
+            /** Reason */
+            reason: string;
+            /** Approved By */
+            approved_by: string;
+            /** Entries */
+            entries: number;
+            /** Charges */
+            charges: string;
+            /** Credits */
+            credits: string;
+            /** Net */
+            net: string;
         };
         /** EntryOut */
         EntryOut: {
@@ -10113,6 +10916,17 @@ export interface components {
              */
             burst_hours: number;
         };
+        /** LedgerTie */
+        LedgerTie: {
+            /** Kinds */
+            kinds: string[];
+            /** Ledger */
+            ledger: string;
+            /** Report */
+            report: string;
+            /** Difference */
+            difference: string;
+        };
         /** LineOut */
         LineOut: {
             /**
@@ -10446,6 +11260,41 @@ export interface components {
              * @default []
              */
             exceptions: components["schemas"]["ExceptionOut"][];
+        };
+        /** ReadsBySource */
+        ReadsBySource: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Lines */
+            lines: components["schemas"]["ReadsLine"][];
+            total: components["schemas"]["ReadsLine"];
+        };
+        /** ReadsLine */
+        ReadsLine: {
+            /** Source */
+            source: string;
+            /** Kind */
+            kind: string;
+            /** Valid */
+            valid: number;
+            /** Pending */
+            pending: number;
+            /** Rejected */
+            rejected: number;
+            /** Total */
+            total: number;
+            /** Usage */
+            usage: string;
         };
         /** RebillIn */
         RebillIn: {
@@ -10781,6 +11630,51 @@ export interface components {
              */
             in_entry_id: string;
         };
+        /**
+         * Unbilled
+         * @description Accounts in service during the month with no bill posted in it (`unbilled`), and
+         *     accounts billed in it for no metered water (`zero_consumption`).
+         */
+        Unbilled: {
+            /** Month */
+            month: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Unbilled */
+            unbilled: number;
+            /** Zero Consumption */
+            zero_consumption: number;
+            /** Lines */
+            lines: components["schemas"]["UnbilledLine"][];
+        };
+        /** UnbilledLine */
+        UnbilledLine: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Number */
+            number: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+            /** Cycle */
+            cycle: string;
+            /** Reason */
+            reason: string;
+            /** Last Billed */
+            last_billed: string | null;
+        };
         /** UnreadMeter */
         UnreadMeter: {
             /** Route */
@@ -10865,6 +11759,29 @@ export interface components {
             held_to: string | null;
             /** Has Interval Data */
             has_interval_data: boolean;
+        };
+        /**
+         * WaterDelivered
+         * @description Potable water delivered by customer class by month, as the State Water Board's
+         *     Electronic Annual Report asks for it (one unit for the table: CCF = HCF).
+         */
+        WaterDelivered: {
+            /** Year */
+            year: string;
+            /** Unit */
+            unit: string;
+            /** Classes */
+            classes: {
+                [key: string]: string;
+            };
+            /** Months */
+            months: components["schemas"]["DeliveredMonth"][];
+            /** Totals */
+            totals: {
+                [key: string]: string;
+            };
+            /** Total */
+            total: string;
         };
         /** WinterAverageIn */
         WinterAverageIn: {
@@ -13922,7 +14839,7 @@ export interface components {
             today?: string | null;
         };
         /** DecisionIn */
-        DecisionIn: {
+        CollectionsDecisionIn: {
             /** Note */
             note?: string | null;
             /** On */
@@ -15064,6 +15981,108 @@ export interface components {
         services__collections__notices__schemas__RejectIn: {
             /** Reason */
             reason: string;
+        };
+        /** NightReportOut */
+        NightReportOut: {
+            /** Service */
+            service: string;
+            /** Name */
+            name: string;
+            /** Period */
+            period: string;
+            /** Title */
+            title: string;
+            /** Size */
+            size: number;
+            /** Path */
+            path: string;
+        };
+        /** NightRunOut */
+        NightRunOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed";
+            /** Requested By */
+            requested_by: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Steps */
+            steps: components["schemas"]["NightStepOut"][];
+            /**
+             * Reports
+             * @default []
+             */
+            reports: components["schemas"]["NightReportOut"][];
+        };
+        /** NightStepOut */
+        NightStepOut: {
+            /** Step */
+            step: string;
+            /** Title */
+            title: string;
+            /** Position */
+            position: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "succeeded" | "failed" | "retrying" | "skipped";
+            /** Attempts */
+            attempts: number;
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Seconds */
+            seconds: number | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Result */
+            result?: unknown;
+            /** Error */
+            error: string | null;
+            /** Retried By */
+            retried_by: string | null;
+        };
+        /** NightlyHealth */
+        NightlyHealth: {
+            /**
+             * Service
+             * @default nightly
+             * @constant
+             */
+            service: "nightly";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "down";
+            /**
+             * Database
+             * @enum {string}
+             */
+            database: "ok" | "down";
+            /** Role */
+            role: string;
+            /** Schedule */
+            schedule: string;
         };
     };
     responses: never;
@@ -21151,6 +22170,535 @@ export interface operations {
             };
         };
     };
+    "accounts-rebates-programmes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-rebates-applications": {
+        parameters: {
+            query?: {
+                status?: ("pending" | "approved" | "denied") | null;
+                account_id?: string | null;
+                programme?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-rebates-apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-rebates-application": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-rebates-attach_form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_accounts-rebates-attach_form"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-rebates-approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-rebates-deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DenialIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-rebates-check_requests": {
+        parameters: {
+            query?: {
+                batch?: string | null;
+                /** @description `csv` streams the whole list as CSV (no page limit); `Accept: text/csv` does the same */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckBatchOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "accounts-rebates-batch_checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckBatchOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     "billing-service_health": {
         parameters: {
             query?: never;
@@ -25933,6 +27481,459 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-report_file": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+                /** @description `YYYY` (default: last year) */
+                year?: string | null;
+            };
+            header?: never;
+            path: {
+                name: ("billed-consumption" | "bills-and-credits" | "unbilled" | "reads-by-source" | "conservation") | ("connections" | "water-delivered");
+                fmt: "pdf" | "csv";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-billed_consumption": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BilledConsumption"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-bills_and_credits": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillsAndCredits"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-unbilled": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unbilled"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-reads_by_source": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadsBySource"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-conservation": {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conservation"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-connections": {
+        parameters: {
+            query?: {
+                /** @description `YYYY` (default: last year) */
+                year?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connections"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "billing-reports-water_delivered": {
+        parameters: {
+            query?: {
+                /** @description `YYYY` (default: last year) */
+                year?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaterDelivered"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -33546,7 +35547,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["DecisionIn"] | null;
+                "application/json": components["schemas"]["CollectionsDecisionIn"] | null;
             };
         };
         responses: {
@@ -33619,7 +35620,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["DecisionIn"] | null;
+                "application/json": components["schemas"]["CollectionsDecisionIn"] | null;
             };
         };
         responses: {
@@ -37935,6 +39936,324 @@ export interface operations {
             };
             /** @description Not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "nightly-nightly_health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NightlyHealth"];
+                };
+            };
+        };
+    };
+    "nightly-runs": {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NightRunOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "nightly-run_now": {
+        parameters: {
+            query: {
+                /** @description The business day to run */
+                day: string;
+            };
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NightRunOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "nightly-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NightRunOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "nightly-retry": {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                run_id: string;
+                step: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NightRunOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    "nightly-report_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+                report_service: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
