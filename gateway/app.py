@@ -89,10 +89,13 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
 
     async def proxy(request: Request) -> StarletteResponse:
         who = principal_from_request(request)
-        if who is not None and servicetoken.is_night(who) and not servicetoken.allowed(
-                request.method, request.url.path):
+        night = who is not None and servicetoken.is_night(who)
+        if night and not servicetoken.allowed(request.method, request.url.path):
             raise Forbidden("The nightly update's token is for the night's steps only")
-        return await forward(upstreams, request.path_params["service"], request)
+        # A night's step (the collections day of a large district) may take minutes: it gets
+        # the step's timeout, not the upstream timeout an interactive request gets.
+        return await forward(upstreams, request.path_params["service"], request,
+                             settings.nightly_step_timeout if night else None)
 
     # A plain Starlette route: the proxy needs none of FastAPI's parameter machinery, and it
     # runs on every forwarded request. Problems it raises still go through the error handlers.

@@ -56,6 +56,13 @@ class Upstreams:
             sock_read=settings.upstream_timeout)
         self._session: aiohttp.ClientSession | None = None
 
+    def timeout(self, read_seconds: float | None) -> aiohttp.ClientTimeout:
+        """The usual timeouts, or the same with `read_seconds` for the service's answer."""
+        if read_seconds is None:
+            return self._timeout
+        return aiohttp.ClientTimeout(total=None, connect=read_seconds, sock_connect=2.0,
+                                     sock_read=read_seconds)
+
     def client(self, name: str) -> httpx.AsyncClient:
         if name not in self.clients:
             raise NotFound(f"No service named '{name}'")
@@ -103,7 +110,10 @@ def _request_headers(request: Request) -> dict[str, str]:
     return headers
 
 
-async def forward(upstreams: Upstreams, service: str, request: Request) -> Response:
+async def forward(upstreams: Upstreams, service: str, request: Request,
+                  read_timeout: float | None = None) -> Response:
+    """`read_timeout`: seconds the service may take to answer, when not the usual upstream
+    timeout (the nightly update's steps, which may run for minutes)."""
     if service not in upstreams.clients:
         raise NotFound(f"No service named '{service}'")
     headers = _request_headers(request)
@@ -112,14 +122,15 @@ async def forward(upstreams: Upstreams, service: str, request: Request) -> Respo
     base = upstreams.urls.get(service)
     if base is None:
         return await _forward_httpx(upstreams.clients[service], service, request.method, target,
-                                    headers, body)
+                                    headers, body, read_timeout)
     try:
         url = URL(base + target, encoded=True)
     except ValueError as exc:
         raise Unprocessable("The request URL is not valid") from exc
     try:
         upstream = await upstreams.session().request(
-            request.method, url, data=body or None, headers=headers, allow_redirects=False)
+            request.method, url, data=body or None, headers=headers, allow_redirects=False,
+            timeout=upstreams.timeout(read_timeout))
         streamed = False
         try:
             out = [(k, v) for k, v in upstream.raw_headers
@@ -155,10 +166,14 @@ async def _relay(upstream: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
 
 
 async def _forward_httpx(client: httpx.AsyncClient, service: str, method: str, target: str,
-                         headers: dict[str, str], body: bytes) -> Response:
+                         headers: dict[str, str], body: bytes,
+                         read_timeout: float | None = None) -> Response:
     """In-process transports (tests, the in-process benchmark) go through httpx."""
     try:
-        upstream = await client.request(method, target, content=body, headers=headers)
+        upstream = await client.request(
+            method, target, content=body, headers=headers,
+            timeout=client.timeout if read_timeout is None else httpx.Timeout(read_timeout,
+                                                                               connect=2.0))
     except httpx.InvalidURL as exc:
         raise Unprocessable("The request URL is not valid") from exc
     except httpx.TimeoutException as exc:

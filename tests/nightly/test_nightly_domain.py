@@ -58,3 +58,13 @@ def test_the_nights_token_is_good_only_for_the_nights_routes():
     assert not servicetoken.allowed("POST", "/api/collections/dailyx")
     assert not servicetoken.allowed("GET", "/api/accounts/search")
     assert not servicetoken.allowed("POST", "/api/payments/autopay/files")
+
+
+def test_a_nights_step_may_take_the_step_timeout_where_a_person_gets_the_upstream_timeout():
+    from gateway.proxy import Upstreams
+    from kernel.settings import get_settings
+
+    settings = get_settings()
+    ups = Upstreams(settings)
+    assert ups.timeout(None).sock_read == settings.upstream_timeout
+    assert ups.timeout(settings.nightly_step_timeout).sock_read == 600
