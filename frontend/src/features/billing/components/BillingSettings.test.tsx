@@ -2,7 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import { ReviewThresholdsCard } from "./BillingSettings";
-import { logInAs, renderWithProviders, stubApi } from "./testing";
+import { logInAs, renderWithProviders, stubApi } from "@/test/harness";
 
 const NOW = { max_total: "1000.00", change: "0.5", due_days: 21 };
 

@@ -2,7 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import { BudgetPanel } from "./BudgetPanel";
-import { logInAs, renderWithProviders, stubApi } from "./testing";
+import { logInAs, renderWithProviders, stubApi } from "@/test/harness";
 
 const PLAN = { account_id: "a1", monthly_amount: "64.20", enrolled_on: "2026-03-01",
   status: "active", deferred: "-12.40" };

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 
 import type { WorklistItem } from "../api/reads";
 import { ResolveModal } from "./ResolveModal";
-import { logInAs, renderWithProviders, stubApi } from "./testing";
+import { logInAs, renderWithProviders, stubApi } from "@/test/harness";
 
 const ITEM: WorklistItem = { id: "e1", read_id: "rd1", meter_id: "m1", serial: "SN0001",
   cycle: "C1", route: "R01", code: "high", detail: "use 9x the average", status: "open",

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 
 import type { Run } from "../api/runs";
 import { RunActions } from "./RunActions";
-import { logInAs, renderWithProviders, stubApi } from "./testing";
+import { logInAs, renderWithProviders, stubApi } from "@/test/harness";
 
 const RUN: Run = { id: "r1", cycle: "C1", kind: "cycle", account_id: null,
   period_start: "2026-02-01", period_end: "2026-02-28", bill_date: "2026-03-02",

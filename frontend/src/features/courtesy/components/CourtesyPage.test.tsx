@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 
 import type { CourtesyItem } from "../api/courtesy";
 import { CourtesyPage } from "./CourtesyPage";
-import { logInAs, renderWithProviders, stubApi } from "./testing";
+import { logInAs, renderWithProviders, stubApi } from "@/test/harness";
 
 const ITEM: CourtesyItem = {
   read_id: "r1", exception_id: "e1", exception_status: "open", exception_resolution: null,

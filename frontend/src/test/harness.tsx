@@ -1,4 +1,4 @@
-/** Test scaffolding for the billing components: providers, a session, a recorded fetch. */
+/** Test scaffolding for feature components: providers, a session, a recorded fetch (shared by billing and courtesy). */
 import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
