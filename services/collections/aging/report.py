@@ -65,11 +65,12 @@ def pdf(utility: str, report: AgingReport) -> bytes:
                _money(t.unapplied_credit), _money(t.balance)), bold=True)
     doc.ln(3)
     _row(doc, ("Account", "Name", *_HEAD, "Credit", "Balance"), bold=True)
+    doc.set_font("Helvetica", "", 8)
     for r in report.rows:
         b = r.buckets.model_dump()
-        _row(doc, (r.number or str(r.account_id)[:8], (r.name or "")[:28],
-                   *(_money(b[k]) for k in BUCKETS), _money(r.unapplied_credit),
-                   _money(r.balance)))
+        _plain_row(doc, (r.number or str(r.account_id)[:8], (r.name or "")[:28],
+                         *(_money(b[k]) for k in BUCKETS), _money(r.unapplied_credit),
+                         _money(r.balance)))
     return bytes(doc.output())
 
 
@@ -82,3 +83,22 @@ def _row(doc: FPDF, cells: tuple[str, ...], bold: bool = False) -> None:
         doc.cell(w, 5, latin1(c), align="L" if i < 2 else "R",
                  new_x="LMARGIN" if i == len(cells) - 1 else "RIGHT",
                  new_y="NEXT" if i == len(cells) - 1 else "TOP")
+
+
+def _plain_row(doc: FPDF, cells: tuple[str, ...]) -> None:
+    """An account's row where `_row` would put it, placed with `text()`: `cell()` costs about
+    45 us a cell (layout for styled text a table does not use), which made a 20,000-row aging
+    list (a 100,000-account district, a fifth past due) a 20-second PDF. Same baseline,
+    alignment and page break as `cell()`."""
+    if doc.get_y() + 5 > doc.page_break_trigger:
+        doc.add_page()
+        doc.set_font("Helvetica", "", 8)
+    x, margin = doc.l_margin, doc.c_margin
+    baseline = doc.get_y() + 2.5 + 0.3 * doc.font_size
+    for i, (w, c) in enumerate(zip(_WIDTHS, cells, strict=True)):
+        text = latin1(c)
+        if text:
+            left = x + margin if i < 2 else x + w - margin - doc.get_string_width(text)
+            doc.text(left, baseline, text)
+        x += w
+    doc.set_xy(doc.l_margin, doc.get_y() + 5)
