@@ -77,7 +77,8 @@ SEED = [
                         WHEN g % 20 < 19 THEN 'COM' ELSE 'IRR' END
                  ELSE CASE WHEN g % 20 < 17 THEN 'RES' ELSE 'COM' END END AS rc) r
         WHERE {_BILLED} AND (x.service = 'water' OR g % 20 < 19)
-          AND (x.kind = 'fixed' OR x.tier = 1 OR x.q > 0)""",
+          AND (x.kind = 'fixed' OR x.tier = 1 OR x.q > 0)
+        ORDER BY m, g % 4, g""",
     f"""INSERT INTO bills (id, run_id, account_id, period_start, period_end, bill_date,
                            due_date, status, total)
         SELECT md5('b' || g || '-' || m)::uuid, md5('r' || (g % 4) || '-' || m)::uuid,
@@ -86,32 +87,32 @@ SEED = [
         FROM {_G}, {_M}
         JOIN LATERAL (SELECT sum(amount) AS total FROM bill_lines
                       WHERE bill_id = md5('b' || g || '-' || m)::uuid) t ON true
-        WHERE {_BILLED}""",
-    """INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, due_date,
+        WHERE {_BILLED} ORDER BY m, g % 4, g""",
+    f"""INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, due_date,
                                    reference, created_by)
-       SELECT gen_random_uuid(), account_id, 'bill', total, bill_date, due_date, id::text,
-              'pat' FROM bills
-       UNION ALL
-       SELECT gen_random_uuid(), account_id, 'payment', -total, bill_date + 15, NULL,
-              'p' || id, 'payments' FROM bills""",
-    f"""WITH e AS (
-          INSERT INTO ledger_entries (id, account_id, kind, amount, posted_on, reference,
-                                      created_by)
-          SELECT gen_random_uuid(), md5('a' || g)::uuid, 'adjustment', -5.00,
-                 {_BILL_DATE} + 3, 'adjustment:' || g || '-' || m, 'sam'
-          FROM {_G}, {_M} WHERE g % 100 = 7
-          RETURNING id, account_id, amount)
-        INSERT INTO adjustments (id, account_id, amount, reason_code, reason, status,
-                                 requested_by, requested_role, approved_by, entry_id)
-        SELECT gen_random_uuid(), account_id, amount, 'courtesy', 'bench', 'posted', 'tina',
-               'billing_tech', 'sam', id FROM e""",
+        SELECT * FROM (
+          SELECT gen_random_uuid(), account_id, 'bill', total, bill_date, due_date, id::text,
+                 'pat' FROM bills
+          UNION ALL
+          SELECT gen_random_uuid(), account_id, 'payment', -total, bill_date + 15, NULL,
+                 'p' || id, 'payments' FROM bills
+          UNION ALL
+          SELECT md5('adj' || g || '-' || m)::uuid, md5('a' || g)::uuid, 'adjustment', -5.00,
+                 {_BILL_DATE} + 3, NULL, 'adjustment:' || g || '-' || m, 'sam'
+          FROM {_G}, {_M} WHERE g % 100 = 7) x(id, account_id, kind, amount, posted_on,
+                                                due_date, reference, created_by)
+        ORDER BY posted_on""",
+    """INSERT INTO adjustments (id, account_id, amount, reason_code, reason, status,
+                               requested_by, requested_role, approved_by, entry_id)
+       SELECT gen_random_uuid(), account_id, amount, 'courtesy', 'bench', 'posted', 'tina',
+              'billing_tech', 'sam', id FROM ledger_entries WHERE kind = 'adjustment'""",
     f"""INSERT INTO reads (id, meter_id, read_on, value, usage, days, source, kind, status,
                            created_by)
         SELECT md5('rd' || g || '-' || m)::uuid, md5('m' || g)::uuid, {_END},
                1000 + m * 30 + {_USE}, {_USE}, {_END} - {_START} + 1,
                CASE g % 10 WHEN 0 THEN 'field' WHEN 1 THEN 'customer' ELSE 'api' END,
                CASE WHEN g % 25 = 0 THEN 'estimated' ELSE 'actual' END, 'valid', 'bench'
-        FROM {_G}, {_M}""",
+        FROM {_G}, {_M} ORDER BY m, g""",
 ]
 
 MONTH, YEAR = "2026-03", "2025"  # the last month's bills post in March
