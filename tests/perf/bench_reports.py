@@ -9,15 +9,21 @@ accounts (single- and multi-family, commercial, irrigation; three meter sizes; s
 each with twelve monthly cycle bills (fixed, two tiers of water, sewer lines; the bill's total
 the sum of its lines), a bill entry and a payment on the ledger for each, a read a month by
 source, and a courtesy credit on one account in a hundred each month; in the last month one
-account in a hundred is left unbilled and one in fifty used nothing. Then each monthly report is
-built as its route builds it (`services.billing.reports.service`) for that last month and
-rendered as CSV and PDF; the money reports must tie to the ledger. Figures: seconds per report
-(query, CSV, PDF) and the rows each returned; the yearly reports are timed too.
+account in a hundred is left unbilled and one in fifty used nothing. Payments' tables get a
+payment a bill (five tenders) and payments' copy of the ledger's payment entries. Rows are
+inserted in date order, as a district's tables grow (a run's bills and lines together, the
+ledger day by day): the ledger's BRIN index on `posted_on` relies on that order.
+
+Then each monthly report is built as its route builds it (`services.billing.reports.service`,
+`services.payments.reports.service`) for that last month and rendered as CSV and PDF; the
+money reports must tie to the ledger. Figures: seconds per report (query, CSV, PDF) and the
+rows each returned, the yearly reports too, and the load average at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from typing import Any
 
@@ -115,6 +121,28 @@ SEED = [
         FROM {_G}, {_M} ORDER BY m, g""",
 ]
 
+# Payments' side of the same history: a payment a bill, received 15 days after it (the tender
+# by account), keyed in one mail batch a day, and payments' copy of billing's payment entries.
+PAYMENTS_SEED = [
+    """INSERT INTO batches (id, keyed_by, received_on, control_total, control_count, status)
+       SELECT md5('batch' || d::date)::uuid, 'tina', d::date, 1, 1, 'posted'
+       FROM generate_series(date '2025-03-01', date '2026-06-30', interval '1 day') d""",
+    f"""INSERT INTO payments (id, account_id, account_number, amount, tender, check_number,
+                              received_on, channel, batch_id, status, taken_by,
+                              idempotency_key, posted_at)
+        SELECT md5('pay' || g || '-' || m)::uuid, md5('a' || g)::uuid,
+               lpad((100000000 + g)::text, 9, '0'), 30.00 + g % 70,
+               (ARRAY['cash', 'check', 'money_order', 'card', 'bank'])[g % 5 + 1],
+               CASE WHEN g % 5 = 1 THEN 'C' || g END, {_BILL_DATE} + 15, 'mail',
+               md5('batch' || ({_BILL_DATE} + 15))::uuid, 'posted', 'tina',
+               'bench-' || g || '-' || m, now()
+        FROM {_G}, {_M} WHERE {_BILLED} ORDER BY m, {_BILL_DATE}, g""",
+    """INSERT INTO ledger_payment_entries (entry_id, account_id, kind, amount, posted_on,
+                                          reference, posted_at)
+       SELECT id::text, account_id::text, 'payment', -amount, received_on, id::text, now()
+       FROM payments ORDER BY received_on""",
+]
+
 MONTH, YEAR = "2026-03", "2025"  # the last month's bills post in March
 READ_MONTH = "2026-02"  # and its reads are taken at the end of February
 MONTHLY = ("billed-consumption", "bills-and-credits", "unbilled", "reads-by-source",
@@ -148,6 +176,17 @@ async def bench(n: int) -> dict[str, Any]:
         figures["rows"] = {t: (await s.execute(text(
             f"SELECT count(*) FROM {t}"))).scalar_one()  # noqa: S608 - fixed names
             for t in ("bills", "bill_lines", "ledger_entries", "reads")}
+    pay_db = Database(settings.role_dsn(service_role("payments")), "payments", settings,
+                      "bench")
+    async with pay_db.session() as s:
+        for stmt in PAYMENTS_SEED:
+            await s.execute(text(stmt), {"n": n})
+        await s.commit()
+    admin = await asyncpg.connect(settings.admin_dsn())
+    try:
+        await admin.execute("ANALYZE payments.payments; ANALYZE payments.ledger_payment_entries")
+    finally:
+        await admin.close()
     figures["seed_s"] = round(time.perf_counter() - t0, 2)
     builders: dict[str, Any] = {
         "billed-consumption": (service.billed, report.billed_table),
@@ -181,8 +220,32 @@ async def bench(n: int) -> dict[str, Any]:
                      "total_s": round(q + c + p, 3), "rows": len(t.rows),
                      "csv_bytes": csv_bytes, "pdf_bytes": pdf_bytes,
                      **({"ties_to_ledger": str(tie.ledger)} if tie is not None else {})}
+    from services.payments.reports import report as pay_report
+    from services.payments.reports import service as pay_service
+
+    async with pay_db.session() as s:
+        await pay_service.receipts_by_tender(s, MONTH)
+        t0 = time.perf_counter()
+        receipts = await pay_service.receipts_by_tender(s, MONTH)
+        q = time.perf_counter() - t0
+    assert receipts.ledger.receipts_less_ledger == 0, receipts.ledger
+    t0 = time.perf_counter()
+    t = pay_report.receipts_table(receipts)
+    csv_bytes = len(to_csv(t))
+    c = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pdf_bytes = len(to_pdf("Bench Water District", t))
+    p = time.perf_counter() - t0
+    out["payments/receipts-by-tender"] = {
+        "query_s": round(q, 3), "csv_s": round(c, 3), "pdf_s": round(p, 3),
+        "total_s": round(q + c + p, 3), "rows": len(t.rows), "csv_bytes": csv_bytes,
+        "pdf_bytes": pdf_bytes, "receipts": receipts.total.receipts,
+        "ties_to_ledger": str(receipts.ledger.payments)}
+    await pay_db.dispose()
     figures["reports"] = out
-    figures["slowest_monthly_s"] = max(out[k]["total_s"] for k in MONTHLY)
+    figures["slowest_monthly_s"] = max(out[k]["total_s"] for k in (
+        *MONTHLY, "payments/receipts-by-tender"))
+    figures["load_average"] = os.getloadavg()
     await db.dispose()
     return figures
 
