@@ -76,8 +76,9 @@ def to_pdf(utility: str, t: Table) -> bytes:
     doc.ln(3)
     width = (doc.w - doc.l_margin - doc.r_margin) / max(1, len(t.columns))
     _row(doc, t.columns, width, bold=True, header=True)
+    doc.set_font("Helvetica", "", 9)
     for row in t.rows:
-        _row(doc, row, width)
+        _body_row(doc, row, width)
     if t.total:
         _row(doc, t.total, width, bold=True)
     doc.ln(3)
@@ -122,6 +123,29 @@ def _row(doc: FPDF, cells: Sequence[Cell], width: float, *, bold: bool = False,
         numeric = isinstance(v, int | Decimal) and not isinstance(v, bool)
         doc.cell(width, 6, latin1(_text(v)), border="B" if header or bold else 0,
                  align="R" if numeric and i else "L")
+    doc.ln(6)
+
+
+def _body_row(doc: FPDF, cells: Sequence[Cell], width: float) -> None:
+    """A plain row as `_row` draws it, placed with `text()`: `cell()` costs about 45 us a cell
+    (styled-text layout for markdown, shaping, links a table does not use), 1.5 s for the
+    5,700 rows of a 100,000-account district's unbilled list. Same place, baseline and
+    alignment as `cell()`, and the same page break."""
+    if doc.get_y() + 6 > doc.page_break_trigger:
+        doc.add_page()
+        doc.set_font("Helvetica", "", 9)
+    left, margin = doc.get_x(), doc.c_margin
+    baseline = doc.get_y() + 3 + 0.3 * doc.font_size
+    for i, v in enumerate(cells):
+        text = latin1(_text(v))
+        if not text:
+            continue
+        x = left + i * width
+        if isinstance(v, int | Decimal) and not isinstance(v, bool) and i:
+            x += width - margin - doc.get_string_width(text)
+        else:
+            x += margin
+        doc.text(x, baseline, text)
     doc.ln(6)
 
 

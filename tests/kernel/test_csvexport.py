@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from sqlalchemy import text
 
-from kernel.csvexport import Export, cell, csv_rows
+from kernel.csvexport import Export, cell, cells, csv_rows
 from tests.accounts.factories import customer_body, metered_premise, start_service
 
 
@@ -48,6 +49,24 @@ def test_a_formula_in_a_text_cell_is_defused_and_a_negative_amount_is_not():
     assert cell(["high_usage", "estimated"]) == "high_usage;estimated"
     assert cell({"b": 1, "a": 2}) == '{"a": 2, "b": 1}'
     assert cell(None) == "" and cell("Ann O'Neil") == "Ann O'Neil"
+
+
+def test_a_batch_converted_column_by_column_writes_what_each_cell_would():
+    rows = [
+        (1, Decimal("-1.50"), "=cmd", None, ["a", None], {"b": 1}, date(2026, 1, 1), True,
+         UUID(int=5), "plain", datetime(2026, 1, 1, tzinfo=UTC), "-3"),
+        (None, None, None, None, None, None, None, None, None, "+1", None, "ok"),
+    ]
+
+    def written(batch):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerows(batch)
+        return buf.getvalue()
+
+    assert written(cells(rows)) == written([[cell(v) for v in row] for row in rows])
+    assert _parse(written(cells(rows)))[1] == ["", "", "", "", "", "", "", "", "", "'+1", "",
+                                               "ok"]
+    assert _parse(written(cells(rows)))[0][2] == "'=cmd"
 
 
 async def _customers(client, auth, names):
