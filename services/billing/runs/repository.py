@@ -59,6 +59,19 @@ _CALCULATE = """
                         'infinity'::date) AS v_end
         FROM rate_versions
     ),
+    rf AS (
+        SELECT version_id, service, meter_size, amount,
+               initcap(replace(service, '_', ' ')) || ' service charge, ' || meter_size
+                   || ' meter' AS description
+        FROM rate_fixed
+    ),
+    bl AS (
+        SELECT version_id, service, rate_class, tier, lower, width, price,
+               initcap(replace(service, '_', ' ')) || ' use, tier ' || tier AS description,
+               initcap(replace(service, '_', ' ')) || ' use (winter average), tier ' || tier
+                   AS winter_description
+        FROM rate_blocks
+    ),
     seg AS (
         SELECT sa.*, rv.id AS version_id, rv.drought_stage,
                greatest(sa.a_start, rv.v_start) AS s_start, least(sa.a_end, rv.v_end) AS s_end,
@@ -91,21 +104,18 @@ _CALCULATE = """
     ),
     lines AS (
         SELECT bill_id, sa_id, segc.service, segc.rate_class, 'fixed' AS kind,
-               initcap(replace(segc.service, '_', ' ')) || ' service charge, '
-                   || segc.meter_size || ' meter' AS description,
-               s_start, s_end, round(f, 4) AS quantity, rf.amount AS unit_price,
-               NULL::int AS tier, segc.version_id,
+               rf.description, s_start, s_end, round(f, 4) AS quantity,
+               rf.amount AS unit_price, NULL::int AS tier, segc.version_id,
                round(rf.amount * s_days / pdays, 2) AS amount
-        FROM segc JOIN rate_fixed rf ON rf.version_id = segc.version_id
+        FROM segc JOIN rf ON rf.version_id = segc.version_id
              AND rf.service = segc.service AND rf.meter_size = segc.meter_size
         UNION ALL
         SELECT bill_id, sa_id, segc.service, segc.rate_class, 'volume',
-               initcap(replace(segc.service, '_', ' ')) ||
                CASE WHEN segc.basis = 'winter_average' AND winter_per_day IS NOT NULL
-                    THEN ' use (winter average)' ELSE ' use' END || ', tier ' || bl.tier,
+                    THEN bl.winter_description ELSE bl.description END,
                s_start, s_end, t.qty, bl.price, bl.tier, segc.version_id,
                round(t.qty * bl.price, 2)
-        FROM segc JOIN rate_blocks bl ON bl.version_id = segc.version_id
+        FROM segc JOIN bl ON bl.version_id = segc.version_id
              AND bl.service = segc.service AND bl.rate_class = segc.rate_class
         CROSS JOIN LATERAL (
             SELECT CASE WHEN widths_per_unit THEN dwelling_units ELSE 1 END * s_days AS num
@@ -149,7 +159,7 @@ _CALCULATE = """
         INSERT INTO bill_lines (bill_id, sa_id, service, rate_class, kind, description,
                                 seg_start, seg_end, quantity, unit_price, tier,
                                 rate_version_id, amount)
-        SELECT * FROM lines UNION ALL SELECT * FROM mins
+        SELECT * FROM (SELECT * FROM lines UNION ALL SELECT * FROM mins) l ORDER BY bill_id
         RETURNING bill_id, sa_id, service, rate_class, amount
     ),
     totals AS (
