@@ -56,7 +56,8 @@ _CALCULATE = """
     rv AS (
         SELECT id, effective_date AS v_start, drought_stage,
                coalesce(lead(effective_date) OVER (ORDER BY effective_date) - 1,
-                        'infinity'::date) AS v_end
+                        'infinity'::date) AS v_end,
+               min(effective_date) OVER () AS first_start
         FROM rate_versions
     ),
     rf AS (
@@ -75,15 +76,19 @@ _CALCULATE = """
     seg AS (
         SELECT sa.*, rv.id AS version_id, rv.drought_stage,
                greatest(sa.a_start, rv.v_start) AS s_start, least(sa.a_end, rv.v_end) AS s_end,
+               greatest(sa.a_start, rv.first_start) AS c_start,
                coalesce(u.qty, 0) AS qty, m.size AS meter_size,
                md5(CAST(:run AS text) || sa.account_id::text)::uuid AS bill_id
         FROM sa JOIN rv ON rv.v_start <= sa.a_end AND rv.v_end >= sa.a_start
         LEFT JOIN use u ON u.meter_id = sa.meter_id
         LEFT JOIN meters m ON m.id = sa.meter_id
     ),
+    -- `cum`: the agreement's days billed up to the end of this segment. Rate versions tile
+    -- time from the first one's effective date on, so an agreement's segments are contiguous
+    -- from `c_start` and the running sum is plain date arithmetic (no sort, no window).
     seg2 AS (
         SELECT seg.*, (s_end - s_start + 1) AS s_days, (a_end - a_start + 1) AS a_days,
-               sum(s_end - s_start + 1) OVER (PARTITION BY sa_id ORDER BY s_start) AS cum
+               (s_end - c_start + 1) AS cum
         FROM seg
     ),
     segq AS (
