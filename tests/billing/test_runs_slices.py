@@ -1,0 +1,57 @@
+"""A large cycle run is calculated in slices by account hash (one statement each, in the
+run's one transaction), so its memory does not grow with the run: the bills are the same."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from kernel.auth import Principal
+from services.billing.runs import repository as runs_repo
+from services.billing.runs import service as runs
+from tests.billing.helpers import make_site, read
+
+
+def test_slices_cover_each_part_once_and_stay_within_the_slice_size() -> None:
+    assert runs_repo.slices(0, 1, 50_000) == 1
+    assert runs_repo.slices(50_000, 1, 50_000) == 1
+    assert runs_repo.slices(50_001, 1, 50_000) == 2
+    assert runs_repo.slices(1_000_000, 1, 50_000) == 20
+    assert runs_repo.slices(1_000_000, 4, 50_000) == 5
+
+
+async def _lines(feed, run_id: str) -> list[tuple]:
+    return sorted((await feed.bound["billing"].execute(text(
+        "SELECT b.account_id, l.sa_id, l.kind, l.description, l.quantity, l.unit_price, "
+        "l.amount FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE b.run_id = :r"),
+        {"r": run_id})).all(), key=str)
+
+
+async def test_a_run_cut_into_slices_bills_every_account_once_with_the_same_lines(
+        client, feed, rates, tech, service_apps, monkeypatch: pytest.MonkeyPatch):
+    sites = [await make_site(feed, rate_class="COM" if i % 3 == 0 else "RES", units=1)
+             for i in range(7)]
+    for i, site in enumerate(sites):
+        await read(client, tech, site, str(5 + 7 * i))
+    db = service_apps["billing"].state.db
+    monkeypatch.setattr(runs_repo, "SLICE_ACCOUNTS", 2)  # 7 accounts: four slices
+    async with db.session() as s:
+        sliced = await runs.create(s, Principal("sam", "billing_tech"), "C1",
+                                   date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 2))
+        await s.commit()
+    rid = str(sliced.id)
+    per_account = (await feed.bound["billing"].execute(text(
+        "SELECT account_id, count(*) FROM bills WHERE run_id = :r GROUP BY account_id"),
+        {"r": rid})).all()
+    assert sorted(str(a) for a, _ in per_account) == sorted(s.account_id for s in sites)
+    assert all(n == 1 for _, n in per_account)
+    sliced_lines = await _lines(feed, rid)
+
+    monkeypatch.setattr(runs_repo, "SLICE_ACCOUNTS", 50_000)  # the same run in one statement
+    whole = (await client.post(f"/api/billing/runs/{rid}/recalculate", headers=tech)).json()
+    assert (whole["bills"], whole["total"], whole["flags"]) == (
+        sliced.bills, str(sliced.total), {k: v for k, v in sliced.flags.items()})
+    assert await _lines(feed, rid) == sliced_lines
+    assert len(sliced_lines) > 7 * 2  # fixed and volume lines at least, minimums for COM
