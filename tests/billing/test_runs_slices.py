@@ -55,3 +55,30 @@ async def test_a_run_cut_into_slices_bills_every_account_once_with_the_same_line
         sliced.bills, str(sliced.total), {k: v for k, v in sliced.flags.items()})
     assert await _lines(feed, rid) == sliced_lines
     assert len(sliced_lines) > 7 * 2  # fixed and volume lines at least, minimums for COM
+
+
+async def test_a_run_announced_in_slices_issues_one_event_per_bill_in_each_accounts_order(
+        client, feed, rates, tech, sup, auth, service_apps, monkeypatch: pytest.MonkeyPatch):
+    sites = [await make_site(feed, rate_class="RES", units=1) for _ in range(5)]
+    for i, site in enumerate(sites):
+        await read(client, tech, site, str(6 + 3 * i))
+    monkeypatch.setattr(runs_repo, "SLICE_EVENTS", 2)  # 5 bills: three slices
+    created = (await client.post("/api/billing/runs", headers=tech, json={
+        "cycle": "C1", "period_start": "2026-01-01", "period_end": "2026-01-31",
+        "bill_date": "2026-02-02"})).json()
+    rid = created["id"]
+    for step, h in (("prepare", tech), ("approve", sup),
+                    ("finalise", auth("supervisor", "pat"))):
+        x = await client.post(f"/api/billing/runs/{rid}/{step}", headers=h)
+        assert x.status_code == 200, x.text
+    issued = (await feed.bound["billing"].execute(text(
+        "SELECT o.key, o.key_seq, o.payload->'bill'->>'id' AS bill FROM outbox o "
+        "WHERE o.type = 'billing.BillIssued' AND o.payload->'bill'->>'id' IN "
+        "(SELECT id::text FROM bills WHERE run_id = :r)"), {"r": rid})).all()
+    assert len(issued) == 5 == len({b for _, _, b in issued})
+    assert sorted(k for k, _, _ in issued) == sorted(f"account:{s.account_id}" for s in sites)
+    seqs = (await feed.bound["billing"].execute(text(
+        "SELECT key, array_agg(key_seq ORDER BY id) AS seqs FROM outbox "
+        "WHERE key = ANY(:k) GROUP BY key"), {"k": [k for k, _, _ in issued]})).all()
+    for _, s in seqs:  # each account's events numbered 1, 2, ... in the outbox's order
+        assert list(s) == list(range(s[0], s[0] + len(s)))
