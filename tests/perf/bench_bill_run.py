@@ -15,6 +15,7 @@ statement as the service sends it). Prints the figures and writes JSON to tests/
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import date
 from pathlib import Path
@@ -116,6 +117,43 @@ class StatementTimes:
                 for k, v in rows[:top]]
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def server_cpu(postmaster: int | None) -> float | None:
+    """CPU seconds the database server has used so far (every backend, live or exited, and
+    its background workers), when it runs on this machine: what the run costs the server,
+    which survives a shared machine's noise better than wall time."""
+    if postmaster is None:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        own = _stat(postmaster)
+        total = int(own[13]) + int(own[14])  # cutime, cstime: children that have exited
+        for d in Path("/proc").iterdir():
+            if d.name.isdigit():
+                try:
+                    st = _stat(int(d.name))
+                except OSError:
+                    continue
+                if int(st[1]) == postmaster:
+                    total += int(st[11]) + int(st[12])  # utime, stime
+    except OSError:
+        return None
+    return total / tick
+
+
+async def _postmaster(s: Any) -> int | None:
+    from sqlalchemy import text
+
+    pid = int((await s.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+    try:
+        return int(_stat(pid)[1])
+    except OSError:  # a server on another machine
+        return None
+
+
 def _worker(name: str) -> int:
     """A worker process: claim parts of partitioned runs until none is waiting."""
     import asyncio
@@ -173,6 +211,9 @@ async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
     figures["reference_bills_per_s"] = round(ref_n / ref_s)
 
     steps: dict[str, float] = {}
+    async with db.session() as s:
+        postmaster = await _postmaster(s)
+    cpu0 = server_cpu(postmaster)
     clock.on = True
     t0 = time.perf_counter()
     async with db.session() as s:
@@ -203,6 +244,7 @@ async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
         steps["commit"] = time.perf_counter() - t3
         total = time.perf_counter() - t0
     clock.on = False
+    cpu1 = server_cpu(postmaster)
     async with db.session() as s:
         counts = (await s.execute(text(
             "SELECT (SELECT count(*) FROM bill_lines) AS lines, "
@@ -213,6 +255,8 @@ async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
         "bills": out.bills, "run_total": str(out.total), "lines": counts.lines,
         "ledger_entries": counts.entries, "events": counts.events,
         "steps_s": {k: round(v, 2) for k, v in steps.items()}, "total_s": round(total, 2),
+        "server_cpu_s": None if cpu0 is None or cpu1 is None else round(cpu1 - cpu0, 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "bills_per_s": round(out.bills / total), "flags": out.flags,
         "statements": clock.report(),
     })

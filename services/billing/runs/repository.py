@@ -56,21 +56,39 @@ _CALCULATE = """
     rv AS (
         SELECT id, effective_date AS v_start, drought_stage,
                coalesce(lead(effective_date) OVER (ORDER BY effective_date) - 1,
-                        'infinity'::date) AS v_end
+                        'infinity'::date) AS v_end,
+               min(effective_date) OVER () AS first_start
         FROM rate_versions
+    ),
+    rf AS (
+        SELECT version_id, service, meter_size, amount,
+               initcap(replace(service, '_', ' ')) || ' service charge, ' || meter_size
+                   || ' meter' AS description
+        FROM rate_fixed
+    ),
+    bl AS (
+        SELECT version_id, service, rate_class, tier, lower, width, price,
+               initcap(replace(service, '_', ' ')) || ' use, tier ' || tier AS description,
+               initcap(replace(service, '_', ' ')) || ' use (winter average), tier ' || tier
+                   AS winter_description
+        FROM rate_blocks
     ),
     seg AS (
         SELECT sa.*, rv.id AS version_id, rv.drought_stage,
                greatest(sa.a_start, rv.v_start) AS s_start, least(sa.a_end, rv.v_end) AS s_end,
+               greatest(sa.a_start, rv.first_start) AS c_start,
                coalesce(u.qty, 0) AS qty, m.size AS meter_size,
                md5(CAST(:run AS text) || sa.account_id::text)::uuid AS bill_id
         FROM sa JOIN rv ON rv.v_start <= sa.a_end AND rv.v_end >= sa.a_start
         LEFT JOIN use u ON u.meter_id = sa.meter_id
         LEFT JOIN meters m ON m.id = sa.meter_id
     ),
+    -- `cum`: the agreement's days billed up to the end of this segment. Rate versions tile
+    -- time from the first one's effective date on, so an agreement's segments are contiguous
+    -- from `c_start` and the running sum is plain date arithmetic (no sort, no window).
     seg2 AS (
         SELECT seg.*, (s_end - s_start + 1) AS s_days, (a_end - a_start + 1) AS a_days,
-               sum(s_end - s_start + 1) OVER (PARTITION BY sa_id ORDER BY s_start) AS cum
+               (s_end - c_start + 1) AS cum
         FROM seg
     ),
     segq AS (
@@ -91,21 +109,18 @@ _CALCULATE = """
     ),
     lines AS (
         SELECT bill_id, sa_id, segc.service, segc.rate_class, 'fixed' AS kind,
-               initcap(replace(segc.service, '_', ' ')) || ' service charge, '
-                   || segc.meter_size || ' meter' AS description,
-               s_start, s_end, round(f, 4) AS quantity, rf.amount AS unit_price,
-               NULL::int AS tier, segc.version_id,
+               rf.description, s_start, s_end, round(f, 4) AS quantity,
+               rf.amount AS unit_price, NULL::int AS tier, segc.version_id,
                round(rf.amount * s_days / pdays, 2) AS amount
-        FROM segc JOIN rate_fixed rf ON rf.version_id = segc.version_id
+        FROM segc JOIN rf ON rf.version_id = segc.version_id
              AND rf.service = segc.service AND rf.meter_size = segc.meter_size
         UNION ALL
         SELECT bill_id, sa_id, segc.service, segc.rate_class, 'volume',
-               initcap(replace(segc.service, '_', ' ')) ||
                CASE WHEN segc.basis = 'winter_average' AND winter_per_day IS NOT NULL
-                    THEN ' use (winter average)' ELSE ' use' END || ', tier ' || bl.tier,
+                    THEN bl.winter_description ELSE bl.description END,
                s_start, s_end, t.qty, bl.price, bl.tier, segc.version_id,
                round(t.qty * bl.price, 2)
-        FROM segc JOIN rate_blocks bl ON bl.version_id = segc.version_id
+        FROM segc JOIN bl ON bl.version_id = segc.version_id
              AND bl.service = segc.service AND bl.rate_class = segc.rate_class
         CROSS JOIN LATERAL (
             SELECT CASE WHEN widths_per_unit THEN dwelling_units ELSE 1 END * s_days AS num
@@ -149,7 +164,7 @@ _CALCULATE = """
         INSERT INTO bill_lines (bill_id, sa_id, service, rate_class, kind, description,
                                 seg_start, seg_end, quantity, unit_price, tier,
                                 rate_version_id, amount)
-        SELECT * FROM lines UNION ALL SELECT * FROM mins
+        SELECT * FROM (SELECT * FROM lines UNION ALL SELECT * FROM mins) l ORDER BY bill_id
         RETURNING bill_id, sa_id, service, rate_class, amount
     ),
     totals AS (
@@ -267,6 +282,26 @@ async def run_by_reference(s: AsyncSession, reference: str) -> uuid.UUID | None:
         "SELECT id FROM bill_runs WHERE reference = :r"), {"r": reference})).scalar_one_or_none())
 
 
+# Accounts one calculating statement takes at most. A cycle (or part) with more is calculated
+# in slices by account hash, one statement each in the same transaction, so the statement's
+# hash tables, sorts and CTEs stay the size of a slice (memory flat whatever the run's size, no
+# spill to disk) and a million-account run costs per account what a 50,000-account one does.
+SLICE_ACCOUNTS = 50_000
+
+CYCLE_ACCOUNTS = text("""
+    SELECT count(DISTINCT sa.account_id) FROM premises p
+    JOIN service_agreements sa ON sa.premise_id = p.id
+    WHERE p.cycle = :cycle AND sa.status <> 'pending'
+      AND sa.start_date <= :pe AND (sa.stop_date IS NULL OR sa.stop_date >= :ps)
+""")
+
+
+def slices(accounts: int, parts: int, slice_accounts: int) -> int:
+    """How many slices each of `parts` parts of a cycle with `accounts` accounts is cut into."""
+    per_part = -(-accounts // parts)
+    return max(1, -(-per_part // slice_accounts))
+
+
 async def calculate(s: AsyncSession, run: Run, max_total: Decimal, change: Decimal,
                     part: int = 0, parts: int = 1) -> None:
     p = {"run": str(run.id), "ps": run.period_start, "pe": run.period_end, "max_total": max_total,
@@ -276,7 +311,14 @@ async def calculate(s: AsyncSession, run: Run, max_total: Decimal, change: Decim
     # statement (SET LOCAL lasts to the end of the transaction, so it is switched back).
     await s.execute(text("SET LOCAL enable_nestloop = off"))
     if run.account_id is None:
-        await s.execute(CALCULATE_CYCLE, {**p, "cycle": run.cycle})
+        accounts = int((await s.execute(CYCLE_ACCOUNTS, {
+            "cycle": run.cycle, "ps": run.period_start, "pe": run.period_end})).scalar_one())
+        k = slices(accounts, parts, SLICE_ACCOUNTS)
+        # Slice j of part `part` of `parts`: hash mod (parts * k) = part + parts * j, which
+        # together are exactly the accounts whose hash mod parts = part.
+        for j in range(k):
+            await s.execute(CALCULATE_CYCLE, {**p, "cycle": run.cycle, "parts": parts * k,
+                                              "part": part + parts * j})
     else:
         await s.execute(CALCULATE_ACCOUNT, {**p, "account": run.account_id})
     await s.execute(text("SET LOCAL enable_nestloop = on"))
@@ -464,6 +506,8 @@ BILL_EVENTS = publishing("""
             SELECT b.id, b.account_id, b.bill_date, b.due_date, b.period_start, b.period_end,
                    b.total, b.replaces, b.segments
             FROM bills b WHERE b.run_id = :run AND b.status = 'final'
+              AND mod(hashtext(b.account_id::text)::bigint + 2147483648,
+                      CAST(:parts AS int)) = CAST(:part AS int)
         ), led AS (
             SELECT rb.account_id, sum(e.amount) AS balance,
                    max(e.amount) FILTER (WHERE e.kind = 'budget_deferral'
@@ -500,8 +544,18 @@ BILL_EVENTS = publishing("""
 """)
 
 
-async def publish_bills(s: AsyncSession, run_id: uuid.UUID, who: str) -> None:
-    await publish_batch(s, BILL_EVENTS, {"run": run_id}, actor=who)
+# Bills one events statement announces at most: a larger run publishes in slices by account
+# hash (an account's events stay in one slice, so its order holds), in the same transaction,
+# and the statement's events, sorts and joins stay in memory instead of spilling to disk.
+SLICE_EVENTS = 25_000
+
+
+async def publish_bills(s: AsyncSession, run_id: uuid.UUID, who: str, bills: int) -> None:
+    """`billing.BillIssued` (and `EBillReady`) for the run's `bills` final bills."""
+    k = slices(bills, 1, SLICE_EVENTS)
+    for part in range(k):
+        await publish_batch(s, BILL_EVENTS, {"run": run_id, "parts": k, "part": part},
+                            actor=who)
 
 
 async def discard_drafts(s: AsyncSession, run_id: uuid.UUID) -> None:

@@ -209,11 +209,11 @@ async def finalise(s: AsyncSession, who: Principal, run_id: uuid.UUID) -> RunOut
                                  "reason": "rebill", "cancelled_on": r.bill_date.isoformat(),
                                  "replaced_by": str(new_id) if new_id else None})],
                       actor=who.sub)
-    # Three set-based statements, nothing carried through the application: bills final, their
+    # Set-based statements, nothing carried through the application: bills final, their
     # ledger entries read from them, their events (balances summed from the ledger).
-    await repo.finalise_bills(s, r)
+    bills = await repo.finalise_bills(s, r)
     await ledger.post_run_bills(s, run_id, r.bill_date, r.due_date, who.sub)
-    await repo.publish_bills(s, run_id, who.sub)
+    await repo.publish_bills(s, run_id, who.sub, bills)
     await repo.set_status(s, run_id, new, finalised_by=who.sub)
     if r.kind == "cycle":
         await bill_missed_periods(s, run_id, max(r.bill_date, utility_today()))
