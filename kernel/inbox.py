@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 from sqlalchemy import text
@@ -43,6 +43,27 @@ class InboxEvent:
     key_seq: int
     payload: dict[str, Any]
     occurred_at: datetime
+
+
+class _Pending(NamedTuple):
+    """A candidate row as plain tuple: read once per event, a batch of 2,000 at a time (a
+    database row object's attribute lookups were a tenth of the inbox's Python time)."""
+
+    event_id: uuid.UUID
+    source: str
+    type: str
+    version: int
+    key: str
+    key_seq: int
+    payload: dict[str, Any]
+    occurred_at: datetime
+    attempts: int
+    last_seq: int
+    prev_seq: int
+
+
+def _pending(result: Any) -> list[_Pending]:
+    return [_Pending._make(r) for r in result.all()]
 
 
 Handler = Callable[[AsyncSession, InboxEvent], Awaitable[None]]
@@ -169,17 +190,19 @@ _HEADS = text(
     """
 )
 
+# Marking a batch done and moving its keys' progress is one statement (one round trip). The
+# rows are found through the event-id key (`= ANY` of the batch's ids), never by joining the
+# ids to the inbox: the inbox keeps every event it ever received, and the join hashed all of
+# it for every batch (a sequential scan of the whole inbox per 2,000 events: 80 ms a batch at
+# 20,000 rows, 240 ms at 100,000, growing with the inbox's history).
 _MARK_DONE = text(
     """
-    UPDATE inbox i SET status = d.status, applied_at = now(), last_error = NULL
-    FROM (SELECT unnest(CAST(:ids AS uuid[])) AS event_id,
-                 unnest(CAST(:statuses AS text[])) AS status) d
-    WHERE i.event_id = d.event_id
-    """
-)
-
-_PROGRESS = text(
-    """
+    WITH done AS (
+        UPDATE inbox SET status = CASE WHEN event_id = ANY(CAST(:skipped AS uuid[]))
+                                       THEN 'skipped' ELSE 'applied' END,
+               applied_at = now(), last_error = NULL
+        WHERE event_id = ANY(CAST(:ids AS uuid[]))
+    )
     INSERT INTO inbox_progress AS p (source, key, last_seq, blocked_until)
     SELECT unnest(CAST(:sources AS text[])), unnest(CAST(:keys AS text[])),
            unnest(CAST(:seqs AS bigint[])), NULL
@@ -257,11 +280,11 @@ class InboxProcessor:
             if not lock.scalar_one():
                 await session.rollback()
                 return 0  # another replica holds the inbox
-            rows = (await session.execute(_CANDIDATES, {"n": self.batch})).all()
+            rows = _pending(await session.execute(_CANDIDATES, {"n": self.batch}))
             await session.execute(_HANDLERS_PLAN)
             done = await self._apply(session, rows)
             if not done and rows:
-                rows = (await session.execute(_HEADS, {"n": self.batch})).all()
+                rows = _pending(await session.execute(_HEADS, {"n": self.batch}))
                 done = await self._apply(session, rows)
             await session.commit()
             return done
@@ -302,8 +325,7 @@ class InboxProcessor:
         for r in rows:
             by_type.setdefault(r.type, []).append(r)
         for event_type, group in by_type.items():
-            events = [InboxEvent(r.event_id, r.source, r.type, r.version, r.key, r.key_seq,
-                                 r.payload, r.occurred_at) for r in group]
+            events = [InboxEvent(*r[:8]) for r in group]
             batch = self.handlers.get_batch(event_type)
             if batch is not None:
                 await batch(session, events)
@@ -328,22 +350,22 @@ class InboxProcessor:
             except Exception:  # noqa: BLE001 - isolate the failing event one by one, below
                 discard(session)
                 done = await self._apply_one_by_one(session, [r for w in waves for r in w])
-        skipped = {r.event_id for r in stale}
         done += stale
         if done:
             last: dict[tuple[str, str], int] = {}
             for r in done:
-                last[(r.source, r.key)] = max(last.get((r.source, r.key), 0), r.key_seq)
-            await session.execute(_MARK_DONE, {
-                "ids": [str(r.event_id) for r in done],
-                "statuses": ["applied" if self.handlers.handles(r.type)
-                             and r.event_id not in skipped else "skipped" for r in done]})
+                k = (r.source, r.key)
+                if last.get(k, 0) < r.key_seq:
+                    last[k] = r.key_seq
+            handles = self.handlers.handles
+            skipped = [str(r.event_id) for r in stale]
+            skipped += [str(r.event_id) for r in done[:len(done) - len(stale)]
+                        if not handles(r.type)]
             keys = list(last)
-            await session.execute(
-                _PROGRESS,
-                {"sources": [k[0] for k in keys], "keys": [k[1] for k in keys],
-                 "seqs": [last[k] for k in keys]},
-            )
+            await session.execute(_MARK_DONE, {
+                "ids": [str(r.event_id) for r in done], "skipped": skipped,
+                "sources": [k[0] for k in keys], "keys": [k[1] for k in keys],
+                "seqs": [last[k] for k in keys]})
         self.applied_total += len(done)
         return len(done)
 

@@ -127,3 +127,37 @@ async def test_each_keys_order_is_kept_across_batches_however_they_are_cut(fresh
         await pool.close()
         await accounts.dispose()
         await billing.dispose()
+
+
+async def test_one_batch_marks_handled_events_applied_others_skipped_and_moves_each_key_once(
+        fresh_database):
+    """The batch's marks and its keys' progress are written together: a handled event is
+    `applied`, a type nobody handles `skipped`, and each key's progress is its last event."""
+    accounts = database(fresh_database, "accounts")
+    billing = database(fresh_database, "billing")
+    relay, pool = await relay_for(fresh_database)
+    try:
+        async with accounts.session() as s:
+            await publish(s, [Event("test.Counted", "account:m", {}),
+                              Event("test.Unhandled", "account:m", {}),
+                              Event("test.Counted", "account:m", {}),
+                              Event("test.Unhandled", "account:n", {})])
+            await s.commit()
+        await relay.pass_once()
+        processor = InboxProcessor(billing, handlers())
+        assert await processor.run_once() == 4
+        marks = await _inbox(fresh_database, "SELECT key, key_seq, status, applied_at IS NOT NULL "
+                             "AS stamped FROM billing.inbox ORDER BY key, key_seq")
+        assert [(r["key"], r["key_seq"], r["status"], r["stamped"]) for r in marks] == [
+            ("account:m", 1, "applied", True), ("account:m", 2, "skipped", True),
+            ("account:m", 3, "applied", True), ("account:n", 1, "skipped", True)]
+        progress = await _inbox(fresh_database, "SELECT key, last_seq, blocked_until "
+                                "FROM billing.inbox_progress ORDER BY key")
+        assert [(r["key"], r["last_seq"], r["blocked_until"]) for r in progress] == [
+            ("account:m", 3, None), ("account:n", 1, None)]
+        assert await applied_events(fresh_database) == [("account:m", 1), ("account:m", 3)]
+        assert await processor.run_once() == 0
+    finally:
+        await pool.close()
+        await accounts.dispose()
+        await billing.dispose()
