@@ -2,7 +2,6 @@
 import js from "@eslint/js";
 import jsxA11y from "eslint-plugin-jsx-a11y";
 import reactHooks from "eslint-plugin-react-hooks";
-import reactRefresh from "eslint-plugin-react-refresh";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
@@ -20,18 +19,14 @@ export default tseslint.config(
       globals: { ...globals.browser },
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { "react-refresh": reactRefresh },
     rules: {
-      // Off: Fast Refresh is a dev-server nicety, and component files export the pure helpers
-      // their own tests import (splitting them is a refactor of its own, not a lint fix).
-      "react-refresh/only-export-components": "off",
       // A login or reset page focuses its one field on purpose (keyboard first); DOM elements
       // are still checked, Mantine inputs (which pass it through) are not.
       "jsx-a11y/no-autofocus": ["error", { ignoreNonDOM: true }],
       // `_name` marks a value left out on purpose (`const { id: _id, ...rest } = x`), as tsc's
       // noUnusedLocals allows.
       "@typescript-eslint/no-unused-vars": ["error", {
-        argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none",
+        argsIgnorePattern: "^_", varsIgnorePattern: "^_",
       }],
     },
   },
