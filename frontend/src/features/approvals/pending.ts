@@ -122,8 +122,8 @@ export function fromReversal(r: Reversal): PendingItem {
 export function fromRebate(r: Rebate): PendingItem {
   const paid = r.payment === "check" ? "by check" : "as a bill credit";
   return { ...base, kind: "rebate", id: r.id, amount: r.amount,
-    what: `${r.programme.replace(/_/g, " ")} rebate, ${r.units} unit(s) at ${r.premise_address}`
-      + ` for ${r.customer_name}, paid ${paid}`, why: r.note,
+    what: `${r.programme.replace(/_/g, " ")} rebate, ${Number(r.units)} unit(s) at `
+      + `${r.premise_address} for ${r.customer_name}, paid ${paid}`, why: r.note,
     requestedBy: r.requested_by, requestedAt: r.received_on, parties: [r.requested_by],
     approveNote: "optional", accountId: r.account_id, accountNumber: r.account_number };
 }
