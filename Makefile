@@ -65,7 +65,7 @@ client: install $(FE_DEPS)
 		echo "frontend/src/api/schema.d.ts (written just now by 'make client')."; exit 1; }
 
 frontend-check: client
-	cd $(FE) && npx tsc --noEmit -p . && npx vitest run
+	cd $(FE) && npx tsc --noEmit -p . && npm run --silent lint && npx vitest run
 
 # Debian's Chromium for the browser tests (Playwright drives it; its own download is not used).
 chromium:

@@ -50,6 +50,8 @@ const AccountMessages = lazy(() =>
 // rebates (issue 15)
 const ConservationPage = lazy(() =>
   import("@/features/conservation").then((m) => ({ default: m.ConservationPage })));
+const AccountRebates = lazy(() =>
+  import("@/features/conservation").then((m) => ({ default: m.AccountRebates })));
 // courtesy: high-usage courtesy calls
 const CourtesyPage = lazy(() =>
   import("@/features/courtesy").then((m) => ({ default: m.CourtesyPage })));
@@ -71,7 +73,8 @@ export const routes: RouteObject[] = [
       { index: true, element: <Home /> },
       { path: "accounts/:number",
         element: <Allowed needs="accounts.read">
-          <Account360Page MessagesPanel={AccountMessages} BudgetPanel={BudgetPanel} /></Allowed> },
+          <Account360Page MessagesPanel={AccountMessages} BudgetPanel={BudgetPanel}
+            RebatesPanel={AccountRebates} /></Allowed> },
       // ui-csr ↓
       { path: "premises/:id",
         element: <Allowed needs="accounts.read"><PremisePage /></Allowed> },

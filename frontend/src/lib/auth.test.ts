@@ -25,7 +25,7 @@ describe("the staff session", () => {
       await login("csr2", "tapline-demo");
       expect(getSession()).toMatchObject({ role: "csr2", accessToken: "access-1" });
       expect(getSession()).not.toHaveProperty("refreshToken");
-      expect(String(requests[0]!.init.body)).toContain("username=csr2");
+      expect((requests[0]!.init.body as URLSearchParams).toString()).toContain("username=csr2");
       expect(localStorage.length).toBe(0);
       expect(sessionStorage.length).toBe(0);
       expect(document.cookie).toBe("");

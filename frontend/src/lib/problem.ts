@@ -38,7 +38,7 @@ function isProblem(value: unknown): value is ProblemBody {
 export function toProblem(body: unknown, status: number, statusText = ""): ProblemBody {
   if (isProblem(body)) return body;
   if (typeof body === "object" && body !== null && "detail" in body) {
-    const detail = (body as { detail: unknown }).detail;
+    const detail = body.detail;
     return { title: statusText || `Error ${status}`, status,
       detail: typeof detail === "string" ? detail : JSON.stringify(detail) };
   }

@@ -6,10 +6,10 @@ import { afterEach } from "vitest";
 afterEach(() => cleanup());
 
 // jsdom lacks these; Mantine asks for them.
-window.matchMedia ??= ((query: string) => ({
+if (typeof window.matchMedia !== "function") window.matchMedia = (query: string) => ({
   matches: false, media: query, onchange: null, addListener: () => {}, removeListener: () => {},
   addEventListener: () => {}, removeEventListener: () => {}, dispatchEvent: () => false,
-})) as unknown as typeof window.matchMedia;
+});
 globalThis.ResizeObserver ??= class {
   observe() {}
   unobserve() {}

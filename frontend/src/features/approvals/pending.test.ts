@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import type { Deposit, Drawer, Run } from "./api/types";
+import type { Drawer, Run } from "./api/types";
 import {
-  aboveAuthority, fromAdjustment, fromDeposit, fromDrawer, fromRun, splitInbox,
+  aboveAuthority, fromAdjustment, fromDeposit, fromDrawer, fromRebate, fromRun, splitInbox,
 } from "./pending";
 
 const adjustment = (over: Partial<Parameters<typeof fromAdjustment>[0]> = {}) => fromAdjustment({
@@ -64,7 +64,7 @@ describe("the approvals inbox", () => {
       checks: [], checks_count: 0, checks_total: "0.00", total: "10.00", drawers: [source],
       batches: [], note: null, signed_off_by: null, signed_off_at: null, sign_off_note: null,
       bank_reference: null, deposited_on: null, confirmed_by: null, confirmed_at: null,
-    } as Deposit);
+    });
     expect(splitInbox([d], "cash2").approvable).toHaveLength(0);
     expect(splitInbox([d], "sup").approvable).toHaveLength(1);
   });
@@ -83,5 +83,21 @@ describe("the approvals inbox", () => {
     const r = fromRun(run({}));
     expect(splitInbox([later, r, earlier], "sup").approvable.map((i) => i.id))
       .toEqual(["r1", "early", "late"]);
+  });
+
+  it("lists a rebate application with its account, says when it is above one's authority", () => {
+    const r = fromRebate({ id: "rb1", account_id: "acc9", account_number: "100000009",
+      customer_name: "Ada Park", premise_id: "p9", premise_address: "9 Elm St",
+      programme: "turf_replacement", units: "600", amount: "1200.00", payment: "check",
+      status: "pending", received_on: "2026-03-02", installed_on: null, note: null,
+      requested_by: "csr_one", decided_by: null, decided_on: null, reason: null,
+      letter_id: null, form_ids: [], check_batch: null, created_at: "2026-03-02T10:00:00Z" });
+    expect(r.kind).toBe("rebate");
+    expect(r.what).toBe("turf replacement rebate, 600 unit(s) at 9 Elm St for Ada Park, "
+      + "paid by check");
+    expect(r.accountNumber).toBe("100000009");
+    expect(aboveAuthority(r, "1000.00")).toBe(true);
+    expect(aboveAuthority(r, "1500.00")).toBe(false);
+    expect(splitInbox([r], "csr_one").approvable).toHaveLength(0);
   });
 });

@@ -7,12 +7,13 @@
 import { toCents } from "@/lib/money";
 
 import type {
-  Adjustment, Deposit, Drawer, FieldOrder, NoticeBatch, Refund, Reversal, Run, Transfer, WriteOff,
+  Adjustment, Deposit, Drawer, FieldOrder, NoticeBatch, Rebate, Refund, Reversal, Run, Transfer,
+  WriteOff,
 } from "./api/types";
 
 export type Kind =
   | "bill_run" | "adjustment" | "refund" | "notice_batch" | "door_tag" | "drawer" | "deposit"
-  | "write_off" | "late_charge_reversal" | "transfer";
+  | "write_off" | "late_charge_reversal" | "transfer" | "rebate";
 
 /** What a note on the decision must be: none asked, may be given, must be given. */
 export type NoteRule = "none" | "optional" | "required";
@@ -48,10 +49,13 @@ export const KINDS: Record<Kind, KindInfo> = {
     rejectNote: "optional", authority: true },
   transfer: { label: "Payment transfer", approve: "Approve", reject: "Reject",
     rejectNote: "required", authority: true },
+  // Accounts' rebates: approval within dollar authority, a denial gives the letter's reason.
+  rebate: { label: "Rebate", approve: "Approve", reject: "Deny", rejectNote: "required",
+    authority: true },
 };
 
 export const KIND_ORDER: Kind[] = [
-  "bill_run", "adjustment", "refund", "transfer", "late_charge_reversal", "write_off",
+  "bill_run", "adjustment", "refund", "transfer", "late_charge_reversal", "write_off", "rebate",
   "notice_batch", "door_tag", "drawer", "deposit",
 ];
 
@@ -112,6 +116,16 @@ export function fromReversal(r: Reversal): PendingItem {
     what: `Late charge of notice ${r.notice_id.slice(0, 8)} (${r.requested_role})`,
     why: r.reason, requestedBy: r.requested_by, requestedAt: r.requested_on,
     parties: [r.requested_by], accountId: r.account_id };
+}
+
+/** A rebate application waiting for approval: nobody approves their own intake. */
+export function fromRebate(r: Rebate): PendingItem {
+  const paid = r.payment === "check" ? "by check" : "as a bill credit";
+  return { ...base, kind: "rebate", id: r.id, amount: r.amount,
+    what: `${r.programme.replace(/_/g, " ")} rebate, ${Number(r.units)} unit(s) at `
+      + `${r.premise_address} for ${r.customer_name}, paid ${paid}`, why: r.note,
+    requestedBy: r.requested_by, requestedAt: r.received_on, parties: [r.requested_by],
+    approveNote: "optional", accountId: r.account_id, accountNumber: r.account_number };
 }
 
 export function fromWriteOff(w: WriteOff): PendingItem {

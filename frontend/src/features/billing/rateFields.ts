@@ -67,7 +67,7 @@ export function nextVersion(base: RateVersion, prices: Record<string, string>,
   const copy = JSON.parse(JSON.stringify(rest)) as RateVersionIn;
   for (const [key, value] of Object.entries(prices)) {
     const parts = key.split(".");
-    let target: Record<string, unknown> = copy as unknown as Record<string, unknown>;
+    let target: Record<string, unknown> = copy;
     for (const part of parts.slice(0, -1)) {
       target = target[part] as Record<string, unknown>;
       if (target === undefined) throw new Error(`no such price: ${key}`);

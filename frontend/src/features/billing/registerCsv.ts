@@ -13,6 +13,6 @@ function cell(value: string | null | undefined): string {
 
 export function registerCsv(rows: RegisterRow[]): string {
   const lines = [COLUMNS.join(",")];
-  for (const r of rows) lines.push(COLUMNS.map((c) => cell(r[c] as string | null)).join(","));
+  for (const r of rows) lines.push(COLUMNS.map((c) => cell(r[c])).join(","));
   return `${lines.join("\r\n")}\r\n`;
 }

@@ -1,1 +1,2 @@
+export { AccountRebates } from "./components/AccountRebates";
 export { ConservationPage } from "./components/ConservationPage";

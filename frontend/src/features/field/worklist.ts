@@ -25,8 +25,9 @@ export function byRoute(orders: Order[]): RouteGroup[] {
   return [...groups.values()];
 }
 
-/** A read as the API takes it: digits with at most three decimals; null when empty. */
-export function parseRead(text: string): string | null | "invalid" {
+/** A read as the API takes it: digits with at most three decimals; null when empty, "invalid"
+ * when it is not a number. */
+export function parseRead(text: string): string | null {
   const t = text.trim();
   if (t === "") return null;
   return /^\d+(\.\d{1,3})?$/.test(t) ? t : "invalid";

@@ -1,5 +1,5 @@
 import { Button, Card, Group, Radio, Skeleton, Stack, Text } from "@mantine/core";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
@@ -28,17 +28,16 @@ export function ContactPage() {
   const saved = usePreferences(accountId);
   const save = useSavePreferences(accountId);
   const [key, renewKey] = useIdempotencyKey();
-  const [chosen, setChosen] = useState<Record<string, Channels> | null>(null);
+  const [edited, setChosen] = useState<Record<string, Channels> | null>(null);
   const [outcome, setOutcome] = useState<"saved" | "unchanged" | null>(null);
-
-  useEffect(() => {
+  // Another account's choices start again from what is saved for it.
+  const [choosingFor, setChoosingFor] = useState(accountId);
+  if (accountId !== choosingFor) {
+    setChoosingFor(accountId);
     setChosen(null);
-  }, [accountId]);
-  useEffect(() => {
-    if (saved.data && !chosen) {
-      setChosen(Object.fromEntries(saved.data.map((p) => [p.kind, p.channels as Channels])));
-    }
-  }, [saved.data, chosen]);
+  }
+  const chosen = edited ?? (saved.data
+    ? Object.fromEntries(saved.data.map((p) => [p.kind, p.channels as Channels])) : null);
 
   const pending = saved.data && chosen ? changes(saved.data, chosen) : [];
 

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Stack, Text, TextInput } from "@mantine/core";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
@@ -32,12 +32,11 @@ export function PayPage() {
   const summary = useSummary(accountId);
   const start = useStartPayment(accountId);
   const [key] = useIdempotencyKey();
-  const [amount, setAmount] = useState("");
+  const [typed, setAmount] = useState("");
   const [invalid, setInvalid] = useState(false);
   const due = summary.data?.amount_due;
-  useEffect(() => {
-    if (due && amount === "" && toCents(due) > 0n) setAmount(due);
-  }, [due, amount]);
+  // An empty field offers the amount due.
+  const amount = typed === "" && due && toCents(due) > 0n ? due : typed;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

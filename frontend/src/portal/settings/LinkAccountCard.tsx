@@ -25,7 +25,7 @@ export function LinkAccountCard() {
       setNumber("");
       setAmount("");
       setState("done");
-    } catch (err) {
+    } catch {
       setState("failed");
     }
   };

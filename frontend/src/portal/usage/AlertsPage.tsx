@@ -1,5 +1,5 @@
 import { Button, Card, Checkbox, Skeleton, Stack, Text } from "@mantine/core";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
 import { useCurrentAccount } from "../app/account";
@@ -12,12 +12,11 @@ export function AlertsPage() {
   const { accountId } = useCurrentAccount();
   const saved = useAlertPreferences(accountId).data;
   const save = useSaveAlertPreferences(accountId);
-  const [prefs, setPrefs] = useState<AlertPreferences | null>(null);
-  useEffect(() => {
-    if (saved && !prefs) {
-      setPrefs({ email: saved.email, text: saved.text, continuous: saved.continuous, burst: saved.burst });
-    }
-  }, [saved, prefs]);
+  // What the customer changed; until then the saved choices show.
+  const [edited, setPrefs] = useState<AlertPreferences | null>(null);
+  const prefs: AlertPreferences | null = edited ?? (saved ? {
+    email: saved.email, text: saved.text, continuous: saved.continuous, burst: saved.burst,
+  } : null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (prefs) save.mutate(prefs);

@@ -32,6 +32,8 @@ export interface Account360Slots {
   MessagesPanel?: ComponentType<{ accountId: string }>;
   /** billing: the account's budget billing plan, enrolment and true-up (features/billing). */
   BudgetPanel?: ComponentType<{ accountId: string }>;
+  /** rebates: the account's rebate applications, decisions and letters (features/conservation). */
+  RebatesPanel?: ComponentType<{ accountId: string }>;
 }
 
 /**
@@ -39,7 +41,9 @@ export interface Account360Slots {
  * CSR's whole day on it: edits, identity, start/stop/transfer, bills and appeals, adjustments,
  * deposits, contacts and letters.
  */
-export function Account360Page({ MessagesPanel, BudgetPanel }: Account360Slots = {}) {
+export function Account360Page(
+  { MessagesPanel, BudgetPanel, RebatesPanel }: Account360Slots = {},
+) {
   const { number = "" } = useParams();
   const role = useSession()?.role;
   const account = useAccount(number);
@@ -99,6 +103,9 @@ export function Account360Page({ MessagesPanel, BudgetPanel }: Account360Slots =
           <Tabs.Tab value="deposit">Deposit</Tabs.Tab>
           <Tabs.Tab value="contacts">Contacts</Tabs.Tab>
           {MessagesPanel && <Tabs.Tab value="messages">Messages</Tabs.Tab>}
+          {RebatesPanel && can(role, "rebates.read") && (
+            <Tabs.Tab value="rebates">Rebates</Tabs.Tab>
+          )}
           {(can(role, "portal.help") || can(role, "autopay.staff")) && (
             <Tabs.Tab value="portal">Portal help</Tabs.Tab>
           )}
@@ -149,6 +156,13 @@ export function Account360Page({ MessagesPanel, BudgetPanel }: Account360Slots =
           <Tabs.Panel value="messages" pt="md">
             <Suspense fallback={<Loader role="status" aria-label="Loading messages" />}>
               <MessagesPanel accountId={account.data.id} />
+            </Suspense>
+          </Tabs.Panel>
+        )}
+        {RebatesPanel && can(role, "rebates.read") && (
+          <Tabs.Panel value="rebates" pt="md">
+            <Suspense fallback={<Loader role="status" aria-label="Loading rebates" />}>
+              <RebatesPanel accountId={account.data.id} />
             </Suspense>
           </Tabs.Panel>
         )}

@@ -3,12 +3,13 @@
  * decides in place through each service's own approve/reject/sign-off route.
  */
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import dayjs from "dayjs";
 
 import { api, unwrap } from "@/lib/api";
 
 import {
-  fromAdjustment, fromDeposit, fromDoorTag, fromDrawer, fromNoticeBatch, fromRefund, fromReversal,
-  fromRun, fromTransfer, fromWriteOff, type Kind, type PendingItem,
+  fromAdjustment, fromDeposit, fromDoorTag, fromDrawer, fromNoticeBatch, fromRebate, fromRefund,
+  fromReversal, fromRun, fromTransfer, fromWriteOff, type Kind, type PendingItem,
 } from "../pending";
 
 const KEY = ["approvals"] as const;
@@ -29,6 +30,9 @@ const SOURCES: Source[] = [
     .map(fromReversal) },
   { kind: "write_off", load: async () => unwrap(await api.GET("/api/collections/write-offs",
     { params: { query: { status: "pending", limit: 1000 } } })).map(fromWriteOff) },
+  { kind: "rebate", load: async () => unwrap(await api.GET(
+    "/api/accounts/rebates/applications", { params: { query: { status: "pending", limit: 500 } } }))
+    .map(fromRebate) },
   { kind: "notice_batch", load: async () => unwrap(await api.GET(
     "/api/collections/notices/awaiting-approval")).batches.map(fromNoticeBatch) },
   { kind: "door_tag", load: async () => unwrap(await api.GET("/api/collections/field/orders",
@@ -68,6 +72,8 @@ interface Decide {
 }
 
 const H = (key: string) => ({ "Idempotency-Key": key });
+/** The day a decision is taken, in the office's own calendar (a rebate's letter is dated by it). */
+const today = () => dayjs().format("YYYY-MM-DD");
 
 async function approve({ item, note, key }: Decide): Promise<unknown> {
   const id = item.id;
@@ -104,6 +110,10 @@ async function approve({ item, note, key }: Decide): Promise<unknown> {
     case "deposit":
       return unwrap(await api.POST("/api/payments/bank-deposits/{deposit_id}/sign-off",
         { params: { path: { deposit_id: id } }, body: { note: n }, headers }));
+    case "rebate":
+      return unwrap(await api.POST("/api/accounts/rebates/applications/{application_id}/approve",
+        { params: { path: { application_id: id } }, body: { on_date: today(), note: n },
+          headers }));
   }
 }
 
@@ -133,6 +143,9 @@ async function reject({ item, note, key }: Decide): Promise<unknown> {
     case "notice_batch":
       return unwrap(await api.POST("/api/collections/notices/batches/{batch_id}/reject",
         { params: { path: { batch_id: id } }, body: { reason }, headers }));
+    case "rebate":
+      return unwrap(await api.POST("/api/accounts/rebates/applications/{application_id}/deny",
+        { params: { path: { application_id: id } }, body: { on_date: today(), reason }, headers }));
     default:
       throw new Error(`${item.kind} cannot be turned down here`);
   }
@@ -148,6 +161,7 @@ export function useDecide() {
       void client.invalidateQueries({ queryKey: [...KEY, d.item.kind] });
       if (d.item.kind === "drawer") void client.invalidateQueries({ queryKey: ["drawers"] });
       if (d.item.kind === "deposit") void client.invalidateQueries({ queryKey: ["deposits"] });
+      if (d.item.kind === "rebate") void client.invalidateQueries({ queryKey: ["rebates"] });
     },
   });
 }

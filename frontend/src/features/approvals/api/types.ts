@@ -22,3 +22,4 @@ export type Deposit = GetOk<"/api/payments/bank-deposits">[number];
 export type WriteOff = GetOk<"/api/collections/write-offs">[number];
 export type Reversal = GetOk<"/api/collections/late-charges/reversals">[number];
 export type Transfer = GetOk<"/api/payments/transfers">[number];
+export type Rebate = GetOk<"/api/accounts/rebates/applications">[number];

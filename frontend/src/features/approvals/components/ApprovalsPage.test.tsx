@@ -20,6 +20,16 @@ const DRAWER = { id: "33333333-3333-3333-3333-333333333333", cashier: "cash1", s
   expected_cash: "100.00", over_short: "-0.25", signed_off_by: null, signed_off_at: null,
   sign_off_note: null, taken: [] };
 
+const REBATE = { id: "44444444-4444-4444-4444-444444444444", account_id: "acc-2",
+  account_number: "100031337", customer_name: "Rosa Delgado", premise_id: "p-2",
+  premise_address: "12 Alder Ct", programme: "toilet", units: "2", amount: "200.00",
+  payment: "credit", status: "pending", received_on: "2026-02-03", installed_on: "2026-01-20",
+  note: "Two low-flow toilets", requested_by: "csr_one", decided_by: null, decided_on: null,
+  reason: null, letter_id: null, form_ids: [], check_batch: null,
+  created_at: "2026-02-03T09:00:00Z" };
+const OWN_REBATE = { ...REBATE, id: "55555555-5555-5555-5555-555555555555",
+  requested_by: "sup", note: "Washer rebate I took in" };
+
 const calls: { method: string; path: string; key: string | null; body: unknown }[] = [];
 
 function json(body: unknown, status = 200) {
@@ -31,6 +41,7 @@ function answer(method: string, path: string): Response {
   if (method === "GET") {
     if (path === "/api/billing/adjustments") return json([ADJ, OWN]);
     if (path === "/api/payments/drawers") return json([DRAWER]);
+    if (path === "/api/accounts/rebates/applications") return json([REBATE, OWN_REBATE]);
     if (path === "/api/auth/me") {
       return json({ username: "sup", role: "supervisor", name: "Sup", authority: "1000.00" });
     }
@@ -41,6 +52,7 @@ function answer(method: string, path: string): Response {
     return json([]);
   }
   if (path.endsWith("/approve")) return json({ ...ADJ, status: "posted" });
+  if (path.endsWith("/deny")) return json({ ...REBATE, status: "denied" });
   if (path.endsWith("/sign-off")) return json({ ...DRAWER, status: "signed_off" });
   return json({}, 404);
 }
@@ -92,6 +104,36 @@ describe("the approvals inbox", () => {
       expect(posts[0]!.path).toBe(`/api/billing/adjustments/${ADJ.id}/approve`);
       expect(posts[0]!.key).toBeTruthy();
       expect(await screen.findByText(/Approve: adjustment/)).toBeInTheDocument();
+    }, 20_000);
+
+  it("denies another's rebate with the letter's reason and never offers one's own intake",
+    async () => {
+      setup();
+      const user = userEvent.setup();
+      const waiting = await screen.findByRole("table", { name: "Waiting for your approval" });
+      const row = (await within(waiting).findByText("Two low-flow toilets")).closest("tr")!;
+      expect(within(row as HTMLElement).getByText(/toilet rebate, 2 unit\(s\) at 12 Alder Ct/))
+        .toBeInTheDocument();
+      expect(within(row as HTMLElement).getByRole("link", { name: "100031337" }))
+        .toHaveAttribute("href", "/accounts/100031337");
+      const own = screen.getByRole("table", { name: "Your own requests" });
+      expect(within(own).getByText("Washer rebate I took in")).toBeInTheDocument();
+      expect(screen.getByRole("radio", { name: "Rebate (1)" })).toBeInTheDocument();
+
+      await user.click(within(row as HTMLElement).getByRole("button", { name: /^Deny Rebate/ }));
+      const dialog = await screen.findByRole("dialog");
+      const reason = within(dialog).getByRole("textbox", { name: /Reason/ });
+      expect(reason).toBeRequired();
+      await user.type(reason, "Installed before the programme began");
+      await user.keyboard("{Control>}{Enter}{/Control}");
+      await waitFor(() => expect(calls.some((c) => c.path.endsWith("/deny"))).toBe(true));
+      const posts = calls.filter((c) => c.method === "POST");
+      expect(posts).toHaveLength(1);
+      expect(posts[0]!.path).toBe(`/api/accounts/rebates/applications/${REBATE.id}/deny`);
+      expect(posts[0]!.key).toBeTruthy();
+      expect(posts[0]!.body).toEqual({ on_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        reason: "Installed before the programme began" });
+      expect(await screen.findByText(/Deny: rebate/)).toBeInTheDocument();
     }, 20_000);
 
   it("signs off a short drawer only with the reason, which goes with the sign-off", async () => {

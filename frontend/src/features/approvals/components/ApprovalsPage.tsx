@@ -95,7 +95,8 @@ function InboxTable({ label, items, authority, actionable, onPick }: {
 
 /**
  * The supervisor's one inbox: bill runs, adjustments, refunds, transfers, late-charge reversals,
- * write-offs, notice print batches, door tags, drawers and bank deposits, from each service's
+ * write-offs, rebate applications, notice print batches, door tags, drawers and bank deposits,
+ * from each service's
  * own pending list, decided in place. One's own requests are listed apart, never approvable.
  */
 export function ApprovalsPage() {

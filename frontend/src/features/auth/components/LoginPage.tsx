@@ -34,7 +34,7 @@ export function LoginPage() {
 
   return (
     <Center mih="100vh" bg="gray.0">
-      <Paper component="form" onSubmit={submit} withBorder shadow="sm" p="xl" w={360}
+      <Paper component="form" onSubmit={(e) => void submit(e)} withBorder shadow="sm" p="xl" w={360}
         aria-labelledby="login-title">
         <Stack>
           <Title order={1} size="h3" id="login-title">Tapline staff login</Title>

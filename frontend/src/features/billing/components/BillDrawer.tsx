@@ -42,7 +42,7 @@ export function BillDrawer({ runId, billId, canHold, canRebill, onClose }: {
                 size="xs">Open account</Button>
             )}
             <Button variant="default" size="xs"
-              onClick={() => openPdf(`/api/billing/bills/${b.id}/statement.pdf`)
+              onClick={() => void openPdf(`/api/billing/bills/${b.id}/statement.pdf`)
                 .catch(notifyProblem)}>
               Statement PDF
             </Button>

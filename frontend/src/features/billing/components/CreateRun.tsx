@@ -18,7 +18,7 @@ export function CreateRun() {
   const [key, renew] = useIdempotencyKey();
   const create = useCreateRun();
   const navigate = useNavigate();
-  const dirty = !create.isSuccess && Object.values(form).some((v) => v.trim() !== "");
+  const dirty = !create.isSuccess && (Object.values(form) as string[]).some((v) => v.trim() !== "");
   const blocker = useUnsavedChangesGuard(dirty && !create.isPending);
 
   function submit(event: FormEvent) {

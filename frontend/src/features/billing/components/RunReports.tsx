@@ -56,7 +56,7 @@ export function RunRegister({ run }: { run: Run }) {
           Register CSV
         </Button>
         <Button variant="default" size="xs"
-          onClick={() => downloadFile(`/api/billing/bills/runs/${run.id}/print-file`,
+          onClick={() => void downloadFile(`/api/billing/bills/runs/${run.id}/print-file`,
             `run-${run.id}.csv`).catch(notifyProblem)}>
           Print-vendor file
         </Button>

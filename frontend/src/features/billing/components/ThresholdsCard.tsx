@@ -1,5 +1,5 @@
 import { Button, Card, Group, Loader, SimpleGrid, Text, TextInput, Title } from "@mantine/core";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 
 import { UnsavedChangesModal } from "@/components/UnsavedChangesModal";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
@@ -27,9 +27,13 @@ export function ThresholdsCard({ title, fields, values, loading, editable, savin
 }) {
   const [form, setForm] = useState<Record<string, string>>({});
   const [key, renew] = useIdempotencyKey();
-  useEffect(() => {
+  // The saved values (again) whenever the server's answer changes, as React's "adjusting state
+  // when a prop changes" does it: during render, not in an effect.
+  const [shown, setShown] = useState<typeof values>(undefined);
+  if (values !== shown) {
+    setShown(values);
     if (values) setForm(Object.fromEntries(fields.map((f) => [f.key, String(values[f.key])])));
-  }, [values, fields]);
+  }
   const dirty = !!values && fields.some((f) => form[f.key] !== String(values[f.key]));
   const blocker = useUnsavedChangesGuard(dirty);
 

@@ -38,9 +38,9 @@ export function DayEnd() {
         <TextInput type="date" label="Day" value={shown}
           onChange={(e) => setDay(e.currentTarget.value)} />
         <Group>
-          <Button variant="light" onClick={() => openPdf(`/api/payments/dayend.pdf?date=${shown}`)
+          <Button variant="light" onClick={() => void openPdf(`/api/payments/dayend.pdf?date=${shown}`)
             .catch(notifyProblem)}>Report PDF</Button>
-          <Button variant="light" onClick={() => download(`/api/payments/dayend.csv?date=${shown}`,
+          <Button variant="light" onClick={() => void download(`/api/payments/dayend.csv?date=${shown}`,
             `dayend-${shown}.csv`).catch(notifyProblem)}>Report CSV</Button>
         </Group>
       </Group>

@@ -171,7 +171,7 @@ export function Deposits() {
                 <Table.Td>
                   <Group gap="xs" wrap="nowrap">
                     <Button size="xs" variant="light" aria-label={`Slip of deposit ${d.number}`}
-                      onClick={() => openPdf(`/api/payments/bank-deposits/${d.id}/slip.pdf`)
+                      onClick={() => void openPdf(`/api/payments/bank-deposits/${d.id}/slip.pdf`)
                         .catch(notifyProblem)}>Slip PDF</Button>
                     {d.status === "signed_off" && (
                       <Button size="xs" onClick={() => setConfirming(d)}>Bank confirmed</Button>

@@ -119,7 +119,7 @@ function CheckRequests() {
                 <Table.Td>{c.refund_count} refund(s)</Table.Td>
                 <Table.Td ta="right"><Money value={c.total} /></Table.Td>
                 <Table.Td>
-                  <Button size="xs" variant="light" onClick={() => download(
+                  <Button size="xs" variant="light" onClick={() => void download(
                     `/api/payments/refunds/check-requests/${c.id}/csv`, c.filename)
                     .catch(notifyProblem)}>{c.filename}</Button>
                 </Table.Td>

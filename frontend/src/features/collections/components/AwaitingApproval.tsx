@@ -54,13 +54,13 @@ function BatchCard({ batch }: { batch: Batch }) {
         )}
         {current.status === "released" && can(session?.role, "collections.release") && (
           <Button size="xs" variant="light"
-            onClick={() => openPdf(`/api/collections/notices/batches/${current.id}/print.pdf`).catch(notifyProblem)}>
+            onClick={() => void openPdf(`/api/collections/notices/batches/${current.id}/print.pdf`).catch(notifyProblem)}>
             Print file (PDF)
           </Button>
         )}
         {current.status === "released" && can(session?.role, "collections.release") && (
           <Button size="xs" variant="light"
-            onClick={() => downloadFile(`/api/collections/notices/batches/${current.id}/print.zip`,
+            onClick={() => void downloadFile(`/api/collections/notices/batches/${current.id}/print.zip`,
               `notices-${current.id}.zip`).catch(notifyProblem)}>
             Print files for the vendor (ZIP)
           </Button>

@@ -122,7 +122,7 @@ export function ClosedAccounts() {
               <Table.Td><Money value={r.total} /></Table.Td>
               <Table.Td>{r.referral_id && (
                 <Anchor component="button" type="button" onClick={() =>
-                  openPdf(`/api/collections/agency/referrals/${r.referral_id}.csv`).catch(notifyProblem)}>
+                  void openPdf(`/api/collections/agency/referrals/${r.referral_id}.csv`).catch(notifyProblem)}>
                   Agency file (CSV)</Anchor>)}</Table.Td>
             </Table.Tr>
           ))}

@@ -31,10 +31,14 @@ export function resultRows(result: DailyResult): { part: string; what: string; c
 /** Seconds since `start`, ticking while `running`. */
 function useElapsed(running: boolean): number {
   const [elapsed, setElapsed] = useState(0);
+  const [wasRunning, setWasRunning] = useState(running);
+  if (running !== wasRunning) {
+    setWasRunning(running);
+    if (running) setElapsed(0);
+  }
   useEffect(() => {
     if (!running) return undefined;
     const start = Date.now();
-    setElapsed(0);
     const timer = setInterval(() => setElapsed((Date.now() - start) / 1000), 250);
     return () => clearInterval(timer);
   }, [running]);
@@ -49,7 +53,7 @@ export function DailyJob() {
   const elapsed = useElapsed(run.isPending);
   const progress = useDailyProgress(run.isPending);
   const live = progress.data && progress.data.running ? progress.data : undefined;
-  const seconds = run.data?.seconds as Record<string, number> | undefined;
+  const seconds = run.data?.seconds;
   const total = seconds ? Object.values(seconds).reduce((a, b) => a + Number(b || 0), 0) : 0;
 
   function submit(event: FormEvent) {

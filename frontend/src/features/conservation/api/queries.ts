@@ -32,6 +32,15 @@ export function useApplications(status: Status | null) {
   });
 }
 
+/** One account's applications, every status, newest first (Account 360's Rebates tab). */
+export function useAccountApplications(accountId: string) {
+  return useQuery({
+    queryKey: [...KEY, "applications", "account", accountId],
+    queryFn: async () => unwrap(await api.GET("/api/accounts/rebates/applications",
+      { params: { query: { account_id: accountId, limit: 500 } } })),
+  });
+}
+
 export function useCheckRequests() {
   return useQuery({
     queryKey: [...KEY, "checks"],

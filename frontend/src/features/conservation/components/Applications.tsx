@@ -12,7 +12,7 @@ import { useSession } from "@/lib/auth";
 import { can } from "@/lib/permissions";
 
 import {
-  useApplications, useAttachForm, useProgrammes, type Application, type Status,
+  useApplications, useAttachForm, useProgrammes, type Application,
 } from "../api/queries";
 import { PAYMENT_LABEL, STATUS_LABEL } from "../labels";
 import { DecideModal } from "./DecideModal";
@@ -24,7 +24,7 @@ const SCANS = "application/pdf,image/png,image/jpeg,image/tiff";
  * approves (within their dollar authority, never their own intake) or denies a pending one. */
 export function Applications() {
   const [filter, setFilter] = useState<(typeof FILTERS)[number]>("pending");
-  const list = useApplications(filter === "all" ? null : (filter as Status));
+  const list = useApplications(filter === "all" ? null : filter);
   const names = Object.fromEntries((useProgrammes().data ?? []).map((p) => [p.key, p.name]));
   const role = useSession()?.role;
   const mayWork = can(role, "rebates.work");

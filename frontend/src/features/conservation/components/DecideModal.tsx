@@ -1,5 +1,5 @@
 import { Button, Group, Modal, Stack, Text, TextInput, Textarea } from "@mantine/core";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 
 import { Money } from "@/components/Money";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
@@ -16,7 +16,11 @@ export function DecideModal({ deciding, onClose }: {
   const [onDate, setOnDate] = useState(localToday());
   const [key, renew] = useIdempotencyKey();
   const decide = useDecide();
-  useEffect(() => setText(""), [deciding]);
+  const [shownFor, setShownFor] = useState(deciding);
+  if (deciding !== shownFor) {
+    setShownFor(deciding);
+    setText("");
+  }
   const verb = deciding?.verdict === "deny" ? "Deny" : "Approve";
 
   function submit(event: FormEvent) {

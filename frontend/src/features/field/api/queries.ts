@@ -59,7 +59,7 @@ export function useCompleteOrder() {
     mutationFn: async ({ order, done, key }: { order: Order; done: Completion; key: string }) => {
       const fieldOrder = collectionsOrderId(order);
       if (order.kind === "disconnect_nonpayment" && fieldOrder) {
-        await unwrap(await api.POST("/api/collections/field/orders/{order_id}/complete", {
+        unwrap(await api.POST("/api/collections/field/orders/{order_id}/complete", {
           params: { path: { order_id: fieldOrder } }, body: { notes: done.notes },
           headers: { "Idempotency-Key": key },
         }));

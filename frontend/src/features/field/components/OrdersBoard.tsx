@@ -79,7 +79,7 @@ function CreateOrder() {
     <Card withBorder>
       <UnsavedChangesModal blocker={blocker} />
       <Title order={2} size="h4" mb="sm">New service order</Title>
-      <Stack component="form" onSubmit={submit} aria-label="New service order">
+      <Stack component="form" onSubmit={(e) => void submit(e)} aria-label="New service order">
         <Group grow align="flex-start">
           <Select label="Kind" data={KINDS} value={kind} allowDeselect={false}
             onChange={(v) => v && setKind(v as OrderKind)} />

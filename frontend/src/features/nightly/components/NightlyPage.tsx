@@ -81,7 +81,7 @@ function RunCard({ run, mayRun }: { run: Run; mayRun: boolean }) {
           <Text size="sm">Reports kept:</Text>
           {run.reports.map((f) => (
             <Button key={`${f.service}/${f.name}`} size="xs" variant="subtle"
-              onClick={() => downloadFile(f.path, `${f.service}-${f.name}-${f.period}.pdf`)
+              onClick={() => void downloadFile(f.path, `${f.service}-${f.name}-${f.period}.pdf`)
                 .catch(notifyProblem)}>{f.title} ({f.period})</Button>
           ))}
         </Group>

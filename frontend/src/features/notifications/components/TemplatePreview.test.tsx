@@ -13,7 +13,9 @@ const KINDS = [
 ];
 
 // jsdom has no scrollIntoView; Mantine's combobox scrolls the chosen option into view.
-Element.prototype.scrollIntoView ??= () => {};
+if (typeof Element.prototype.scrollIntoView !== "function") {
+  Element.prototype.scrollIntoView = () => {};
+}
 
 describe("template preview", { timeout: 20_000 }, () => {
   let seen: Request[] = [];

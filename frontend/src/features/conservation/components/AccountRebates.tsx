@@ -1,0 +1,111 @@
+import { Anchor, Button, Group, Loader, Stack, Table, Text } from "@mantine/core";
+import { useState } from "react";
+import { Link } from "react-router-dom";
+
+import { Money } from "@/components/Money";
+import { useSession } from "@/lib/auth";
+import { downloadFile } from "@/lib/download";
+import { can } from "@/lib/permissions";
+import { notifyProblem } from "@/lib/queryClient";
+
+import { useAccountApplications, useProgrammes, type Application } from "../api/queries";
+import { PAYMENT_LABEL, STATUS_LABEL } from "../labels";
+import { DecideModal } from "./DecideModal";
+
+/**
+ * Account 360's Rebates tab: the account's applications of every status with what they are
+ * worth, the decision and its letter, so a CSR answers "what happened to my rebate?" on the
+ * call. A CSR decides a pending one here as on the Rebates screen (the server keeps dollar
+ * authority and "nobody approves their own intake").
+ */
+export function AccountRebates({ accountId }: { accountId: string }) {
+  const list = useAccountApplications(accountId);
+  const names = Object.fromEntries((useProgrammes().data ?? []).map((p) => [p.key, p.name]));
+  const role = useSession()?.role;
+  const mayWork = can(role, "rebates.work");
+  const [deciding, setDeciding] = useState<{ app: Application; verdict: "approve" | "deny" }
+    | null>(null);
+
+  function letter(app: Application) {
+    if (!app.letter_id) return;
+    downloadFile(`/api/accounts/contacts/documents/${app.letter_id}`,
+      `rebate-${app.status}-${app.account_number}.pdf`).catch(notifyProblem);
+  }
+
+  if (list.isLoading) return <Loader role="status" aria-label="Loading rebates" />;
+  return (
+    <Stack>
+      {list.data?.length === 0 && <Text c="dimmed">No rebate applications on this account.</Text>}
+      {!!list.data?.length && (
+        <Table.ScrollContainer minWidth={760}>
+          <Table striped aria-label="Rebate applications of this account">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Programme</Table.Th><Table.Th>Premise</Table.Th>
+                <Table.Th>Amount</Table.Th><Table.Th>Status</Table.Th>
+                <Table.Th>Forms</Table.Th><Table.Th>Letters and decision</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.data.map((a) => {
+                const programme = names[a.programme] ?? a.programme;
+                return (
+                  <Table.Tr key={a.id} data-status={a.status}>
+                    <Table.Td>
+                      <Stack gap={0}>
+                        <Text size="sm">{programme}</Text>
+                        <Text size="xs">{Number(a.units)} units, received {a.received_on}
+                          {a.installed_on ? `, installed ${a.installed_on}` : ""}</Text>
+                      </Stack>
+                    </Table.Td>
+                    <Table.Td><Text size="sm">{a.premise_address}</Text></Table.Td>
+                    <Table.Td>
+                      <Stack gap={0}>
+                        <Money value={a.amount} />
+                        <Text size="xs">{PAYMENT_LABEL[a.payment]}</Text>
+                      </Stack>
+                    </Table.Td>
+                    <Table.Td>
+                      <Stack gap={0}>
+                        <Text size="sm" fw={600}>{STATUS_LABEL[a.status]}</Text>
+                        {a.decided_by && <Text size="xs">{a.decided_by}, {a.decided_on}</Text>}
+                        {a.reason && <Text size="xs">{a.reason}</Text>}
+                      </Stack>
+                    </Table.Td>
+                    <Table.Td><Text size="sm">{a.form_ids.length} scanned</Text></Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        {a.letter_id && (
+                          <Button size="xs" variant="subtle" onClick={() => letter(a)}
+                            aria-label={`${a.status === "denied" ? "Denial" : "Approval"} letter`
+                              + ` of the ${programme} rebate`}>
+                            {a.status === "denied" ? "Denial letter" : "Approval letter"}
+                          </Button>
+                        )}
+                        {mayWork && a.status === "pending" && (
+                          <>
+                            <Button size="xs" onClick={() => setDeciding({ app: a,
+                              verdict: "approve" })}
+                              aria-label={`Approve the ${programme} rebate`}>Approve</Button>
+                            <Button size="xs" color="red" variant="light"
+                              onClick={() => setDeciding({ app: a, verdict: "deny" })}
+                              aria-label={`Deny the ${programme} rebate`}>Deny</Button>
+                          </>
+                        )}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {can(role, "rebates.read") && (
+        <Anchor component={Link} to="/conservation/applications" size="sm">
+          All rebate applications</Anchor>
+      )}
+      <DecideModal deciding={deciding} onClose={() => setDeciding(null)} />
+    </Stack>
+  );
+}
