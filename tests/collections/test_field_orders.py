@@ -254,6 +254,21 @@ async def test_the_daily_job_refuses_a_disconnect_no_door_tag_allows_and_says_wh
     assert [x["rule"] for x in row["refusals"]] == ["sb998.visit_48_hours"]
 
 
+async def test_the_daily_job_disconnects_a_household_reached_by_phone_without_a_door_tag(
+        client, auth, pump, feed, bound, admin, sup):
+    """The 48-hour visit is owed only to a customer not reached: the daily job, which refuses
+    unvisited accounts without gathering their other facts, must still let this one through."""
+    s = await noticed(client, auth, pump, feed, bound)
+    assert (await daily(client, admin, "2026-03-17"))["disconnects_refused"] == 1
+    r = await client.post(f"/api/collections/accounts/{s.account_id}/protections", json={
+        "reached": {"on": "2026-03-05", "how": "phone"}, "today": "2026-03-05"}, headers=sup)
+    assert r.status_code == 200, r.text
+    got = await daily(client, admin, "2026-03-17")
+    assert (got["disconnects"], got["disconnects_refused"]) == (1, 0)
+    [cut] = [o for o in await orders(client, sup, s.account_id) if o["kind"] == "disconnect"]
+    assert cut["status"] == "released"
+
+
 async def test_an_appeal_opened_after_release_cancels_the_disconnect(
         client, auth, pump, feed, bound, admin, sup, ft):
     s = await noticed(client, auth, pump, feed, bound)

@@ -144,11 +144,23 @@ class Candidate:
     step_id: uuid.UUID | None
     disconnect_on: date | None
     premise_id: uuid.UUID | None
+    #: Nobody has been to the door: no door tag ever completed, the household never recorded as
+    #: reached, and no arrangement (whose final notice, posted at the premise, would stand for
+    #: the visit). SB 998's 48-hour visit rule refuses such an account whatever else holds, so
+    #: the daily job need not gather its other facts (a district where tags wait for approval
+    #: keeps thousands of these, re-checked every day).
+    unvisited: bool = False
 
 
 _CANDIDATES = text(f"""
     SELECT DISTINCT ON (c.account_id) c.account_id, c.step_id, c.disconnect_on,
-           {_PREMISE.format(a="c.account_id")} AS premise_id
+           {_PREMISE.format(a="c.account_id")} AS premise_id,
+           (NOT EXISTS (SELECT 1 FROM field_orders t WHERE t.account_id = c.account_id
+                        AND t.kind = 'door_tag' AND t.status = 'completed')
+            AND NOT EXISTS (SELECT 1 FROM protections p WHERE p.account_id = c.account_id
+                            AND p.reached_on IS NOT NULL)
+            AND NOT EXISTS (SELECT 1 FROM arrangements a WHERE a.account_id = c.account_id
+                            AND a.status IN ('active', 'broken'))) AS unvisited
     FROM (
         SELECT ls.account_id, ls.id AS step_id, ls.disconnect_on, ls.taken_on AS since
         FROM ladder_steps ls

@@ -88,7 +88,8 @@ async def run_daily(s: AsyncSession, today: date) -> dict[str, int]:
     no rule forbids them today); door tags and disconnects whose shut-off step was cured or
     held since, and released disconnects a rule now stops for good, cancelled.
     Set-based: one statement for the door tags, one for the disconnects with their events; the
-    guardrails' facts are gathered for all candidates at once. Twice on a day adds nothing."""
+    guardrails' facts are gathered for all candidates at once (except those nobody has visited,
+    which the 48-hour rule refuses without them). Twice on a day adds nothing."""
     ladder = policy.policy().ladder
     await repo.cancel_stale(s, today, DAILY.sub)
     tags = await repo.insert_door_tags_due(
@@ -96,8 +97,9 @@ async def run_daily(s: AsyncSession, today: date) -> dict[str, int]:
         DAILY.sub)
     candidates = [c for c in await repo.disconnect_candidates(s, today)
                   if c.premise_id is not None]
-    found = await guardrails.refusals_of(s, [c.account_id for c in candidates], today)
-    allowed = [c for c in candidates if not found[c.account_id]]
+    visited = [c for c in candidates if not c.unvisited]
+    found = await guardrails.refusals_of(s, [c.account_id for c in visited], today)
+    allowed = [c for c in visited if not found[c.account_id]]
     made = await repo.insert_released_disconnects(s, allowed, today, DAILY.sub,
                                                   REASON_DISCONNECT)
     return DailyOut(door_tags=tags, disconnects=made,
