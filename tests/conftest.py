@@ -54,6 +54,31 @@ def clone_database(name: str) -> str:
     return _admin_url(_SERVER_URL, name)
 
 
+DEMO_TEMPLATE = "tapline_demo_template"
+_demo_template: dict[str, object] = {}
+
+
+def clone_demo_database(name: str) -> str:
+    """A database of its own holding the demo district (`tapline.demo.load_demo` with today's
+    date, as `make run` loads it), cloned from a template loaded once per run: a load costs
+    about 40 s, a clone about one. A test may change its clone freely; the template is never
+    connected to after its load."""
+    if not _demo_template:
+        import asyncio
+
+        from kernel.settings import Settings, get_settings
+        from tapline.demo import load_demo
+
+        url = clone_database(DEMO_TEMPLATE)
+        assert asyncio.run(load_demo(Settings(database_url=url,
+                                              data_dir=get_settings().data_dir))) is True
+        _demo_template["url"] = url
+    with psycopg.connect(_admin_url(_SERVER_URL, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{DEMO_TEMPLATE}" STRATEGY FILE_COPY')
+    return _admin_url(_SERVER_URL, name)
+
+
 def drop_database(name: str) -> None:
     """Dropped after its rows are kept for the end-of-run secret scan (tests/leakcheck.py)."""
     from tests import leakcheck
@@ -96,7 +121,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from tests import leakcheck
 
     try:
-        leakcheck.finish(session, _admin_url(_SERVER_URL, "postgres"), ["tapline", TEMPLATE])
+        leakcheck.finish(session, _admin_url(_SERVER_URL, "postgres"),
+                         ["tapline", TEMPLATE, DEMO_TEMPLATE])
     finally:
         if _PG is not None:
             _PG.stop()
@@ -118,6 +144,17 @@ def fresh_database() -> Iterator[str]:
     """A database of its own (cloned from the migrated template) for multi-process tests."""
     name = f"t_{uuid.uuid4().hex[:10]}"
     url = clone_database(name)
+    try:
+        yield url
+    finally:
+        drop_database(name)
+
+
+@pytest.fixture
+def demo_database() -> Iterator[str]:
+    """Like `fresh_database`, with the demo district already loaded (`clone_demo_database`)."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    url = clone_demo_database(name)
     try:
         yield url
     finally:

@@ -3,16 +3,13 @@ exactly what is not (deploy/restore-drill.sh, tapline/restore_drill.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 from pathlib import Path
 
 import psycopg
 
-from kernel.settings import Settings, get_settings
 from tapline import restore_drill
-from tapline.demo import load_demo
 from tests.deploy.tools import REPO
 
 
@@ -26,9 +23,8 @@ def _scratch_gone(url: str, name: str) -> bool:
                             (name,)).fetchone() is None
 
 
-def test_a_dump_of_the_demo_district_restores_and_every_check_passes(fresh_database):
-    asyncio.run(load_demo(Settings(database_url=fresh_database,
-                                   data_dir=get_settings().data_dir)))
+def test_a_dump_of_the_demo_district_restores_and_every_check_passes(demo_database):
+    fresh_database = demo_database  # the demo district, loaded as `make run` loads it
     with psycopg.connect(fresh_database) as conn:
         row = conn.execute("SELECT (SELECT count(*) FROM billing.ledger_entries), "
                            "(SELECT count(*) FROM accounts.outbox)").fetchone()
@@ -44,9 +40,8 @@ def test_a_dump_of_the_demo_district_restores_and_every_check_passes(fresh_datab
 
 
 def test_a_dump_missing_an_event_and_with_a_bill_off_its_lines_fails_the_drill(
-        fresh_database, tmp_path):
-    asyncio.run(load_demo(Settings(database_url=fresh_database,
-                                   data_dir=get_settings().data_dir)))
+        demo_database, tmp_path):
+    fresh_database = demo_database  # the demo district, loaded as `make run` loads it
     with psycopg.connect(fresh_database) as conn:
         # An accounts event billing has received (as the relay copies it) goes missing from
         # the middle of its key's history: what a restore stitched from two moments looks like.

@@ -9,10 +9,12 @@ from kernel.settings import Settings, get_settings
 from tapline.demo import DEMO_PASSWORD, load_demo
 
 
-async def test_demo_data_creates_one_login_per_staff_role_once(fresh_database):
-    settings = Settings(database_url=fresh_database, data_dir=get_settings().data_dir)
-    assert await load_demo(settings) is True
-    assert await load_demo(settings) is False  # the second run of `make run` reuses the data
+async def test_demo_data_creates_one_login_per_staff_role_once(demo_database):
+    # `demo_database` is a clone of a database on which `load_demo` ran once and returned True
+    # (tests/conftest.py asserts it): the second run of `make run` reuses the data.
+    settings = Settings(database_url=demo_database, data_dir=get_settings().data_dir)
+    assert await load_demo(settings) is False
+    fresh_database = demo_database
     conn = await asyncpg.connect(fresh_database)
     try:
         rows = await conn.fetch("SELECT username, role, password_hash FROM gateway.users")

@@ -9,7 +9,6 @@ without a browser or a built portal it skips on a developer's machine and fails 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -29,10 +28,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kernel.clock import utility_today
-from kernel.settings import REPO_ROOT, SERVICES, Settings, get_settings
-from tapline.demo import load_demo
+from kernel.settings import REPO_ROOT, SERVICES
 from tapline.pgserver import free_port
-from tests.conftest import clone_database, drop_database, mint_token
+from tests.conftest import clone_demo_database, drop_database, mint_token
 from tests.frontend.axe import assert_accessible
 from tests.frontend.browser import chromium, eventually
 from tests.frontend.browser import ok as _ok
@@ -64,11 +62,6 @@ def _staff(role: str, sub: str | None = None) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token(role, sub)}"}
 
 
-def _load_demo(url: str) -> None:
-    _database["url"] = url
-    asyncio.run(load_demo(Settings(database_url=url, data_dir=get_settings().data_dir)))
-
-
 @pytest.fixture(scope="module")
 def inbox() -> Iterator[SmtpInbox]:
     """A real SMTP server the live stack's gateway sends its mail to."""
@@ -82,8 +75,8 @@ def _patient_stack(seconds: float = 300.0) -> Iterator[str]:
     machine shared with other test runs, payments alone can take more than its minute to
     import. Same processes, same environment, same clean-up."""
     name = f"portal_{uuid.uuid4().hex[:8]}"
-    url = clone_database(name)
-    _load_demo(url)
+    url = clone_demo_database(name)  # the demo data, as `make run` loads it
+    _database["url"] = url
     ports = {c: free_port() for c in (*SERVICES, "relay", "gateway")}
     env = {**os.environ, "TAPLINE_DATABASE_URL": url, "TAPLINE_LOG_LEVEL": "WARNING",
            "TAPLINE_LOGIN_MAX_FAILURES": "1000",
