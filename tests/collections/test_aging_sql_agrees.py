@@ -103,6 +103,12 @@ async def test_sql_and_python_age_every_account_alike_to_the_cent(service_apps, 
             for account_id, lg in zip(ids, ledgers_, strict=True):
                 await store(s, account_id, lg)
             got = {str(r.account_id): r for r in await repo.aged_accounts(s, as_of)}
+            some = {str(r.account_id): r for r in await repo.aged_some(s, ids, as_of)}
+            totals = await repo.aged_totals(s, as_of)
+            # a month's opening and closing at once, as the roll asks for them
+            earlier = as_of - timedelta(days=offset % 45)
+            pair = await repo.aged_totals_two_days(s, earlier, as_of)
+            apart = (await repo.aged_totals(s, earlier), totals)
         finally:
             await s.rollback()
     for account_id, lg in zip(ids, ledgers_, strict=True):
@@ -115,3 +121,10 @@ async def test_sql_and_python_age_every_account_alike_to_the_cent(service_apps, 
         assert {k: getattr(r, k) for k in domain.BUCKETS} == want.buckets
         assert (r.unapplied_credit, r.balance, r.oldest_due) == (
             want.unapplied_credit, want.balance, want.oldest_due)
+    # the same rule for a few accounts (the guardrails' question) and summed for the district
+    # (the month's roll) gives the same figures
+    assert some == {a: got[a] for a in ids if a in got}
+    assert totals.accounts == len(got)
+    for k in (*domain.BUCKETS, "unapplied_credit"):
+        assert getattr(totals, k) == sum((getattr(r, k) for r in got.values()), Decimal("0.00"))
+    assert pair == apart

@@ -63,6 +63,15 @@ def high_read(staff_stack: str) -> Iterator[dict[str, Any]]:
                          "paperless": False, "text_messages": False}}), 201)["account"]
         reads = [(62, "120"), (32, "130"), (2, "170")]  # 20, then 10, then 40 HCF in 30 days
 
+        def agreement_known() -> Any:
+            # billing must know the service agreement as well as the meter, or the reads are
+            # also flagged as use on an inactive meter (the events arrive in any order)
+            r = api.get(f"/api/billing/usage/accounts/{account['id']}/meters", headers=tech)
+            held = r.json() if r.status_code == 200 else []
+            return held if any(m["meter_id"] == meter["id"] for m in held) else None
+
+        _eventually("billing to know the service agreement", agreement_known)
+
         def first_read() -> Any:
             days, value = reads[0]
             r = api.post("/api/billing/reads", headers=tech, json={

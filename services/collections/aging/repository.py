@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kernel.rows import all_as, first_as
+from kernel.rows import all_as, first_as, one_as
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,24 +59,27 @@ class AccountAged:
 # demands both agree to the cent). Each debit is open for what the credits do not cover of the
 # debits up to and including it, oldest due first: left = clamp(cumulative - credit, 0, amount).
 # Debits due the same day fall in one bucket whatever their order among themselves.
-AGING = text("""
-    WITH e AS (
-        SELECT account_id, amount, coalesce(due_date, posted_on) AS due
-        FROM receivable WHERE posted_on <= :d
-    ), acct AS (
+# Only accounts whose debits exceed their credits are walked debit by debit: for the others
+# every debit is covered (cumulative <= debits <= credits), so all their buckets are zero. Most
+# of a district has paid, so the sort behind the running sum sees a fraction of the entries.
+_CTES = """
+    WITH acct AS (
         SELECT account_id, sum(amount) AS balance,
                coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS credit,
                coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS debit
-        FROM e GROUP BY account_id
+        FROM receivable WHERE posted_on <= :d /*only*/
+        GROUP BY account_id
     ), d AS (
-        SELECT account_id, amount, due,
-               sum(amount) OVER (PARTITION BY account_id ORDER BY due, amount
-                                 ROWS UNBOUNDED PRECEDING) AS cum
-        FROM e WHERE amount > 0
+        SELECT r.account_id, r.amount, o.credit, coalesce(r.due_date, r.posted_on) AS due,
+               sum(r.amount) OVER (PARTITION BY r.account_id
+                                   ORDER BY coalesce(r.due_date, r.posted_on), r.amount
+                                   ROWS UNBOUNDED PRECEDING) AS cum
+        FROM receivable r JOIN acct o ON o.account_id = r.account_id AND o.debit > o.credit
+        WHERE r.posted_on <= :d AND r.amount > 0 /*only r*/
     ), open AS (
-        SELECT d.account_id, CAST(:d AS date) - d.due AS days,
-               greatest(0, least(d.amount, d.cum - acct.credit)) AS left_amount, d.due
-        FROM d JOIN acct USING (account_id)
+        SELECT account_id, CAST(:d AS date) - due AS days,
+               greatest(0, least(amount, cum - credit)) AS left_amount, due
+        FROM d
     ), b AS (
         SELECT account_id,
                sum(left_amount) FILTER (WHERE days <= 0) AS current,
@@ -87,7 +90,8 @@ AGING = text("""
                sum(left_amount) FILTER (WHERE days > 120) AS days_over_120,
                min(due) FILTER (WHERE left_amount > 0) AS oldest_due
         FROM open GROUP BY account_id
-    )
+    )"""
+_ROWS = """
     SELECT acct.account_id,
            coalesce(b.current, 0.00) AS current, coalesce(b.days_1_30, 0.00) AS days_1_30,
            coalesce(b.days_31_60, 0.00) AS days_31_60, coalesce(b.days_61_90, 0.00) AS days_61_90,
@@ -99,15 +103,110 @@ AGING = text("""
     LEFT JOIN accounts a ON a.id = acct.account_id
     LEFT JOIN customers c ON c.id = a.customer_id
     ORDER BY acct.account_id
+"""
+# The district's totals as `domain.Totals` adds them up (balance = buckets less unapplied
+# credit), summed in the database: a month's report needs no row per account.
+_TOTALS = """
+    , t AS (
+        SELECT coalesce(b.current, 0.00) AS current, coalesce(b.days_1_30, 0.00) AS days_1_30,
+               coalesce(b.days_31_60, 0.00) AS days_31_60,
+               coalesce(b.days_61_90, 0.00) AS days_61_90,
+               coalesce(b.days_91_120, 0.00) AS days_91_120,
+               coalesce(b.days_over_120, 0.00) AS days_over_120,
+               greatest(0.00, acct.credit - acct.debit) AS unapplied_credit
+        FROM acct LEFT JOIN b USING (account_id)
+    )
+    SELECT count(*) AS accounts, coalesce(sum(current), 0.00) AS current,
+           coalesce(sum(days_1_30), 0.00) AS days_1_30,
+           coalesce(sum(days_31_60), 0.00) AS days_31_60,
+           coalesce(sum(days_61_90), 0.00) AS days_61_90,
+           coalesce(sum(days_91_120), 0.00) AS days_91_120,
+           coalesce(sum(days_over_120), 0.00) AS days_over_120,
+           coalesce(sum(unapplied_credit), 0.00) AS unapplied_credit
+    FROM t
+"""
+_ONLY = ("/*only*/", "AND account_id = ANY(CAST(:ids AS uuid[]))")
+_ONLY_R = ("/*only r*/", "AND r.account_id = ANY(CAST(:ids AS uuid[]))")
+AGING = text(_CTES + _ROWS)
+#: `AGING` for some accounts only (the same statement, each read of the receivable filtered).
+AGING_OF = text(_CTES.replace(*_ONLY).replace(*_ONLY_R) + _ROWS)
+AGING_TOTALS = text(_CTES + _TOTALS)
+
+
+# `AGING_TOTALS` at two days at once (a month's opening and closing): one read of the receivable
+# up to the later day, each day's sums taken with FILTER, and one sort serving both running sums
+# (debits posted after the first day are in the order but not in its sum). Ties in (due,
+# amount) may fall either way, as in `AGING`: their buckets' sum does not depend on it.
+AGING_TOTALS_TWO_DAYS = text("""
+    WITH acct AS (
+        SELECT account_id,
+               coalesce(-sum(amount) FILTER (WHERE amount < 0 AND posted_on <= :d1), 0) AS cr1,
+               coalesce(sum(amount) FILTER (WHERE amount > 0 AND posted_on <= :d1), 0) AS dr1,
+               coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS cr2,
+               coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS dr2,
+               count(*) FILTER (WHERE posted_on <= :d1) AS n1
+        FROM receivable WHERE posted_on <= :d2
+        GROUP BY account_id
+    ), d AS (
+        SELECT r.account_id, r.amount, r.posted_on, o.cr1, o.cr2,
+               coalesce(r.due_date, r.posted_on) AS due,
+               sum(r.amount) FILTER (WHERE r.posted_on <= :d1) OVER w AS cum1,
+               sum(r.amount) OVER w AS cum2
+        FROM receivable r
+        JOIN acct o ON o.account_id = r.account_id AND (o.dr1 > o.cr1 OR o.dr2 > o.cr2)
+        WHERE r.posted_on <= :d2 AND r.amount > 0
+        WINDOW w AS (PARTITION BY r.account_id ORDER BY coalesce(r.due_date, r.posted_on),
+                     r.amount ROWS UNBOUNDED PRECEDING)
+    ), open AS (
+        SELECT CAST(:d1 AS date) - due AS days1, CAST(:d2 AS date) - due AS days2,
+               CASE WHEN posted_on <= :d1 THEN greatest(0, least(amount, cum1 - cr1))
+               END AS left1,
+               greatest(0, least(amount, cum2 - cr2)) AS left2
+        FROM d
+    ), b AS (
+        SELECT coalesce(sum(left1) FILTER (WHERE days1 <= 0), 0.00) AS c1,
+               coalesce(sum(left1) FILTER (WHERE days1 BETWEEN 1 AND 30), 0.00) AS a1,
+               coalesce(sum(left1) FILTER (WHERE days1 BETWEEN 31 AND 60), 0.00) AS b1,
+               coalesce(sum(left1) FILTER (WHERE days1 BETWEEN 61 AND 90), 0.00) AS e1,
+               coalesce(sum(left1) FILTER (WHERE days1 BETWEEN 91 AND 120), 0.00) AS f1,
+               coalesce(sum(left1) FILTER (WHERE days1 > 120), 0.00) AS g1,
+               coalesce(sum(left2) FILTER (WHERE days2 <= 0), 0.00) AS c2,
+               coalesce(sum(left2) FILTER (WHERE days2 BETWEEN 1 AND 30), 0.00) AS a2,
+               coalesce(sum(left2) FILTER (WHERE days2 BETWEEN 31 AND 60), 0.00) AS b2,
+               coalesce(sum(left2) FILTER (WHERE days2 BETWEEN 61 AND 90), 0.00) AS e2,
+               coalesce(sum(left2) FILTER (WHERE days2 BETWEEN 91 AND 120), 0.00) AS f2,
+               coalesce(sum(left2) FILTER (WHERE days2 > 120), 0.00) AS g2
+        FROM open
+    ), t AS (
+        SELECT count(*) FILTER (WHERE n1 > 0) AS n1, count(*) AS n2,
+               coalesce(sum(greatest(0.00, cr1 - dr1)), 0.00) AS u1,
+               coalesce(sum(greatest(0.00, cr2 - dr2)), 0.00) AS u2
+        FROM acct
+    )
+    SELECT 1 AS k, t.n1 AS accounts, c1 AS current, a1 AS days_1_30, b1 AS days_31_60,
+           e1 AS days_61_90, f1 AS days_91_120, g1 AS days_over_120, u1 AS unapplied_credit
+    FROM t, b
+    UNION ALL
+    SELECT 2, t.n2, c2, a2, b2, e2, f2, g2, u2 FROM t, b
+    ORDER BY 1
 """)
 
 
-_ALL_ENTRIES = "FROM receivable WHERE posted_on <= :d"
-if AGING.text.count(_ALL_ENTRIES) != 1:  # an edit of AGING must keep AGING_OF filtering
-    raise RuntimeError("aging: AGING no longer reads the receivable in one place")
-#: `AGING` for some accounts only (the same statement, the receivable filtered first).
-AGING_OF = text(AGING.text.replace(
-    _ALL_ENTRIES, _ALL_ENTRIES + " AND account_id = ANY(CAST(:ids AS uuid[]))"))
+@dataclass(frozen=True, slots=True)
+class DistrictAged:
+    accounts: int
+    current: Decimal
+    days_1_30: Decimal
+    days_31_60: Decimal
+    days_61_90: Decimal
+    days_91_120: Decimal
+    days_over_120: Decimal
+    unapplied_credit: Decimal
+
+
+async def aged_totals(s: AsyncSession, as_of: date) -> DistrictAged:
+    """The district's aging totals as of the day, summed in one statement."""
+    return one_as(DistrictAged, await s.execute(AGING_TOTALS, {"d": as_of}))
 
 
 async def aged_some(s: AsyncSession, account_ids: Sequence[uuid.UUID],
@@ -154,3 +253,13 @@ async def announced_check(s: AsyncSession) -> Check:
         " WHERE coalesce(b.balance, 0) <> coalesce(m.bal, 0)) AS accounts_behind")))
     assert r is not None
     return r
+
+
+async def aged_totals_two_days(s: AsyncSession, first: date,
+                               second: date) -> tuple[DistrictAged, DistrictAged]:
+    """The district's aging totals on two days (`first` <= `second`), in one statement."""
+    if first > second:
+        raise ValueError("first must not be after second")
+    rows = (await s.execute(AGING_TOTALS_TWO_DAYS, {"d1": first, "d2": second})).all()
+    one, two = (DistrictAged(*r[1:]) for r in rows)
+    return one, two

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,11 +55,14 @@ async def aged(s: AsyncSession, account_ids: Sequence[uuid.UUID],
 
 async def aging_report(s: AsyncSession, as_of: date, with_rows: bool = True) -> AgingReport:
     """Every account's aging as of the day, set-based in one statement (the domain's rule, in
-    SQL; a property test proves both agree to the cent). Without rows, the totals alone: the
-    same figures, without a row per account to send (a district's chart)."""
+    SQL; a property test proves both agree to the cent). Without rows, the totals alone, summed
+    in the database: the same figures without a row per account (a district's chart, the
+    month's roll)."""
     totals = domain.Totals()
     out: list[ReportRow] = []
-    for r in await repo.aged_accounts(s, as_of):
+    if not with_rows:
+        totals = _totals(await repo.aged_totals(s, as_of))
+    for r in await repo.aged_accounts(s, as_of) if with_rows else []:
         a = _aged(r, as_of)
         totals.add(a)
         if with_rows and (a.balance or a.unapplied_credit):
@@ -73,6 +77,28 @@ async def aging_report(s: AsyncSession, as_of: date, with_rows: bool = True) -> 
                             unapplied_credit=totals.unapplied_credit, balance=totals.balance),
         billing_announced_total=check.announced_total, accounts_behind=check.accounts_behind,
         rows=out)
+
+
+def _totals(t: repo.DistrictAged) -> domain.Totals:
+    buckets = {k: getattr(t, k) for k in domain.BUCKETS}
+    return domain.Totals(accounts=t.accounts, buckets=buckets,
+                         unapplied_credit=t.unapplied_credit,
+                         balance=sum(buckets.values(), domain.ZERO) - t.unapplied_credit)
+
+
+def _report_totals(t: domain.Totals) -> ReportTotals:
+    return ReportTotals(accounts=t.accounts, buckets=Buckets(**t.buckets),
+                        unapplied_credit=t.unapplied_credit, balance=t.balance)
+
+
+async def totals_on_two_days(s: AsyncSession, first: date,
+                             second: date) -> tuple[ReportTotals, ReportTotals, Decimal]:
+    """The district's totals at a month's opening and closing (one statement for both, the
+    same figures as two reports without rows), and what billing last announced in all."""
+    one, two = await repo.aged_totals_two_days(s, first, second)
+    check = await repo.announced_check(s)
+    return (_report_totals(_totals(one)), _report_totals(_totals(two)),
+            check.announced_total)
 
 
 async def aging_csv(s: AsyncSession, as_of: date) -> list[str]:

@@ -25,21 +25,19 @@ from services.collections.reports.schemas import (
 async def aging_roll(s: AsyncSession, month: str) -> AgingRoll:
     start, end = domain.month_range(month)
     before = domain.previous_day(start)
-    opening = await aging.aging_report(s, before, with_rows=False)
-    closing = await aging.aging_report(s, end, with_rows=False)
-    rolls = domain.roll(BUCKETS, opening.totals.buckets.model_dump(),
-                        closing.totals.buckets.model_dump())
+    opening, closing, announced = await aging.totals_on_two_days(s, before, end)
+    rolls = domain.roll(BUCKETS, opening.buckets.model_dump(), closing.buckets.model_dump())
     act = await repo.activity(s, start, end)
-    o, c = opening.totals.balance, closing.totals.balance
+    o, c = opening.balance, closing.balance
     return AgingRoll(
         month=month, opening_as_of=before, closing_as_of=end,
         buckets=[BucketRoll(bucket=r.bucket, opening=r.opening, closing=r.closing,
                             rolled_percent=r.rolled_percent) for r in rolls],
-        unapplied_credit_opening=opening.totals.unapplied_credit,
-        unapplied_credit_closing=closing.totals.unapplied_credit,
+        unapplied_credit_opening=opening.unapplied_credit,
+        unapplied_credit_closing=closing.unapplied_credit,
         roll_forward=RollForward(opening=o, charges=act.charges, credits=act.credits,
                                  closing=c, difference=o + act.charges - act.credits - c),
-        billing_announced_total=closing.billing_announced_total)
+        billing_announced_total=announced)
 
 
 async def disconnections(s: AsyncSession, year: int) -> Disconnections:
