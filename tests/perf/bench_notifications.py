@@ -1,6 +1,6 @@
 """Benchmark: e-bill notices for a bill run, queued and then sent to a local SMTP server.
 
-    python -m tests.perf.bench_notifications --accounts 20000 [--queue-only]
+    python -m tests.perf.bench_notifications --accounts 20000 [--queue-only | --from-finalise]
 
 Same harness as bench_bill_run (an embedded PostgreSQL of its own, or TAPLINE_DATABASE_URL, a
 scratch database's admin URL; every service migrated). Accounts is seeded with N paperless
@@ -21,6 +21,7 @@ marking it applied, the per-key progress), which is a growing share of what is l
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import socket
 import subprocess
@@ -41,16 +42,22 @@ SEED = [
     """INSERT INTO accounts (id, number, customer_id, status, opened_on)
        SELECT md5('a' || g)::uuid, lpad((100000000 + g)::text, 9, '0'), md5('c' || g)::uuid,
               'active', date '2025-01-01' FROM generate_series(1, :n) g""",
-    """INSERT INTO inbox (event_id, source, type, version, key, key_seq, payload, occurred_at)
-       SELECT md5('e' || g)::uuid, 'billing', 'billing.EBillReady', 1,
-              'account:' || md5('a' || g)::uuid, 1,
+]
+
+#: The run's `EBillReady` events, as billing's finalise announces them.
+EVENTS = """
+       SELECT md5('e' || g)::uuid, 'billing.EBillReady', 1, 'account:' || md5('a' || g)::uuid, 1,
               jsonb_build_object('bill_id', md5('b' || g)::uuid, 'account_id', md5('a' || g)::uuid,
                                  'account_number', lpad((100000000 + g)::text, 9, '0'),
                                  'total', (20 + g % 180)::numeric(14,2)::text,
-                                 'due_date', '2026-12-21', 'emails', '[]', 'language', 'en'),
-              now()
-       FROM generate_series(1, :n) g""",
-]
+                                 'due_date', '2026-12-21', 'emails', '[]', 'language', 'en')
+       FROM generate_series(1, :n) g"""
+#: ... put straight into accounts' inbox, as the relay would deliver them
+IN_INBOX = ("INSERT INTO inbox (event_id, type, version, key, key_seq, payload, source, "
+            "occurred_at) SELECT *, 'billing', now() FROM (" + EVENTS + ") e")
+#: ... or committed in billing's outbox (`--from-finalise`), for the relay to deliver
+IN_OUTBOX = ("INSERT INTO billing.outbox (event_id, type, version, key, key_seq, payload) "
+             + EVENTS.replace("generate_series(1, :n)", "generate_series(1, $1)"))
 
 
 async def bench(n: int, port: int, queue_only: bool = False) -> dict[str, Any]:
@@ -69,6 +76,7 @@ async def bench(n: int, port: int, queue_only: bool = False) -> dict[str, Any]:
     async with db.session() as s:
         for stmt in SEED:
             await s.execute(text(stmt), {"n": n})
+        await s.execute(text(IN_INBOX), {"n": n})
         await s.commit()
         await s.execute(text("ANALYZE"))
     inbox = InboxProcessor(db, handlers(), settings.inbox_max_attempts, settings.inbox_batch,
@@ -151,12 +159,76 @@ def _wait_for_port(port: int, seconds: float = 10.0) -> None:
     raise RuntimeError("the SMTP sink did not start")
 
 
+async def from_finalise(n: int) -> dict[str, Any]:
+    """Issue 16's figure as it reads, "queued within 10 s of finalise": the run's `EBillReady`
+    events are committed in billing's outbox in one statement (as finalise commits them), and
+    the relay (`python -m relay`) and accounts' inbox worker (`python -m tapline.worker
+    accounts`), processes of their own as in production, deliver and apply them. Timed from
+    that commit until the last e-bill message is queued."""
+    import asyncpg
+    from sqlalchemy import text
+
+    from kernel.db import Database
+    from kernel.settings import get_settings, service_role
+    from tests.perf.bench_lockbox import _declare_types, _start
+
+    settings = get_settings()
+    db = Database(settings.role_dsn(service_role("accounts")), "accounts", settings, "bench")
+    async with db.session() as s:
+        for stmt in SEED:
+            await s.execute(text(stmt), {"n": n})
+        await s.commit()
+    await db.dispose()
+    admin = await asyncpg.connect(settings.admin_dsn())
+    await admin.execute("VACUUM ANALYZE")
+    await _declare_types(settings)
+    figures: dict[str, Any] = {"accounts": n, "mode": "from_finalise",
+                               "load_before": os.getloadavg()[0]}
+    procs = [_start(["relay"], "relay"), _start(["tapline.worker", "accounts"], "accounts")]
+    try:
+        await asyncio.sleep(4)  # both connected and listening (their startup is not measured)
+        assert all(p.poll() is None for p in procs), "relay or worker died at startup"
+        t0 = time.perf_counter()
+        await admin.execute(IN_OUTBOX, n)
+        t1 = time.perf_counter()
+        queued = 0
+        while queued < n:
+            await asyncio.sleep(0.05)
+            queued = await admin.fetchval(
+                "SELECT count(*) FROM accounts.notification_messages WHERE kind = 'e_bill'")
+            if time.perf_counter() - t1 > 600:
+                raise RuntimeError(f"queueing stalled at {queued} of {n}")
+        t2 = time.perf_counter()
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(10)
+    windows = await admin.fetchrow(
+        "SELECT extract(epoch FROM max(received_at) - min(received_at)) AS relay_s, "
+        "extract(epoch FROM max(applied_at) - min(applied_at)) AS apply_s "
+        "FROM accounts.inbox WHERE type = 'billing.EBillReady'")
+    await admin.close()
+    figures.update(publish_s=round(t1 - t0, 2), from_finalise_s=round(t2 - t1, 2),
+                   queued_per_s=round(n / (t2 - t1)), queued=queued,
+                   relay_copy_window_s=round(float(windows["relay_s"] or 0), 2),
+                   apply_window_s=round(float(windows["apply_s"] or 0), 2),
+                   load_after=os.getloadavg()[0], target_s=10)
+    return figures
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--accounts", type=int, default=20_000)
     ap.add_argument("--queue-only", action="store_true",
                     help="measure the queueing only (no SMTP sink, no sending)")
+    ap.add_argument("--from-finalise", action="store_true",
+                    help="time the queueing from billing's outbox commit, through the relay")
     args = ap.parse_args()
+    if args.from_finalise:
+        run_on_fresh_database(f"notifications_finalise_{args.accounts}",
+                              lambda: from_finalise(args.accounts))
+        return
     if args.queue_only:
         run_on_fresh_database(f"notifications_queue_{args.accounts}",
                               lambda: bench(args.accounts, 0, queue_only=True))
