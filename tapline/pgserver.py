@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import pwd
+import random
 import secrets
 import shutil
 import socket
@@ -58,8 +59,39 @@ def _run(args: list[str], user: str | None, **kw: Any) -> subprocess.CompletedPr
     )
 
 
+#: Ports this process has handed out: a stack asks for eight at once, before any is bound.
+_HANDED_OUT: set[int] = set()
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port() -> int:
-    with socket.socket() as s:
+    """A port free now, for a process about to listen on it, below the kernel's ephemeral range.
+
+    Asking the kernel for port 0 returns an ephemeral port, which the kernel may give the next
+    moment to an outgoing connection (a service's pool opening connections to PostgreSQL) before
+    the listener that was told to use it starts: its bind then fails and the stack never comes
+    up. Ports below the ephemeral range are never given to outgoing connections."""
+    low, _ = _ephemeral_range()
+    floor = 10000 if low > 12000 else 1024
+    for _ in range(200):
+        port = random.randrange(floor, low)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    with socket.socket() as s:  # a crowded range: whatever the kernel offers
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 

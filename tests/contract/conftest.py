@@ -35,13 +35,17 @@ def fresh_stack() -> Iterator[str]:
 
 
 @contextmanager
-def running_stack(prepare: Callable[[str], None] | None = None) -> Iterator[str]:
-    """`prepare` gets the new database's admin URL before any process starts (demo data)."""
+def running_stack(prepare: Callable[[str], None] | None = None, *,
+                  clone: Callable[[str], str] = clone_database, nightly: bool = True,
+                  seconds: float = 120.0) -> Iterator[str]:
+    """`prepare` gets the new database's admin URL before any process starts (logins);
+    `clone` makes the database (`clone_demo_database` for the demo district)."""
     name = f"live_{uuid.uuid4().hex[:8]}"
-    url = clone_database(name)
+    url = clone(name)
     if prepare is not None:
         prepare(url)
-    ports = {c: free_port() for c in (*SERVICES, "relay", "nightly", "gateway")}
+    parts = (*SERVICES, "relay", *(("nightly",) if nightly else ()), "gateway")
+    ports = {c: free_port() for c in parts}
     env = {
         **os.environ,
         "TAPLINE_DATABASE_URL": url,
@@ -53,10 +57,11 @@ def running_stack(prepare: Callable[[str], None] | None = None) -> Iterator[str]
     }
     apps = {s: f"services.{s}.app:create_app" for s in SERVICES}
     apps["relay"] = "relay.app:create_app"
-    apps["nightly"] = "nightly.app:create_app"
+    if nightly:
+        apps["nightly"] = "nightly.app:create_app"
     apps["gateway"] = "gateway.app:create_app"
-    logs = Path(os.environ["TAPLINE_DATA_DIR"]) / "live-logs"
-    logs.mkdir(exist_ok=True)
+    logs = Path(os.environ["TAPLINE_DATA_DIR"]) / f"live-logs-{name}"
+    logs.mkdir()
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "uvicorn", app, "--factory", "--port", str(ports[c]),
@@ -67,16 +72,7 @@ def running_stack(prepare: Callable[[str], None] | None = None) -> Iterator[str]
     ]
     base = f"http://127.0.0.1:{ports['gateway']}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).json().get("status") == "ok":
-                    break
-            except (httpx.HTTPError, ValueError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"live stack did not become healthy; logs in {logs}")
-            time.sleep(0.3)
+        _wait_healthy(base, dict(zip(apps, procs, strict=True)), logs, seconds)
         yield base
     finally:
         for p in procs:
@@ -87,3 +83,26 @@ def running_stack(prepare: Callable[[str], None] | None = None) -> Iterator[str]
             except subprocess.TimeoutExpired:
                 p.kill()
         drop_database(name)
+
+
+def _wait_healthy(base: str, procs: dict[str, subprocess.Popen[bytes]], logs: Path,
+                  seconds: float = 120) -> None:
+    """Until `/api/health` says ok; a process that exits, or a stack still not ok after
+    `seconds` (a loaded machine starts eight Python processes slowly), fails with what the
+    health check last said and the end of each process's log."""
+    deadline, last = time.monotonic() + seconds, "no answer yet"
+    while True:
+        try:
+            r = httpx.get(f"{base}/api/health", timeout=10)
+            if r.json().get("status") == "ok":
+                return
+            last = r.text
+        except (httpx.HTTPError, ValueError) as e:
+            last = repr(e)
+        exited = [c for c, p in procs.items() if p.poll() is not None]
+        if exited or time.monotonic() > deadline:
+            tails = "\n".join(f"--- {c}.log\n" + (logs / f"{c}.log").read_text(
+                errors="replace")[-1500:] for c in procs)
+            raise RuntimeError(f"live stack did not become healthy (exited: {exited}); "
+                               f"health said: {last[:2000]}\n{tails}")
+        time.sleep(0.3)

@@ -72,3 +72,12 @@ def test_the_port_setting_moves_an_existing_embedded_database(own_checkout, take
             assert conn.execute("SELECT 1").fetchone() == (1,)
     finally:
         pg.stop()
+
+
+def test_ports_handed_to_a_stack_are_distinct_and_outside_the_kernels_ephemeral_range():
+    """A stack asks for eight ports before any process listens; an ephemeral port could be
+    taken meanwhile by a connection to PostgreSQL, and the same port twice by two processes."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    ports = [free_port() for _ in range(50)]
+    assert len(set(ports)) == 50
+    assert all(p < low for p in ports)

@@ -9,14 +9,10 @@ without a browser or a built portal it skips on a developer's machine and fails 
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import subprocess
-import sys
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -28,9 +24,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kernel.clock import utility_today
-from kernel.settings import REPO_ROOT, SERVICES
-from tapline.pgserver import free_port
-from tests.conftest import clone_demo_database, drop_database, mint_token
+from kernel.settings import REPO_ROOT
+from tests.conftest import clone_demo_database, mint_token
+from tests.contract.conftest import running_stack
 from tests.frontend.axe import assert_accessible
 from tests.frontend.browser import chromium, eventually
 from tests.frontend.browser import ok as _ok
@@ -69,46 +65,11 @@ def inbox() -> Iterator[SmtpInbox]:
         yield server
 
 
-@contextmanager
-def _patient_stack(seconds: float = 300.0) -> Iterator[str]:
-    """`running_stack` (tests/contract/conftest.py) with the demo data and more patience: on a
-    machine shared with other test runs, payments alone can take more than its minute to
-    import. Same processes, same environment, same clean-up."""
-    name = f"portal_{uuid.uuid4().hex[:8]}"
-    url = clone_demo_database(name)  # the demo data, as `make run` loads it
-    _database["url"] = url
-    ports = {c: free_port() for c in (*SERVICES, "relay", "gateway")}
-    env = {**os.environ, "TAPLINE_DATABASE_URL": url, "TAPLINE_LOG_LEVEL": "WARNING",
-           "TAPLINE_LOGIN_MAX_FAILURES": "1000",
-           "TAPLINE_SERVICE_URLS": json.dumps(
-               {c: f"http://127.0.0.1:{p}" for c, p in ports.items() if c != "gateway"})}
-    apps = {**{s: f"services.{s}.app:create_app" for s in SERVICES},
-            "relay": "relay.app:create_app", "gateway": "gateway.app:create_app"}
-    logs = Path(os.environ["TAPLINE_DATA_DIR"]) / "portal-live-logs"
-    logs.mkdir(exist_ok=True)
-    procs = [subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--factory", "--port", str(ports[c]),
-         "--no-access-log"], env=env, stdout=(logs / f"{c}.log").open("wb"),
-        stderr=subprocess.STDOUT) for c, app in apps.items()]
-    base = f"http://127.0.0.1:{ports['gateway']}"
-    try:
-        def healthy() -> bool | None:
-            try:
-                return httpx.get(f"{base}/api/health", timeout=2).json().get("status") == "ok" \
-                    or None
-            except (httpx.HTTPError, ValueError):
-                return None
-        _eventually(f"a healthy stack (logs in {logs})", healthy, seconds)
-        yield base
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        drop_database(name)
+def _patient_stack() -> AbstractContextManager[str]:
+    """`running_stack` with the demo data and more patience: on a machine shared with other
+    test runs, payments alone can take more than its minute to import."""
+    return running_stack(prepare=lambda url: _database.update(url=url),
+                         clone=clone_demo_database, nightly=False, seconds=300)
 
 
 @pytest.fixture(scope="module")
