@@ -33,6 +33,7 @@ from services.payments.texttopay.handlers import handlers as texttopay_handlers
 from services.payments.texttopay.router import router as texttopay_router
 from services.payments.transfers.handlers import handlers as transfers_handlers
 from services.payments.transfers.router import router as transfers_router
+from services.payments.webhooks.fast import FastWebhooks
 from services.payments.webhooks.router import router as webhooks_router
 
 NAME = "payments"
@@ -57,4 +58,6 @@ def create_app() -> FastAPI:
     )
     app.state.processor = from_settings(get_settings())
     app.state.sms = sms_from_settings(get_settings())
+    # the processor's usual deliveries answered ahead of FastAPI (webhooks/fast.py)
+    app.add_middleware(FastWebhooks)
     return app

@@ -170,3 +170,37 @@ async def test_a_payment_for_an_account_payments_has_not_heard_of_waits_for_the_
     assert await table_count(bound, "processor_deliveries") == 0
     await feed.drain()
     assert (await deliver(client, sandbox, m)).json()["outcome"] == "posted"
+
+
+async def test_a_usual_success_and_its_replay_are_answered_ahead_of_the_route(
+        client, feed, sandbox, bound, monkeypatch):
+    """The lean path (webhooks/fast.py) posts a success and recognises its replay on its own;
+    a refund still goes to the route, which posts nothing twice."""
+    from services.payments.webhooks import service
+
+    a = await make_account(feed)
+    pid = pay(sandbox, a.number, "12.50", "lean-1")
+    (m,) = sandbox.messages
+    real = service.receive
+    calls: list[bytes] = []
+
+    async def counted(s: Any, processor: Any, body: bytes, *args: Any, **kw: Any) -> Any:
+        calls.append(body)
+        return await real(s, processor, body, *args, **kw)
+
+    monkeypatch.setattr(service, "receive", counted)
+    first = await deliver(client, sandbox, m)
+    again = await client.post(URL, content=m.body, headers={
+        **sandbox.signed(m, utc_now()), "content-type": "application/json",
+        "x-request-id": "replay-of-lean-1"})
+    assert (first.status_code, first.json()["outcome"]) == (200, "posted")
+    assert (again.status_code, again.json()) == (200, {"event_id": first.json()["event_id"],
+                                                       "outcome": "duplicate"})
+    assert again.headers["x-request-id"] == "replay-of-lean-1"
+    assert calls == []
+    assert await table_count(bound, "payments") == 1
+    assert len(await outbox(bound, "payments.PaymentPosted")) == 1
+    sandbox.refund(payment_id=pid, amount=Decimal("2.50"), idempotency_key="lean-r",
+                   reason="requested_by_customer")
+    refunded = (await deliver(client, sandbox, sandbox.messages[-1])).json()
+    assert refunded["outcome"] == "reversed" and len(calls) == 1
