@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from gateway.auth.router import router as auth_router
+from gateway.fastpass import WebhookPassThrough
 from gateway.health.router import router as health_router
 from gateway.mail.router import router as mail_router
 from gateway.openapi import MergedOpenAPI
@@ -107,6 +108,8 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
     if site.exists():
         app.mount("/", SPAStaticFiles(directory=site, html=True), name="frontend")
     install_routing_rules(app)
+    # the payment processor's deliveries pass straight through (gateway/fastpass.py)
+    app.add_middleware(WebhookPassThrough)
     return app
 
 

@@ -22,6 +22,8 @@ from urllib.parse import urlencode, urlsplit
 class Outcome:
     latencies_ms: list[float] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    #: each request's scheduled start, seconds from the run's start (where the slow ones fell)
+    due_s: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     elapsed_s: float = 0.0
 
@@ -91,6 +93,7 @@ async def open_loop(client: LoadClient, requests: list[tuple[str, bytes]], rate:
             status = 0
         out.latencies_ms.append((time.perf_counter() - due) * 1000)
         out.tags.append(tag)
+        out.due_s.append(due - start)
         out.statuses[status] = out.statuses.get(status, 0) + 1
 
     total = int(rate * seconds)
