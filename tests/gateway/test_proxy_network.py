@@ -49,7 +49,8 @@ async def _gateway(monkeypatch: pytest.MonkeyPatch, handler: Handler | None,
     port = free_port()
     server = await asyncio.start_server(handler, "127.0.0.1", port) if handler else None
     settings = get_settings().model_copy(update={
-        "service_urls": {"accounts": f"http://127.0.0.1:{port}"},
+        "service_urls": {"accounts": f"http://127.0.0.1:{port}",
+                         "payments": f"http://127.0.0.1:{port}"},
         "upstream_timeout": upstream_timeout})
     monkeypatch.setattr(gateway.app, "get_settings", lambda: settings)
     app = create_app()
@@ -103,3 +104,54 @@ async def test_an_unknown_service_is_a_404_problem(monkeypatch):
     async with _gateway(monkeypatch, _echo) as (client, _):
         r = await client.get("/api/nosuch/thing")
     assert r.status_code == 404 and r.json()["code"] == "not-found"
+
+
+def _no_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The proxy route fails the test if it is reached: webhooks pass through ahead of it."""
+    async def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the webhook went through the FastAPI proxy route")
+
+    monkeypatch.setattr(gateway.app, "forward", refused)
+
+
+async def test_a_processor_webhook_passes_straight_through_with_its_headers_and_answer(
+    monkeypatch,
+):
+    _no_route(monkeypatch)
+    async with _gateway(monkeypatch, _echo) as (client, port):
+        r = await client.post("/api/payments/webhooks/sandbox", content=b'{"id": "evt_1"}',
+                              headers={"webhook-signature": "v1,abc", "X-Request-ID":
+                                       "req-hook0001", "Content-Type": "application/json",
+                                       "Connection": "keep-alive",
+                                       "X-Forwarded-For": "203.0.113.9"})
+        minted = await client.post("/api/payments/webhooks/sandbox", content=b"{}")
+    assert r.status_code == 201 and r.headers["x-upstream"] == "yes"
+    assert r.headers["x-request-id"] == "req-hook0001" and "keep-alive" not in r.headers
+    assert r.headers["content-type"] == "application/json"
+    seen = r.json()
+    assert seen["line"] == "POST /api/payments/webhooks/sandbox HTTP/1.1"
+    assert seen["body"] == '{"id": "evt_1"}'
+    assert seen["headers"]["webhook-signature"] == ["v1,abc"]
+    assert seen["headers"]["x-request-id"] == ["req-hook0001"]
+    assert seen["headers"]["x-forwarded-for"] == ["203.0.113.9, 127.0.0.1"]
+    assert seen["headers"]["host"] == [f"127.0.0.1:{port}"]
+    assert "connection" not in seen["headers"] or seen["headers"]["connection"] != ["keep-alive"]
+    rid = minted.headers["x-request-id"]
+    assert len(rid) >= 8 and minted.json()["headers"]["x-request-id"] == [rid]
+
+
+async def test_a_webhook_to_a_payments_service_that_is_down_or_slow_is_a_502_or_504_problem(
+    monkeypatch,
+):
+    _no_route(monkeypatch)
+    async with _gateway(monkeypatch, None) as (client, _):
+        down = await client.post("/api/payments/webhooks/sandbox", content=b"{}",
+                                 headers={"X-Request-ID": "req-down0001"})
+    async with _gateway(monkeypatch, _silent, upstream_timeout=0.5) as (client, _):
+        slow = await client.post("/api/payments/webhooks/sandbox", content=b"{}")
+    assert down.status_code == 502 and down.json()["code"] == "bad-gateway"
+    assert down.headers["content-type"].startswith("application/problem+json")
+    assert down.json()["request_id"] == "req-down0001"
+    assert down.headers["x-request-id"] == "req-down0001"
+    assert down.json()["instance"] == "/api/payments/webhooks/sandbox"
+    assert slow.status_code == 504 and slow.json()["code"] == "gateway-timeout"
