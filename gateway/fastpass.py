@@ -4,8 +4,9 @@ Processors post hundreds of deliveries a second to `/api/payments/webhooks/{proc
 no staff token (the processor's signature, checked by payments, is the authentication). The
 gateway has nothing to decide about them but where they go, so they skip FastAPI's routing,
 its exception middleware and Starlette's request and response objects: this middleware reads
-the body, sends it on the proxy's shared aiohttp session (kept-alive connections, no client set
-up per request) and writes back the service's status, headers and body as they came. It keeps
+the body, writes it on a kept-alive connection (`gateway.rawhttp`, answers parsed by httptools,
+no client set up per request) and writes back the service's status, headers and body as they
+came. It keeps
 what the proxy guarantees: hop-by-hop headers dropped both ways, the request id adopted or
 minted, passed on and echoed, `X-Forwarded-For` extended, 502/504 as problem+json.
 
@@ -16,15 +17,15 @@ app untouched.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 import uuid
 
-import aiohttp
+import httptools
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
-from yarl import URL
 
 from gateway.proxy import DROPPED_RESPONSE, HOP_BY_HOP, Upstreams
 from kernel.errors import BadGateway, GatewayTimeout, Problem, problem_response
@@ -32,7 +33,8 @@ from kernel.logs import request_id_var
 
 PREFIX = "/api/payments/webhooks/"
 _REQUEST_ID = re.compile(rb"[A-Za-z0-9._\-]{8,64}")  # as kernel.logs adopts one
-_DROP_IN = frozenset(h.encode() for h in HOP_BY_HOP) | {b"x-request-id", b"authorization"}
+_DROP_IN = frozenset(h.encode() for h in HOP_BY_HOP) | {b"x-request-id", b"authorization",
+                                                         b"accept-encoding"}
 _DROP_OUT = frozenset(h.encode() for h in DROPPED_RESPONSE) | {b"x-request-id"}
 _SAFE_PATH = re.compile(r"[A-Za-z0-9._~/\-]+")
 _log = logging.getLogger("tapline.access")
@@ -51,9 +53,9 @@ class WebhookPassThrough:
             await self.app(scope, receive, send)
             return
         upstreams: Upstreams = scope["app"].state.upstreams
-        base = upstreams.urls.get("payments")
+        upstream = upstreams.raw("payments")
         headers: list[tuple[bytes, bytes]] = scope["headers"]
-        if base is None or any(k == b"authorization" for k, _ in headers):
+        if upstream is None or any(k == b"authorization" for k, _ in headers):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -67,41 +69,47 @@ class WebhookPassThrough:
             body += message.get("body", b"")
             if not message.get("more_body", False):
                 break
-        out = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers
-               if k not in _DROP_IN]
-        out.append(("x-request-id", rid))
+        prior = b""
+        lines = []
+        for k, v in headers:
+            if k == b"x-forwarded-for":
+                prior = v
+            elif k not in _DROP_IN:
+                lines.append(k + b": " + v + b"\r\n")
+        lines.append(b"x-request-id: " + rid.encode("latin-1") + b"\r\n")
         client = scope.get("client")
         if client:
-            prior = next((v for k, v in out if k == "x-forwarded-for"), None)
-            out = [(k, v) for k, v in out if k != "x-forwarded-for"]
-            out.append(("x-forwarded-for", f"{prior}, {client[0]}" if prior else client[0]))
+            host = client[0].encode("latin-1")
+            lines.append(b"x-forwarded-for: " + (prior + b", " + host if prior else host)
+                         + b"\r\n")
+        elif prior:
+            lines.append(b"x-forwarded-for: " + prior + b"\r\n")
         token = request_id_var.set(rid)
         try:
             try:
-                async with upstreams.session().post(
-                        URL(base + scope["path"], encoded=True), data=body, headers=out,
-                        allow_redirects=False, timeout=upstreams.timeout(None)) as upstream:
-                    status = upstream.status
-                    content = await upstream.read()
-                    back = [(k.lower(), v) for k, v in upstream.raw_headers
-                            if k.lower() not in _DROP_OUT]
+                async with asyncio.timeout(upstreams.upstream_timeout):
+                    answer = await upstream.post(scope["path"].encode("ascii"),
+                                                 b"".join(lines), body)
             except TimeoutError:
                 await self._problem(scope, receive, send, rid, GatewayTimeout(
                     "The payments service did not answer in time"))
                 return
-            except aiohttp.ClientError:
+            except (OSError, httptools.HttpParserError):
                 await self._problem(scope, receive, send, rid, BadGateway(
                     "The payments service is unavailable"))
                 return
+            content = b"".join(answer.chunks)
+            back = [(k.lower(), v) for k, v in answer.headers if k.lower() not in _DROP_OUT]
             back.append((b"content-length", str(len(content)).encode()))
             back.append((b"x-request-id", rid.encode("latin-1")))
-            await send({"type": "http.response.start", "status": status, "headers": back})
+            await send({"type": "http.response.start", "status": answer.status,
+                        "headers": back})
             await send({"type": "http.response.body", "body": content})
         finally:
             request_id_var.reset(token)
         if _log.isEnabledFor(logging.INFO):
-            _log.info("%s %s %s", "POST", scope["path"], status, extra={
-                "method": "POST", "path": scope["path"], "status": status,
+            _log.info("%s %s %s", "POST", scope["path"], answer.status, extra={
+                "method": "POST", "path": scope["path"], "status": answer.status,
                 "ms": round((time.perf_counter() - started) * 1000, 2)})
 
     @staticmethod

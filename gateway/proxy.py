@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from yarl import URL
 
+from gateway.rawhttp import RawUpstream
 from kernel.errors import BadGateway, GatewayTimeout, NotFound, Unprocessable
 from kernel.settings import ROUTED, Settings
 
@@ -55,6 +56,20 @@ class Upstreams:
             total=None, connect=settings.upstream_timeout, sock_connect=2.0,
             sock_read=settings.upstream_timeout)
         self._session: aiohttp.ClientSession | None = None
+        self._raw: dict[str, RawUpstream] = {}
+        self.upstream_timeout = settings.upstream_timeout
+
+    def raw(self, name: str) -> RawUpstream | None:
+        """Raw kept-alive connections to a service reached over the network (webhook
+        pass-through, gateway/fastpass.py); None for an injected transport."""
+        found = self._raw.get(name)
+        if found is None and name in self.urls:
+            url = URL(self.urls[name])
+            if url.scheme != "http" or url.host is None or url.path not in ("", "/"):
+                return None  # TLS or a path prefix: the aiohttp forward handles those
+            found = self._raw[name] = RawUpstream(url.host, url.port or 80,
+                                                  url.raw_authority)
+        return found
 
     def timeout(self, read_seconds: float | None) -> aiohttp.ClientTimeout:
         """The usual timeouts, or the same with `read_seconds` for the service's answer."""
@@ -81,6 +96,8 @@ class Upstreams:
         return self._session
 
     async def close(self) -> None:
+        for raw in self._raw.values():
+            raw.close()
         for c in self.clients.values():
             await c.aclose()
         if self._session is not None:
