@@ -145,7 +145,7 @@ class FastWebhooks:
         """The answer's body, or None (nothing kept) for the route to answer."""
         try:
             event = processor.parse_webhook(body, headers, now=utc_now())
-        except Exception:  # noqa: BLE001 - a refusal, or anything else the route must answer
+        except Exception:  # a refusal, or anything else: the route must answer it
             return None  # the route parses it again and answers (problem+json for a refusal)
         if not isinstance(event, PaymentSucceeded):
             return None
@@ -160,7 +160,7 @@ class FastWebhooks:
                 "received_on": domain.local_date(event.occurred_at, self.zone),
                 "taken_by": event.processor, "idempotency_key": event.idempotency_key,
                 "request_id": rid, "actor": event.processor}
-        except Exception:  # noqa: BLE001 - the route refuses it after its own checks
+        except Exception:  # the route refuses it after its own checks
             return None
         bound = db._bound
         try:
