@@ -1,13 +1,15 @@
 """Micro-benchmark: the payments process's CPU per processor delivery, in process.
 
-    python -m tests.perf.bench_webhook_cpu [--deliveries 2000] [--path new|old]
+    python -m tests.perf.bench_webhook_cpu [--deliveries 2000] [--path new|old|lean]
 
 What one delivery costs the payments process below the HTTP stack: the signature check and
 parse, the delivery's statements through SQLAlchemy and asyncpg, and the commit, one delivery
 after another on one pooled connection (so CPU time is the process's own, not waiting).
 `--path old` replays the statements the webhook took before it posted in two (a lock, the
 delivery, the processor payment, the account, the payment, the publish, the processor row,
-the pending reversals), for a before/after on the same machine and load. 10% of the
+the pending reversals), for a before/after on the same machine and load. `--path lean` sends
+each delivery to the payments app as ASGI (no uvicorn, no socket): the lean path of
+`webhooks/fast.py`, its asyncpg connection included, as the server runs it. 10% of the
 deliveries are replays, as the processor makes them. Prints CPU ms per delivery (first
 deliveries and replays apart) and the machine's load; run it while the machine is quiet.
 """
@@ -75,7 +77,35 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                   "bench-webhook-cpu")
     zone = ZoneInfo(settings.timezone)
 
+    app: Any = None
+    if args.path == "lean":
+        from services.payments.app import create_app
+
+        app = create_app()
+        app.state.processor = sandbox
+
+    async def lean(d: Any) -> str:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": "POST", "scheme": "http", "path": "/api/payments/webhooks/sandbox",
+                 "raw_path": b"/api/payments/webhooks/sandbox", "query_string": b"",
+                 "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 2),
+                 "headers": [(k.lower().encode(), v.encode()) for k, v in d.headers.items()]
+                 + [(b"content-type", b"application/json")]}
+        sent: list[Any] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": d.body, "more_body": False}
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        await app(scope, receive, send)
+        assert sent[0]["status"] == 200, sent
+        return str(json.loads(sent[1]["body"])["outcome"])
+
     async def one(d: Any) -> str:
+        if app is not None:
+            return await lean(d)
         async with db.session() as s:
             event = sandbox.parse_webhook(d.body, d.headers, now=utc_now())
             assert event is not None
@@ -99,6 +129,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         cpu["replay" if d.attempt > 1 else "first"].append(time.process_time() - t0)
         outcomes[o] = outcomes.get(o, 0) + 1
     await db.dispose()
+    if app is not None:
+        if app.middleware_stack is not None:
+            for m in _middlewares(app.middleware_stack):
+                if getattr(m, "pool", None) is not None:
+                    await m.pool.close()
+        await app.state.db.dispose()
     posted = await conn.fetchval("SELECT count(*) FROM payments.payments")
     recorded = await conn.fetchval("SELECT count(*) FROM payments.processor_deliveries")
     events = await conn.fetchval("SELECT count(*) FROM payments.outbox")
@@ -112,10 +148,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "posted_once_each": posted == recorded == events}
 
 
+def _middlewares(app: Any) -> list[Any]:
+    found = []
+    while app is not None:
+        found.append(app)
+        app = getattr(app, "app", None)
+    return found
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--deliveries", type=int, default=2000)
-    ap.add_argument("--path", choices=("new", "old"), default="new")
+    ap.add_argument("--path", choices=("new", "old", "lean"), default="new")
     args = ap.parse_args()
     start_database()
     print(json.dumps(asyncio.run(run(args)), indent=2))
