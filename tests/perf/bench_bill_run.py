@@ -4,8 +4,9 @@
 
 Starts an embedded PostgreSQL of its own (or uses TAPLINE_DATABASE_URL, an admin URL to a
 scratch database), migrates it, generates the data set-based into billing's schema (accounts,
-premises, meters, water and wastewater agreements, two reads per meter, winter averages, one rate
-schedule), then times preview (calculation), prepare, approve and finalise as the billing service
+premises, meters, water and wastewater agreements, two reads per meter, winter averages, a rate
+schedule and a dearer one from 2026-02-15, inside the period, so most bills are split in two
+segments; 10 % of the accounts move in or out inside the period and are prorated), then times preview (calculation), prepare, approve and finalise as the billing service
 does them, and a plain SQL tiered-billing query over the same data for reference (the ratio
 between the two, measured in the same run, survives a shared machine's noise). The JSON has
 per-step times and the run's statements by total wall time (`statements`: timed around each
@@ -18,12 +19,23 @@ import argparse
 import os
 import time
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from tests.perf.harness import embedded_database, run_on_fresh_database
 
 RESULTS = Path(__file__).parent / "results"
+
+# Service dates: most agreements run through the period (and across the rate change of
+# 2026-02-15, so their bills are split into two segments); 4 % move in after the change, 4 %
+# move out before it and 2 % move in before it (prorated: one or two segments).
+DATES = """SELECT CASE WHEN g % 50 IN (1, 2) THEN date '2026-02-18'
+                        WHEN g % 50 = 3 THEN date '2026-02-06'
+                        ELSE date '2025-01-01' END AS start_date,
+                   CASE WHEN g % 50 IN (4, 5) THEN date '2026-02-09' END AS stop_date"""
+# The rate change inside the period: the same schedule, 6 % dearer, from 2026-02-15.
+RATE_CHANGE = date(2026, 2, 15)
 
 GENERATE = [
     """INSERT INTO customers (id, name, paperless)
@@ -44,14 +56,15 @@ GENERATE = [
        SELECT md5('m' || g)::uuid, 'S' || g, CASE WHEN g % 10 IN (0, 1) THEN '1' ELSE '5/8' END,
               6, 1, 'installed', md5('p' || g)::uuid FROM generate_series(1, :n) g""",
     """INSERT INTO service_agreements (id, account_id, premise_id, service, rate_class, meter_id,
-                                      start_date, status)
+                                      start_date, stop_date, status)
        SELECT md5('w' || g)::uuid, md5('a' || g)::uuid, md5('p' || g)::uuid, 'water',
               CASE WHEN g % 10 = 0 THEN 'MFR' WHEN g % 10 = 1 THEN 'COM' ELSE 'RES' END,
-              md5('m' || g)::uuid, date '2025-01-01', 'active' FROM generate_series(1, :n) g
+              md5('m' || g)::uuid, d.start_date, d.stop_date, 'active'
+       FROM generate_series(1, :n) g, LATERAL ({DATES}) d
        UNION ALL
        SELECT md5('s' || g)::uuid, md5('a' || g)::uuid, md5('p' || g)::uuid, 'wastewater',
-              'RES', md5('m' || g)::uuid, date '2025-01-01', 'active'
-       FROM generate_series(1, :n) g""",
+              'RES', md5('m' || g)::uuid, d.start_date, d.stop_date, 'active'
+       FROM generate_series(1, :n) g, LATERAL ({DATES}) d""",
     """INSERT INTO reads (id, meter_id, read_on, value, usage, days, source, kind, status,
                          created_by)
        SELECT gen_random_uuid(), md5('m' || g)::uuid, date '2026-01-31', 1000, 8, 31, 'handheld',
@@ -64,6 +77,7 @@ GENERATE = [
               date '2026-01-31'
        FROM generate_series(1, :n) g WHERE g % 3 <> 0""",
 ]
+GENERATE = [sql.replace("{DATES}", DATES) for sql in GENERATE]
 
 REFERENCE = """
     SELECT count(*) AS n, sum(total) AS total FROM (
@@ -80,6 +94,24 @@ REFERENCE = """
           GROUP BY meter_id) u ON u.meter_id = sa.meter_id
     GROUP BY sa.account_id) x
 """
+
+
+def dearer(v: Any, k: Decimal) -> Any:
+    """The schedule `v` with every charge and price times `k` (to the cent / the 0.0001)."""
+    d = v.model_dump()
+
+    def up(x: Any, places: str) -> Any:
+        return None if x is None else (Decimal(x) * k).quantize(Decimal(places), ROUND_HALF_UP)
+
+    for f in d["fixed"] + d["fees"]:
+        f["amount"] = up(f["amount"], "0.01")
+    for c in d["classes"]:
+        c["minimum_charge"] = up(c["minimum_charge"], "0.01")
+        for b in c["blocks"]:
+            b["price"] = up(b["price"], "0.0001")
+    for x in d["surcharges"]:
+        x["price"] = up(x["price"], "0.0001")
+    return type(v).model_validate(d)
 
 
 _database = embedded_database  # the other benchmarks of this family import it
@@ -185,7 +217,8 @@ async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
     from kernel.auth import Principal
     from kernel.db import Database
     from kernel.settings import get_settings, service_role
-    from services.billing.demo import load_rates
+    from services.billing.demo import SYSTEM, load_rates, rate_schedule
+    from services.billing.rates import service as rates
     from services.billing.runs import service as runs
 
     settings = get_settings()
@@ -199,6 +232,7 @@ async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
         for sql in GENERATE:
             await s.execute(text(sql), {"n": n})
         await load_rates(s, date(2025, 7, 1))
+        await rates.create(s, SYSTEM, dearer(rate_schedule(RATE_CHANGE), Decimal("1.06")))
         await s.commit()
         await s.execute(text("ANALYZE"))
         figures["generate_s"] = round(time.perf_counter() - t0, 2)
@@ -249,11 +283,17 @@ async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
         counts = (await s.execute(text(
             "SELECT (SELECT count(*) FROM bill_lines) AS lines, "
             "(SELECT count(*) FROM ledger_entries) AS entries, "
-            "(SELECT count(*) FROM outbox) AS events"))).one()
+            "(SELECT count(*) FROM outbox) AS events, "
+            "(SELECT count(*) FROM (SELECT bill_id FROM bill_lines GROUP BY bill_id "
+            " HAVING count(DISTINCT rate_version_id) > 1) x) AS split, "
+            "(SELECT count(DISTINCT account_id) FROM service_agreements "
+            " WHERE start_date > '2026-02-01' OR stop_date < '2026-02-28') AS prorated"
+        ))).one()
     await db.dispose()
     figures.update({
         "bills": out.bills, "run_total": str(out.total), "lines": counts.lines,
         "ledger_entries": counts.entries, "events": counts.events,
+        "bills_split_by_rate_change": counts.split, "accounts_prorated": counts.prorated,
         "steps_s": {k: round(v, 2) for k, v in steps.items()}, "total_s": round(total, 2),
         "server_cpu_s": None if cpu0 is None or cpu1 is None else round(cpu1 - cpu0, 2),
         "load_average": [round(x, 2) for x in os.getloadavg()],
