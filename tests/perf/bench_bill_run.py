@@ -211,7 +211,8 @@ def _worker(name: str) -> int:
     return asyncio.run(work())
 
 
-async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
+async def bench(n: int, parts: int = 1, workers: int = 1, processes: bool = False
+                ) -> dict[str, Any]:
     from sqlalchemy import text
 
     from kernel.auth import Principal
@@ -224,7 +225,8 @@ async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
     settings = get_settings()
     db = Database(settings.role_dsn(service_role("billing")), "billing", settings, "bench")
     tech, sup = Principal("bench-tech", "billing_tech"), Principal("bench-sup", "supervisor")
-    figures: dict[str, Any] = {"accounts": n, "parts": parts, "workers": workers}
+    figures: dict[str, Any] = {"accounts": n, "parts": parts, "workers": workers,
+                               "worker_processes": processes}
     clock = StatementTimes()
     clock.attach(db.engine)
     async with db.session() as s:
@@ -254,7 +256,7 @@ async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
         run = await runs.create(s, tech, "B1", date(2026, 2, 1), date(2026, 2, 28),
                                 date(2026, 3, 2), parts=parts)
         await s.commit()
-    if parts > 1:  # the parts, calculated by worker processes claiming them (SKIP LOCKED)
+    if parts > 1 and processes:  # the parts, claimed by worker processes (SKIP LOCKED)
         import asyncio
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
@@ -264,6 +266,23 @@ async def bench(n: int, parts: int = 1, workers: int = 1) -> dict[str, Any]:
             claimed = await asyncio.gather(*[loop.run_in_executor(pool, _worker, f"w{i}")
                                              for i in range(workers)])
         figures["parts_by_worker"] = claimed
+    elif parts > 1:
+        # The parts, claimed by `workers` sessions of this process at once: the work is the
+        # database's (one backend per session, on as many cores), so a worker needs no
+        # process of its own, and a short run does not pay for starting one.
+        import asyncio
+
+        async def claimer(name: str) -> int:
+            done = 0
+            while True:
+                async with db.session() as ws:
+                    if await runs.calculate_part(ws, name) is None:
+                        return done
+                    await ws.commit()
+                    done += 1
+
+        figures["parts_by_worker"] = await asyncio.gather(
+            *[claimer(f"w{i}") for i in range(workers)])
     steps["preview"] = time.perf_counter() - t0
     async with db.session() as s:
         t1 = time.perf_counter()
@@ -310,11 +329,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--accounts", type=int, default=100_000)
     ap.add_argument("--parts", type=int, default=1, help="partitions of the run (account hash)")
-    ap.add_argument("--workers", type=int, default=1, help="worker processes claiming parts")
+    ap.add_argument("--workers", type=int, default=1, help="workers claiming parts at once")
+    ap.add_argument("--processes", action="store_true",
+                    help="each worker a process of its own (default: a session of this one)")
     args = ap.parse_args()
     name = f"bill_run_{args.accounts}" + (f"_p{args.parts}w{args.workers}"
                                           if args.parts > 1 else "")
-    run_on_fresh_database(name, lambda: bench(args.accounts, args.parts, args.workers))
+    run_on_fresh_database(name, lambda: bench(args.accounts, args.parts, args.workers,
+                                                 args.processes))
 
 
 if __name__ == "__main__":
