@@ -289,8 +289,8 @@ async def run_by_reference(s: AsyncSession, reference: str) -> uuid.UUID | None:
 SLICE_ACCOUNTS = 50_000
 
 # The cycle's premises: about as many as its accounts (a premise changing hands inside the
-# period bills two, a vacant one none), which is all the slicing needs, read from the cycle's
-# index alone; every part counts it again, so it must cost nothing next to the calculation.
+# period bills two, a vacant one none), which is all the slicing needs, counted through the
+# cycle's index; every part counts it again, so it must cost nothing next to the calculation.
 CYCLE_ACCOUNTS = text("SELECT count(*) FROM premises WHERE cycle = :cycle")
 
 
