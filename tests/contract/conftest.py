@@ -20,9 +20,11 @@ from tapline.pgserver import free_port
 from tests.conftest import clone_database, drop_database
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_stack() -> Iterator[str]:
-    """The stack the contract fuzzing runs against."""
+    """The stack the contract fuzzing runs against, stopped after its module: its processes'
+    transactions would otherwise hold back every later test's relay horizon (transaction ids
+    are the server's, not a database's) for the rest of the run."""
     with running_stack() as base:
         yield base
 

@@ -96,7 +96,7 @@ def test_every_operation_honours_its_contract(live_stack: str, tmp_path: Path) -
         assert re.search(rf"✅\s+{phase} \(in ", out), out[-5000:]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_schema(live_stack: str) -> Any:
     return schemathesis.openapi.from_url(f"{live_stack}/api/openapi.json")
 

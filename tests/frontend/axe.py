@@ -9,7 +9,6 @@ the check fails, so the picture shows what axe saw).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any

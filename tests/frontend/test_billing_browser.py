@@ -20,7 +20,7 @@ from kernel.settings import REPO_ROOT
 from tests.billing.helpers import RATES
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
-from tests.frontend.browser import chromium, money
+from tests.frontend.browser import chromium, log_in, money
 from tests.frontend.browser import eventually as _eventually
 from tests.frontend.browser import ok as _ok
 from tests.frontend.conftest import BILLING_TECH, PASSWORD, SUPERVISOR
@@ -84,13 +84,7 @@ def browser() -> Iterator[Browser]:
 
 
 def _log_in(browser: Browser, base: str, username: str) -> Page:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{base}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
-    return page
+    return log_in(browser, base, username, PASSWORD, {"width": 1280, "height": 900})
 
 
 def test_technician_imports_and_previews_supervisor_approves_and_finalises(

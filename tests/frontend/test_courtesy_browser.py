@@ -24,6 +24,7 @@ from tests.billing.helpers import RATES
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
 from tests.frontend.browser import eventually as _eventually
+from tests.frontend.browser import log_in
 from tests.frontend.browser import ok as _ok
 from tests.frontend.conftest import PASSWORD
 from tests.frontend.test_staff_app_browser import browser  # noqa: F401
@@ -99,13 +100,7 @@ def high_read(staff_stack: str) -> Iterator[dict[str, Any]]:
 
 
 def _log_in(chromium: Browser, base: str, username: str) -> Page:
-    page = chromium.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(f"{base}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
-    return page
+    return log_in(chromium, base, username, PASSWORD, {"width": 1400, "height": 900})
 
 
 def test_a_csr2_calls_about_a_high_read_and_orders_a_leak_check_in_one_click(

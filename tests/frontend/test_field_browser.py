@@ -22,13 +22,14 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from kernel.clock import utility_today
 from tests.billing.helpers import RATES
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
 from tests.frontend.browser import eventually as _eventually
+from tests.frontend.browser import log_in
 from tests.frontend.browser import ok as _ok
 from tests.frontend.conftest import PASSWORD
 from tests.frontend.test_staff_app_browser import browser  # noqa: F401
@@ -104,14 +105,8 @@ def past_due(staff_stack: str, staff_login: Callable[[str], str]) -> Iterator[di
                "tech": tech_login}
 
 
-def _log_in(chromium: Browser, base: str, username: str, viewport: dict[str, int]) -> Page:
-    page = chromium.new_page(viewport=viewport)  # type: ignore[arg-type]
-    page.goto(f"{base}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
-    return page
+def _log_in(chromium: Browser, base: str, username: str, viewport: ViewportSize) -> Page:
+    return log_in(chromium, base, username, PASSWORD, viewport)
 
 
 def test_a_field_technician_completes_an_order_with_a_read_on_a_phone(

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from kernel.settings import REPO_ROOT
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
-from tests.frontend.browser import chromium, eventually, ok
+from tests.frontend.browser import chromium, eventually, ok, start_household
 from tests.frontend.conftest import CSR, PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -49,17 +49,9 @@ def _dsn(message_id: str, recipient: str) -> bytes:
 def bounced(staff_stack: str) -> dict[str, Any]:
     """A Spanish-speaking customer whose start-of-service e-mail bounced (all by API)."""
     csr = {"Authorization": f"Bearer {mint_token('csr1')}"}
-    home = {"line1": "17 Sequoia Bend", "city": "Riverbend", "state": "CA",
-            "postal_code": "93650"}
     with httpx.Client(base_url=staff_stack, timeout=30) as api:
-        premise = ok(api.post("/api/accounts/premises", headers=csr, json={
-            "address": home, "apn": "410-517-17", "kind": "single_family",
-            "dwelling_units": 1, "cycle": "C1", "route": "C1-R05"}), 201)
-        account = ok(api.post("/api/accounts/agreements/start", headers=csr, json={
-            "start_date": "2026-03-01", "premise_id": premise["id"],
-            "customer": {"kind": "person", "name": NAME, "mailing_address": home,
-                         "phones": ["(559) 555-0142"], "emails": [EMAIL], "language": "es",
-                         "paperless": True, "text_messages": False}}), 201)["account"]
+        account = start_household(api, NAME, "17 Sequoia Bend", "410-517-17", "(559) 555-0142",
+                                  EMAIL, language="es", paperless=True)
         path = f"/api/accounts/notifications/accounts/{account['id']}/messages"
 
         def started() -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from kernel.settings import REPO_ROOT
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
-from tests.frontend.browser import chromium, eventually, ok
+from tests.frontend.browser import chromium, eventually, log_in, ok, start_household
 from tests.frontend.conftest import CSR, PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -30,20 +30,9 @@ NAME = "Inés Valdivia"
 @pytest.fixture(scope="module")
 def household(staff_stack: str) -> dict[str, Any]:
     """A single-family customer with water service (made by API)."""
-    csr = {"Authorization": f"Bearer {mint_token('csr1')}"}
-    home = {"line1": "48 Manzanita Way", "city": "Riverbend", "state": "CA",
-            "postal_code": "93650"}
     with httpx.Client(base_url=staff_stack, timeout=30) as api:
-        premise = ok(api.post("/api/accounts/premises", headers=csr, json={
-            "address": home, "apn": "410-522-48", "kind": "single_family",
-            "dwelling_units": 1, "cycle": "C1", "route": "C1-R05"}), 201)
-        account = ok(api.post("/api/accounts/agreements/start", headers=csr, json={
-            "start_date": "2026-03-01", "premise_id": premise["id"],
-            "customer": {"kind": "person", "name": NAME, "mailing_address": home,
-                         "phones": ["(559) 555-0148"], "emails": ["ines@example.org"],
-                         "language": "en", "paperless": False, "text_messages": False}}),
-            201)["account"]
-    return dict(account)
+        return start_household(api, NAME, "48 Manzanita Way", "410-522-48", "(559) 555-0148",
+                               "ines@example.org")
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +41,7 @@ def browser() -> Iterator[Browser]:
 
 
 def _log_in(browser: Browser, base: str, username: str) -> Page:
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.goto(f"{base}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
-    return page
+    return log_in(browser, base, username, PASSWORD, {"width": 1366, "height": 900})
 
 
 def test_a_csr_takes_in_a_rebate_form_and_a_supervisor_approves_it_as_a_bill_credit(

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from kernel.settings import REPO_ROOT
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
-from tests.frontend.browser import chromium, ok
+from tests.frontend.browser import chromium, log_in, ok, start_household
 from tests.frontend.conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -30,18 +30,9 @@ NOTE = "Two ultra-low-flow toilets, receipts attached"
 def application(staff_stack: str) -> dict[str, Any]:
     """A single-family customer with water service and a toilet rebate a CSR took in (by API)."""
     csr = {"Authorization": f"Bearer {mint_token('csr1')}"}
-    home = {"line1": "715 Sycamore Bend", "city": "Riverbend", "state": "CA",
-            "postal_code": "93650"}
     with httpx.Client(base_url=staff_stack, timeout=30) as api:
-        premise = ok(api.post("/api/accounts/premises", headers=csr, json={
-            "address": home, "apn": "410-533-15", "kind": "single_family",
-            "dwelling_units": 1, "cycle": "C1", "route": "C1-R05"}), 201)
-        account = ok(api.post("/api/accounts/agreements/start", headers=csr, json={
-            "start_date": "2026-03-01", "premise_id": premise["id"],
-            "customer": {"kind": "person", "name": NAME, "mailing_address": home,
-                         "phones": ["(559) 555-0171"], "emails": ["teodoro@example.org"],
-                         "language": "en", "paperless": False, "text_messages": False}}),
-            201)["account"]
+        account = start_household(api, NAME, "715 Sycamore Bend", "410-533-15",
+                                  "(559) 555-0171", "teodoro@example.org")
         app = ok(api.post("/api/accounts/rebates/applications",
                           headers={**csr, "Idempotency-Key": "rebate-inbox-browser"},
                           json={"account_id": account["id"], "programme": "toilet",
@@ -57,13 +48,7 @@ def browser() -> Iterator[Browser]:
 
 
 def _log_in(browser: Browser, base: str, username: str) -> Page:
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.goto(f"{base}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
-    return page
+    return log_in(browser, base, username, PASSWORD, {"width": 1366, "height": 900})
 
 
 def test_a_rebate_waits_in_the_approvals_inbox_and_account_360_shows_it_approved(

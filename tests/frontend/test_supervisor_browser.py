@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from kernel.settings import REPO_ROOT
 from tests.conftest import mint_token
 from tests.frontend.axe import assert_accessible
-from tests.frontend.browser import chromium
+from tests.frontend.browser import chromium, log_in
 from tests.frontend.browser import eventually as _eventually
 from tests.frontend.browser import ok as _ok
 from tests.frontend.conftest import CSR, PASSWORD
@@ -104,13 +104,7 @@ def browser() -> Iterator[Browser]:
 
 
 def _log_in(browser: Browser, base: str, username: str, password: str) -> Page:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(f"{base}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
-    return page
+    return log_in(browser, base, username, password, {"width": 1280, "height": 800})
 
 
 def _nav(page: Page, label: str) -> Any:

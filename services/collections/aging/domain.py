@@ -20,9 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-BUCKETS: tuple[str, ...] = (
-    "current", "days_1_30", "days_31_60", "days_61_90", "days_91_120", "days_over_120",
+#: Each bucket with the most days past due it holds (the last holds everything older): the
+#: one place the edges are written; `bucket` and the SQL of `repository` both read it.
+BUCKET_LIMITS: tuple[tuple[str, int | None], ...] = (
+    ("current", 0), ("days_1_30", 30), ("days_31_60", 60), ("days_61_90", 90),
+    ("days_91_120", 120), ("days_over_120", None),
 )
+BUCKETS: tuple[str, ...] = tuple(name for name, _ in BUCKET_LIMITS)
 #: How each of collections' buckets sums into billing's (its last is "over 90").
 BILLING_BUCKET: dict[str, str] = {
     "current": "current", "days_1_30": "days_1_30", "days_31_60": "days_31_60",
@@ -63,13 +67,10 @@ class Aging:
 
 
 def bucket(days_past_due: int) -> str:
-    if days_past_due <= 0:
-        return "current"
-    for limit, name in ((30, "days_1_30"), (60, "days_31_60"), (90, "days_61_90"),
-                        (120, "days_91_120")):
-        if days_past_due <= limit:
+    for name, limit in BUCKET_LIMITS:
+        if limit is None or days_past_due <= limit:
             return name
-    return "days_over_120"
+    raise AssertionError("the last bucket has no limit")
 
 
 def aging(entries: Iterable[Entry], as_of: date) -> Aging:

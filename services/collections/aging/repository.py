@@ -13,6 +13,24 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kernel.rows import all_as, first_as, one_as
+from services.collections.aging.domain import BUCKET_LIMITS, BUCKETS
+
+
+def _bucket_sums(value: str, days: str, suffix: str = "", zero: bool = False) -> str:
+    """`sum(value) FILTER (WHERE days in the bucket) AS <bucket><suffix>` for every bucket of
+    `domain.BUCKET_LIMITS` (its edges, not a copy of them); `zero` makes an empty sum 0.00."""
+    sums, lower = [], None
+    for name, upper in BUCKET_LIMITS:
+        where = (f"{days} <= {upper}" if lower is None else f"{days} > {lower}"
+                 if upper is None else f"{days} BETWEEN {lower + 1} AND {upper}")
+        total = f"sum({value}) FILTER (WHERE {where})"
+        sums.append(f"{f'coalesce({total}, 0.00)' if zero else total} AS {name}{suffix}")
+        lower = upper
+    return ", ".join(sums)
+
+
+def _zero_if_null(table: str) -> str:
+    return ", ".join(f"coalesce({table}.{n}, 0.00) AS {n}" for n in BUCKETS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,21 +100,12 @@ _CTES = """
         FROM d
     ), b AS (
         SELECT account_id,
-               sum(left_amount) FILTER (WHERE days <= 0) AS current,
-               sum(left_amount) FILTER (WHERE days BETWEEN 1 AND 30) AS days_1_30,
-               sum(left_amount) FILTER (WHERE days BETWEEN 31 AND 60) AS days_31_60,
-               sum(left_amount) FILTER (WHERE days BETWEEN 61 AND 90) AS days_61_90,
-               sum(left_amount) FILTER (WHERE days BETWEEN 91 AND 120) AS days_91_120,
-               sum(left_amount) FILTER (WHERE days > 120) AS days_over_120,
+               """ + _bucket_sums("left_amount", "days") + """,
                min(due) FILTER (WHERE left_amount > 0) AS oldest_due
         FROM open GROUP BY account_id
     )"""
 _ROWS = """
-    SELECT acct.account_id,
-           coalesce(b.current, 0.00) AS current, coalesce(b.days_1_30, 0.00) AS days_1_30,
-           coalesce(b.days_31_60, 0.00) AS days_31_60, coalesce(b.days_61_90, 0.00) AS days_61_90,
-           coalesce(b.days_91_120, 0.00) AS days_91_120,
-           coalesce(b.days_over_120, 0.00) AS days_over_120,
+    SELECT acct.account_id, """ + _zero_if_null("b") + """,
            greatest(0.00, acct.credit - acct.debit) AS unapplied_credit, acct.balance,
            b.oldest_due, a.number, c.name, a.status
     FROM acct LEFT JOIN b USING (account_id)
@@ -108,20 +117,12 @@ _ROWS = """
 # credit), summed in the database: a month's report needs no row per account.
 _TOTALS = """
     , t AS (
-        SELECT coalesce(b.current, 0.00) AS current, coalesce(b.days_1_30, 0.00) AS days_1_30,
-               coalesce(b.days_31_60, 0.00) AS days_31_60,
-               coalesce(b.days_61_90, 0.00) AS days_61_90,
-               coalesce(b.days_91_120, 0.00) AS days_91_120,
-               coalesce(b.days_over_120, 0.00) AS days_over_120,
+        SELECT """ + _zero_if_null("b") + """,
                greatest(0.00, acct.credit - acct.debit) AS unapplied_credit
         FROM acct LEFT JOIN b USING (account_id)
     )
-    SELECT count(*) AS accounts, coalesce(sum(current), 0.00) AS current,
-           coalesce(sum(days_1_30), 0.00) AS days_1_30,
-           coalesce(sum(days_31_60), 0.00) AS days_31_60,
-           coalesce(sum(days_61_90), 0.00) AS days_61_90,
-           coalesce(sum(days_91_120), 0.00) AS days_91_120,
-           coalesce(sum(days_over_120), 0.00) AS days_over_120,
+    SELECT count(*) AS accounts, """ + ", ".join(
+    f"coalesce(sum({n}), 0.00) AS {n}" for n in BUCKETS) + """,
            coalesce(sum(unapplied_credit), 0.00) AS unapplied_credit
     FROM t
 """
@@ -164,18 +165,8 @@ AGING_TOTALS_TWO_DAYS = text("""
                greatest(0, least(amount, cum2 - cr2)) AS left2
         FROM d
     ), b AS (
-        SELECT coalesce(sum(left1) FILTER (WHERE days1 <= 0), 0.00) AS c1,
-               coalesce(sum(left1) FILTER (WHERE days1 BETWEEN 1 AND 30), 0.00) AS a1,
-               coalesce(sum(left1) FILTER (WHERE days1 BETWEEN 31 AND 60), 0.00) AS b1,
-               coalesce(sum(left1) FILTER (WHERE days1 BETWEEN 61 AND 90), 0.00) AS e1,
-               coalesce(sum(left1) FILTER (WHERE days1 BETWEEN 91 AND 120), 0.00) AS f1,
-               coalesce(sum(left1) FILTER (WHERE days1 > 120), 0.00) AS g1,
-               coalesce(sum(left2) FILTER (WHERE days2 <= 0), 0.00) AS c2,
-               coalesce(sum(left2) FILTER (WHERE days2 BETWEEN 1 AND 30), 0.00) AS a2,
-               coalesce(sum(left2) FILTER (WHERE days2 BETWEEN 31 AND 60), 0.00) AS b2,
-               coalesce(sum(left2) FILTER (WHERE days2 BETWEEN 61 AND 90), 0.00) AS e2,
-               coalesce(sum(left2) FILTER (WHERE days2 BETWEEN 91 AND 120), 0.00) AS f2,
-               coalesce(sum(left2) FILTER (WHERE days2 > 120), 0.00) AS g2
+        SELECT """ + _bucket_sums("left1", "days1", "_1", zero=True) + """,
+               """ + _bucket_sums("left2", "days2", "_2", zero=True) + """
         FROM open
     ), t AS (
         SELECT count(*) FILTER (WHERE n1 > 0) AS n1, count(*) AS n2,
@@ -183,11 +174,11 @@ AGING_TOTALS_TWO_DAYS = text("""
                coalesce(sum(greatest(0.00, cr2 - dr2)), 0.00) AS u2
         FROM acct
     )
-    SELECT 1 AS k, t.n1 AS accounts, c1 AS current, a1 AS days_1_30, b1 AS days_31_60,
-           e1 AS days_61_90, f1 AS days_91_120, g1 AS days_over_120, u1 AS unapplied_credit
+    SELECT 1 AS k, t.n1 AS accounts, """ + ", ".join(f"{n}_1 AS {n}" for n in BUCKETS) + """,
+           u1 AS unapplied_credit
     FROM t, b
     UNION ALL
-    SELECT 2, t.n2, c2, a2, b2, e2, f2, g2, u2 FROM t, b
+    SELECT 2, t.n2, """ + ", ".join(f"{n}_2" for n in BUCKETS) + """, u2 FROM t, b
     ORDER BY 1
 """)
 

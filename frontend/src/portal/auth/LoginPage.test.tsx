@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
@@ -12,6 +12,7 @@ const routes = [
 ];
 
 afterEach(() => {
+  cleanup(); // unmount first: the session and language changes below would re-render it
   vi.restoreAllMocks();
   setPortalSession(null);
 });

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -19,6 +19,7 @@ const PREFS: Preference[] = [
 beforeEach(() => setPortalSession({ accessToken: fakeToken(["acct-1"]),
   accounts: ["acct-1"], email: "pat@example.org", expiresAt: Date.now() + 60_000 }));
 afterEach(async () => {
+  cleanup(); // unmount first: the session and language changes below would re-render it
   vi.restoreAllMocks();
   setPortalSession(null);
   await i18n.changeLanguage("en");

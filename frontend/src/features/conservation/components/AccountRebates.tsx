@@ -2,15 +2,14 @@ import { Anchor, Button, Group, Loader, Stack, Table, Text } from "@mantine/core
 import { useState } from "react";
 import { Link } from "react-router-dom";
 
-import { Money } from "@/components/Money";
 import { useSession } from "@/lib/auth";
 import { downloadFile } from "@/lib/download";
 import { can } from "@/lib/permissions";
 import { notifyProblem } from "@/lib/queryClient";
 
 import { useAccountApplications, useProgrammes, type Application } from "../api/queries";
-import { PAYMENT_LABEL, STATUS_LABEL } from "../labels";
 import { DecideModal } from "./DecideModal";
+import { RebateAmount, RebateStatus } from "./RebateCells";
 
 /**
  * Account 360's Rebates tab: the account's applications of every status with what they are
@@ -59,19 +58,8 @@ export function AccountRebates({ accountId }: { accountId: string }) {
                       </Stack>
                     </Table.Td>
                     <Table.Td><Text size="sm">{a.premise_address}</Text></Table.Td>
-                    <Table.Td>
-                      <Stack gap={0}>
-                        <Money value={a.amount} />
-                        <Text size="xs">{PAYMENT_LABEL[a.payment]}</Text>
-                      </Stack>
-                    </Table.Td>
-                    <Table.Td>
-                      <Stack gap={0}>
-                        <Text size="sm" fw={600}>{STATUS_LABEL[a.status]}</Text>
-                        {a.decided_by && <Text size="xs">{a.decided_by}, {a.decided_on}</Text>}
-                        {a.reason && <Text size="xs">{a.reason}</Text>}
-                      </Stack>
-                    </Table.Td>
+                    <Table.Td><RebateAmount app={a} /></Table.Td>
+                    <Table.Td><RebateStatus app={a} /></Table.Td>
                     <Table.Td><Text size="sm">{a.form_ids.length} scanned</Text></Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">

@@ -4,7 +4,6 @@ import {
 import { useState } from "react";
 import { Link } from "react-router-dom";
 
-import { Money } from "@/components/Money";
 import { newId } from "@/lib/ids";
 import { downloadFile } from "@/lib/download";
 import { notifyProblem } from "@/lib/queryClient";
@@ -14,8 +13,9 @@ import { can } from "@/lib/permissions";
 import {
   useApplications, useAttachForm, useProgrammes, type Application,
 } from "../api/queries";
-import { PAYMENT_LABEL, STATUS_LABEL } from "../labels";
+import { STATUS_LABEL } from "../labels";
 import { DecideModal } from "./DecideModal";
+import { RebateAmount, RebateStatus } from "./RebateCells";
 
 const FILTERS = ["pending", "approved", "denied", "all"] as const;
 const SCANS = "application/pdf,image/png,image/jpeg,image/tiff";
@@ -72,21 +72,8 @@ export function Applications() {
                       <Text size="xs">{Number(a.units)} units, received {a.received_on}</Text>
                     </Stack>
                   </Table.Td>
-                  <Table.Td>
-                    <Stack gap={0}>
-                      <Money value={a.amount} />
-                      <Text size="xs">{PAYMENT_LABEL[a.payment]}</Text>
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    <Stack gap={0}>
-                      <Text size="sm" fw={600}>{STATUS_LABEL[a.status]}</Text>
-                      {a.decided_by && (
-                        <Text size="xs">{a.decided_by}, {a.decided_on}</Text>
-                      )}
-                      {a.reason && <Text size="xs">{a.reason}</Text>}
-                    </Stack>
-                  </Table.Td>
+                  <Table.Td><RebateAmount app={a} /></Table.Td>
+                  <Table.Td><RebateStatus app={a} /></Table.Td>
                   <Table.Td>
                     <Group gap="xs">
                       <Text size="sm">{a.form_ids.length}</Text>
