@@ -68,10 +68,6 @@ _LOCK_AND_RECORD, _LOCK_AND_RECORD_ARGS = positional(repo._LOCK_AND_RECORD.text)
 _POST_SUCCESS, _POST_SUCCESS_ARGS = positional(repo._POST_SUCCESS.text)
 
 
-class _Fallback(Exception):
-    """This delivery is not the usual one: the FastAPI route answers it."""
-
-
 class FastWebhooks:
     """ASGI middleware for the payments app (`app.add_middleware(FastWebhooks)`)."""
 
@@ -108,8 +104,6 @@ class FastWebhooks:
         token = request_id_var.set(rid)
         try:
             answer = await self._deliver(state.db, processor, body, Headers(scope=scope), rid)
-        except _Fallback:
-            answer = None
         finally:
             request_id_var.reset(token)
         if answer is None:
