@@ -216,11 +216,12 @@ async def _transaction(conn: Any, args: dict[str, Any], *, savepoint: bool) -> s
          "ROLLBACK TO SAVEPOINT fast_webhook") if savepoint else ("BEGIN", "COMMIT", "ROLLBACK"))
     await conn.execute(begin)
     try:
-        if await conn.fetchrow(_LOCK_AND_RECORD,
-                               *(args[n] for n in _LOCK_AND_RECORD_ARGS)) is None:
+        # `fetch`, not `fetchrow`: a row limit would leave PostgreSQL a suspended portal of a
+        # data-modifying statement to keep (each returns at most one row anyway)
+        if not await conn.fetch(_LOCK_AND_RECORD, *(args[n] for n in _LOCK_AND_RECORD_ARGS)):
             outcome: str | None = "duplicate"  # recorded before: nothing written now
         else:
-            done = await conn.fetchrow(_POST_SUCCESS, *(args[n] for n in _POST_SUCCESS_ARGS))
+            (done,) = await conn.fetch(_POST_SUCCESS, *(args[n] for n in _POST_SUCCESS_ARGS))
             if done["seen"]:
                 outcome = "duplicate"  # another event about the same success
             elif done["payment_id"] is None or done["account_id"] is None or done["pending"]:
