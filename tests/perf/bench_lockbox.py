@@ -31,12 +31,12 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from tests.perf.harness import declare_types, relay_and_worker
 
 RESULTS = Path(__file__).parent / "results"
 TARGET = 20_000
@@ -69,13 +69,6 @@ def _uptime() -> str:
         return "?"
 
 
-def _start(args: list[str], name: str) -> subprocess.Popen[bytes]:
-    log = Path(os.environ["TAPLINE_DATA_DIR"]) / f"bench-{name}.log"
-    env = {**os.environ, "TAPLINE_LOG_LEVEL": "WARNING", "TAPLINE_RELAY_POLL_SECONDS": "0.2"}
-    return subprocess.Popen([sys.executable, "-m", *args], env=env,
-                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
-
-
 async def _statements(conn: Any, schema_like: str, top: int = 8) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         "SELECT s.calls, round(s.total_exec_time::numeric, 1) AS ms, s.rows, "
@@ -83,23 +76,6 @@ async def _statements(conn: Any, schema_like: str, top: int = 8) -> list[dict[st
         "FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid "
         "WHERE r.rolname LIKE $1 ORDER BY s.total_exec_time DESC LIMIT $2", schema_like, top)
     return [dict(r) for r in rows]
-
-
-async def _declare_types(settings: Any) -> None:
-    """What every service's inbox processor does when it starts (billing's worker does it
-    itself here): declare the types it handles, so the relay copies each only those."""
-    import importlib
-
-    from kernel.db import Database
-    from kernel.inbox import declare_types
-    from kernel.settings import SERVICES, service_role
-
-    for svc in SERVICES:
-        db = Database(settings.role_dsn(service_role(svc)), svc, settings, "bench")
-        try:
-            await declare_types(db, importlib.import_module(f"services.{svc}.app").handlers())
-        finally:
-            await db.dispose()
 
 
 async def _inbox_rows(admin: Any) -> dict[str, int]:
@@ -153,11 +129,8 @@ async def bench(n: int, accounts: int, profile: bool) -> dict[str, Any]:
     figures["parse_only_s"] = round(time.perf_counter() - t0, 3)
     del parsed
 
-    await _declare_types(settings)
-    procs = [_start(["relay"], "relay"), _start(["tapline.worker", "billing"], "billing")]
-    try:
-        await asyncio.sleep(4)  # both connected and listening (their startup is not measured)
-        assert all(p.poll() is None for p in procs), "relay or worker died at startup"
+    await declare_types(settings)
+    async with relay_and_worker("billing"):
         if profile:
             await admin.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
             await admin.execute("SELECT pg_stat_statements_reset()")
@@ -183,11 +156,6 @@ async def bench(n: int, accounts: int, profile: bool) -> dict[str, Any]:
             figures["statements_billing"] = await _statements(admin, "%billing%")
             figures["statements_relay"] = await _statements(admin, "%relay%", 4)
         figures["inbox_rows"] = await _inbox_rows(admin)  # not timed: the relay finishes
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(10)
 
     windows = await admin.fetchrow(
         "SELECT extract(epoch FROM max(received_at) - min(received_at)) AS relay_s, "

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.perf.harness import run_on_fresh_database
+from tests.perf.harness import declare_types, relay_and_worker, run_on_fresh_database
 
 SEED = [
     """INSERT INTO customers (id, kind, name, mailing_address, emails, language, paperless)
@@ -170,7 +170,6 @@ async def from_finalise(n: int) -> dict[str, Any]:
 
     from kernel.db import Database
     from kernel.settings import get_settings, service_role
-    from tests.perf.bench_lockbox import _declare_types, _start
 
     settings = get_settings()
     db = Database(settings.role_dsn(service_role("accounts")), "accounts", settings, "bench")
@@ -181,13 +180,10 @@ async def from_finalise(n: int) -> dict[str, Any]:
     await db.dispose()
     admin = await asyncpg.connect(settings.admin_dsn())
     await admin.execute("VACUUM ANALYZE")
-    await _declare_types(settings)
+    await declare_types(settings)
     figures: dict[str, Any] = {"accounts": n, "mode": "from_finalise",
                                "load_before": os.getloadavg()[0]}
-    procs = [_start(["relay"], "relay"), _start(["tapline.worker", "accounts"], "accounts")]
-    try:
-        await asyncio.sleep(4)  # both connected and listening (their startup is not measured)
-        assert all(p.poll() is None for p in procs), "relay or worker died at startup"
+    async with relay_and_worker("accounts"):
         t0 = time.perf_counter()
         await admin.execute(IN_OUTBOX, n)
         t1 = time.perf_counter()
@@ -199,11 +195,6 @@ async def from_finalise(n: int) -> dict[str, Any]:
             if time.perf_counter() - t1 > 600:
                 raise RuntimeError(f"queueing stalled at {queued} of {n}")
         t2 = time.perf_counter()
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(10)
     windows = await admin.fetchrow(
         "SELECT extract(epoch FROM max(received_at) - min(received_at)) AS relay_s, "
         "extract(epoch FROM max(applied_at) - min(applied_at)) AS apply_s "

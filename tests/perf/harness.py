@@ -3,12 +3,16 @@ to write results. Benchmarks generate their own data at a chosen scale."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -110,3 +114,44 @@ def embedded_database() -> tuple[str, Any]:
         "work_mem": "64MB", "maintenance_work_mem": "256MB"})
     pg.start()
     return pg.admin_url("tapline"), pg
+
+
+async def declare_types(settings: Any) -> None:
+    """What every service's inbox processor does when it starts (a worker started by a
+    benchmark does it itself): declare the types it handles, so the relay copies each only
+    those."""
+    import importlib
+
+    from kernel.db import Database
+    from kernel.inbox import declare_types as declare
+    from kernel.settings import SERVICES, service_role
+
+    for svc in SERVICES:
+        db = Database(settings.role_dsn(service_role(svc)), svc, settings, "bench")
+        try:
+            await declare(db, importlib.import_module(f"services.{svc}.app").handlers())
+        finally:
+            await db.dispose()
+
+
+def _start(args: list[str], name: str) -> subprocess.Popen[bytes]:
+    log = Path(os.environ["TAPLINE_DATA_DIR"]) / f"bench-{name}.log"
+    env = {**os.environ, "TAPLINE_LOG_LEVEL": "WARNING", "TAPLINE_RELAY_POLL_SECONDS": "0.2"}
+    return subprocess.Popen([sys.executable, "-m", *args], env=env,
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+@asynccontextmanager
+async def relay_and_worker(service: str) -> AsyncIterator[None]:
+    """The relay and `service`'s worker as processes of their own, as in production, connected
+    and listening when the block starts (their start-up is not measured); stopped after it."""
+    procs = [_start(["relay"], "relay"), _start(["tapline.worker", service], service)]
+    try:
+        await asyncio.sleep(4)
+        assert all(p.poll() is None for p in procs), "relay or worker died at startup"
+        yield
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(10)
