@@ -1,10 +1,8 @@
-import { MantineProvider } from "@mantine/core";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { createMemoryRouter, RouterProvider } from "react-router-dom";
 
 import { resetAuthForTests } from "@/lib/auth";
+import { renderWithProviders } from "@/test/harness";
 
 import { MailBatches } from "./MailBatches";
 
@@ -21,14 +19,7 @@ function json(body: unknown, status = 200) {
 }
 
 function setup() {
-  const router = createMemoryRouter([{ path: "/", element: <MailBatches /> }]);
-  render(
-    <MantineProvider>
-      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </MantineProvider>,
-  );
+  renderWithProviders(<MailBatches />);
 }
 
 describe("mail batches", () => {

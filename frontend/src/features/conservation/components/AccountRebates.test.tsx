@@ -1,10 +1,7 @@
-import { MantineProvider } from "@mantine/core";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { createMemoryRouter, RouterProvider } from "react-router-dom";
 
-import { resetAuthForTests } from "@/lib/auth";
+import { logInAs, renderWithProviders } from "@/test/harness";
 
 import { AccountRebates } from "./AccountRebates";
 
@@ -35,17 +32,8 @@ function json(body: unknown, status = 200) {
 }
 
 function setup(role: string) {
-  resetAuthForTests({ accessToken: "t", refreshToken: "r".repeat(12), role,
-    username: `${role}_user`, expiresAt: Date.now() + 60_000 });
-  const router = createMemoryRouter(
-    [{ path: "/", element: <AccountRebates accountId="acc1" /> }]);
-  render(
-    <MantineProvider>
-      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </MantineProvider>,
-  );
+  logInAs(role, `${role}_user`);
+  renderWithProviders(<AccountRebates accountId="acc1" />);
 }
 
 describe("an account's rebates on Account 360", () => {

@@ -1,10 +1,7 @@
-import { MantineProvider } from "@mantine/core";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { createMemoryRouter, RouterProvider } from "react-router-dom";
 
-import { resetAuthForTests } from "@/lib/auth";
+import { logInAs, renderWithProviders } from "@/test/harness";
 
 import { duration, NightlyPage, stepNote } from "./NightlyPage";
 
@@ -29,16 +26,8 @@ function json(body: unknown, status = 200) {
 }
 
 function setup(role: string) {
-  resetAuthForTests({ accessToken: "t", refreshToken: "r".repeat(12), role, username: "sue",
-    expiresAt: Date.now() + 60_000 });
-  const router = createMemoryRouter([{ path: "/", element: <NightlyPage /> }]);
-  render(
-    <MantineProvider>
-      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </MantineProvider>,
-  );
+  logInAs(role, "sue");
+  renderWithProviders(<NightlyPage />);
 }
 
 describe("the nightly update's run log", () => {
