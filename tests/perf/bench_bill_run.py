@@ -213,7 +213,8 @@ def _worker(name: str) -> int:
     return asyncio.run(work())
 
 
-async def bench(n: int, parts: int = 1, workers: int = 1, processes: bool = False
+async def bench(n: int, parts: int = 1, workers: int = 1, processes: bool = False,
+                floor: bool = False
                 ) -> dict[str, Any]:
     from sqlalchemy import text
 
@@ -315,6 +316,11 @@ async def bench(n: int, parts: int = 1, workers: int = 1, processes: bool = Fals
             "(SELECT count(DISTINCT account_id) FROM service_agreements "
             " WHERE start_date > '2026-02-01' OR stop_date < '2026-02-28') AS prorated"
         ))).one()
+    if floor:  # the rows alone, copied from this run and rolled back (not in the timings)
+        from tests.perf.billrun_floor import floor as write_floor
+
+        async with db.session() as s:
+            figures["floor"] = await write_floor(s, run.id)
     await db.dispose()
     figures.update({
         "bills": out.bills, "run_total": str(out.total), "lines": counts.lines,
@@ -339,11 +345,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="workers claiming parts at once")
     ap.add_argument("--processes", action="store_true",
                     help="each worker a process of its own (default: a session of this one)")
+    ap.add_argument("--floor", action="store_true",
+                    help="then time the run's rows alone (tests/perf/billrun_floor.py)")
     args = ap.parse_args()
     name = f"bill_run_{args.accounts}" + (f"_p{args.parts}w{args.workers}"
                                           if args.parts > 1 else "")
     run_on_fresh_database(name, lambda: bench(args.accounts, args.parts, args.workers,
-                                                 args.processes))
+                                                 args.processes, args.floor))
 
 
 if __name__ == "__main__":

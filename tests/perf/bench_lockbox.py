@@ -97,7 +97,7 @@ async def _inbox_rows(admin: Any) -> dict[str, int]:
             for svc in SERVICES}
 
 
-async def bench(n: int, accounts: int, profile: bool) -> dict[str, Any]:
+async def bench(n: int, accounts: int, profile: bool, floor: bool = False) -> dict[str, Any]:
     import asyncpg
     from sqlalchemy import text
 
@@ -203,6 +203,11 @@ async def bench(n: int, accounts: int, profile: bool) -> dict[str, Any]:
         figures["reimport_s"] = round(time.perf_counter() - t0, 3)
         assert again.duplicate and again.id == out.id
         await s.rollback()
+    if floor:  # after the run and its checks: the floor's rows are rolled back
+        from tests.perf.lockbox_floor import floor as write_floor
+
+        figures["floor"] = await write_floor(admin, n, accounts)
+        figures["floor"]["loadavg"] = _uptime()
     await admin.close()
     await pay.dispose()
     return figures
@@ -214,6 +219,8 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=20_000)
     ap.add_argument("--profile", action="store_true",
                     help="pg_stat_statements: the statements that took the time")
+    ap.add_argument("--floor", action="store_true",
+                    help="then time the rows alone (tests/perf/lockbox_floor.py)")
     args = ap.parse_args()
     url, pg = _database(args.profile)
     os.environ["TAPLINE_DATABASE_URL"] = url
@@ -226,7 +233,7 @@ def main() -> None:
     try:
         ensure_keys(get_settings())
         migrate_all(get_settings())
-        figures = asyncio.run(bench(args.lines, args.accounts, args.profile))
+        figures = asyncio.run(bench(args.lines, args.accounts, args.profile, args.floor))
     finally:
         if pg is not None:
             pg.stop()
