@@ -25,6 +25,7 @@ from gateway.proxy import Upstreams, forward
 from kernel import servicetoken
 from kernel.app import freeze_startup_objects, install_routing_rules, operation_id
 from kernel.auth import principal_from_request
+from kernel.bodylimit import BodyLimit
 from kernel.db import Database
 from kernel.errors import Forbidden, install_error_handlers
 from kernel.keys import ensure_keys, signing_key
@@ -107,9 +108,11 @@ def create_app(transports: dict[str, httpx.AsyncBaseTransport] | None = None) ->
         else FRONTEND / "placeholder"
     if site.exists():
         app.mount("/", SPAStaticFiles(directory=site, html=True), name="frontend")
-    install_routing_rules(app)
+    install_routing_rules(app, body_limit=False)
     # the payment processor's deliveries pass straight through (gateway/fastpass.py)
     app.add_middleware(WebhookPassThrough)
+    # outermost: the pass-through above reads its bodies too (kernel/bodylimit.py)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     return app
 
 

@@ -21,6 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, gen
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from kernel.bodylimit import BodyLimit
 from kernel.db import Database, SessionDep, TxRoute
 from kernel.errors import install_error_handlers
 from kernel.events_admin import events_admin_router
@@ -72,7 +73,7 @@ async def housekeeping(db: Database, stop: asyncio.Event, ttl_hours: int,
             await asyncio.wait_for(stop.wait(), timeout=every_seconds)
 
 
-def install_routing_rules(app: FastAPI) -> None:
+def install_routing_rules(app: FastAPI, body_limit: bool = True) -> None:
     """What every app's routes must honour, set up once all of its routers are in.
 
     Dates and instants come in as `kernel.clock.Day` / `Instant` (ISO 8601 text only), and JSON
@@ -80,8 +81,9 @@ def install_routing_rules(app: FastAPI) -> None:
     refused here, when it is built, so no service can start (or pass its tests) with one.
     A concrete path registered after a templated one that would take its requests is refused
     too. And a method a path does not have is answered 405 with that path's `Allow`
-    (`kernel.routing.MethodGuard`), inside the request-id middleware so the refusal carries
-    its request id like any other problem.
+    (`kernel.routing.MethodGuard`), and a body over `max_request_bytes` 413
+    (`kernel.bodylimit`), inside the request-id middleware so the refusals carry its request
+    id like any other problem.
     """
     offenders = lax_inputs(app.routes)
     if offenders:
@@ -94,6 +96,8 @@ def install_routing_rules(app: FastAPI) -> None:
         raise TypeError(f"{app.title}: register a concrete path before its templated neighbour: "
                         + "; ".join(shadowed))
     app.add_middleware(MethodGuard)
+    if body_limit:  # the gateway puts its own outside its webhook pass-through
+        app.add_middleware(BodyLimit, max_bytes=get_settings().max_request_bytes)
     app.add_middleware(RequestContextMiddleware)
 
 

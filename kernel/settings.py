@@ -246,6 +246,9 @@ class Settings(BaseSettings):
     portal_reset_minutes: int = Field(default=60, ge=5, le=24 * 60)
 
     upstream_timeout: float = 10.0
+    #: The largest request body the gateway and the services accept (kernel/bodylimit.py): the
+    #: largest upload is a 32 MiB lockbox file, sent as a form with a few hundred bytes more.
+    max_request_bytes: int = Field(default=40 * 1024 * 1024, ge=64 * 1024)
     idempotency_ttl_hours: int = 24
     inbox_max_attempts: int = 8
     inbox_batch: int = 2000

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from kernel.app import create_service_app
+from kernel.bodylimit import BodyLimit
 from kernel.inbox import Handlers
 from kernel.settings import get_settings
 from kernel.sms.configured import from_settings as sms_from_settings
@@ -60,4 +61,6 @@ def create_app() -> FastAPI:
     app.state.sms = sms_from_settings(get_settings())
     # the processor's usual deliveries answered ahead of FastAPI (webhooks/fast.py)
     app.add_middleware(FastWebhooks)
+    # outside it, the same body limit the routes have (kernel/bodylimit.py): it reads bodies too
+    app.add_middleware(BodyLimit, max_bytes=get_settings().max_request_bytes)
     return app

@@ -18,25 +18,33 @@ from tapline.pgserver import free_port
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
-async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """Answers every request with what it received: request line, headers and body."""
-    try:
-        while True:
-            head = await reader.readuntil(b"\r\n\r\n")
-            line, *lines = head.decode("latin-1").split("\r\n")
-            headers: dict[str, list[str]] = {}
-            for h in filter(None, lines):
-                k, _, v = h.partition(":")
-                headers.setdefault(k.strip().lower(), []).append(v.strip())
-            body = await reader.readexactly(int(headers.get("content-length", ["0"])[0]))
-            out = json.dumps({"line": line, "headers": headers,
-                              "body": body.decode()}).encode()
-            writer.write(b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\n"
-                         b"x-upstream: yes\r\nkeep-alive: timeout=5\r\n"
-                         b"content-length: %d\r\n\r\n" % len(out) + out)
-            await writer.drain()
-    except (asyncio.IncompleteReadError, ConnectionError):
-        writer.close()
+def _echoing(seen: list[str] | None = None) -> Handler:
+    """Answers every request with what it received: request line, headers and body (and
+    notes each request line in `seen`)."""
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                line, *lines = head.decode("latin-1").split("\r\n")
+                if seen is not None:
+                    seen.append(line)
+                headers: dict[str, list[str]] = {}
+                for h in filter(None, lines):
+                    k, _, v = h.partition(":")
+                    headers.setdefault(k.strip().lower(), []).append(v.strip())
+                body = await reader.readexactly(int(headers.get("content-length", ["0"])[0]))
+                out = json.dumps({"line": line, "headers": headers,
+                                  "body": body.decode()}).encode()
+                writer.write(b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\n"
+                             b"x-upstream: yes\r\nkeep-alive: timeout=5\r\n"
+                             b"content-length: %d\r\n\r\n" % len(out) + out)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+    return echo
+
+
+_echo = _echoing()
 
 
 async def _silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -45,13 +53,14 @@ async def _silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
 
 @asynccontextmanager
 async def _gateway(monkeypatch: pytest.MonkeyPatch, handler: Handler | None,
-                   upstream_timeout: float = 10.0) -> AsyncIterator[tuple[httpx.AsyncClient, int]]:
+                   upstream_timeout: float = 10.0, max_request_bytes: int = 40 * 1024 * 1024,
+                   ) -> AsyncIterator[tuple[httpx.AsyncClient, int]]:
     port = free_port()
     server = await asyncio.start_server(handler, "127.0.0.1", port) if handler else None
     settings = get_settings().model_copy(update={
         "service_urls": {"accounts": f"http://127.0.0.1:{port}",
                          "payments": f"http://127.0.0.1:{port}"},
-        "upstream_timeout": upstream_timeout})
+        "upstream_timeout": upstream_timeout, "max_request_bytes": max_request_bytes})
     monkeypatch.setattr(gateway.app, "get_settings", lambda: settings)
     app = create_app()
     try:
@@ -155,3 +164,31 @@ async def test_a_webhook_to_a_payments_service_that_is_down_or_slow_is_a_502_or_
     assert down.headers["x-request-id"] == "req-down0001"
     assert down.json()["instance"] == "/api/payments/webhooks/sandbox"
     assert slow.status_code == 504 and slow.json()["code"] == "gateway-timeout"
+
+
+LIMIT = 64 * 1024
+
+
+async def _chunks(total: int) -> AsyncIterator[bytes]:
+    for _ in range(total // 8192):
+        yield b"x" * 8192
+
+
+async def test_a_body_over_the_limit_is_refused_413_and_never_reaches_a_service(monkeypatch):
+    seen: list[str] = []
+    async with _gateway(monkeypatch, _echoing(seen), max_request_bytes=LIMIT) as (client, _):
+        declared = await client.post("/api/accounts/notes", content=b"x" * (LIMIT + 1),
+                                     headers={"X-Request-ID": "req-big00001"})
+        chunked = await client.post("/api/accounts/notes", content=_chunks(LIMIT + 8192))
+        hook = await client.post("/api/payments/webhooks/sandbox", content=_chunks(2 * LIMIT))
+        at_limit = await client.post("/api/accounts/notes", content=b"x" * LIMIT)
+    for r in (declared, chunked, hook):
+        assert r.status_code == 413, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["code"] == "request-too-large"
+        assert str(LIMIT) in r.json()["detail"]
+    assert declared.json()["request_id"] == "req-big00001"
+    assert declared.headers["x-request-id"] == "req-big00001"
+    assert hook.json()["instance"] == "/api/payments/webhooks/sandbox"
+    assert at_limit.status_code == 201 and len(at_limit.json()["body"]) == LIMIT
+    assert len(seen) == 1  # only the body within the limit was forwarded
