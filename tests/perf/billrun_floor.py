@@ -23,8 +23,8 @@ from sqlalchemy import text
 _BILLS = """
 INSERT INTO bills (id, run_id, account_id, period_start, period_end, bill_date, due_date, status,
                    total, flags, segments, messages)
-SELECT md5('floor' || id)::uuid, md5('floor' || run_id)::uuid, account_id, period_start, period_end, bill_date,
-       due_date, status, total, flags, segments, messages
+SELECT md5('floor' || id)::uuid, md5('floor' || run_id)::uuid, account_id, period_start,
+       period_end, bill_date, due_date, status, total, flags, segments, messages
 FROM bills WHERE run_id = :run AND status = 'final'
 """
 
