@@ -3,12 +3,10 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 
 import { useSession } from "@/lib/auth";
-import { downloadFile } from "@/lib/download";
 import { can } from "@/lib/permissions";
-import { notifyProblem } from "@/lib/queryClient";
 
-import { useAccountApplications, useProgrammes, type Application } from "../api/queries";
-import { DecideModal } from "./DecideModal";
+import { useAccountApplications, useProgrammes } from "../api/queries";
+import { DecideButtons, DecideModal, downloadLetter, type Deciding } from "./DecideModal";
 import { RebateAmount, RebateStatus } from "./RebateCells";
 
 /**
@@ -22,14 +20,7 @@ export function AccountRebates({ accountId }: { accountId: string }) {
   const names = Object.fromEntries((useProgrammes().data ?? []).map((p) => [p.key, p.name]));
   const role = useSession()?.role;
   const mayWork = can(role, "rebates.work");
-  const [deciding, setDeciding] = useState<{ app: Application; verdict: "approve" | "deny" }
-    | null>(null);
-
-  function letter(app: Application) {
-    if (!app.letter_id) return;
-    downloadFile(`/api/accounts/contacts/documents/${app.letter_id}`,
-      `rebate-${app.status}-${app.account_number}.pdf`).catch(notifyProblem);
-  }
+  const [deciding, setDeciding] = useState<Deciding>(null);
 
   if (list.isLoading) return <Loader role="status" aria-label="Loading rebates" />;
   return (
@@ -64,21 +55,16 @@ export function AccountRebates({ accountId }: { accountId: string }) {
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
                         {a.letter_id && (
-                          <Button size="xs" variant="subtle" onClick={() => letter(a)}
+                          <Button size="xs" variant="subtle" onClick={() => downloadLetter(a,
+                            `rebate-${a.status}-${a.account_number}.pdf`)}
                             aria-label={`${a.status === "denied" ? "Denial" : "Approval"} letter`
                               + ` of the ${programme} rebate`}>
                             {a.status === "denied" ? "Denial letter" : "Approval letter"}
                           </Button>
                         )}
                         {mayWork && a.status === "pending" && (
-                          <>
-                            <Button size="xs" onClick={() => setDeciding({ app: a,
-                              verdict: "approve" })}
-                              aria-label={`Approve the ${programme} rebate`}>Approve</Button>
-                            <Button size="xs" color="red" variant="light"
-                              onClick={() => setDeciding({ app: a, verdict: "deny" })}
-                              aria-label={`Deny the ${programme} rebate`}>Deny</Button>
-                          </>
+                          <DecideButtons app={a} subject={`the ${programme} rebate`}
+                            onDecide={setDeciding} />
                         )}
                       </Group>
                     </Table.Td>

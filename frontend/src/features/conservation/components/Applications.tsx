@@ -5,16 +5,14 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 
 import { newId } from "@/lib/ids";
-import { downloadFile } from "@/lib/download";
-import { notifyProblem } from "@/lib/queryClient";
 import { useSession } from "@/lib/auth";
 import { can } from "@/lib/permissions";
 
 import {
-  useApplications, useAttachForm, useProgrammes, type Application,
+  useApplications, useAttachForm, useProgrammes,
 } from "../api/queries";
 import { STATUS_LABEL } from "../labels";
-import { DecideModal } from "./DecideModal";
+import { DecideButtons, DecideModal, downloadLetter, type Deciding } from "./DecideModal";
 import { RebateAmount, RebateStatus } from "./RebateCells";
 
 const FILTERS = ["pending", "approved", "denied", "all"] as const;
@@ -28,15 +26,8 @@ export function Applications() {
   const names = Object.fromEntries((useProgrammes().data ?? []).map((p) => [p.key, p.name]));
   const role = useSession()?.role;
   const mayWork = can(role, "rebates.work");
-  const [deciding, setDeciding] = useState<{ app: Application; verdict: "approve" | "deny" }
-    | null>(null);
+  const [deciding, setDeciding] = useState<Deciding>(null);
   const attach = useAttachForm();
-
-  function letter(app: Application) {
-    if (!app.letter_id) return;
-    downloadFile(`/api/accounts/contacts/documents/${app.letter_id}`, "letter.pdf")
-      .catch(notifyProblem);
-  }
 
   return (
     <Stack>
@@ -92,17 +83,11 @@ export function Applications() {
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
                       {mayWork && a.status === "pending" && (
-                        <>
-                          <Button size="xs" onClick={() => setDeciding({ app: a,
-                            verdict: "approve" })}
-                            aria-label={`Approve ${a.account_number}'s rebate`}>Approve</Button>
-                          <Button size="xs" color="red" variant="light"
-                            onClick={() => setDeciding({ app: a, verdict: "deny" })}
-                            aria-label={`Deny ${a.account_number}'s rebate`}>Deny</Button>
-                        </>
+                        <DecideButtons app={a} subject={`${a.account_number}'s rebate`}
+                          onDecide={setDeciding} />
                       )}
                       {a.letter_id && (
-                        <Button size="xs" variant="subtle" onClick={() => letter(a)}
+                        <Button size="xs" variant="subtle" onClick={() => downloadLetter(a, "letter.pdf")}
                           aria-label={`${a.account_number}'s letter`}>Letter</Button>
                       )}
                     </Group>

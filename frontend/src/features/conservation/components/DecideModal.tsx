@@ -3,13 +3,43 @@ import { useState, type FormEvent } from "react";
 
 import { Money } from "@/components/Money";
 import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
+import { downloadFile } from "@/lib/download";
+import { notifyProblem } from "@/lib/queryClient";
 
 import { useDecide, type Application } from "../api/queries";
 import { localToday } from "../labels";
 
+/** The application a staff member is deciding, and which way; null while none is. */
+export type Deciding = { app: Application; verdict: "approve" | "deny" } | null;
+
+/** A pending application's Approve and Deny buttons, opening `DecideModal`; `subject` names
+ * the application in their accessible names ("the Toilet rebate", "10000045-3's rebate"). */
+export function DecideButtons({ app, subject, onDecide }: {
+  app: Application;
+  subject: string;
+  onDecide: (deciding: Deciding) => void;
+}) {
+  return (
+    <>
+      <Button size="xs" onClick={() => onDecide({ app, verdict: "approve" })}
+        aria-label={`Approve ${subject}`}>Approve</Button>
+      <Button size="xs" color="red" variant="light"
+        onClick={() => onDecide({ app, verdict: "deny" })}
+        aria-label={`Deny ${subject}`}>Deny</Button>
+    </>
+  );
+}
+
+/** The decision letter of an application, as a PDF download named `filename`. */
+export function downloadLetter(app: Application, filename: string) {
+  if (!app.letter_id) return;
+  downloadFile(`/api/accounts/contacts/documents/${app.letter_id}`, filename)
+    .catch(notifyProblem);
+}
+
 /** Approve (with an optional note) or deny (with the reason the letter gives) one application. */
 export function DecideModal({ deciding, onClose }: {
-  deciding: { app: Application; verdict: "approve" | "deny" } | null;
+  deciding: Deciding;
   onClose: () => void;
 }) {
   const [text, setText] = useState("");
