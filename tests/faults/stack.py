@@ -102,8 +102,10 @@ class Restartable:
     url: str  # admin URL of its `tapline` database
     stack: Stack
 
-    async def restart(self, down_seconds: float = 1.0) -> tuple[int, dict[str, Any]]:
-        """Fast shutdown, `/api/health` while the database is away, then start again."""
+    async def restart(self, down_seconds: float = 1.0, down: asyncio.Event | None = None
+                      ) -> tuple[int, dict[str, Any]]:
+        """Fast shutdown, `/api/health` while the database is away, then start again. `down`
+        is set while the database is away (`down_seconds` before it starts again)."""
         await asyncio.to_thread(self.pg.stop)
         deadline = time.monotonic() + 20
         while True:
@@ -111,6 +113,8 @@ class Restartable:
             if status == 503 or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.2)
+        if down is not None:
+            down.set()
         await asyncio.sleep(down_seconds)
         await asyncio.to_thread(self.pg.start)
         return status, body

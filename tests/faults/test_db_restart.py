@@ -161,12 +161,16 @@ async def test_restart_in_the_middle_of_finalise_leaves_the_run_wholly_not_final
 
 
 async def _write_payments(url: str, payments: list[tuple[str, str, Decimal]],
-                          progress: dict[str, int]) -> None:
+                          progress: dict[str, int], down: asyncio.Event) -> None:
     """payments.PaymentPosted events in small transactions, each retried (same payment ids)
-    until it commits: the writer, too, lives through the restart."""
+    until it commits: the writer, too, lives through the restart. Past half its payments it
+    waits for the database to be `down`, so it writes through the restart however fast or
+    slow the machine (a loaded one once stopped the server only after the last commit)."""
     db = database(url, "payments")
     try:
         for start in range(0, len(payments), 20):
+            if start >= len(payments) // 2:
+                await down.wait()
             chunk = payments[start:start + 20]
             while True:
                 try:
@@ -199,9 +203,10 @@ async def test_restart_during_an_event_drain_loses_nothing_and_posts_each_paymen
     payments = [(str(uuid.uuid4()), accounts[i % len(accounts)], Decimal(i % 97 + 1) / 4)
                 for i in range(total)]
     progress = {"written": 0, "retries": 0}
+    down = asyncio.Event()
     conn = await asyncpg.connect(own_server.url)
     before = await _posted(conn)
-    writer = asyncio.create_task(_write_payments(own_server.url, payments, progress))
+    writer = asyncio.create_task(_write_payments(own_server.url, payments, progress, down))
     deadline = time.monotonic() + 60
     # Restart once billing is applying them and half are written: the relay, billing's inbox
     # and the writer are all in the middle of their work.
@@ -210,7 +215,7 @@ async def test_restart_during_an_event_drain_loses_nothing_and_posts_each_paymen
         await asyncio.sleep(0.02)
     assert progress["written"] < total
     await conn.close()
-    status, red = await own_server.restart()
+    status, red = await own_server.restart(down=down)
     assert status == 503 and red["database"] == "down", red
     await writer
     assert progress["retries"] > 0, "the writer never saw the restart"
