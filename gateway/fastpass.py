@@ -21,7 +21,6 @@ import asyncio
 import logging
 import re
 import time
-import uuid
 
 import httptools
 from starlette.requests import Request
@@ -29,10 +28,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.proxy import DROPPED_RESPONSE, HOP_BY_HOP, Upstreams
 from kernel.errors import BadGateway, GatewayTimeout, Problem, problem_response
-from kernel.logs import request_id_var
+from kernel.logs import adopt_request_id, request_id_var
 
 PREFIX = "/api/payments/webhooks/"
-_REQUEST_ID = re.compile(rb"[A-Za-z0-9._\-]{8,64}")  # as kernel.logs adopts one
 _DROP_IN = frozenset(h.encode() for h in HOP_BY_HOP) | {b"x-request-id", b"authorization",
                                                          b"accept-encoding"}
 _DROP_OUT = frozenset(h.encode() for h in DROPPED_RESPONSE) | {b"x-request-id"}
@@ -60,7 +58,7 @@ class WebhookPassThrough:
             return
         started = time.perf_counter()
         raw_rid = next((v for k, v in headers if k == b"x-request-id"), b"")
-        rid = raw_rid.decode("latin-1") if _REQUEST_ID.fullmatch(raw_rid) else uuid.uuid4().hex
+        rid = adopt_request_id(raw_rid)
         body = b""
         while True:
             message = await receive()

@@ -96,7 +96,7 @@ def install_routing_rules(app: FastAPI, body_limit: bool = True) -> None:
         raise TypeError(f"{app.title}: register a concrete path before its templated neighbour: "
                         + "; ".join(shadowed))
     app.add_middleware(MethodGuard)
-    if body_limit:  # the gateway puts its own outside its webhook pass-through
+    if body_limit:  # False: the app puts its own outside a middleware that reads bodies
         app.add_middleware(BodyLimit, max_bytes=get_settings().max_request_bytes)
     app.add_middleware(RequestContextMiddleware)
 
@@ -118,10 +118,13 @@ def create_service_app(
     run_inbox: bool = True,
     reactions: Reactions | None = None,
     background: Sequence[Background] = (),
+    body_limit: bool = True,
 ) -> FastAPI:
     """`reactions` settle the facts that requests and event handlers record
     (`kernel.reactions`); `background` are loops the process runs beside its inbox (a sender
-    of notifications), each given the service's database and the stop signal."""
+    of notifications), each given the service's database and the stop signal. `body_limit`
+    False: the caller puts `kernel.bodylimit.BodyLimit` outside a middleware of its own that
+    reads bodies (payments' webhook fast path)."""
     settings = get_settings()
     db = Database(settings.role_dsn(service_role(name)), name, settings, f"tapline-{name}")
     processor = InboxProcessor(
@@ -199,5 +202,5 @@ def create_service_app(
         applied.set(processor.applied_total)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
-    install_routing_rules(app)
+    install_routing_rules(app, body_limit)
     return app

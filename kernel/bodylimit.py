@@ -15,14 +15,11 @@ route returns, and the route fails on the body it could not read.
 from __future__ import annotations
 
 import json
-import re
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kernel.errors import PROBLEM_BASE, PROBLEM_JSON, Problem
-
-_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+from kernel.logs import adopt_request_id
 
 
 class RequestTooLarge(Problem):
@@ -40,16 +37,13 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-        if declared is not None:
-            # The server frames the body by this length, so a body within it is within it.
-            if declared.isdigit() and int(declared) <= self.max_bytes:
-                await self.app(scope, receive, send)
-                return
-            if declared.isdigit():
-                await self._refuse(scope, send, f"The body is {int(declared)} bytes")
-                return
-        await self._counted(scope, receive, send)
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
+        if not declared.isdigit():
+            await self._counted(scope, receive, send)
+        elif int(declared) > self.max_bytes:
+            await self._refuse(scope, send, f"The body is {int(declared)} bytes")
+        else:  # the server frames the body by this length: within it, it is within the limit
+            await self.app(scope, receive, send)
 
     async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
         seen = 0
@@ -86,9 +80,9 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, send: Send, what: str) -> None:
         rid = scope.get("state", {}).get("request_id")
-        if rid is None:
-            raw = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"")
-            rid = raw.decode("latin-1") if _REQUEST_ID.fullmatch(raw) else uuid.uuid4().hex
+        if rid is None:  # outside the request-id middleware (the gateway, payments)
+            rid = adopt_request_id(next((v for k, v in scope["headers"]
+                                         if k == b"x-request-id"), b""))
         body = json.dumps({
             "type": PROBLEM_BASE + RequestTooLarge.code, "title": RequestTooLarge.title,
             "status": 413, "code": RequestTooLarge.code, "detail": self._detail(what),

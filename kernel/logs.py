@@ -28,6 +28,12 @@ _SECRET = re.compile(
 _REQUEST_ID = re.compile(rb"[A-Za-z0-9._\-]{8,64}")
 
 
+def adopt_request_id(raw: bytes) -> str:
+    """The caller's `X-Request-ID` when it is a plausible id (8-64 of `A-Za-z0-9._-`), else a
+    new one: every layer that answers a request itself adopts ids by this one rule."""
+    return raw.decode("latin-1") if _REQUEST_ID.fullmatch(raw) else uuid.uuid4().hex
+
+
 def redact(text: str) -> str:
     return _SECRET.sub("[redacted]", text)
 
@@ -81,7 +87,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         raw = next((v for k, v in scope.get("headers") or () if k == b"x-request-id"), b"")
-        rid = raw.decode("latin-1") if _REQUEST_ID.fullmatch(raw) else uuid.uuid4().hex
+        rid = adopt_request_id(raw)
         token = request_id_var.set(rid)
         scope.setdefault("state", {})["request_id"] = rid
         started = time.perf_counter()

@@ -56,11 +56,12 @@ def create_app() -> FastAPI:
                  portal_router, methods_router, recurring_router, sandbox_pages_router,
                  bankdeposits_router, dayend_router, reports_router],
         handlers=handlers(),
+        body_limit=False,  # added below, outside the webhook fast path
     )
     app.state.processor = from_settings(get_settings())
     app.state.sms = sms_from_settings(get_settings())
     # the processor's usual deliveries answered ahead of FastAPI (webhooks/fast.py)
     app.add_middleware(FastWebhooks)
-    # outside it, the same body limit the routes have (kernel/bodylimit.py): it reads bodies too
+    # outside it, the body limit every app has (kernel/bodylimit.py): it reads bodies too
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_request_bytes)
     return app

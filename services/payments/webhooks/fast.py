@@ -26,7 +26,6 @@ import json
 import logging
 import re
 import time
-import uuid
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,7 +35,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kernel.clock import utc_now
-from kernel.logs import request_id_var
+from kernel.logs import adopt_request_id, request_id_var
 from kernel.settings import get_settings
 from services.payments.copy import service as copy
 from services.payments.posting import domain as posting_domain
@@ -45,7 +44,6 @@ from services.payments.webhooks import domain
 from services.payments.webhooks import repository as repo
 
 PREFIX = "/api/payments/webhooks/"
-_REQUEST_ID = re.compile(rb"[A-Za-z0-9._\-]{8,64}")  # as kernel.logs adopts one
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _log = logging.getLogger("tapline.access")
 _warn = logging.getLogger(__name__)
@@ -96,7 +94,7 @@ class FastWebhooks:
             return
         started = time.perf_counter()
         raw_rid = next((v for k, v in raw_headers if k == b"x-request-id"), b"")
-        rid = raw_rid.decode("latin-1") if _REQUEST_ID.fullmatch(raw_rid) else uuid.uuid4().hex
+        rid = adopt_request_id(raw_rid)
         try:
             body = await _read_body(receive)
         except _Disconnected:
